@@ -1,0 +1,204 @@
+//! Stable error codes and the one error body every client receives.
+//!
+//! Codes are the contract: the web UI and the mobile apps translate them, so
+//! a code once published is never renamed. The `message` in an [`ApiError`] is
+//! a courtesy translation in the caller's language for clients that show it
+//! as is.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // Field-level validation.
+    Required,
+    NinInvalid,
+    PhoneInvalid,
+    EmailInvalid,
+    NameInvalid,
+    BirthDateInvalid,
+    SexInvalid,
+    LangInvalid,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordCommon,
+    // Uniqueness.
+    NinTaken,
+    PhoneTaken,
+    EmailTaken,
+    // Request-level.
+    ValidationFailed,
+    BadRequest,
+    InvalidCredentials,
+    CurrentPasswordWrong,
+    TooManyAttempts,
+    Unauthorized,
+    TokenInvalid,
+    Forbidden,
+    NotFound,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 24] = [
+        ErrorCode::Required,
+        ErrorCode::NinInvalid,
+        ErrorCode::PhoneInvalid,
+        ErrorCode::EmailInvalid,
+        ErrorCode::NameInvalid,
+        ErrorCode::BirthDateInvalid,
+        ErrorCode::SexInvalid,
+        ErrorCode::LangInvalid,
+        ErrorCode::PasswordTooShort,
+        ErrorCode::PasswordTooLong,
+        ErrorCode::PasswordCommon,
+        ErrorCode::NinTaken,
+        ErrorCode::PhoneTaken,
+        ErrorCode::EmailTaken,
+        ErrorCode::ValidationFailed,
+        ErrorCode::BadRequest,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::CurrentPasswordWrong,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::Unauthorized,
+        ErrorCode::TokenInvalid,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::Internal,
+    ];
+
+    /// The snake_case code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::NinInvalid => "nin_invalid",
+            ErrorCode::PhoneInvalid => "phone_invalid",
+            ErrorCode::EmailInvalid => "email_invalid",
+            ErrorCode::NameInvalid => "name_invalid",
+            ErrorCode::BirthDateInvalid => "birth_date_invalid",
+            ErrorCode::SexInvalid => "sex_invalid",
+            ErrorCode::LangInvalid => "lang_invalid",
+            ErrorCode::PasswordTooShort => "password_too_short",
+            ErrorCode::PasswordTooLong => "password_too_long",
+            ErrorCode::PasswordCommon => "password_common",
+            ErrorCode::NinTaken => "nin_taken",
+            ErrorCode::PhoneTaken => "phone_taken",
+            ErrorCode::EmailTaken => "email_taken",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::CurrentPasswordWrong => "current_password_wrong",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::TokenInvalid => "token_invalid",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The HTTP status this code travels with.
+    pub fn http_status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            Required | NinInvalid | PhoneInvalid | EmailInvalid | NameInvalid
+            | BirthDateInvalid | SexInvalid | LangInvalid | PasswordTooShort
+            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong => 422,
+            NinTaken | PhoneTaken | EmailTaken => 409,
+            BadRequest => 400,
+            InvalidCredentials | Unauthorized | TokenInvalid => 401,
+            TooManyAttempts => 429,
+            Forbidden => 403,
+            NotFound => 404,
+            Internal => 500,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with one input field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The field's name as in the request body (`nin`, `phone`…).
+    pub field: String,
+    pub code: ErrorCode,
+    /// Translated text; empty when the error was produced in the browser,
+    /// which translates the code itself.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: ErrorCode) -> Self {
+        Self { field: field.to_owned(), code, message: String::new() }
+    }
+}
+
+/// The error body of every failed API call and server function.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    /// Seconds to wait before trying again, for `too_many_attempts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self { code, message: String::new(), fields: Vec::new(), retry_after: None }
+    }
+
+    pub fn fields(fields: Vec<FieldError>) -> Self {
+        Self { fields, ..Self::new(ErrorCode::ValidationFailed) }
+    }
+
+    /// The code for one field, if that field has an error.
+    pub fn field(&self, name: &str) -> Option<ErrorCode> {
+        self.fields.iter().find(|f| f.field == name).map(|f| f.code)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code.as_str())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError::new(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_round_trips_through_its_wire_name_and_serde() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Typed, opaque identifiers. A `UserId` can never be passed where a
+//! `FacilityId` is expected, and none of them is sequential: they are UUIDs,
+//! safe to put in URLs because they reveal nothing and authorize nothing.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "orm", derive(sea_orm::DeriveValueType))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            pub fn as_uuid(&self) -> Uuid { self.0 }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(u: Uuid) -> Self { Self(u) }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.fmt(f) }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> { Uuid::parse_str(s).map(Self) }
+        }
+    )*};
+}
+
+id_type!(
+    /// A person with an account: citizen or staff.
+    UserId,
+    /// A polyclinic, hospital or other place of care.
+    FacilityId,
+    /// A consultation specialty (cardiology, paediatrics…).
+    SpecialtyId,
+    /// A doctor or other clinician who can be booked.
+    PractitionerId,
+    /// One signed-in session (a web cookie or a mobile refresh-token family).
+    SessionId,
+);
