@@ -1,1 +1,69 @@
+//! Sihati's rules and data.
+//!
+//! Both doors of the house, the web's server functions (in `app`) and the
+//! mobile REST handlers (in `server`), call the services here and nothing
+//! else: every rule and every access check lives in exactly one place.
+//! Every service method that touches personal data takes the acting user
+//! ([`Actor`]) and scopes its queries by it.
 
+pub mod accounts;
+pub mod actor;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod passwords;
+pub mod seed;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+
+pub use actor::Actor;
+pub use config::DomainConfig;
+pub use error::{Error, Result};
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// The services, cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Domain {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: DatabaseConnection,
+    config: DomainConfig,
+    passwords: passwords::Passwords,
+    throttle: throttle::LoginThrottle,
+    tokens: tokens::AccessTokens,
+}
+
+impl Domain {
+    pub fn new(db: DatabaseConnection, config: DomainConfig) -> Self {
+        let passwords = passwords::Passwords::new(config.hash_concurrency);
+        let throttle = throttle::LoginThrottle::new(config.login_per_ip_per_minute, config.login_per_account_per_minute);
+        let tokens = tokens::AccessTokens::new(&config);
+        Self { inner: Arc::new(Inner { db, config, passwords, throttle, tokens }) }
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+
+    pub fn config(&self) -> &DomainConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn passwords(&self) -> &passwords::Passwords {
+        &self.inner.passwords
+    }
+
+    pub(crate) fn throttle(&self) -> &throttle::LoginThrottle {
+        &self.inner.throttle
+    }
+
+    pub fn tokens(&self) -> &tokens::AccessTokens {
+        &self.inner.tokens
+    }
+}

@@ -1,0 +1,236 @@
+//! Accounts: citizen registration, sign-in, one's own profile and password,
+//! and staff accounts created by operators.
+
+use crate::entities::user;
+use crate::{Actor, Domain, Error, Result};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
+use shared::dto::{LoginId, LoginIn, PasswordChangeIn, ProfileOut, ProfileUpdateIn, RegisterIn};
+use shared::{Email, ErrorCode, FacilityId, FieldError, Lang, NewPassword, Phone, PersonName, Role, Sex, UserId};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+/// Today in Algeria (UTC+1, no daylight saving), for birth-date checks.
+pub fn today_in_algiers() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(1)).date_naive()
+}
+
+pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
+    ProfileOut {
+        id: UserId(u.id),
+        role: Role::parse(&u.role).unwrap_or(Role::Citizen),
+        facility_id: u.facility_id.map(FacilityId),
+        nin: u.nin.clone(),
+        given_name: u.given_name.clone(),
+        family_name: u.family_name.clone(),
+        birth_date: u.birth_date,
+        sex: u.sex.as_deref().and_then(Sex::parse),
+        phone: u.phone.clone(),
+        email: u.email.clone(),
+        lang: Lang::parse(&u.lang).unwrap_or_default(),
+    }
+}
+
+/// Turns a unique-index violation on `users` into the field error it means.
+/// The index names (PostgreSQL) and column names (SQLite) both contain the
+/// field's name.
+fn unique_violation(err: &sea_orm::DbErr) -> Option<Error> {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(msg)) => {
+            let (field, code) = if msg.contains("nin") {
+                ("nin", ErrorCode::NinTaken)
+            } else if msg.contains("phone") {
+                ("phone", ErrorCode::PhoneTaken)
+            } else if msg.contains("email") {
+                ("email", ErrorCode::EmailTaken)
+            } else {
+                return None;
+            };
+            Some(Error::fields(vec![FieldError::new(field, code)]))
+        }
+        _ => None,
+    }
+}
+
+/// A staff account as an operator creates it (CLI or seed).
+#[derive(Clone, Debug)]
+pub struct NewStaff {
+    pub role: Role,
+    pub facility_id: Option<FacilityId>,
+    pub given_name: PersonName,
+    pub family_name: PersonName,
+    pub phone: Option<Phone>,
+    pub email: Option<Email>,
+    pub password: NewPassword,
+    pub lang: Lang,
+}
+
+impl Domain {
+    /// Registers a citizen. Every invalid field is reported at once; a NIN,
+    /// phone or email already in use is reported on its field.
+    #[tracing::instrument(skip_all)]
+    pub async fn register(&self, input: &RegisterIn) -> Result<ProfileOut> {
+        let r = input.validate(today_in_algiers()).map_err(Error::fields)?;
+        let db = self.db();
+        // Friendly pre-check so that every taken field is named at once; the
+        // unique indexes below remain the guarantee under concurrency.
+        let mut taken = Vec::new();
+        if user::Entity::find().filter(user::Column::Nin.eq(r.nin.as_ref())).one(db).await?.is_some() {
+            taken.push(FieldError::new("nin", ErrorCode::NinTaken));
+        }
+        if user::Entity::find().filter(user::Column::Phone.eq(r.phone.as_ref())).one(db).await?.is_some() {
+            taken.push(FieldError::new("phone", ErrorCode::PhoneTaken));
+        }
+        if let Some(email) = &r.email {
+            let key = email.as_ref().to_lowercase();
+            if user::Entity::find().filter(user::Column::EmailKey.eq(key)).one(db).await?.is_some() {
+                taken.push(FieldError::new("email", ErrorCode::EmailTaken));
+            }
+        }
+        if !taken.is_empty() {
+            return Err(Error::fields(taken));
+        }
+        let hash = self.passwords().hash(r.password.expose()).await?;
+        let now = Utc::now();
+        let row = user::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            role: Set(Role::Citizen.code().to_owned()),
+            facility_id: Set(None),
+            nin: Set(Some(r.nin.to_string())),
+            given_name: Set(r.given_name.to_string()),
+            family_name: Set(r.family_name.to_string()),
+            birth_date: Set(Some(r.birth_date)),
+            sex: Set(Some(r.sex.code().to_owned())),
+            phone: Set(Some(r.phone.to_string())),
+            email_key: Set(r.email.as_ref().map(|e| e.as_ref().to_lowercase())),
+            email: Set(r.email.map(String::from)),
+            password_hash: Set(hash),
+            lang: Set(r.lang.code().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            password_changed_at: Set(now),
+        };
+        let saved = row.insert(db).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        tracing::info!(user_id = %saved.id, "citizen registered");
+        Ok(profile_of(&saved))
+    }
+
+    /// Checks a phone-or-email and password. Throttled per IP and per
+    /// account; unknown accounts cost one full argon2 verification like
+    /// known ones, and every failure is the same `invalid_credentials`.
+    #[tracing::instrument(skip_all)]
+    pub async fn authenticate(&self, input: &LoginIn, ip: Option<IpAddr>) -> Result<user::Model> {
+        let login = LoginId::parse(&input.login);
+        let key = match &login {
+            Ok(l) => l.throttle_key(),
+            Err(_) => format!("x:{}", input.login.trim().to_lowercase()),
+        };
+        self.throttle().check(ip, &key).map_err(Error::throttled)?;
+        let found = match login {
+            Ok(LoginId::Phone(p)) => user::Entity::find().filter(user::Column::Phone.eq(p.as_ref())).one(self.db()).await?,
+            Ok(LoginId::Email(e)) => {
+                user::Entity::find().filter(user::Column::EmailKey.eq(e.as_ref().to_lowercase())).one(self.db()).await?
+            }
+            Err(_) => None,
+        };
+        let ok = self.passwords().verify(&input.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
+        match found {
+            Some(u) if ok => Ok(u),
+            _ => Err(Error::code(ErrorCode::InvalidCredentials)),
+        }
+    }
+
+    async fn own_user(&self, actor: &Actor) -> Result<user::Model> {
+        user::Entity::find_by_id(actor.user_id.as_uuid())
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::Unauthorized))
+    }
+
+    /// The actor's own profile.
+    pub async fn profile(&self, actor: &Actor) -> Result<ProfileOut> {
+        Ok(profile_of(&self.own_user(actor).await?))
+    }
+
+    /// Changes the actor's own names, phone, email and language.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn update_profile(&self, actor: &Actor, input: &ProfileUpdateIn) -> Result<ProfileOut> {
+        let u = input.validate().map_err(Error::fields)?;
+        let current = self.own_user(actor).await?;
+        let mut row: user::ActiveModel = current.into();
+        row.given_name = Set(u.given_name.to_string());
+        row.family_name = Set(u.family_name.to_string());
+        row.phone = Set(Some(u.phone.to_string()));
+        row.email_key = Set(u.email.as_ref().map(|e| e.as_ref().to_lowercase()));
+        row.email = Set(u.email.map(String::from));
+        row.lang = Set(u.lang.code().to_owned());
+        row.updated_at = Set(Utc::now());
+        let saved = row.update(self.db()).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        Ok(profile_of(&saved))
+    }
+
+    /// Changes the actor's password after checking the current one, and ends
+    /// every session of the account, this one included: the caller starts a
+    /// new one.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn change_password(&self, actor: &Actor, input: &PasswordChangeIn) -> Result<user::Model> {
+        let new = NewPassword::parse(&input.new_password)
+            .map_err(|code| Error::fields(vec![FieldError::new("new_password", code)]))?;
+        let current = self.own_user(actor).await?;
+        if !self.passwords().verify(&input.current_password, Some(&current.password_hash)).await? {
+            return Err(Error::fields(vec![FieldError::new("current_password", ErrorCode::CurrentPasswordWrong)]));
+        }
+        let hash = self.passwords().hash(new.expose()).await?;
+        let now = Utc::now();
+        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
+        let mut row: user::ActiveModel = current.into();
+        row.password_hash = Set(hash);
+        row.password_changed_at = Set(now);
+        row.updated_at = Set(now);
+        let saved = row.update(&txn).await?;
+        self.revoke_all_sessions(&txn, actor.user_id).await?;
+        txn.commit().await?;
+        tracing::info!("password changed; all sessions ended");
+        Ok(saved)
+    }
+
+    /// Creates a staff account. Called by operators (CLI, seed), never by a
+    /// request: there is no actor because no signed-in user may do this yet.
+    pub async fn create_staff(&self, s: NewStaff) -> Result<UserId> {
+        if s.role == Role::Citizen {
+            return Err(Error::code(ErrorCode::BadRequest));
+        }
+        if s.role.needs_facility() != s.facility_id.is_some() {
+            return Err(Error::fields(vec![FieldError::new("facility_id", ErrorCode::Required)]));
+        }
+        if s.phone.is_none() && s.email.is_none() {
+            return Err(Error::fields(vec![FieldError::new("phone", ErrorCode::Required)]));
+        }
+        let hash = self.passwords().hash(s.password.expose()).await?;
+        let now = Utc::now();
+        let id = Uuid::new_v4();
+        user::ActiveModel {
+            id: Set(id),
+            role: Set(s.role.code().to_owned()),
+            facility_id: Set(s.facility_id.map(|f| f.as_uuid())),
+            nin: Set(None),
+            given_name: Set(s.given_name.to_string()),
+            family_name: Set(s.family_name.to_string()),
+            birth_date: Set(None),
+            sex: Set(None),
+            phone: Set(s.phone.map(String::from)),
+            email_key: Set(s.email.as_ref().map(|e| e.as_ref().to_lowercase())),
+            email: Set(s.email.map(String::from)),
+            password_hash: Set(hash),
+            lang: Set(s.lang.code().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            password_changed_at: Set(now),
+        }
+        .insert(self.db())
+        .await
+        .map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        tracing::info!(user_id = %id, role = s.role.code(), "staff account created");
+        Ok(UserId(id))
+    }
+}

@@ -1,0 +1,45 @@
+//! The part of the configuration the services need; the server builds it
+//! from its own typed config.
+
+#[derive(Clone)]
+pub struct DomainConfig {
+    /// HMAC key for access tokens (HS256), at least 32 bytes.
+    pub jwt_secret: Vec<u8>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// Access-token lifetime; the issue caps it at 15 minutes.
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+    pub web_session_ttl_secs: u64,
+    pub login_per_ip_per_minute: u32,
+    pub login_per_account_per_minute: u32,
+    /// How many argon2 hashes may run at once (each takes ~19 MiB).
+    pub hash_concurrency: usize,
+}
+
+impl std::fmt::Debug for DomainConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DomainConfig")
+            .field("jwt_secret", &"<redacted>")
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("access_ttl_secs", &self.access_ttl_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DomainConfig {
+    /// Settings for tests and examples: a fixed key, generous limits.
+    pub fn for_tests(secret: &[u8]) -> Self {
+        Self {
+            jwt_secret: secret.to_vec(),
+            jwt_issuer: "sihati".into(),
+            jwt_audience: "sihati-api".into(),
+            access_ttl_secs: 600,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            web_session_ttl_secs: 14 * 24 * 3600,
+            login_per_ip_per_minute: 1000,
+            login_per_account_per_minute: 1000,
+            hash_concurrency: 2,
+        }
+    }
+}

@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// A `shared::Role` code.
+    pub role: String,
+    pub facility_id: Option<Uuid>,
+    pub nin: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<Date>,
+    pub sex: Option<String>,
+    /// E.164, `+213…`.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// The email lower-cased: the unique key that sign-in looks up.
+    pub email_key: Option<String>,
+    pub password_hash: String,
+    pub lang: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub password_changed_at: DateTimeUtc,
+}
+
+// Personal data: the derived Debug would print it into logs.
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("user::Model").field("id", &self.id).field("role", &self.role).finish_non_exhaustive()
+    }
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,216 @@
+//! Reference data and demo data.
+//!
+//! Reference data (wilayas, the communes of Oran, specialties) comes from
+//! the CSV files under `domain/seed/`, loaded into every database. Demo data
+//! (polyclinics, practitioners, demo logins) is for the embedded default and
+//! the end-to-end tests; it is written only into an empty database.
+
+use crate::accounts::NewStaff;
+use crate::entities::{commune, facility, practitioner, practitioner_facility, specialty, user, wilaya};
+use crate::{Domain, Error, Result};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use shared::dto::RegisterIn;
+use shared::{Email, FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+use uuid::Uuid;
+
+const WILAYAS: &str = include_str!("../seed/wilayas.csv");
+const COMMUNES_ORAN: &str = include_str!("../seed/communes_oran.csv");
+const SPECIALTIES: &str = include_str!("../seed/specialties.csv");
+
+/// The password of every demo account. Printed by the run command; demo
+/// data is never loaded into a production database (see `seed_demo`).
+pub const DEMO_PASSWORD: &str = "Sihati-demo-2026";
+
+/// Demo logins: (role, phone).
+pub const DEMO_LOGINS: [(Role, &str); 5] = [
+    (Role::Citizen, "0550000001"),
+    (Role::Receptionist, "0550000002"),
+    (Role::Practitioner, "0550000003"),
+    (Role::FacilityAdmin, "0550000004"),
+    (Role::HealthAdmin, "0550000005"),
+];
+
+/// Specialties that demo facilities offer (the first ten of the reference list).
+const DEMO_SPECIALTIES: usize = 10;
+/// Specialties that need a referral from a general practitioner.
+const REFERRAL_REQUIRED: [&str; 2] = ["cardiology", "endocrinology_diabetes"];
+
+fn csv_rows(data: &str) -> Result<Vec<csv::StringRecord>> {
+    csv::Reader::from_reader(data.as_bytes())
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Error::Internal(format!("seed CSV: {e}")))
+}
+
+fn ignore_conflict<T>(r: Result<T, sea_orm::DbErr>) -> Result<()> {
+    match r {
+        Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl Domain {
+    /// Loads reference data; safe to run on every start.
+    pub async fn seed_reference(&self) -> Result<()> {
+        let db = self.db();
+        if wilaya::Entity::find().count(db).await? == 0 {
+            let rows: Vec<_> = csv_rows(WILAYAS)?
+                .iter()
+                .map(|r| wilaya::ActiveModel { code: Set(r[0].to_owned()), name_fr: Set(r[1].to_owned()), name_ar: Set(r[2].to_owned()) })
+                .collect();
+            ignore_conflict(wilaya::Entity::insert_many(rows).exec(db).await)?;
+        }
+        if commune::Entity::find().count(db).await? == 0 {
+            let rows: Vec<_> = csv_rows(COMMUNES_ORAN)?
+                .iter()
+                .map(|r| commune::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    wilaya_code: Set(r[0].to_owned()),
+                    name_fr: Set(r[1].to_owned()),
+                    name_ar: Set(r[2].to_owned()),
+                })
+                .collect();
+            ignore_conflict(commune::Entity::insert_many(rows).exec(db).await)?;
+        }
+        if specialty::Entity::find().count(db).await? == 0 {
+            let rows: Vec<_> = csv_rows(SPECIALTIES)?
+                .iter()
+                .map(|r| specialty::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    code: Set(r[0].to_owned()),
+                    name_fr: Set(r[1].to_owned()),
+                    name_ar: Set(r[2].to_owned()),
+                    name_en: Set(r[3].to_owned()),
+                    referral_required: Set(REFERRAL_REQUIRED.contains(&&r[0])),
+                })
+                .collect();
+            ignore_conflict(specialty::Entity::insert_many(rows).exec(db).await)?;
+        }
+        Ok(())
+    }
+
+    /// Loads demo facilities, practitioners and logins when there are no
+    /// facilities yet. Returns whether it did.
+    pub async fn seed_demo(&self) -> Result<bool> {
+        self.seed_reference().await?;
+        let db = self.db();
+        if facility::Entity::find().count(db).await? > 0 {
+            return Ok(false);
+        }
+        let communes = commune::Entity::find().all(db).await?;
+        let commune_id = |name: &str| communes.iter().find(|c| c.name_fr == name).map(|c| c.id);
+        let now = Utc::now();
+        // (name_fr, name_ar, wilaya, commune, address)
+        let demo_facilities = [
+            ("Polyclinique Es-Seddikia", "العيادة المتعددة الخدمات الصديقية", "31", "Oran", "Boulevard de l'ALN, Es-Seddikia"),
+            ("Polyclinique de Bir El Djir", "العيادة المتعددة الخدمات بئر الجير", "31", "Bir El Djir", "Cité 1er Novembre, Bir El Djir"),
+            ("Polyclinique d'Es Senia", "العيادة المتعددة الخدمات السانية", "31", "Es Senia", "Rue des Frères Bouchama, Es Senia"),
+            ("Polyclinique d'Arzew", "العيادة المتعددة الخدمات أرزيو", "31", "Arzew", "Avenue de l'Indépendance, Arzew"),
+            ("Polyclinique d'Aïn Témouchent centre", "العيادة المتعددة الخدمات عين تموشنت المركز", "46", "", "Boulevard Emir Abdelkader, Aïn Témouchent"),
+        ];
+        let mut facility_ids = Vec::new();
+        for (i, (fr, ar, wilaya, commune_name, address)) in demo_facilities.iter().enumerate() {
+            let id = Uuid::new_v4();
+            facility::Entity::insert(facility::ActiveModel {
+                id: Set(id),
+                kind: Set("polyclinic".into()),
+                name_ar: Set((*ar).into()),
+                name_fr: Set((*fr).into()),
+                wilaya_code: Set((*wilaya).into()),
+                commune_id: Set(commune_id(commune_name)),
+                address: Set((*address).into()),
+                phone: Set(Some(format!("+21341{:07}", 2_000_000 + i * 1111))),
+                created_at: Set(now),
+            })
+            .exec(db)
+            .await?;
+            facility_ids.push(id);
+        }
+        let specialties = specialty::Entity::find().all(db).await?;
+        let mut offered: Vec<_> = csv_rows(SPECIALTIES)?.iter().take(DEMO_SPECIALTIES).map(|r| r[0].to_owned()).collect();
+        offered.retain(|code| specialties.iter().any(|s| &s.code == code));
+        let given = ["Amina", "Karim", "Nadia", "Yacine", "Soumia", "Reda", "Lamia", "Sofiane", "Imane", "Walid", "Fatima Zohra", "Abdelkader", "Houria", "Mehdi", "Samira"];
+        let family = ["Benali", "Bouzid", "Mebarki", "Khelifa", "Belkacem", "Hamidi", "Saidi", "Cherif", "Rahmani", "Boudiaf", "Ziani", "Touati", "Messaoudi", "Larbi", "Djebbar"];
+        let mut first_practitioner = None;
+        for i in 0..30usize {
+            let code = &offered[i % offered.len()];
+            let spec = specialties.iter().find(|s| &s.code == code).expect("offered specialty exists");
+            let id = Uuid::new_v4();
+            practitioner::Entity::insert(practitioner::ActiveModel {
+                id: Set(id),
+                user_id: Set(None),
+                given_name: Set(given[i % given.len()].into()),
+                family_name: Set(family[(i * 7) % family.len()].into()),
+                specialty_id: Set(spec.id),
+                created_at: Set(now),
+            })
+            .exec(db)
+            .await?;
+            // Each practitioner works at one facility; every fourth also at a second.
+            let home = facility_ids[i % facility_ids.len()];
+            let mut at = vec![home];
+            if i % 4 == 0 {
+                at.push(facility_ids[(i + 1) % facility_ids.len()]);
+            }
+            for f in at {
+                practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(f), practitioner_id: Set(id) })
+                    .exec(db)
+                    .await?;
+            }
+            first_practitioner.get_or_insert(id);
+        }
+
+        let password = || NewPassword::parse(DEMO_PASSWORD).expect("demo password meets the policy");
+        let home = FacilityId(facility_ids[0]);
+        for (role, phone) in DEMO_LOGINS {
+            if role == Role::Citizen {
+                self.register(&RegisterIn {
+                    nin: "119900123456789012".into(),
+                    given_name: "Amina".into(),
+                    family_name: "Benali".into(),
+                    birth_date: "1990-04-12".into(),
+                    sex: "female".into(),
+                    phone: phone.into(),
+                    email: "amina.benali@example.dz".into(),
+                    password: DEMO_PASSWORD.into(),
+                    lang: "ar".into(),
+                })
+                .await?;
+                continue;
+            }
+            let (g, f) = match role {
+                Role::Receptionist => ("Samira", "Hadj"),
+                Role::Practitioner => ("Karim", "Benali"),
+                Role::FacilityAdmin => ("Nadia", "Mekki"),
+                _ => ("Rachid", "Ould Ali"),
+            };
+            let user_id = self
+                .create_staff(NewStaff {
+                    role,
+                    facility_id: role.needs_facility().then_some(home),
+                    given_name: PersonName::parse(g).expect("valid"),
+                    family_name: PersonName::parse(f).expect("valid"),
+                    phone: Some(Phone::parse(phone).expect("valid")),
+                    email: Some(Email::parse(&format!("{}@sihati.example.dz", role.code())).expect("valid")),
+                    password: password(),
+                    lang: Lang::Fr,
+                })
+                .await?;
+            if role == Role::Practitioner {
+                if let Some(p) = first_practitioner {
+                    practitioner::Entity::update_many()
+                        .col_expr(practitioner::Column::UserId, sea_orm::sea_query::Expr::value(user_id.as_uuid()))
+                        .col_expr(practitioner::Column::GivenName, sea_orm::sea_query::Expr::value(g))
+                        .col_expr(practitioner::Column::FamilyName, sea_orm::sea_query::Expr::value(f))
+                        .filter(practitioner::Column::Id.eq(p))
+                        .exec(db)
+                        .await?;
+                }
+            }
+        }
+        let users = user::Entity::find().count(db).await?;
+        tracing::info!(facilities = facility_ids.len(), practitioners = 30, users, "demo data loaded");
+        Ok(true)
+    }
+}

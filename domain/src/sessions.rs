@@ -1,0 +1,235 @@
+//! Sessions: a web sign-in is a row with a hashed cookie secret; a mobile
+//! sign-in is a row whose refresh tokens form one family. Either way the row
+//! is the thing that "signed in" means: revoking it ends the cookie, the
+//! refresh tokens and every access token that names it.
+
+use crate::accounts::profile_of;
+use crate::entities::{refresh_token, session, user};
+use crate::{Actor, Domain, Error, Result};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sha2::{Digest, Sha256};
+use shared::dto::{ProfileOut, TokenOut};
+use shared::{ErrorCode, FacilityId, Role, SessionId, UserId};
+use uuid::Uuid;
+
+const WEB: &str = "web";
+const MOBILE: &str = "mobile";
+
+/// 256 random bits, URL-safe. Used for cookie secrets and refresh tokens.
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Secrets are stored only as their SHA-256: a stolen database holds no
+/// usable session. (A fast hash is right here: the input has 256 bits.)
+fn digest(secret: &str) -> String {
+    let d = Sha256::digest(secret.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unauthorized() -> Error {
+    Error::code(ErrorCode::Unauthorized)
+}
+
+fn actor_of(u: &user::Model, session_id: Uuid) -> Actor {
+    Actor {
+        user_id: UserId(u.id),
+        role: Role::parse(&u.role).unwrap_or(Role::Citizen),
+        facility_id: u.facility_id.map(FacilityId),
+        session_id: SessionId(session_id),
+    }
+}
+
+impl Domain {
+    async fn insert_session<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        user_id: Uuid,
+        kind: &str,
+        secret_hash: Option<String>,
+        ttl_secs: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid> {
+        let id = Uuid::new_v4();
+        session::ActiveModel {
+            id: Set(id),
+            user_id: Set(user_id),
+            kind: Set(kind.to_owned()),
+            secret_hash: Set(secret_hash),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::seconds(ttl_secs as i64)),
+            last_seen_at: Set(now),
+            revoked_at: Set(None),
+        }
+        .insert(db)
+        .await?;
+        Ok(id)
+    }
+
+    /// Starts a web session; returns the cookie secret to hand to the browser.
+    pub async fn start_web_session(&self, user: &user::Model) -> Result<String> {
+        let secret = new_secret();
+        self.insert_session(self.db(), user.id, WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, Utc::now())
+            .await?;
+        Ok(secret)
+    }
+
+    /// Resolves a web session cookie into the acting user.
+    pub async fn web_actor(&self, secret: &str) -> Result<Actor> {
+        let s = session::Entity::find()
+            .filter(session::Column::SecretHash.eq(digest(secret)))
+            .filter(session::Column::Kind.eq(WEB))
+            .one(self.db())
+            .await?
+            .ok_or_else(unauthorized)?;
+        self.live_actor(s).await
+    }
+
+    /// Resolves a Bearer access token into the acting user: the JWT must
+    /// verify *and* its session must still be live.
+    pub async fn bearer_actor(&self, jwt: &str) -> Result<Actor> {
+        let v = self.tokens().verify(jwt).ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
+        let s = session::Entity::find_by_id(v.session_id.as_uuid())
+            .one(self.db())
+            .await?
+            .filter(|s| s.user_id == v.user_id.as_uuid() && s.kind == MOBILE)
+            .ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
+        self.live_actor(s).await.map_err(|_| Error::code(ErrorCode::TokenInvalid))
+    }
+
+    async fn live_actor(&self, s: session::Model) -> Result<Actor> {
+        if s.revoked_at.is_some() || s.expires_at <= Utc::now() {
+            return Err(unauthorized());
+        }
+        let u = user::Entity::find_by_id(s.user_id).one(self.db()).await?.ok_or_else(unauthorized)?;
+        Ok(actor_of(&u, s.id))
+    }
+
+    /// Starts a mobile session: an access token and the first refresh token
+    /// of a new family.
+    pub async fn start_mobile_session(&self, user: &user::Model) -> Result<TokenOut> {
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let sid = self.insert_session(&txn, user.id, MOBILE, None, self.config().refresh_ttl_secs, now).await?;
+        let refresh = self.insert_refresh(&txn, sid, now).await?;
+        txn.commit().await?;
+        Ok(self.token_out(user.id, sid, refresh, now))
+    }
+
+    async fn insert_refresh<C: ConnectionTrait>(&self, db: &C, sid: Uuid, now: DateTime<Utc>) -> Result<String> {
+        let token = new_secret();
+        refresh_token::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            session_id: Set(sid),
+            token_hash: Set(digest(&token)),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::seconds(self.config().refresh_ttl_secs as i64)),
+            used_at: Set(None),
+        }
+        .insert(db)
+        .await?;
+        Ok(token)
+    }
+
+    fn token_out(&self, user_id: Uuid, sid: Uuid, refresh: String, now: DateTime<Utc>) -> TokenOut {
+        TokenOut {
+            access_token: self.tokens().issue(UserId(user_id), SessionId(sid), now),
+            token_type: "Bearer".into(),
+            expires_in: self.tokens().ttl_secs(),
+            refresh_token: refresh,
+            refresh_expires_in: self.config().refresh_ttl_secs,
+        }
+    }
+
+    /// Exchanges a refresh token for a new pair. Each refresh token works
+    /// once: presenting one that was already exchanged means it was copied,
+    /// so the whole family (the session) is revoked.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh(&self, token: &str) -> Result<TokenOut> {
+        let invalid = || Error::code(ErrorCode::TokenInvalid);
+        let now = Utc::now();
+        let row = refresh_token::Entity::find()
+            .filter(refresh_token::Column::TokenHash.eq(digest(token)))
+            .one(self.db())
+            .await?
+            .ok_or_else(invalid)?;
+        let s = session::Entity::find_by_id(row.session_id).one(self.db()).await?.ok_or_else(invalid)?;
+        if s.revoked_at.is_some() || s.expires_at <= now || row.expires_at <= now {
+            return Err(invalid());
+        }
+        let txn = self.db().begin().await?;
+        // Claim the token atomically: of two concurrent uses only one wins.
+        let claimed = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+            .filter(refresh_token::Column::Id.eq(row.id))
+            .filter(refresh_token::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if claimed != 1 {
+            txn.rollback().await?;
+            self.revoke_session(self.db(), SessionId(s.id)).await?;
+            tracing::warn!(session_id = %s.id, "refresh token reused: session revoked");
+            return Err(invalid());
+        }
+        let next = self.insert_refresh(&txn, s.id, now).await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .col_expr(session::Column::ExpiresAt, Expr::value(now + Duration::seconds(self.config().refresh_ttl_secs as i64)))
+            .filter(session::Column::Id.eq(s.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(self.token_out(s.user_id, s.id, next, now))
+    }
+
+    async fn revoke_session<C: ConnectionTrait>(&self, db: &C, sid: SessionId) -> Result<()> {
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .filter(session::Column::Id.eq(sid.as_uuid()))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn revoke_all_sessions<C: ConnectionTrait>(&self, db: &C, user: UserId) -> Result<()> {
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .filter(session::Column::UserId.eq(user.as_uuid()))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Signs the actor out of the session they are using.
+    pub async fn sign_out(&self, actor: &Actor) -> Result<()> {
+        self.revoke_session(self.db(), actor.session_id).await
+    }
+
+    /// The user a freshly started session belongs to, as a profile.
+    pub fn profile_of_user(&self, u: &user::Model) -> ProfileOut {
+        profile_of(u)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_long_random_and_stored_only_as_a_digest() {
+        let (a, b) = (new_secret(), new_secret());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(digest(&a).len(), 64);
+        assert_ne!(digest(&a), a);
+    }
+}

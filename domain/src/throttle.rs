@@ -1,0 +1,80 @@
+//! Sign-in throttling per client IP and per account, with the GCRA limiter
+//! from `governor`. Every attempt counts, known account or not, so the
+//! limiter reveals nothing about which accounts exist.
+//!
+//! The counters live in this process. With several server processes behind
+//! a load balancer each keeps its own, which multiplies the allowance by the
+//! number of processes; docs/ARCHITECTURE.md says how that moves to a shared
+//! store.
+
+use governor::{clock::{Clock, DefaultClock}, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+pub struct LoginThrottle {
+    per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    per_account: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+}
+
+fn quota(per_minute: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(per_minute.max(1)).expect("non-zero"))
+}
+
+impl LoginThrottle {
+    pub fn new(per_ip_per_minute: u32, per_account_per_minute: u32) -> Self {
+        Self {
+            per_ip: RateLimiter::keyed(quota(per_ip_per_minute)),
+            per_account: RateLimiter::keyed(quota(per_account_per_minute)),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Counts one attempt; `Err(seconds)` says how long to wait.
+    pub fn check(&self, ip: Option<IpAddr>, account_key: &str) -> Result<(), u64> {
+        let now = self.clock.now();
+        if let Some(ip) = ip {
+            if let Err(not_until) = self.per_ip.check_key(&ip) {
+                return Err(not_until.wait_time_from(now).as_secs_f64().ceil() as u64);
+            }
+        }
+        if let Err(not_until) = self.per_account.check_key(&account_key.to_owned()) {
+            return Err(not_until.wait_time_from(now).as_secs_f64().ceil() as u64);
+        }
+        Ok(())
+    }
+
+    /// Forgets stale keys; called now and then so memory stays bounded.
+    pub fn prune(&self) {
+        self.per_ip.retain_recent();
+        self.per_account.retain_recent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_limit_applies_across_ips() {
+        let t = LoginThrottle::new(100, 2);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        assert!(t.check(Some(a), "acct").is_ok());
+        assert!(t.check(Some(b), "acct").is_ok());
+        let wait = t.check(Some(b), "acct").unwrap_err();
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert!(t.check(Some(b), "other").is_ok(), "another account is not limited");
+    }
+
+    #[test]
+    fn the_ip_limit_applies_across_accounts() {
+        let t = LoginThrottle::new(3, 100);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        for acct in ["x", "y", "z"] {
+            assert!(t.check(Some(a), acct).is_ok());
+        }
+        assert!(t.check(Some(a), "w").is_err());
+        assert!(t.check(Some("10.0.0.9".parse().unwrap()), "w").is_ok());
+    }
+}
