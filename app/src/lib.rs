@@ -1,1 +1,112 @@
+//! The Sihati web UI: server-rendered Leptos pages that hydrate into a WASM
+//! app. Forms are `ActionForm`s posting to server functions, so every form
+//! works before (or without) the WASM; once it has loaded, the same
+//! validators from `shared` check each field as it is typed.
 
+#![recursion_limit = "256"]
+
+// The catalogs in app/locales/*.json become a typed `i18n` module: a missing
+// key is a compile error. (The build.rs code generation that replaces this
+// macro pulls the ICU4X data exporter into the build; not worth it yet.)
+leptos_i18n::load_locales!();
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use crate::i18n::*;
+use components::Header;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[cfg(feature = "ssr")]
+pub use api::server_side::WebContext;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b6e4f"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Server actions whose success changes who is signed in; the header's
+/// session resource refetches when any of them runs.
+#[derive(Clone, Copy)]
+pub struct SessionActions {
+    pub login: ServerAction<api::Login>,
+    pub register: ServerAction<api::Register>,
+    pub logout: ServerAction<api::Logout>,
+    pub update_profile: ServerAction<api::UpdateProfile>,
+    pub change_password: ServerAction<api::ChangePassword>,
+}
+
+/// Who is signed in, as the header and pages see it.
+pub type SessionResource = Resource<Result<Option<shared::dto::ProfileOut>, error::AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let actions = SessionActions {
+        login: ServerAction::new(),
+        register: ServerAction::new(),
+        logout: ServerAction::new(),
+        update_profile: ServerAction::new(),
+        change_password: ServerAction::new(),
+    };
+    provide_context(actions);
+    let session: SessionResource = Resource::new(
+        move || {
+            (
+                actions.login.version().get(),
+                actions.register.version().get(),
+                actions.logout.version().get(),
+                actions.update_profile.version().get(),
+                actions.change_password.version().get(),
+            )
+        },
+        |_| api::whoami(),
+    );
+    provide_context(session);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sihati.css"/>
+        <I18nContextProvider>
+            <AppTitle/>
+            <Router>
+                <Header/>
+                <main id="main">
+                    <Routes fallback=pages::NotFound>
+                        <Route path=path!("/") view=pages::Home/>
+                        <Route path=path!("/register") view=pages::RegisterPage/>
+                        <Route path=path!("/login") view=pages::LoginPage/>
+                        <Route path=path!("/profile") view=pages::ProfilePage/>
+                    </Routes>
+                </main>
+                <footer class="footer">{t!(use_i18n(), footer)}</footer>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn AppTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title formatter=move |page: String| if page.is_empty() { t_string!(i18n, app_name).to_string() } else { format!("{page} · {}", t_string!(i18n, app_name)) }/> }
+}

@@ -67,3 +67,10 @@ impl Domain {
         &self.inner.tokens
     }
 }
+
+impl Domain {
+    /// Forgets idle throttling keys; the server calls this periodically.
+    pub fn prune_throttle(&self) {
+        self.throttle().prune();
+    }
+}

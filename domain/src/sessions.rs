@@ -73,9 +73,9 @@ impl Domain {
     }
 
     /// Starts a web session; returns the cookie secret to hand to the browser.
-    pub async fn start_web_session(&self, user: &user::Model) -> Result<String> {
+    pub async fn start_web_session(&self, user: UserId) -> Result<String> {
         let secret = new_secret();
-        self.insert_session(self.db(), user.id, WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, Utc::now())
+        self.insert_session(self.db(), user.as_uuid(), WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, Utc::now())
             .await?;
         Ok(secret)
     }

@@ -1,1 +1,112 @@
-fn main(){}
+//! The `server` binary: `serve` (the default), `migrate`, `seed`, and
+//! `users create` for staff accounts.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use server::{startup, telemetry, Config};
+use shared::{Email, FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+
+#[derive(Parser)]
+#[command(name = "server", about = "Sihati health portal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, seed reference data (and demo data when SIHATI_SEED_DEMO=true) and serve.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Load demo data into an empty database and print the demo logins.
+    Seed,
+    /// Manage staff accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create a staff account. The password is read from SIHATI_NEW_PASSWORD
+    /// so that it never appears in shell history or process lists.
+    Create {
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Facility UUID; required for receptionists, practitioners and facility admins.
+        #[arg(long)]
+        facility: Option<uuid::Uuid>,
+        #[arg(long)]
+        given_name: String,
+        #[arg(long)]
+        family_name: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("one of: {}", Role::ALL.map(|r| r.code()).join(", ")))
+}
+
+fn print_demo_logins(config: &Config) {
+    println!("\nDemo logins (password for all: {}):", domain::seed::DEMO_PASSWORD);
+    for (role, phone) in domain::seed::DEMO_LOGINS {
+        println!("  {:<15} {}", role.code(), phone);
+    }
+    println!("\nSihati is running: open http://{}\n", config.bind);
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load()?;
+    telemetry::init(config.log_json);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+            let seeded = config.seed_demo;
+            let app = startup::build(config.clone()).await?;
+            tracing::info!(addr = %config.bind, "listening");
+            if seeded {
+                print_demo_logins(&config);
+            }
+            startup::serve(listener, app, startup::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            let db = domain::db::connect(&config.database_url(), 2).await?;
+            domain::db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed => {
+            let app = startup::build(Config { seed_demo: true, ..config.clone() }).await?;
+            drop(app);
+            print_demo_logins(&config);
+            Ok(())
+        }
+        Command::Users { command: UsersCommand::Create { role, facility, given_name, family_name, phone, email, lang } } => {
+            let password = std::env::var("SIHATI_NEW_PASSWORD").context("set SIHATI_NEW_PASSWORD to the new account's password")?;
+            let app = startup::build(config).await?;
+            let staff = domain::accounts::NewStaff {
+                role,
+                facility_id: facility.map(FacilityId),
+                given_name: PersonName::parse(&given_name).map_err(|c| anyhow::anyhow!("given name: {c}"))?,
+                family_name: PersonName::parse(&family_name).map_err(|c| anyhow::anyhow!("family name: {c}"))?,
+                phone: phone.map(|p| Phone::parse(&p)).transpose().map_err(|c| anyhow::anyhow!("phone: {c}"))?,
+                email: email.map(|e| Email::parse(&e)).transpose().map_err(|c| anyhow::anyhow!("email: {c}"))?,
+                password: NewPassword::parse(&password).map_err(|c| anyhow::anyhow!("password: {c}"))?,
+                lang: Lang::parse(&lang).context("lang: ar, fr or en")?,
+            };
+            let id = app.state.domain.create_staff(staff).await.map_err(|e| anyhow::anyhow!("{}", e.to_api()))?;
+            println!("created {} account {id}", role.code());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Server functions: the web's door into the domain. Each one extracts the
+//! actor from the session cookie, calls one domain service and maps its
+//! error; no rule lives here.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::dto::ProfileOut;
+
+/// The name of the HttpOnly cookie holding the web session secret.
+pub const SESSION_COOKIE: &str = "sihati_session";
+/// The cookie leptos_i18n reads for the chosen language.
+pub const LANG_COOKIE: &str = "i18n_pref_locale";
+
+#[cfg(feature = "ssr")]
+pub mod server_side {
+    //! What server functions need from the running server.
+    use super::*;
+    use axum::extract::ConnectInfo;
+    use domain::{Actor, Domain};
+    use http::header::{HeaderValue, COOKIE, SET_COOKIE};
+    use http::request::Parts;
+    use leptos_axum::ResponseOptions;
+    use std::net::{IpAddr, SocketAddr};
+
+    /// Provided to every page render and server function by the server.
+    #[derive(Clone)]
+    pub struct WebContext {
+        pub domain: Domain,
+        /// `Secure` on cookies; only turned off for plain-HTTP test setups
+        /// that are not on localhost.
+        pub cookie_secure: bool,
+        /// Trust `X-Forwarded-For` from a reverse proxy for the client IP.
+        pub trust_forwarded_for: bool,
+    }
+
+    pub fn ctx() -> Result<WebContext, AppError> {
+        use_context::<WebContext>().ok_or_else(|| shared::ErrorCode::Internal.into())
+    }
+
+    pub fn to_app_error(e: domain::Error) -> AppError {
+        if e.is_internal() {
+            tracing::error!(error = ?e, "server function failed");
+        }
+        AppError(e.to_api())
+    }
+
+    fn parts() -> Option<Parts> {
+        use_context::<Parts>()
+    }
+
+    pub fn cookie(name: &str) -> Option<String> {
+        let parts = parts()?;
+        parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    pub fn client_ip(trust_forwarded_for: bool) -> Option<IpAddr> {
+        let parts = parts()?;
+        if trust_forwarded_for {
+            if let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok())
+            {
+                return Some(ip);
+            }
+        }
+        parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+    }
+
+    /// The signed-in actor, or `unauthorized`.
+    pub async fn actor() -> Result<Actor, AppError> {
+        let ctx = ctx()?;
+        let secret = cookie(SESSION_COOKIE).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
+        ctx.domain.web_actor(&secret).await.map_err(to_app_error)
+    }
+
+    pub fn set_cookie(value: String) {
+        if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
+            res.append_header(SET_COOKIE, v);
+        }
+    }
+
+    pub fn session_cookie(secret: &str, max_age_secs: u64, secure: bool) -> String {
+        let secure = if secure { "; Secure" } else { "" };
+        format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    }
+
+    pub fn lang_cookie(lang: shared::Lang) -> String {
+        format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code())
+    }
+
+    /// Starts a web session for `user` and sets its cookie, plus the
+    /// language cookie to the account's language.
+    pub async fn sign_in(ctx: &WebContext, user: shared::UserId, lang: shared::Lang) -> Result<(), AppError> {
+        let secret = ctx.domain.start_web_session(user).await.map_err(to_app_error)?;
+        set_cookie(session_cookie(&secret, ctx.domain.config().web_session_ttl_secs, ctx.cookie_secure));
+        set_cookie(lang_cookie(lang));
+        Ok(())
+    }
+}
+
+#[cfg(feature = "ssr")]
+use server_side::*;
+
+/// Who is signed in, if anyone.
+#[server(prefix = "/sfn", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<ProfileOut>, AppError> {
+    let Ok(actor) = actor().await else { return Ok(None) };
+    let ctx = ctx()?;
+    ctx.domain.profile(&actor).await.map(Some).map_err(to_app_error)
+}
+
+/// Registers a citizen and signs them in.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/sfn", endpoint = "register")]
+pub async fn register(
+    nin: String,
+    given_name: String,
+    family_name: String,
+    birth_date: String,
+    sex: Option<String>,
+    phone: String,
+    email: String,
+    password: String,
+    lang: String,
+) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let input = shared::dto::RegisterIn {
+        nin,
+        given_name,
+        family_name,
+        birth_date,
+        sex: sex.unwrap_or_default(),
+        phone,
+        email,
+        password,
+        lang,
+    };
+    let profile = ctx.domain.register(&input).await.map_err(to_app_error)?;
+    sign_in(&ctx, profile.id, profile.lang).await?;
+    leptos_axum::redirect("/profile");
+    Ok(())
+}
+
+/// Signs in with a phone or email and a password.
+#[server(prefix = "/sfn", endpoint = "login")]
+pub async fn login(login: String, password: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let ip = client_ip(ctx.trust_forwarded_for);
+    let user = ctx.domain.authenticate(&shared::dto::LoginIn { login, password }, ip).await.map_err(to_app_error)?;
+    let lang = shared::Lang::parse(&user.lang).unwrap_or_default();
+    sign_in(&ctx, shared::UserId(user.id), lang).await?;
+    leptos_axum::redirect("/profile");
+    Ok(())
+}
+
+/// Ends this browser's session.
+#[server(prefix = "/sfn", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let ctx = ctx()?;
+    if let Ok(actor) = actor().await {
+        ctx.domain.sign_out(&actor).await.map_err(to_app_error)?;
+    }
+    set_cookie(session_cookie("", 0, ctx.cookie_secure));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in person's profile.
+#[server(prefix = "/sfn", endpoint = "profile")]
+pub async fn get_profile() -> Result<ProfileOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.profile(&actor).await.map_err(to_app_error)
+}
+
+/// Saves changes to one's own profile.
+#[server(prefix = "/sfn", endpoint = "update_profile")]
+pub async fn update_profile(given_name: String, family_name: String, phone: String, email: String, lang: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::ProfileUpdateIn { given_name, family_name, phone, email, lang };
+    let p = ctx()?.domain.update_profile(&actor, &input).await.map_err(to_app_error)?;
+    set_cookie(lang_cookie(p.lang));
+    Ok(())
+}
+
+/// Changes one's password; every other session ends and this browser gets a
+/// fresh one.
+#[server(prefix = "/sfn", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let actor = actor().await?;
+    let input = shared::dto::PasswordChangeIn { current_password, new_password };
+    let user = ctx.domain.change_password(&actor, &input).await.map_err(to_app_error)?;
+    let lang = shared::Lang::parse(&user.lang).unwrap_or_default();
+    sign_in(&ctx, shared::UserId(user.id), lang).await
+}

@@ -1,0 +1,153 @@
+//! Pieces every page uses: the header with the language switch, form fields
+//! that validate as they are typed, and error summaries.
+
+use crate::error::{error_text, AppError};
+use crate::i18n::*;
+use crate::{SessionActions, SessionResource};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use shared::{ErrorCode, Lang};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<SessionResource>();
+    let actions = expect_context::<SessionActions>();
+    let location = use_location();
+    let lang_href = move |lang: Lang| {
+        let path = location.pathname.get();
+        format!("/lang/{}?next={}", lang.code(), path)
+    };
+    view! {
+        <a class="skip" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="header">
+            <A href="/" attr:class="brand">{t!(i18n, app_name)}</A>
+            <nav aria-label=move || t_string!(i18n, nav.language) class="langs">
+                {Lang::ALL.into_iter().map(|lang| {
+                    let label = match lang { Lang::Ar => "العربية", Lang::Fr => "Français", Lang::En => "English" };
+                    view! {
+                        <a href=move || lang_href(lang) hreflang=lang.code() lang=lang.code() rel="nofollow"
+                            aria-current=move || (crate::error::lang_of(i18n.get_locale()) == lang).then_some("true")
+                            data-lang=lang.code()>{label}</a>
+                    }
+                }).collect_view()}
+            </nav>
+            <nav class="account">
+                <Transition fallback=|| ()>
+                    {move || session.get().map(|s| match s {
+                        Ok(Some(p)) => view! {
+                            <A href="/profile">{p.given_name.clone()}</A>
+                            <ActionForm action=actions.logout attr:class="inline">
+                                <button type="submit" class="link" data-test="logout">{t!(i18n, nav.logout)}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => view! {
+                            <A href="/login">{t!(i18n, nav.login)}</A>
+                            <A href="/register">{t!(i18n, nav.register)}</A>
+                        }.into_any(),
+                    })}
+                </Transition>
+            </nav>
+        </header>
+    }
+}
+
+/// A labelled input. When `check` is given it runs in the browser as soon as
+/// the field changes, with the same validator the server applies; the
+/// server's verdict shows until the person edits the field.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] dir: Option<&'static str>,
+    #[prop(into)] server_error: Signal<Option<ErrorCode>>,
+    #[prop(optional)] check: Option<fn(&str) -> Option<ErrorCode>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let local = RwSignal::new(None::<ErrorCode>);
+    let touched = RwSignal::new(false);
+    let shown = move || if touched.get() { local.get() } else { server_error.get() };
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let described = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        touched.set(true);
+        local.set(check.and_then(|f| f(&event_target_value(&ev))));
+    };
+    view! {
+        <div class="field" class:invalid=move || shown().is_some()>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input id=name name=name type=kind value=value autocomplete=autocomplete inputmode=inputmode
+                dir=dir required=required aria-describedby=described
+                aria-invalid=move || shown().is_some().then_some("true")
+                on:change=on_change />
+            <p class="error" id=error_id role="alert">
+                {move || shown().map(|c| error_text(i18n.get_locale(), c))}
+            </p>
+        </div>
+    }
+}
+
+/// The error of an action that is not about one field.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || error.get().map(|e| {
+            let code = if e.code() == ErrorCode::ValidationFailed { ErrorCode::ValidationFailed } else { e.code() };
+            let retry = e.0.retry_after;
+            view! {
+                <div class="form-error" role="alert" data-code=code.as_str()>
+                    {error_text(i18n.get_locale(), code)}
+                    {retry.map(|s| format!(" ({s} s)"))}
+                </div>
+            }
+        })}
+    }
+}
+
+/// The field-level error a server action returned for `name`.
+pub fn field_error<T, S>(value: S, name: &'static str) -> Signal<Option<ErrorCode>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()).and_then(|e| e.field(name)))
+}
+
+/// The action's error, if it failed.
+pub fn action_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+// Browser-side checks: the same parsers as the server's.
+pub fn check_nin(s: &str) -> Option<ErrorCode> {
+    shared::Nin::parse(s).err()
+}
+pub fn check_phone(s: &str) -> Option<ErrorCode> {
+    shared::Phone::parse(s).err()
+}
+pub fn check_email(s: &str) -> Option<ErrorCode> {
+    if s.trim().is_empty() { None } else { shared::Email::parse(s).err() }
+}
+pub fn check_name(s: &str) -> Option<ErrorCode> {
+    shared::PersonName::parse(s).err()
+}
+pub fn check_password(s: &str) -> Option<ErrorCode> {
+    shared::NewPassword::parse(s).err()
+}

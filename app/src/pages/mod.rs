@@ -1,0 +1,13 @@
+//! One module per page.
+
+mod home;
+mod login;
+mod not_found;
+mod profile;
+mod register;
+
+pub use home::Home;
+pub use login::LoginPage;
+pub use not_found::NotFound;
+pub use profile::ProfilePage;
+pub use register::RegisterPage;

@@ -1,0 +1,18 @@
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=move || t_string!(i18n, not_found.title)/>
+        <h1>{t!(i18n, not_found.title)}</h1>
+        <A href="/">{t!(i18n, not_found.back)}</A>
+    }
+}

@@ -1,0 +1,68 @@
+//! Registration and the token lifecycle for mobile apps.
+
+use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use crate::startup::{AppState, ClientIp};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use shared::dto::{LoginIn, ProfileOut, RefreshIn, RegisterIn, TokenOut};
+
+/// Register a citizen account.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterIn,
+    responses(
+        (status = 201, description = "Account created", body = ProfileOut),
+        (status = 409, description = "NIN, phone or email already used (`nin_taken`, `phone_taken`, `email_taken`)", body = shared::ApiError),
+        (status = 422, description = "Invalid fields, each named", body = shared::ApiError),
+    ))]
+#[tracing::instrument(name = "POST /api/v1/auth/register", skip_all)]
+pub async fn register(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiJson(input): ApiJson<RegisterIn>,
+) -> Result<(StatusCode, Json<ProfileOut>), ApiFailure> {
+    let profile = state.domain.register(&input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(profile)))
+}
+
+/// Sign in with a phone number or email and a password; returns an access
+/// token (JWT, at most 15 minutes) and a single-use refresh token.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = LoginIn,
+    responses(
+        (status = 200, body = TokenOut),
+        (status = 401, description = "`invalid_credentials`", body = shared::ApiError),
+        (status = 429, description = "`too_many_attempts`, with Retry-After", body = shared::ApiError),
+    ))]
+#[tracing::instrument(name = "POST /api/v1/auth/token", skip_all)]
+pub async fn token(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    ApiJson(input): ApiJson<LoginIn>,
+) -> Result<Json<TokenOut>, ApiFailure> {
+    let fail = |e| ApiFailure::from_domain(e, lang);
+    let user = state.domain.authenticate(&input, ip).await.map_err(fail)?;
+    Ok(Json(state.domain.start_mobile_session(&user).await.map_err(fail)?))
+}
+
+/// Exchange a refresh token for a new pair. Each refresh token works once;
+/// presenting a used one revokes the whole session.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshIn,
+    responses((status = 200, body = TokenOut), (status = 401, description = "`token_invalid`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/auth/refresh", skip_all)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiJson(input): ApiJson<RefreshIn>,
+) -> Result<Json<TokenOut>, ApiFailure> {
+    state.domain.refresh(&input.refresh_token).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// End the session of the presented access token: it, and every refresh
+/// token of its family, stop working at once.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/auth/logout", skip_all)]
+pub async fn logout(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<StatusCode, ApiFailure> {
+    state.domain.sign_out(&actor).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}

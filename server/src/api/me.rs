@@ -1,0 +1,42 @@
+//! The signed-in person's own profile and password.
+
+use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use crate::startup::AppState;
+use axum::extract::State;
+use axum::Json;
+use shared::dto::{PasswordChangeIn, ProfileOut, ProfileUpdateIn, TokenOut};
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = ProfileOut), (status = 401, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/me", skip_all)]
+pub async fn get_me(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<ProfileOut>, ApiFailure> {
+    state.domain.profile(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = ProfileUpdateIn,
+    responses((status = 200, body = ProfileOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "PATCH /api/v1/me", skip_all)]
+pub async fn update_me(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<ProfileUpdateIn>,
+) -> Result<Json<ProfileOut>, ApiFailure> {
+    state.domain.update_profile(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Change the password. Every session of the account ends, this one too;
+/// the answer carries the tokens of a fresh session.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "me", security(("bearer" = [])), request_body = PasswordChangeIn,
+    responses((status = 200, body = TokenOut), (status = 422, description = "`current_password_wrong` or a password-policy code", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/password", skip_all)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<PasswordChangeIn>,
+) -> Result<Json<TokenOut>, ApiFailure> {
+    let fail = |e| ApiFailure::from_domain(e, lang);
+    let user = state.domain.change_password(&actor, &input).await.map_err(fail)?;
+    Ok(Json(state.domain.start_mobile_session(&user).await.map_err(fail)?))
+}

@@ -1,0 +1,123 @@
+//! REST API v1 for the mobile apps: thin handlers (extract, resolve the
+//! actor, call one domain service, map the error) and the OpenAPI document
+//! generated from the same code.
+
+mod auth;
+mod me;
+pub mod openapi;
+
+use crate::startup::AppState;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::Actor;
+use shared::{ApiError, ErrorCode, Lang};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/register", post(auth::register))
+        .route("/auth/token", post(auth::token))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(me::get_me).patch(me::update_me))
+        .route("/me/password", post(me::change_password))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(|| async { ApiFailure::new(ErrorCode::NotFound, Lang::default()) })
+}
+
+/// The caller's language for error messages: `Accept-Language`, else Arabic.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// An error on its way to an API client: status from the code, body with
+/// the code, a translated message and per-field errors.
+#[derive(Debug)]
+pub struct ApiFailure {
+    error: ApiError,
+    lang: Lang,
+}
+
+impl ApiFailure {
+    pub fn new(code: ErrorCode, lang: Lang) -> Self {
+        Self { error: ApiError::new(code), lang }
+    }
+
+    pub fn from_domain(e: domain::Error, lang: Lang) -> Self {
+        if e.is_internal() {
+            // Logged once, with its cause; the client sees only `internal`.
+            tracing::error!(error = ?e, "request failed");
+        }
+        Self { error: e.to_api(), lang }
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.error.retry_after;
+        let code = self.error.code;
+        let body = app::error::translate(self.error, self.lang);
+        let mut res = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if matches!(code, ErrorCode::Unauthorized | ErrorCode::TokenInvalid) {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+/// The caller's language, as an extractor.
+pub struct ReqLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReqLang(request_lang(&parts.headers)))
+    }
+}
+
+/// A JSON body whose rejection (wrong content type, malformed JSON, missing
+/// field) is our error body rather than axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiFailure;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = request_lang(req.headers());
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(_) => Err(ApiFailure::new(ErrorCode::BadRequest, lang)),
+        }
+    }
+}
+
+/// The actor named by a valid `Authorization: Bearer` access token whose
+/// session is still live.
+pub struct Bearer(pub Actor);
+
+impl FromRequestParts<AppState> for Bearer {
+    type Rejection = ApiFailure;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = request_lang(&parts.headers);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .ok_or_else(|| ApiFailure::new(ErrorCode::Unauthorized, lang))?;
+        state.domain.bearer_actor(token.trim()).await.map(Bearer).map_err(|e| ApiFailure::from_domain(e, lang))
+    }
+}

@@ -1,0 +1,35 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations and the
+//! `shared` DTOs, served at `/api/v1/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sihati API", version = "1", description = "REST API for the Sihati mobile apps. Errors share one body: `code` (stable, snake_case), `message` (in the Accept-Language language: ar, fr, en), `fields` (per-field codes)."),
+    paths(
+        super::auth::register, super::auth::token, super::auth::refresh, super::auth::logout,
+        super::me::get_me, super::me::update_me, super::me::change_password,
+    ),
+    components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "Registration and tokens"), (name = "me", description = "The signed-in person"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

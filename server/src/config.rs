@@ -1,0 +1,146 @@
+//! One typed configuration, loaded once at startup: built-in defaults (the
+//! embedded setup: SQLite under `data/`), then an optional TOML file
+//! (`SIHATI_CONFIG`, default `sihati.toml` when present), then `SIHATI_*`
+//! environment variables. Anything wrong fails the start, not a request.
+
+use anyhow::Context;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Config {
+    /// Where to listen. cargo-leptos passes `LEPTOS_SITE_ADDR`, which wins.
+    pub bind: SocketAddr,
+    /// Where the embedded default keeps its files (database, keys, mail).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to `data_dir/sihati.db`.
+    pub database_url: Option<String>,
+    pub database_max_connections: u32,
+    /// HMAC key for access tokens, at least 32 bytes. When absent, a key is
+    /// generated once into `data_dir/jwt.key` and reused.
+    #[serde(skip_serializing)]
+    pub jwt_secret: Option<SecretString>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+    pub web_session_ttl_secs: u64,
+    pub login_per_ip_per_minute: u32,
+    pub login_per_account_per_minute: u32,
+    pub hash_concurrency: usize,
+    /// Mark cookies `Secure`. Browsers accept Secure cookies from
+    /// http://localhost, so this stays on even in development.
+    pub cookie_secure: bool,
+    /// Take the client IP from `X-Forwarded-For` (behind a trusted proxy only).
+    pub trust_forwarded_for: bool,
+    /// Load the demo facilities and logins into an empty database.
+    pub seed_demo: bool,
+    /// Logs as JSON lines (production) instead of human-readable text.
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:3000".parse().expect("valid address"),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            database_max_connections: 10,
+            jwt_secret: None,
+            jwt_issuer: "sihati".into(),
+            jwt_audience: "sihati-api".into(),
+            access_ttl_secs: 600,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            web_session_ttl_secs: 14 * 24 * 3600,
+            login_per_ip_per_minute: 30,
+            login_per_account_per_minute: 5,
+            hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            cookie_secure: true,
+            trust_forwarded_for: false,
+            seed_demo: false,
+            log_json: false,
+        }
+    }
+}
+
+impl Config {
+    pub fn load() -> anyhow::Result<Self> {
+        let file = std::env::var("SIHATI_CONFIG").unwrap_or_else(|_| "sihati.toml".into());
+        let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("SIHATI_").ignore(&["config"]))
+            .extract()
+            .context("invalid configuration")?;
+        if let Ok(addr) = std::env::var("LEPTOS_SITE_ADDR") {
+            config.bind = addr.parse().context("LEPTOS_SITE_ADDR")?;
+        }
+        Ok(config)
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("sihati.db").display()))
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+
+    /// The signing key: configured, or read from (or first generated into)
+    /// `data_dir/jwt.key`.
+    pub fn jwt_key(&self) -> anyhow::Result<Vec<u8>> {
+        if let Some(s) = &self.jwt_secret {
+            let key = s.expose_secret().as_bytes().to_vec();
+            anyhow::ensure!(key.len() >= 32, "SIHATI_JWT_SECRET must be at least 32 bytes");
+            return Ok(key);
+        }
+        let path = self.data_dir.join("jwt.key");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            let key = existing.trim().as_bytes().to_vec();
+            anyhow::ensure!(key.len() >= 32, "{} is too short", path.display());
+            return Ok(key);
+        }
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 48];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating {}", self.data_dir.display()))?;
+        write_private(&path, &key).with_context(|| format!("writing {}", path.display()))?;
+        tracing::info!(path = %path.display(), "generated a new JWT signing key");
+        Ok(key.into_bytes())
+    }
+
+    pub fn domain_config(&self) -> anyhow::Result<domain::DomainConfig> {
+        Ok(domain::DomainConfig {
+            jwt_secret: self.jwt_key()?,
+            jwt_issuer: self.jwt_issuer.clone(),
+            jwt_audience: self.jwt_audience.clone(),
+            access_ttl_secs: self.access_ttl_secs.min(domain::tokens::MAX_ACCESS_TTL_SECS),
+            refresh_ttl_secs: self.refresh_ttl_secs,
+            web_session_ttl_secs: self.web_session_ttl_secs,
+            login_per_ip_per_minute: self.login_per_ip_per_minute,
+            login_per_account_per_minute: self.login_per_account_per_minute,
+            hash_concurrency: self.hash_concurrency,
+        })
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

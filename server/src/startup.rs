@@ -1,0 +1,193 @@
+//! Building and running the server. `build` does everything up to having a
+//! router (connect, migrate, seed, wire); `serve` runs it on a listener
+//! until the shutdown future resolves. Tests call both with port 0.
+
+use crate::config::Config;
+use crate::security::{self, CspNonce};
+use anyhow::Context;
+use app::{shell, App, WebContext};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts, Path, Query, State};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use domain::Domain;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub domain: Domain,
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+/// The client's IP: the socket peer, or the first `X-Forwarded-For` hop
+/// when the config says a trusted proxy sets it.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok());
+            if forwarded.is_some() {
+                return Ok(ClientIp(forwarded));
+            }
+        }
+        Ok(ClientIp(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+/// A built server, ready to serve.
+pub struct Application {
+    pub router: Router,
+    pub state: AppState,
+}
+
+/// Where cargo-leptos put the site (or the defaults it would use).
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
+    LeptosOptions::builder()
+        .output_name(env("LEPTOS_OUTPUT_NAME", "sihati"))
+        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(config.bind)
+        .env(if env("LEPTOS_ENV", "DEV").eq_ignore_ascii_case("PROD") { leptos::config::Env::PROD } else { leptos::config::Env::DEV })
+        .build()
+}
+
+/// Connects, migrates, loads reference (and, if configured, demo) data and
+/// wires the router.
+pub async fn build(config: Config) -> anyhow::Result<Application> {
+    let url = config.database_url();
+    if config.is_sqlite() {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+    }
+    let db = domain::db::connect(&url, config.database_max_connections).await.context("connecting to the database")?;
+    domain::db::migrate(&db).await.context("migrating the database")?;
+    let domain = Domain::new(db, config.domain_config()?);
+    domain.seed_reference().await.context("loading reference data")?;
+    if config.seed_demo && domain.seed_demo().await.context("loading demo data")? {
+        tracing::info!("demo data loaded into an empty database");
+    }
+    let state = AppState { domain, leptos_options: leptos_options(&config), config: Arc::new(config) };
+    Ok(Application { router: router(state.clone()), state })
+}
+
+fn router(state: AppState) -> Router {
+    let web = WebContext {
+        domain: state.domain.clone(),
+        cookie_secure: state.config.cookie_secure,
+        trust_forwarded_for: state.config.trust_forwarded_for,
+    };
+    // Runs inside every page render and server function.
+    let context = move || {
+        provide_context(web.clone());
+        if let Some(nonce) = use_context::<Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
+    };
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .nest("/api/v1", crate::api::router())
+        .route("/health/live", get(|| async { "ok" }))
+        .route("/health/ready", get(ready))
+        .route("/lang/{code}", get(switch_language))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Ready when the database answers.
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.domain.db().ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// Sets the language cookie and goes back to the page: a plain link, so the
+/// switch works before the WASM has loaded.
+async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+    let Some(lang) = shared::Lang::parse(&code).filter(|l| l.code() == code) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    // Only same-site paths: never an open redirect.
+    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
+    let mut res = Redirect::to(&next).into_response();
+    let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", app::api::LANG_COOKIE, lang.code());
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, lets in-flight
+/// requests finish and returns.
+pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let domain = app.state.domain.clone();
+    let pruner = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            domain.prune_throttle();
+        }
+    });
+    axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+    pruner.abort();
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received: finishing in-flight requests");
+}
