@@ -19,7 +19,7 @@ use crate::i18n::*;
 use components::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 #[cfg(feature = "ssr")]
@@ -63,6 +63,28 @@ pub type SessionResource = Resource<Result<Option<shared::dto::ProfileOut>, erro
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sihati.css"/>
+        <I18nContextProvider>
+            <AppTitle/>
+            <Router>
+                <Routes fallback=pages::NotFound>
+                    <ParentRoute path=path!("") view=Layout>
+                        <Route path=path!("") view=pages::Home/>
+                        <Route path=path!("register") view=pages::RegisterPage/>
+                        <Route path=path!("login") view=pages::LoginPage/>
+                        <Route path=path!("profile") view=pages::ProfilePage/>
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Header, page and footer. Created inside `<Routes>` so that the actions
+/// see the error a no-JavaScript form post brought back in the URL.
+#[component]
+fn Layout() -> impl IntoView {
     let actions = SessionActions {
         login: ServerAction::new(),
         register: ServerAction::new(),
@@ -84,24 +106,12 @@ pub fn App() -> impl IntoView {
         |_| api::whoami(),
     );
     provide_context(session);
-
     view! {
-        <Stylesheet id="leptos" href="/pkg/sihati.css"/>
-        <I18nContextProvider>
-            <AppTitle/>
-            <Router>
-                <Header/>
-                <main id="main">
-                    <Routes fallback=pages::NotFound>
-                        <Route path=path!("/") view=pages::Home/>
-                        <Route path=path!("/register") view=pages::RegisterPage/>
-                        <Route path=path!("/login") view=pages::LoginPage/>
-                        <Route path=path!("/profile") view=pages::ProfilePage/>
-                    </Routes>
-                </main>
-                <footer class="footer">{t!(use_i18n(), footer)}</footer>
-            </Router>
-        </I18nContextProvider>
+        <Header/>
+        <main id="main">
+            <Outlet/>
+        </main>
+        <footer class="footer">{t!(use_i18n(), footer)}</footer>
     }
 }
 

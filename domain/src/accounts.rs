@@ -46,7 +46,7 @@ fn unique_violation(err: &sea_orm::DbErr) -> Option<Error> {
             } else {
                 return None;
             };
-            Some(Error::fields(vec![FieldError::new(field, code)]))
+            Some(Error::taken(vec![FieldError::new(field, code)]))
         }
         _ => None,
     }
@@ -88,7 +88,7 @@ impl Domain {
             }
         }
         if !taken.is_empty() {
-            return Err(Error::fields(taken));
+            return Err(Error::taken(taken));
         }
         let hash = self.passwords().hash(r.password.expose()).await?;
         let now = Utc::now();

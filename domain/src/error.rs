@@ -25,6 +25,13 @@ impl Error {
         Error::Api(ApiError::fields(fields))
     }
 
+    /// Values already used by another record: a conflict (409), named by the
+    /// first field's code, with every field listed.
+    pub fn taken(fields: Vec<FieldError>) -> Self {
+        let code = fields.first().map(|f| f.code).unwrap_or(ErrorCode::ValidationFailed);
+        Error::Api(ApiError { code, ..ApiError::fields(fields) })
+    }
+
     pub fn throttled(retry_after_secs: u64) -> Self {
         Error::Api(ApiError { retry_after: Some(retry_after_secs.max(1)), ..ApiError::new(ErrorCode::TooManyAttempts) })
     }

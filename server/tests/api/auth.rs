@@ -1,0 +1,156 @@
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn signing_in_with_phone_or_email_returns_a_bearer_pair_that_reads_the_profile() {
+    let app = spawn_app().await;
+    let (phone, body) = app.register_citizen().await;
+    for login in [phone.clone(), format!("+213{}", &phone[1..]), body["email"].as_str().unwrap().to_uppercase()] {
+        let t = app.token(&login, PASSWORD).await;
+        assert_eq!(t["token_type"], "Bearer");
+        assert!(t["expires_in"].as_u64().unwrap() <= 900);
+        let me: Value = app.get_auth("/api/v1/me", &s(&t, "access_token")).await.json().await.unwrap();
+        assert_eq!(me["nin"], body["nin"]);
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_account_get_the_same_401() {
+    let app = spawn_app().await;
+    let (phone, _) = app.register_citizen().await;
+    let wrong = error_code(app.post("/api/v1/auth/token", &json!({"login": phone, "password": "not the password"})).await).await;
+    let unknown = error_code(app.post("/api/v1/auth/token", &json!({"login": "0799999999", "password": "not the password"})).await).await;
+    assert_eq!(wrong.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.1, "invalid_credentials");
+    assert_eq!((wrong.0, wrong.1), (unknown.0, unknown.1));
+}
+
+#[tokio::test]
+async fn me_without_a_token_is_401_with_www_authenticate() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["www-authenticate"], "Bearer");
+}
+
+#[tokio::test]
+async fn a_refresh_rotates_the_pair_and_the_new_tokens_work() {
+    let app = spawn_app().await;
+    let t1 = app.citizen_tokens().await;
+    let res = app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(&t1, "refresh_token")})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let t2: Value = res.json().await.unwrap();
+    assert_ne!(t1["refresh_token"], t2["refresh_token"]);
+    assert_ne!(t1["access_token"], t2["access_token"]);
+    assert_eq!(app.get_auth("/api/v1/me", &s(&t2, "access_token")).await.status(), StatusCode::OK);
+    let t3 = app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(&t2, "refresh_token")})).await;
+    assert_eq!(t3.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn reusing_a_rotated_refresh_token_revokes_the_whole_family() {
+    let app = spawn_app().await;
+    let t1 = app.citizen_tokens().await;
+    let t2: Value = app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(&t1, "refresh_token")})).await.json().await.unwrap();
+    // The stolen copy of the first refresh token is played again.
+    let (status, code, _) = error_code(app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(&t1, "refresh_token")})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "token_invalid"));
+    // Every token of the family is now dead: the legitimate new refresh token and its access token.
+    let (status, _, _) = error_code(app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(&t2, "refresh_token")})).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_auth("/api/v1/me", &s(&t2, "access_token")).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn concurrent_uses_of_one_refresh_token_yield_at_most_one_new_pair() {
+    let app = spawn_app().await;
+    let t1 = app.citizen_tokens().await;
+    let body = json!({"refresh_token": s(&t1, "refresh_token")});
+    let results = futures::future::join_all((0..5).map(|_| app.post("/api/v1/auth/refresh", &body))).await;
+    let ok = results.iter().filter(|r| r.status() == StatusCode::OK).count();
+    assert!(ok <= 1, "{ok} refreshes succeeded");
+    assert!(results.iter().all(|r| r.status() == StatusCode::OK || r.status() == StatusCode::UNAUTHORIZED));
+}
+
+#[tokio::test]
+async fn after_logout_the_access_and_refresh_tokens_are_refused() {
+    let app = spawn_app().await;
+    let t = app.citizen_tokens().await;
+    let access = s(&t, "access_token");
+    let res = app.post_auth("/api/v1/auth/logout", &access, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.get_auth("/api/v1/me", &access).await.status(), StatusCode::UNAUTHORIZED);
+    let res = app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(&t, "refresh_token")})).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn after_a_password_change_old_tokens_and_the_old_password_are_refused() {
+    let app = spawn_app().await;
+    let (phone, _) = app.register_citizen().await;
+    let other_device = app.token(&phone, PASSWORD).await;
+    let this_device = app.token(&phone, PASSWORD).await;
+    let new_password = "la mer à Oran en été";
+    let wrong = app
+        .post_auth("/api/v1/me/password", &s(&this_device, "access_token"), &json!({"current_password": "nope nope", "new_password": new_password}))
+        .await;
+    let (status, _, err) = error_code(wrong).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["fields"][0]["code"], "current_password_wrong");
+
+    let res = app
+        .post_auth("/api/v1/me/password", &s(&this_device, "access_token"), &json!({"current_password": PASSWORD, "new_password": new_password}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let fresh: Value = res.json().await.unwrap();
+    for old in [&this_device, &other_device] {
+        assert_eq!(app.get_auth("/api/v1/me", &s(old, "access_token")).await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(old, "refresh_token")})).await.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.get_auth("/api/v1/me", &s(&fresh, "access_token")).await.status(), StatusCode::OK);
+    assert_eq!(app.post("/api/v1/auth/token", &json!({"login": phone, "password": PASSWORD})).await.status(), StatusCode::UNAUTHORIZED);
+    app.token(&phone, new_password).await;
+}
+
+#[tokio::test]
+async fn updating_the_profile_validates_and_saves_it() {
+    let app = spawn_app().await;
+    let t = app.citizen_tokens().await;
+    let access = s(&t, "access_token");
+    let res = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&access)
+        .json(&json!({"given_name": "Yasmine", "family_name": "Khelifa", "phone": "0770 11 22 33", "email": "", "lang": "en"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!((p["given_name"].as_str(), p["phone"].as_str(), p["lang"].as_str()), (Some("Yasmine"), Some("+213770112233"), Some("en")));
+    let bad = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&access)
+        .json(&json!({"given_name": "", "family_name": "Khelifa", "phone": "12", "email": "", "lang": "en"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, err) = error_code(bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["fields"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn health_endpoints_and_the_openapi_document_are_served() {
+    let app = spawn_app().await;
+    assert_eq!(app.client.get(app.url("/health/live")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(app.client.get(app.url("/health/ready")).send().await.unwrap().status(), StatusCode::OK);
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/auth/register", "/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/me/password"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing from OpenAPI");
+    }
+    assert!(doc["components"]["schemas"].get("RegisterIn").is_some());
+}

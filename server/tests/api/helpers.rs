@@ -1,0 +1,112 @@
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use server::{startup, Config};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+pub const PASSWORD: &str = "jardin de Tlemcen";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    _dir: tempfile::TempDir,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(1);
+
+/// A NIN and phone that no other registration in this process uses.
+pub fn unique_ids() -> (String, String) {
+    let n = NEXT.fetch_add(1, Ordering::SeqCst) + std::process::id() % 1000 * 10_000;
+    (format!("1{:017}", n as u64 * 7 + 1), format!("06{:08}", n))
+}
+
+async fn database_url(dir: &std::path::Path) -> String {
+    match std::env::var("SIHATI_TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            use sea_orm::{ConnectionTrait, Database};
+            let name = format!("sihati_test_{}", uuid::Uuid::new_v4().simple());
+            let db = Database::connect(&admin).await.expect("PostgreSQL reachable at SIHATI_TEST_DATABASE_URL");
+            db.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config {
+        data_dir: dir.path().to_owned(),
+        database_url: Some(database_url(dir.path()).await),
+        database_max_connections: 5,
+        jwt_secret: Some(TEST_SECRET.to_owned().into()),
+        login_per_ip_per_minute: 1000,
+        login_per_account_per_minute: 1000,
+        hash_concurrency: 2,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = startup::build(config).await.expect("server builds");
+    tokio::spawn(startup::serve(listener, app, std::future::pending()));
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    TestApp { base, client, _dir: dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn post_auth(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    /// Registers a fresh citizen; returns (phone, the registration body).
+    pub async fn register_citizen(&self) -> (String, Value) {
+        let (nin, phone) = unique_ids();
+        let body = json!({
+            "nin": nin, "given_name": "Amina", "family_name": "بن علي", "birth_date": "1990-04-12",
+            "sex": "female", "phone": phone, "email": format!("u{nin}@example.dz"), "password": PASSWORD, "lang": "fr"
+        });
+        let res = self.post("/api/v1/auth/register", &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        (phone, body)
+    }
+
+    /// Signs in; returns the token body.
+    pub async fn token(&self, login: &str, password: &str) -> Value {
+        let res = self.post("/api/v1/auth/token", &json!({ "login": login, "password": password })).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
+    pub async fn citizen_tokens(&self) -> Value {
+        let (phone, _) = self.register_citizen().await;
+        self.token(&phone, PASSWORD).await
+    }
+}
+
+pub fn s(v: &Value, k: &str) -> String {
+    v[k].as_str().unwrap_or_else(|| panic!("{k} in {v}")).to_owned()
+}
+
+pub async fn error_code(res: Response) -> (StatusCode, String, Value) {
+    let status = res.status();
+    let body: Value = res.json().await.expect("JSON error body");
+    (status, body["code"].as_str().unwrap_or_default().to_owned(), body)
+}

@@ -1,0 +1,11 @@
+//! API tests: each test starts the real server on port 0 with a fresh
+//! database. SQLite by default; set `SIHATI_TEST_DATABASE_URL` to a
+//! PostgreSQL admin URL to run the same suite on PostgreSQL (one new
+//! database per test).
+
+mod auth;
+mod helpers;
+mod jwt_tamper;
+mod registration;
+mod throttling;
+mod web;
