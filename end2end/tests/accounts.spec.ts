@@ -1,0 +1,102 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, switchLanguage, uniqueCitizen } from './helpers';
+
+test('a citizen registers, signs out, signs in again and reads the page right-to-left in Arabic', async ({ page }) => {
+  const c = uniqueCitizen();
+  await page.goto('/register', { waitUntil: 'load' });
+  await switchLanguage(page, 'fr');
+  await hydrated(page);
+  await expect(page.locator('h1')).toHaveText('Créer un compte');
+
+  await page.fill('#nin', c.nin);
+  await page.fill('#given_name', 'Yasmine');
+  await page.fill('#family_name', 'بن يوسف');
+  await page.fill('#birth_date', '1992-06-05');
+  await page.check('input[name="sex"][value="female"]');
+  await page.fill('#phone', c.phone);
+  await page.fill('#password', c.password);
+  await page.selectOption('#lang', 'fr');
+  await page.click('button[type="submit"]');
+
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.locator('[data-test="nin"]')).toHaveText(c.nin);
+
+  await page.click('[data-test="logout"]');
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('header')).toContainText('Se connecter');
+
+  await page.goto('/login');
+  await hydrated(page);
+  await page.fill('#login', `+213 ${c.phone.slice(1)}`);
+  await page.fill('#password', c.password);
+  await page.click('button[type="submit"]');
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.locator('[data-test="nin"]')).toHaveText(c.nin);
+
+  await switchLanguage(page, 'ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.locator('h1')).toHaveText('ملفي الشخصي');
+  const headerBox = await page.locator('.brand').boundingBox();
+  const viewport = page.viewportSize()!;
+  // In RTL the brand sits at the right-hand side of the header.
+  expect(headerBox!.x + headerBox!.width).toBeGreaterThan(viewport.width / 2);
+});
+
+test('the register form checks fields in the browser with the shared validators before anything is sent', async ({ page }) => {
+  await page.goto('/lang/fr?next=/register');
+  await hydrated(page);
+  const requests: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST') requests.push(r.url()); });
+  await page.fill('#nin', '12345');
+  await page.locator('#nin').blur();
+  await expect(page.locator('#nin-error')).toHaveText('Le NIN compte exactement 18 chiffres.');
+  await page.fill('#phone', '0412');
+  await page.locator('#phone').blur();
+  await expect(page.locator('#phone-error')).toContainText('mobile algérien');
+  await page.fill('#nin', '109876543210987654');
+  await page.locator('#nin').blur();
+  await expect(page.locator('#nin-error')).toBeEmpty();
+  expect(requests).toEqual([]);
+});
+
+test('a duplicate phone is refused with a translated message and the typed values stay', async ({ page }) => {
+  await page.goto('/lang/en?next=/register');
+  await hydrated(page);
+  await page.fill('#nin', '199900000000000042');
+  await page.fill('#given_name', 'Omar');
+  await page.fill('#family_name', 'Haddad');
+  await page.fill('#birth_date', '1980-01-01');
+  await page.check('input[name="sex"][value="male"]');
+  await page.fill('#phone', '0550000001'); // the demo citizen's number
+  await page.fill('#password', 'un deux trois soleil');
+  await page.click('button[type="submit"]');
+  await expect(page.locator('#phone-error')).toHaveText('This number is already used by another account.');
+  await expect(page.locator('#given_name')).toHaveValue('Omar');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('signing in works as a plain form post and a wrong password is explained', async ({ page }) => {
+    await page.goto('/lang/fr?next=/login');
+    await page.fill('#login', '0550000001');
+    await page.fill('#password', 'not the password');
+    await page.click('button[type="submit"]');
+    await expect(page.locator('.form-error')).toHaveText(/Identifiant ou mot de passe incorrect/);
+    await page.fill('#login', '0550000001');
+    await page.fill('#password', 'Sihati-demo-2026');
+    await page.click('button[type="submit"]');
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page.locator('[data-test="nin"]')).toHaveText('119900123456789012');
+  });
+});
+
+test('one screenshot of the home and register pages per language', async ({ page }) => {
+  for (const lang of ['ar', 'fr', 'en'] as const) {
+    await page.goto(`/lang/${lang}?next=/register`);
+    await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr');
+    await page.screenshot({ path: `test-results/screenshots/register-${lang}.png`, fullPage: true });
+    await page.goto('/');
+    await page.screenshot({ path: `test-results/screenshots/home-${lang}.png`, fullPage: true });
+  }
+});
