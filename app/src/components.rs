@@ -25,9 +25,9 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">{t!(i18n, app_name)}</A>
             <nav aria-label=move || t_string!(i18n, nav.language) class="langs">
                 {Lang::ALL.into_iter().map(|lang| {
-                    let label = match lang { Lang::Ar => "العربية", Lang::Fr => "Français", Lang::En => "English" };
+                    let label = lang_name(lang);
                     view! {
-                        <a href=move || lang_href(lang) hreflang=lang.code() lang=lang.code() rel="nofollow"
+                        <a href=move || lang_href(lang) hreflang=lang.code() lang=lang.code() rel="external nofollow"
                             aria-current=move || (crate::error::lang_of(i18n.get_locale()) == lang).then_some("true")
                             data-lang=lang.code()>{label}</a>
                     }
@@ -53,6 +53,15 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// A language's name in that language, for switchers and selects.
+pub fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => td_string!(Locale::ar, langs.ar),
+        Lang::Fr => td_string!(Locale::fr, langs.fr),
+        Lang::En => td_string!(Locale::en, langs.en),
+    }
+}
+
 /// A labelled input. When `check` is given it runs in the browser as soon as
 /// the field changes, with the same validator the server applies; the
 /// server's verdict shows until the person edits the field.
@@ -73,6 +82,11 @@ pub fn Field(
     let i18n = use_i18n();
     let local = RwSignal::new(None::<ErrorCode>);
     let touched = RwSignal::new(false);
+    // A new answer from the server outranks what was checked while typing.
+    Effect::new(move |_| {
+        server_error.track();
+        touched.set(false);
+    });
     let shown = move || if touched.get() { local.get() } else { server_error.get() };
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
@@ -110,7 +124,7 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
             view! {
                 <div class="form-error" role="alert" data-code=code.as_str()>
                     {error_text(i18n.get_locale(), code)}
-                    {retry.map(|s| format!(" ({s} s)"))}
+                    {retry.map(|secs| view! { " " {t!(i18n, retry_in, secs = move || secs)} })}
                 </div>
             }
         })}

@@ -20,7 +20,7 @@ use components::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 #[cfg(feature = "ssr")]
 pub use api::server_side::WebContext;
@@ -69,11 +69,13 @@ pub fn App() -> impl IntoView {
             <AppTitle/>
             <Router>
                 <Routes fallback=pages::NotFound>
-                    <ParentRoute path=path!("") view=Layout>
-                        <Route path=path!("") view=pages::Home/>
-                        <Route path=path!("register") view=pages::RegisterPage/>
-                        <Route path=path!("login") view=pages::LoginPage/>
-                        <Route path=path!("profile") view=pages::ProfilePage/>
+                    // In-order streaming: data-dependent parts are rendered in
+                    // place, so every page reads fully without JavaScript.
+                    <ParentRoute path=path!("") view=Layout ssr=SsrMode::InOrder>
+                        <Route path=path!("") view=pages::Home ssr=SsrMode::InOrder/>
+                        <Route path=path!("register") view=pages::RegisterPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("login") view=pages::LoginPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
             </Router>

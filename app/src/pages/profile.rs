@@ -62,8 +62,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     <label for="lang">{t!(i18n, fields.lang)}</label>
                                     <select id="lang" name="lang">
                                         {Lang::ALL.into_iter().map(|l| {
-                                            let label = match l { Lang::Ar => "العربية", Lang::Fr => "Français", Lang::En => "English" };
-                                            view! { <option value=l.code() selected=l == lang>{label}</option> }
+                                            view! { <option value=l.code() selected=l == lang>{lang_name(l)}</option> }
                                         }).collect_view()}
                                     </select>
                                 </div>

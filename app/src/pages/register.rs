@@ -44,8 +44,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <label for="lang">{t!(i18n, fields.lang)}</label>
                 <select id="lang" name="lang">
                     {Lang::ALL.into_iter().map(|l| {
-                        let label = match l { Lang::Ar => "العربية", Lang::Fr => "Français", Lang::En => "English" };
-                        view! { <option value=l.code() selected=l == current>{label}</option> }
+                        view! { <option value=l.code() selected=l == current>{lang_name(l)}</option> }
                     }).collect_view()}
                 </select>
             </div>

@@ -8,6 +8,8 @@ pub const PASSWORD: &str = "jardin de Tlemcen";
 
 pub struct TestApp {
     pub base: String,
+    /// The running server's services, for arranging data tests need.
+    pub domain: domain::Domain,
     pub client: Client,
     _dir: tempfile::TempDir,
 }
@@ -54,9 +56,10 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = startup::build(config).await.expect("server builds");
+    let domain = app.state.domain.clone();
     tokio::spawn(startup::serve(listener, app, std::future::pending()));
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    TestApp { base, client, _dir: dir }
+    TestApp { base, domain, client, _dir: dir }
 }
 
 impl TestApp {

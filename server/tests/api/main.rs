@@ -7,5 +7,6 @@ mod auth;
 mod helpers;
 mod jwt_tamper;
 mod registration;
+mod staff;
 mod throttling;
 mod web;
