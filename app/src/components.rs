@@ -119,7 +119,7 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     let i18n = use_i18n();
     view! {
         {move || error.get().map(|e| {
-            let code = if e.code() == ErrorCode::ValidationFailed { ErrorCode::ValidationFailed } else { e.code() };
+            let code = e.code();
             let retry = e.0.retry_after;
             view! {
                 <div class="form-error" role="alert" data-code=code.as_str()>

@@ -15,7 +15,7 @@ pub fn today_in_algiers() -> chrono::NaiveDate {
     (Utc::now() + chrono::Duration::hours(1)).date_naive()
 }
 
-pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
+fn profile_of(u: &user::Model) -> ProfileOut {
     ProfileOut {
         id: UserId(u.id),
         role: Role::parse(&u.role).unwrap_or(Role::Citizen),

@@ -3,7 +3,6 @@
 //! is the thing that "signed in" means: revoking it ends the cookie, the
 //! refresh tokens and every access token that names it.
 
-use crate::accounts::profile_of;
 use crate::entities::{refresh_token, session, user};
 use crate::{Actor, Domain, Error, Result};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -12,7 +11,7 @@ use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use sha2::{Digest, Sha256};
-use shared::dto::{ProfileOut, TokenOut};
+use shared::dto::TokenOut;
 use shared::{ErrorCode, FacilityId, Role, SessionId, UserId};
 use uuid::Uuid;
 
@@ -212,11 +211,6 @@ impl Domain {
     /// Signs the actor out of the session they are using.
     pub async fn sign_out(&self, actor: &Actor) -> Result<()> {
         self.revoke_session(self.db(), actor.session_id).await
-    }
-
-    /// The user a freshly started session belongs to, as a profile.
-    pub fn profile_of_user(&self, u: &user::Model) -> ProfileOut {
-        profile_of(u)
     }
 }
 
