@@ -88,6 +88,10 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         Forbidden => td_string!(locale, errors.forbidden),
         NotFound => td_string!(locale, errors.not_found),
         Internal => td_string!(locale, errors.internal),
+        SlotTaken => td_string!(locale, errors.slot_taken),
+        SlotUnavailable => td_string!(locale, errors.slot_unavailable),
+        AlreadyBookedSpecialty => td_string!(locale, errors.already_booked_specialty),
+        CancelTooLate => td_string!(locale, errors.cancel_too_late),
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod booking;
 pub mod config;
 pub mod db;
 pub mod entities;

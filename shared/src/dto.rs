@@ -219,6 +219,70 @@ pub struct PasswordChangeIn {
     pub new_password: String,
 }
 
+/// A weekly availability rule, as a receptionist enters it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TemplateIn {
+    pub practitioner_id: String,
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// `HH:MM`, Algiers time.
+    pub start: String,
+    /// `HH:MM`, Algiers time, after `start`.
+    pub end: String,
+    /// 5 to 240 minutes.
+    pub slot_minutes: u16,
+    /// `YYYY-MM-DD`
+    pub valid_from: String,
+    /// `YYYY-MM-DD`, optional.
+    #[serde(default)]
+    pub valid_to: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TemplateOut {
+    pub template_id: uuid::Uuid,
+    /// Slots created within the booking horizon.
+    pub slots_created: u64,
+}
+
+/// A free slot found by a search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotOut {
+    pub id: uuid::Uuid,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub facility_id: FacilityId,
+    pub facility_name_ar: String,
+    pub facility_name_fr: String,
+    pub practitioner_id: crate::ids::PractitionerId,
+    pub practitioner_name: String,
+    pub specialty: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BookIn {
+    pub slot_id: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppointmentOut {
+    pub id: uuid::Uuid,
+    pub slot_id: uuid::Uuid,
+    pub status: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub facility_id: FacilityId,
+    pub practitioner_id: crate::ids::PractitionerId,
+    pub specialty_id: crate::ids::SpecialtyId,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

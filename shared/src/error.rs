@@ -39,10 +39,15 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Internal,
+    // Booking.
+    SlotTaken,
+    SlotUnavailable,
+    AlreadyBookedSpecialty,
+    CancelTooLate,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -67,6 +72,10 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
         ErrorCode::Internal,
+        ErrorCode::SlotTaken,
+        ErrorCode::SlotUnavailable,
+        ErrorCode::AlreadyBookedSpecialty,
+        ErrorCode::CancelTooLate,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -96,6 +105,10 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Internal => "internal",
+            ErrorCode::SlotTaken => "slot_taken",
+            ErrorCode::SlotUnavailable => "slot_unavailable",
+            ErrorCode::AlreadyBookedSpecialty => "already_booked_specialty",
+            ErrorCode::CancelTooLate => "cancel_too_late",
         }
     }
 
@@ -110,7 +123,7 @@ impl ErrorCode {
             Required | NinInvalid | PhoneInvalid | EmailInvalid | NameInvalid
             | BirthDateInvalid | SexInvalid | LangInvalid | PasswordTooShort
             | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong => 422,
-            NinTaken | PhoneTaken | EmailTaken => 409,
+            NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate => 409,
             BadRequest => 400,
             InvalidCredentials | Unauthorized | TokenInvalid => 401,
             TooManyAttempts => 429,

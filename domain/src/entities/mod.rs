@@ -1,11 +1,14 @@
 //! sea-orm entities, one file per table. Plain data: behaviour lives in the
 //! services, so these files stay as a generator would write them.
 
+pub mod appointment;
+pub mod availability_template;
 pub mod facility;
 pub mod practitioner;
 pub mod practitioner_facility;
 pub mod refresh_token;
 pub mod session;
+pub mod slot;
 pub mod specialty;
 pub mod user;
 pub mod wilaya;

@@ -3,6 +3,7 @@
 //! generated from the same code.
 
 mod auth;
+mod booking;
 mod me;
 pub mod openapi;
 
@@ -23,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(me::get_me).patch(me::update_me))
         .route("/me/password", post(me::change_password))
+        .route("/slots", get(booking::search))
+        .route("/facilities/{facility_id}/templates", post(booking::publish_template))
+        .route("/appointments", get(booking::mine).post(booking::book))
+        .route("/appointments/{id}/cancel", post(booking::cancel))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiFailure::new(ErrorCode::NotFound, Lang::default()) })
 }

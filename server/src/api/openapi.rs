@@ -11,10 +11,11 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::auth::register, super::auth::token, super::auth::refresh, super::auth::logout,
         super::me::get_me, super::me::update_me, super::me::change_password,
+        super::booking::search, super::booking::publish_template, super::booking::book, super::booking::mine, super::booking::cancel,
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Registration and tokens"), (name = "me", description = "The signed-in person"))
+    tags((name = "auth", description = "Registration and tokens"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"))
 )]
 pub struct ApiDoc;
 

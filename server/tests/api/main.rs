@@ -4,6 +4,7 @@
 //! database per test).
 
 mod auth;
+mod booking;
 mod helpers;
 mod jwt_tamper;
 mod registration;

@@ -1,0 +1,385 @@
+//! Availability and booking: staff publish weekly templates that expand
+//! into slots over the booking horizon; citizens search free slots and book
+//! them. One active appointment per slot and per patient and specialty are
+//! guaranteed by unique indexes (see the booking migration), so a race
+//! between two bookings can only ever end with one winner.
+
+use crate::entities::{appointment, availability_template, facility, practitioner, practitioner_facility, slot, specialty};
+use crate::{Actor, Domain, Error, Result};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait};
+use shared::dto::{AppointmentOut, BookIn, SlotOut, TemplateIn, TemplateOut};
+use shared::{ErrorCode, FacilityId, FieldError, PractitionerId, Role, SpecialtyId};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+const OPEN: &str = "open";
+const BOOKED: &str = "booked";
+const CANCELLED: &str = "cancelled";
+/// How far ahead slots exist and can be booked.
+pub const HORIZON_DAYS: i64 = 56;
+/// Citizens may cancel online until this long before the visit.
+pub const CANCEL_CUTOFF_HOURS: i64 = 24;
+/// The most slots one search returns.
+const SEARCH_LIMIT: u64 = 200;
+
+/// Algeria keeps UTC+1 all year (no daylight saving since 1981).
+pub fn algiers() -> FixedOffset {
+    FixedOffset::east_opt(3600).expect("valid offset")
+}
+
+/// Friday and Saturday are the weekend: no template produces slots on them.
+pub fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Fri | Weekday::Sat)
+}
+
+fn parse_hhmm(s: &str) -> Option<u32> {
+    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()?;
+    Some(t.hour_minute())
+}
+
+trait HourMinute {
+    fn hour_minute(&self) -> u32;
+}
+impl HourMinute for NaiveTime {
+    fn hour_minute(&self) -> u32 {
+        use chrono::Timelike;
+        self.hour() * 60 + self.minute()
+    }
+}
+
+/// The UTC instants of a template's slots on one Algiers date.
+pub fn slot_starts(date: NaiveDate, start_minute: u32, end_minute: u32, slot_minutes: u32) -> Vec<DateTime<Utc>> {
+    let midnight = algiers().from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset");
+    let mut out = Vec::new();
+    let mut m = start_minute;
+    while m + slot_minutes <= end_minute {
+        out.push((midnight + Duration::minutes(m as i64)).with_timezone(&Utc));
+        m += slot_minutes;
+    }
+    out
+}
+
+fn field(name: &str, code: ErrorCode) -> FieldError {
+    FieldError::new(name, code)
+}
+
+fn appointment_out(a: &appointment::Model, s: &slot::Model) -> AppointmentOut {
+    AppointmentOut {
+        id: a.id,
+        slot_id: a.slot_id,
+        status: a.status.clone(),
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        facility_id: FacilityId(a.facility_id),
+        practitioner_id: PractitionerId(s.practitioner_id),
+        specialty_id: SpecialtyId(a.specialty_id),
+    }
+}
+
+impl Domain {
+    /// Publishes a weekly template for a practitioner of the actor's own
+    /// facility and creates its slots over the booking horizon.
+    #[tracing::instrument(skip_all, fields(facility_id = %facility))]
+    pub async fn publish_template(&self, actor: &Actor, facility: FacilityId, input: &TemplateIn) -> Result<TemplateOut> {
+        let staff_here = matches!(actor.role, Role::Receptionist | Role::FacilityAdmin) && actor.facility_id == Some(facility);
+        if !staff_here {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let mut errors = Vec::new();
+        let practitioner_id = input.practitioner_id.parse::<Uuid>().ok();
+        if practitioner_id.is_none() {
+            errors.push(field("practitioner_id", ErrorCode::NotFound));
+        }
+        if !(1..=7).contains(&input.weekday) {
+            errors.push(field("weekday", ErrorCode::BadRequest));
+        }
+        let start = parse_hhmm(&input.start);
+        let end = parse_hhmm(&input.end);
+        if start.is_none() {
+            errors.push(field("start", ErrorCode::BadRequest));
+        }
+        if end.is_none() || end <= start {
+            errors.push(field("end", ErrorCode::BadRequest));
+        }
+        if !(5..=240).contains(&input.slot_minutes) {
+            errors.push(field("slot_minutes", ErrorCode::BadRequest));
+        }
+        let valid_from = NaiveDate::parse_from_str(&input.valid_from, "%Y-%m-%d").ok();
+        if valid_from.is_none() {
+            errors.push(field("valid_from", ErrorCode::BadRequest));
+        }
+        let valid_to = if input.valid_to.trim().is_empty() {
+            Some(None)
+        } else {
+            NaiveDate::parse_from_str(&input.valid_to, "%Y-%m-%d").ok().filter(|d| Some(*d) >= valid_from).map(Some)
+        };
+        if valid_to.is_none() {
+            errors.push(field("valid_to", ErrorCode::BadRequest));
+        }
+        let (Some(practitioner_id), Some(start), Some(end), Some(valid_from), Some(valid_to), true) =
+            (practitioner_id, start, end, valid_from, valid_to, errors.is_empty())
+        else {
+            return Err(Error::fields(errors));
+        };
+        // Scoped: only a practitioner who works at this facility.
+        let works_here = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.eq(facility.as_uuid()))
+            .filter(practitioner_facility::Column::PractitionerId.eq(practitioner_id))
+            .one(self.db())
+            .await?
+            .is_some();
+        let practitioner = practitioner::Entity::find_by_id(practitioner_id).one(self.db()).await?.filter(|_| works_here);
+        let Some(practitioner) = practitioner else {
+            return Err(Error::fields(vec![field("practitioner_id", ErrorCode::NotFound)]));
+        };
+
+        let now = Utc::now();
+        let template = availability_template::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            facility_id: Set(facility.as_uuid()),
+            practitioner_id: Set(practitioner_id),
+            weekday: Set(input.weekday as i32),
+            start_minute: Set(start as i32),
+            end_minute: Set(end as i32),
+            slot_minutes: Set(input.slot_minutes as i32),
+            valid_from: Set(valid_from),
+            valid_to: Set(valid_to),
+            created_by: Set(actor.user_id.as_uuid()),
+            created_at: Set(now),
+        };
+        let txn = self.db().begin().await?;
+        let template = template.insert(&txn).await?;
+        let today = now.with_timezone(&algiers()).date_naive();
+        let last = today + Duration::days(HORIZON_DAYS);
+        let mut rows = Vec::new();
+        let mut day = valid_from.max(today);
+        while day <= last && valid_to.is_none_or(|to| day <= to) {
+            if day.weekday().number_from_monday() == input.weekday as u32 && !is_weekend(day) {
+                for starts in slot_starts(day, start, end, input.slot_minutes as u32) {
+                    if starts > now {
+                        rows.push(slot::ActiveModel {
+                            id: Set(Uuid::new_v4()),
+                            facility_id: Set(facility.as_uuid()),
+                            practitioner_id: Set(practitioner_id),
+                            specialty_id: Set(practitioner.specialty_id),
+                            template_id: Set(Some(template.id)),
+                            starts_at: Set(starts),
+                            ends_at: Set(starts + Duration::minutes(input.slot_minutes as i64)),
+                            status: Set(OPEN.into()),
+                            created_at: Set(now),
+                        });
+                    }
+                }
+            }
+            day += Duration::days(1);
+        }
+        let mut created = 0;
+        for chunk in rows.chunks(200) {
+            let res = slot::Entity::insert_many(chunk.to_vec())
+                .on_conflict(OnConflict::columns([slot::Column::PractitionerId, slot::Column::StartsAt]).do_nothing().to_owned())
+                .exec_without_returning(&txn)
+                .await;
+            match res {
+                Ok(n) => created += n,
+                Err(sea_orm::DbErr::RecordNotInserted) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        txn.commit().await?;
+        tracing::info!(slots = created, "template published");
+        Ok(TemplateOut { template_id: template.id, slots_created: created })
+    }
+
+    /// Free future slots of a specialty in a wilaya between two Algiers
+    /// dates (inclusive), earliest first. Open to anyone: it reveals no
+    /// personal data.
+    pub async fn search_slots(&self, specialty_code: &str, wilaya: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<SlotOut>> {
+        let Some(spec) = specialty::Entity::find().filter(specialty::Column::Code.eq(specialty_code)).one(self.db()).await? else {
+            return Ok(Vec::new());
+        };
+        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
+            .filter(facility::Column::WilayaCode.eq(wilaya))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        if facilities.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tz = algiers();
+        let start = tz.from_local_datetime(&from.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed").with_timezone(&Utc);
+        let end = tz.from_local_datetime(&(to + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed").with_timezone(&Utc);
+        let start = start.max(Utc::now());
+        let slots = slot::Entity::find()
+            .filter(slot::Column::SpecialtyId.eq(spec.id))
+            .filter(slot::Column::FacilityId.is_in(facilities.keys().copied().collect::<Vec<_>>()))
+            .filter(slot::Column::StartsAt.gte(start))
+            .filter(slot::Column::StartsAt.lt(end))
+            .filter(slot::Column::Status.eq(OPEN))
+            .order_by_asc(slot::Column::StartsAt)
+            .limit(SEARCH_LIMIT * 2)
+            .all(self.db())
+            .await?;
+        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
+        let taken: HashSet<Uuid> = appointment::Entity::find()
+            .filter(appointment::Column::ActiveSlotId.is_in(ids))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .filter_map(|a| a.active_slot_id)
+            .collect();
+        let practitioners: HashMap<Uuid, practitioner::Model> = practitioner::Entity::find()
+            .filter(practitioner::Column::Id.is_in(slots.iter().map(|s| s.practitioner_id).collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        Ok(slots
+            .into_iter()
+            .filter(|s| !taken.contains(&s.id))
+            .take(SEARCH_LIMIT as usize)
+            .map(|s| {
+                let f = &facilities[&s.facility_id];
+                let p = practitioners.get(&s.practitioner_id);
+                SlotOut {
+                    id: s.id,
+                    starts_at: s.starts_at,
+                    ends_at: s.ends_at,
+                    facility_id: FacilityId(f.id),
+                    facility_name_ar: f.name_ar.clone(),
+                    facility_name_fr: f.name_fr.clone(),
+                    practitioner_id: PractitionerId(s.practitioner_id),
+                    practitioner_name: p.map(|p| format!("{} {}", p.given_name, p.family_name)).unwrap_or_default(),
+                    specialty: spec.code.clone(),
+                }
+            })
+            .collect())
+    }
+
+    /// Books a slot for the actor. The slot row is locked first (so a
+    /// receptionist closing it waits or wins), then the appointment is
+    /// inserted: the unique index on the active slot decides between
+    /// concurrent bookings.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn book(&self, actor: &Actor, input: &BookIn) -> Result<AppointmentOut> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let slot_id: Uuid = input.slot_id.parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let reason = input.reason.trim();
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let locked = slot::Entity::update_many()
+            .col_expr(slot::Column::Status, Expr::value(OPEN))
+            .filter(slot::Column::Id.eq(slot_id))
+            .filter(slot::Column::Status.eq(OPEN))
+            .filter(slot::Column::StartsAt.gt(now))
+            .filter(slot::Column::StartsAt.lte(now + Duration::days(HORIZON_DAYS + 1)))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if locked != 1 {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        let s = slot::Entity::find_by_id(slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
+        let row = appointment::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            facility_id: Set(s.facility_id),
+            slot_id: Set(s.id),
+            patient_id: Set(actor.user_id.as_uuid()),
+            booked_by: Set(actor.user_id.as_uuid()),
+            specialty_id: Set(s.specialty_id),
+            status: Set(BOOKED.into()),
+            active_slot_id: Set(Some(s.id)),
+            active_specialty_id: Set(Some(s.specialty_id)),
+            reason: Set((!reason.is_empty()).then(|| reason.chars().take(500).collect())),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        let a = match row.insert(&txn).await {
+            Ok(a) => a,
+            Err(e) => {
+                return Err(match e.sql_err() {
+                    Some(SqlErr::UniqueConstraintViolation(msg)) if msg.contains("active_specialty") => {
+                        Error::code(ErrorCode::AlreadyBookedSpecialty)
+                    }
+                    Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::SlotTaken),
+                    _ => Error::Db(e),
+                })
+            }
+        };
+        txn.commit().await?;
+        Ok(appointment_out(&a, &s))
+    }
+
+    /// The actor's own appointments, upcoming first.
+    pub async fn my_appointments(&self, actor: &Actor) -> Result<Vec<AppointmentOut>> {
+        let list = appointment::Entity::find()
+            .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
+            .all(self.db())
+            .await?;
+        let slots: HashMap<Uuid, slot::Model> = slot::Entity::find()
+            .filter(slot::Column::Id.is_in(list.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let mut out: Vec<_> = list.iter().filter_map(|a| slots.get(&a.slot_id).map(|s| appointment_out(a, s))).collect();
+        out.sort_by_key(|a| a.starts_at);
+        Ok(out)
+    }
+
+    /// Cancels one of the actor's own appointments until the cut-off.
+    /// Another person's appointment is "not found", never "forbidden".
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn cancel_appointment(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
+        let a = appointment::Entity::find_by_id(id)
+            .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if a.status != BOOKED {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        let now = Utc::now();
+        if s.starts_at - now < Duration::hours(CANCEL_CUTOFF_HOURS) {
+            return Err(Error::code(ErrorCode::CancelTooLate));
+        }
+        let mut row: appointment::ActiveModel = a.into();
+        row.status = Set(CANCELLED.into());
+        row.active_slot_id = Set(None);
+        row.active_specialty_id = Set(None);
+        row.updated_at = Set(now);
+        let a = row.update(self.db()).await?;
+        Ok(appointment_out(&a, &s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_morning_template_makes_half_hour_slots_in_algiers_time() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(); // a Monday
+        let starts = slot_starts(d, 8 * 60, 10 * 60, 30);
+        assert_eq!(starts.len(), 4);
+        assert_eq!(starts[0].to_rfc3339(), "2026-11-23T07:00:00+00:00");
+        assert_eq!(starts[3].to_rfc3339(), "2026-11-23T08:30:00+00:00");
+        assert!(slot_starts(d, 8 * 60, 8 * 60 + 20, 30).is_empty(), "a slot never overruns the end");
+    }
+
+    #[test]
+    fn friday_and_saturday_are_the_weekend() {
+        let fri = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert!(is_weekend(fri));
+        assert!(is_weekend(fri.succ_opt().unwrap()));
+        assert!(!is_weekend(fri.succ_opt().unwrap().succ_opt().unwrap()));
+    }
+}

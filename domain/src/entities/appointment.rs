@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "appointments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub facility_id: Uuid,
+    pub slot_id: Uuid,
+    /// Whom the appointment is for.
+    pub patient_id: Uuid,
+    /// Who booked it (the patient, a guardian or a receptionist).
+    pub booked_by: Uuid,
+    pub specialty_id: Uuid,
+    /// FHIR appointment status: `booked`, `arrived`, `fulfilled`, `cancelled`, `noshow`.
+    pub status: String,
+    /// `slot_id` while active, NULL after: the unique index on it is the
+    /// one-active-appointment-per-slot guarantee.
+    pub active_slot_id: Option<Uuid>,
+    /// `specialty_id` while active, NULL after (unique with `patient_id`).
+    pub active_specialty_id: Option<Uuid>,
+    pub reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

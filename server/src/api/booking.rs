@@ -1,0 +1,86 @@
+//! Slots and appointments for the mobile apps.
+
+use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use crate::startup::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use shared::dto::{AppointmentOut, BookIn, SlotOut, TemplateIn, TemplateOut};
+use shared::{ErrorCode, FacilityId};
+use uuid::Uuid;
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct SlotQuery {
+    /// Specialty code, e.g. `cardiology`.
+    specialty: String,
+    /// Two-digit wilaya code, e.g. `31`.
+    wilaya: String,
+    /// First day, `YYYY-MM-DD` (Algiers).
+    from: NaiveDate,
+    /// Last day, inclusive.
+    to: NaiveDate,
+}
+
+/// Free slots of a specialty in a wilaya between two dates.
+#[utoipa::path(get, path = "/api/v1/slots", tag = "booking", params(SlotQuery),
+    responses((status = 200, body = [SlotOut]), (status = 400, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/slots", skip_all)]
+pub async fn search(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
+    if q.to < q.from || (q.to - q.from).num_days() > 62 {
+        return Err(ApiFailure::new(ErrorCode::BadRequest, lang));
+    }
+    state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Publish a weekly availability template (receptionist or facility admin of that facility).
+#[utoipa::path(post, path = "/api/v1/facilities/{facility_id}/templates", tag = "booking", security(("bearer" = [])),
+    request_body = TemplateIn, params(("facility_id" = Uuid, Path)),
+    responses((status = 201, body = TemplateOut), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/facilities/{facility_id}/templates", skip_all)]
+pub async fn publish_template(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    Path(facility_id): Path<Uuid>,
+    ApiJson(input): ApiJson<TemplateIn>,
+) -> Result<(StatusCode, Json<TemplateOut>), ApiFailure> {
+    let out = state.domain.publish_template(&actor, FacilityId(facility_id), &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Book a slot for oneself. 409 `slot_taken` when someone else got it first.
+#[utoipa::path(post, path = "/api/v1/appointments", tag = "booking", security(("bearer" = [])), request_body = BookIn,
+    responses((status = 201, body = AppointmentOut), (status = 409, description = "`slot_taken`, `slot_unavailable`, `already_booked_specialty`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/appointments", skip_all)]
+pub async fn book(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<BookIn>,
+) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
+    let out = state.domain.book(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// One's own appointments.
+#[utoipa::path(get, path = "/api/v1/appointments", tag = "booking", security(("bearer" = [])),
+    responses((status = 200, body = [AppointmentOut])))]
+#[tracing::instrument(name = "GET /api/v1/appointments", skip_all)]
+pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
+    state.domain.my_appointments(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Cancel one of one's own appointments, until 24 h before it.
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`cancel_too_late`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/appointments/{id}/cancel", skip_all)]
+pub async fn cancel(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    Path(id): Path<Uuid>,
+) -> Result<Json<AppointmentOut>, ApiFailure> {
+    state.domain.cancel_appointment(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}

@@ -1,0 +1,187 @@
+//! Availability, search and booking through the HTTP API, including the
+//! race for one slot: the database decides, never a check in code.
+
+use crate::helpers::*;
+use chrono::{Datelike, Duration, Utc, Weekday};
+use domain::entities::{appointment, practitioner, practitioner_facility, specialty};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+struct Clinic {
+    facility_id: String,
+    practitioner_id: String,
+    specialty: String,
+    receptionist: String,
+}
+
+/// Seeds the demo data, signs in the demo receptionist and publishes
+/// Sunday and Monday templates (08:00–16:00, 10-minute slots) for one of
+/// the facility's practitioners.
+async fn clinic_with_slots(app: &TestApp) -> Clinic {
+    app.domain.seed_demo().await.unwrap();
+    let t = app.token("0550000002", domain::seed::DEMO_PASSWORD).await;
+    let receptionist = s(&t, "access_token");
+    let me: Value = app.get_auth("/api/v1/me", &receptionist).await.json().await.unwrap();
+    let facility_id = s(&me, "facility_id");
+    let db = app.domain.db();
+    let link = practitioner_facility::Entity::find()
+        .filter(practitioner_facility::Column::FacilityId.eq(facility_id.parse::<uuid::Uuid>().unwrap()))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let p = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await.unwrap().unwrap();
+    let spec = specialty::Entity::find_by_id(p.specialty_id).one(db).await.unwrap().unwrap();
+    for weekday in [7, 1] {
+        let res = app
+            .post_auth(
+                &format!("/api/v1/facilities/{facility_id}/templates"),
+                &receptionist,
+                &json!({"practitioner_id": p.id.to_string(), "weekday": weekday, "start": "08:00", "end": "16:00",
+                        "slot_minutes": 10, "valid_from": Utc::now().date_naive().to_string()}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    }
+    Clinic { facility_id, practitioner_id: p.id.to_string(), specialty: spec.code, receptionist }
+}
+
+async fn free_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
+    let from = (Utc::now() + Duration::days(from_days)).date_naive();
+    let to = from + Duration::days(56);
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}", c.specialty);
+    let res = app.client.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json::<Vec<Value>>().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_published_template_makes_slots_on_working_days_from_8_to_16_algiers_time() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let slots = free_slots(&app, &c, 1).await;
+    assert!(slots.len() >= 100, "{}", slots.len());
+    for slot in &slots {
+        let starts: chrono::DateTime<Utc> = slot["starts_at"].as_str().unwrap().parse().unwrap();
+        let local = starts.with_timezone(&domain::booking::algiers());
+        assert!(matches!(local.weekday(), Weekday::Sun | Weekday::Mon), "{local}");
+        assert!(local.time() >= chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap());
+        assert!(local.time() <= chrono::NaiveTime::from_hms_opt(15, 50, 0).unwrap());
+        assert_eq!(slot["practitioner_id"], c.practitioner_id.as_str());
+    }
+}
+
+#[tokio::test]
+async fn only_staff_of_the_facility_may_publish_a_template() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    let body = json!({"practitioner_id": c.practitioner_id, "weekday": 2, "start": "08:00", "end": "12:00", "slot_minutes": 20, "valid_from": "2026-01-01"});
+    let res = app.post_auth(&format!("/api/v1/facilities/{}/templates", c.facility_id), &citizen, &body).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let other_facility = uuid::Uuid::new_v4();
+    let res = app.post_auth(&format!("/api/v1/facilities/{other_facility}/templates"), &c.receptionist, &body).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let bad = json!({"practitioner_id": c.practitioner_id, "weekday": 9, "start": "12:00", "end": "08:00", "slot_minutes": 1, "valid_from": "x"});
+    let (status, _, err) = error_code(app.post_auth(&format!("/api/v1/facilities/{}/templates", c.facility_id), &c.receptionist, &bad).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["fields"].as_array().unwrap().len(), 4, "{err}");
+}
+
+#[tokio::test]
+async fn a_booked_slot_is_taken_for_others_until_cancelled_and_only_its_owner_can_cancel() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let slot = free_slots(&app, &c, 3).await[0]["id"].as_str().unwrap().to_owned();
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let bob = s(&app.citizen_tokens().await, "access_token");
+
+    let res = app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": slot})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let booked: Value = res.json().await.unwrap();
+    assert_eq!(booked["status"], "booked");
+    assert!(!free_slots(&app, &c, 3).await.iter().any(|s| s["id"] == slot.as_str()), "a booked slot is not offered");
+
+    let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &bob, &json!({"slot_id": slot})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "slot_taken"));
+
+    let id = s(&booked, "id");
+    let res = app.post_auth(&format!("/api/v1/appointments/{id}/cancel"), &bob, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "another citizen's appointment does not exist for Bob");
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &bob).await.json().await.unwrap();
+    assert!(mine.is_empty());
+
+    let res = app.post_auth(&format!("/api/v1/appointments/{id}/cancel"), &alice, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.post_auth("/api/v1/appointments", &bob, &json!({"slot_id": slot})).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "a cancelled slot can be booked again");
+}
+
+#[tokio::test]
+async fn a_citizen_holds_at_most_one_active_appointment_per_specialty() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let slots = free_slots(&app, &c, 3).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    assert_eq!(app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": slots[0]["id"]})).await.status(), StatusCode::CREATED);
+    let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": slots[1]["id"]})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "already_booked_specialty"));
+    let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": uuid::Uuid::new_v4()})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "slot_unavailable"));
+}
+
+/// 200 clients race for the same slot, round after round: each round has
+/// exactly one 201 and 199 `409 slot_taken`, never a 5xx. Rounds:
+/// `SIHATI_RACE_ROUNDS` (default 100).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_clients_racing_for_one_slot_get_exactly_one_booking_per_round() {
+    let rounds: usize = std::env::var("SIHATI_RACE_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let clients = 200;
+    let app = spawn_app_with(|c| c.database_max_connections = 10).await;
+    let c = clinic_with_slots(&app).await;
+    let slots = free_slots(&app, &c, 2).await;
+    assert!(slots.len() >= rounds, "{} slots for {rounds} rounds", slots.len());
+
+    let mut tokens = Vec::with_capacity(clients);
+    for _ in 0..clients / 20 {
+        let batch = futures::future::join_all((0..20).map(|_| app.citizen_tokens())).await;
+        tokens.extend(batch.iter().map(|t| s(t, "access_token")));
+    }
+
+    let app = &app;
+    for (round, slot) in slots.iter().take(rounds).enumerate() {
+        let body = json!({"slot_id": slot["id"]});
+        let results = futures::future::join_all(tokens.iter().map(|t| {
+            let body = body.clone();
+            async move {
+                let res = app.post_auth("/api/v1/appointments", t, &body).await;
+                let status = res.status();
+                let v: Value = res.json().await.unwrap_or(Value::Null);
+                (status, v)
+            }
+        }))
+        .await;
+        let mut by_status: HashMap<u16, usize> = HashMap::new();
+        for (status, _) in &results {
+            *by_status.entry(status.as_u16()).or_default() += 1;
+        }
+        assert_eq!(by_status.get(&201), Some(&1), "round {round}: {by_status:?}");
+        assert_eq!(by_status.get(&409), Some(&(clients - 1)), "round {round}: {by_status:?}");
+        assert!(results.iter().filter(|(s, _)| s.as_u16() == 409).all(|(_, v)| v["code"] == "slot_taken"), "round {round}");
+        // The winner cancels, so that every client may win a later round
+        // (one active appointment per specialty).
+        let (i, (_, winner)) = results.iter().enumerate().find(|(_, (s, _))| *s == StatusCode::CREATED).unwrap();
+        let res = app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(winner, "id")), &tokens[i], &json!({})).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    let all = appointment::Entity::find().all(app.domain.db()).await.unwrap();
+    assert_eq!(all.len(), rounds, "one appointment per round, no more");
+    let mut active: HashMap<uuid::Uuid, usize> = HashMap::new();
+    for a in all.iter().filter(|a| a.status == "booked" || a.status == "arrived") {
+        *active.entry(a.slot_id).or_default() += 1;
+    }
+    assert!(active.values().all(|n| *n <= 1));
+}
