@@ -17,6 +17,7 @@ use uuid::Uuid;
 const OPEN: &str = "open";
 const BOOKED: &str = "booked";
 const CANCELLED: &str = "cancelled";
+const CLOSED: &str = "closed";
 /// How far ahead slots exist and can be booked.
 pub const HORIZON_DAYS: i64 = 56;
 /// Citizens may cancel online until this long before the visit.
@@ -314,6 +315,42 @@ impl Domain {
         };
         txn.commit().await?;
         Ok(appointment_out(&a, &s))
+    }
+
+    /// Closes an open slot of the actor's own facility so that nobody can
+    /// book it. A slot with an active appointment is not closed
+    /// (`slot_taken`): that booking must be moved or cancelled explicitly.
+    /// Locking the slot row first makes this safe against a concurrent
+    /// booking on both databases: whichever takes the lock first wins.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn close_slot(&self, actor: &Actor, slot_id: Uuid) -> Result<()> {
+        let Some(facility) = actor.facility_id.filter(|_| matches!(actor.role, Role::Receptionist | Role::FacilityAdmin)) else {
+            return Err(Error::code(ErrorCode::Forbidden));
+        };
+        let txn = self.db().begin().await?;
+        let closed = slot::Entity::update_many()
+            .col_expr(slot::Column::Status, Expr::value(CLOSED))
+            .filter(slot::Column::Id.eq(slot_id))
+            .filter(slot::Column::FacilityId.eq(facility.as_uuid()))
+            .filter(slot::Column::Status.eq(OPEN))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if closed != 1 {
+            // Another facility's slot is "not found" to this actor.
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        let booked = appointment::Entity::find()
+            .filter(appointment::Column::ActiveSlotId.eq(slot_id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if booked {
+            txn.rollback().await?;
+            return Err(Error::code(ErrorCode::SlotTaken));
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The actor's own appointments, upcoming first.

@@ -84,3 +84,12 @@ pub async fn cancel(
 ) -> Result<Json<AppointmentOut>, ApiFailure> {
     state.domain.cancel_appointment(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
+
+/// Close an open slot of one's own facility (receptionist or facility admin).
+#[utoipa::path(post, path = "/api/v1/slots/{id}/close", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, description = "`slot_taken`: the slot has a booking", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/slots/{id}/close", skip_all)]
+pub async fn close_slot(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+    state.domain.close_slot(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me::get_me).patch(me::update_me))
         .route("/me/password", post(me::change_password))
         .route("/slots", get(booking::search))
+        .route("/slots/{id}/close", post(booking::close_slot))
         .route("/facilities/{facility_id}/templates", post(booking::publish_template))
         .route("/appointments", get(booking::mine).post(booking::book))
         .route("/appointments/{id}/cancel", post(booking::cancel))

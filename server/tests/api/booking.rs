@@ -185,3 +185,67 @@ async fn two_hundred_clients_racing_for_one_slot_get_exactly_one_booking_per_rou
     }
     assert!(active.values().all(|n| *n <= 1));
 }
+
+/// A receptionist closes slots while citizens book them: whatever the
+/// interleaving, no closed slot ever ends up with an active booking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn closing_a_slot_while_citizens_book_it_never_leaves_a_booking_on_a_closed_slot() {
+    let app = spawn_app_with(|c| c.database_max_connections = 10).await;
+    let c = clinic_with_slots(&app).await;
+    let slots = free_slots(&app, &c, 2).await;
+    let mut tokens = Vec::new();
+    for _ in 0..2 {
+        let batch = futures::future::join_all((0..10).map(|_| app.citizen_tokens())).await;
+        tokens.extend(batch.iter().map(|t| s(t, "access_token")));
+    }
+    let app = &app;
+    let mut outcomes: HashMap<String, usize> = HashMap::new();
+    for slot in slots.iter().take(30) {
+        let id = slot["id"].as_str().unwrap().to_owned();
+        let close = async {
+            let res = app.post_auth(&format!("/api/v1/slots/{id}/close"), &c.receptionist, &json!({})).await;
+            res.status()
+        };
+        let books = futures::future::join_all(tokens.iter().map(|t| {
+            let id = id.clone();
+            async move { app.post_auth("/api/v1/appointments", t, &json!({"slot_id": id})).await.status() }
+        }));
+        let (closed, booked) = tokio::join!(close, books);
+        assert!(closed == StatusCode::NO_CONTENT || closed == StatusCode::CONFLICT, "{closed}");
+        assert!(booked.iter().all(|s| !s.is_server_error()));
+        let winners = booked.iter().filter(|s| **s == StatusCode::CREATED).count();
+        assert!(winners <= 1);
+        if closed == StatusCode::NO_CONTENT {
+            assert_eq!(winners, 0, "a slot was closed under a booking");
+        } else {
+            assert_eq!(winners, 1, "closing was refused, so a booking must hold the slot");
+        }
+        *outcomes.entry(if closed == StatusCode::NO_CONTENT { "closed" } else { "booked" }.into()).or_default() += 1;
+        // Free the citizens' specialty for the next round.
+        for t in &tokens {
+            let mine: Vec<Value> = app.get_auth("/api/v1/appointments", t).await.json().await.unwrap();
+            for a in mine.iter().filter(|a| a["status"] == "booked") {
+                app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(a, "id")), t, &json!({})).await;
+            }
+        }
+    }
+    // And in the database: no active appointment on a closed slot.
+    let db = app.domain.db();
+    let closed_ids: Vec<uuid::Uuid> = domain::entities::slot::Entity::find()
+        .filter(domain::entities::slot::Column::Status.eq("closed"))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let on_closed = appointment::Entity::find()
+        .filter(appointment::Column::SlotId.is_in(closed_ids.clone()))
+        .filter(appointment::Column::ActiveSlotId.is_not_null())
+        .all(db)
+        .await
+        .unwrap();
+    assert!(on_closed.is_empty(), "{} active bookings on closed slots", on_closed.len());
+    assert_eq!(closed_ids.len(), outcomes.get("closed").copied().unwrap_or(0));
+    eprintln!("close-vs-book outcomes: {outcomes:?}");
+}
