@@ -199,3 +199,50 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let lang = shared::Lang::parse(&user.lang).unwrap_or_default();
     sign_in(&ctx, shared::UserId(user.id), lang).await
 }
+
+/// Specialties and wilayas for the search form.
+#[server(prefix = "/sfn", endpoint = "directory")]
+pub async fn directory() -> Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>), AppError> {
+    let ctx = ctx()?;
+    let specialties = ctx.domain.specialties().await.map_err(to_app_error)?;
+    let wilayas = ctx.domain.wilayas_with_facilities().await.map_err(to_app_error)?;
+    Ok((specialties, wilayas))
+}
+
+/// Free slots for a search.
+#[server(prefix = "/sfn", endpoint = "search_slots")]
+pub async fn search_slots(specialty: String, wilaya: String, from: String, to: String) -> Result<Vec<shared::dto::SlotOut>, AppError> {
+    use chrono::NaiveDate;
+    let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::from(shared::ErrorCode::BadRequest));
+    let (from, to) = (parse(&from)?, parse(&to)?);
+    if to < from || (to - from).num_days() > 62 {
+        return Err(shared::ErrorCode::BadRequest.into());
+    }
+    ctx()?.domain.search_slots(&specialty, &wilaya, from, to).await.map_err(to_app_error)
+}
+
+/// Books a slot for the signed-in citizen, then shows their appointments.
+#[server(prefix = "/sfn", endpoint = "book")]
+pub async fn book_slot(slot_id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::BookIn { slot_id, reason: String::new() };
+    ctx()?.domain.book(&actor, &input).await.map_err(to_app_error)?;
+    leptos_axum::redirect("/appointments");
+    Ok(())
+}
+
+/// The signed-in citizen's appointments.
+#[server(prefix = "/sfn", endpoint = "my_appointments")]
+pub async fn my_appointments() -> Result<Vec<shared::dto::AppointmentOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.my_appointments(&actor).await.map_err(to_app_error)
+}
+
+/// Cancels one of the signed-in citizen's appointments.
+#[server(prefix = "/sfn", endpoint = "cancel_appointment")]
+pub async fn cancel_appointment(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.cancel_appointment(&actor, id).await.map_err(to_app_error)?;
+    Ok(())
+}

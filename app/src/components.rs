@@ -37,6 +37,8 @@ pub fn Header() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || session.get().map(|s| match s {
                         Ok(Some(p)) => view! {
+                            <A href="/book">{t!(i18n, nav.book)}</A>
+                            <A href="/appointments">{t!(i18n, nav.appointments)}</A>
                             <A href="/profile">{p.given_name.clone()}</A>
                             <ActionForm action=actions.logout attr:class="inline">
                                 <button type="submit" class="link" data-test="logout">{t!(i18n, nav.logout)}</button>

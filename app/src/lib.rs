@@ -76,6 +76,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("register") view=pages::RegisterPage ssr=SsrMode::InOrder/>
                         <Route path=path!("login") view=pages::LoginPage ssr=SsrMode::InOrder/>
                         <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::InOrder/>
+                        <Route path=path!("book") view=pages::BookPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
             </Router>

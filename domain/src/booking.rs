@@ -30,6 +30,11 @@ pub fn algiers() -> FixedOffset {
     FixedOffset::east_opt(3600).expect("valid offset")
 }
 
+/// Today's date in Algiers.
+pub fn algiers_today() -> NaiveDate {
+    Utc::now().with_timezone(&algiers()).date_naive()
+}
+
 /// Friday and Saturday are the weekend: no template produces slots on them.
 pub fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Fri | Weekday::Sat)
@@ -62,11 +67,24 @@ pub fn slot_starts(date: NaiveDate, start_minute: u32, end_minute: u32, slot_min
     out
 }
 
+/// A validated weekly availability rule.
+#[derive(Clone, Copy, Debug)]
+pub struct WeeklyRule {
+    /// ISO weekday, 1 = Monday.
+    pub weekday: u8,
+    /// Minutes after midnight, Algiers time.
+    pub start: u32,
+    pub end: u32,
+    pub slot_minutes: u16,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
 fn field(name: &str, code: ErrorCode) -> FieldError {
     FieldError::new(name, code)
 }
 
-fn appointment_out(a: &appointment::Model, s: &slot::Model) -> AppointmentOut {
+fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility::Model>, p: Option<&practitioner::Model>) -> AppointmentOut {
     AppointmentOut {
         id: a.id,
         slot_id: a.slot_id,
@@ -74,7 +92,10 @@ fn appointment_out(a: &appointment::Model, s: &slot::Model) -> AppointmentOut {
         starts_at: s.starts_at,
         ends_at: s.ends_at,
         facility_id: FacilityId(a.facility_id),
+        facility_name_ar: f.map(|f| f.name_ar.clone()).unwrap_or_default(),
+        facility_name_fr: f.map(|f| f.name_fr.clone()).unwrap_or_default(),
         practitioner_id: PractitionerId(s.practitioner_id),
+        practitioner_name: p.map(|p| format!("{} {}", p.given_name, p.family_name)).unwrap_or_default(),
         specialty_id: SpecialtyId(a.specialty_id),
     }
 }
@@ -135,19 +156,33 @@ impl Domain {
         let Some(practitioner) = practitioner else {
             return Err(Error::fields(vec![field("practitioner_id", ErrorCode::NotFound)]));
         };
+        let rule = WeeklyRule { weekday: input.weekday, start, end, slot_minutes: input.slot_minutes, valid_from, valid_to };
+        self.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await
+    }
 
+    /// Stores a template and creates its slots within the horizon. Callers
+    /// have checked who may do this (`publish_template`, the demo seed).
+    pub(crate) async fn create_template(
+        &self,
+        facility: FacilityId,
+        practitioner: &practitioner::Model,
+        rule: WeeklyRule,
+        created_by: Uuid,
+    ) -> Result<TemplateOut> {
+        let WeeklyRule { weekday, start, end, slot_minutes, valid_from, valid_to } = rule;
+        let practitioner_id = practitioner.id;
         let now = Utc::now();
         let template = availability_template::ActiveModel {
             id: Set(Uuid::new_v4()),
             facility_id: Set(facility.as_uuid()),
             practitioner_id: Set(practitioner_id),
-            weekday: Set(input.weekday as i32),
+            weekday: Set(weekday as i32),
             start_minute: Set(start as i32),
             end_minute: Set(end as i32),
-            slot_minutes: Set(input.slot_minutes as i32),
+            slot_minutes: Set(slot_minutes as i32),
             valid_from: Set(valid_from),
             valid_to: Set(valid_to),
-            created_by: Set(actor.user_id.as_uuid()),
+            created_by: Set(created_by),
             created_at: Set(now),
         };
         let txn = self.db().begin().await?;
@@ -157,8 +192,8 @@ impl Domain {
         let mut rows = Vec::new();
         let mut day = valid_from.max(today);
         while day <= last && valid_to.is_none_or(|to| day <= to) {
-            if day.weekday().number_from_monday() == input.weekday as u32 && !is_weekend(day) {
-                for starts in slot_starts(day, start, end, input.slot_minutes as u32) {
+            if day.weekday().number_from_monday() == weekday as u32 && !is_weekend(day) {
+                for starts in slot_starts(day, start, end, slot_minutes as u32) {
                     if starts > now {
                         rows.push(slot::ActiveModel {
                             id: Set(Uuid::new_v4()),
@@ -167,7 +202,7 @@ impl Domain {
                             specialty_id: Set(practitioner.specialty_id),
                             template_id: Set(Some(template.id)),
                             starts_at: Set(starts),
-                            ends_at: Set(starts + Duration::minutes(input.slot_minutes as i64)),
+                            ends_at: Set(starts + Duration::minutes(slot_minutes as i64)),
                             status: Set(OPEN.into()),
                             created_at: Set(now),
                         });
@@ -314,7 +349,38 @@ impl Domain {
             }
         };
         txn.commit().await?;
-        Ok(appointment_out(&a, &s))
+        self.describe(&a, &s).await
+    }
+
+    /// An appointment with the names a person needs to find their way.
+    async fn describe(&self, a: &appointment::Model, s: &slot::Model) -> Result<AppointmentOut> {
+        let f = facility::Entity::find_by_id(a.facility_id).one(self.db()).await?;
+        let p = practitioner::Entity::find_by_id(s.practitioner_id).one(self.db()).await?;
+        Ok(appointment_out(a, s, f.as_ref(), p.as_ref()))
+    }
+
+    /// Specialties, for search forms.
+    pub async fn specialties(&self) -> Result<Vec<shared::dto::SpecialtyOut>> {
+        Ok(specialty::Entity::find()
+            .order_by_asc(specialty::Column::NameFr)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|s| shared::dto::SpecialtyOut { code: s.code, name_ar: s.name_ar, name_fr: s.name_fr, name_en: s.name_en, referral_required: s.referral_required })
+            .collect())
+    }
+
+    /// Wilayas that have at least one facility, for search forms.
+    pub async fn wilayas_with_facilities(&self) -> Result<Vec<shared::dto::WilayaOut>> {
+        let codes: HashSet<String> = facility::Entity::find().all(self.db()).await?.into_iter().map(|f| f.wilaya_code).collect();
+        Ok(crate::entities::wilaya::Entity::find()
+            .order_by_asc(crate::entities::wilaya::Column::Code)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .filter(|w| codes.contains(&w.code))
+            .map(|w| shared::dto::WilayaOut { code: w.code, name_ar: w.name_ar, name_fr: w.name_fr })
+            .collect())
     }
 
     /// Closes an open slot of the actor's own facility so that nobody can
@@ -366,7 +432,27 @@ impl Domain {
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
-        let mut out: Vec<_> = list.iter().filter_map(|a| slots.get(&a.slot_id).map(|s| appointment_out(a, s))).collect();
+        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
+            .filter(facility::Column::Id.is_in(list.iter().map(|a| a.facility_id).collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        let practitioners: HashMap<Uuid, practitioner::Model> = practitioner::Entity::find()
+            .filter(practitioner::Column::Id.is_in(slots.values().map(|s| s.practitioner_id).collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut out: Vec<_> = list
+            .iter()
+            .filter_map(|a| {
+                let s = slots.get(&a.slot_id)?;
+                Some(appointment_out(a, s, facilities.get(&a.facility_id), practitioners.get(&s.practitioner_id)))
+            })
+            .collect();
         out.sort_by_key(|a| a.starts_at);
         Ok(out)
     }
@@ -394,7 +480,7 @@ impl Domain {
         row.active_specialty_id = Set(None);
         row.updated_at = Set(now);
         let a = row.update(self.db()).await?;
-        Ok(appointment_out(&a, &s))
+        self.describe(&a, &s).await
     }
 }
 

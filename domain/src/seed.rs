@@ -209,6 +209,18 @@ impl Domain {
                 }
             }
         }
+        // Mornings, Sunday to Thursday, 20-minute slots, for every practitioner
+        // at every facility they work in: a usable booking demo.
+        let today = crate::booking::algiers_today();
+        let links = practitioner_facility::Entity::find().all(db).await?;
+        let creator = user::Entity::find().one(db).await?.map(|u| u.id).unwrap_or_default();
+        for link in &links {
+            let Some(p) = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await? else { continue };
+            for weekday in [7u8, 1, 2, 3, 4] {
+                let rule = crate::booking::WeeklyRule { weekday, start: 8 * 60, end: 12 * 60, slot_minutes: 20, valid_from: today, valid_to: None };
+                self.create_template(FacilityId(link.facility_id), &p, rule, creator).await?;
+            }
+        }
         let users = user::Entity::find().count(db).await?;
         tracing::info!(facilities = facility_ids.len(), practitioners = 30, users, "demo data loaded");
         Ok(true)

@@ -100,3 +100,31 @@ test('one screenshot of the home and register pages per language', async ({ page
     await page.screenshot({ path: `test-results/screenshots/home-${lang}.png`, fullPage: true });
   }
 });
+
+test('a citizen finds a free slot, books it, sees it and cancels it', async ({ page }) => {
+  await page.goto('/lang/fr?next=/login');
+  await hydrated(page);
+  await page.fill('#login', '0550000001');
+  await page.fill('#password', 'Sihati-demo-2026');
+  await page.click('button[type="submit"]');
+  await expect(page).toHaveURL(/\/profile$/);
+
+  await page.goto('/book');
+  await hydrated(page);
+  await page.selectOption('#specialty', 'general_practice');
+  await page.selectOption('#wilaya', '31');
+  await page.click('[data-test="search"] button[type="submit"]');
+  const first = page.locator('[data-test="slot"]').first();
+  await expect(first).toBeVisible();
+  const when = (await first.locator('strong').textContent())!.trim();
+  await first.locator('button[type="submit"]').click();
+
+  await expect(page).toHaveURL(/\/appointments$/);
+  const booked = page.locator('[data-test="appointment"][data-status="booked"]');
+  await expect(booked).toHaveCount(1);
+  await expect(booked.locator('strong')).toHaveText(when);
+
+  await booked.locator('button[type="submit"]').click();
+  await expect(page.locator('[data-test="appointment"][data-status="cancelled"]')).toHaveCount(1);
+  await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(0);
+});

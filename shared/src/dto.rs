@@ -279,8 +279,31 @@ pub struct AppointmentOut {
     pub starts_at: chrono::DateTime<chrono::Utc>,
     pub ends_at: chrono::DateTime<chrono::Utc>,
     pub facility_id: FacilityId,
+    pub facility_name_ar: String,
+    pub facility_name_fr: String,
     pub practitioner_id: crate::ids::PractitionerId,
+    pub practitioner_name: String,
     pub specialty_id: crate::ids::SpecialtyId,
+}
+
+/// A specialty as the search form lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SpecialtyOut {
+    pub code: String,
+    pub name_ar: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub referral_required: bool,
+}
+
+/// A wilaya that has at least one facility.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WilayaOut {
+    pub code: String,
+    pub name_ar: String,
+    pub name_fr: String,
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! One module per page.
 
+mod booking;
 mod home;
 mod login;
 mod not_found;
 mod profile;
 mod register;
 
+pub use booking::{AppointmentsPage, BookPage};
 pub use home::Home;
 pub use login::LoginPage;
 pub use not_found::NotFound;

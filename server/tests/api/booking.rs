@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 struct Clinic {
     facility_id: String,
+    templates: Vec<uuid::Uuid>,
     practitioner_id: String,
     specialty: String,
     receptionist: String,
@@ -34,6 +35,7 @@ async fn clinic_with_slots(app: &TestApp) -> Clinic {
         .unwrap();
     let p = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await.unwrap().unwrap();
     let spec = specialty::Entity::find_by_id(p.specialty_id).one(db).await.unwrap().unwrap();
+    let mut templates = Vec::new();
     for weekday in [7, 1] {
         let res = app
             .post_auth(
@@ -43,9 +45,12 @@ async fn clinic_with_slots(app: &TestApp) -> Clinic {
                         "slot_minutes": 10, "valid_from": Utc::now().date_naive().to_string()}),
             )
             .await;
-        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let out: Value = res.json().await.unwrap();
+        assert!(out["slots_created"].as_u64().unwrap() > 0);
+        templates.push(s(&out, "template_id").parse().unwrap());
     }
-    Clinic { facility_id, practitioner_id: p.id.to_string(), specialty: spec.code, receptionist }
+    Clinic { facility_id, templates, practitioner_id: p.id.to_string(), specialty: spec.code, receptionist }
 }
 
 async fn free_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
@@ -61,16 +66,25 @@ async fn free_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
 async fn a_published_template_makes_slots_on_working_days_from_8_to_16_algiers_time() {
     let app = spawn_app().await;
     let c = clinic_with_slots(&app).await;
-    let slots = free_slots(&app, &c, 1).await;
-    assert!(slots.len() >= 100, "{}", slots.len());
-    for slot in &slots {
-        let starts: chrono::DateTime<Utc> = slot["starts_at"].as_str().unwrap().parse().unwrap();
-        let local = starts.with_timezone(&domain::booking::algiers());
+    let made = domain::entities::slot::Entity::find()
+        .filter(domain::entities::slot::Column::TemplateId.is_in(c.templates.clone()))
+        .all(app.domain.db())
+        .await
+        .unwrap();
+    assert!(made.len() >= 100, "{}", made.len());
+    for slot in &made {
+        let local = slot.starts_at.with_timezone(&domain::booking::algiers());
         assert!(matches!(local.weekday(), Weekday::Sun | Weekday::Mon), "{local}");
         assert!(local.time() >= chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap());
         assert!(local.time() <= chrono::NaiveTime::from_hms_opt(15, 50, 0).unwrap());
-        assert_eq!(slot["practitioner_id"], c.practitioner_id.as_str());
+        assert_eq!(slot.practitioner_id.to_string(), c.practitioner_id);
+        assert!(slot.starts_at > Utc::now() && slot.starts_at < Utc::now() + Duration::days(domain::booking::HORIZON_DAYS + 1));
     }
+    // The search offers them, in the wilaya, earliest first.
+    let found = free_slots(&app, &c, 1).await;
+    assert!(found.iter().any(|s| s["practitioner_id"] == c.practitioner_id.as_str()));
+    let times: Vec<&str> = found.iter().map(|s| s["starts_at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
 }
 
 #[tokio::test]
