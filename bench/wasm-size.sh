@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../scripts/lib.sh"
 ensure_rust_tools
 ensure_wasm_opt
-command -v brotli >/dev/null || apt_install brotli
+command -v brotli >/dev/null || apt_install brotli >&2
 cargo leptos build --release >&2
 pkg="$ROOT/target/site/pkg"
 printf '| file | raw | gzip -9 | brotli -q 11 |\n| --- | ---: | ---: | ---: |\n'
