@@ -201,20 +201,29 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 }
 
 /// Specialties and wilayas for the search form.
+/// Also today's date in Algiers: the browser has no reliable clock in WASM,
+/// and the server's date is the one bookings are checked against.
 #[server(prefix = "/sfn", endpoint = "directory")]
-pub async fn directory() -> Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>), AppError> {
+pub async fn directory() -> Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), AppError> {
     let ctx = ctx()?;
     let specialties = ctx.domain.specialties().await.map_err(to_app_error)?;
     let wilayas = ctx.domain.wilayas_with_facilities().await.map_err(to_app_error)?;
-    Ok((specialties, wilayas))
+    Ok((specialties, wilayas, domain::booking::algiers_today()))
 }
 
-/// Free slots for a search.
+/// Free slots for a search; empty dates mean from tomorrow, four weeks.
 #[server(prefix = "/sfn", endpoint = "search_slots")]
 pub async fn search_slots(specialty: String, wilaya: String, from: String, to: String) -> Result<Vec<shared::dto::SlotOut>, AppError> {
-    use chrono::NaiveDate;
-    let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::from(shared::ErrorCode::BadRequest));
-    let (from, to) = (parse(&from)?, parse(&to)?);
+    use chrono::{Duration, NaiveDate};
+    let today = domain::booking::algiers_today();
+    let parse = |s: &str, default: NaiveDate| {
+        if s.trim().is_empty() {
+            return Ok(default);
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::from(shared::ErrorCode::BadRequest))
+    };
+    let from = parse(&from, today + Duration::days(1))?;
+    let to = parse(&to, from + Duration::days(27))?;
     if to < from || (to - from).num_days() > 62 {
         return Err(shared::ErrorCode::BadRequest.into());
     }

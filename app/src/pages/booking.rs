@@ -16,9 +16,8 @@ pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&offset).format("%d/%m/%Y %H:%M").to_string()
 }
 
-fn today_plus(days: i64) -> String {
-    let now = chrono::Utc::now() + chrono::Duration::hours(1) + chrono::Duration::days(days);
-    now.date_naive().format("%Y-%m-%d").to_string()
+fn plus_days(today: chrono::NaiveDate, days: i64) -> String {
+    (today + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
 }
 
 #[component]
@@ -32,9 +31,7 @@ pub fn BookPage() -> impl IntoView {
         |(s, w, f, t)| async move {
             match (s, w) {
                 (Some(s), Some(w)) if !s.is_empty() && !w.is_empty() => {
-                    let f = f.filter(|v| !v.is_empty()).unwrap_or_else(|| today_plus(1));
-                    let t = t.filter(|v| !v.is_empty()).unwrap_or_else(|| today_plus(28));
-                    Some(crate::api::search_slots(s, w, f, t).await)
+                    Some(crate::api::search_slots(s, w, f.unwrap_or_default(), t.unwrap_or_default()).await)
                 }
                 _ => None,
             }
@@ -48,7 +45,7 @@ pub fn BookPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || directory.get().map(|d| match d {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                Ok((specialties, wilayas)) => {
+                Ok((specialties, wilayas, today)) => {
                     let chosen_s = param("specialty").unwrap_or_default();
                     let chosen_w = param("wilaya").unwrap_or_else(|| "31".into());
                     let locale = i18n.get_locale_untracked();
@@ -76,11 +73,11 @@ pub fn BookPage() -> impl IntoView {
                             </div>
                             <div class="field">
                                 <label for="from">{t!(i18n, book.from)}</label>
-                                <input id="from" name="from" type="date" value=param("from").unwrap_or_else(|| today_plus(1))/>
+                                <input id="from" name="from" type="date" value=param("from").unwrap_or_else(|| plus_days(today, 1))/>
                             </div>
                             <div class="field">
                                 <label for="to">{t!(i18n, book.to)}</label>
-                                <input id="to" name="to" type="date" value=param("to").unwrap_or_else(|| today_plus(28))/>
+                                <input id="to" name="to" type="date" value=param("to").unwrap_or_else(|| plus_days(today, 28))/>
                             </div>
                             <button type="submit">{t!(i18n, book.search)}</button>
                         </form>
