@@ -56,20 +56,19 @@ pub mod server_side {
         })
     }
 
+    /// The client's IP: the socket peer, or the first `X-Forwarded-For` hop
+    /// when a trusted proxy sets it. Shared with the REST door.
+    pub fn client_ip_from(headers: &http::HeaderMap, peer: Option<IpAddr>, trust_forwarded_for: bool) -> Option<IpAddr> {
+        let forwarded = trust_forwarded_for
+            .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
+            .flatten();
+        forwarded.or(peer)
+    }
+
     pub fn client_ip(trust_forwarded_for: bool) -> Option<IpAddr> {
         let parts = parts()?;
-        if trust_forwarded_for {
-            if let Some(ip) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse().ok())
-            {
-                return Some(ip);
-            }
-        }
-        parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        client_ip_from(&parts.headers, peer, trust_forwarded_for)
     }
 
     /// The signed-in actor, or `unauthorized`.
@@ -233,9 +232,10 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
 /// Books a slot for the signed-in citizen, then shows their appointments.
 #[server(prefix = "/sfn", endpoint = "book")]
 pub async fn book_slot(slot_id: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::dto::BookIn { slot_id, reason: String::new() };
-    ctx()?.domain.book(&actor, &input).await.map_err(to_app_error)?;
+    ctx.domain.book(&actor, &input, client_ip(ctx.trust_forwarded_for)).await.map_err(to_app_error)?;
     leptos_axum::redirect("/appointments");
     Ok(())
 }

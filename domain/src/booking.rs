@@ -12,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use shared::dto::{AppointmentOut, BookIn, SlotOut, TemplateIn, TemplateOut};
 use shared::{ErrorCode, FacilityId, FieldError, PractitionerId, Role, SpecialtyId};
 use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
 use uuid::Uuid;
 
 const OPEN: &str = "open";
@@ -301,27 +302,89 @@ impl Domain {
     /// inserted: the unique index on the active slot decides between
     /// concurrent bookings.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn book(&self, actor: &Actor, input: &BookIn) -> Result<AppointmentOut> {
+    pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
+        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
         let slot_id: Uuid = input.slot_id.parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
-        let reason = input.reason.trim();
         let now = Utc::now();
         let txn = self.db().begin().await?;
+        let s = Self::lock_open_slot(&txn, slot_id, now).await?;
+        let a = Self::insert_appointment(&txn, actor, &s, input.reason.trim(), now).await?;
+        txn.commit().await?;
+        self.describe(&a, &s).await
+    }
+
+    /// Moves one of the actor's appointments to another slot in one
+    /// transaction: the new slot is taken and the old one released together,
+    /// or nothing changes.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn reschedule(&self, actor: &Actor, id: Uuid, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
+        let slot_id: Uuid = input.slot_id.parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let old = appointment::Entity::find_by_id(id)
+            .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let old_slot = slot::Entity::find_by_id(old.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if old_slot.starts_at - now < Duration::hours(CANCEL_CUTOFF_HOURS) {
+            return Err(Error::code(ErrorCode::CancelTooLate));
+        }
+        let s = Self::lock_open_slot(&txn, slot_id, now).await?;
+        let released = appointment::Entity::update_many()
+            .col_expr(appointment::Column::Status, Expr::value(CANCELLED))
+            .col_expr(appointment::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
+            .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
+            .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+            .filter(appointment::Column::Id.eq(old.id))
+            .filter(appointment::Column::Status.eq(BOOKED))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if released != 1 {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        let reason = old.reason.clone().unwrap_or_default();
+        let a = Self::insert_appointment(&txn, actor, &s, &reason, now).await?;
+        txn.commit().await?;
+        self.describe(&a, &s).await
+    }
+
+    /// Locks an open, future slot within the horizon (a no-op UPDATE takes
+    /// the row lock), or says it is unavailable.
+    async fn lock_open_slot(txn: &sea_orm::DatabaseTransaction, slot_id: Uuid, now: DateTime<Utc>) -> Result<slot::Model> {
         let locked = slot::Entity::update_many()
             .col_expr(slot::Column::Status, Expr::value(OPEN))
             .filter(slot::Column::Id.eq(slot_id))
             .filter(slot::Column::Status.eq(OPEN))
             .filter(slot::Column::StartsAt.gt(now))
             .filter(slot::Column::StartsAt.lte(now + Duration::days(HORIZON_DAYS + 1)))
-            .exec(&txn)
+            .exec(txn)
             .await?
             .rows_affected;
         if locked != 1 {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }
-        let s = slot::Entity::find_by_id(slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
+        slot::Entity::find_by_id(slot_id).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))
+    }
+
+    /// Inserts an active appointment; the unique indexes turn a lost race
+    /// into `slot_taken` and a second booking in a specialty into
+    /// `already_booked_specialty`.
+    async fn insert_appointment(
+        txn: &sea_orm::DatabaseTransaction,
+        actor: &Actor,
+        s: &slot::Model,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<appointment::Model> {
         let row = appointment::ActiveModel {
             id: Set(Uuid::new_v4()),
             facility_id: Set(s.facility_id),
@@ -336,20 +399,11 @@ impl Domain {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        let a = match row.insert(&txn).await {
-            Ok(a) => a,
-            Err(e) => {
-                return Err(match e.sql_err() {
-                    Some(SqlErr::UniqueConstraintViolation(msg)) if msg.contains("active_specialty") => {
-                        Error::code(ErrorCode::AlreadyBookedSpecialty)
-                    }
-                    Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::SlotTaken),
-                    _ => Error::Db(e),
-                })
-            }
-        };
-        txn.commit().await?;
-        self.describe(&a, &s).await
+        row.insert(txn).await.map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(msg)) if msg.contains("active_specialty") => Error::code(ErrorCode::AlreadyBookedSpecialty),
+            Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::SlotTaken),
+            _ => Error::Db(e),
+        })
     }
 
     /// An appointment with the names a person needs to find their way.

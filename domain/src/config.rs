@@ -13,6 +13,8 @@ pub struct DomainConfig {
     pub web_session_ttl_secs: u64,
     pub login_per_ip_per_minute: u32,
     pub login_per_account_per_minute: u32,
+    pub booking_per_ip_per_minute: u32,
+    pub booking_per_account_per_minute: u32,
     /// How many argon2 hashes may run at once (each takes ~19 MiB).
     pub hash_concurrency: usize,
 }
@@ -39,6 +41,8 @@ impl DomainConfig {
             web_session_ttl_secs: 14 * 24 * 3600,
             login_per_ip_per_minute: 1000,
             login_per_account_per_minute: 1000,
+            booking_per_ip_per_minute: 100_000,
+            booking_per_account_per_minute: 100_000,
             hash_concurrency: 2,
         }
     }

@@ -36,16 +36,18 @@ struct Inner {
     db: DatabaseConnection,
     config: DomainConfig,
     passwords: passwords::Passwords,
-    throttle: throttle::LoginThrottle,
+    throttle: throttle::Throttle,
+    booking_throttle: throttle::Throttle,
     tokens: tokens::AccessTokens,
 }
 
 impl Domain {
     pub fn new(db: DatabaseConnection, config: DomainConfig) -> Self {
         let passwords = passwords::Passwords::new(config.hash_concurrency);
-        let throttle = throttle::LoginThrottle::new(config.login_per_ip_per_minute, config.login_per_account_per_minute);
+        let throttle = throttle::Throttle::new(config.login_per_ip_per_minute, config.login_per_account_per_minute);
+        let booking_throttle = throttle::Throttle::new(config.booking_per_ip_per_minute, config.booking_per_account_per_minute);
         let tokens = tokens::AccessTokens::new(&config);
-        Self { inner: Arc::new(Inner { db, config, passwords, throttle, tokens }) }
+        Self { inner: Arc::new(Inner { db, config, passwords, throttle, booking_throttle, tokens }) }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -60,8 +62,12 @@ impl Domain {
         &self.inner.passwords
     }
 
-    pub(crate) fn throttle(&self) -> &throttle::LoginThrottle {
+    pub(crate) fn throttle(&self) -> &throttle::Throttle {
         &self.inner.throttle
+    }
+
+    pub(crate) fn booking_throttle(&self) -> &throttle::Throttle {
+        &self.inner.booking_throttle
     }
 
     pub fn tokens(&self) -> &tokens::AccessTokens {
@@ -73,5 +79,6 @@ impl Domain {
     /// Forgets idle throttling keys; the server calls this periodically.
     pub fn prune_throttle(&self) {
         self.throttle().prune();
+        self.booking_throttle().prune();
     }
 }

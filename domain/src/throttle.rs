@@ -1,6 +1,7 @@
-//! Sign-in throttling per client IP and per account, with the GCRA limiter
-//! from `governor`. Every attempt counts, known account or not, so the
-//! limiter reveals nothing about which accounts exist.
+//! Throttling per client IP and per account, with the GCRA limiter from
+//! `governor`: one instance for sign-in (every attempt counts, known account
+//! or not, so the limiter reveals nothing about which accounts exist) and
+//! one for booking.
 //!
 //! The counters live in this process. With several server processes behind
 //! a load balancer each keeps its own, which multiplies the allowance by the
@@ -11,7 +12,7 @@ use governor::{clock::{Clock, DefaultClock}, DefaultKeyedRateLimiter, Quota, Rat
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
-pub struct LoginThrottle {
+pub struct Throttle {
     per_ip: DefaultKeyedRateLimiter<IpAddr>,
     per_account: DefaultKeyedRateLimiter<String>,
     clock: DefaultClock,
@@ -21,7 +22,7 @@ fn quota(per_minute: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(per_minute.max(1)).expect("non-zero"))
 }
 
-impl LoginThrottle {
+impl Throttle {
     pub fn new(per_ip_per_minute: u32, per_account_per_minute: u32) -> Self {
         Self {
             per_ip: RateLimiter::keyed(quota(per_ip_per_minute)),
@@ -57,7 +58,7 @@ mod tests {
 
     #[test]
     fn the_account_limit_applies_across_ips() {
-        let t = LoginThrottle::new(100, 2);
+        let t = Throttle::new(100, 2);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         assert!(t.check(Some(a), "acct").is_ok());
@@ -69,7 +70,7 @@ mod tests {
 
     #[test]
     fn the_ip_limit_applies_across_accounts() {
-        let t = LoginThrottle::new(3, 100);
+        let t = Throttle::new(3, 100);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         for acct in ["x", "y", "z"] {
             assert!(t.check(Some(a), acct).is_ok());

@@ -32,6 +32,9 @@ pub struct Config {
     pub web_session_ttl_secs: u64,
     pub login_per_ip_per_minute: u32,
     pub login_per_account_per_minute: u32,
+    /// Booking, rescheduling: attempts per minute per client IP and per account.
+    pub booking_per_ip_per_minute: u32,
+    pub booking_per_account_per_minute: u32,
     pub hash_concurrency: usize,
     /// Mark cookies `Secure`. Browsers accept Secure cookies from
     /// http://localhost, so this stays on even in development.
@@ -59,6 +62,8 @@ impl Default for Config {
             web_session_ttl_secs: 14 * 24 * 3600,
             login_per_ip_per_minute: 30,
             login_per_account_per_minute: 5,
+            booking_per_ip_per_minute: 120,
+            booking_per_account_per_minute: 10,
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             cookie_secure: true,
             trust_forwarded_for: false,
@@ -127,6 +132,8 @@ impl Config {
             web_session_ttl_secs: self.web_session_ttl_secs,
             login_per_ip_per_minute: self.login_per_ip_per_minute,
             login_per_account_per_minute: self.login_per_account_per_minute,
+            booking_per_ip_per_minute: self.booking_per_ip_per_minute,
+            booking_per_account_per_minute: self.booking_per_account_per_minute,
             hash_concurrency: self.hash_concurrency,
         })
     }

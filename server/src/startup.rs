@@ -40,18 +40,8 @@ pub struct ClientIp(pub Option<IpAddr>);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.config.trust_forwarded_for {
-            let forwarded = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse().ok());
-            if forwarded.is_some() {
-                return Ok(ClientIp(forwarded));
-            }
-        }
-        Ok(ClientIp(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientIp(app::api::server_side::client_ip_from(&parts.headers, peer, state.config.trust_forwarded_for)))
     }
 }
 
@@ -146,8 +136,7 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
     // Only same-site paths: never an open redirect.
     let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
     let mut res = Redirect::to(&next).into_response();
-    let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", app::api::LANG_COOKIE, lang.code());
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
+    if let Ok(v) = HeaderValue::from_str(&app::api::server_side::lang_cookie(lang)) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

@@ -1,7 +1,7 @@
 //! Slots and appointments for the mobile apps.
 
 use super::{ApiFailure, ApiJson, Bearer, ReqLang};
-use crate::startup::AppState;
+use crate::startup::{AppState, ClientIp};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -57,10 +57,29 @@ pub async fn publish_template(
 pub async fn book(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<BookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.book(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.book(&actor, &input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Move one of one's own appointments to another slot, atomically: either
+/// the new slot is taken and the old released, or nothing changes.
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/reschedule", tag = "booking", security(("bearer" = [])),
+    request_body = BookIn, params(("id" = Uuid, Path)),
+    responses((status = 201, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/appointments/{id}/reschedule", skip_all)]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    Bearer(actor): Bearer,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<BookIn>,
+) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
+    let out = state.domain.reschedule(&actor, id, &input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/facilities/{facility_id}/templates", post(booking::publish_template))
         .route("/appointments", get(booking::mine).post(booking::book))
         .route("/appointments/{id}/cancel", post(booking::cancel))
+        .route("/appointments/{id}/reschedule", post(booking::reschedule))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiFailure::new(ErrorCode::NotFound, Lang::default()) })
 }

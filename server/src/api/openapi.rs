@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::auth::register, super::auth::token, super::auth::refresh, super::auth::logout,
         super::me::get_me, super::me::update_me, super::me::change_password,
-        super::booking::search, super::booking::publish_template, super::booking::book, super::booking::mine, super::booking::cancel, super::booking::close_slot,
+        super::booking::search, super::booking::publish_template, super::booking::book, super::booking::mine, super::booking::cancel, super::booking::reschedule, super::booking::close_slot,
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),

@@ -263,3 +263,50 @@ async fn closing_a_slot_while_citizens_book_it_never_leaves_a_booking_on_a_close
     assert_eq!(closed_ids.len(), outcomes.get("closed").copied().unwrap_or(0));
     eprintln!("close-vs-book outcomes: {outcomes:?}");
 }
+
+#[tokio::test]
+async fn rescheduling_moves_the_booking_atomically_or_changes_nothing() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let slots = free_slots(&app, &c, 3).await;
+    let (a, b, taken) = (&slots[0]["id"], &slots[1]["id"], &slots[2]["id"]);
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let bob = s(&app.citizen_tokens().await, "access_token");
+    let first: Value = app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": a})).await.json().await.unwrap();
+    assert_eq!(app.post_auth("/api/v1/appointments", &bob, &json!({"slot_id": taken})).await.status(), StatusCode::CREATED);
+
+    // Onto Bob's slot: refused, and Alice keeps her original booking.
+    let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&first, "id")), &alice, &json!({"slot_id": taken})).await;
+    let (status, code, _) = error_code(res).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "slot_taken"));
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!((mine[0]["slot_id"].as_str(), mine[0]["status"].as_str()), (a.as_str(), Some("booked")));
+
+    // Bob cannot move Alice's appointment.
+    let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&first, "id")), &bob, &json!({"slot_id": b})).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Onto a free slot: the old one is released, the new one held.
+    let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&first, "id")), &alice, &json!({"slot_id": b})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let status_of = |slot: &Value| mine.iter().find(|m| &m["slot_id"] == slot).map(|m| m["status"].as_str().unwrap().to_owned());
+    assert_eq!(status_of(a).as_deref(), Some("cancelled"));
+    assert_eq!(status_of(b).as_deref(), Some("booked"));
+    assert!(free_slots(&app, &c, 3).await.iter().any(|s| &s["id"] == a), "the old slot is free again");
+}
+
+#[tokio::test]
+async fn booking_too_often_from_one_account_gets_429() {
+    let app = spawn_app_with(|c| c.booking_per_account_per_minute = 3).await;
+    let c = clinic_with_slots(&app).await;
+    let slots = free_slots(&app, &c, 3).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let mut statuses = Vec::new();
+    for slot in slots.iter().take(4) {
+        statuses.push(app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": slot["id"]})).await.status());
+    }
+    assert_eq!(statuses[..3].iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 0, "{statuses:?}");
+    assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+}

@@ -49,6 +49,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         jwt_secret: Some(TEST_SECRET.to_owned().into()),
         login_per_ip_per_minute: 1000,
         login_per_account_per_minute: 1000,
+        booking_per_ip_per_minute: 1_000_000,
+        booking_per_account_per_minute: 1_000_000,
         hash_concurrency: 2,
         ..Config::default()
     };
