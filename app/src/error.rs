@@ -92,6 +92,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         SlotUnavailable => td_string!(locale, errors.slot_unavailable),
         AlreadyBookedSpecialty => td_string!(locale, errors.already_booked_specialty),
         CancelTooLate => td_string!(locale, errors.cancel_too_late),
+        IdempotencyKeyMismatch => td_string!(locale, errors.idempotency_key_mismatch),
+        IdempotencyKeyInFlight => td_string!(locale, errors.idempotency_key_in_flight),
     }
 }
 

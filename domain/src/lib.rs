@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod idempotency;
 pub mod passwords;
 pub mod seed;
 pub mod sessions;

@@ -97,7 +97,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
-        .nest("/api/v1", crate::api::router())
+        .nest("/api/v1", crate::api::router(state.clone()))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
         .route("/lang/{code}", get(switch_language))
@@ -151,6 +151,9 @@ pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Futur
         loop {
             tick.tick().await;
             domain.prune_throttle();
+            if let Err(e) = domain.idempotency_prune().await {
+                tracing::warn!(error = ?e, "pruning idempotency keys failed");
+            }
         }
     });
     axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())

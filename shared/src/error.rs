@@ -44,10 +44,13 @@ pub enum ErrorCode {
     SlotUnavailable,
     AlreadyBookedSpecialty,
     CancelTooLate,
+    // Idempotency-Key.
+    IdempotencyKeyMismatch,
+    IdempotencyKeyInFlight,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -76,6 +79,8 @@ impl ErrorCode {
         ErrorCode::SlotUnavailable,
         ErrorCode::AlreadyBookedSpecialty,
         ErrorCode::CancelTooLate,
+        ErrorCode::IdempotencyKeyMismatch,
+        ErrorCode::IdempotencyKeyInFlight,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -109,6 +114,8 @@ impl ErrorCode {
             ErrorCode::SlotUnavailable => "slot_unavailable",
             ErrorCode::AlreadyBookedSpecialty => "already_booked_specialty",
             ErrorCode::CancelTooLate => "cancel_too_late",
+            ErrorCode::IdempotencyKeyMismatch => "idempotency_key_mismatch",
+            ErrorCode::IdempotencyKeyInFlight => "idempotency_key_in_flight",
         }
     }
 
@@ -122,8 +129,8 @@ impl ErrorCode {
         match self {
             Required | NinInvalid | PhoneInvalid | EmailInvalid | NameInvalid
             | BirthDateInvalid | SexInvalid | LangInvalid | PasswordTooShort
-            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong => 422,
-            NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate => 409,
+            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch => 422,
+            NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight => 409,
             BadRequest => 400,
             InvalidCredentials | Unauthorized | TokenInvalid => 401,
             TooManyAttempts => 429,

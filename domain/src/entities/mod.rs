@@ -4,6 +4,7 @@
 pub mod appointment;
 pub mod availability_template;
 pub mod facility;
+pub mod idempotency_key;
 pub mod practitioner;
 pub mod practitioner_facility;
 pub mod refresh_token;

@@ -4,6 +4,7 @@
 
 mod auth;
 mod booking;
+mod idempotency;
 mod me;
 pub mod openapi;
 
@@ -16,8 +17,15 @@ use axum::{Json, Router};
 use domain::Actor;
 use shared::{ApiError, ErrorCode, Lang};
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
+    // Booking, cancelling and rescheduling honour `Idempotency-Key`.
+    let appointments = Router::new()
+        .route("/appointments", get(booking::mine).post(booking::book))
+        .route("/appointments/{id}/cancel", post(booking::cancel))
+        .route("/appointments/{id}/reschedule", post(booking::reschedule))
+        .layer(axum::middleware::from_fn_with_state(state, idempotency::layer));
     Router::new()
+        .merge(appointments)
         .route("/auth/register", post(auth::register))
         .route("/auth/token", post(auth::token))
         .route("/auth/refresh", post(auth::refresh))
@@ -27,9 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/slots", get(booking::search))
         .route("/slots/{id}/close", post(booking::close_slot))
         .route("/facilities/{facility_id}/templates", post(booking::publish_template))
-        .route("/appointments", get(booking::mine).post(booking::book))
-        .route("/appointments/{id}/cancel", post(booking::cancel))
-        .route("/appointments/{id}/reschedule", post(booking::reschedule))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiFailure::new(ErrorCode::NotFound, Lang::default()) })
 }

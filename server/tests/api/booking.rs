@@ -310,3 +310,55 @@ async fn booking_too_often_from_one_account_gets_429() {
     assert_eq!(statuses[..3].iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 0, "{statuses:?}");
     assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
 }
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_answer_refuses_another_body_and_never_books_twice() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let slots = free_slots(&app, &c, 3).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let send = |key: &'static str, slot: Value| {
+        let (app, alice) = (&app, alice.clone());
+        async move {
+            app.client
+                .post(app.url("/api/v1/appointments"))
+                .bearer_auth(alice)
+                .header("idempotency-key", key)
+                .json(&json!({"slot_id": slot}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let first = send("key-1", slots[0]["id"].clone()).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let replay = send("key-1", slots[0]["id"].clone()).await;
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(replay["id"], first["id"], "the stored answer, not a new booking");
+    let (status, code, _) = error_code(send("key-1", slots[1]["id"].clone()).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_mismatch"));
+
+    // Concurrent duplicates with a fresh key: one is processed, the others
+    // are refused as in flight or get the stored answer; one booking in all.
+    let id = s(&first, "id");
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{id}/cancel"), &alice, &json!({})).await.status(), StatusCode::OK);
+    let dupes = futures::future::join_all((0..8).map(|_| send("key-2", slots[2]["id"].clone()))).await;
+    let mut ids = std::collections::HashSet::new();
+    for r in dupes {
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        match status {
+            StatusCode::CREATED => {
+                ids.insert(s(&v, "id"));
+            }
+            StatusCode::CONFLICT => assert_eq!(v["code"], "idempotency_key_in_flight"),
+            other => panic!("unexpected {other}: {v}"),
+        }
+    }
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    assert_eq!(mine.iter().filter(|a| a["status"] == "booked").count(), 1);
+}
