@@ -255,3 +255,27 @@ pub async fn cancel_appointment(id: String) -> Result<(), AppError> {
     ctx()?.domain.cancel_appointment(&actor, id).await.map_err(to_app_error)?;
     Ok(())
 }
+
+/// Practitioners of the signed-in staff member's facility.
+#[server(prefix = "/sfn", endpoint = "desk_practitioners")]
+pub async fn desk_practitioners() -> Result<Vec<shared::dto::PractitionerOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.facility_practitioners(&actor).await.map_err(to_app_error)
+}
+
+/// Publishes a weekly template for the staff member's own facility.
+#[server(prefix = "/sfn", endpoint = "publish_template")]
+pub async fn publish_template(
+    practitioner_id: String,
+    weekday: u8,
+    start: String,
+    end: String,
+    slot_minutes: u16,
+    valid_from: String,
+    valid_to: String,
+) -> Result<shared::dto::TemplateOut, AppError> {
+    let actor = actor().await?;
+    let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
+    let input = shared::dto::TemplateIn { practitioner_id, weekday, start, end, slot_minutes, valid_from, valid_to };
+    ctx()?.domain.publish_template(&actor, facility, &input).await.map_err(to_app_error)
+}

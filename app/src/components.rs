@@ -36,6 +36,13 @@ pub fn Header() -> impl IntoView {
             <nav class="account">
                 <Transition fallback=|| ()>
                     {move || session.get().map(|s| match s {
+                        Ok(Some(p)) if p.role.needs_facility() => view! {
+                            <A href="/desk">{t!(i18n, nav.desk)}</A>
+                            <A href="/profile">{p.given_name.clone()}</A>
+                            <ActionForm action=actions.logout attr:class="inline">
+                                <button type="submit" class="link" data-test="logout">{t!(i18n, nav.logout)}</button>
+                            </ActionForm>
+                        }.into_any(),
                         Ok(Some(p)) => view! {
                             <A href="/book">{t!(i18n, nav.book)}</A>
                             <A href="/appointments">{t!(i18n, nav.appointments)}</A>

@@ -413,6 +413,34 @@ impl Domain {
         Ok(appointment_out(a, s, f.as_ref(), p.as_ref()))
     }
 
+    /// The practitioners of the actor's own facility (staff only).
+    pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
+        let Some(facility) = actor.facility_id.filter(|_| actor.role.needs_facility()) else {
+            return Err(Error::code(ErrorCode::Forbidden));
+        };
+        let ids: Vec<Uuid> = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.eq(facility.as_uuid()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|l| l.practitioner_id)
+            .collect();
+        let specialties: HashMap<Uuid, String> = specialty::Entity::find().all(self.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        let mut out: Vec<_> = practitioner::Entity::find()
+            .filter(practitioner::Column::Id.is_in(ids))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|p| shared::dto::PractitionerOut {
+                id: PractitionerId(p.id),
+                name: format!("{} {}", p.given_name, p.family_name),
+                specialty: specialties.get(&p.specialty_id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
     /// Specialties, for search forms.
     pub async fn specialties(&self) -> Result<Vec<shared::dto::SpecialtyOut>> {
         Ok(specialty::Entity::find()

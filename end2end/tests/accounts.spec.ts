@@ -113,6 +113,8 @@ test('a citizen finds a free slot, books it, sees it and cancels it', async ({ p
   await hydrated(page);
   await page.selectOption('#specialty', 'general_practice');
   await page.selectOption('#wilaya', '31');
+  // Far enough ahead to be cancellable online (the cut-off is 24 h).
+  await page.fill('#from', new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
   await page.click('[data-test="search"] button[type="submit"]');
   const first = page.locator('[data-test="slot"]').first();
   await expect(first).toBeVisible();
@@ -127,4 +129,25 @@ test('a citizen finds a free slot, books it, sees it and cancels it', async ({ p
   await booked.locator('button[type="submit"]').click();
   await expect(page.locator('[data-test="appointment"][data-status="cancelled"]')).toHaveCount(1);
   await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(0);
+});
+
+test('a receptionist publishes a weekly template at the desk and sees how many slots it made', async ({ page }) => {
+  await page.goto('/lang/fr?next=/login');
+  await hydrated(page);
+  await page.fill('#login', '0550000002');
+  await page.fill('#password', 'Sihati-demo-2026');
+  await page.click('button[type="submit"]');
+  await expect(page).toHaveURL(/\/profile$/);
+  await page.goto('/desk');
+  await hydrated(page);
+  await page.selectOption('#weekday', '2');
+  await page.fill('#start', '14:00');
+  await page.fill('#end', '16:00');
+  await page.fill('#slot_minutes', '30');
+  const today = new Date().toISOString().slice(0, 10);
+  await page.fill('#valid_from', today);
+  await page.click('[data-test="publish"] button[type="submit"]');
+  await expect(page.locator('[data-test="published"]')).toContainText(/\d+ créneaux créés/);
+  const n = Number((await page.locator('[data-test="published"]').textContent())!.match(/\d+/)![0]);
+  expect(n).toBeGreaterThan(0);
 });

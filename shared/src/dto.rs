@@ -286,6 +286,15 @@ pub struct AppointmentOut {
     pub specialty_id: crate::ids::SpecialtyId,
 }
 
+/// A practitioner of the staff member's own facility.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PractitionerOut {
+    pub id: crate::ids::PractitionerId,
+    pub name: String,
+    pub specialty: String,
+}
+
 /// A specialty as the search form lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

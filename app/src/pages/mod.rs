@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod booking;
+mod desk;
 mod home;
 mod login;
 mod not_found;
@@ -8,6 +9,7 @@ mod profile;
 mod register;
 
 pub use booking::{AppointmentsPage, BookPage};
+pub use desk::DeskPage;
 pub use home::Home;
 pub use login::LoginPage;
 pub use not_found::NotFound;
