@@ -81,6 +81,17 @@ pub struct WeeklyRule {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// Loads the rows whose `col` is one of `ids`, keyed by `key`: one query
+/// instead of one per row.
+async fn load_map<E, C, F>(db: &C, col: E::Column, ids: Vec<Uuid>, key: F) -> Result<HashMap<Uuid, E::Model>>
+where
+    E: EntityTrait,
+    C: sea_orm::ConnectionTrait,
+    F: Fn(&E::Model) -> Uuid,
+{
+    Ok(E::find().filter(col.is_in(ids)).all(db).await?.into_iter().map(|m| (key(&m), m)).collect())
+}
+
 fn field(name: &str, code: ErrorCode) -> FieldError {
     FieldError::new(name, code)
 }
@@ -268,13 +279,8 @@ impl Domain {
             .into_iter()
             .filter_map(|a| a.active_slot_id)
             .collect();
-        let practitioners: HashMap<Uuid, practitioner::Model> = practitioner::Entity::find()
-            .filter(practitioner::Column::Id.is_in(slots.iter().map(|s| s.practitioner_id).collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+        let practitioner_ids = slots.iter().map(|s| s.practitioner_id).collect();
+        let practitioners = load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, practitioner_ids, |p| p.id).await?;
         Ok(slots
             .into_iter()
             .filter(|s| !taken.contains(&s.id))
@@ -507,27 +513,12 @@ impl Domain {
             .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
             .all(self.db())
             .await?;
-        let slots: HashMap<Uuid, slot::Model> = slot::Entity::find()
-            .filter(slot::Column::Id.is_in(list.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
-            .filter(facility::Column::Id.is_in(list.iter().map(|a| a.facility_id).collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|f| (f.id, f))
-            .collect();
-        let practitioners: HashMap<Uuid, practitioner::Model> = practitioner::Entity::find()
-            .filter(practitioner::Column::Id.is_in(slots.values().map(|s| s.practitioner_id).collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+        let db = self.db();
+        let slots = load_map::<slot::Entity, _, _>(db, slot::Column::Id, list.iter().map(|a| a.slot_id).collect(), |s| s.id).await?;
+        let facilities =
+            load_map::<facility::Entity, _, _>(db, facility::Column::Id, list.iter().map(|a| a.facility_id).collect(), |f| f.id).await?;
+        let practitioner_ids = slots.values().map(|s| s.practitioner_id).collect();
+        let practitioners = load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, practitioner_ids, |p| p.id).await?;
         let mut out: Vec<_> = list
             .iter()
             .filter_map(|a| {
