@@ -36,21 +36,21 @@ pub fn Header() -> impl IntoView {
             <nav class="account">
                 <Transition fallback=|| ()>
                     {move || session.get().map(|s| match s {
-                        Ok(Some(p)) if p.role.needs_facility() => view! {
-                            <A href="/desk">{t!(i18n, nav.desk)}</A>
-                            <A href="/profile">{p.given_name.clone()}</A>
-                            <ActionForm action=actions.logout attr:class="inline">
-                                <button type="submit" class="link" data-test="logout">{t!(i18n, nav.logout)}</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Ok(Some(p)) => view! {
-                            <A href="/book">{t!(i18n, nav.book)}</A>
-                            <A href="/appointments">{t!(i18n, nav.appointments)}</A>
-                            <A href="/profile">{p.given_name.clone()}</A>
-                            <ActionForm action=actions.logout attr:class="inline">
-                                <button type="submit" class="link" data-test="logout">{t!(i18n, nav.logout)}</button>
-                            </ActionForm>
-                        }.into_any(),
+                        Ok(Some(p)) => {
+                            // Staff work at the desk; citizens book.
+                            let staff = p.role.needs_facility();
+                            view! {
+                                {staff.then(|| view! { <A href="/desk">{t!(i18n, nav.desk)}</A> })}
+                                {(!staff).then(|| view! {
+                                    <A href="/book">{t!(i18n, nav.book)}</A>
+                                    <A href="/appointments">{t!(i18n, nav.appointments)}</A>
+                                })}
+                                <A href="/profile">{p.given_name.clone()}</A>
+                                <ActionForm action=actions.logout attr:class="inline">
+                                    <button type="submit" class="link" data-test="logout">{t!(i18n, nav.logout)}</button>
+                                </ActionForm>
+                            }.into_any()
+                        }
                         _ => view! {
                             <A href="/login">{t!(i18n, nav.login)}</A>
                             <A href="/register">{t!(i18n, nav.register)}</A>

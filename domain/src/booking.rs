@@ -309,11 +309,7 @@ impl Domain {
     /// concurrent bookings.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
-        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
-        let slot_id: Uuid = input.slot_id.parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let slot_id = self.admit_booking(actor, input, ip)?;
         let now = Utc::now();
         let txn = self.db().begin().await?;
         let s = Self::lock_open_slot(&txn, slot_id, now).await?;
@@ -322,16 +318,22 @@ impl Domain {
         self.describe(&a, &s).await
     }
 
+    /// What booking and rescheduling check first: a citizen, within the
+    /// rate limits, naming a slot id. Returns that id.
+    fn admit_booking(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<Uuid> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
+        input.slot_id.parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))
+    }
+
     /// Moves one of the actor's appointments to another slot in one
     /// transaction: the new slot is taken and the old one released together,
     /// or nothing changes.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn reschedule(&self, actor: &Actor, id: Uuid, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
-        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
-        let slot_id: Uuid = input.slot_id.parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let slot_id = self.admit_booking(actor, input, ip)?;
         let now = Utc::now();
         let txn = self.db().begin().await?;
         let old = appointment::Entity::find_by_id(id)
