@@ -223,9 +223,6 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     };
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
-    if to < from || (to - from).num_days() > 62 {
-        return Err(shared::ErrorCode::BadRequest.into());
-    }
     ctx()?.domain.search_slots(&specialty, &wilaya, from, to).await.map_err(to_app_error)
 }
 

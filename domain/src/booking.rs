@@ -23,6 +23,8 @@ const CLOSED: &str = "closed";
 pub const HORIZON_DAYS: i64 = 56;
 /// Citizens may cancel online until this long before the visit.
 pub const CANCEL_CUTOFF_HOURS: i64 = 24;
+/// The longest period one search may cover, in days.
+pub const SEARCH_MAX_DAYS: i64 = 62;
 /// The most slots one search returns.
 const SEARCH_LIMIT: u64 = 200;
 
@@ -244,6 +246,9 @@ impl Domain {
     /// dates (inclusive), earliest first. Open to anyone: it reveals no
     /// personal data.
     pub async fn search_slots(&self, specialty_code: &str, wilaya: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<SlotOut>> {
+        if to < from || (to - from).num_days() > SEARCH_MAX_DAYS {
+            return Err(Error::code(ErrorCode::BadRequest));
+        }
         let Some(spec) = specialty::Entity::find().filter(specialty::Column::Code.eq(specialty_code)).one(self.db()).await? else {
             return Ok(Vec::new());
         };

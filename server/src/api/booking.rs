@@ -28,9 +28,6 @@ pub struct SlotQuery {
 #[tracing::instrument(name = "GET /api/v1/slots", skip_all)]
 pub async fn search(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
-    if q.to < q.from || (q.to - q.from).num_days() > 62 {
-        return Err(ApiFailure::new(ErrorCode::BadRequest, lang));
-    }
     state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 

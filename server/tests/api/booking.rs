@@ -362,3 +362,13 @@ async fn an_idempotency_key_replays_the_answer_refuses_another_body_and_never_bo
     let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
     assert_eq!(mine.iter().filter(|a| a["status"] == "booked").count(), 1);
 }
+
+#[tokio::test]
+async fn a_search_over_a_reversed_or_too_long_period_is_a_400() {
+    let app = spawn_app().await;
+    for (from, to) in [("2026-12-10", "2026-12-01"), ("2026-12-01", "2027-03-01")] {
+        let url = format!("/api/v1/slots?specialty=cardiology&wilaya=31&from={from}&to={to}");
+        let (status, code, _) = error_code(app.client.get(app.url(&url)).send().await.unwrap()).await;
+        assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{from}..{to}");
+    }
+}
