@@ -226,15 +226,79 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     ctx()?.domain.search_slots(&specialty, &wilaya, from, to).await.map_err(to_app_error)
 }
 
-/// Books a slot for the signed-in citizen, then shows their appointments.
+/// Books a slot for the signed-in citizen (or a dependant), or moves the
+/// appointment named by `reschedule` there; then shows their appointments.
 #[server(prefix = "/sfn", endpoint = "book")]
-pub async fn book_slot(slot_id: String) -> Result<(), AppError> {
+pub async fn book_slot(slot_id: String, reschedule: Option<String>, dependant_id: Option<String>) -> Result<(), AppError> {
     let ctx = ctx()?;
     let actor = actor().await?;
-    let input = shared::dto::BookIn { slot_id, reason: String::new() };
-    ctx.domain.book(&actor, &input, client_ip(ctx.trust_forwarded_for)).await.map_err(to_app_error)?;
+    let input = shared::dto::BookIn { slot_id, dependant_id: dependant_id.unwrap_or_default(), ..Default::default() };
+    let ip = client_ip(ctx.trust_forwarded_for);
+    match reschedule.filter(|r| !r.is_empty()) {
+        Some(id) => {
+            let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+            ctx.domain.reschedule(&actor, id, &input, ip).await.map_err(to_app_error)?;
+        }
+        None => {
+            ctx.domain.book(&actor, &input, ip).await.map_err(to_app_error)?;
+        }
+    }
     leptos_axum::redirect("/appointments");
     Ok(())
+}
+
+/// The signed-in citizen's dependants, for "book for".
+#[server(prefix = "/sfn", endpoint = "my_dependants")]
+pub async fn my_dependants() -> Result<Vec<shared::dto::DependantOut>, AppError> {
+    let Ok(actor) = actor().await else { return Ok(Vec::new()) };
+    ctx()?.domain.my_dependants(&actor).await.map_err(to_app_error)
+}
+
+/// Adds a dependant to the signed-in citizen's account.
+#[server(prefix = "/sfn", endpoint = "add_dependant")]
+pub async fn add_dependant(given_name: String, family_name: String, birth_date: String, sex: String, nin: String, relation: String) -> Result<shared::dto::DependantOut, AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::DependantIn { given_name, family_name, birth_date, sex, nin, relation };
+    ctx()?.domain.add_dependant(&actor, &input).await.map_err(to_app_error)
+}
+
+/// Joins the waiting list, then shows it on the appointments page.
+#[server(prefix = "/sfn", endpoint = "join_waitlist")]
+pub async fn join_waitlist(specialty: String, wilaya: String, from: String, to: String, dependant_id: Option<String>) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::WaitlistIn { specialty, wilaya, from, to, dependant_id: dependant_id.unwrap_or_default() };
+    ctx()?.domain.join_waitlist(&actor, &input).await.map_err(to_app_error)?;
+    leptos_axum::redirect("/appointments");
+    Ok(())
+}
+
+/// The signed-in citizen's waiting-list entries and held offers.
+#[server(prefix = "/sfn", endpoint = "my_waitlist")]
+pub async fn my_waitlist() -> Result<Vec<shared::dto::WaitlistOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.my_waitlist(&actor).await.map_err(to_app_error)
+}
+
+/// Answers a held offer: `accept` books it, anything else declines it.
+#[server(prefix = "/sfn", endpoint = "answer_offer")]
+pub async fn answer_offer(id: String, answer: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    if answer == "accept" {
+        ctx.domain.accept_offer(&actor, id, client_ip(ctx.trust_forwarded_for)).await.map_err(to_app_error)?;
+    } else {
+        ctx.domain.decline_offer(&actor, id).await.map_err(to_app_error)?;
+    }
+    Ok(())
+}
+
+/// Leaves the waiting list.
+#[server(prefix = "/sfn", endpoint = "leave_waitlist")]
+pub async fn leave_waitlist(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.leave_waitlist(&actor, id).await.map_err(to_app_error)
 }
 
 /// The signed-in citizen's appointments.
@@ -275,4 +339,30 @@ pub async fn publish_template(
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let input = shared::dto::TemplateIn { practitioner_id, weekday, start, end, slot_minutes, valid_from, valid_to };
     ctx()?.domain.publish_template(&actor, facility, &input).await.map_err(to_app_error)
+}
+
+/// Closes a day, hours or a practitioner's day at the staff member's facility.
+#[server(prefix = "/sfn", endpoint = "add_closure")]
+pub async fn add_closure(date: String, practitioner_id: String, start: String, end: String, kind: String, note: Option<String>) -> Result<shared::dto::ScheduleChangeOut, AppError> {
+    let actor = actor().await?;
+    let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
+    let input = shared::dto::ClosureIn { practitioner_id, date, start, end, kind, note: note.unwrap_or_default() };
+    ctx()?.domain.add_closure(&actor, facility, &input).await.map_err(to_app_error)
+}
+
+/// The staff member's facility's day list.
+#[server(prefix = "/sfn", endpoint = "day_list")]
+pub async fn day_list(date: String) -> Result<Vec<shared::dto::DaySlotOut>, AppError> {
+    let actor = actor().await?;
+    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| AppError::from(shared::ErrorCode::BadRequest))?;
+    ctx()?.domain.day_list(&actor, date, None).await.map_err(to_app_error)
+}
+
+/// The desk cancels an appointment at its facility.
+#[server(prefix = "/sfn", endpoint = "desk_cancel")]
+pub async fn desk_cancel(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.desk_cancel(&actor, id).await.map_err(to_app_error)?;
+    Ok(())
 }

@@ -44,6 +44,7 @@ pub fn Header() -> impl IntoView {
                                 {(!staff).then(|| view! {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>
+                                    <A href="/family">{t!(i18n, nav.family)}</A>
                                 })}
                                 <A href="/profile">{p.given_name.clone()}</A>
                                 <ActionForm action=actions.logout attr:class="inline">

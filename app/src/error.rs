@@ -92,6 +92,13 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         SlotUnavailable => td_string!(locale, errors.slot_unavailable),
         AlreadyBookedSpecialty => td_string!(locale, errors.already_booked_specialty),
         CancelTooLate => td_string!(locale, errors.cancel_too_late),
+        BookingTooSoon => td_string!(locale, errors.booking_too_soon),
+        BeyondHorizon => td_string!(locale, errors.beyond_horizon),
+        TooManyActive => td_string!(locale, errors.too_many_active),
+        ReferralRequired => td_string!(locale, errors.referral_required),
+        TemplateOverlap => td_string!(locale, errors.template_overlap),
+        OfferExpired => td_string!(locale, errors.offer_expired),
+        AlreadyWaiting => td_string!(locale, errors.already_waiting),
         IdempotencyKeyMismatch => td_string!(locale, errors.idempotency_key_mismatch),
         IdempotencyKeyInFlight => td_string!(locale, errors.idempotency_key_in_flight),
     }

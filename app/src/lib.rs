@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("book") view=pages::BookPage ssr=SsrMode::InOrder/>
                         <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
                         <Route path=path!("desk") view=pages::DeskPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("family") view=pages::FamilyPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
             </Router>

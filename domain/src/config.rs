@@ -17,6 +17,31 @@ pub struct DomainConfig {
     pub booking_per_account_per_minute: u32,
     /// How many argon2 hashes may run at once (each takes ~19 MiB).
     pub hash_concurrency: usize,
+    pub booking: BookingRules,
+}
+
+/// The booking rules a ministry may tune, with the defaults. The
+/// server's configuration embeds this struct as is (flattened), so each
+/// setting is written once: `SIHATI_MIN_NOTICE_HOURS`, and so on.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct BookingRules {
+    /// How far ahead slots exist and can be booked, in days.
+    pub horizon_days: i64,
+    /// Citizens may cancel or move a booking online until this many hours before it.
+    pub cancel_cutoff_hours: i64,
+    /// Nobody books online a slot that starts sooner than this.
+    pub min_notice_hours: i64,
+    /// Upcoming appointments one person may hold at once, all specialties.
+    pub max_active_appointments: u64,
+    /// How long a freed slot is held for a waiting citizen.
+    pub offer_hold_minutes: i64,
+}
+
+impl Default for BookingRules {
+    fn default() -> Self {
+        Self { horizon_days: 56, cancel_cutoff_hours: 24, min_notice_hours: 2, max_active_appointments: 4, offer_hold_minutes: 120 }
+    }
 }
 
 impl std::fmt::Debug for DomainConfig {
@@ -44,6 +69,7 @@ impl DomainConfig {
             booking_per_ip_per_minute: 100_000,
             booking_per_account_per_minute: 100_000,
             hash_concurrency: 2,
+            booking: BookingRules::default(),
         }
     }
 }

@@ -21,7 +21,7 @@ pub mod throttle;
 pub mod tokens;
 
 pub use actor::Actor;
-pub use config::DomainConfig;
+pub use config::{BookingRules, DomainConfig};
 pub use error::{Error, Result};
 
 use sea_orm::DatabaseConnection;
@@ -81,5 +81,13 @@ impl Domain {
     pub fn prune_throttle(&self) {
         self.throttle().prune();
         self.booking_throttle().prune();
+    }
+
+    /// The booking upkeep the server runs every half-minute: expired
+    /// waitlist offers end and free slots go to the next waiting citizen.
+    pub async fn run_waitlist(&self) -> Result<()> {
+        self.expire_offers().await?;
+        self.offer_free_slots().await?;
+        Ok(())
     }
 }

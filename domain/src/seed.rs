@@ -1,14 +1,15 @@
 //! Reference data and demo data.
 //!
-//! Reference data (wilayas, the communes of Oran, specialties) comes from
+//! Reference data (wilayas, the communes of Oran, specialties, the expected
+//! dates of the Islamic holidays) comes from
 //! the CSV files under `domain/seed/`, loaded into every database. Demo data
 //! (polyclinics, practitioners, demo logins) is for the embedded default and
 //! the end-to-end tests; it is written only into an empty database.
 
 use crate::accounts::NewStaff;
-use crate::entities::{commune, facility, practitioner, practitioner_facility, specialty, user, wilaya};
+use crate::entities::{commune, facility, holiday, practitioner, practitioner_facility, specialty, user, wilaya};
 use crate::{Domain, Error, Result};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use shared::dto::RegisterIn;
 use shared::{Email, FacilityId, Lang, NewPassword, PersonName, Phone, Role};
@@ -17,6 +18,9 @@ use uuid::Uuid;
 const WILAYAS: &str = include_str!("../seed/wilayas.csv");
 const COMMUNES_ORAN: &str = include_str!("../seed/communes_oran.csv");
 const SPECIALTIES: &str = include_str!("../seed/specialties.csv");
+/// Expected dates of the Islamic holidays (the lunar calendar is fixed by
+/// the ministry each year); a health administrator corrects them.
+const HOLIDAYS_ISLAMIC: &str = include_str!("../seed/holidays_islamic.csv");
 
 /// The password of every demo account. Printed by the run command; demo
 /// data is never loaded into a production database (see `seed_demo`).
@@ -33,6 +37,8 @@ pub const DEMO_LOGINS: [(Role, &str); 5] = [
 
 /// Specialties that demo facilities offer (the first ten of the reference list).
 const DEMO_SPECIALTIES: usize = 10;
+/// The specialty of the demo's practitioner without a schedule.
+pub const NEW_PRACTITIONER_SPECIALTY: &str = "neurology";
 /// Specialties that need a referral from a general practitioner.
 const REFERRAL_REQUIRED: [&str; 2] = ["cardiology", "endocrinology_diabetes"];
 
@@ -86,6 +92,23 @@ impl Domain {
                 })
                 .collect();
             ignore_conflict(specialty::Entity::insert_many(rows).exec(db).await)?;
+        }
+        if holiday::Entity::find().count(db).await? == 0 {
+            let now = Utc::now();
+            let mut rows = Vec::new();
+            for r in csv_rows(HOLIDAYS_ISLAMIC)? {
+                let date = NaiveDate::parse_from_str(&r[0], "%Y-%m-%d").map_err(|e| Error::Internal(format!("holiday date: {e}")))?;
+                rows.push(holiday::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    date: Set(date),
+                    kind: Set("islamic".into()),
+                    name_fr: Set(r[1].to_owned()),
+                    name_ar: Set(r[2].to_owned()),
+                    name_en: Set(r[3].to_owned()),
+                    created_at: Set(now),
+                });
+            }
+            ignore_conflict(holiday::Entity::insert_many(rows).exec(db).await)?;
         }
         Ok(())
     }
@@ -209,20 +232,42 @@ impl Domain {
                 }
             }
         }
-        // Mornings, Sunday to Thursday, 20-minute slots, for every practitioner
-        // at every facility they work in: a usable booking demo.
+        // Sunday to Thursday, 20-minute slots, for every practitioner: mornings
+        // at their first facility, afternoons at a second one (a practitioner
+        // is in one place at a time): a usable booking demo.
         let today = crate::booking::algiers_today();
         let links = practitioner_facility::Entity::find().all(db).await?;
         let creator = user::Entity::find().one(db).await?.map(|u| u.id).unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
         for link in &links {
             let Some(p) = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await? else { continue };
+            let (start, end) = if seen.insert(p.id) { (8 * 60, 12 * 60) } else { (13 * 60, 16 * 60) };
             for weekday in [7u8, 1, 2, 3, 4] {
-                let rule = crate::booking::WeeklyRule { weekday, start: 8 * 60, end: 12 * 60, slot_minutes: 20, valid_from: today, valid_to: None };
+                let rule = crate::booking::WeeklyRule { weekday, start, end, slot_minutes: 20, valid_from: today, valid_to: None };
                 self.create_template(FacilityId(link.facility_id), &p, rule, creator).await?;
             }
         }
+        // A newly arrived neurologist at the first polyclinic, the only one in
+        // the demo, with no schedule yet: the desk publishes it (and the
+        // end-to-end tests use this to control exactly which slots exist).
+        if let Some(neuro) = specialties.iter().find(|s| s.code == NEW_PRACTITIONER_SPECIALTY) {
+            let id = Uuid::new_v4();
+            practitioner::Entity::insert(practitioner::ActiveModel {
+                id: Set(id),
+                user_id: Set(None),
+                given_name: Set("Leila".into()),
+                family_name: Set("Haddad".into()),
+                specialty_id: Set(neuro.id),
+                created_at: Set(now),
+            })
+            .exec(db)
+            .await?;
+            practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(facility_ids[0]), practitioner_id: Set(id) })
+                .exec(db)
+                .await?;
+        }
         let users = user::Entity::find().count(db).await?;
-        tracing::info!(facilities = facility_ids.len(), practitioners = 30, users, "demo data loaded");
+        tracing::info!(facilities = facility_ids.len(), practitioners = 31, users, "demo data loaded");
         Ok(true)
     }
 }

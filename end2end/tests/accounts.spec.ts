@@ -141,8 +141,8 @@ test('a receptionist publishes a weekly template at the desk and sees how many s
   await page.goto('/desk');
   await hydrated(page);
   await page.selectOption('#weekday', '2');
-  await page.fill('#start', '14:00');
-  await page.fill('#end', '16:00');
+  await page.fill('#start', '17:00');
+  await page.fill('#end', '19:00');
   await page.fill('#slot_minutes', '30');
   const today = new Date().toISOString().slice(0, 10);
   await page.fill('#valid_from', today);

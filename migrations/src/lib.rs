@@ -8,12 +8,18 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261122_000002_booking;
 mod m20261122_000003_idempotency;
+mod m20261122_000004_schedule;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_accounts::Migration), Box::new(m20261122_000002_booking::Migration), Box::new(m20261122_000003_idempotency::Migration)]
+        vec![
+            Box::new(m20261122_000001_accounts::Migration),
+            Box::new(m20261122_000002_booking::Migration),
+            Box::new(m20261122_000003_idempotency::Migration),
+            Box::new(m20261122_000004_schedule::Migration),
+        ]
     }
 }

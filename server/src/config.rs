@@ -36,6 +36,9 @@ pub struct Config {
     pub booking_per_ip_per_minute: u32,
     pub booking_per_account_per_minute: u32,
     pub hash_concurrency: usize,
+    /// Horizon, cut-off, minimum notice, active-appointment cap, offer hold.
+    #[serde(flatten)]
+    pub booking: domain::BookingRules,
     /// Mark cookies `Secure`. Browsers accept Secure cookies from
     /// http://localhost, so this stays on even in development.
     pub cookie_secure: bool,
@@ -65,6 +68,7 @@ impl Default for Config {
             booking_per_ip_per_minute: 120,
             booking_per_account_per_minute: 10,
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            booking: domain::BookingRules::default(),
             cookie_secure: true,
             trust_forwarded_for: false,
             seed_demo: false,
@@ -135,6 +139,7 @@ impl Config {
             booking_per_ip_per_minute: self.booking_per_ip_per_minute,
             booking_per_account_per_minute: self.booking_per_account_per_minute,
             hash_concurrency: self.hash_concurrency,
+            booking: self.booking.clone(),
         })
     }
 }

@@ -145,23 +145,48 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
 /// Serves until `shutdown` resolves, then stops accepting, lets in-flight
 /// requests finish and returns.
 pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    let domain = app.state.domain.clone();
-    let pruner = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
-        loop {
-            tick.tick().await;
-            domain.prune_throttle();
-            if let Err(e) = domain.idempotency_prune().await {
-                tracing::warn!(error = ?e, "pruning idempotency keys failed");
-            }
-        }
-    });
+    let jobs = spawn_jobs(&app.state.domain);
     axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
-    pruner.abort();
+    for job in jobs {
+        job.abort();
+    }
     Ok(())
+}
+
+/// The periodic upkeep. Each job is idempotent and keeps its state in the
+/// database, so a restart (or a second server) loses nothing: throttle and
+/// idempotency-key pruning every 5 minutes; waitlist offers (expiry, next
+/// offer) every 30 seconds; the rolling booking horizon at start and hourly.
+fn spawn_jobs(domain: &domain::Domain) -> Vec<tokio::task::JoinHandle<()>> {
+    use std::time::Duration;
+    fn every<F, Fut>(period: Duration, domain: &domain::Domain, what: &'static str, job: F) -> tokio::task::JoinHandle<()>
+    where
+        F: Fn(domain::Domain) -> Fut + Send + 'static,
+        Fut: Future<Output = domain::Result<()>> + Send,
+    {
+        let domain = domain.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = job(domain.clone()).await {
+                    tracing::warn!(error = ?e, job = what, "periodic job failed; it runs again at the next tick");
+                }
+            }
+        })
+    }
+    vec![
+        every(Duration::from_secs(300), domain, "prune", |d| async move {
+            d.prune_throttle();
+            d.idempotency_prune().await.map(|_| ())
+        }),
+        every(Duration::from_secs(30), domain, "waitlist", |d| async move { d.run_waitlist().await }),
+        every(Duration::from_secs(3600), domain, "horizon", |d| async move { d.extend_horizon().await.map(|_| ()) }),
+    ]
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -268,6 +268,9 @@ pub struct BookIn {
     pub slot_id: String,
     #[serde(default)]
     pub reason: String,
+    /// One of the account holder's dependants; empty: the holder.
+    #[serde(default)]
+    pub dependant_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -284,6 +287,12 @@ pub struct AppointmentOut {
     pub practitioner_id: crate::ids::PractitionerId,
     pub practitioner_name: String,
     pub specialty_id: crate::ids::SpecialtyId,
+    /// The specialty's code, e.g. `cardiology`.
+    pub specialty: String,
+    /// Set when the appointment is for one of the holder's dependants.
+    pub dependant_id: Option<uuid::Uuid>,
+    /// Whom the appointment is for.
+    pub patient_name: String,
 }
 
 /// A practitioner of the staff member's own facility.
@@ -313,6 +322,260 @@ pub struct WilayaOut {
     pub code: String,
     pub name_ar: String,
     pub name_fr: String,
+}
+
+/// A dependant as the account holder enters them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DependantIn {
+    pub given_name: String,
+    pub family_name: String,
+    /// `YYYY-MM-DD`
+    pub birth_date: String,
+    /// `female` or `male`
+    pub sex: String,
+    /// Optional: children often have none yet.
+    #[serde(default)]
+    pub nin: String,
+    /// `child`, `parent`, `spouse` or `other`.
+    pub relation: String,
+}
+
+/// The valid form of [`DependantIn`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewDependant {
+    pub given_name: PersonName,
+    pub family_name: PersonName,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub nin: Option<Nin>,
+    pub relation: &'static str,
+}
+
+/// The relations a dependant may have to the account holder.
+pub const RELATIONS: [&str; 4] = ["child", "parent", "spouse", "other"];
+
+impl DependantIn {
+    pub fn validate(&self, today: NaiveDate) -> Result<NewDependant, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let given_name = check(&mut e, "given_name", required(&self.given_name).and_then(PersonName::parse));
+        let family_name = check(&mut e, "family_name", required(&self.family_name).and_then(PersonName::parse));
+        let birth_date = check(&mut e, "birth_date", parse_birth_date(&self.birth_date, today));
+        let sex = check(&mut e, "sex", required(&self.sex).and_then(|s| Sex::parse(s).ok_or(ErrorCode::SexInvalid)));
+        let nin = check(&mut e, "nin", if self.nin.trim().is_empty() { Ok(None) } else { Nin::parse(&self.nin).map(Some) });
+        let relation = check(&mut e, "relation", RELATIONS.into_iter().find(|r| *r == self.relation.trim()).ok_or(ErrorCode::Required));
+        match (given_name, family_name, birth_date, sex, nin, relation) {
+            (Some(given_name), Some(family_name), Some(birth_date), Some(sex), Some(nin), Some(relation)) if e.is_empty() => {
+                Ok(NewDependant { given_name, family_name, birth_date, sex, nin, relation })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DependantOut {
+    pub id: uuid::Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub nin: Option<String>,
+    pub relation: String,
+    /// False until a receptionist has checked the papers.
+    pub verified: bool,
+}
+
+/// A closed day, leave, or reduced hours, entered by the desk.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClosureIn {
+    /// One practitioner; empty: the whole facility.
+    #[serde(default)]
+    pub practitioner_id: String,
+    /// `YYYY-MM-DD`
+    pub date: String,
+    /// `HH:MM`; with `end`, only that part of the day is closed. Both
+    /// empty: the whole day.
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+    /// `closed`, `leave` or `reduced`.
+    pub kind: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Ends a template: no slots after `valid_to`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TemplateEndIn {
+    /// `YYYY-MM-DD`, the last day the template still makes slots.
+    pub valid_to: String,
+}
+
+/// A booked appointment that a schedule change no longer covers: it was
+/// kept, and must be moved or cancelled by the desk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConflictOut {
+    pub appointment_id: uuid::Uuid,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub practitioner_name: String,
+    pub patient_name: String,
+    pub patient_phone: Option<String>,
+}
+
+/// What a schedule change did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ScheduleChangeOut {
+    /// The closure or template changed.
+    pub id: uuid::Uuid,
+    /// Free slots closed by the change.
+    pub slots_closed: u64,
+    /// Booked appointments it conflicts with, to move or cancel.
+    pub conflicts: Vec<ConflictOut>,
+}
+
+/// A moving public holiday (the fixed ones are built in).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HolidayIn {
+    /// `YYYY-MM-DD`
+    pub date: String,
+    pub name_ar: String,
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HolidayOut {
+    pub date: NaiveDate,
+    /// `fixed` (built in) or `islamic` (edited yearly).
+    pub kind: String,
+    pub name_ar: String,
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+/// One slot of a practitioner's day, as the desk sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DaySlotOut {
+    pub slot_id: uuid::Uuid,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub practitioner_id: crate::ids::PractitionerId,
+    pub practitioner_name: String,
+    /// `open`, `closed`, `held` (offered to a waiting citizen) or `booked`.
+    pub status: String,
+    pub appointment_id: Option<uuid::Uuid>,
+    pub patient_name: Option<String>,
+    pub patient_phone: Option<String>,
+    /// Booked at the desk rather than by the citizen.
+    pub booked_at_desk: bool,
+}
+
+/// The desk looks a citizen up by NIN (in the body, never in a URL).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NinLookupIn {
+    pub nin: String,
+}
+
+/// A citizen found by the desk, with their dependants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonOut {
+    pub patient_id: UserId,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub dependants: Vec<DependantOut>,
+    /// Set when the NIN was a dependant's.
+    pub matched_dependant_id: Option<uuid::Uuid>,
+}
+
+/// A booking made at the desk on a citizen's behalf.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeskBookIn {
+    pub patient_id: String,
+    #[serde(default)]
+    pub dependant_id: String,
+    pub slot_id: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A referral recorded by a practitioner or the desk.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReferralIn {
+    pub patient_id: String,
+    #[serde(default)]
+    pub dependant_id: String,
+    /// Specialty code.
+    pub specialty: String,
+    /// `routine` or `urgent`.
+    pub priority: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`
+    pub expires_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReferralOut {
+    pub id: uuid::Uuid,
+    pub specialty: String,
+    pub priority: String,
+    pub reason: String,
+    pub expires_on: NaiveDate,
+    pub dependant_id: Option<uuid::Uuid>,
+    /// Already used by an appointment.
+    pub used: bool,
+}
+
+/// Join the waiting list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WaitlistIn {
+    pub specialty: String,
+    pub wilaya: String,
+    /// `YYYY-MM-DD`
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub dependant_id: String,
+}
+
+/// A freed slot held for the citizen until `expires_at`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OfferOut {
+    pub id: uuid::Uuid,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub slot: SlotOut,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WaitlistOut {
+    pub id: uuid::Uuid,
+    pub specialty: String,
+    pub wilaya: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `waiting`, `offered`, `fulfilled`, `left` or `lapsed`.
+    pub status: String,
+    pub dependant_id: Option<uuid::Uuid>,
+    pub offer: Option<OfferOut>,
 }
 
 #[cfg(test)]

@@ -44,13 +44,20 @@ pub enum ErrorCode {
     SlotUnavailable,
     AlreadyBookedSpecialty,
     CancelTooLate,
+    BookingTooSoon,
+    BeyondHorizon,
+    TooManyActive,
+    ReferralRequired,
+    TemplateOverlap,
+    OfferExpired,
+    AlreadyWaiting,
     // Idempotency-Key.
     IdempotencyKeyMismatch,
     IdempotencyKeyInFlight,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 37] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -79,6 +86,13 @@ impl ErrorCode {
         ErrorCode::SlotUnavailable,
         ErrorCode::AlreadyBookedSpecialty,
         ErrorCode::CancelTooLate,
+        ErrorCode::BookingTooSoon,
+        ErrorCode::BeyondHorizon,
+        ErrorCode::TooManyActive,
+        ErrorCode::ReferralRequired,
+        ErrorCode::TemplateOverlap,
+        ErrorCode::OfferExpired,
+        ErrorCode::AlreadyWaiting,
         ErrorCode::IdempotencyKeyMismatch,
         ErrorCode::IdempotencyKeyInFlight,
     ];
@@ -114,6 +128,13 @@ impl ErrorCode {
             ErrorCode::SlotUnavailable => "slot_unavailable",
             ErrorCode::AlreadyBookedSpecialty => "already_booked_specialty",
             ErrorCode::CancelTooLate => "cancel_too_late",
+            ErrorCode::BookingTooSoon => "booking_too_soon",
+            ErrorCode::BeyondHorizon => "beyond_horizon",
+            ErrorCode::TooManyActive => "too_many_active",
+            ErrorCode::ReferralRequired => "referral_required",
+            ErrorCode::TemplateOverlap => "template_overlap",
+            ErrorCode::OfferExpired => "offer_expired",
+            ErrorCode::AlreadyWaiting => "already_waiting",
             ErrorCode::IdempotencyKeyMismatch => "idempotency_key_mismatch",
             ErrorCode::IdempotencyKeyInFlight => "idempotency_key_in_flight",
         }
@@ -129,8 +150,9 @@ impl ErrorCode {
         match self {
             Required | NinInvalid | PhoneInvalid | EmailInvalid | NameInvalid
             | BirthDateInvalid | SexInvalid | LangInvalid | PasswordTooShort
-            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch => 422,
-            NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight => 409,
+            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap => 422,
+            NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
+            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting => 409,
             BadRequest => 400,
             InvalidCredentials | Unauthorized | TokenInvalid => 401,
             TooManyAttempts => 429,

@@ -38,10 +38,15 @@ pub fn BookPage() -> impl IntoView {
         },
     );
     let book = ServerAction::<crate::api::BookSlot>::new();
+    let join = ServerAction::<crate::api::JoinWaitlist>::new();
+    let dependants = Resource::new(|| (), |_| crate::api::my_dependants());
     let is_ar = move || i18n.get_locale() == Locale::ar;
+    let moving = move || param("reschedule").filter(|r| !r.is_empty());
+    let for_whom = move || param("for").unwrap_or_default();
     view! {
         <Title text=move || t_string!(i18n, book.title)/>
         <h1>{t!(i18n, book.title)}</h1>
+        {move || moving().map(|_| view! { <p class="card hint" data-test="rescheduling">{t!(i18n, book.reschedule_note)}</p> })}
         <Suspense fallback=|| ()>
             {move || directory.get().map(|d| match d {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
@@ -79,6 +84,24 @@ pub fn BookPage() -> impl IntoView {
                                 <label for="to">{t!(i18n, book.to)}</label>
                                 <input id="to" name="to" type="date" value=param("to").unwrap_or_else(|| plus_days(today, 28))/>
                             </div>
+                            {moving().map(|r| view! { <input type="hidden" name="reschedule" value=r/> })}
+                            <Transition fallback=|| ()>
+                                {move || dependants.get().and_then(|d| d.ok()).filter(|d| !d.is_empty() && moving().is_none()).map(|deps| {
+                                    let chosen = for_whom();
+                                    view! {
+                                        <div class="field">
+                                            <label for="for">{t!(i18n, book.for_whom)}</label>
+                                            <select id="for" name="for">
+                                                <option value="">{t!(i18n, book.myself)}</option>
+                                                {deps.into_iter().map(|d| {
+                                                    let selected = d.id.to_string() == chosen;
+                                                    view! { <option value=d.id.to_string() selected=selected>{format!("{} {}", d.given_name, d.family_name)}</option> }
+                                                }).collect_view()}
+                                            </select>
+                                        </div>
+                                    }
+                                })}
+                            </Transition>
                             <button type="submit">{t!(i18n, book.search)}</button>
                         </form>
                     }.into_any()
@@ -86,10 +109,25 @@ pub fn BookPage() -> impl IntoView {
             })}
         </Suspense>
         <FormError error=action_error(book.value())/>
+        <FormError error=action_error(join.value())/>
         <Suspense fallback=|| ()>
             {move || results.get().flatten().map(|r| match r {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                Ok(slots) if slots.is_empty() => view! { <p class="card" data-test="no-slots">{t!(i18n, book.none)}</p> }.into_any(),
+                Ok(slots) if slots.is_empty() => view! {
+                    <p class="card" data-test="no-slots">{t!(i18n, book.none)}</p>
+                    {moving().is_none().then(|| view! {
+                        <ActionForm action=join attr:class="form card" attr:data-test="waitlist-join">
+                            <h2>{t!(i18n, book.waitlist_title)}</h2>
+                            <p class="hint">{t!(i18n, book.waitlist_note)}</p>
+                            <input type="hidden" name="specialty" value=param("specialty").unwrap_or_default()/>
+                            <input type="hidden" name="wilaya" value=param("wilaya").unwrap_or_default()/>
+                            <input type="hidden" name="from" value=param("from").unwrap_or_default()/>
+                            <input type="hidden" name="to" value=param("to").unwrap_or_default()/>
+                            <input type="hidden" name="dependant_id" value=for_whom()/>
+                            <button type="submit" disabled=move || join.pending().get()>{t!(i18n, book.waitlist_join)}</button>
+                        </ActionForm>
+                    })}
+                }.into_any(),
                 Ok(slots) => view! {
                     <h2>{t!(i18n, book.results)}</h2>
                     <p class="hint">{t!(i18n, book.times_note)}</p>
@@ -103,7 +141,11 @@ pub fn BookPage() -> impl IntoView {
                                     <span>{t!(i18n, book.with)}" "{s.practitioner_name.clone()}</span>
                                     <ActionForm action=book attr:class="inline">
                                         <input type="hidden" name="slot_id" value=s.id.to_string()/>
-                                        <button type="submit" disabled=move || book.pending().get()>{t!(i18n, book.book_button)}</button>
+                                        <input type="hidden" name="reschedule" value=moving().unwrap_or_default()/>
+                                        <input type="hidden" name="dependant_id" value=for_whom()/>
+                                        <button type="submit" disabled=move || book.pending().get()>
+                                            {move || if moving().is_some() { t_string!(i18n, book.move_button) } else { t_string!(i18n, book.book_button) }}
+                                        </button>
                                     </ActionForm>
                                 </li>
                             }
@@ -119,7 +161,17 @@ pub fn BookPage() -> impl IntoView {
 pub fn AppointmentsPage() -> impl IntoView {
     let i18n = use_i18n();
     let cancel = ServerAction::<crate::api::CancelAppointment>::new();
-    let list = Resource::new(move || cancel.version().get(), |_| crate::api::my_appointments());
+    let answer = ServerAction::<crate::api::AnswerOffer>::new();
+    let leave = ServerAction::<crate::api::LeaveWaitlist>::new();
+    let list = Resource::new(move || (cancel.version().get(), answer.version().get()), |_| crate::api::my_appointments());
+    let waitlist = Resource::new(move || (cancel.version().get(), answer.version().get(), leave.version().get()), |_| crate::api::my_waitlist());
+    let entry_text = move |s: &str| match s {
+        "waiting" => t_string!(i18n, appointments.waiting),
+        "offered" => t_string!(i18n, appointments.offered),
+        "fulfilled" => t_string!(i18n, appointments.fulfilled),
+        "left" => t_string!(i18n, appointments.left),
+        _ => t_string!(i18n, appointments.lapsed),
+    };
     let status_text = move |s: &str| match s {
         "booked" => t_string!(i18n, appointments.booked),
         "cancelled" => t_string!(i18n, appointments.cancelled),
@@ -131,6 +183,54 @@ pub fn AppointmentsPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, appointments.title)/>
         <h1>{t!(i18n, appointments.title)}</h1>
         <FormError error=action_error(cancel.value())/>
+        <FormError error=action_error(answer.value())/>
+        <FormError error=action_error(leave.value())/>
+        <Suspense fallback=|| ()>
+            {move || waitlist.get().and_then(|r| r.ok()).filter(|w| !w.is_empty()).map(|entries| view! {
+                <h2>{t!(i18n, appointments.waitlist)}</h2>
+                <ul class="slots">
+                    {entries.into_iter().map(|e: shared::dto::WaitlistOut| {
+                        let live = e.status == "waiting" || e.status == "offered";
+                        let id = e.id.to_string();
+                        view! {
+                            <li class="card slot" data-test="waitlist-entry" data-status=e.status.clone()>
+                                <strong>{e.specialty.clone()}</strong>
+                                <span dir="ltr">{format!("{} → {}", e.from.format("%d/%m/%Y"), e.to.format("%d/%m/%Y"))}</span>
+                                <span class="status">{entry_text(&e.status)}</span>
+                                {e.offer.clone().map(|o| {
+                                    let place = if i18n.get_locale_untracked() == Locale::ar { o.slot.facility_name_ar.clone() } else { o.slot.facility_name_fr.clone() };
+                                    let (accept_id, decline_id) = (o.id.to_string(), o.id.to_string());
+                                    view! {
+                                        <div class="offer" data-test="offer">
+                                            <strong dir="ltr">{local_time(o.slot.starts_at)}</strong>
+                                            <span>{place}</span>
+                                            <span>{o.slot.practitioner_name.clone()}</span>
+                                            <span class="hint">{t!(i18n, appointments.offer_until)}" "<bdi dir="ltr">{local_time(o.expires_at)}</bdi></span>
+                                            <ActionForm action=answer attr:class="inline">
+                                                <input type="hidden" name="id" value=accept_id/>
+                                                <input type="hidden" name="answer" value="accept"/>
+                                                <button type="submit" data-test="accept-offer">{t!(i18n, appointments.accept)}</button>
+                                            </ActionForm>
+                                            <ActionForm action=answer attr:class="inline">
+                                                <input type="hidden" name="id" value=decline_id/>
+                                                <input type="hidden" name="answer" value="decline"/>
+                                                <button type="submit" class="secondary-button">{t!(i18n, appointments.decline)}</button>
+                                            </ActionForm>
+                                        </div>
+                                    }
+                                })}
+                                {live.then(|| view! {
+                                    <ActionForm action=leave attr:class="inline">
+                                        <input type="hidden" name="id" value=id/>
+                                        <button type="submit" class="secondary-button">{t!(i18n, appointments.leave)}</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </Suspense>
         <Suspense fallback=|| ()>
             {move || list.get().map(|r| match r {
                 Err(e) if e.code() == shared::ErrorCode::Unauthorized => view! { <leptos_router::components::Redirect path="/login"/> }.into_any(),
@@ -149,7 +249,13 @@ pub fn AppointmentsPage() -> impl IntoView {
                                     <strong dir="ltr">{local_time(a.starts_at)}</strong>
                                     <span>{place}</span>
                                     <span>{a.practitioner_name.clone()}</span>
+                                    {a.dependant_id.map(|_| view! { <span>{t!(i18n, appointments.for_person)}" "{a.patient_name.clone()}</span> })}
                                     <span class="status">{status_text(&a.status)}</span>
+                                    {booked.then(|| view! {
+                                        <A href=format!("/book?specialty={}&reschedule={}", a.specialty, a.id) attr:class="button secondary-button" attr:data-test="reschedule">
+                                            {t!(i18n, appointments.reschedule)}
+                                        </A>
+                                    })}
                                     {booked.then(|| view! {
                                         <ActionForm action=cancel attr:class="inline">
                                             <input type="hidden" name="id" value=a.id.to_string()/>

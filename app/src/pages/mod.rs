@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod booking;
+mod family;
 mod desk;
 mod home;
 mod login;
@@ -10,6 +11,7 @@ mod register;
 
 pub use booking::{AppointmentsPage, BookPage};
 pub use desk::DeskPage;
+pub use family::FamilyPage;
 pub use home::Home;
 pub use login::LoginPage;
 pub use not_found::NotFound;

@@ -7,8 +7,12 @@ pub struct Model {
     pub id: Uuid,
     pub facility_id: Uuid,
     pub slot_id: Uuid,
-    /// Whom the appointment is for.
+    /// The account the appointment belongs to (the patient, or the
+    /// guardian of a dependant): every citizen query is scoped by it.
     pub patient_id: Uuid,
+    /// The person seen: `patient_id`, or `dependant_id` for a dependant.
+    pub subject_id: Option<Uuid>,
+    pub dependant_id: Option<Uuid>,
     /// Who booked it (the patient, a guardian or a receptionist).
     pub booked_by: Uuid,
     pub specialty_id: Uuid,
@@ -17,7 +21,7 @@ pub struct Model {
     /// `slot_id` while active, NULL after: the unique index on it is the
     /// one-active-appointment-per-slot guarantee.
     pub active_slot_id: Option<Uuid>,
-    /// `specialty_id` while active, NULL after (unique with `patient_id`).
+    /// `specialty_id` while active, NULL after (unique with `subject_id`).
     pub active_specialty_id: Option<Uuid>,
     pub reason: Option<String>,
     pub created_at: DateTimeUtc,

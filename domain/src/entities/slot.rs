@@ -12,7 +12,7 @@ pub struct Model {
     pub template_id: Option<Uuid>,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
-    /// `open` or `closed`.
+    /// `open`, `closed`, or `held` for a waitlist offer.
     pub status: String,
     pub created_at: DateTimeUtc,
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
-use shared::dto::{AppointmentOut, BookIn, SlotOut, TemplateIn, TemplateOut};
+use shared::dto::{AppointmentOut, BookIn, ClosureIn, HolidayIn, HolidayOut, ScheduleChangeOut, SlotOut, TemplateEndIn, TemplateIn, TemplateOut, WaitlistIn, WaitlistOut};
 use shared::{ErrorCode, FacilityId};
 use uuid::Uuid;
 
@@ -107,5 +107,110 @@ pub async fn cancel(
 #[tracing::instrument(name = "POST /api/v1/slots/{id}/close", skip_all)]
 pub async fn close_slot(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
     state.domain.close_slot(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Close a day, a part of a day, or a practitioner's day (leave) at one's
+/// own facility. Free slots it covers close; booked ones are kept and
+/// listed as conflicts to move or cancel.
+#[utoipa::path(post, path = "/api/v1/facilities/{facility_id}/closures", tag = "schedule", security(("bearer" = [])),
+    request_body = ClosureIn, params(("facility_id" = Uuid, Path)),
+    responses((status = 201, body = ScheduleChangeOut), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/facilities/{facility_id}/closures", skip_all)]
+pub async fn add_closure(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    Path(facility_id): Path<Uuid>,
+    ApiJson(input): ApiJson<ClosureIn>,
+) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
+    let out = state.domain.add_closure(&actor, FacilityId(facility_id), &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// End a template after a date. Free slots after it close; booked ones are
+/// kept and listed as conflicts.
+#[utoipa::path(post, path = "/api/v1/facilities/{facility_id}/templates/{template_id}/end", tag = "schedule", security(("bearer" = [])),
+    request_body = TemplateEndIn, params(("facility_id" = Uuid, Path), ("template_id" = Uuid, Path)),
+    responses((status = 200, body = ScheduleChangeOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/facilities/{facility_id}/templates/{template_id}/end", skip_all)]
+pub async fn end_template(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    Path((facility_id, template_id)): Path<(Uuid, Uuid)>,
+    ApiJson(input): ApiJson<TemplateEndIn>,
+) -> Result<Json<ScheduleChangeOut>, ApiFailure> {
+    state.domain.end_template(&actor, FacilityId(facility_id), template_id, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct YearQuery {
+    year: i32,
+}
+
+/// Public holidays of a year (fixed and Islamic).
+#[utoipa::path(get, path = "/api/v1/holidays", tag = "schedule", params(YearQuery), responses((status = 200, body = [HolidayOut])))]
+#[tracing::instrument(name = "GET /api/v1/holidays", skip_all)]
+pub async fn holidays(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<HolidayOut>>, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
+    state.domain.holidays(q.year).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Add a moving (Islamic) holiday; health administrators only.
+#[utoipa::path(post, path = "/api/v1/holidays", tag = "schedule", security(("bearer" = [])), request_body = HolidayIn,
+    responses((status = 201, body = ScheduleChangeOut), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/holidays", skip_all)]
+pub async fn add_holiday(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<HolidayIn>) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
+    let out = state.domain.add_holiday(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// One's waiting-list entries, each with its pending offer.
+#[utoipa::path(get, path = "/api/v1/waitlist", tag = "waitlist", security(("bearer" = [])), responses((status = 200, body = [WaitlistOut])))]
+#[tracing::instrument(name = "GET /api/v1/waitlist", skip_all)]
+pub async fn my_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<WaitlistOut>>, ApiFailure> {
+    state.domain.my_waitlist(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Join the waiting list for a specialty in a wilaya between two dates.
+#[utoipa::path(post, path = "/api/v1/waitlist", tag = "waitlist", security(("bearer" = [])), request_body = WaitlistIn,
+    responses((status = 201, body = WaitlistOut), (status = 409, description = "`already_waiting`", body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/waitlist", skip_all)]
+pub async fn join_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<WaitlistIn>) -> Result<(StatusCode, Json<WaitlistOut>), ApiFailure> {
+    let out = state.domain.join_waitlist(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Leave the waiting list (a pending offer is withdrawn).
+#[utoipa::path(post, path = "/api/v1/waitlist/{id}/leave", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/waitlist/{id}/leave", skip_all)]
+pub async fn leave_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+    state.domain.leave_waitlist(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Accept a held offer: the slot is booked for the waiting person.
+#[utoipa::path(post, path = "/api/v1/offers/{id}/accept", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 201, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`offer_expired` and the booking rules' codes", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/offers/{id}/accept", skip_all)]
+pub async fn accept_offer(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    Bearer(actor): Bearer,
+    Path(id): Path<Uuid>,
+) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
+    let out = state.domain.accept_offer(&actor, id, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Decline a held offer: it goes to the next person; one keeps waiting.
+#[utoipa::path(post, path = "/api/v1/offers/{id}/decline", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/offers/{id}/decline", skip_all)]
+pub async fn decline_offer(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+    state.domain.decline_offer(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }

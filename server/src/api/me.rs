@@ -4,7 +4,7 @@ use super::{ApiFailure, ApiJson, Bearer, ReqLang};
 use crate::startup::AppState;
 use axum::extract::State;
 use axum::Json;
-use shared::dto::{PasswordChangeIn, ProfileOut, ProfileUpdateIn, TokenOut};
+use shared::dto::{DependantIn, DependantOut, PasswordChangeIn, ProfileOut, ProfileUpdateIn, ReferralOut, TokenOut};
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = ProfileOut), (status = 401, body = shared::ApiError)))]
@@ -39,4 +39,27 @@ pub async fn change_password(
     let fail = |e| ApiFailure::from_domain(e, lang);
     let user = state.domain.change_password(&actor, &input).await.map_err(fail)?;
     Ok(Json(state.domain.start_mobile_session(&user).await.map_err(fail)?))
+}
+
+/// One's dependants (children, elderly parents).
+#[utoipa::path(get, path = "/api/v1/me/dependants", tag = "me", security(("bearer" = [])), responses((status = 200, body = [DependantOut])))]
+#[tracing::instrument(name = "GET /api/v1/me/dependants", skip_all)]
+pub async fn dependants(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<DependantOut>>, ApiFailure> {
+    state.domain.my_dependants(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Add a dependant; unverified until the desk has seen the papers.
+#[utoipa::path(post, path = "/api/v1/me/dependants", tag = "me", security(("bearer" = [])), request_body = DependantIn,
+    responses((status = 201, body = DependantOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/dependants", skip_all)]
+pub async fn add_dependant(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<DependantIn>) -> Result<(axum::http::StatusCode, Json<DependantOut>), ApiFailure> {
+    let out = state.domain.add_dependant(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((axum::http::StatusCode::CREATED, Json(out)))
+}
+
+/// One's referrals and one's dependants'.
+#[utoipa::path(get, path = "/api/v1/me/referrals", tag = "me", security(("bearer" = [])), responses((status = 200, body = [ReferralOut])))]
+#[tracing::instrument(name = "GET /api/v1/me/referrals", skip_all)]
+pub async fn referrals(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralOut>>, ApiFailure> {
+    state.domain.my_referrals(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }

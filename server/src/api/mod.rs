@@ -4,6 +4,7 @@
 
 mod auth;
 mod booking;
+mod desk;
 mod idempotency;
 mod me;
 pub mod openapi;
@@ -18,11 +19,16 @@ use domain::Actor;
 use shared::{ApiError, ErrorCode, Lang};
 
 pub fn router(state: AppState) -> Router<AppState> {
-    // Booking, cancelling and rescheduling honour `Idempotency-Key`.
+    // Booking, cancelling, rescheduling and accepting an offer honour
+    // `Idempotency-Key`, at the desk too.
     let appointments = Router::new()
         .route("/appointments", get(booking::mine).post(booking::book))
         .route("/appointments/{id}/cancel", post(booking::cancel))
         .route("/appointments/{id}/reschedule", post(booking::reschedule))
+        .route("/offers/{id}/accept", post(booking::accept_offer))
+        .route("/desk/appointments", post(desk::book))
+        .route("/desk/appointments/{id}/cancel", post(desk::cancel))
+        .route("/desk/appointments/{id}/reschedule", post(desk::reschedule))
         .layer(axum::middleware::from_fn_with_state(state, idempotency::layer));
     Router::new()
         .merge(appointments)
@@ -32,6 +38,20 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(me::get_me).patch(me::update_me))
         .route("/me/password", post(me::change_password))
+        .route("/me/dependants", get(me::dependants).post(me::add_dependant))
+        .route("/me/referrals", get(me::referrals))
+        .route("/waitlist", get(booking::my_waitlist).post(booking::join_waitlist))
+        .route("/waitlist/{id}/leave", post(booking::leave_waitlist))
+        .route("/offers/{id}/decline", post(booking::decline_offer))
+        .route("/holidays", get(booking::holidays).post(booking::add_holiday))
+        .route("/facilities/{facility_id}/closures", post(booking::add_closure))
+        .route("/facilities/{facility_id}/templates/{template_id}/end", post(booking::end_template))
+        .route("/desk/day", get(desk::day))
+        .route("/desk/practitioners", get(desk::practitioners))
+        .route("/desk/lookup", post(desk::lookup))
+        .route("/desk/patients/{patient_id}/appointments", get(desk::patient_appointments))
+        .route("/desk/dependants/{id}/verify", post(desk::verify_dependant))
+        .route("/referrals", post(desk::refer))
         .route("/slots", get(booking::search))
         .route("/slots/{id}/close", post(booking::close_slot))
         .route("/facilities/{facility_id}/templates", post(booking::publish_template))

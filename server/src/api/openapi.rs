@@ -12,10 +12,17 @@ use utoipa::{Modify, OpenApi};
         super::auth::register, super::auth::token, super::auth::refresh, super::auth::logout,
         super::me::get_me, super::me::update_me, super::me::change_password,
         super::booking::search, super::booking::publish_template, super::booking::book, super::booking::mine, super::booking::cancel, super::booking::reschedule, super::booking::close_slot,
+        super::booking::add_closure, super::booking::end_template, super::booking::holidays, super::booking::add_holiday,
+        super::booking::my_waitlist, super::booking::join_waitlist, super::booking::leave_waitlist, super::booking::accept_offer, super::booking::decline_offer,
+        super::me::dependants, super::me::add_dependant, super::me::referrals,
+        super::desk::day, super::desk::practitioners, super::desk::lookup, super::desk::patient_appointments, super::desk::book, super::desk::cancel,
+        super::desk::reschedule, super::desk::verify_dependant, super::desk::refer,
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Registration and tokens"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"))
+    tags((name = "auth", description = "Registration and tokens"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"),
+        (name = "schedule", description = "Closures, holidays, template changes"), (name = "waitlist", description = "The waiting list and held offers"),
+        (name = "desk", description = "The polyclinic desk: day list, look-up by NIN, bookings on a citizen's behalf, referrals"))
 )]
 pub struct ApiDoc;
 

@@ -9,39 +9,47 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-struct Clinic {
-    facility_id: String,
-    templates: Vec<uuid::Uuid>,
-    practitioner_id: String,
-    specialty: String,
-    receptionist: String,
+pub struct Clinic {
+    pub facility_id: String,
+    pub templates: Vec<uuid::Uuid>,
+    pub practitioner_id: String,
+    pub specialty: String,
+    pub receptionist: String,
 }
 
 /// Seeds the demo data, signs in the demo receptionist and publishes
-/// Sunday and Monday templates (08:00–16:00, 10-minute slots) for one of
-/// the facility's practitioners.
-async fn clinic_with_slots(app: &TestApp) -> Clinic {
+/// Sunday and Monday evening templates (16:00–20:00, 10-minute slots; the
+/// demo seed has the daytime) for one of the facility's practitioners.
+pub async fn clinic_with_slots(app: &TestApp) -> Clinic {
     app.domain.seed_demo().await.unwrap();
     let t = app.token("0550000002", domain::seed::DEMO_PASSWORD).await;
     let receptionist = s(&t, "access_token");
     let me: Value = app.get_auth("/api/v1/me", &receptionist).await.json().await.unwrap();
     let facility_id = s(&me, "facility_id");
     let db = app.domain.db();
-    let link = practitioner_facility::Entity::find()
+    // A practitioner of this facility in a specialty booked without referral.
+    let mut chosen = None;
+    for link in practitioner_facility::Entity::find()
         .filter(practitioner_facility::Column::FacilityId.eq(facility_id.parse::<uuid::Uuid>().unwrap()))
-        .one(db)
+        .all(db)
         .await
         .unwrap()
-        .unwrap();
-    let p = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await.unwrap().unwrap();
-    let spec = specialty::Entity::find_by_id(p.specialty_id).one(db).await.unwrap().unwrap();
+    {
+        let p = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await.unwrap().unwrap();
+        let spec = specialty::Entity::find_by_id(p.specialty_id).one(db).await.unwrap().unwrap();
+        if !spec.referral_required {
+            chosen = Some((p, spec));
+            break;
+        }
+    }
+    let (p, spec) = chosen.expect("a practitioner without referral rule");
     let mut templates = Vec::new();
     for weekday in [7, 1] {
         let res = app
             .post_auth(
                 &format!("/api/v1/facilities/{facility_id}/templates"),
                 &receptionist,
-                &json!({"practitioner_id": p.id.to_string(), "weekday": weekday, "start": "08:00", "end": "16:00",
+                &json!({"practitioner_id": p.id.to_string(), "weekday": weekday, "start": "16:00", "end": "20:00",
                         "slot_minutes": 10, "valid_from": Utc::now().date_naive().to_string()}),
             )
             .await;
@@ -53,7 +61,7 @@ async fn clinic_with_slots(app: &TestApp) -> Clinic {
     Clinic { facility_id, templates, practitioner_id: p.id.to_string(), specialty: spec.code, receptionist }
 }
 
-async fn free_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
+pub async fn free_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
     let from = (Utc::now() + Duration::days(from_days)).date_naive();
     let to = from + Duration::days(56);
     let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}", c.specialty);
@@ -63,7 +71,7 @@ async fn free_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn a_published_template_makes_slots_on_working_days_from_8_to_16_algiers_time() {
+async fn a_published_template_makes_slots_on_its_weekdays_from_16_to_20_algiers_time() {
     let app = spawn_app().await;
     let c = clinic_with_slots(&app).await;
     let made = domain::entities::slot::Entity::find()
@@ -75,10 +83,10 @@ async fn a_published_template_makes_slots_on_working_days_from_8_to_16_algiers_t
     for slot in &made {
         let local = slot.starts_at.with_timezone(&domain::booking::algiers());
         assert!(matches!(local.weekday(), Weekday::Sun | Weekday::Mon), "{local}");
-        assert!(local.time() >= chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap());
-        assert!(local.time() <= chrono::NaiveTime::from_hms_opt(15, 50, 0).unwrap());
+        assert!(local.time() >= chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap());
+        assert!(local.time() <= chrono::NaiveTime::from_hms_opt(19, 50, 0).unwrap());
         assert_eq!(slot.practitioner_id.to_string(), c.practitioner_id);
-        assert!(slot.starts_at > Utc::now() && slot.starts_at < Utc::now() + Duration::days(domain::booking::HORIZON_DAYS + 1));
+        assert!(slot.starts_at > Utc::now() && slot.starts_at < Utc::now() + Duration::days(app.domain.config().booking.horizon_days + 1));
     }
     // The search offers them, in the wilaya, earliest first.
     let found = free_slots(&app, &c, 1).await;

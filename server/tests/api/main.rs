@@ -8,6 +8,7 @@ mod booking;
 mod helpers;
 mod jwt_tamper;
 mod registration;
+mod schedule;
 mod staff;
 mod throttling;
 mod web;

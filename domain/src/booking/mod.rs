@@ -1,0 +1,598 @@
+//! Availability and booking: staff publish weekly templates that expand
+//! into slots over the booking horizon; citizens search free slots and book
+//! them, for themselves or a dependant. One active appointment per slot and
+//! per person and specialty are guaranteed by unique indexes (see the
+//! booking migrations), so a race between two bookings can only ever end
+//! with one winner.
+//!
+//! - [`schedule`]: templates, closures, holidays, slot generation, the
+//!   rolling horizon, and the desk's day list;
+//! - [`people`]: dependants and the desk's look-up by NIN;
+//! - [`referrals`]: referrals and the referral-required rule;
+//! - [`waitlist`]: the waiting list and its held offers.
+
+pub mod people;
+pub mod referrals;
+pub mod schedule;
+pub mod waitlist;
+
+use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, slot, specialty, user};
+use crate::{Actor, Domain, Error, Result};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait};
+use shared::dto::{AppointmentOut, BookIn, SlotOut};
+use shared::{ErrorCode, FacilityId, FieldError, PractitionerId, Role, SpecialtyId};
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub use schedule::{slot_starts, WeeklyRule};
+
+pub(crate) const OPEN: &str = "open";
+pub(crate) const HELD: &str = "held";
+pub(crate) const CLOSED: &str = "closed";
+pub(crate) const BOOKED: &str = "booked";
+pub(crate) const CANCELLED: &str = "cancelled";
+/// The longest period one search may cover, in days.
+pub const SEARCH_MAX_DAYS: i64 = 62;
+/// The most slots one search returns.
+const SEARCH_LIMIT: u64 = 200;
+
+/// Algeria keeps UTC+1 all year (no daylight saving since 1981).
+pub fn algiers() -> FixedOffset {
+    FixedOffset::east_opt(3600).expect("valid offset")
+}
+
+/// Today's date in Algiers.
+pub fn algiers_today() -> NaiveDate {
+    Utc::now().with_timezone(&algiers()).date_naive()
+}
+
+/// The UTC instant of an Algiers date's midnight.
+pub fn algiers_midnight(d: NaiveDate) -> DateTime<Utc> {
+    algiers().from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").with_timezone(&Utc)
+}
+
+/// Friday and Saturday are the weekend: no template produces slots on them.
+pub fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Fri | Weekday::Sat)
+}
+
+/// Loads the rows whose `col` is one of `ids`, keyed by `key`: one query
+/// instead of one per row.
+pub(crate) async fn load_map<E, C, F>(db: &C, col: E::Column, ids: Vec<Uuid>, key: F) -> Result<HashMap<Uuid, E::Model>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    F: Fn(&E::Model) -> Uuid,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find().filter(col.is_in(ids)).all(db).await?.into_iter().map(|m| (key(&m), m)).collect())
+}
+
+pub(crate) fn field(name: &str, code: ErrorCode) -> FieldError {
+    FieldError::new(name, code)
+}
+
+pub(crate) fn full_name(given: &str, family: &str) -> String {
+    format!("{given} {family}")
+}
+
+/// Staff of a facility who run its desk: receptionists and facility admins.
+pub(crate) fn desk_facility(actor: &Actor) -> Result<Uuid> {
+    match (actor.role, actor.facility_id) {
+        (Role::Receptionist | Role::FacilityAdmin, Some(f)) => Ok(f.as_uuid()),
+        _ => Err(Error::code(ErrorCode::Forbidden)),
+    }
+}
+
+/// The person an appointment, referral or waitlist entry is for: the
+/// account holder or one of their dependants.
+#[derive(Clone, Debug)]
+pub(crate) struct Subject {
+    pub holder_id: Uuid,
+    pub subject_id: Uuid,
+    pub dependant_id: Option<Uuid>,
+}
+
+impl Subject {
+    pub(crate) fn of(a: &appointment::Model) -> Self {
+        Self { holder_id: a.patient_id, subject_id: subject_of(a), dependant_id: a.dependant_id }
+    }
+}
+
+/// Names of appointments' subjects, keyed by subject id, for display.
+pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointment::Model]) -> Result<HashMap<Uuid, (String, Option<String>)>> {
+    let users = load_map::<user::Entity, _, _>(db, user::Column::Id, list.iter().map(|a| a.patient_id).collect(), |u| u.id).await?;
+    let deps = load_map::<dependant::Entity, _, _>(db, dependant::Column::Id, list.iter().filter_map(|a| a.dependant_id).collect(), |d| d.id).await?;
+    let mut out: HashMap<Uuid, (String, Option<String>)> = users.values().map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.phone.clone()))).collect();
+    for d in deps.values() {
+        let phone = users.get(&d.holder_id).and_then(|u| u.phone.clone());
+        out.insert(d.id, (full_name(&d.given_name, &d.family_name), phone));
+    }
+    Ok(out)
+}
+
+pub(crate) fn subject_of(a: &appointment::Model) -> Uuid {
+    a.dependant_id.unwrap_or(a.patient_id)
+}
+
+fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility::Model>, p: Option<&practitioner::Model>, specialty: String, patient_name: String) -> AppointmentOut {
+    AppointmentOut {
+        id: a.id,
+        slot_id: a.slot_id,
+        status: a.status.clone(),
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        facility_id: FacilityId(a.facility_id),
+        facility_name_ar: f.map(|f| f.name_ar.clone()).unwrap_or_default(),
+        facility_name_fr: f.map(|f| f.name_fr.clone()).unwrap_or_default(),
+        practitioner_id: PractitionerId(s.practitioner_id),
+        practitioner_name: p.map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
+        specialty_id: SpecialtyId(a.specialty_id),
+        specialty,
+        dependant_id: a.dependant_id,
+        patient_name,
+    }
+}
+
+/// How a booking came in: online rules (minimum notice, the cancel
+/// cut-off) bind citizens, not the desk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Channel {
+    Online,
+    Desk,
+}
+
+impl Domain {
+    /// Free future slots of a specialty in a wilaya between two Algiers
+    /// dates (inclusive), earliest first. Open to anyone: it reveals no
+    /// personal data.
+    pub async fn search_slots(&self, specialty_code: &str, wilaya: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<SlotOut>> {
+        if to < from || (to - from).num_days() > SEARCH_MAX_DAYS {
+            return Err(Error::code(ErrorCode::BadRequest));
+        }
+        let Some(spec) = specialty::Entity::find().filter(specialty::Column::Code.eq(specialty_code)).one(self.db()).await? else {
+            return Ok(Vec::new());
+        };
+        self.free_slots(self.db(), &spec, wilaya, from, to, &HashSet::new(), SEARCH_LIMIT).await
+    }
+
+    /// Free slots as [`search_slots`](Self::search_slots) finds them,
+    /// leaving out `excluded`, bookable online now (minimum notice).
+    pub(crate) async fn free_slots<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        spec: &specialty::Model,
+        wilaya: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        excluded: &HashSet<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<SlotOut>> {
+        let facilities: HashMap<Uuid, facility::Model> =
+            facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).all(db).await?.into_iter().map(|f| (f.id, f)).collect();
+        if facilities.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rules = &self.config().booking;
+        let start = algiers_midnight(from).max(Utc::now() + Duration::hours(rules.min_notice_hours));
+        let end = algiers_midnight(to + Duration::days(1));
+        let slots = slot::Entity::find()
+            .filter(slot::Column::SpecialtyId.eq(spec.id))
+            .filter(slot::Column::FacilityId.is_in(facilities.keys().copied().collect::<Vec<_>>()))
+            .filter(slot::Column::StartsAt.gte(start))
+            .filter(slot::Column::StartsAt.lt(end))
+            .filter(slot::Column::Status.eq(OPEN))
+            .order_by_asc(slot::Column::StartsAt)
+            .limit(limit * 2 + excluded.len() as u64)
+            .all(db)
+            .await?;
+        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
+        let taken: HashSet<Uuid> = appointment::Entity::find()
+            .filter(appointment::Column::ActiveSlotId.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|a| a.active_slot_id)
+            .collect();
+        let practitioner_ids = slots.iter().map(|s| s.practitioner_id).collect();
+        let practitioners = load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, practitioner_ids, |p| p.id).await?;
+        Ok(slots
+            .into_iter()
+            .filter(|s| !taken.contains(&s.id) && !excluded.contains(&s.id))
+            .take(limit as usize)
+            .map(|s| slot_out(&s, &facilities[&s.facility_id], practitioners.get(&s.practitioner_id), &spec.code))
+            .collect())
+    }
+
+    /// Books a slot for the actor or one of their dependants. The slot row
+    /// is locked first (so a receptionist closing it waits or wins), then
+    /// the appointment is inserted: the unique index on the active slot
+    /// decides between concurrent bookings.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+        let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let subject = self.resolve_subject(&txn, actor.user_id.as_uuid(), &input.dependant_id).await?;
+        let s = self.lock_open_slot(&txn, slot_id, now, Channel::Online).await?;
+        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, input.reason.trim(), now, None).await?;
+        txn.commit().await?;
+        self.describe(&a, &s).await
+    }
+
+    /// What booking and rescheduling check first: a citizen, within the
+    /// rate limits, naming a slot id. Returns that id.
+    fn admit_booking(&self, actor: &Actor, slot_id: &str, ip: Option<IpAddr>) -> Result<Uuid> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
+        slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))
+    }
+
+    /// The holder themself, or one of the holder's dependants. Anyone
+    /// else's dependant is "not found".
+    pub(crate) async fn resolve_subject<C: ConnectionTrait>(&self, db: &C, holder_id: Uuid, dependant_id: &str) -> Result<Subject> {
+        if dependant_id.trim().is_empty() {
+            return Ok(Subject { holder_id, subject_id: holder_id, dependant_id: None });
+        }
+        let not_found = || Error::fields(vec![field("dependant_id", ErrorCode::NotFound)]);
+        let id: Uuid = dependant_id.trim().parse().map_err(|_| not_found())?;
+        let d = dependant::Entity::find_by_id(id).filter(dependant::Column::HolderId.eq(holder_id)).one(db).await?.ok_or_else(not_found)?;
+        Ok(Subject { holder_id, subject_id: d.id, dependant_id: Some(d.id) })
+    }
+
+    /// Moves one of the actor's appointments to another slot of the same
+    /// specialty in one transaction: the new slot is taken and the old one
+    /// released together, or nothing changes.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn reschedule(&self, actor: &Actor, id: Uuid, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+        let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let old = appointment::Entity::find_by_id(id)
+            .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let a = self.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Online).await?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
+        txn.commit().await?;
+        self.after_release().await;
+        self.describe(&a, &s).await
+    }
+
+    /// The shared body of the citizen's and the desk's reschedule.
+    pub(crate) async fn move_appointment(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        old: &appointment::Model,
+        slot_id: Uuid,
+        moved_by: Uuid,
+        now: DateTime<Utc>,
+        channel: Channel,
+    ) -> Result<appointment::Model> {
+        let old_slot = slot::Entity::find_by_id(old.slot_id).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if old.status != BOOKED {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        if channel == Channel::Online && old_slot.starts_at - now < Duration::hours(self.config().booking.cancel_cutoff_hours) {
+            return Err(Error::code(ErrorCode::CancelTooLate));
+        }
+        let s = self.lock_open_slot(txn, slot_id, now, channel).await?;
+        if s.specialty_id != old.specialty_id {
+            return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
+        }
+        self.release(txn, old, now).await?;
+        let subject = Subject::of(old);
+        let reason = old.reason.clone().unwrap_or_default();
+        self.take_slot(txn, &subject, moved_by, &s, &reason, now, Some(old.id)).await
+    }
+
+    /// Locks an open, future slot within the horizon (a no-op UPDATE takes
+    /// the row lock), or says why it cannot be booked.
+    pub(crate) async fn lock_open_slot(&self, txn: &sea_orm::DatabaseTransaction, slot_id: Uuid, now: DateTime<Utc>, channel: Channel) -> Result<slot::Model> {
+        let rules = &self.config().booking;
+        let earliest = if channel == Channel::Online { now + Duration::hours(rules.min_notice_hours) } else { now };
+        let latest = algiers_midnight(algiers_today() + Duration::days(rules.horizon_days + 1));
+        let locked = slot::Entity::update_many()
+            .col_expr(slot::Column::Status, Expr::value(OPEN))
+            .filter(slot::Column::Id.eq(slot_id))
+            .filter(slot::Column::Status.eq(OPEN))
+            .filter(slot::Column::StartsAt.gt(earliest))
+            .filter(slot::Column::StartsAt.lt(latest))
+            .exec(txn)
+            .await?
+            .rows_affected;
+        let s = slot::Entity::find_by_id(slot_id).one(txn).await?;
+        match s {
+            Some(s) if locked == 1 => Ok(s),
+            Some(s) if s.status == OPEN && s.starts_at > now && s.starts_at <= earliest => Err(Error::code(ErrorCode::BookingTooSoon)),
+            Some(s) if s.status == OPEN && s.starts_at >= latest => Err(Error::code(ErrorCode::BeyondHorizon)),
+            _ => Err(Error::code(ErrorCode::SlotUnavailable)),
+        }
+    }
+
+    /// Inserts an active appointment for `subject` on a locked slot. The
+    /// holder's row is locked first so that one account's bookings run one
+    /// at a time, which makes the cap on active appointments exact; the
+    /// unique indexes turn a lost race into `slot_taken` and a second
+    /// booking in a specialty into `already_booked_specialty`. A
+    /// referral-required specialty takes the referral the moved appointment
+    /// used (`moved_from`) or an unused, unexpired one.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn take_slot(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        subject: &Subject,
+        booked_by: Uuid,
+        s: &slot::Model,
+        reason: &str,
+        now: DateTime<Utc>,
+        moved_from: Option<Uuid>,
+    ) -> Result<appointment::Model> {
+        user::Entity::update_many()
+            .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt).into())
+            .filter(user::Column::Id.eq(subject.holder_id))
+            .exec(txn)
+            .await?;
+        let active = appointment::Entity::find()
+            .filter(appointment::Column::SubjectId.eq(subject.subject_id))
+            .filter(appointment::Column::Status.eq(BOOKED))
+            .filter(appointment::Column::ActiveSlotId.is_not_null())
+            .count(txn)
+            .await?;
+        if active >= self.config().booking.max_active_appointments {
+            return Err(Error::code(ErrorCode::TooManyActive));
+        }
+        let row = appointment::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            facility_id: Set(s.facility_id),
+            slot_id: Set(s.id),
+            patient_id: Set(subject.holder_id),
+            subject_id: Set(Some(subject.subject_id)),
+            dependant_id: Set(subject.dependant_id),
+            booked_by: Set(booked_by),
+            specialty_id: Set(s.specialty_id),
+            status: Set(BOOKED.into()),
+            active_slot_id: Set(Some(s.id)),
+            active_specialty_id: Set(Some(s.specialty_id)),
+            reason: Set((!reason.is_empty()).then(|| reason.chars().take(500).collect())),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        let a = row.insert(txn).await.map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(msg)) if msg.contains("active_specialty") => Error::code(ErrorCode::AlreadyBookedSpecialty),
+            Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::SlotTaken),
+            _ => Error::Db(e),
+        })?;
+        let spec = specialty::Entity::find_by_id(s.specialty_id).one(txn).await?;
+        if spec.is_some_and(|sp| sp.referral_required) {
+            let date = s.starts_at.with_timezone(&algiers()).date_naive();
+            self.use_referral(txn, subject, s.specialty_id, date, a.id, moved_from).await?;
+        }
+        Ok(a)
+    }
+
+    /// Ends an active appointment (cancelled), returns its referral, and
+    /// closes its slot when a closure, holiday or ended template now covers
+    /// it; otherwise the slot is free again for the next person.
+    pub(crate) async fn release(&self, txn: &sea_orm::DatabaseTransaction, a: &appointment::Model, now: DateTime<Utc>) -> Result<()> {
+        let released = appointment::Entity::update_many()
+            .col_expr(appointment::Column::Status, Expr::value(CANCELLED))
+            .col_expr(appointment::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
+            .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
+            .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+            .filter(appointment::Column::Id.eq(a.id))
+            .filter(appointment::Column::Status.eq(BOOKED))
+            .exec(txn)
+            .await?
+            .rows_affected;
+        if released != 1 {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        self.return_referral(txn, a.id).await?;
+        if let Some(s) = slot::Entity::find_by_id(a.slot_id).one(txn).await? {
+            if self.slot_is_blocked(txn, &s).await? {
+                slot::Entity::update_many()
+                    .col_expr(slot::Column::Status, Expr::value(CLOSED))
+                    .filter(slot::Column::Id.eq(s.id))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a slot was freed: offer it to the waiting list now rather than
+    /// at the next sweep. Best effort: the periodic sweep is the guarantee.
+    pub(crate) async fn after_release(&self) {
+        if let Err(e) = self.offer_free_slots().await {
+            tracing::warn!(error = ?e, "waitlist sweep after a release failed; the periodic sweep will retry");
+        }
+    }
+
+    /// An appointment with the names a person needs to find their way.
+    pub(crate) async fn describe(&self, a: &appointment::Model, s: &slot::Model) -> Result<AppointmentOut> {
+        let f = facility::Entity::find_by_id(a.facility_id).one(self.db()).await?;
+        let p = practitioner::Entity::find_by_id(s.practitioner_id).one(self.db()).await?;
+        let names = subject_names(self.db(), std::slice::from_ref(a)).await?;
+        let name = names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default();
+        let code = specialty::Entity::find_by_id(a.specialty_id).one(self.db()).await?.map(|s| s.code).unwrap_or_default();
+        Ok(appointment_out(a, s, f.as_ref(), p.as_ref(), code, name))
+    }
+
+    /// The practitioners of the actor's own facility (staff only).
+    pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
+        let Some(facility) = actor.facility_id.filter(|_| actor.role.needs_facility()) else {
+            return Err(Error::code(ErrorCode::Forbidden));
+        };
+        let ids: Vec<Uuid> = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.eq(facility.as_uuid()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|l| l.practitioner_id)
+            .collect();
+        let specialties: HashMap<Uuid, String> = specialty::Entity::find().all(self.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        let mut out: Vec<_> = practitioner::Entity::find()
+            .filter(practitioner::Column::Id.is_in(ids))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|p| shared::dto::PractitionerOut {
+                id: PractitionerId(p.id),
+                name: full_name(&p.given_name, &p.family_name),
+                specialty: specialties.get(&p.specialty_id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Specialties, for search forms.
+    pub async fn specialties(&self) -> Result<Vec<shared::dto::SpecialtyOut>> {
+        Ok(specialty::Entity::find()
+            .order_by_asc(specialty::Column::NameFr)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|s| shared::dto::SpecialtyOut { code: s.code, name_ar: s.name_ar, name_fr: s.name_fr, name_en: s.name_en, referral_required: s.referral_required })
+            .collect())
+    }
+
+    /// Wilayas that have at least one facility, for search forms.
+    pub async fn wilayas_with_facilities(&self) -> Result<Vec<shared::dto::WilayaOut>> {
+        let codes: HashSet<String> = facility::Entity::find().all(self.db()).await?.into_iter().map(|f| f.wilaya_code).collect();
+        Ok(crate::entities::wilaya::Entity::find()
+            .order_by_asc(crate::entities::wilaya::Column::Code)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .filter(|w| codes.contains(&w.code))
+            .map(|w| shared::dto::WilayaOut { code: w.code, name_ar: w.name_ar, name_fr: w.name_fr })
+            .collect())
+    }
+
+    /// Closes an open slot of the actor's own facility so that nobody can
+    /// book it. A slot with an active appointment is not closed
+    /// (`slot_taken`): that booking must be moved or cancelled explicitly.
+    /// Locking the slot row first makes this safe against a concurrent
+    /// booking on both databases: whichever takes the lock first wins.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn close_slot(&self, actor: &Actor, slot_id: Uuid) -> Result<()> {
+        let facility = desk_facility(actor)?;
+        let txn = self.db().begin().await?;
+        let closed = slot::Entity::update_many()
+            .col_expr(slot::Column::Status, Expr::value(CLOSED))
+            .filter(slot::Column::Id.eq(slot_id))
+            .filter(slot::Column::FacilityId.eq(facility))
+            .filter(slot::Column::Status.is_in([OPEN, HELD]))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if closed != 1 {
+            // Another facility's slot is "not found" to this actor.
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.eq(slot_id)).one(&txn).await?.is_some();
+        if booked {
+            txn.rollback().await?;
+            return Err(Error::code(ErrorCode::SlotTaken));
+        }
+        self.withdraw_offers(&txn, &[slot_id], Utc::now()).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The actor's own appointments and their dependants', upcoming first.
+    pub async fn my_appointments(&self, actor: &Actor) -> Result<Vec<AppointmentOut>> {
+        let list = appointment::Entity::find().filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid())).all(self.db()).await?;
+        let mut out = self.describe_all(&list).await?;
+        out.sort_by_key(|a| a.starts_at);
+        Ok(out)
+    }
+
+    pub(crate) async fn describe_all(&self, list: &[appointment::Model]) -> Result<Vec<AppointmentOut>> {
+        let db = self.db();
+        let slots = load_map::<slot::Entity, _, _>(db, slot::Column::Id, list.iter().map(|a| a.slot_id).collect(), |s| s.id).await?;
+        let facilities = load_map::<facility::Entity, _, _>(db, facility::Column::Id, list.iter().map(|a| a.facility_id).collect(), |f| f.id).await?;
+        let practitioner_ids = slots.values().map(|s| s.practitioner_id).collect();
+        let practitioners = load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, practitioner_ids, |p| p.id).await?;
+        let names = subject_names(db, list).await?;
+        let codes: HashMap<Uuid, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        Ok(list
+            .iter()
+            .filter_map(|a| {
+                let s = slots.get(&a.slot_id)?;
+                let name = names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default();
+                let code = codes.get(&a.specialty_id).cloned().unwrap_or_default();
+                Some(appointment_out(a, s, facilities.get(&a.facility_id), practitioners.get(&s.practitioner_id), code, name))
+            })
+            .collect())
+    }
+
+    /// Cancels one of the actor's own (or their dependants') appointments
+    /// until the cut-off. Another person's appointment is "not found",
+    /// never "forbidden".
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn cancel_appointment(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let a = appointment::Entity::find_by_id(id)
+            .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if a.status != BOOKED {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        if s.starts_at - now < Duration::hours(self.config().booking.cancel_cutoff_hours) {
+            return Err(Error::code(ErrorCode::CancelTooLate));
+        }
+        self.release(&txn, &a, now).await?;
+        txn.commit().await?;
+        self.after_release().await;
+        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.describe(&a, &s).await
+    }
+}
+
+pub(crate) fn slot_out(s: &slot::Model, f: &facility::Model, p: Option<&practitioner::Model>, specialty: &str) -> SlotOut {
+    SlotOut {
+        id: s.id,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        facility_id: FacilityId(f.id),
+        facility_name_ar: f.name_ar.clone(),
+        facility_name_fr: f.name_fr.clone(),
+        practitioner_id: PractitionerId(s.practitioner_id),
+        practitioner_name: p.map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
+        specialty: specialty.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn friday_and_saturday_are_the_weekend() {
+        let fri = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert!(is_weekend(fri));
+        assert!(is_weekend(fri.succ_opt().unwrap()));
+        assert!(!is_weekend(fri.succ_opt().unwrap().succ_opt().unwrap()));
+    }
+
+    #[test]
+    fn algiers_midnight_is_23_00_utc_the_day_before() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(algiers_midnight(d).to_rfc3339(), "2026-11-22T23:00:00+00:00");
+    }
+}

@@ -1,0 +1,215 @@
+//! Dependants (children, elderly parents) an account holder books for, and
+//! the desk's side of booking: finding a citizen by NIN, booking, moving
+//! and cancelling on their behalf, verifying dependants.
+//!
+//! The desk acts only on its own facility's slots and appointments; a
+//! citizen only on their own and their dependants'.
+
+use super::{desk_facility, field, Channel, BOOKED};
+use crate::entities::{appointment, dependant, slot, user};
+use crate::{Actor, Domain, Error, Result};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait};
+use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
+use shared::{ErrorCode, FieldError, Nin, Role, Sex, UserId};
+use uuid::Uuid;
+
+fn dependant_out(d: dependant::Model) -> DependantOut {
+    DependantOut {
+        id: d.id,
+        given_name: d.given_name,
+        family_name: d.family_name,
+        birth_date: d.birth_date,
+        sex: Sex::parse(&d.sex).unwrap_or(Sex::Female),
+        nin: d.nin,
+        relation: d.relation,
+        verified: d.verified_at.is_some(),
+    }
+}
+
+impl Domain {
+    /// Adds a dependant to the actor's account, unverified until the desk
+    /// has seen the papers.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn add_dependant(&self, actor: &Actor, input: &DependantIn) -> Result<DependantOut> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let d = input.validate(super::algiers_today()).map_err(Error::fields)?;
+        if let Some(nin) = &d.nin {
+            if user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(self.db()).await?.is_some() {
+                return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]));
+            }
+        }
+        let row = dependant::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            holder_id: Set(actor.user_id.as_uuid()),
+            given_name: Set(d.given_name.to_string()),
+            family_name: Set(d.family_name.to_string()),
+            birth_date: Set(d.birth_date),
+            sex: Set(d.sex.code().into()),
+            nin: Set(d.nin.map(|n| n.to_string())),
+            relation: Set(d.relation.into()),
+            verified_at: Set(None),
+            verified_by: Set(None),
+            created_at: Set(Utc::now()),
+        }
+        .insert(self.db())
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]),
+            _ => Error::Db(e),
+        })?;
+        Ok(dependant_out(row))
+    }
+
+    /// The actor's dependants.
+    pub async fn my_dependants(&self, actor: &Actor) -> Result<Vec<DependantOut>> {
+        self.dependants_of(actor.user_id.as_uuid()).await
+    }
+
+    async fn dependants_of(&self, holder: Uuid) -> Result<Vec<DependantOut>> {
+        Ok(dependant::Entity::find()
+            .filter(dependant::Column::HolderId.eq(holder))
+            .order_by_asc(dependant::Column::CreatedAt)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(dependant_out)
+            .collect())
+    }
+
+    /// The desk finds a citizen (or the holder of a dependant) by NIN. The
+    /// NIN travels in a request body, never in a URL, and is not logged.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn lookup_by_nin(&self, actor: &Actor, input: &NinLookupIn) -> Result<PersonOut> {
+        desk_facility(actor)?;
+        let nin = Nin::parse(&input.nin).map_err(|code| Error::fields(vec![FieldError::new("nin", code)]))?;
+        let citizen = |u: &user::Model| u.role == Role::Citizen.code();
+        let (holder, matched) = match user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(self.db()).await?.filter(citizen) {
+            Some(u) => (u, None),
+            None => {
+                let d = dependant::Entity::find()
+                    .filter(dependant::Column::Nin.eq(nin.as_ref()))
+                    .one(self.db())
+                    .await?
+                    .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+                let u = user::Entity::find_by_id(d.holder_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+                (u, Some(d.id))
+            }
+        };
+        Ok(PersonOut {
+            patient_id: UserId(holder.id),
+            given_name: holder.given_name.clone(),
+            family_name: holder.family_name.clone(),
+            birth_date: holder.birth_date,
+            phone: holder.phone.clone(),
+            dependants: self.dependants_of(holder.id).await?,
+            matched_dependant_id: matched,
+        })
+    }
+
+    /// The desk marks a dependant verified after seeing the papers.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn verify_dependant(&self, actor: &Actor, id: Uuid) -> Result<DependantOut> {
+        desk_facility(actor)?;
+        let d = dependant::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if d.verified_at.is_some() {
+            return Ok(dependant_out(d));
+        }
+        let mut row: dependant::ActiveModel = d.into();
+        row.verified_at = Set(Some(Utc::now()));
+        row.verified_by = Set(Some(actor.user_id.as_uuid()));
+        Ok(dependant_out(row.update(self.db()).await?))
+    }
+
+    /// The citizen account (not staff) with this id, for desk actions.
+    async fn citizen(&self, id: &str) -> Result<user::Model> {
+        let not_found = || Error::fields(vec![field("patient_id", ErrorCode::NotFound)]);
+        let id: Uuid = id.trim().parse().map_err(|_| not_found())?;
+        user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen.code()).ok_or_else(not_found)
+    }
+
+    /// The desk books one of its own facility's slots for a citizen (or a
+    /// dependant) who has no smartphone. The same rules as online apply,
+    /// except the minimum notice: the patient may be standing at the desk.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn desk_book(&self, actor: &Actor, input: &DeskBookIn) -> Result<AppointmentOut> {
+        let facility = desk_facility(actor)?;
+        let holder = self.citizen(&input.patient_id).await?;
+        let slot_id: Uuid = input.slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let subject = self.resolve_subject(&txn, holder.id, &input.dependant_id).await?;
+        let s = self.lock_open_slot(&txn, slot_id, now, Channel::Desk).await?;
+        if s.facility_id != facility {
+            return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
+        }
+        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, input.reason.trim(), now, None).await?;
+        txn.commit().await?;
+        self.describe(&a, &s).await
+    }
+
+    /// An active appointment at the actor's facility.
+    async fn facility_appointment(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: Uuid) -> Result<appointment::Model> {
+        let facility = desk_facility(actor)?;
+        appointment::Entity::find_by_id(id)
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .one(txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))
+    }
+
+    /// The desk cancels an appointment at its facility, at any time before
+    /// it (no online cut-off): how conflicts of a schedule change are resolved.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn desk_cancel(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let a = self.facility_appointment(&txn, actor, id).await?;
+        if a.status != BOOKED {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        self.release(&txn, &a, now).await?;
+        txn.commit().await?;
+        self.after_release().await;
+        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.describe(&a, &s).await
+    }
+
+    /// The desk moves an appointment at its facility to another of its
+    /// slots in the same specialty, atomically.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn desk_reschedule(&self, actor: &Actor, id: Uuid, slot_id: &str) -> Result<AppointmentOut> {
+        let facility = desk_facility(actor)?;
+        let slot_id: Uuid = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let old = self.facility_appointment(&txn, actor, id).await?;
+        let target = slot::Entity::find_by_id(slot_id).one(&txn).await?;
+        if target.is_none_or(|s| s.facility_id != facility) {
+            return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
+        }
+        let a = self.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Desk).await?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
+        txn.commit().await?;
+        self.after_release().await;
+        self.describe(&a, &s).await
+    }
+
+    /// Upcoming and past appointments of a citizen found at the desk, at
+    /// the actor's facility only.
+    pub async fn desk_patient_appointments(&self, actor: &Actor, patient_id: &str) -> Result<Vec<AppointmentOut>> {
+        let facility = desk_facility(actor)?;
+        let holder = self.citizen(patient_id).await?;
+        let list = appointment::Entity::find()
+            .filter(appointment::Column::PatientId.eq(holder.id))
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .all(self.db())
+            .await?;
+        let mut out = self.describe_all(&list).await?;
+        out.sort_by_key(|a| a.starts_at);
+        Ok(out)
+    }
+}

@@ -1,0 +1,679 @@
+//! The schedule: weekly templates, closures (leave, closed days, reduced
+//! hours), public holidays, the slots they make over the rolling horizon,
+//! and the desk's day list.
+//!
+//! A slot is made for a template's weekday unless the day is a weekend or a
+//! holiday, or a closure covers it. A change that takes time away
+//! (a closure, a holiday, the end of a template) closes the free slots it
+//! covers and never touches a booked one: those are returned as conflicts
+//! for the desk to move or cancel explicitly; when such a booking is
+//! cancelled, its slot closes instead of returning to the pool.
+
+use super::{algiers, algiers_midnight, desk_facility, field, full_name, is_weekend, load_map, subject_names, subject_of, CLOSED, HELD, OPEN};
+use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot};
+use crate::{Actor, Domain, Error, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait};
+use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut};
+use shared::{ErrorCode, FacilityId, PractitionerId, Role};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+fn parse_hhmm(s: &str) -> Option<u32> {
+    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()?;
+    Some(t.hour() * 60 + t.minute())
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// Minutes after midnight, Algiers time, of an instant.
+fn local_minute(t: DateTime<Utc>) -> u32 {
+    let l = t.with_timezone(&algiers());
+    l.hour() * 60 + l.minute()
+}
+
+/// The UTC instants of a template's slots on one Algiers date.
+pub fn slot_starts(date: NaiveDate, start_minute: u32, end_minute: u32, slot_minutes: u32) -> Vec<DateTime<Utc>> {
+    let midnight = algiers_midnight(date);
+    let mut out = Vec::new();
+    let mut m = start_minute;
+    while m + slot_minutes <= end_minute {
+        out.push(midnight + Duration::minutes(m as i64));
+        m += slot_minutes;
+    }
+    out
+}
+
+/// Algeria's fixed-date public holidays (names in Arabic, French, English).
+pub fn fixed_holiday(d: NaiveDate) -> Option<(&'static str, &'static str, &'static str)> {
+    match (d.month(), d.day()) {
+        (1, 1) => Some(("رأس السنة الميلادية", "Nouvel An", "New Year's Day")),
+        (1, 12) => Some(("رأس السنة الأمازيغية (يناير)", "Yennayer, Nouvel An amazigh", "Yennayer, Amazigh New Year")),
+        (5, 1) => Some(("عيد العمال", "Fête du Travail", "Labour Day")),
+        (7, 5) => Some(("عيد الاستقلال", "Fête de l'Indépendance", "Independence Day")),
+        (11, 1) => Some(("عيد اندلاع الثورة", "Anniversaire de la Révolution", "Revolution Day")),
+        _ => None,
+    }
+}
+
+/// A validated weekly availability rule.
+#[derive(Clone, Copy, Debug)]
+pub struct WeeklyRule {
+    /// ISO weekday, 1 = Monday.
+    pub weekday: u8,
+    /// Minutes after midnight, Algiers time.
+    pub start: u32,
+    pub end: u32,
+    pub slot_minutes: u16,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl WeeklyRule {
+    fn of(t: &availability_template::Model) -> Self {
+        Self {
+            weekday: t.weekday as u8,
+            start: t.start_minute as u32,
+            end: t.end_minute as u32,
+            slot_minutes: t.slot_minutes as u16,
+            valid_from: t.valid_from,
+            valid_to: t.valid_to,
+        }
+    }
+
+    /// Two rules overlap when they share a weekday, some minutes of it, and
+    /// some days of validity.
+    pub fn overlaps(&self, other: &WeeklyRule) -> bool {
+        let days = self.valid_to.is_none_or(|to| to >= other.valid_from) && other.valid_to.is_none_or(|to| to >= self.valid_from);
+        self.weekday == other.weekday && self.start < other.end && other.start < self.end && days
+    }
+}
+
+/// What keeps slots from being made: holidays in a period and the
+/// closures of the facilities concerned.
+pub(crate) struct Blocks {
+    holidays: HashSet<NaiveDate>,
+    closures: Vec<closure::Model>,
+}
+
+impl Blocks {
+    pub(crate) async fn load<C: ConnectionTrait>(db: &C, facilities: Option<Vec<Uuid>>, from: NaiveDate, to: NaiveDate) -> Result<Self> {
+        let mut holidays: HashSet<NaiveDate> =
+            holiday::Entity::find().filter(holiday::Column::Date.between(from, to)).all(db).await?.into_iter().map(|h| h.date).collect();
+        let mut d = from;
+        while d <= to {
+            if fixed_holiday(d).is_some() {
+                holidays.insert(d);
+            }
+            d += Duration::days(1);
+        }
+        let mut q = closure::Entity::find().filter(closure::Column::Date.between(from, to));
+        if let Some(ids) = facilities {
+            q = q.filter(closure::Column::FacilityId.is_in(ids));
+        }
+        Ok(Self { holidays, closures: q.all(db).await? })
+    }
+
+    /// Whether a slot of `minutes` starting at `start` is blocked.
+    pub(crate) fn covers(&self, facility: Uuid, practitioner: Uuid, start: DateTime<Utc>, minutes: u32) -> bool {
+        let date = start.with_timezone(&algiers()).date_naive();
+        if self.holidays.contains(&date) {
+            return true;
+        }
+        let (from, to) = (local_minute(start), local_minute(start) + minutes);
+        self.closures.iter().any(|c| {
+            c.facility_id == facility
+                && c.date == date
+                && c.practitioner_id.is_none_or(|p| p == practitioner)
+                && match (c.start_minute, c.end_minute) {
+                    (Some(s), Some(e)) => (s as u32) < to && from < e as u32,
+                    _ => true,
+                }
+        })
+    }
+}
+
+impl Domain {
+    /// Publishes a weekly template for a practitioner of the actor's own
+    /// facility and creates its slots over the booking horizon. A template
+    /// that overlaps another of the same practitioner (at any facility) is
+    /// refused: a practitioner is in one place at a time.
+    #[tracing::instrument(skip_all, fields(facility_id = %facility))]
+    pub async fn publish_template(&self, actor: &Actor, facility: FacilityId, input: &TemplateIn) -> Result<TemplateOut> {
+        if desk_facility(actor)? != facility.as_uuid() {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let mut errors = Vec::new();
+        let practitioner_id = input.practitioner_id.parse::<Uuid>().ok();
+        if practitioner_id.is_none() {
+            errors.push(field("practitioner_id", ErrorCode::NotFound));
+        }
+        if !(1..=7).contains(&input.weekday) {
+            errors.push(field("weekday", ErrorCode::BadRequest));
+        }
+        let start = parse_hhmm(&input.start);
+        let end = parse_hhmm(&input.end);
+        if start.is_none() {
+            errors.push(field("start", ErrorCode::BadRequest));
+        }
+        if end.is_none() || end <= start {
+            errors.push(field("end", ErrorCode::BadRequest));
+        }
+        if !(5..=240).contains(&input.slot_minutes) {
+            errors.push(field("slot_minutes", ErrorCode::BadRequest));
+        }
+        let valid_from = parse_date(&input.valid_from);
+        if valid_from.is_none() {
+            errors.push(field("valid_from", ErrorCode::BadRequest));
+        }
+        let valid_to = if input.valid_to.trim().is_empty() { Some(None) } else { parse_date(&input.valid_to).filter(|d| Some(*d) >= valid_from).map(Some) };
+        if valid_to.is_none() {
+            errors.push(field("valid_to", ErrorCode::BadRequest));
+        }
+        let (Some(practitioner_id), Some(start), Some(end), Some(valid_from), Some(valid_to), true) =
+            (practitioner_id, start, end, valid_from, valid_to, errors.is_empty())
+        else {
+            return Err(Error::fields(errors));
+        };
+        let practitioner = self.practitioner_here(facility.as_uuid(), practitioner_id).await?;
+        let rule = WeeklyRule { weekday: input.weekday, start, end, slot_minutes: input.slot_minutes, valid_from, valid_to };
+        let out = self.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await?;
+        // New time may be what someone on the waiting list needs.
+        self.after_release().await;
+        Ok(out)
+    }
+
+    /// A practitioner who works at the facility, or `not_found` on the field.
+    async fn practitioner_here(&self, facility: Uuid, practitioner_id: Uuid) -> Result<practitioner::Model> {
+        let works_here = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.eq(facility))
+            .filter(practitioner_facility::Column::PractitionerId.eq(practitioner_id))
+            .one(self.db())
+            .await?
+            .is_some();
+        practitioner::Entity::find_by_id(practitioner_id)
+            .one(self.db())
+            .await?
+            .filter(|_| works_here)
+            .ok_or_else(|| Error::fields(vec![field("practitioner_id", ErrorCode::NotFound)]))
+    }
+
+    /// Stores a template and creates its slots within the horizon. Callers
+    /// have checked who may do this (`publish_template`, the demo seed).
+    pub(crate) async fn create_template(&self, facility: FacilityId, practitioner: &practitioner::Model, rule: WeeklyRule, created_by: Uuid) -> Result<TemplateOut> {
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        // Lock the practitioner's row so that two overlapping templates
+        // published at once cannot both pass the check.
+        practitioner::Entity::update_many()
+            .col_expr(practitioner::Column::GivenName, Expr::col(practitioner::Column::GivenName).into())
+            .filter(practitioner::Column::Id.eq(practitioner.id))
+            .exec(&txn)
+            .await?;
+        let existing = availability_template::Entity::find()
+            .filter(availability_template::Column::PractitionerId.eq(practitioner.id))
+            .filter(availability_template::Column::Weekday.eq(rule.weekday as i32))
+            .all(&txn)
+            .await?;
+        if existing.iter().any(|t| WeeklyRule::of(t).overlaps(&rule)) {
+            return Err(Error::fields(vec![field("start", ErrorCode::TemplateOverlap)]));
+        }
+        let template = availability_template::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            facility_id: Set(facility.as_uuid()),
+            practitioner_id: Set(practitioner.id),
+            weekday: Set(rule.weekday as i32),
+            start_minute: Set(rule.start as i32),
+            end_minute: Set(rule.end as i32),
+            slot_minutes: Set(rule.slot_minutes as i32),
+            valid_from: Set(rule.valid_from),
+            valid_to: Set(rule.valid_to),
+            created_by: Set(created_by),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let created = self.generate_slots(&txn, &template, practitioner.specialty_id, now).await?;
+        txn.commit().await?;
+        tracing::info!(slots = created, "template published");
+        Ok(TemplateOut { template_id: template.id, slots_created: created })
+    }
+
+    /// Makes a template's missing slots from today to the horizon. Existing
+    /// slots (open, booked or closed) are left as they are.
+    async fn generate_slots<C: ConnectionTrait>(&self, db: &C, t: &availability_template::Model, specialty_id: Uuid, now: DateTime<Utc>) -> Result<u64> {
+        let today = now.with_timezone(&algiers()).date_naive();
+        let last = today + Duration::days(self.config().booking.horizon_days);
+        let first = t.valid_from.max(today);
+        let last = t.valid_to.map_or(last, |to| to.min(last));
+        if first > last {
+            return Ok(0);
+        }
+        let blocks = Blocks::load(db, Some(vec![t.facility_id]), first, last).await?;
+        let rule = WeeklyRule::of(t);
+        let mut rows = Vec::new();
+        let mut day = first;
+        while day <= last {
+            if day.weekday().number_from_monday() == rule.weekday as u32 && !is_weekend(day) {
+                for starts in slot_starts(day, rule.start, rule.end, rule.slot_minutes as u32) {
+                    if starts > now && !blocks.covers(t.facility_id, t.practitioner_id, starts, rule.slot_minutes as u32) {
+                        rows.push(slot::ActiveModel {
+                            id: Set(Uuid::new_v4()),
+                            facility_id: Set(t.facility_id),
+                            practitioner_id: Set(t.practitioner_id),
+                            specialty_id: Set(specialty_id),
+                            template_id: Set(Some(t.id)),
+                            starts_at: Set(starts),
+                            ends_at: Set(starts + Duration::minutes(rule.slot_minutes as i64)),
+                            status: Set(OPEN.into()),
+                            created_at: Set(now),
+                        });
+                    }
+                }
+            }
+            day += Duration::days(1);
+        }
+        let mut created = 0;
+        for chunk in rows.chunks(200) {
+            let res = slot::Entity::insert_many(chunk.to_vec())
+                .on_conflict(OnConflict::columns([slot::Column::PractitionerId, slot::Column::StartsAt]).do_nothing().to_owned())
+                .exec_without_returning(db)
+                .await;
+            match res {
+                Ok(n) => created += n,
+                Err(sea_orm::DbErr::RecordNotInserted) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(created)
+    }
+
+    /// Rolls the horizon forward: every live template makes its missing
+    /// slots up to `horizon_days` from today. Run at start-up and daily by
+    /// the server; idempotent, so a crash mid-way is repaired by the next run.
+    pub async fn extend_horizon(&self) -> Result<u64> {
+        let today = super::algiers_today();
+        let templates = availability_template::Entity::find()
+            .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
+            .all(self.db())
+            .await?;
+        let practitioners =
+            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| p.id).await?;
+        let now = Utc::now();
+        let mut created = 0;
+        for t in &templates {
+            if let Some(p) = practitioners.get(&t.practitioner_id) {
+                created += self.generate_slots(self.db(), t, p.specialty_id, now).await?;
+            }
+        }
+        if created > 0 {
+            tracing::info!(slots = created, "booking horizon extended");
+            self.after_release().await;
+        }
+        Ok(created)
+    }
+
+    /// Records a closure (a closed day, leave, reduced hours) for the
+    /// actor's facility or one of its practitioners, closes the free slots
+    /// it covers and lists the booked ones it conflicts with.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn add_closure(&self, actor: &Actor, facility: FacilityId, input: &ClosureIn) -> Result<ScheduleChangeOut> {
+        if desk_facility(actor)? != facility.as_uuid() {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let mut errors = Vec::new();
+        let date = parse_date(&input.date);
+        if date.is_none() {
+            errors.push(field("date", ErrorCode::BadRequest));
+        }
+        let (start, end) = match (input.start.trim(), input.end.trim()) {
+            ("", "") => (None, None),
+            (s, e) => {
+                let (s, e) = (parse_hhmm(s), parse_hhmm(e));
+                if s.is_none() {
+                    errors.push(field("start", ErrorCode::BadRequest));
+                }
+                if e.is_none() || e <= s {
+                    errors.push(field("end", ErrorCode::BadRequest));
+                }
+                (s, e)
+            }
+        };
+        if !["closed", "leave", "reduced"].contains(&input.kind.trim()) {
+            errors.push(field("kind", ErrorCode::Required));
+        }
+        let practitioner = if input.practitioner_id.trim().is_empty() {
+            None
+        } else {
+            match input.practitioner_id.trim().parse::<Uuid>() {
+                Ok(id) => Some(self.practitioner_here(facility.as_uuid(), id).await?.id),
+                Err(_) => {
+                    errors.push(field("practitioner_id", ErrorCode::NotFound));
+                    None
+                }
+            }
+        };
+        let (Some(date), true) = (date, errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let c = closure::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            facility_id: Set(facility.as_uuid()),
+            practitioner_id: Set(practitioner),
+            date: Set(date),
+            start_minute: Set(start.map(|m| m as i32)),
+            end_minute: Set(end.map(|m| m as i32)),
+            kind: Set(input.kind.trim().to_owned()),
+            note: Set(Some(input.note.trim().chars().take(200).collect::<String>()).filter(|n| !n.is_empty())),
+            created_by: Set(actor.user_id.as_uuid()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let mut q = slot::Entity::find()
+            .filter(slot::Column::FacilityId.eq(facility.as_uuid()))
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
+            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
+        if let Some(p) = practitioner {
+            q = q.filter(slot::Column::PractitionerId.eq(p));
+        }
+        let blocks = Blocks { holidays: HashSet::new(), closures: vec![c.clone()] };
+        let affected: Vec<slot::Model> = q
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter(|s| blocks.covers(s.facility_id, s.practitioner_id, s.starts_at, (s.ends_at - s.starts_at).num_minutes() as u32))
+            .collect();
+        let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
+        txn.commit().await?;
+        Ok(ScheduleChangeOut { id: c.id, slots_closed: closed, conflicts })
+    }
+
+    /// Closes the free ones among `slots` and returns how many, with the
+    /// booked ones as conflicts. Every slot is locked by the UPDATE before
+    /// its bookings are read, so a booking racing with this either
+    /// committed before (and is listed, its slot reopened) or waits and
+    /// finds the slot closed.
+    async fn close_free_slots(&self, txn: &sea_orm::DatabaseTransaction, slots: Vec<slot::Model>, now: DateTime<Utc>) -> Result<(u64, Vec<ConflictOut>)> {
+        if slots.is_empty() {
+            return Ok((0, Vec::new()));
+        }
+        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
+        let mut closed = 0;
+        for chunk in ids.chunks(500) {
+            closed += slot::Entity::update_many()
+                .col_expr(slot::Column::Status, Expr::value(CLOSED))
+                .filter(slot::Column::Id.is_in(chunk.to_vec()))
+                .filter(slot::Column::Status.is_in([OPEN, HELD]))
+                .exec(txn)
+                .await?
+                .rows_affected;
+        }
+        self.withdraw_offers(txn, &ids, now).await?;
+        let mut booked = Vec::new();
+        for chunk in ids.chunks(500) {
+            booked.extend(appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(chunk.to_vec())).all(txn).await?);
+        }
+        let booked_slots: Vec<Uuid> = booked.iter().map(|a| a.slot_id).collect();
+        if !booked_slots.is_empty() {
+            // A booked slot stays open: its appointment is kept until the
+            // desk moves or cancels it (which then closes the slot).
+            let reopened = slot::Entity::update_many()
+                .col_expr(slot::Column::Status, Expr::value(OPEN))
+                .filter(slot::Column::Id.is_in(booked_slots))
+                .filter(slot::Column::Status.eq(CLOSED))
+                .exec(txn)
+                .await?
+                .rows_affected;
+            closed = closed.saturating_sub(reopened);
+        }
+        let by_id: HashMap<Uuid, &slot::Model> = slots.iter().map(|s| (s.id, s)).collect();
+        let practitioners =
+            load_map::<practitioner::Entity, _, _>(txn, practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
+        let names = subject_names(txn, &booked).await?;
+        let mut conflicts: Vec<ConflictOut> = booked
+            .iter()
+            .map(|a| {
+                let s = by_id[&a.slot_id];
+                let (name, phone) = names.get(&subject_of(a)).cloned().unwrap_or_default();
+                ConflictOut {
+                    appointment_id: a.id,
+                    starts_at: s.starts_at,
+                    practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
+                    patient_name: name,
+                    patient_phone: phone,
+                }
+            })
+            .collect();
+        conflicts.sort_by_key(|c| c.starts_at);
+        Ok((closed, conflicts))
+    }
+
+    /// Ends a template of the actor's facility after `valid_to`: its free
+    /// slots after that day close, its booked ones are listed as conflicts.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn end_template(&self, actor: &Actor, facility: FacilityId, template_id: Uuid, input: &TemplateEndIn) -> Result<ScheduleChangeOut> {
+        if desk_facility(actor)? != facility.as_uuid() {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let t = availability_template::Entity::find_by_id(template_id)
+            .filter(availability_template::Column::FacilityId.eq(facility.as_uuid()))
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let Some(valid_to) = parse_date(&input.valid_to).filter(|d| *d + Duration::days(1) >= t.valid_from) else {
+            return Err(Error::fields(vec![field("valid_to", ErrorCode::BadRequest)]));
+        };
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let mut row: availability_template::ActiveModel = t.clone().into();
+        row.valid_to = Set(Some(t.valid_to.map_or(valid_to, |v| v.min(valid_to))));
+        row.update(&txn).await?;
+        let affected = slot::Entity::find()
+            .filter(slot::Column::TemplateId.eq(t.id))
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(valid_to + Duration::days(1))))
+            .all(&txn)
+            .await?;
+        let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
+        txn.commit().await?;
+        Ok(ScheduleChangeOut { id: t.id, slots_closed: closed, conflicts })
+    }
+
+    /// Whether a closure, a holiday or the end of its template now covers a
+    /// slot: a slot freed then closes rather than being offered again.
+    pub(crate) async fn slot_is_blocked<C: ConnectionTrait>(&self, db: &C, s: &slot::Model) -> Result<bool> {
+        let date = s.starts_at.with_timezone(&algiers()).date_naive();
+        let blocks = Blocks::load(db, Some(vec![s.facility_id]), date, date).await?;
+        if blocks.covers(s.facility_id, s.practitioner_id, s.starts_at, (s.ends_at - s.starts_at).num_minutes() as u32) {
+            return Ok(true);
+        }
+        if let Some(tid) = s.template_id {
+            if let Some(t) = availability_template::Entity::find_by_id(tid).one(db).await? {
+                return Ok(t.valid_to.is_some_and(|to| to < date));
+            }
+        }
+        Ok(false)
+    }
+
+    /// The public holidays of a year: the fixed ones and the moving ones
+    /// the health administration has entered.
+    pub async fn holidays(&self, year: i32) -> Result<Vec<HolidayOut>> {
+        let (Some(from), Some(to)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
+            return Err(Error::code(ErrorCode::BadRequest));
+        };
+        let mut out: Vec<HolidayOut> = holiday::Entity::find()
+            .filter(holiday::Column::Date.between(from, to))
+            .order_by_asc(holiday::Column::Date)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|h| HolidayOut { date: h.date, kind: h.kind, name_ar: h.name_ar, name_fr: h.name_fr, name_en: h.name_en })
+            .collect();
+        let mut d = from;
+        while d <= to {
+            if let Some((ar, fr, en)) = fixed_holiday(d) {
+                out.push(HolidayOut { date: d, kind: "fixed".into(), name_ar: ar.into(), name_fr: fr.into(), name_en: en.into() });
+            }
+            d += Duration::days(1);
+        }
+        out.sort_by_key(|h| h.date);
+        Ok(out)
+    }
+
+    /// Adds a moving holiday (health administrators only): every facility's
+    /// free slots that day close; booked ones are listed as conflicts.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn add_holiday(&self, actor: &Actor, input: &HolidayIn) -> Result<ScheduleChangeOut> {
+        if actor.role != Role::HealthAdmin {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let mut errors = Vec::new();
+        let date = parse_date(&input.date);
+        if date.is_none() {
+            errors.push(field("date", ErrorCode::BadRequest));
+        }
+        for (name, v) in [("name_ar", &input.name_ar), ("name_fr", &input.name_fr), ("name_en", &input.name_en)] {
+            if v.trim().is_empty() || v.chars().count() > 100 {
+                errors.push(field(name, ErrorCode::Required));
+            }
+        }
+        let (Some(date), true) = (date, errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let id = Uuid::new_v4();
+        holiday::ActiveModel {
+            id: Set(id),
+            date: Set(date),
+            kind: Set("islamic".into()),
+            name_ar: Set(input.name_ar.trim().into()),
+            name_fr: Set(input.name_fr.trim().into()),
+            name_en: Set(input.name_en.trim().into()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Error::fields(vec![field("date", ErrorCode::BadRequest)]),
+            _ => Error::Db(e),
+        })?;
+        let affected = slot::Entity::find()
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
+            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))))
+            .all(&txn)
+            .await?;
+        let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
+        txn.commit().await?;
+        Ok(ScheduleChangeOut { id, slots_closed: closed, conflicts })
+    }
+
+    /// A day of the actor's facility, slot by slot, with who is booked: the
+    /// desk's list. Optionally one practitioner.
+    pub async fn day_list(&self, actor: &Actor, date: NaiveDate, practitioner: Option<PractitionerId>) -> Result<Vec<DaySlotOut>> {
+        let facility = match (actor.role, actor.facility_id) {
+            (Role::Receptionist | Role::FacilityAdmin | Role::Practitioner, Some(f)) => f.as_uuid(),
+            _ => return Err(Error::code(ErrorCode::Forbidden)),
+        };
+        let mut q = slot::Entity::find()
+            .filter(slot::Column::FacilityId.eq(facility))
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
+            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
+        if let Some(p) = practitioner {
+            q = q.filter(slot::Column::PractitionerId.eq(p.as_uuid()));
+        }
+        let slots = q.order_by_asc(slot::Column::StartsAt).all(self.db()).await?;
+        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
+        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(ids)).all(self.db()).await?;
+        let names = subject_names(self.db(), &booked).await?;
+        let by_slot: HashMap<Uuid, &appointment::Model> = booked.iter().map(|a| (a.slot_id, a)).collect();
+        let practitioners =
+            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
+        Ok(slots
+            .iter()
+            .map(|s| {
+                let a = by_slot.get(&s.id);
+                let who = a.and_then(|a| names.get(&subject_of(a)).cloned());
+                DaySlotOut {
+                    slot_id: s.id,
+                    starts_at: s.starts_at,
+                    ends_at: s.ends_at,
+                    practitioner_id: PractitionerId(s.practitioner_id),
+                    practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
+                    status: if a.is_some() { "booked".into() } else { s.status.clone() },
+                    appointment_id: a.map(|a| a.id),
+                    patient_name: who.as_ref().map(|w| w.0.clone()),
+                    patient_phone: who.and_then(|w| w.1),
+                    booked_at_desk: a.is_some_and(|a| a.booked_by != a.patient_id),
+                }
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(weekday: u8, start: u32, end: u32, from: (i32, u32, u32), to: Option<(i32, u32, u32)>) -> WeeklyRule {
+        let d = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        WeeklyRule { weekday, start, end, slot_minutes: 20, valid_from: d(from), valid_to: to.map(d) }
+    }
+
+    #[test]
+    fn a_morning_template_makes_half_hour_slots_in_algiers_time() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(); // a Monday
+        let starts = slot_starts(d, 8 * 60, 10 * 60, 30);
+        assert_eq!(starts.len(), 4);
+        assert_eq!(starts[0].to_rfc3339(), "2026-11-23T07:00:00+00:00");
+        assert_eq!(starts[3].to_rfc3339(), "2026-11-23T08:30:00+00:00");
+        assert!(slot_starts(d, 8 * 60, 8 * 60 + 20, 30).is_empty(), "a slot never overruns the end");
+    }
+
+    #[test]
+    fn rules_overlap_only_on_the_same_weekday_time_and_validity() {
+        let a = rule(1, 8 * 60, 12 * 60, (2026, 1, 1), None);
+        assert!(a.overlaps(&rule(1, 11 * 60, 14 * 60, (2026, 6, 1), None)));
+        assert!(!a.overlaps(&rule(1, 12 * 60, 14 * 60, (2026, 6, 1), None)), "back to back is fine");
+        assert!(!a.overlaps(&rule(2, 8 * 60, 12 * 60, (2026, 1, 1), None)), "another weekday");
+        let ended = rule(1, 8 * 60, 12 * 60, (2026, 1, 1), Some((2026, 3, 31)));
+        assert!(!ended.overlaps(&rule(1, 8 * 60, 12 * 60, (2026, 4, 1), None)), "validity periods do not meet");
+        assert!(ended.overlaps(&rule(1, 8 * 60, 12 * 60, (2026, 3, 31), None)));
+    }
+
+    #[test]
+    fn holidays_and_closures_cover_the_slots_they_should() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let (f, p, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let closure = |practitioner, start: Option<i32>, end: Option<i32>| closure::Model {
+            id: Uuid::new_v4(),
+            facility_id: f,
+            practitioner_id: practitioner,
+            date: day,
+            start_minute: start,
+            end_minute: end,
+            kind: "reduced".into(),
+            note: None,
+            created_by: Uuid::new_v4(),
+            created_at: Utc::now(),
+        };
+        let at = |h: i64| algiers_midnight(day) + Duration::hours(h);
+        let reduced = Blocks { holidays: HashSet::new(), closures: vec![closure(Some(p), Some(10 * 60), Some(12 * 60))] };
+        assert!(reduced.covers(f, p, at(10), 20));
+        assert!(!reduced.covers(f, p, at(9), 20), "before the closed hours");
+        assert!(!reduced.covers(f, other, at(10), 20), "another practitioner");
+        assert!(!reduced.covers(Uuid::new_v4(), p, at(10), 20), "another facility");
+        let whole = Blocks { holidays: HashSet::new(), closures: vec![closure(None, None, None)] };
+        assert!(whole.covers(f, other, at(15), 20));
+        assert!(!whole.covers(f, other, at(24 + 9), 20), "the next day");
+        let holiday = Blocks { holidays: [day].into(), closures: vec![] };
+        assert!(holiday.covers(Uuid::new_v4(), p, at(8), 20));
+        assert_eq!(fixed_holiday(NaiveDate::from_ymd_opt(2027, 7, 5).unwrap()).unwrap().1, "Fête de l'Indépendance");
+        assert!(fixed_holiday(day).is_none());
+    }
+}

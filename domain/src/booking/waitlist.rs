@@ -1,0 +1,404 @@
+//! The waiting list. A citizen who finds nothing free joins it for a
+//! specialty, a wilaya and a period. When a matching slot is free (a
+//! cancellation, a new template, an expired or declined offer), the
+//! oldest waiting entry gets it as an offer: the slot is `held` for them
+//! until the offer expires. They accept (the slot is booked for them, same
+//! rules as online), decline (the next one is offered), or let it lapse
+//! (their entry ends, and the next one is offered).
+//!
+//! One sweep, [`Domain::offer_free_slots`], matches entries and slots. It
+//! runs right after anything that frees time and periodically from the
+//! server, so a crash between a cancellation and its sweep delays an offer
+//! but never loses one. Unique indexes keep a slot held for one person and
+//! a person holding one offer at a time.
+
+use super::{algiers, field, slot_out, Channel, Subject, HELD, OPEN};
+use crate::entities::{facility, practitioner, slot, slot_offer, specialty, waitlist_entry};
+use crate::{Actor, Domain, Error, Result};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait};
+use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
+use shared::{ErrorCode, Role};
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+const WAITING: &str = "waiting";
+const OFFERED: &str = "offered";
+const FULFILLED: &str = "fulfilled";
+const LEFT: &str = "left";
+const LAPSED: &str = "lapsed";
+const PENDING: &str = "pending";
+
+impl Domain {
+    /// Puts the actor (or a dependant) on the waiting list.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn join_waitlist(&self, actor: &Actor, input: &WaitlistIn) -> Result<WaitlistOut> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let mut errors = Vec::new();
+        let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(input.specialty.trim())).one(self.db()).await?;
+        if spec.is_none() {
+            errors.push(field("specialty", ErrorCode::Required));
+        }
+        let wilaya = input.wilaya.trim();
+        if facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).one(self.db()).await?.is_none() {
+            errors.push(field("wilaya", ErrorCode::Required));
+        }
+        let today = super::algiers_today();
+        let horizon = today + Duration::days(self.config().booking.horizon_days);
+        let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let from = date(&input.from).filter(|d| *d <= horizon).map(|d| d.max(today));
+        let to = date(&input.to).filter(|d| Some(*d) >= from && *d >= today);
+        if from.is_none() {
+            errors.push(field("from", ErrorCode::BadRequest));
+        }
+        if to.is_none() {
+            errors.push(field("to", ErrorCode::BadRequest));
+        }
+        let (Some(spec), Some(from), Some(to), true) = (spec, from, to, errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
+        let subject = self.resolve_subject(self.db(), actor.user_id.as_uuid(), &input.dependant_id).await?;
+        let now = Utc::now();
+        let entry = waitlist_entry::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            holder_id: Set(subject.holder_id),
+            subject_id: Set(subject.subject_id),
+            dependant_id: Set(subject.dependant_id),
+            specialty_id: Set(spec.id),
+            active_specialty_id: Set(Some(spec.id)),
+            wilaya_code: Set(wilaya.into()),
+            date_from: Set(from),
+            date_to: Set(to.min(horizon)),
+            status: Set(WAITING.into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(self.db())
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::AlreadyWaiting),
+            _ => Error::Db(e),
+        })?;
+        self.after_release().await;
+        let mut mine = self.waitlist_of(actor.user_id.as_uuid(), Some(entry.id)).await?;
+        mine.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))
+    }
+
+    /// The actor's waitlist entries (theirs and their dependants'), each
+    /// with its pending offer.
+    pub async fn my_waitlist(&self, actor: &Actor) -> Result<Vec<WaitlistOut>> {
+        self.waitlist_of(actor.user_id.as_uuid(), None).await
+    }
+
+    async fn waitlist_of(&self, holder: Uuid, only: Option<Uuid>) -> Result<Vec<WaitlistOut>> {
+        let db = self.db();
+        let mut q = waitlist_entry::Entity::find().filter(waitlist_entry::Column::HolderId.eq(holder));
+        if let Some(id) = only {
+            q = q.filter(waitlist_entry::Column::Id.eq(id));
+        }
+        let entries = q.order_by_desc(waitlist_entry::Column::CreatedAt).all(db).await?;
+        let offers = slot_offer::Entity::find()
+            .filter(slot_offer::Column::HolderId.eq(holder))
+            .filter(slot_offer::Column::Status.eq(PENDING))
+            .all(db)
+            .await?;
+        let slots = super::load_map::<slot::Entity, _, _>(db, slot::Column::Id, offers.iter().map(|o| o.slot_id).collect(), |s| s.id).await?;
+        let facilities =
+            super::load_map::<facility::Entity, _, _>(db, facility::Column::Id, slots.values().map(|s| s.facility_id).collect(), |f| f.id).await?;
+        let practitioners =
+            super::load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, slots.values().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
+        let codes: HashMap<Uuid, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        Ok(entries
+            .into_iter()
+            .map(|e| {
+                let code = codes.get(&e.specialty_id).cloned().unwrap_or_default();
+                let offer = offers.iter().find(|o| o.entry_id == e.id).and_then(|o| {
+                    let s = slots.get(&o.slot_id)?;
+                    let f = facilities.get(&s.facility_id)?;
+                    Some(OfferOut { id: o.id, expires_at: o.expires_at, slot: slot_out(s, f, practitioners.get(&s.practitioner_id), &code) })
+                });
+                WaitlistOut {
+                    id: e.id,
+                    specialty: code,
+                    wilaya: e.wilaya_code,
+                    from: e.date_from,
+                    to: e.date_to,
+                    status: e.status,
+                    dependant_id: e.dependant_id,
+                    offer,
+                }
+            })
+            .collect())
+    }
+
+    /// Leaves the waiting list; a pending offer is withdrawn and its slot
+    /// goes to the next person.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn leave_waitlist(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let e = waitlist_entry::Entity::find_by_id(id)
+            .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if let Some(o) = slot_offer::Entity::find().filter(slot_offer::Column::ActiveEntryId.eq(e.id)).one(&txn).await? {
+            self.end_offer(&txn, &o, "withdrawn", now).await?;
+        }
+        Self::set_entry(&txn, e.id, LEFT, now).await?;
+        txn.commit().await?;
+        self.after_release().await;
+        Ok(())
+    }
+
+    /// Accepts a pending offer: the held slot is booked for the entry's
+    /// person, under the same rules as an online booking; if a rule refuses
+    /// it, nothing changes and the offer stays pending.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn accept_offer(&self, actor: &Actor, offer_id: Uuid, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let o = self.pending_offer(&txn, actor, offer_id, now).await?;
+        let e = waitlist_entry::Entity::find_by_id(o.entry_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.end_offer(&txn, &o, "accepted", now).await?;
+        let s = self.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
+        let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
+        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, "", now, None).await?;
+        Self::set_entry(&txn, e.id, FULFILLED, now).await?;
+        txn.commit().await?;
+        self.describe(&a, &s).await
+    }
+
+    /// Declines a pending offer: the slot goes to the next person; the
+    /// entry keeps waiting for another slot.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn decline_offer(&self, actor: &Actor, offer_id: Uuid) -> Result<()> {
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let o = self.pending_offer(&txn, actor, offer_id, now).await?;
+        self.end_offer(&txn, &o, "declined", now).await?;
+        Self::set_entry(&txn, o.entry_id, WAITING, now).await?;
+        txn.commit().await?;
+        self.after_release().await;
+        Ok(())
+    }
+
+    /// The actor's pending, unexpired offer, locked; someone else's is
+    /// "not found", an answered or expired one `offer_expired`.
+    async fn pending_offer(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> Result<slot_offer::Model> {
+        let o = slot_offer::Entity::find_by_id(id)
+            .filter(slot_offer::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .one(txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let locked = slot_offer::Entity::update_many()
+            .col_expr(slot_offer::Column::Status, Expr::value(PENDING))
+            .filter(slot_offer::Column::Id.eq(o.id))
+            .filter(slot_offer::Column::Status.eq(PENDING))
+            .filter(slot_offer::Column::ExpiresAt.gt(now))
+            .exec(txn)
+            .await?
+            .rows_affected;
+        if locked != 1 {
+            return Err(Error::code(ErrorCode::OfferExpired));
+        }
+        Ok(o)
+    }
+
+    /// Ends a pending offer with `status` and gives its slot back (held →
+    /// open).
+    async fn end_offer(&self, txn: &sea_orm::DatabaseTransaction, o: &slot_offer::Model, status: &str, now: DateTime<Utc>) -> Result<()> {
+        slot_offer::Entity::update_many()
+            .col_expr(slot_offer::Column::Status, Expr::value(status))
+            .col_expr(slot_offer::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
+            .col_expr(slot_offer::Column::ActiveEntryId, Expr::value(Option::<Uuid>::None))
+            .col_expr(slot_offer::Column::RespondedAt, Expr::value(Some(now)))
+            .filter(slot_offer::Column::Id.eq(o.id))
+            .exec(txn)
+            .await?;
+        slot::Entity::update_many()
+            .col_expr(slot::Column::Status, Expr::value(OPEN))
+            .filter(slot::Column::Id.eq(o.slot_id))
+            .filter(slot::Column::Status.eq(HELD))
+            .exec(txn)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_entry(txn: &sea_orm::DatabaseTransaction, id: Uuid, status: &str, now: DateTime<Utc>) -> Result<()> {
+        let live = matches!(status, WAITING | OFFERED);
+        let mut q = waitlist_entry::Entity::update_many()
+            .col_expr(waitlist_entry::Column::Status, Expr::value(status))
+            .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now));
+        if !live {
+            q = q.col_expr(waitlist_entry::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None));
+        }
+        q.filter(waitlist_entry::Column::Id.eq(id)).exec(txn).await?;
+        Ok(())
+    }
+
+    /// Withdraws the pending offers on slots that are being closed; their
+    /// entries wait again. The caller closes the slots.
+    pub(crate) async fn withdraw_offers(&self, txn: &sea_orm::DatabaseTransaction, slot_ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
+        for chunk in slot_ids.chunks(500) {
+            let offers = slot_offer::Entity::find().filter(slot_offer::Column::ActiveSlotId.is_in(chunk.to_vec())).all(txn).await?;
+            for o in offers {
+                slot_offer::Entity::update_many()
+                    .col_expr(slot_offer::Column::Status, Expr::value("withdrawn"))
+                    .col_expr(slot_offer::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
+                    .col_expr(slot_offer::Column::ActiveEntryId, Expr::value(Option::<Uuid>::None))
+                    .col_expr(slot_offer::Column::RespondedAt, Expr::value(Some(now)))
+                    .filter(slot_offer::Column::Id.eq(o.id))
+                    .exec(txn)
+                    .await?;
+                Self::set_entry(txn, o.entry_id, WAITING, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends offers whose hold has run out (their entries lapse) and entries
+    /// whose period is over. Run periodically by the server.
+    pub async fn expire_offers(&self) -> Result<u64> {
+        let now = Utc::now();
+        let expired = slot_offer::Entity::find()
+            .filter(slot_offer::Column::Status.eq(PENDING))
+            .filter(slot_offer::Column::ExpiresAt.lte(now))
+            .all(self.db())
+            .await?;
+        let mut n = 0;
+        for o in &expired {
+            let txn = self.db().begin().await?;
+            // Re-checked under the row lock: the citizen may have answered meanwhile.
+            let still = slot_offer::Entity::update_many()
+                .col_expr(slot_offer::Column::Status, Expr::value(PENDING))
+                .filter(slot_offer::Column::Id.eq(o.id))
+                .filter(slot_offer::Column::Status.eq(PENDING))
+                .exec(&txn)
+                .await?
+                .rows_affected;
+            if still == 1 {
+                self.end_offer(&txn, o, "expired", now).await?;
+                Self::set_entry(&txn, o.entry_id, LAPSED, now).await?;
+                n += 1;
+            }
+            txn.commit().await?;
+        }
+        let today = super::algiers_today();
+        let stale = waitlist_entry::Entity::find()
+            .filter(waitlist_entry::Column::Status.eq(WAITING))
+            .filter(waitlist_entry::Column::DateTo.lt(today))
+            .all(self.db())
+            .await?;
+        for e in stale {
+            let txn = self.db().begin().await?;
+            Self::set_entry(&txn, e.id, LAPSED, now).await?;
+            txn.commit().await?;
+        }
+        if n > 0 {
+            tracing::info!(offers = n, "waitlist offers expired");
+            self.offer_free_slots().await?;
+        }
+        Ok(n)
+    }
+
+    /// Offers free slots to waiting entries, oldest entry first, each the
+    /// earliest matching slot it has not already been offered. Returns how
+    /// many offers were made.
+    pub async fn offer_free_slots(&self) -> Result<u64> {
+        let today = super::algiers_today();
+        let waiting = waitlist_entry::Entity::find()
+            .filter(waitlist_entry::Column::Status.eq(WAITING))
+            .filter(waitlist_entry::Column::DateTo.gte(today))
+            .order_by_asc(waitlist_entry::Column::CreatedAt)
+            .all(self.db())
+            .await?;
+        if waiting.is_empty() {
+            return Ok(0);
+        }
+        let hold = Duration::minutes(self.config().booking.offer_hold_minutes);
+        let mut made = 0;
+        for e in waiting {
+            let Some(spec) = specialty::Entity::find_by_id(e.specialty_id).one(self.db()).await? else { continue };
+            let seen: HashSet<Uuid> = slot_offer::Entity::find()
+                .filter(slot_offer::Column::EntryId.eq(e.id))
+                .all(self.db())
+                .await?
+                .into_iter()
+                .map(|o| o.slot_id)
+                .collect();
+            let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &seen, 5).await?;
+            for c in candidates {
+                if self.hold_for(&e, c.id, hold).await? {
+                    made += 1;
+                    break;
+                }
+            }
+        }
+        Ok(made)
+    }
+
+    /// Holds one free slot for one waiting entry, or reports that it could
+    /// not (booked, closed or held meanwhile; the entry answered meanwhile).
+    async fn hold_for(&self, e: &waitlist_entry::Model, slot_id: Uuid, hold: Duration) -> Result<bool> {
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let held = slot::Entity::update_many()
+            .col_expr(slot::Column::Status, Expr::value(HELD))
+            .filter(slot::Column::Id.eq(slot_id))
+            .filter(slot::Column::Status.eq(OPEN))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        let booked = crate::entities::appointment::Entity::find()
+            .filter(crate::entities::appointment::Column::ActiveSlotId.eq(slot_id))
+            .one(&txn)
+            .await?
+            .is_some();
+        let still_waiting = waitlist_entry::Entity::update_many()
+            .col_expr(waitlist_entry::Column::Status, Expr::value(OFFERED))
+            .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
+            .filter(waitlist_entry::Column::Id.eq(e.id))
+            .filter(waitlist_entry::Column::Status.eq(WAITING))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if held != 1 || booked || still_waiting != 1 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        let offer = slot_offer::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            slot_id: Set(slot_id),
+            entry_id: Set(e.id),
+            holder_id: Set(e.holder_id),
+            status: Set(PENDING.into()),
+            active_slot_id: Set(Some(slot_id)),
+            active_entry_id: Set(Some(e.id)),
+            expires_at: Set(now + hold),
+            created_at: Set(now),
+            responded_at: Set(None),
+        };
+        match offer.insert(&txn).await {
+            Ok(_) => {
+                txn.commit().await?;
+                let local = (now + hold).with_timezone(&algiers());
+                tracing::info!(offer_expires = %local, "waitlist offer made");
+                Ok(true)
+            }
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                txn.rollback().await?;
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

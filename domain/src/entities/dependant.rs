@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+/// A child or elderly parent an account holder books for.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "dependants")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub holder_id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Date,
+    pub sex: String,
+    pub nin: Option<String>,
+    /// `child`, `parent`, `spouse` or `other`.
+    pub relation: String,
+    /// Set when a receptionist has seen the papers.
+    pub verified_at: Option<DateTimeUtc>,
+    pub verified_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

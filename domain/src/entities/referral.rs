@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+/// A referral to a specialty; a referral-required specialty is booked by
+/// using one (at most one appointment per referral).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "referrals")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The account that sees and uses it.
+    pub holder_id: Uuid,
+    /// The person referred: the holder's user id or a dependant's id.
+    pub subject_id: Uuid,
+    pub dependant_id: Option<Uuid>,
+    pub specialty_id: Uuid,
+    /// `routine` or `urgent`.
+    pub priority: String,
+    pub reason: String,
+    pub expires_on: Date,
+    pub facility_id: Uuid,
+    pub issued_by: Uuid,
+    /// The active appointment that uses it; NULL while unused.
+    pub used_by_appointment_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

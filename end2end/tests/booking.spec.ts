@@ -1,0 +1,136 @@
+import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { hydrated, uniqueCitizen } from './helpers';
+
+const DAY = 86_400_000;
+
+/** Today's date in Algiers (UTC+1 all year), at 00:00 UTC. */
+function algiersToday(): Date {
+  const d = new Date(Date.now() + 3_600_000);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+const ddmmyyyy = (d: Date) => `${iso(d).slice(8, 10)}/${iso(d).slice(5, 7)}/${iso(d).slice(0, 4)}`;
+
+/** Registers a citizen through the REST API (the web form has its own test). */
+async function newCitizen(request: APIRequestContext, given: string) {
+  const c = uniqueCitizen();
+  const res = await request.post('/api/v1/auth/register', {
+    data: { nin: c.nin, given_name: given, family_name: 'Mansouri', birth_date: '1985-02-03', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' },
+  });
+  expect(res.status()).toBe(201);
+  return c;
+}
+
+async function signIn(page: Page, login: string, password: string) {
+  await page.goto('/lang/fr?next=/login');
+  await hydrated(page);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('button[type="submit"]');
+  await expect(page).toHaveURL(/\/profile$/);
+}
+
+async function search(page: Page, day: Date) {
+  await page.selectOption('#specialty', 'neurology');
+  await page.selectOption('#wilaya', '31');
+  await page.fill('#from', iso(day));
+  await page.fill('#to', iso(day));
+  await page.click('[data-test="search"] button[type="submit"]');
+}
+
+// The demo's neurologist has no schedule: every neurology slot in this test
+// is one the receptionist publishes, so the waiting list can be exercised
+// on a day whose only slot is taken.
+test('the desk publishes and closes a day; a citizen books, moves and cancels; the freed slot is offered to the waiting list', async ({ page, browser, request }) => {
+  const today = algiersToday();
+  let d = new Date(today.getTime() + 2 * DAY);
+  while (d.getUTCDay() !== 3) d = new Date(d.getTime() + DAY); // a Wednesday at least two days ahead
+  const [closedDay, firstDay, secondDay] = [d, new Date(d.getTime() + 7 * DAY), new Date(d.getTime() + 14 * DAY)];
+  const neurologist = 'Leila Haddad (neurology)';
+
+  // The receptionist publishes Wednesdays 09:00–09:20 and closes the first one.
+  await signIn(page, '0550000002', 'Sihati-demo-2026');
+  await page.goto('/desk');
+  await hydrated(page);
+  await page.selectOption('#practitioner_id', { label: neurologist });
+  await page.selectOption('#weekday', '3');
+  await page.fill('#start', '09:00');
+  await page.fill('#end', '09:20');
+  await page.fill('#slot_minutes', '20');
+  await page.fill('#valid_from', iso(today));
+  await page.click('[data-test="publish"] button[type="submit"]');
+  await expect(page.locator('[data-test="published"]')).toContainText(/\d+ créneaux créés/);
+
+  await page.fill('#close_date', iso(closedDay));
+  await page.selectOption('#close_practitioner', { label: neurologist });
+  await page.selectOption('#close_kind', 'leave');
+  await page.click('[data-test="close-day"] button[type="submit"]');
+  await expect(page.locator('[data-test="closed"]')).toContainText('1 ');
+  await page.goto(`/desk?day=${iso(closedDay)}`);
+  await expect(page.locator('[data-test="day-slot"]', { hasText: 'Haddad' })).toHaveAttribute('data-status', 'closed');
+  await page.screenshot({ path: 'test-results/screenshots/desk-day-fr.png', fullPage: true });
+
+  // A citizen: nothing on the closed day; books the next Wednesday, moves it a week later.
+  const alice = await newCitizen(request, 'Alia');
+  const citizen = await browser.newContext();
+  const a = await citizen.newPage();
+  await signIn(a, alice.phone, alice.password);
+  await a.goto('/book');
+  await hydrated(a);
+  await search(a, closedDay);
+  await expect(a.locator('[data-test="no-slots"]')).toBeVisible();
+  await search(a, firstDay);
+  await expect(a.locator('[data-test="slot"]')).toHaveCount(1);
+  await a.locator('[data-test="slot"] button[type="submit"]').click();
+  await expect(a).toHaveURL(/\/appointments$/);
+  const booked = a.locator('[data-test="appointment"][data-status="booked"]');
+  await expect(booked.locator('strong')).toHaveText(`${ddmmyyyy(firstDay)} 09:00`);
+
+  await booked.locator('[data-test="reschedule"]').click();
+  await expect(a.locator('[data-test="rescheduling"]')).toBeVisible();
+  await hydrated(a);
+  await a.fill('#from', iso(secondDay));
+  await a.fill('#to', iso(secondDay));
+  await a.click('[data-test="search"] button[type="submit"]');
+  await expect(a.locator('[data-test="slot"]')).toHaveCount(1);
+  await a.locator('[data-test="slot"] button[type="submit"]').click();
+  await expect(a).toHaveURL(/\/appointments$/);
+  await expect(booked).toHaveCount(1);
+  await expect(booked.locator('strong')).toHaveText(`${ddmmyyyy(secondDay)} 09:00`);
+  await expect(a.locator('[data-test="appointment"][data-status="cancelled"] strong')).toHaveText(`${ddmmyyyy(firstDay)} 09:00`);
+
+  // A second citizen finds that day full and joins the waiting list.
+  const bahia = await newCitizen(request, 'Bahia');
+  const second = await browser.newContext();
+  const b = await second.newPage();
+  await signIn(b, bahia.phone, bahia.password);
+  await b.goto('/book');
+  await hydrated(b);
+  await search(b, secondDay);
+  await expect(b.locator('[data-test="no-slots"]')).toBeVisible();
+  await b.click('[data-test="waitlist-join"] button[type="submit"]');
+  await expect(b).toHaveURL(/\/appointments$/);
+  await expect(b.locator('[data-test="waitlist-entry"]')).toHaveAttribute('data-status', 'waiting');
+
+  // The first citizen cancels: the slot is held for the second, who books it.
+  await a.reload();
+  await hydrated(a);
+  await booked.locator('button[type="submit"]').click();
+  await expect(booked).toHaveCount(0);
+
+  await b.reload();
+  await hydrated(b);
+  const offer = b.locator('[data-test="offer"]');
+  await expect(offer.locator('strong')).toHaveText(`${ddmmyyyy(secondDay)} 09:00`);
+  await b.screenshot({ path: 'test-results/screenshots/offer-fr.png', fullPage: true });
+  await b.goto('/lang/ar?next=/appointments');
+  await expect(b.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(b.locator('[data-test="offer"]')).toBeVisible();
+  await b.screenshot({ path: 'test-results/screenshots/offer-ar.png', fullPage: true });
+  await hydrated(b);
+  await b.locator('[data-test="accept-offer"]').click();
+  await expect(b.locator('[data-test="appointment"][data-status="booked"] strong')).toHaveText(`${ddmmyyyy(secondDay)} 09:00`);
+  await expect(b.locator('[data-test="waitlist-entry"]')).toHaveAttribute('data-status', 'fulfilled');
+  await citizen.close();
+  await second.close();
+});

@@ -1,0 +1,530 @@
+//! Schedule changes, booking rules, dependants, referrals, the desk and
+//! the waiting list, through the HTTP API; and every endpoint that takes an
+//! id, called with other people's tokens.
+
+use crate::booking::{clinic_with_slots, free_slots, Clinic};
+use crate::helpers::*;
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use domain::accounts::NewStaff;
+use domain::booking::algiers;
+use domain::entities::{facility, practitioner, practitioner_facility, slot, slot_offer, specialty};
+use reqwest::StatusCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{json, Value};
+use shared::{FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+use uuid::Uuid;
+
+fn local_date(v: &Value) -> NaiveDate {
+    v["starts_at"].as_str().unwrap().parse::<chrono::DateTime<Utc>>().unwrap().with_timezone(&algiers()).date_naive()
+}
+
+/// The clinic practitioner's free slots (the search also lists others').
+async fn own_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
+    free_slots(app, c, from_days).await.into_iter().filter(|s| s["practitioner_id"] == c.practitioner_id.as_str()).collect()
+}
+
+async fn search_day(app: &TestApp, specialty: &str, day: NaiveDate) -> Vec<Value> {
+    let url = format!("/api/v1/slots?specialty={specialty}&wilaya=31&from={day}&to={day}");
+    app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap()
+}
+
+async fn book(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+    let res = app.post_auth("/api/v1/appointments", token, &body).await;
+    (res.status(), res.json().await.unwrap())
+}
+
+async fn my_id(app: &TestApp, token: &str) -> String {
+    s(&app.get_auth("/api/v1/me", token).await.json::<Value>().await.unwrap(), "id")
+}
+
+/// A slot inserted directly (test arrangement), for times no template makes.
+async fn insert_slot(app: &TestApp, facility: Uuid, practitioner: &practitioner::Model, starts: chrono::DateTime<Utc>) -> Uuid {
+    let id = Uuid::new_v4();
+    slot::ActiveModel {
+        id: Set(id),
+        facility_id: Set(facility),
+        practitioner_id: Set(practitioner.id),
+        specialty_id: Set(practitioner.specialty_id),
+        template_id: Set(None),
+        starts_at: Set(starts),
+        ends_at: Set(starts + Duration::minutes(20)),
+        status: Set("open".into()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(app.domain.db())
+    .await
+    .unwrap();
+    id
+}
+
+/// A receptionist at another facility than the demo desk's.
+async fn other_desk(app: &TestApp, c: &Clinic) -> String {
+    let other = facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id.to_string() != c.facility_id).unwrap();
+    app.domain
+        .create_staff(NewStaff {
+            role: Role::Receptionist,
+            facility_id: Some(FacilityId(other.id)),
+            given_name: PersonName::parse("Karim").unwrap(),
+            family_name: PersonName::parse("Ould").unwrap(),
+            phone: Some(Phone::parse("0661999999").unwrap()),
+            email: None,
+            password: NewPassword::parse(PASSWORD).unwrap(),
+            lang: Lang::Fr,
+        })
+        .await
+        .unwrap();
+    s(&app.token("0661999999", PASSWORD).await, "access_token")
+}
+
+#[tokio::test]
+async fn closing_a_day_closes_its_free_slots_and_lists_the_booking_it_keeps_until_the_desk_moves_it() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let slots = own_slots(&app, &c, 3).await;
+    let x = &slots[0];
+    let day = local_date(x);
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let (status, booked) = book(&app, &alice, json!({"slot_id": x["id"]})).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let res = app
+        .post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist,
+            &json!({"date": day.to_string(), "practitioner_id": c.practitioner_id, "kind": "leave", "note": "congé"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let change: Value = res.json().await.unwrap();
+    assert!(change["slots_closed"].as_u64().unwrap() > 0, "{change}");
+    let conflicts = change["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{change}");
+    assert_eq!(conflicts[0]["appointment_id"], booked["id"]);
+    assert!(conflicts[0]["patient_name"].as_str().unwrap().contains("Amina"));
+    let here = |s: &&Value| s["practitioner_id"] == c.practitioner_id.as_str() && s["facility_id"] == c.facility_id.as_str();
+    assert!(!search_day(&app, &c.specialty, day).await.iter().any(|s| here(&s)), "no free slot of the closed day at this facility");
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    assert_eq!(mine[0]["status"], "booked", "the booking is kept, never dropped silently");
+
+    // The desk moves it to another day; the freed slot stays closed.
+    let target = slots.iter().find(|s| local_date(s) != day).unwrap();
+    let res = app.post_auth(&format!("/api/v1/desk/appointments/{}/reschedule", s(&booked, "id")), &c.receptionist, &json!({"slot_id": target["id"]})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let day_list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
+    assert!(!day_list.is_empty());
+    assert!(day_list.iter().all(|s| s["status"] == "closed"), "{day_list:?}");
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    assert!(mine.iter().any(|a| a["status"] == "booked" && a["slot_id"] == target["id"]));
+
+    // Reduced hours close only part of a day.
+    let after_target = domain::booking::algiers_midnight(local_date(target) + Duration::days(1));
+    let other_day = slot::Entity::find()
+        .filter(slot::Column::TemplateId.is_in(c.templates.clone()))
+        .filter(slot::Column::StartsAt.gt(after_target))
+        .one(app.domain.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_at
+        .with_timezone(&algiers())
+        .date_naive();
+    let res = app
+        .post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist,
+            &json!({"date": other_day.to_string(), "start": "18:00", "end": "20:00", "kind": "reduced"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let day_list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={other_day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
+    assert!(day_list.iter().any(|s| s["status"] == "closed") && day_list.iter().any(|s| s["status"] == "open"), "{day_list:?}");
+    for s in &day_list {
+        let hour = s["starts_at"].as_str().unwrap().parse::<chrono::DateTime<Utc>>().unwrap().with_timezone(&algiers()).format("%H").to_string();
+        assert_eq!(s["status"] == "closed", hour.as_str() >= "18", "{s}");
+    }
+    let bad = app.post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist, &json!({"date": "x", "start": "10:00", "end": "09:00", "kind": "?"})).await;
+    let (status, _, err) = error_code(bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["fields"].as_array().unwrap().len(), 3, "{err}");
+}
+
+#[tokio::test]
+async fn an_overlapping_template_is_refused_and_ending_one_closes_its_later_slots_but_keeps_bookings() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let url = format!("/api/v1/facilities/{}/templates", c.facility_id);
+    let overlap = json!({"practitioner_id": c.practitioner_id, "weekday": 7, "start": "19:00", "end": "21:00", "slot_minutes": 20, "valid_from": Utc::now().date_naive().to_string()});
+    let (status, _, err) = error_code(app.post_auth(&url, &c.receptionist, &overlap).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["fields"][0]["code"], "template_overlap", "{err}");
+
+    // A Sunday-evening booking three weeks ahead, then the template ends in two weeks.
+    let ends = Utc::now().with_timezone(&algiers()).date_naive() + Duration::days(14);
+    let evening = |s: &Value| s["starts_at"].as_str().unwrap().parse::<chrono::DateTime<Utc>>().unwrap().with_timezone(&algiers()).format("%H").to_string() >= "16".to_string();
+    let later = own_slots(&app, &c, 21)
+        .await
+        .into_iter()
+        .find(|s| local_date(s).weekday() == chrono::Weekday::Sun && local_date(s) > ends + Duration::days(1) && evening(s))
+        .expect("a Sunday-evening slot of the template");
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let (status, booked) = book(&app, &alice, json!({"slot_id": later["id"]})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let res = app.post_auth(&format!("{url}/{}/end", c.templates[0]), &c.receptionist, &json!({"valid_to": ends.to_string()})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let change: Value = res.json().await.unwrap();
+    assert!(change["slots_closed"].as_u64().unwrap() > 20, "{change}");
+    assert_eq!(change["conflicts"].as_array().unwrap().len(), 1);
+    assert_eq!(change["conflicts"][0]["appointment_id"], booked["id"]);
+    let still_open = slot::Entity::find()
+        .filter(slot::Column::TemplateId.eq(c.templates[0]))
+        .filter(slot::Column::Status.eq("open"))
+        .all(app.domain.db())
+        .await
+        .unwrap();
+    assert!(still_open.iter().all(|s| s.starts_at.with_timezone(&algiers()).date_naive() <= ends || s.id.to_string() == s_id(&later)));
+    // The citizen cancels it: its slot closes instead of returning to the search.
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
+    let freed = slot::Entity::find_by_id(s_id(&later).parse::<Uuid>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
+    assert_eq!(freed.status, "closed");
+    // After the end, the template is no longer "live": re-publishing those hours is allowed from then on.
+    let again = json!({"practitioner_id": c.practitioner_id, "weekday": 7, "start": "16:00", "end": "20:00", "slot_minutes": 20, "valid_from": (ends + Duration::days(1)).to_string()});
+    assert_eq!(app.post_auth(&url, &c.receptionist, &again).await.status(), StatusCode::CREATED);
+}
+
+fn s_id(v: &Value) -> String {
+    s(v, "id")
+}
+
+#[tokio::test]
+async fn holidays_list_fixed_and_islamic_days_and_only_a_health_admin_adds_one_which_closes_that_day() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let list: Vec<Value> = app.client.get(app.url("/api/v1/holidays?year=2027")).send().await.unwrap().json().await.unwrap();
+    assert!(list.iter().any(|h| h["date"] == "2027-07-05" && h["kind"] == "fixed"));
+    assert!(list.iter().any(|h| h["date"] == "2027-03-09" && h["kind"] == "islamic" && h["name_ar"] == "عيد الفطر"));
+    let day = local_date(&own_slots(&app, &c, 5).await[0]);
+    let body = json!({"date": day.to_string(), "name_ar": "عطلة", "name_fr": "Jour férié", "name_en": "Holiday"});
+    assert_eq!(app.post_auth("/api/v1/holidays", &c.receptionist, &body).await.status(), StatusCode::FORBIDDEN);
+    let admin = s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let res = app.post_auth("/api/v1/holidays", &admin, &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(res.json::<Value>().await.unwrap()["slots_closed"].as_u64().unwrap() > 0);
+    assert!(search_day(&app, &c.specialty, day).await.is_empty(), "no facility has free slots on a holiday");
+}
+
+#[tokio::test]
+async fn the_horizon_job_makes_missing_slots_again_but_not_on_closed_days() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let db = app.domain.db();
+    let cut = Utc::now() + Duration::days(20);
+    let before = slot::Entity::find().filter(slot::Column::TemplateId.eq(c.templates[0])).all(db).await.unwrap().len();
+    // As if the horizon had been 20 days when the template was published.
+    slot::Entity::delete_many().filter(slot::Column::TemplateId.is_in(c.templates.clone())).filter(slot::Column::StartsAt.gt(cut)).exec(db).await.unwrap();
+    let sunday = (0..14).map(|d| (cut + Duration::days(2 + d)).with_timezone(&algiers()).date_naive()).find(|d| d.weekday() == chrono::Weekday::Sun).unwrap();
+    let res = app
+        .post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist, &json!({"date": sunday.to_string(), "kind": "closed"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(app.domain.extend_horizon().await.unwrap() > 0);
+    let after = slot::Entity::find().filter(slot::Column::TemplateId.eq(c.templates[0])).all(db).await.unwrap();
+    assert_eq!(after.len(), before - 24, "every Sunday again but the closed one (24 evening slots)");
+    assert!(!after.iter().any(|s| s.starts_at.with_timezone(&algiers()).date_naive() == sunday));
+    assert_eq!(app.domain.extend_horizon().await.unwrap(), 0, "a second run makes nothing");
+}
+
+#[tokio::test]
+async fn minimum_notice_horizon_and_the_cap_on_active_appointments_are_refused_with_their_codes() {
+    let app = spawn_app_with(|c| c.booking.max_active_appointments = 1).await;
+    let c = clinic_with_slots(&app).await;
+    let db = app.domain.db();
+    let facility: Uuid = c.facility_id.parse().unwrap();
+    let p = practitioner::Entity::find_by_id(c.practitioner_id.parse::<Uuid>().unwrap()).one(db).await.unwrap().unwrap();
+    let soon = insert_slot(&app, facility, &p, Utc::now() + Duration::minutes(61)).await;
+    let far = insert_slot(&app, facility, &p, Utc::now() + Duration::days(app.domain.config().booking.horizon_days + 3)).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let (status, err) = book(&app, &alice, json!({"slot_id": soon})).await;
+    assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "booking_too_soon"));
+    let (_, err) = book(&app, &alice, json!({"slot_id": far})).await;
+    assert_eq!(err["code"], "beyond_horizon");
+    assert!(err["message"].as_str().unwrap().len() > 10, "a translated message: {err}");
+
+    // One active appointment allowed: a second specialty is refused, a dependant is another person.
+    let (status, _) = book(&app, &alice, json!({"slot_id": own_slots(&app, &c, 3).await[0]["id"]})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let other = other_specialty_practitioner(&app, facility, p.specialty_id).await;
+    let other_slot = insert_slot(&app, facility, &other, Utc::now() + Duration::days(4)).await;
+    let (status, err) = book(&app, &alice, json!({"slot_id": other_slot})).await;
+    assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "too_many_active"));
+    let child = add_child(&app, &alice, "").await;
+    let (status, _) = book(&app, &alice, json!({"slot_id": other_slot, "dependant_id": child})).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+async fn other_specialty_practitioner(app: &TestApp, facility: Uuid, not: Uuid) -> practitioner::Model {
+    let db = app.domain.db();
+    for link in practitioner_facility::Entity::find().filter(practitioner_facility::Column::FacilityId.eq(facility)).all(db).await.unwrap() {
+        let p = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await.unwrap().unwrap();
+        let spec = specialty::Entity::find_by_id(p.specialty_id).one(db).await.unwrap().unwrap();
+        if p.specialty_id != not && !spec.referral_required {
+            return p;
+        }
+    }
+    panic!("no practitioner of another specialty");
+}
+
+async fn add_child(app: &TestApp, token: &str, nin: &str) -> String {
+    let res = app
+        .post_auth("/api/v1/me/dependants", token, &json!({"given_name": "Yacine", "family_name": "Benali", "birth_date": "2019-05-02", "sex": "male", "nin": nin, "relation": "child"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    s(&res.json::<Value>().await.unwrap(), "id")
+}
+
+#[tokio::test]
+async fn a_parent_books_for_a_child_and_the_desk_finds_them_by_nin_verifies_the_child_and_books_for_a_citizen() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let bob = s(&app.citizen_tokens().await, "access_token");
+    let (child_nin, _) = unique_ids();
+    let child = add_child(&app, &alice, &child_nin).await;
+    let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
+    assert_eq!((deps.len(), deps[0]["verified"].as_bool()), (1, Some(false)));
+    let bad = app.post_auth("/api/v1/me/dependants", &alice, &json!({"given_name": "", "family_name": "B", "birth_date": "2100-01-01", "sex": "x", "relation": "cousin"})).await;
+    let (status, _, err) = error_code(bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["fields"].as_array().unwrap().len(), 4, "{err}");
+
+    let slots = own_slots(&app, &c, 3).await;
+    let (status, err) = book(&app, &bob, json!({"slot_id": slots[0]["id"], "dependant_id": child})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another holder's dependant does not exist for Bob");
+    assert_eq!(err["fields"][0]["field"], "dependant_id");
+    let (status, for_child) = book(&app, &alice, json!({"slot_id": slots[0]["id"], "dependant_id": child})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(for_child["patient_name"], "Yacine Benali");
+    let (status, _) = book(&app, &alice, json!({"slot_id": slots[1]["id"]})).await;
+    assert_eq!(status, StatusCode::CREATED, "the same specialty for the parent: another person");
+    let (status, err) = book(&app, &alice, json!({"slot_id": slots[2]["id"], "dependant_id": child})).await;
+    assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "already_booked_specialty"));
+
+    // The desk: look-up by the child's NIN finds the parent; verify the child.
+    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({"nin": child_nin})).await.json().await.unwrap();
+    assert_eq!(found["patient_id"], my_id(&app, &alice).await);
+    assert_eq!(found["matched_dependant_id"], child.as_str());
+    assert_eq!(app.post_auth("/api/v1/desk/lookup", &alice, &json!({"nin": child_nin})).await.status(), StatusCode::FORBIDDEN);
+    let verified: Value = app.post_auth(&format!("/api/v1/desk/dependants/{child}/verify"), &c.receptionist, &json!({})).await.json().await.unwrap();
+    assert_eq!(verified["verified"], true);
+
+    // Desk booking for Bob, found by his NIN.
+    let me: Value = app.get_auth("/api/v1/me", &bob).await.json().await.unwrap();
+    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({"nin": me["nin"]})).await.json().await.unwrap();
+    let res = app.post_auth("/api/v1/desk/appointments", &c.receptionist, &json!({"patient_id": found["patient_id"], "slot_id": slots[3]["id"]})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let bobs: Vec<Value> = app.get_auth("/api/v1/appointments", &bob).await.json().await.unwrap();
+    assert_eq!(bobs.len(), 1);
+    let day: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={}", local_date(&slots[3])), &c.receptionist).await.json().await.unwrap();
+    let row = day.iter().find(|r| r["slot_id"] == slots[3]["id"]).unwrap();
+    assert_eq!((row["status"].as_str(), row["booked_at_desk"].as_bool()), (Some("booked"), Some(true)));
+    assert!(row["patient_name"].as_str().unwrap().contains("Amina"));
+    // Another facility's desk can neither book here nor touch the booking.
+    let other = other_desk(&app, &c).await;
+    let res = app.post_auth("/api/v1/desk/appointments", &other, &json!({"patient_id": found["patient_id"], "slot_id": slots[4]["id"]})).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.post_auth(&format!("/api/v1/desk/appointments/{}/cancel", s(&bobs[0], "id")), &other, &json!({})).await.status(), StatusCode::NOT_FOUND);
+    let listed: Vec<Value> = app.get_auth(&format!("/api/v1/desk/patients/{}/appointments", s(&found, "patient_id")), &other).await.json().await.unwrap();
+    assert!(listed.is_empty(), "another facility sees none of its appointments");
+}
+
+#[tokio::test]
+async fn a_referral_required_specialty_needs_an_unused_referral_which_a_cancellation_gives_back() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let db = app.domain.db();
+    let cardio = specialty::Entity::find().filter(specialty::Column::Code.eq("cardiology")).one(db).await.unwrap().unwrap();
+    assert!(cardio.referral_required);
+    let p = practitioner::Entity::find().filter(practitioner::Column::SpecialtyId.eq(cardio.id)).one(db).await.unwrap().unwrap();
+    let link = practitioner_facility::Entity::find().filter(practitioner_facility::Column::PractitionerId.eq(p.id)).one(db).await.unwrap().unwrap();
+    let slot_id = insert_slot(&app, link.facility_id, &p, Utc::now() + Duration::days(5)).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let (status, err) = book(&app, &alice, json!({"slot_id": slot_id})).await;
+    assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "referral_required"));
+
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let expires = (Utc::now() + Duration::days(30)).date_naive().to_string();
+    let body = json!({"patient_id": my_id(&app, &alice).await, "specialty": "cardiology", "priority": "routine", "reason": "souffle", "expires_on": expires});
+    assert_eq!(app.post_auth("/api/v1/referrals", &alice, &body).await.status(), StatusCode::FORBIDDEN, "citizens do not refer");
+    assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::CREATED);
+    let (status, booked) = book(&app, &alice, json!({"slot_id": slot_id})).await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let refs: Vec<Value> = app.get_auth("/api/v1/me/referrals", &alice).await.json().await.unwrap();
+    assert_eq!((refs.len(), refs[0]["used"].as_bool()), (1, Some(true)));
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
+    let refs: Vec<Value> = app.get_auth("/api/v1/me/referrals", &alice).await.json().await.unwrap();
+    assert_eq!(refs[0]["used"], false, "a cancellation gives the referral back");
+    let _ = c;
+}
+
+/// Closes (test arrangement) every free slot of the specialty in the
+/// wilaya on `day` except `keep`, so that `keep` is the day's only slot.
+async fn only_slot_of_the_day(app: &TestApp, c: &Clinic, keep: &str, day: NaiveDate) {
+    for s in search_day(app, &c.specialty, day).await {
+        if s["id"] != keep {
+            slot::Entity::update_many()
+                .col_expr(slot::Column::Status, Expr::value("closed"))
+                .filter(slot::Column::Id.eq(s_id(&s).parse::<Uuid>().unwrap()))
+                .exec(app.domain.db())
+                .await
+                .unwrap();
+        }
+    }
+}
+
+async fn waitlist(app: &TestApp, token: &str) -> Vec<Value> {
+    app.get_auth("/api/v1/waitlist", token).await.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_decline_and_reopens_when_offers_lapse() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let x = own_slots(&app, &c, 3).await[0].clone();
+    let day = local_date(&x);
+    only_slot_of_the_day(&app, &c, x["id"].as_str().unwrap(), day).await;
+    let mut t = Vec::new();
+    for _ in 0..5 {
+        t.push(s(&app.citizen_tokens().await, "access_token"));
+    }
+    let (alice, bob, carol, dave, eve) = (&t[0], &t[1], &t[2], &t[3], &t[4]);
+    let (status, booked) = book(&app, alice, json!({"slot_id": x["id"]})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(search_day(&app, &c.specialty, day).await.is_empty());
+
+    let join = json!({"specialty": c.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string()});
+    for who in [bob, carol, dave] {
+        let res = app.post_auth("/api/v1/waitlist", who, &join).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let entry: Value = res.json().await.unwrap();
+        assert_eq!((entry["status"].as_str(), entry["offer"].is_null()), (Some("waiting"), true), "{entry}");
+    }
+    let (status, code, _) = error_code(app.post_auth("/api/v1/waitlist", bob, &join).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "already_waiting"));
+
+    // Alice cancels: the slot is held for Bob, the first in line, and nobody else can take it.
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), alice, &json!({})).await.status(), StatusCode::OK);
+    let bobs = waitlist(&app, bob).await;
+    assert_eq!(bobs[0]["status"], "offered");
+    assert_eq!(bobs[0]["offer"]["slot"]["id"], x["id"]);
+    assert!(waitlist(&app, carol).await[0]["offer"].is_null());
+    assert!(search_day(&app, &c.specialty, day).await.is_empty(), "a held slot is not offered to the public");
+    let (status, err) = book(&app, eve, json!({"slot_id": x["id"]})).await;
+    assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "slot_unavailable"));
+    let offer = s(&bobs[0]["offer"], "id");
+    assert_eq!(app.post_auth(&format!("/api/v1/offers/{offer}/accept"), carol, &json!({})).await.status(), StatusCode::NOT_FOUND, "Bob's offer is not Carol's");
+
+    // Bob declines: Carol gets it; Bob keeps waiting but is not offered the same slot again.
+    assert_eq!(app.post_auth(&format!("/api/v1/offers/{offer}/decline"), bob, &json!({})).await.status(), StatusCode::NO_CONTENT);
+    let carols = waitlist(&app, carol).await;
+    assert_eq!(carols[0]["offer"]["slot"]["id"], x["id"]);
+    assert_eq!(waitlist(&app, bob).await[0]["status"], "waiting");
+    let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/offers/{offer}/accept"), bob, &json!({})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "offer_expired"));
+
+    // Carol accepts: the slot is hers.
+    let res = app.post_auth(&format!("/api/v1/offers/{}/accept", s(&carols[0]["offer"], "id")), carol, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let carol_booking: Value = res.json().await.unwrap();
+    assert_eq!(carol_booking["slot_id"], x["id"]);
+    assert_eq!(waitlist(&app, carol).await[0]["status"], "fulfilled");
+
+    // Carol cancels: Dave is offered it; his hold runs out; the entry lapses and the slot reopens.
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&carol_booking, "id")), carol, &json!({})).await.status(), StatusCode::OK);
+    let daves = waitlist(&app, dave).await;
+    assert_eq!(daves[0]["offer"]["slot"]["id"], x["id"]);
+    slot_offer::Entity::update_many()
+        .col_expr(slot_offer::Column::ExpiresAt, Expr::value(Utc::now() - Duration::minutes(1)))
+        .filter(slot_offer::Column::Id.eq(s(&daves[0]["offer"], "id").parse::<Uuid>().unwrap()))
+        .exec(app.domain.db())
+        .await
+        .unwrap();
+    app.domain.run_waitlist().await.unwrap();
+    assert_eq!(waitlist(&app, dave).await[0]["status"], "lapsed");
+    assert_eq!(waitlist(&app, bob).await[0]["status"], "waiting", "Bob declined this slot: not offered again");
+    let open = search_day(&app, &c.specialty, day).await;
+    assert_eq!(open.len(), 1, "the slot is free for everyone again");
+    assert_eq!(open[0]["id"], x["id"]);
+    // Bob leaves the list.
+    let id = s_id(&waitlist(&app, bob).await[0]);
+    assert_eq!(app.post_auth(&format!("/api/v1/waitlist/{id}/leave"), bob, &json!({})).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(waitlist(&app, bob).await[0]["status"], "left");
+}
+
+/// Every endpoint that takes an id, called by someone it does not belong
+/// to: another citizen gets 404 (the object does not exist for them),
+/// another facility's desk 404, a citizen on staff endpoints 403; and the
+/// object is unchanged.
+#[tokio::test]
+async fn every_id_taking_endpoint_refuses_other_users() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let bob = s(&app.citizen_tokens().await, "access_token");
+    let other = other_desk(&app, &c).await;
+    let slots = own_slots(&app, &c, 3).await;
+    let child = add_child(&app, &alice, "").await;
+    let (_, appt) = book(&app, &alice, json!({"slot_id": slots[0]["id"]})).await;
+    let appt = s(&appt, "id");
+    let x = slots[1].clone();
+    let day = local_date(&x);
+    only_slot_of_the_day(&app, &c, x["id"].as_str().unwrap(), day).await;
+    let (_, held) = book(&app, &bob, json!({"slot_id": x["id"], "dependant_id": ""})).await;
+    let res = app.post_auth("/api/v1/waitlist", &alice, &json!({"specialty": c.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string(), "dependant_id": child})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&held, "id")), &bob, &json!({})).await.status(), StatusCode::OK);
+    let entry = waitlist(&app, &alice).await.remove(0);
+    let offer = s(&entry["offer"], "id");
+    let entry = s_id(&entry);
+    let patient = my_id(&app, &alice).await;
+    let move_to = json!({"slot_id": slots[2]["id"]});
+
+    let citizen_cases: Vec<(String, Value)> = vec![
+        (format!("/api/v1/appointments/{appt}/cancel"), json!({})),
+        (format!("/api/v1/appointments/{appt}/reschedule"), move_to.clone()),
+        (format!("/api/v1/waitlist/{entry}/leave"), json!({})),
+        (format!("/api/v1/offers/{offer}/accept"), json!({})),
+        (format!("/api/v1/offers/{offer}/decline"), json!({})),
+    ];
+    for (path, body) in &citizen_cases {
+        assert_eq!(app.post_auth(path, &bob, body).await.status(), StatusCode::NOT_FOUND, "Bob: {path}");
+    }
+    let (status, _) = book(&app, &bob, json!({"slot_id": slots[3]["id"], "dependant_id": child})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "Bob books for Alice's child");
+    let desk_cases: Vec<(String, Value)> = vec![
+        (format!("/api/v1/desk/appointments/{appt}/cancel"), json!({})),
+        (format!("/api/v1/desk/appointments/{appt}/reschedule"), move_to.clone()),
+    ];
+    for (path, body) in &desk_cases {
+        assert_eq!(app.post_auth(path, &other, body).await.status(), StatusCode::NOT_FOUND, "other desk: {path}");
+        assert_eq!(app.post_auth(path, &bob, body).await.status(), StatusCode::FORBIDDEN, "citizen: {path}");
+    }
+    let staff_only: Vec<(String, Value)> = vec![
+        (format!("/api/v1/desk/dependants/{child}/verify"), json!({})),
+        ("/api/v1/desk/appointments".into(), json!({"patient_id": patient, "slot_id": slots[3]["id"]})),
+        ("/api/v1/desk/lookup".into(), json!({"nin": "109876543210987654"})),
+        (format!("/api/v1/slots/{}/close", s_id(&slots[3])), json!({})),
+        (format!("/api/v1/facilities/{}/closures", c.facility_id), json!({"date": day.to_string(), "kind": "closed"})),
+        (format!("/api/v1/facilities/{}/templates/{}/end", c.facility_id, c.templates[0]), json!({"valid_to": day.to_string()})),
+    ];
+    for (path, body) in &staff_only {
+        assert_eq!(app.post_auth(path, &bob, body).await.status(), StatusCode::FORBIDDEN, "citizen: {path}");
+    }
+    for (path, body) in staff_only.iter().skip(3) {
+        let status = app.post_auth(path, &other, body).await.status();
+        assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "other desk: {path} gave {status}");
+    }
+    for path in [format!("/api/v1/desk/day?date={day}"), format!("/api/v1/desk/patients/{patient}/appointments"), "/api/v1/desk/practitioners".into()] {
+        assert_eq!(app.get_auth(&path, &bob).await.status(), StatusCode::FORBIDDEN, "citizen: {path}");
+    }
+    // Nothing changed: Alice's appointment, entry and offer are intact.
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    assert!(mine.iter().any(|a| a["id"] == appt.as_str() && a["status"] == "booked"));
+    let w = waitlist(&app, &alice).await;
+    assert_eq!((w[0]["status"].as_str(), w[0]["offer"]["id"].as_str()), (Some("offered"), Some(offer.as_str())));
+    let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
+    assert_eq!(deps[0]["verified"], false);
+}
