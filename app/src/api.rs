@@ -366,3 +366,41 @@ pub async fn desk_cancel(id: String) -> Result<(), AppError> {
     ctx()?.domain.desk_cancel(&actor, id).await.map_err(to_app_error)?;
     Ok(())
 }
+
+/// The desk finds a citizen by NIN (sent in the body, never in a URL).
+#[server(prefix = "/sfn", endpoint = "desk_lookup")]
+pub async fn desk_lookup(nin: String) -> Result<shared::dto::PersonOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin }).await.map_err(to_app_error)
+}
+
+/// The desk books one of its slots for a citizen or their dependant.
+#[server(prefix = "/sfn", endpoint = "desk_book")]
+pub async fn desk_book(patient_id: String, dependant_id: String, slot_id: String) -> Result<shared::dto::AppointmentOut, AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::DeskBookIn { patient_id, dependant_id, slot_id, reason: String::new() };
+    ctx()?.domain.desk_book(&actor, &input).await.map_err(to_app_error)
+}
+
+/// The desk marks a dependant verified.
+#[server(prefix = "/sfn", endpoint = "verify_dependant")]
+pub async fn verify_dependant(id: String) -> Result<shared::dto::DependantOut, AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.verify_dependant(&actor, id).await.map_err(to_app_error)
+}
+
+/// A practitioner or the desk records a referral.
+#[server(prefix = "/sfn", endpoint = "refer")]
+pub async fn refer(patient_id: String, dependant_id: String, specialty: String, priority: String, reason: String, expires_on: String) -> Result<shared::dto::ReferralOut, AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::ReferralIn { patient_id, dependant_id, specialty, priority, reason, expires_on };
+    ctx()?.domain.create_referral(&actor, &input).await.map_err(to_app_error)
+}
+
+/// The signed-in citizen's referrals.
+#[server(prefix = "/sfn", endpoint = "my_referrals")]
+pub async fn my_referrals() -> Result<Vec<shared::dto::ReferralOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.my_referrals(&actor).await.map_err(to_app_error)
+}

@@ -165,6 +165,18 @@ pub fn AppointmentsPage() -> impl IntoView {
     let leave = ServerAction::<crate::api::LeaveWaitlist>::new();
     let list = Resource::new(move || (cancel.version().get(), answer.version().get()), |_| crate::api::my_appointments());
     let waitlist = Resource::new(move || (cancel.version().get(), answer.version().get(), leave.version().get()), |_| crate::api::my_waitlist());
+    let referrals = Resource::new(move || cancel.version().get(), |_| crate::api::my_referrals());
+    let directory = Resource::new(|| (), |_| crate::api::directory());
+    // A specialty's name in the page's language (the API speaks codes).
+    let specialty_name = move |code: &str| {
+        let locale = i18n.get_locale_untracked();
+        directory
+            .get_untracked()
+            .and_then(|d| d.ok())
+            .and_then(|(specs, _, _)| specs.into_iter().find(|s| s.code == code))
+            .map(|s| match locale { Locale::ar => s.name_ar, Locale::fr => s.name_fr, Locale::en => s.name_en })
+            .unwrap_or_else(|| code.to_owned())
+    };
     let entry_text = move |s: &str| match s {
         "waiting" => t_string!(i18n, appointments.waiting),
         "offered" => t_string!(i18n, appointments.offered),
@@ -186,6 +198,22 @@ pub fn AppointmentsPage() -> impl IntoView {
         <FormError error=action_error(answer.value())/>
         <FormError error=action_error(leave.value())/>
         <Suspense fallback=|| ()>
+            {move || referrals.get().and_then(|r| r.ok()).filter(|r| !r.is_empty()).map(|list| view! {
+                <h2>{t!(i18n, appointments.referrals)}</h2>
+                <ul class="slots">
+                    {list.into_iter().map(|r: shared::dto::ReferralOut| view! {
+                        <li class="card slot" data-test="referral">
+                            <strong>{specialty_name(&r.specialty)}</strong>
+                            <span>{r.reason.clone()}</span>
+                            <span class="hint">{t!(i18n, appointments.referral_until)}" "<bdi dir="ltr">{r.expires_on.format("%d/%m/%Y").to_string()}</bdi></span>
+                            {r.used.then(|| view! { <span class="status">{t!(i18n, appointments.referral_used)}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || directory.get().map(|_| ())}
             {move || waitlist.get().and_then(|r| r.ok()).filter(|w| !w.is_empty()).map(|entries| view! {
                 <h2>{t!(i18n, appointments.waitlist)}</h2>
                 <ul class="slots">
@@ -194,7 +222,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                         let id = e.id.to_string();
                         view! {
                             <li class="card slot" data-test="waitlist-entry" data-status=e.status.clone()>
-                                <strong>{e.specialty.clone()}</strong>
+                                <strong>{specialty_name(&e.specialty)}</strong>
                                 <span dir="ltr">{format!("{} → {}", e.from.format("%d/%m/%Y"), e.to.format("%d/%m/%Y"))}</span>
                                 <span class="status">{entry_text(&e.status)}</span>
                                 {e.offer.clone().map(|o| {

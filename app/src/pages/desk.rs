@@ -15,11 +15,15 @@ pub fn DeskPage() -> impl IntoView {
     let publish = ServerAction::<crate::api::PublishTemplate>::new();
     let close = ServerAction::<crate::api::AddClosure>::new();
     let cancel = ServerAction::<crate::api::DeskCancel>::new();
+    let lookup = ServerAction::<crate::api::DeskLookup>::new();
+    let desk_book = ServerAction::<crate::api::DeskBook>::new();
+    let for_whom = RwSignal::new(String::new());
+    let patient = move || lookup.value().get().and_then(|r| r.ok());
     let query = use_query_map();
     let day = move || query.with(|q| q.get("day")).filter(|d| !d.is_empty());
     let day_list = Resource::new(
-        move || (day(), close.version().get(), cancel.version().get(), publish.version().get()),
-        |(d, _, _, _)| async move {
+        move || (day(), close.version().get(), cancel.version().get(), publish.version().get(), desk_book.version().get()),
+        |(d, _, _, _, _)| async move {
             match d {
                 Some(d) => Some(crate::api::day_list(d).await),
                 None => None,
@@ -149,6 +153,7 @@ pub fn DeskPage() -> impl IntoView {
                 }.into_any()},
             })}
         </Suspense>
+        <PatientPanel lookup=lookup for_whom=for_whom/>
         <form method="get" action="/desk" class="form card" data-test="day-form">
             <h2>{t!(i18n, desk.day_title)}</h2>
             <div class="field">
@@ -158,6 +163,8 @@ pub fn DeskPage() -> impl IntoView {
             <button type="submit">{t!(i18n, desk.day_show)}</button>
         </form>
         <FormError error=action_error(cancel.value())/>
+        <FormError error=action_error(desk_book.value())/>
+        {move || desk_book.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status" data-test="desk-booked">{t!(i18n, desk.booked_for)}</p> })}
         <Suspense fallback=|| ()>
             {move || day_list.get().flatten().map(|r| match r {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
@@ -165,6 +172,8 @@ pub fn DeskPage() -> impl IntoView {
                     <ul class="slots" data-test="day-list">
                         {rows.into_iter().map(|r| {
                             let booked = r.appointment_id;
+                            let free = r.status == "open";
+                            let slot_id = r.slot_id.to_string();
                             view! {
                                 <li class="card slot" data-test="day-slot" data-status=r.status.clone()>
                                     <strong dir="ltr">{super::booking::local_time(r.starts_at)}</strong>
@@ -173,6 +182,17 @@ pub fn DeskPage() -> impl IntoView {
                                     {r.patient_name.clone().map(|n| view! { <span>{n}</span> })}
                                     {r.patient_phone.clone().map(|p| view! { <a href=format!("tel:{p}") dir="ltr">{p.clone()}</a> })}
                                     {r.booked_at_desk.then(|| view! { <span class="hint">{t!(i18n, desk.at_desk)}</span> })}
+                                    {move || patient().filter(|_| free).map(|p| {
+                                        let slot_id = slot_id.clone();
+                                        view! {
+                                            <ActionForm action=desk_book attr:class="inline">
+                                                <input type="hidden" name="patient_id" value=p.patient_id.to_string()/>
+                                                <input type="hidden" name="dependant_id" value=move || for_whom.get()/>
+                                                <input type="hidden" name="slot_id" value=slot_id/>
+                                                <button type="submit" data-test="desk-book">{t!(i18n, desk.book_for)}" "{p.given_name.clone()}</button>
+                                            </ActionForm>
+                                        }
+                                    })}
                                     {booked.map(|id| view! {
                                         <ActionForm action=cancel attr:class="inline">
                                             <input type="hidden" name="id" value=id.to_string()/>
@@ -186,5 +206,121 @@ pub fn DeskPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The desk's patient panel: find a citizen by NIN, verify their
+/// dependants, choose for whom to book (the day list's free slots then
+/// offer "Book for …"), and record a referral.
+#[component]
+fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let verify = ServerAction::<crate::api::VerifyDependant>::new();
+    let refer = ServerAction::<crate::api::Refer>::new();
+    let directory = Resource::new(|| (), |_| crate::api::directory());
+    // Re-run the look-up after a verification so the badge updates.
+    let last_nin = RwSignal::new(String::new());
+    // A NIN that was a dependant's preselects that dependant.
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = lookup.value().get() {
+            for_whom.set(p.matched_dependant_id.map(|d| d.to_string()).unwrap_or_default());
+        }
+    });
+    Effect::new(move |_| {
+        if verify.version().get() > 0 && !last_nin.get_untracked().is_empty() {
+            lookup.dispatch(crate::api::DeskLookup { nin: last_nin.get_untracked() });
+        }
+    });
+    view! {
+        <ActionForm action=lookup attr:class="form card" attr:data-test="lookup">
+            <h2>{t!(i18n, desk.patient_title)}</h2>
+            <FormError error=action_error(lookup.value())/>
+            <div class="field">
+                <label for="lookup_nin">{t!(i18n, fields.nin)}</label>
+                <input id="lookup_nin" name="nin" inputmode="numeric" dir="ltr" autocomplete="off" required
+                    on:change=move |ev| last_nin.set(event_target_value(&ev))/>
+            </div>
+            <button type="submit" disabled=move || lookup.pending().get()>{t!(i18n, desk.find)}</button>
+        </ActionForm>
+        <FormError error=action_error(verify.value())/>
+        {move || lookup.value().get().and_then(|r| r.ok()).map(|p| {
+            let holder = format!("{} {}", p.given_name, p.family_name);
+            let patient_id = p.patient_id.to_string();
+            view! {
+                <section class="card" data-test="patient">
+                    <h3>{holder.clone()}</h3>
+                    {p.phone.clone().map(|ph| view! { <p dir="ltr">{ph}</p> })}
+                    <div class="field">
+                        <label for="desk_for">{t!(i18n, book.for_whom)}</label>
+                        <select id="desk_for" on:change=move |ev| for_whom.set(event_target_value(&ev))>
+                            <option value="" selected=p.matched_dependant_id.is_none()>{holder.clone()}</option>
+                            {p.dependants.iter().map(|d| {
+                                let selected = p.matched_dependant_id == Some(d.id);
+                                view! { <option value=d.id.to_string() selected=selected>{format!("{} {}", d.given_name, d.family_name)}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <ul>
+                        {p.dependants.into_iter().map(|d| {
+                            let id = d.id.to_string();
+                            view! {
+                                <li data-test="desk-dependant">
+                                    {format!("{} {} ", d.given_name, d.family_name)}
+                                    <span dir="ltr">{d.birth_date.format("%d/%m/%Y").to_string()}</span>" "
+                                    {if d.verified {
+                                        view! { <span class="status">{t!(i18n, family.verified)}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=verify attr:class="inline">
+                                                <input type="hidden" name="id" value=id/>
+                                                <button type="submit" class="secondary-button">{t!(i18n, desk.verify)}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <p class="hint">{t!(i18n, desk.book_hint)}</p>
+                    <ActionForm action=refer attr:class="form" attr:data-test="refer">
+                        <h3>{t!(i18n, desk.refer_title)}</h3>
+                        <FormError error=action_error(refer.value())/>
+                        {move || refer.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status">{t!(i18n, desk.referred)}</p> })}
+                        <input type="hidden" name="patient_id" value=patient_id.clone()/>
+                        <input type="hidden" name="dependant_id" value=move || for_whom.get()/>
+                        <div class="field">
+                            <label for="refer_specialty">{t!(i18n, book.specialty)}</label>
+                            <select id="refer_specialty" name="specialty">
+                                <Suspense fallback=|| ()>
+                                    {move || directory.get().and_then(|d| d.ok()).map(|(specs, _, _)| {
+                                        let locale = i18n.get_locale_untracked();
+                                        specs.into_iter().map(|s| {
+                                            let name = match locale { Locale::ar => s.name_ar.clone(), Locale::fr => s.name_fr.clone(), Locale::en => s.name_en.clone() };
+                                            view! { <option value=s.code.clone()>{name}</option> }
+                                        }).collect_view()
+                                    })}
+                                </Suspense>
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="refer_priority">{t!(i18n, desk.priority)}</label>
+                            <select id="refer_priority" name="priority">
+                                <option value="routine">{t!(i18n, desk.routine)}</option>
+                                <option value="urgent">{t!(i18n, desk.urgent)}</option>
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="refer_reason">{t!(i18n, desk.reason)}</label>
+                            <textarea id="refer_reason" name="reason" required maxlength="1000"></textarea>
+                        </div>
+                        <div class="field">
+                            <label for="refer_expires">{t!(i18n, desk.expires_on)}</label>
+                            <input id="refer_expires" name="expires_on" type="date" required/>
+                        </div>
+                        <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
     }
 }
