@@ -223,7 +223,7 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     };
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
-    ctx()?.domain.search_slots(&specialty, &wilaya, from, to).await.map_err(to_app_error)
+    ctx()?.domain.search_slots(&specialty, &wilaya, from, to, &Default::default()).await.map_err(to_app_error)
 }
 
 /// Books a slot for the signed-in citizen (or a dependant), or moves the
@@ -403,4 +403,35 @@ pub async fn refer(patient_id: String, dependant_id: String, specialty: String, 
 pub async fn my_referrals() -> Result<Vec<shared::dto::ReferralOut>, AppError> {
     let actor = actor().await?;
     ctx()?.domain.my_referrals(&actor).await.map_err(to_app_error)
+}
+
+/// The live templates of the staff member's facility.
+#[server(prefix = "/sfn", endpoint = "desk_templates")]
+pub async fn desk_templates() -> Result<Vec<shared::dto::TemplateRowOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.facility_templates(&actor).await.map_err(to_app_error)
+}
+
+/// Ends a template of the staff member's facility after a date.
+#[server(prefix = "/sfn", endpoint = "end_template")]
+pub async fn end_template(id: String, valid_to: String) -> Result<shared::dto::ScheduleChangeOut, AppError> {
+    let actor = actor().await?;
+    let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.end_template(&actor, facility, id, &shared::dto::TemplateEndIn { valid_to }).await.map_err(to_app_error)
+}
+
+/// The public holidays of a year, and whether the viewer may add one.
+#[server(prefix = "/sfn", endpoint = "holidays")]
+pub async fn holidays(year: i32) -> Result<(Vec<shared::dto::HolidayOut>, bool), AppError> {
+    let ctx = ctx()?;
+    let admin = actor().await.is_ok_and(|a| a.role == shared::Role::HealthAdmin);
+    Ok((ctx.domain.holidays(year).await.map_err(to_app_error)?, admin))
+}
+
+/// A health administrator adds a moving holiday.
+#[server(prefix = "/sfn", endpoint = "add_holiday")]
+pub async fn add_holiday(date: String, name_ar: String, name_fr: String, name_en: String) -> Result<shared::dto::ScheduleChangeOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.add_holiday(&actor, &shared::dto::HolidayIn { date, name_ar, name_fr, name_en }).await.map_err(to_app_error)
 }

@@ -39,9 +39,11 @@ pub fn Header() -> impl IntoView {
                         Ok(Some(p)) => {
                             // Staff work at the desk; citizens book.
                             let staff = p.role.needs_facility();
+                            let admin = p.role == shared::Role::HealthAdmin;
                             view! {
                                 {staff.then(|| view! { <A href="/desk">{t!(i18n, nav.desk)}</A> })}
-                                {(!staff).then(|| view! {
+                                {(staff || admin).then(|| view! { <A href="/holidays">{t!(i18n, nav.holidays)}</A> })}
+                                {(!staff && !admin).then(|| view! {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>
                                     <A href="/family">{t!(i18n, nav.family)}</A>

@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
                         <Route path=path!("desk") view=pages::DeskPage ssr=SsrMode::InOrder/>
                         <Route path=path!("family") view=pages::FamilyPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("holidays") view=pages::HolidaysPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -60,6 +60,7 @@ test('the desk publishes and closes a day; a citizen books, moves and cancels; t
   await page.fill('#valid_from', iso(today));
   await page.click('[data-test="publish"] button[type="submit"]');
   await expect(page.locator('[data-test="published"]')).toContainText(/\d+ créneaux créés/);
+  await expect(page.locator('[data-test="template"]', { hasText: 'Haddad' })).toHaveCount(1);
 
   await page.fill('#close_date', iso(closedDay));
   await page.selectOption('#close_practitioner', { label: neurologist });
@@ -165,4 +166,19 @@ test('the desk finds a citizen by NIN, books a free slot of the day list for the
   await expect(c.locator('[data-test="appointment"][data-status="booked"] strong', { hasText: when })).toBeVisible();
   await expect(c.locator('[data-test="referral"]')).toContainText('Souffle cardiaque');
   await ctx.close();
+});
+
+test('the health administration sees the fixed and Islamic holidays and adds one', async ({ page }) => {
+  await signIn(page, '0550000005', 'Sihati-demo-2026');
+  await page.goto('/holidays?year=2027');
+  await hydrated(page);
+  await expect(page.locator('[data-test="holiday"]', { hasText: '05/07/2027' })).toContainText("Fête de l'Indépendance");
+  await expect(page.locator('[data-test="holiday"]', { hasText: '09/03/2027' })).toContainText('Aïd el-Fitr');
+  await page.fill('#h_date', '2027-10-05');
+  await page.fill('#h_ar', 'عطلة استثنائية');
+  await page.fill('#h_fr', 'Jour férié exceptionnel');
+  await page.fill('#h_en', 'Exceptional holiday');
+  await page.click('[data-test="add-holiday"] button[type="submit"]');
+  await expect(page.locator('[data-test="holiday-added"]')).toBeVisible();
+  await expect(page.locator('[data-test="holiday"]', { hasText: '05/10/2027' })).toContainText('Jour férié exceptionnel');
 });

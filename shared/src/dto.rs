@@ -408,6 +408,23 @@ pub struct ClosureIn {
     pub note: String,
 }
 
+/// A published template, as the desk lists them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TemplateRowOut {
+    pub id: uuid::Uuid,
+    pub practitioner_id: crate::ids::PractitionerId,
+    pub practitioner_name: String,
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// `HH:MM`, Algiers time.
+    pub start: String,
+    pub end: String,
+    pub slot_minutes: u16,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
 /// Ends a template: no slots after `valid_to`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

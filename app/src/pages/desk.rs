@@ -105,20 +105,7 @@ pub fn DeskPage() -> impl IntoView {
                     <ActionForm action=close attr:class="form card" attr:data-test="close-day">
                         <h2>{t!(i18n, desk.close_title)}</h2>
                         <FormError error=action_error(close.value())/>
-                        {move || close.value().get().and_then(|r| r.ok()).map(|out| {
-                            let count = out.slots_closed;
-                            view! {
-                                <p class="ok" role="status" data-test="closed">{t!(i18n, desk.closed_count, count = move || count)}</p>
-                                {(!out.conflicts.is_empty()).then(|| view! {
-                                    <p class="error">{t!(i18n, desk.conflicts)}</p>
-                                    <ul data-test="conflicts">
-                                        {out.conflicts.into_iter().map(|c| view! {
-                                            <li><bdi dir="ltr">{super::booking::local_time(c.starts_at)}</bdi>" — "{c.patient_name}" — "{c.practitioner_name}</li>
-                                        }).collect_view()}
-                                    </ul>
-                                })}
-                            }
-                        })}
+                        {move || close.value().get().and_then(|r| r.ok()).map(|out| view! { <ChangeSummary out=out test="closed"/> })}
                         <div class="field">
                             <label for="close_date">{t!(i18n, desk.close_date)}</label>
                             <input id="close_date" name="date" type="date" required/>
@@ -153,6 +140,7 @@ pub fn DeskPage() -> impl IntoView {
                 }.into_any()},
             })}
         </Suspense>
+        <Templates publish=publish/>
         <PatientPanel lookup=lookup for_whom=for_whom/>
         <form method="get" action="/desk" class="form card" data-test="day-form">
             <h2>{t!(i18n, desk.day_title)}</h2>
@@ -322,5 +310,63 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
                 </section>
             }
         })}
+    }
+}
+
+/// What a schedule change did: free slots closed, and the bookings kept
+/// that the desk must move or cancel.
+#[component]
+fn ChangeSummary(out: shared::dto::ScheduleChangeOut, test: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = out.slots_closed;
+    view! {
+        <p class="ok" role="status" data-test=test>{t!(i18n, desk.closed_count, count = move || count)}</p>
+        {(!out.conflicts.is_empty()).then(|| view! {
+            <p class="error">{t!(i18n, desk.conflicts)}</p>
+            <ul data-test="conflicts">
+                {out.conflicts.into_iter().map(|c| view! {
+                    <li><bdi dir="ltr">{super::booking::local_time(c.starts_at)}</bdi>" — "{c.patient_name}" — "{c.practitioner_name}</li>
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+/// The facility's live templates, each with an "end after" form.
+#[component]
+fn Templates(publish: ServerAction<crate::api::PublishTemplate>) -> impl IntoView {
+    let i18n = use_i18n();
+    let end = ServerAction::<crate::api::EndTemplate>::new();
+    let list = Resource::new(move || (publish.version().get(), end.version().get()), |_| crate::api::desk_templates());
+    let day_name = move |n: u8| match n {
+        1 => t_string!(i18n, days.mon),
+        2 => t_string!(i18n, days.tue),
+        3 => t_string!(i18n, days.wed),
+        4 => t_string!(i18n, days.thu),
+        _ => t_string!(i18n, days.sun),
+    };
+    view! {
+        <section class="card" data-test="templates">
+            <h2>{t!(i18n, desk.templates_title)}</h2>
+            <FormError error=action_error(end.value())/>
+            {move || end.value().get().and_then(|r| r.ok()).map(|out| view! { <ChangeSummary out=out test="ended"/> })}
+            <Suspense fallback=|| ()>
+                {move || list.get().and_then(|r| r.ok()).map(|rows| view! {
+                    <ul class="slots">
+                        {rows.into_iter().map(|t| view! {
+                            <li class="slot" data-test="template">
+                                <span>{t.practitioner_name.clone()}</span>
+                                <strong>{day_name(t.weekday)}" "<bdi dir="ltr">{format!("{}–{}", t.start, t.end)}</bdi></strong>
+                                <ActionForm action=end attr:class="inline">
+                                    <input type="hidden" name="id" value=t.id.to_string()/>
+                                    <label>{t!(i18n, desk.end_after)}" "<input name="valid_to" type="date" required/></label>
+                                    <button type="submit" class="secondary-button">{t!(i18n, desk.end_button)}</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -2,6 +2,7 @@
 
 mod booking;
 mod family;
+mod holidays;
 mod desk;
 mod home;
 mod login;
@@ -12,6 +13,7 @@ mod register;
 pub use booking::{AppointmentsPage, BookPage};
 pub use desk::DeskPage;
 pub use family::FamilyPage;
+pub use holidays::HolidaysPage;
 pub use home::Home;
 pub use login::LoginPage;
 pub use not_found::NotFound;

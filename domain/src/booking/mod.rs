@@ -139,6 +139,14 @@ fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility:
     }
 }
 
+/// Optional narrowing of a slot search: a commune, a facility, a practitioner.
+#[derive(Clone, Debug, Default)]
+pub struct SlotFilter {
+    pub commune_id: Option<Uuid>,
+    pub facility_id: Option<Uuid>,
+    pub practitioner_id: Option<Uuid>,
+}
+
 /// How a booking came in: online rules (minimum notice, the cancel
 /// cut-off) bind citizens, not the desk.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -151,18 +159,19 @@ impl Domain {
     /// Free future slots of a specialty in a wilaya between two Algiers
     /// dates (inclusive), earliest first. Open to anyone: it reveals no
     /// personal data.
-    pub async fn search_slots(&self, specialty_code: &str, wilaya: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<SlotOut>> {
+    pub async fn search_slots(&self, specialty_code: &str, wilaya: &str, from: NaiveDate, to: NaiveDate, only: &SlotFilter) -> Result<Vec<SlotOut>> {
         if to < from || (to - from).num_days() > SEARCH_MAX_DAYS {
             return Err(Error::code(ErrorCode::BadRequest));
         }
         let Some(spec) = specialty::Entity::find().filter(specialty::Column::Code.eq(specialty_code)).one(self.db()).await? else {
             return Ok(Vec::new());
         };
-        self.free_slots(self.db(), &spec, wilaya, from, to, &HashSet::new(), SEARCH_LIMIT).await
+        self.free_slots(self.db(), &spec, wilaya, from, to, only, &HashSet::new(), SEARCH_LIMIT).await
     }
 
     /// Free slots as [`search_slots`](Self::search_slots) finds them,
     /// leaving out `excluded`, bookable online now (minimum notice).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn free_slots<C: ConnectionTrait>(
         &self,
         db: &C,
@@ -170,18 +179,29 @@ impl Domain {
         wilaya: &str,
         from: NaiveDate,
         to: NaiveDate,
+        only: &SlotFilter,
         excluded: &HashSet<Uuid>,
         limit: u64,
     ) -> Result<Vec<SlotOut>> {
-        let facilities: HashMap<Uuid, facility::Model> =
-            facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).all(db).await?.into_iter().map(|f| (f.id, f)).collect();
+        let mut fq = facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya));
+        if let Some(c) = only.commune_id {
+            fq = fq.filter(facility::Column::CommuneId.eq(c));
+        }
+        if let Some(f) = only.facility_id {
+            fq = fq.filter(facility::Column::Id.eq(f));
+        }
+        let facilities: HashMap<Uuid, facility::Model> = fq.all(db).await?.into_iter().map(|f| (f.id, f)).collect();
         if facilities.is_empty() {
             return Ok(Vec::new());
         }
         let rules = &self.config().booking;
         let start = algiers_midnight(from).max(Utc::now() + Duration::hours(rules.min_notice_hours));
         let end = algiers_midnight(to + Duration::days(1));
-        let slots = slot::Entity::find()
+        let mut sq = slot::Entity::find();
+        if let Some(p) = only.practitioner_id {
+            sq = sq.filter(slot::Column::PractitionerId.eq(p));
+        }
+        let slots = sq
             .filter(slot::Column::SpecialtyId.eq(spec.id))
             .filter(slot::Column::FacilityId.is_in(facilities.keys().copied().collect::<Vec<_>>()))
             .filter(slot::Column::StartsAt.gte(start))

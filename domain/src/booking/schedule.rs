@@ -15,7 +15,7 @@ use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait};
-use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut};
+use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut};
 use shared::{ErrorCode, FacilityId, PractitionerId, Role};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -482,6 +482,37 @@ impl Domain {
         let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
         Ok(ScheduleChangeOut { id: t.id, slots_closed: closed, conflicts })
+    }
+
+    /// The templates of the actor's facility that still make slots (not
+    /// ended before today), by practitioner and weekday.
+    pub async fn facility_templates(&self, actor: &Actor) -> Result<Vec<TemplateRowOut>> {
+        let facility = desk_facility(actor)?;
+        let today = super::algiers_today();
+        let list = availability_template::Entity::find()
+            .filter(availability_template::Column::FacilityId.eq(facility))
+            .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
+            .all(self.db())
+            .await?;
+        let practitioners =
+            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, list.iter().map(|t| t.practitioner_id).collect(), |p| p.id).await?;
+        let hhmm = |m: i32| format!("{:02}:{:02}", m / 60, m % 60);
+        let mut out: Vec<TemplateRowOut> = list
+            .into_iter()
+            .map(|t| TemplateRowOut {
+                id: t.id,
+                practitioner_id: PractitionerId(t.practitioner_id),
+                practitioner_name: practitioners.get(&t.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
+                weekday: t.weekday as u8,
+                start: hhmm(t.start_minute),
+                end: hhmm(t.end_minute),
+                slot_minutes: t.slot_minutes as u16,
+                valid_from: t.valid_from,
+                valid_to: t.valid_to,
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.practitioner_name, a.weekday, &a.start).cmp(&(&b.practitioner_name, b.weekday, &b.start)));
+        Ok(out)
     }
 
     /// Whether a closure, a holiday or the end of its template now covers a

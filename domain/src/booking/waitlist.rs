@@ -214,7 +214,7 @@ impl Domain {
     }
 
     /// Ends a pending offer with `status` and gives its slot back (held →
-    /// open).
+    /// open; a slot closed meanwhile stays closed).
     async fn end_offer(&self, txn: &sea_orm::DatabaseTransaction, o: &slot_offer::Model, status: &str, now: DateTime<Utc>) -> Result<()> {
         slot_offer::Entity::update_many()
             .col_expr(slot_offer::Column::Status, Expr::value(status))
@@ -246,19 +246,13 @@ impl Domain {
     }
 
     /// Withdraws the pending offers on slots that are being closed; their
-    /// entries wait again. The caller closes the slots.
+    /// entries wait again. The caller has closed the slots first.
     pub(crate) async fn withdraw_offers(&self, txn: &sea_orm::DatabaseTransaction, slot_ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
         for chunk in slot_ids.chunks(500) {
             let offers = slot_offer::Entity::find().filter(slot_offer::Column::ActiveSlotId.is_in(chunk.to_vec())).all(txn).await?;
             for o in offers {
-                slot_offer::Entity::update_many()
-                    .col_expr(slot_offer::Column::Status, Expr::value("withdrawn"))
-                    .col_expr(slot_offer::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
-                    .col_expr(slot_offer::Column::ActiveEntryId, Expr::value(Option::<Uuid>::None))
-                    .col_expr(slot_offer::Column::RespondedAt, Expr::value(Some(now)))
-                    .filter(slot_offer::Column::Id.eq(o.id))
-                    .exec(txn)
-                    .await?;
+                // The slot is already closed, so `end_offer` leaves it so.
+                self.end_offer(txn, &o, "withdrawn", now).await?;
                 Self::set_entry(txn, o.entry_id, WAITING, now).await?;
             }
         }
@@ -335,7 +329,7 @@ impl Domain {
                 .into_iter()
                 .map(|o| o.slot_id)
                 .collect();
-            let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &seen, 5).await?;
+            let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &super::SlotFilter::default(), &seen, 5).await?;
             for c in candidates {
                 if self.hold_for(&e, c.id, hold).await? {
                     made += 1;

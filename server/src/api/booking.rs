@@ -20,15 +20,23 @@ pub struct SlotQuery {
     from: NaiveDate,
     /// Last day, inclusive.
     to: NaiveDate,
+    /// Only this commune's facilities.
+    commune_id: Option<Uuid>,
+    /// Only this facility.
+    facility_id: Option<Uuid>,
+    /// Only this practitioner.
+    practitioner_id: Option<Uuid>,
 }
 
-/// Free slots of a specialty in a wilaya between two dates.
+/// Free slots of a specialty in a wilaya between two dates, optionally in
+/// one commune, facility or with one practitioner; earliest first.
 #[utoipa::path(get, path = "/api/v1/slots", tag = "booking", params(SlotQuery),
     responses((status = 200, body = [SlotOut]), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/slots", skip_all)]
 pub async fn search(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
-    state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
+    state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
 /// Publish a weekly availability template (receptionist or facility admin of that facility).

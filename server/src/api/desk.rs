@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
-use shared::dto::{AppointmentOut, DaySlotOut, DependantOut, DeskBookIn, NinLookupIn, PersonOut, PractitionerOut, ReferralIn, ReferralOut};
+use shared::dto::{AppointmentOut, DaySlotOut, DependantOut, DeskBookIn, NinLookupIn, PersonOut, PractitionerOut, ReferralIn, ReferralOut, TemplateRowOut};
 use shared::{ErrorCode, PractitionerId};
 use uuid::Uuid;
 
@@ -35,6 +35,13 @@ pub async fn day(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(a
 #[tracing::instrument(name = "GET /api/v1/desk/practitioners", skip_all)]
 pub async fn practitioners(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<PractitionerOut>>, ApiFailure> {
     state.domain.facility_practitioners(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// The live templates of one's facility.
+#[utoipa::path(get, path = "/api/v1/desk/templates", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [TemplateRowOut]), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/desk/templates", skip_all)]
+pub async fn templates(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<TemplateRowOut>>, ApiFailure> {
+    state.domain.facility_templates(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
 /// Find a citizen by NIN (in the body, never in the URL).

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/facilities/{facility_id}/templates/{template_id}/end", post(booking::end_template))
         .route("/desk/day", get(desk::day))
         .route("/desk/practitioners", get(desk::practitioners))
+        .route("/desk/templates", get(desk::templates))
         .route("/desk/lookup", post(desk::lookup))
         .route("/desk/patients/{patient_id}/appointments", get(desk::patient_appointments))
         .route("/desk/dependants/{id}/verify", post(desk::verify_dependant))

@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi};
         super::booking::add_closure, super::booking::end_template, super::booking::holidays, super::booking::add_holiday,
         super::booking::my_waitlist, super::booking::join_waitlist, super::booking::leave_waitlist, super::booking::accept_offer, super::booking::decline_offer,
         super::me::dependants, super::me::add_dependant, super::me::referrals,
-        super::desk::day, super::desk::practitioners, super::desk::lookup, super::desk::patient_appointments, super::desk::book, super::desk::cancel,
+        super::desk::day, super::desk::practitioners, super::desk::templates, super::desk::lookup, super::desk::patient_appointments, super::desk::book, super::desk::cancel,
         super::desk::reschedule, super::desk::verify_dependant, super::desk::refer,
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),

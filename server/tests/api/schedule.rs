@@ -148,6 +148,9 @@ async fn an_overlapping_template_is_refused_and_ending_one_closes_its_later_slot
     let app = spawn_app().await;
     let c = clinic_with_slots(&app).await;
     let url = format!("/api/v1/facilities/{}/templates", c.facility_id);
+    let listed: Vec<Value> = app.get_auth("/api/v1/desk/templates", &c.receptionist).await.json().await.unwrap();
+    let mine = listed.iter().find(|t| t["id"] == c.templates[0].to_string()).expect("the published template is listed");
+    assert_eq!((mine["weekday"].as_u64(), mine["start"].as_str(), mine["end"].as_str()), (Some(7), Some("16:00"), Some("20:00")));
     let overlap = json!({"practitioner_id": c.practitioner_id, "weekday": 7, "start": "19:00", "end": "21:00", "slot_minutes": 20, "valid_from": Utc::now().date_naive().to_string()});
     let (status, _, err) = error_code(app.post_auth(&url, &c.receptionist, &overlap).await).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -517,7 +520,7 @@ async fn every_id_taking_endpoint_refuses_other_users() {
         let status = app.post_auth(path, &other, body).await.status();
         assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "other desk: {path} gave {status}");
     }
-    for path in [format!("/api/v1/desk/day?date={day}"), format!("/api/v1/desk/patients/{patient}/appointments"), "/api/v1/desk/practitioners".into()] {
+    for path in [format!("/api/v1/desk/day?date={day}"), format!("/api/v1/desk/patients/{patient}/appointments"), "/api/v1/desk/practitioners".into(), "/api/v1/desk/templates".into()] {
         assert_eq!(app.get_auth(&path, &bob).await.status(), StatusCode::FORBIDDEN, "citizen: {path}");
     }
     // Nothing changed: Alice's appointment, entry and offer are intact.
@@ -527,4 +530,47 @@ async fn every_id_taking_endpoint_refuses_other_users() {
     assert_eq!((w[0]["status"].as_str(), w[0]["offer"]["id"].as_str()), (Some("offered"), Some(offer.as_str())));
     let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
     assert_eq!(deps[0]["verified"], false);
+}
+
+#[tokio::test]
+async fn closing_a_held_slot_withdraws_its_offer_and_the_citizen_waits_again() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let x = own_slots(&app, &c, 3).await[0].clone();
+    let day = local_date(&x);
+    only_slot_of_the_day(&app, &c, x["id"].as_str().unwrap(), day).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let bob = s(&app.citizen_tokens().await, "access_token");
+    let (_, booked) = book(&app, &alice, json!({"slot_id": x["id"]})).await;
+    let join = json!({"specialty": c.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string()});
+    assert_eq!(app.post_auth("/api/v1/waitlist", &bob, &join).await.status(), StatusCode::CREATED);
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
+    assert_eq!(waitlist(&app, &bob).await[0]["status"], "offered");
+    let res = app.post_auth(&format!("/api/v1/slots/{}/close", s_id(&x)), &c.receptionist, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let w = waitlist(&app, &bob).await;
+    assert_eq!((w[0]["status"].as_str(), w[0]["offer"].is_null()), (Some("waiting"), true), "{w:?}");
+    let closed = slot::Entity::find_by_id(s_id(&x).parse::<Uuid>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
+    assert_eq!(closed.status, "closed");
+}
+
+#[tokio::test]
+async fn the_search_narrows_to_a_facility_or_a_practitioner_when_asked() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let from = (Utc::now() + Duration::days(2)).date_naive();
+    let to = from + Duration::days(14);
+    let base = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}", c.specialty);
+    let get = |url: String| {
+        let app = &app;
+        async move { app.client.get(app.url(&url)).send().await.unwrap().json::<Vec<Value>>().await.unwrap() }
+    };
+    let all = get(base.clone()).await;
+    let by_practitioner = get(format!("{base}&practitioner_id={}", c.practitioner_id)).await;
+    assert!(!by_practitioner.is_empty());
+    assert!(by_practitioner.iter().all(|s| s["practitioner_id"] == c.practitioner_id.as_str()));
+    assert!(all.iter().any(|s| s["practitioner_id"] != c.practitioner_id.as_str()), "the unfiltered search has other practitioners");
+    let by_facility = get(format!("{base}&facility_id={}", c.facility_id)).await;
+    assert!(!by_facility.is_empty() && by_facility.iter().all(|s| s["facility_id"] == c.facility_id.as_str()));
+    assert!(get(format!("{base}&facility_id={}", Uuid::new_v4())).await.is_empty());
 }
