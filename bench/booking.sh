@@ -96,13 +96,14 @@ say "slot search, $CONC connections, $SECS s: the real server, then the raw hand
 "$LOADGEN" search --url "http://127.0.0.1:$RAW_PORT$SEARCH" --concurrency "$CONC" --seconds "$SECS" | tee "$WORK/search-raw.txt"
 
 say "registering $CONC citizens with 200 dependants each, signing them in"
-for i in $(seq 1 "$CONC"); do
-  nin="$(printf '4%017d' "$i")"; phone="$(printf '07%08d' "$i")"
-  curl -fs -H 'content-type: application/json' "http://127.0.0.1:$PORT/api/v1/auth/register" \
-    -d "{\"nin\":\"$nin\",\"given_name\":\"Bench\",\"family_name\":\"Client\",\"birth_date\":\"1990-01-01\",\"sex\":\"male\",\"phone\":\"$phone\",\"email\":\"\",\"password\":\"banc d'essai d'Oran\",\"lang\":\"fr\"}" >/dev/null &
-  [ $((i % 20)) -eq 0 ] && wait
-done
-wait
+register() {
+  local nin phone
+  nin="$(printf '4%017d' "$1")"; phone="$(printf '07%08d' "$1")"
+  curl -fs -o /dev/null -H 'content-type: application/json' "http://127.0.0.1:$PORT/api/v1/auth/register" \
+    -d "{\"nin\":\"$nin\",\"given_name\":\"Bench\",\"family_name\":\"Client\",\"birth_date\":\"1990-01-01\",\"sex\":\"male\",\"phone\":\"$phone\",\"email\":\"\",\"password\":\"banc d'essai d'Oran\",\"lang\":\"fr\"}"
+}
+export -f register; export PORT
+seq 1 "$CONC" | xargs -P 4 -I{} bash -c 'register {}'
 # Each booking is for a different person (one active appointment per person
 # and specialty): the dependants make that possible without cancelling.
 psql "$DB_URL" -qc "INSERT INTO dependants (id, holder_id, given_name, family_name, birth_date, sex, nin, relation, verified_at, verified_by, created_at)

@@ -139,6 +139,20 @@ fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility:
     }
 }
 
+/// A free slot as the search query returns it.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct FreeSlotRow {
+    id: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    facility_id: Uuid,
+    practitioner_id: Uuid,
+    facility_name_ar: String,
+    facility_name_fr: String,
+    given_name: String,
+    family_name: String,
+}
+
 /// Optional narrowing of a slot search: a commune, a facility, a practitioner.
 #[derive(Clone, Debug, Default)]
 pub struct SlotFilter {
@@ -183,49 +197,64 @@ impl Domain {
         excluded: &HashSet<Uuid>,
         limit: u64,
     ) -> Result<Vec<SlotOut>> {
-        let mut fq = facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya));
-        if let Some(c) = only.commune_id {
-            fq = fq.filter(facility::Column::CommuneId.eq(c));
-        }
-        if let Some(f) = only.facility_id {
-            fq = fq.filter(facility::Column::Id.eq(f));
-        }
-        let facilities: HashMap<Uuid, facility::Model> = fq.all(db).await?.into_iter().map(|f| (f.id, f)).collect();
-        if facilities.is_empty() {
-            return Ok(Vec::new());
-        }
+        // One query: the slots joined to their facility and practitioner,
+        // those with an active appointment left out by NOT EXISTS on the
+        // unique active-slot index. Portable (sea-query builds it for
+        // SQLite and PostgreSQL alike).
+        use sea_orm::sea_query::{ExprTrait as _, Query};
+        use sea_orm::JoinType;
         let rules = &self.config().booking;
-        let start = algiers_midnight(from).max(Utc::now() + Duration::hours(rules.min_notice_hours));
+        let start = std::cmp::max(algiers_midnight(from), Utc::now() + Duration::hours(rules.min_notice_hours));
         let end = algiers_midnight(to + Duration::days(1));
-        let mut sq = slot::Entity::find();
-        if let Some(p) = only.practitioner_id {
-            sq = sq.filter(slot::Column::PractitionerId.eq(p));
-        }
-        let slots = sq
+        let booked = Query::select()
+            .expr(Expr::val(1))
+            .from(appointment::Entity)
+            .and_where(Expr::col((appointment::Entity, appointment::Column::ActiveSlotId)).equals((slot::Entity, slot::Column::Id)))
+            .to_owned();
+        let mut q = slot::Entity::find()
+            .select_only()
+            .column(slot::Column::Id)
+            .column(slot::Column::StartsAt)
+            .column(slot::Column::EndsAt)
+            .column(slot::Column::FacilityId)
+            .column(slot::Column::PractitionerId)
+            .column_as(facility::Column::NameAr, "facility_name_ar")
+            .column_as(facility::Column::NameFr, "facility_name_fr")
+            .column_as(practitioner::Column::GivenName, "given_name")
+            .column_as(practitioner::Column::FamilyName, "family_name")
+            .join(JoinType::InnerJoin, slot::Entity::belongs_to(facility::Entity).from(slot::Column::FacilityId).to(facility::Column::Id).into())
+            .join(JoinType::InnerJoin, slot::Entity::belongs_to(practitioner::Entity).from(slot::Column::PractitionerId).to(practitioner::Column::Id).into())
             .filter(slot::Column::SpecialtyId.eq(spec.id))
-            .filter(slot::Column::FacilityId.is_in(facilities.keys().copied().collect::<Vec<_>>()))
+            .filter(facility::Column::WilayaCode.eq(wilaya))
             .filter(slot::Column::StartsAt.gte(start))
             .filter(slot::Column::StartsAt.lt(end))
             .filter(slot::Column::Status.eq(OPEN))
-            .order_by_asc(slot::Column::StartsAt)
-            .limit(limit * 2 + excluded.len() as u64)
-            .all(db)
-            .await?;
-        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
-        let taken: HashSet<Uuid> = appointment::Entity::find()
-            .filter(appointment::Column::ActiveSlotId.is_in(ids))
-            .all(db)
-            .await?
+            .filter(Expr::exists(booked).not());
+        if let Some(c) = only.commune_id {
+            q = q.filter(facility::Column::CommuneId.eq(c));
+        }
+        if let Some(f) = only.facility_id {
+            q = q.filter(slot::Column::FacilityId.eq(f));
+        }
+        if let Some(p) = only.practitioner_id {
+            q = q.filter(slot::Column::PractitionerId.eq(p));
+        }
+        let rows = q.order_by_asc(slot::Column::StartsAt).limit(limit + excluded.len() as u64).into_model::<FreeSlotRow>().all(db).await?;
+        Ok(rows
             .into_iter()
-            .filter_map(|a| a.active_slot_id)
-            .collect();
-        let practitioner_ids = slots.iter().map(|s| s.practitioner_id).collect();
-        let practitioners = load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, practitioner_ids, |p| p.id).await?;
-        Ok(slots
-            .into_iter()
-            .filter(|s| !taken.contains(&s.id) && !excluded.contains(&s.id))
+            .filter(|r| !excluded.contains(&r.id))
             .take(limit as usize)
-            .map(|s| slot_out(&s, &facilities[&s.facility_id], practitioners.get(&s.practitioner_id), &spec.code))
+            .map(|r| SlotOut {
+                id: r.id,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                facility_id: FacilityId(r.facility_id),
+                facility_name_ar: r.facility_name_ar,
+                facility_name_fr: r.facility_name_fr,
+                practitioner_id: PractitionerId(r.practitioner_id),
+                practitioner_name: full_name(&r.given_name, &r.family_name),
+                specialty: spec.code.clone(),
+            })
             .collect())
     }
 
