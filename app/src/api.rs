@@ -210,9 +210,16 @@ pub async fn directory() -> Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::
     Ok((specialties, wilayas, domain::booking::algiers_today()))
 }
 
-/// Free slots for a search; empty dates mean from tomorrow, four weeks.
+/// The facilities of a wilaya, for the search form.
+#[server(prefix = "/sfn", endpoint = "facilities_in")]
+pub async fn facilities_in(wilaya: String) -> Result<Vec<shared::dto::FacilityOut>, AppError> {
+    ctx()?.domain.facilities_in_wilaya(&wilaya).await.map_err(to_app_error)
+}
+
+/// Free slots for a search; empty dates mean from tomorrow, four weeks; an
+/// empty facility means any.
 #[server(prefix = "/sfn", endpoint = "search_slots")]
-pub async fn search_slots(specialty: String, wilaya: String, from: String, to: String) -> Result<Vec<shared::dto::SlotOut>, AppError> {
+pub async fn search_slots(specialty: String, wilaya: String, from: String, to: String, facility: String) -> Result<Vec<shared::dto::SlotOut>, AppError> {
     use chrono::{Duration, NaiveDate};
     let today = domain::booking::algiers_today();
     let parse = |s: &str, default: NaiveDate| {
@@ -223,7 +230,8 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     };
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
-    ctx()?.domain.search_slots(&specialty, &wilaya, from, to, &Default::default()).await.map_err(to_app_error)
+    let only = domain::booking::SlotFilter { facility_id: facility.parse().ok(), ..Default::default() };
+    ctx()?.domain.search_slots(&specialty, &wilaya, from, to, &only).await.map_err(to_app_error)
 }
 
 /// Books a slot for the signed-in citizen (or a dependant), or moves the

@@ -145,7 +145,7 @@ test('the desk finds a citizen by NIN, books a free slot of the day list for the
   await hydrated(page);
   await page.fill('#lookup_nin', '119900123456789012'); // the demo citizen
   await page.click('[data-test="lookup"] button[type="submit"]');
-  await expect(page.locator('[data-test="patient"] h3')).toHaveText('Amina Benali');
+  await expect(page.locator('[data-test="patient-name"]')).toHaveText('Amina Benali');
   const free = page.locator('[data-test="day-slot"][data-status="open"]').first();
   const when = (await free.locator('strong').textContent())!.trim();
   await free.locator('[data-test="desk-book"]').click();
@@ -181,4 +181,16 @@ test('the health administration sees the fixed and Islamic holidays and adds one
   await page.click('[data-test="add-holiday"] button[type="submit"]');
   await expect(page.locator('[data-test="holiday-added"]')).toBeVisible();
   await expect(page.locator('[data-test="holiday"]', { hasText: '05/10/2027' })).toContainText('Jour férié exceptionnel');
+});
+
+test('a search narrows to one polyclinic of the wilaya', async ({ page }) => {
+  const from = iso(new Date(algiersToday().getTime() + 2 * DAY));
+  await page.goto(`/lang/fr?next=${encodeURIComponent(`/book?specialty=general_practice&wilaya=31&from=${from}`)}`);
+  await hydrated(page);
+  await page.selectOption('#facility', { label: 'Polyclinique Es-Seddikia' });
+  await page.click('[data-test="search"] button[type="submit"]');
+  await expect(page).toHaveURL(/facility=/);
+  const slots = page.locator('[data-test="slot"]');
+  await expect(slots.first()).toBeVisible();
+  for (const text of await slots.allTextContents()) expect(text).toContain('Polyclinique Es-Seddikia');
 });

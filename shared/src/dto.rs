@@ -324,6 +324,16 @@ pub struct WilayaOut {
     pub name_fr: String,
 }
 
+/// A facility, for narrowing a search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FacilityOut {
+    pub id: FacilityId,
+    pub name_ar: String,
+    pub name_fr: String,
+    pub commune_id: Option<uuid::Uuid>,
+}
+
 /// A dependant as the account holder enters them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

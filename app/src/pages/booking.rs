@@ -27,11 +27,11 @@ pub fn BookPage() -> impl IntoView {
     let param = move |k: &str| query.with(|q| q.get(k));
     let directory = Resource::new(|| (), |_| crate::api::directory());
     let results = Resource::new(
-        move || (param("specialty"), param("wilaya"), param("from"), param("to")),
-        |(s, w, f, t)| async move {
+        move || (param("specialty"), param("wilaya"), param("from"), param("to"), param("facility")),
+        |(s, w, f, t, fac)| async move {
             match (s, w) {
                 (Some(s), Some(w)) if !s.is_empty() && !w.is_empty() => {
-                    Some(crate::api::search_slots(s, w, f.unwrap_or_default(), t.unwrap_or_default()).await)
+                    Some(crate::api::search_slots(s, w, f.unwrap_or_default(), t.unwrap_or_default(), fac.unwrap_or_default()).await)
                 }
                 _ => None,
             }
@@ -40,6 +40,16 @@ pub fn BookPage() -> impl IntoView {
     let book = ServerAction::<crate::api::BookSlot>::new();
     let join = ServerAction::<crate::api::JoinWaitlist>::new();
     let dependants = Resource::new(|| (), |_| crate::api::my_dependants());
+    // Once a wilaya is chosen, its facilities can narrow the search.
+    let facilities = Resource::new(
+        move || param("wilaya").filter(|w| !w.is_empty()),
+        |w| async move {
+            match w {
+                Some(w) => crate::api::facilities_in(w).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        },
+    );
     let is_ar = move || i18n.get_locale() == Locale::ar;
     let moving = move || param("reschedule").filter(|r| !r.is_empty());
     let for_whom = move || param("for").unwrap_or_default();
@@ -76,6 +86,24 @@ pub fn BookPage() -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                             </div>
+                            <Transition fallback=|| ()>
+                                {move || facilities.get().filter(|f| !f.is_empty()).map(|list| {
+                                    let chosen = param("facility").unwrap_or_default();
+                                    let ar = i18n.get_locale_untracked() == Locale::ar;
+                                    view! {
+                                        <div class="field">
+                                            <label for="facility">{t!(i18n, book.facility)}</label>
+                                            <select id="facility" name="facility">
+                                                <option value="">{t!(i18n, book.any_facility)}</option>
+                                                {list.into_iter().map(|f| {
+                                                    let selected = f.id.to_string() == chosen;
+                                                    view! { <option value=f.id.to_string() selected=selected>{if ar { f.name_ar.clone() } else { f.name_fr.clone() }}</option> }
+                                                }).collect_view()}
+                                            </select>
+                                        </div>
+                                    }
+                                })}
+                            </Transition>
                             <div class="field">
                                 <label for="from">{t!(i18n, book.from)}</label>
                                 <input id="from" name="from" type="date" value=param("from").unwrap_or_else(|| plus_days(today, 1))/>

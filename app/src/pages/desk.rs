@@ -236,7 +236,7 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
             let patient_id = p.patient_id.to_string();
             view! {
                 <section class="card" data-test="patient">
-                    <h3>{holder.clone()}</h3>
+                    <h3 data-test="patient-name">{holder.clone()}</h3>
                     {p.phone.clone().map(|ph| view! { <p dir="ltr">{ph}</p> })}
                     <div class="field">
                         <label for="desk_for">{t!(i18n, book.for_whom)}</label>

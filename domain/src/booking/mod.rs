@@ -515,6 +515,18 @@ impl Domain {
             .collect())
     }
 
+    /// The facilities of a wilaya, for narrowing a search. Public.
+    pub async fn facilities_in_wilaya(&self, wilaya: &str) -> Result<Vec<shared::dto::FacilityOut>> {
+        Ok(facility::Entity::find()
+            .filter(facility::Column::WilayaCode.eq(wilaya))
+            .order_by_asc(facility::Column::NameFr)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|f| shared::dto::FacilityOut { id: FacilityId(f.id), name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id })
+            .collect())
+    }
+
     /// Wilayas that have at least one facility, for search forms.
     pub async fn wilayas_with_facilities(&self) -> Result<Vec<shared::dto::WilayaOut>> {
         let codes: HashSet<String> = facility::Entity::find().all(self.db()).await?.into_iter().map(|f| f.wilaya_code).collect();

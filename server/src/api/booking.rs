@@ -118,6 +118,20 @@ pub async fn close_slot(State(state): State<AppState>, ReqLang(lang): ReqLang, B
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct WilayaQuery {
+    /// Two-digit wilaya code.
+    wilaya: String,
+}
+
+/// The facilities of a wilaya (to narrow a slot search).
+#[utoipa::path(get, path = "/api/v1/facilities", tag = "booking", params(WilayaQuery), responses((status = 200, body = [shared::dto::FacilityOut])))]
+#[tracing::instrument(name = "GET /api/v1/facilities", skip_all)]
+pub async fn facilities(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<WilayaQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<shared::dto::FacilityOut>>, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
+    state.domain.facilities_in_wilaya(&q.wilaya).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
 /// Close a day, a part of a day, or a practitioner's day (leave) at one's
 /// own facility. Free slots it covers close; booked ones are kept and
 /// listed as conflicts to move or cancel.

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/waitlist/{id}/leave", post(booking::leave_waitlist))
         .route("/offers/{id}/decline", post(booking::decline_offer))
         .route("/holidays", get(booking::holidays).post(booking::add_holiday))
+        .route("/facilities", get(booking::facilities))
         .route("/facilities/{facility_id}/closures", post(booking::add_closure))
         .route("/facilities/{facility_id}/templates/{template_id}/end", post(booking::end_template))
         .route("/desk/day", get(desk::day))

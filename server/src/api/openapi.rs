@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
         super::auth::register, super::auth::token, super::auth::refresh, super::auth::logout,
         super::me::get_me, super::me::update_me, super::me::change_password,
         super::booking::search, super::booking::publish_template, super::booking::book, super::booking::mine, super::booking::cancel, super::booking::reschedule, super::booking::close_slot,
-        super::booking::add_closure, super::booking::end_template, super::booking::holidays, super::booking::add_holiday,
+        super::booking::facilities, super::booking::add_closure, super::booking::end_template, super::booking::holidays, super::booking::add_holiday,
         super::booking::my_waitlist, super::booking::join_waitlist, super::booking::leave_waitlist, super::booking::accept_offer, super::booking::decline_offer,
         super::me::dependants, super::me::add_dependant, super::me::referrals,
         super::desk::day, super::desk::practitioners, super::desk::templates, super::desk::lookup, super::desk::patient_appointments, super::desk::book, super::desk::cancel,

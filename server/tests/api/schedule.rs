@@ -573,4 +573,6 @@ async fn the_search_narrows_to_a_facility_or_a_practitioner_when_asked() {
     let by_facility = get(format!("{base}&facility_id={}", c.facility_id)).await;
     assert!(!by_facility.is_empty() && by_facility.iter().all(|s| s["facility_id"] == c.facility_id.as_str()));
     assert!(get(format!("{base}&facility_id={}", Uuid::new_v4())).await.is_empty());
+    let facilities: Vec<Value> = app.client.get(app.url("/api/v1/facilities?wilaya=31")).send().await.unwrap().json().await.unwrap();
+    assert!(facilities.len() >= 2 && facilities.iter().any(|f| f["id"] == c.facility_id.as_str()));
 }
