@@ -346,8 +346,9 @@ fn Templates(publish: ServerAction<crate::api::PublishTemplate>) -> impl IntoVie
         _ => t_string!(i18n, days.sun),
     };
     view! {
-        <section class="card" data-test="templates">
-            <h2>{t!(i18n, desk.templates_title)}</h2>
+        // Collapsed by default (a facility has dozens): works without JavaScript.
+        <details class="card" data-test="templates">
+            <summary><h2 class="inline">{t!(i18n, desk.templates_title)}</h2></summary>
             <FormError error=action_error(end.value())/>
             {move || end.value().get().and_then(|r| r.ok()).map(|out| view! { <ChangeSummary out=out test="ended"/> })}
             <Suspense fallback=|| ()>
@@ -367,6 +368,6 @@ fn Templates(publish: ServerAction<crate::api::PublishTemplate>) -> impl IntoVie
                     </ul>
                 })}
             </Suspense>
-        </section>
+        </details>
     }
 }
