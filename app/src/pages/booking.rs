@@ -16,6 +16,15 @@ pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&offset).format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// A specialty's name in the page's language.
+pub(super) fn specialty_label(locale: Locale, s: &shared::dto::SpecialtyOut) -> String {
+    match locale {
+        Locale::ar => s.name_ar.clone(),
+        Locale::fr => s.name_fr.clone(),
+        Locale::en => s.name_en.clone(),
+    }
+}
+
 fn plus_days(today: chrono::NaiveDate, days: i64) -> String {
     (today + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
 }
@@ -70,7 +79,7 @@ pub fn BookPage() -> impl IntoView {
                                 <label for="specialty">{t!(i18n, book.specialty)}</label>
                                 <select id="specialty" name="specialty" required>
                                     {specialties.into_iter().map(|s| {
-                                        let name = match locale { Locale::ar => s.name_ar.clone(), Locale::fr => s.name_fr.clone(), Locale::en => s.name_en.clone() };
+                                        let name = specialty_label(locale, &s);
                                         let selected = s.code == chosen_s;
                                         view! { <option value=s.code.clone() selected=selected>{name}</option> }
                                     }).collect_view()}
@@ -202,7 +211,7 @@ pub fn AppointmentsPage() -> impl IntoView {
             .get_untracked()
             .and_then(|d| d.ok())
             .and_then(|(specs, _, _)| specs.into_iter().find(|s| s.code == code))
-            .map(|s| match locale { Locale::ar => s.name_ar, Locale::fr => s.name_fr, Locale::en => s.name_en })
+            .map(|s| specialty_label(locale, &s))
             .unwrap_or_else(|| code.to_owned())
     };
     let entry_text = move |s: &str| match s {

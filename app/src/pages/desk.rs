@@ -283,7 +283,7 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
                                     {move || directory.get().and_then(|d| d.ok()).map(|(specs, _, _)| {
                                         let locale = i18n.get_locale_untracked();
                                         specs.into_iter().map(|s| {
-                                            let name = match locale { Locale::ar => s.name_ar.clone(), Locale::fr => s.name_fr.clone(), Locale::en => s.name_en.clone() };
+                                            let name = super::booking::specialty_label(locale, &s);
                                             view! { <option value=s.code.clone()>{name}</option> }
                                         }).collect_view()
                                     })}
