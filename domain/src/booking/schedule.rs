@@ -100,7 +100,8 @@ pub(crate) struct Blocks {
 }
 
 impl Blocks {
-    pub(crate) async fn load<C: ConnectionTrait>(db: &C, facilities: Option<Vec<Uuid>>, from: NaiveDate, to: NaiveDate) -> Result<Self> {
+    /// The holidays of a period and one facility's closures in it.
+    pub(crate) async fn load<C: ConnectionTrait>(db: &C, facility: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Self> {
         let mut holidays: HashSet<NaiveDate> =
             holiday::Entity::find().filter(holiday::Column::Date.between(from, to)).all(db).await?.into_iter().map(|h| h.date).collect();
         let mut d = from;
@@ -110,11 +111,12 @@ impl Blocks {
             }
             d += Duration::days(1);
         }
-        let mut q = closure::Entity::find().filter(closure::Column::Date.between(from, to));
-        if let Some(ids) = facilities {
-            q = q.filter(closure::Column::FacilityId.is_in(ids));
-        }
-        Ok(Self { holidays, closures: q.all(db).await? })
+        let closures = closure::Entity::find()
+            .filter(closure::Column::Date.between(from, to))
+            .filter(closure::Column::FacilityId.eq(facility))
+            .all(db)
+            .await?;
+        Ok(Self { holidays, closures })
     }
 
     /// Whether a slot of `minutes` starting at `start` is blocked.
@@ -252,7 +254,7 @@ impl Domain {
         if first > last {
             return Ok(0);
         }
-        let blocks = Blocks::load(db, Some(vec![t.facility_id]), first, last).await?;
+        let blocks = Blocks::load(db, t.facility_id, first, last).await?;
         let rule = WeeklyRule::of(t);
         let mut rows = Vec::new();
         let mut day = first;
@@ -519,7 +521,7 @@ impl Domain {
     /// slot: a slot freed then closes rather than being offered again.
     pub(crate) async fn slot_is_blocked<C: ConnectionTrait>(&self, db: &C, s: &slot::Model) -> Result<bool> {
         let date = s.starts_at.with_timezone(&algiers()).date_naive();
-        let blocks = Blocks::load(db, Some(vec![s.facility_id]), date, date).await?;
+        let blocks = Blocks::load(db, s.facility_id, date, date).await?;
         if blocks.covers(s.facility_id, s.practitioner_id, s.starts_at, (s.ends_at - s.starts_at).num_minutes() as u32) {
             return Ok(true);
         }

@@ -287,16 +287,15 @@ impl Domain {
             txn.commit().await?;
         }
         let today = super::algiers_today();
-        let stale = waitlist_entry::Entity::find()
+        // Entries whose period is over end in one statement.
+        waitlist_entry::Entity::update_many()
+            .col_expr(waitlist_entry::Column::Status, Expr::value(LAPSED))
+            .col_expr(waitlist_entry::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
+            .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
             .filter(waitlist_entry::Column::Status.eq(WAITING))
             .filter(waitlist_entry::Column::DateTo.lt(today))
-            .all(self.db())
+            .exec(self.db())
             .await?;
-        for e in stale {
-            let txn = self.db().begin().await?;
-            Self::set_entry(&txn, e.id, LAPSED, now).await?;
-            txn.commit().await?;
-        }
         if n > 0 {
             tracing::info!(offers = n, "waitlist offers expired");
             self.offer_free_slots().await?;
