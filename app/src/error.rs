@@ -99,6 +99,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         TemplateOverlap => td_string!(locale, errors.template_overlap),
         OfferExpired => td_string!(locale, errors.offer_expired),
         AlreadyWaiting => td_string!(locale, errors.already_waiting),
+        LinkInvalid => td_string!(locale, errors.link_invalid),
         IdempotencyKeyMismatch => td_string!(locale, errors.idempotency_key_mismatch),
         IdempotencyKeyInFlight => td_string!(locale, errors.idempotency_key_in_flight),
     }

@@ -18,6 +18,7 @@ pub struct DomainConfig {
     /// How many argon2 hashes may run at once (each takes ~19 MiB).
     pub hash_concurrency: usize,
     pub booking: BookingRules,
+    pub notify: crate::NotifyRules,
 }
 
 /// The booking rules a ministry may tune, with the defaults. The
@@ -70,6 +71,7 @@ impl DomainConfig {
             booking_per_account_per_minute: 100_000,
             hash_concurrency: 2,
             booking: BookingRules::default(),
+            notify: crate::NotifyRules::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod idempotency;
+pub mod notify;
 pub mod passwords;
 pub mod seed;
 pub mod sessions;
@@ -22,6 +23,7 @@ pub mod tokens;
 
 pub use actor::Actor;
 pub use config::{BookingRules, DomainConfig};
+pub use notify::NotifyRules;
 pub use error::{Error, Result};
 
 use sea_orm::DatabaseConnection;
@@ -40,6 +42,7 @@ struct Inner {
     throttle: throttle::Throttle,
     booking_throttle: throttle::Throttle,
     tokens: tokens::AccessTokens,
+    clock: notify::Clock,
 }
 
 impl Domain {
@@ -48,7 +51,7 @@ impl Domain {
         let throttle = throttle::Throttle::new(config.login_per_ip_per_minute, config.login_per_account_per_minute);
         let booking_throttle = throttle::Throttle::new(config.booking_per_ip_per_minute, config.booking_per_account_per_minute);
         let tokens = tokens::AccessTokens::new(&config);
-        Self { inner: Arc::new(Inner { db, config, passwords, throttle, booking_throttle, tokens }) }
+        Self { inner: Arc::new(Inner { db, config, passwords, throttle, booking_throttle, tokens, clock: notify::Clock::default() }) }
     }
 
     pub fn db(&self) -> &DatabaseConnection {

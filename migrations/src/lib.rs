@@ -9,6 +9,7 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_booking;
 mod m20261122_000003_idempotency;
 mod m20261122_000004_schedule;
+mod m20261123_000005_notify;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_booking::Migration),
             Box::new(m20261122_000003_idempotency::Migration),
             Box::new(m20261122_000004_schedule::Migration),
+            Box::new(m20261123_000005_notify::Migration),
         ]
     }
 }

@@ -39,6 +39,26 @@ pub struct Config {
     /// Horizon, cut-off, minimum notice, active-appointment cap, offer hold.
     #[serde(flatten)]
     pub booking: domain::BookingRules,
+    /// Reminder hours, retries, leases, the public URL in links.
+    #[serde(flatten)]
+    pub notify: domain::NotifyRules,
+    /// Where email goes: empty for `.eml` files under `data_dir/mail`, or
+    /// an SMTP URL (`smtp://host:25`, `smtp://host:587?tls=required`,
+    /// `smtps://user:password@host:465`).
+    #[serde(skip_serializing)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of every email.
+    pub mail_from: String,
+    /// The SMS gateway: empty for text files under `data_dir/sms`, or an
+    /// HTTP(S) URL that takes one POST per message.
+    pub sms_gateway_url: Option<String>,
+    /// A header sent with each gateway request, `Name: value`.
+    #[serde(skip_serializing)]
+    pub sms_gateway_auth: Option<SecretString>,
+    /// The request body, with `{to}` and `{text}` replaced (JSON-escaped).
+    pub sms_body_template: String,
+    /// How often the outbox worker looks for due messages, in milliseconds.
+    pub outbox_poll_ms: u64,
     /// Mark cookies `Secure`. Browsers accept Secure cookies from
     /// http://localhost, so this stays on even in development.
     pub cookie_secure: bool,
@@ -69,6 +89,13 @@ impl Default for Config {
             booking_per_account_per_minute: 10,
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             booking: domain::BookingRules::default(),
+            notify: domain::NotifyRules { public_url: String::new(), ..Default::default() },
+            smtp_url: None,
+            mail_from: "Sihati <no-reply@sihati.dz>".into(),
+            sms_gateway_url: None,
+            sms_gateway_auth: None,
+            sms_body_template: r#"{"to":"{to}","text":"{text}"}"#.into(),
+            outbox_poll_ms: 1000,
             cookie_secure: true,
             trust_forwarded_for: false,
             seed_demo: false,
@@ -140,6 +167,11 @@ impl Config {
             booking_per_account_per_minute: self.booking_per_account_per_minute,
             hash_concurrency: self.hash_concurrency,
             booking: self.booking.clone(),
+            notify: domain::NotifyRules {
+                // Unset: the address the server listens on (the embedded default).
+                public_url: if self.notify.public_url.is_empty() { format!("http://{}", self.bind) } else { self.notify.public_url.clone() },
+                ..self.notify.clone()
+            },
         })
     }
 }

@@ -143,17 +143,31 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
 }
 
 /// Serves until `shutdown` resolves, then stops accepting, lets in-flight
-/// requests finish and returns.
+/// requests finish, lets the outbox worker finish the message in hand and
+/// give back the rest, and returns.
 pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     let jobs = spawn_jobs(&app.state.domain);
-    axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let transports = crate::notify::Transports::from_config(&app.state.config)?;
+    let poll = std::time::Duration::from_millis(app.state.config.outbox_poll_ms.max(10));
+    let worker = tokio::spawn(crate::notify::run_worker(app.state.domain.clone(), transports, poll, stop_rx));
+    let shutdown = async move {
+        shutdown.await;
+        // Stop taking work at once: the worker finishes its send while
+        // in-flight requests finish.
+        let _ = stop_tx.send(true);
+    };
+    let served = axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
     for job in jobs {
         job.abort();
     }
-    Ok(())
+    if tokio::time::timeout(std::time::Duration::from_secs(30), worker).await.is_err() {
+        tracing::warn!("the outbox worker did not stop within 30 s; its leases run out");
+    }
+    served
 }
 
 /// The periodic upkeep. Each job is idempotent and keeps its state in the

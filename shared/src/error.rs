@@ -51,13 +51,15 @@ pub enum ErrorCode {
     TemplateOverlap,
     OfferExpired,
     AlreadyWaiting,
+    // Signed links in messages.
+    LinkInvalid,
     // Idempotency-Key.
     IdempotencyKeyMismatch,
     IdempotencyKeyInFlight,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 37] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -93,6 +95,7 @@ impl ErrorCode {
         ErrorCode::TemplateOverlap,
         ErrorCode::OfferExpired,
         ErrorCode::AlreadyWaiting,
+        ErrorCode::LinkInvalid,
         ErrorCode::IdempotencyKeyMismatch,
         ErrorCode::IdempotencyKeyInFlight,
     ];
@@ -135,6 +138,7 @@ impl ErrorCode {
             ErrorCode::TemplateOverlap => "template_overlap",
             ErrorCode::OfferExpired => "offer_expired",
             ErrorCode::AlreadyWaiting => "already_waiting",
+            ErrorCode::LinkInvalid => "link_invalid",
             ErrorCode::IdempotencyKeyMismatch => "idempotency_key_mismatch",
             ErrorCode::IdempotencyKeyInFlight => "idempotency_key_in_flight",
         }
@@ -157,7 +161,7 @@ impl ErrorCode {
             InvalidCredentials | Unauthorized | TokenInvalid => 401,
             TooManyAttempts => 429,
             Forbidden => 403,
-            NotFound => 404,
+            NotFound | LinkInvalid => 404,
             Internal => 500,
         }
     }

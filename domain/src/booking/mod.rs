@@ -425,6 +425,7 @@ impl Domain {
             let date = s.starts_at.with_timezone(&algiers()).date_naive();
             self.use_referral(txn, subject, s.specialty_id, date, a.id, moved_from).await?;
         }
+        self.queue_appointment(txn, &a, s, moved_from.is_some()).await?;
         Ok(a)
     }
 
@@ -446,6 +447,7 @@ impl Domain {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }
         self.return_referral(txn, a.id).await?;
+        self.withdraw_reminders(txn, a.id).await?;
         if let Some(s) = slot::Entity::find_by_id(a.slot_id).one(txn).await? {
             if self.slot_is_blocked(txn, &s).await? {
                 slot::Entity::update_many()
@@ -611,17 +613,27 @@ impl Domain {
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        if a.status != BOOKED {
-            return Err(Error::code(ErrorCode::SlotUnavailable));
-        }
-        if s.starts_at - now < Duration::hours(self.config().booking.cancel_cutoff_hours) {
-            return Err(Error::code(ErrorCode::CancelTooLate));
-        }
-        self.release(&txn, &a, now).await?;
+        self.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
         txn.commit().await?;
         self.after_release().await;
         let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         self.describe(&a, &s).await
+    }
+}
+
+impl Domain {
+    /// Cancels an active appointment inside `txn`: online only until the
+    /// cut-off, at the desk until it starts; the slot is released, the
+    /// reminders withdrawn and the patient told.
+    pub(crate) async fn cancel_in(&self, txn: &sea_orm::DatabaseTransaction, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>, channel: Channel) -> Result<()> {
+        if a.status != BOOKED {
+            return Err(Error::code(ErrorCode::SlotUnavailable));
+        }
+        if channel == Channel::Online && s.starts_at - now < Duration::hours(self.config().booking.cancel_cutoff_hours) {
+            return Err(Error::code(ErrorCode::CancelTooLate));
+        }
+        self.release(txn, a, now).await?;
+        self.queue_cancelled(txn, a).await
     }
 }
 

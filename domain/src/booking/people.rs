@@ -5,7 +5,7 @@
 //! The desk acts only on its own facility's slots and appointments; a
 //! citizen only on their own and their dependants'.
 
-use super::{desk_facility, field, Channel, BOOKED};
+use super::{desk_facility, field, Channel};
 use crate::entities::{appointment, dependant, slot, user};
 use crate::{Actor, Domain, Error, Result};
 use chrono::Utc;
@@ -167,10 +167,8 @@ impl Domain {
         let now = Utc::now();
         let txn = self.db().begin().await?;
         let a = self.facility_appointment(&txn, actor, id).await?;
-        if a.status != BOOKED {
-            return Err(Error::code(ErrorCode::SlotUnavailable));
-        }
-        self.release(&txn, &a, now).await?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.cancel_in(&txn, &a, &s, now, Channel::Desk).await?;
         txn.commit().await?;
         self.after_release().await;
         let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;

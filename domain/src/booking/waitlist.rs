@@ -381,7 +381,9 @@ impl Domain {
             responded_at: Set(None),
         };
         match offer.insert(&txn).await {
-            Ok(_) => {
+            Ok(o) => {
+                let facility = slot::Entity::find_by_id(slot_id).one(&txn).await?.map(|s| s.facility_id).unwrap_or_default();
+                self.queue_offer(&txn, &o, facility).await?;
                 txn.commit().await?;
                 let local = (now + hold).with_timezone(&algiers());
                 tracing::info!(offer_expires = %local, "waitlist offer made");

@@ -20,3 +20,6 @@ pub mod holiday;
 pub mod referral;
 pub mod slot_offer;
 pub mod waitlist_entry;
+pub mod inbox_message;
+pub mod notification_pref;
+pub mod outbox;

@@ -7,6 +7,7 @@ mod booking;
 mod desk;
 mod idempotency;
 mod me;
+mod notify;
 pub mod openapi;
 
 use crate::startup::AppState;
@@ -57,6 +58,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/slots", get(booking::search))
         .route("/slots/{id}/close", post(booking::close_slot))
         .route("/facilities/{facility_id}/templates", post(booking::publish_template))
+        .route("/inbox", get(notify::inbox))
+        .route("/inbox/unread", get(notify::unread))
+        .route("/inbox/read-all", post(notify::read_all))
+        .route("/inbox/{id}/read", post(notify::read))
+        .route("/me/notifications", get(notify::prefs).put(notify::set_prefs))
+        .route("/links/{token}", get(notify::link))
+        .route("/links/{token}/cancel", post(notify::cancel_by_link))
+        .route("/facility/undelivered", get(notify::undelivered))
+        .route("/facility/undelivered/{id}/retry", post(notify::retry))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiFailure::new(ErrorCode::NotFound, Lang::default()) })
 }

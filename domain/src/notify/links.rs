@@ -1,0 +1,155 @@
+//! Signed, expiring links in messages: one to view an appointment, one to
+//! cancel it without signing in, for that appointment only.
+//!
+//! A token is 37 bytes, base64url (50 characters, short enough for an
+//! SMS): the appointment id, what the link allows, when it expires, and an
+//! HMAC-SHA-256 tag (truncated to 128 bits) under a key derived from the
+//! server's secret. It names nothing personal; whoever holds it may see
+//! the appointment's time and place and, with a cancel link, cancel it —
+//! exactly what the email or SMS it was sent in already says.
+
+use crate::booking::Channel;
+use crate::entities::{appointment, slot};
+use crate::{Domain, Error, Result};
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use sea_orm::{EntityTrait, TransactionTrait};
+use sha2::Sha256;
+use shared::dto::AppointmentOut;
+use shared::ErrorCode;
+use uuid::Uuid;
+
+const VIEW: u8 = 1;
+const CANCEL: u8 = 2;
+const TAG_LEN: usize = 16;
+
+/// What a valid link allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    View,
+    Cancel,
+}
+
+/// The HMAC under a key of its own, derived from the server's secret, so
+/// that a link tag can never pass for anything else signed with it.
+fn link_mac(secret: &[u8]) -> Hmac<Sha256> {
+    let mut derive = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
+    derive.update(b"sihati/appointment-links/v1");
+    Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes()).expect("any key length")
+}
+
+pub fn sign(secret: &[u8], id: Uuid, purpose: Purpose, expires: DateTime<Utc>) -> String {
+    let mut body = Vec::with_capacity(21 + TAG_LEN);
+    body.extend_from_slice(id.as_bytes());
+    body.push(if purpose == Purpose::Cancel { CANCEL } else { VIEW });
+    body.extend_from_slice(&(expires.timestamp().clamp(0, u32::MAX as i64) as u32).to_be_bytes());
+    let mut m = link_mac(secret);
+    m.update(&body);
+    let tag = m.finalize().into_bytes();
+    body.extend_from_slice(&tag[..TAG_LEN]);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(body)
+}
+
+/// The appointment and purpose of a genuine, unexpired token.
+pub fn verify(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<(Uuid, Purpose)> {
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
+    if raw.len() != 21 + TAG_LEN {
+        return None;
+    }
+    let (body, tag) = raw.split_at(21);
+    let mut m = link_mac(secret);
+    m.update(body);
+    // Constant-time comparison of the truncated tag.
+    m.verify_truncated_left(tag).ok()?;
+    let id = Uuid::from_slice(&body[..16]).ok()?;
+    let purpose = match body[16] {
+        VIEW => Purpose::View,
+        CANCEL => Purpose::Cancel,
+        _ => return None,
+    };
+    let expires = u32::from_be_bytes(body[17..21].try_into().ok()?) as i64;
+    (now.timestamp() < expires).then_some((id, purpose))
+}
+
+impl Domain {
+    /// The view and cancel tokens of an appointment. The view link lasts
+    /// until a week after the appointment, the cancel link until it starts.
+    pub fn appointment_link_tokens(&self, id: Uuid, starts_at: DateTime<Utc>) -> (String, String) {
+        let secret = &self.config().jwt_secret;
+        (sign(secret, id, Purpose::View, starts_at + Duration::days(7)), sign(secret, id, Purpose::Cancel, starts_at))
+    }
+
+    fn link(&self, token: &str) -> Result<(Uuid, Purpose)> {
+        verify(&self.config().jwt_secret, token, Utc::now()).ok_or_else(|| Error::code(ErrorCode::LinkInvalid))
+    }
+
+    /// The appointment a link names, without the patient's name; and
+    /// whether the link may cancel it.
+    pub async fn appointment_by_link(&self, token: &str) -> Result<(AppointmentOut, bool)> {
+        let (id, purpose) = self.link(token)?;
+        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        let mut out = self.describe(&a, &s).await?;
+        out.patient_name.clear();
+        Ok((out, purpose == Purpose::Cancel))
+    }
+
+    /// Cancels the appointment a cancel link names, under the same rules
+    /// as cancelling online (the cut-off), and tells the patient.
+    #[tracing::instrument(skip_all)]
+    pub async fn cancel_by_link(&self, token: &str) -> Result<AppointmentOut> {
+        let (id, purpose) = self.link(token)?;
+        if purpose != Purpose::Cancel {
+            return Err(Error::code(ErrorCode::LinkInvalid));
+        }
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let a = appointment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        self.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
+        txn.commit().await?;
+        self.after_release().await;
+        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let mut out = self.describe(&a, &s).await?;
+        out.patient_name.clear();
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_signed_link_verifies_until_it_expires() {
+        let id = Uuid::new_v4();
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let t = sign(KEY, id, Purpose::Cancel, now + Duration::hours(1));
+        assert_eq!(t.len(), 50);
+        assert_eq!(verify(KEY, &t, now), Some((id, Purpose::Cancel)));
+        assert_eq!(verify(KEY, &t, now + Duration::hours(1)), None, "expired");
+        assert_eq!(verify(b"another key another key another k", &t, now), None, "other key");
+    }
+
+    #[test]
+    fn a_tampered_link_is_refused() {
+        let id = Uuid::new_v4();
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let t = sign(KEY, id, Purpose::View, now + Duration::days(1));
+        let mut raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&t).unwrap();
+        for i in 0..raw.len() {
+            raw[i] ^= 0x01;
+            let bad = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw);
+            assert_eq!(verify(KEY, &bad, now), None, "bit flip at byte {i}");
+            raw[i] ^= 0x01;
+        }
+        // A view link turned into a cancel link by hand.
+        raw[16] = CANCEL;
+        assert_eq!(verify(KEY, &base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw), now), None);
+        assert_eq!(verify(KEY, "", now), None);
+        assert_eq!(verify(KEY, "not base64 !", now), None);
+    }
+}
