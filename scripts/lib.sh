@@ -63,6 +63,19 @@ ensure_e2e_packages() {
   fi
 }
 
+# A real SMTP server for the tests: aiosmtpd (the Python standard library's
+# successor to smtpd), from PyPI into a project-local virtualenv. Tests start
+# and stop it themselves; it stores what it receives in a Maildir.
+SMTPD_PYTHON="$ROOT/.tools/smtpd/bin/python"
+ensure_smtp_server() {
+  if ! "$SMTPD_PYTHON" -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd (the SMTP server the tests talk to) from PyPI"
+    python3 -m venv "$ROOT/.tools/smtpd"
+    "$ROOT/.tools/smtpd/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+  fi
+  export SIHATI_TEST_SMTPD_PYTHON="$SMTPD_PYTHON"
+}
+
 PG_ADMIN_URL="${SIHATI_PG_ADMIN_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
 
 # A running PostgreSQL reachable at $PG_ADMIN_URL: installed and started if

@@ -13,6 +13,7 @@ ensure_rust_tools
 ensure_chromium
 ensure_postgres
 ensure_e2e_packages
+ensure_smtp_server
 
 say "unit, property and API tests (SQLite)"
 RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p shared -p domain -p app -p server
@@ -29,17 +30,23 @@ cargo leptos build
 E2E_DIR="$(mktemp -d)"
 E2E_PORT="${SIHATI_E2E_PORT:-3900}"
 SERVER_LOG="$E2E_DIR/server.log"
+# The e2e server mails a real SMTP server on loopback; the tests read its Maildir.
+SMTP_PORT="${SIHATI_E2E_SMTP_PORT:-3925}"
+"$SMTPD_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$E2E_DIR/maildir" >"$E2E_DIR/smtpd.log" 2>&1 &
+SMTPD_PID=$!
 LEPTOS_OUTPUT_NAME=sihati LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" SIHATI_DATA_DIR="$E2E_DIR" SIHATI_SEED_DEMO=true SIHATI_LOG="${SIHATI_LOG:-warn}" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" SIHATI_DATA_DIR="$E2E_DIR" SIHATI_SEED_DEMO=true \
+  SIHATI_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SIHATI_OUTBOX_POLL_MS=200 SIHATI_LOG="${SIHATI_LOG:-warn}" \
   "${CARGO_TARGET_DIR:-$ROOT/target}/debug/server" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 stop_server() {
   kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  kill -TERM "$SMTPD_PID" 2>/dev/null && wait "$SMTPD_PID" 2>/dev/null || true
   rm -rf "$E2E_DIR"
 }
 trap stop_server EXIT
 rm -rf end2end/test-results
-if ! (cd end2end && SIHATI_E2E_URL="http://127.0.0.1:$E2E_PORT" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test); then
+if ! (cd end2end && SIHATI_E2E_URL="http://127.0.0.1:$E2E_PORT" SIHATI_E2E_MAILDIR="$E2E_DIR/maildir" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test); then
   echo "--- server log ---"; tail -n 50 "$SERVER_LOG"
   exit 1
 fi

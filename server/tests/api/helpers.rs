@@ -22,7 +22,7 @@ pub fn unique_ids() -> (String, String) {
     (format!("1{:017}", n as u64 * 7 + 1), format!("06{:08}", n))
 }
 
-async fn database_url(dir: &std::path::Path) -> String {
+pub async fn database_url(dir: &std::path::Path) -> String {
     match std::env::var("SIHATI_TEST_DATABASE_URL") {
         Ok(admin) if admin.starts_with("postgres") => {
             use sea_orm::{ConnectionTrait, Database};

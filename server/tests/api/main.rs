@@ -7,6 +7,8 @@ mod auth;
 mod booking;
 mod helpers;
 mod jwt_tamper;
+mod mail;
+mod notify;
 mod registration;
 mod schedule;
 mod staff;
