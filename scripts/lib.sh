@@ -57,9 +57,10 @@ ensure_chromium() {
 }
 
 ensure_e2e_packages() {
-  if [ ! -x end2end/node_modules/.bin/playwright ]; then
+  # Reinstalled whenever package-lock.json changed since the last install.
+  if [ ! -x end2end/node_modules/.bin/playwright ] || ! cmp -s end2end/package-lock.json end2end/node_modules/.sihati-lock; then
     say "installing the end-to-end test packages (no browser download)"
-    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && cp package-lock.json node_modules/.sihati-lock)
   fi
 }
 

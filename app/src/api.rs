@@ -443,3 +443,81 @@ pub async fn add_holiday(date: String, name_ar: String, name_fr: String, name_en
     let actor = actor().await?;
     ctx()?.domain.add_holiday(&actor, &shared::dto::HolidayIn { date, name_ar, name_fr, name_en }).await.map_err(to_app_error)
 }
+
+/// The page's language on the server: the language cookie, else the
+/// browser's Accept-Language, else French.
+#[cfg(feature = "ssr")]
+fn page_lang() -> shared::Lang {
+    server_side::cookie(LANG_COOKIE)
+        .and_then(|c| shared::Lang::parse(&c))
+        .or_else(|| {
+            use_context::<http::request::Parts>()
+                .and_then(|p| p.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(shared::Lang::from_accept_language))
+        })
+        .unwrap_or_default()
+}
+
+/// The signed-in person's in-app messages, in the page's language.
+#[server(prefix = "/sfn", endpoint = "inbox")]
+pub async fn inbox() -> Result<shared::dto::InboxOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.inbox(&actor, page_lang()).await.map_err(to_app_error)
+}
+
+/// How many in-app messages are unread (the header's badge).
+#[server(prefix = "/sfn", endpoint = "unread_count")]
+pub async fn unread_count() -> Result<u64, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.unread_count(&actor).await.map_err(to_app_error)
+}
+
+/// Marks every in-app message read.
+#[server(prefix = "/sfn", endpoint = "mark_all_read")]
+pub async fn mark_all_read() -> Result<(), AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.mark_read(&actor, None).await.map_err(to_app_error)?;
+    Ok(())
+}
+
+#[server(prefix = "/sfn", endpoint = "notification_prefs")]
+pub async fn notification_prefs() -> Result<shared::dto::NotificationPrefs, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.notification_prefs(&actor).await.map_err(to_app_error)
+}
+
+/// Saves the channel choices (an unticked checkbox is absent from the form).
+#[server(prefix = "/sfn", endpoint = "set_notification_prefs")]
+pub async fn set_notification_prefs(email: Option<String>, sms: Option<String>) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let prefs = shared::dto::NotificationPrefs { email: email.is_some(), sms: sms.is_some() };
+    ctx()?.domain.set_notification_prefs(&actor, &prefs).await.map_err(to_app_error)?;
+    Ok(())
+}
+
+/// The appointment a signed link names (no sign-in).
+#[server(prefix = "/sfn", endpoint = "link_appointment")]
+pub async fn link_appointment(token: String) -> Result<shared::dto::LinkAppointmentOut, AppError> {
+    let (appointment, can_cancel) = ctx()?.domain.appointment_by_link(&token).await.map_err(to_app_error)?;
+    Ok(shared::dto::LinkAppointmentOut { appointment, can_cancel })
+}
+
+/// Cancels the appointment a cancel link names (no sign-in).
+#[server(prefix = "/sfn", endpoint = "cancel_by_link")]
+pub async fn cancel_by_link(token: String) -> Result<(), AppError> {
+    ctx()?.domain.cancel_by_link(&token).await.map_err(to_app_error)?;
+    Ok(())
+}
+
+/// The facility's undelivered messages (facility admins).
+#[server(prefix = "/sfn", endpoint = "undelivered")]
+pub async fn undelivered() -> Result<Vec<shared::dto::UndeliveredOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.undelivered(&actor).await.map_err(to_app_error)
+}
+
+#[server(prefix = "/sfn", endpoint = "retry_undelivered")]
+pub async fn retry_undelivered(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.retry_undelivered(&actor, id).await.map_err(to_app_error)
+}

@@ -47,6 +47,7 @@ pub fn Header() -> impl IntoView {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>
                                     <A href="/family">{t!(i18n, nav.family)}</A>
+                                    <InboxLink/>
                                 })}
                                 <A href="/profile">{p.given_name.clone()}</A>
                                 <ActionForm action=actions.logout attr:class="inline">
@@ -62,6 +63,23 @@ pub fn Header() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// "Messages", with the unread count when there is one.
+#[component]
+fn InboxLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    // Counted again on every navigation (reading the inbox marks nothing).
+    let unread = Resource::new(move || location.pathname.get(), |_| crate::api::unread_count());
+    view! {
+        <A href="/inbox" attr:data-test="nav-inbox">
+            {t!(i18n, nav.inbox)}
+            <Transition fallback=|| ()>
+                {move || unread.get().and_then(|r| r.ok()).filter(|n| *n > 0).map(|n| view! { " " <span class="badge" data-test="unread">{n}</span> })}
+            </Transition>
+        </A>
     }
 }
 

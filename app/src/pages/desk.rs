@@ -194,6 +194,7 @@ pub fn DeskPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+        <super::inbox::Undelivered/>
     }
 }
 

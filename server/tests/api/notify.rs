@@ -156,7 +156,7 @@ async fn a_cancelled_appointment_gets_no_reminder_and_a_moved_one_only_for_its_n
     let mover = citizen(&app).await;
     let a = book(&app, &mover, first).await;
     let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&a, "id")), &mover.token, &json!({ "slot_id": moved_to["id"] })).await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.status(), StatusCode::CREATED, "the move makes a new appointment");
 
     let canceller = citizen(&app).await;
     let b = book(&app, &canceller, cancelled_slot).await;
