@@ -58,6 +58,19 @@ impl Domain {
         &self.inner.db
     }
 
+    /// A transaction that will write. On SQLite it is `BEGIN IMMEDIATE`:
+    /// it takes the writer lock up front (waiting up to the busy timeout)
+    /// instead of reading first and failing with SQLITE_BUSY when another
+    /// writer — the outbox worker, say — committed in between. PostgreSQL
+    /// ignores the option.
+    pub async fn begin_write(&self) -> std::result::Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.inner
+            .db
+            .begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() })
+            .await
+    }
+
     pub fn config(&self) -> &DomainConfig {
         &self.inner.config
     }

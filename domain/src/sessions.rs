@@ -9,7 +9,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use shared::dto::TokenOut;
 use shared::{ErrorCode, FacilityId, Role, SessionId, UserId};
@@ -114,7 +114,7 @@ impl Domain {
     /// of a new family.
     pub async fn start_mobile_session(&self, user: &user::Model) -> Result<TokenOut> {
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let sid = self.insert_session(&txn, user.id, MOBILE, None, self.config().refresh_ttl_secs, now).await?;
         let refresh = self.insert_refresh(&txn, sid, now).await?;
         txn.commit().await?;
@@ -162,7 +162,7 @@ impl Domain {
         if s.revoked_at.is_some() || s.expires_at <= now || row.expires_at <= now {
             return Err(invalid());
         }
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         // Claim the token atomically: of two concurrent uses only one wins.
         let claimed = refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::UsedAt, Expr::value(now))

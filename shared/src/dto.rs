@@ -505,6 +505,10 @@ pub struct DaySlotOut {
     pub patient_phone: Option<String>,
     /// Booked at the desk rather than by the citizen.
     pub booked_at_desk: bool,
+    /// Who had this slot and cancelled (or was moved away), oldest first:
+    /// the desk sees cancellations as well as bookings.
+    #[serde(default)]
+    pub cancelled: Vec<String>,
 }
 
 /// The desk looks a citizen up by NIN (in the body, never in a URL).

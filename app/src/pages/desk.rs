@@ -170,6 +170,7 @@ pub fn DeskPage() -> impl IntoView {
                                     {r.patient_name.clone().map(|n| view! { <span>{n}</span> })}
                                     {r.patient_phone.clone().map(|p| view! { <a href=format!("tel:{p}") dir="ltr">{p.clone()}</a> })}
                                     {r.booked_at_desk.then(|| view! { <span class="hint">{t!(i18n, desk.at_desk)}</span> })}
+                                    {r.cancelled.iter().map(|n| view! { <span class="hint" data-test="day-cancelled">{t!(i18n, desk.cancelled_by)}" "{n.clone()}</span> }).collect_view()}
                                     {move || patient().filter(|_| free).map(|p| {
                                         let slot_id = slot_id.clone();
                                         view! {

@@ -20,7 +20,7 @@ use crate::entities::{appointment, dependant, facility, practitioner, practition
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, SlotOut};
 use shared::{ErrorCode, FacilityId, FieldError, PractitionerId, Role, SpecialtyId};
 use std::collections::{HashMap, HashSet};
@@ -266,7 +266,7 @@ impl Domain {
     pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
         let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let subject = self.resolve_subject(&txn, actor.user_id.as_uuid(), &input.dependant_id).await?;
         let s = self.lock_open_slot(&txn, slot_id, now, Channel::Online).await?;
         let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, input.reason.trim(), now, None).await?;
@@ -303,7 +303,7 @@ impl Domain {
     pub async fn reschedule(&self, actor: &Actor, id: Uuid, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
         let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let old = appointment::Entity::find_by_id(id)
             .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
             .one(&txn)
@@ -550,7 +550,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn close_slot(&self, actor: &Actor, slot_id: Uuid) -> Result<()> {
         let facility = desk_facility(actor)?;
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let closed = slot::Entity::update_many()
             .col_expr(slot::Column::Status, Expr::value(CLOSED))
             .filter(slot::Column::Id.eq(slot_id))
@@ -606,7 +606,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn cancel_appointment(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let a = appointment::Entity::find_by_id(id)
             .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
             .one(&txn)

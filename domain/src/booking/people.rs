@@ -9,7 +9,7 @@ use super::{desk_facility, field, Channel};
 use crate::entities::{appointment, dependant, slot, user};
 use crate::{Actor, Domain, Error, Result};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
 use shared::{ErrorCode, FieldError, Nin, Role, Sex, UserId};
 use uuid::Uuid;
@@ -139,7 +139,7 @@ impl Domain {
         let holder = self.citizen(&input.patient_id).await?;
         let slot_id: Uuid = input.slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let subject = self.resolve_subject(&txn, holder.id, &input.dependant_id).await?;
         let s = self.lock_open_slot(&txn, slot_id, now, Channel::Desk).await?;
         if s.facility_id != facility {
@@ -165,7 +165,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_cancel(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let a = self.facility_appointment(&txn, actor, id).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         self.cancel_in(&txn, &a, &s, now, Channel::Desk).await?;
@@ -183,7 +183,7 @@ impl Domain {
         let facility = desk_facility(actor)?;
         let slot_id: Uuid = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let old = self.facility_appointment(&txn, actor, id).await?;
         let target = slot::Entity::find_by_id(slot_id).one(&txn).await?;
         if target.is_none_or(|s| s.facility_id != facility) {

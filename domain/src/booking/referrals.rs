@@ -9,7 +9,7 @@ use crate::entities::{referral, specialty, user};
 use crate::{Actor, Domain, Error, Result};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{ReferralIn, ReferralOut};
 use shared::{ErrorCode, Role};
 use std::collections::HashMap;
@@ -51,7 +51,7 @@ impl Domain {
             return Err(Error::fields(errors));
         };
         let subject = self.resolve_subject(self.db(), holder.id, &input.dependant_id).await?;
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let row = referral::ActiveModel {
             id: Set(Uuid::new_v4()),
             holder_id: Set(subject.holder_id),

@@ -14,7 +14,7 @@ use crate::entities::{appointment, availability_template, closure, holiday, prac
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut};
 use shared::{ErrorCode, FacilityId, PractitionerId, Role};
 use std::collections::{HashMap, HashSet};
@@ -207,7 +207,7 @@ impl Domain {
     /// have checked who may do this (`publish_template`, the demo seed).
     pub(crate) async fn create_template(&self, facility: FacilityId, practitioner: &practitioner::Model, rule: WeeklyRule, created_by: Uuid) -> Result<TemplateOut> {
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         // Lock the practitioner's row so that two overlapping templates
         // published at once cannot both pass the check.
         practitioner::Entity::update_many()
@@ -362,7 +362,7 @@ impl Domain {
             return Err(Error::fields(errors));
         };
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let c = closure::ActiveModel {
             id: Set(Uuid::new_v4()),
             facility_id: Set(facility.as_uuid()),
@@ -472,7 +472,7 @@ impl Domain {
             return Err(Error::fields(vec![field("valid_to", ErrorCode::BadRequest)]));
         };
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let mut row: availability_template::ActiveModel = t.clone().into();
         row.valid_to = Set(Some(t.valid_to.map_or(valid_to, |v| v.min(valid_to))));
         row.update(&txn).await?;
@@ -579,7 +579,7 @@ impl Domain {
             return Err(Error::fields(errors));
         };
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let id = Uuid::new_v4();
         holiday::ActiveModel {
             id: Set(id),
@@ -622,8 +622,18 @@ impl Domain {
         }
         let slots = q.order_by_asc(slot::Column::StartsAt).all(self.db()).await?;
         let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
-        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(ids)).all(self.db()).await?;
-        let names = subject_names(self.db(), &booked).await?;
+        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(ids.clone())).all(self.db()).await?;
+        let ended = appointment::Entity::find()
+            .filter(appointment::Column::SlotId.is_in(ids))
+            .filter(appointment::Column::Status.eq(super::CANCELLED))
+            .order_by_asc(appointment::Column::UpdatedAt)
+            .all(self.db())
+            .await?;
+        let names = subject_names(self.db(), &[booked.clone(), ended.clone()].concat()).await?;
+        let mut cancelled: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for a in &ended {
+            cancelled.entry(a.slot_id).or_default().push(names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default());
+        }
         let by_slot: HashMap<Uuid, &appointment::Model> = booked.iter().map(|a| (a.slot_id, a)).collect();
         let practitioners =
             load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
@@ -643,6 +653,7 @@ impl Domain {
                     patient_name: who.as_ref().map(|w| w.0.clone()),
                     patient_phone: who.and_then(|w| w.1),
                     booked_at_desk: a.is_some_and(|a| a.booked_by != a.patient_id),
+                    cancelled: cancelled.remove(&s.id).unwrap_or_default(),
                 }
             })
             .collect())

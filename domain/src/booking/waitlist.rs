@@ -17,7 +17,7 @@ use crate::entities::{facility, practitioner, slot, slot_offer, specialty, waitl
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
 use shared::{ErrorCode, Role};
 use std::collections::{HashMap, HashSet};
@@ -140,7 +140,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn leave_waitlist(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let e = waitlist_entry::Entity::find_by_id(id)
             .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
             .one(&txn)
@@ -165,7 +165,7 @@ impl Domain {
         }
         self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let o = self.pending_offer(&txn, actor, offer_id, now).await?;
         let e = waitlist_entry::Entity::find_by_id(o.entry_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         self.end_offer(&txn, &o, "accepted", now).await?;
@@ -182,7 +182,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn decline_offer(&self, actor: &Actor, offer_id: Uuid) -> Result<()> {
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let o = self.pending_offer(&txn, actor, offer_id, now).await?;
         self.end_offer(&txn, &o, "declined", now).await?;
         Self::set_entry(&txn, o.entry_id, WAITING, now).await?;
@@ -270,7 +270,7 @@ impl Domain {
             .await?;
         let mut n = 0;
         for o in &expired {
-            let txn = self.db().begin().await?;
+            let txn = self.begin_write().await?;
             // Re-checked under the row lock: the citizen may have answered meanwhile.
             let still = slot_offer::Entity::update_many()
                 .col_expr(slot_offer::Column::Status, Expr::value(PENDING))
@@ -343,7 +343,7 @@ impl Domain {
     /// not (booked, closed or held meanwhile; the entry answered meanwhile).
     async fn hold_for(&self, e: &waitlist_entry::Model, slot_id: Uuid, hold: Duration) -> Result<bool> {
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let held = slot::Entity::update_many()
             .col_expr(slot::Column::Status, Expr::value(HELD))
             .filter(slot::Column::Id.eq(slot_id))

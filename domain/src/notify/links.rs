@@ -14,7 +14,7 @@ use crate::{Domain, Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::{EntityTrait};
 use sha2::Sha256;
 use shared::dto::AppointmentOut;
 use shared::ErrorCode;
@@ -104,7 +104,7 @@ impl Domain {
             return Err(Error::code(ErrorCode::LinkInvalid));
         }
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let a = appointment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         self.cancel_in(&txn, &a, &s, now, Channel::Online).await?;

@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
 use shared::{ErrorCode, Lang, Role};
@@ -468,7 +468,7 @@ impl Domain {
     /// In-app messages are delivered by writing the inbox row and marking
     /// the outbox row sent in one transaction: exactly once.
     async fn deliver_in_app(&self, r: &outbox::Model, owner: &str, texts: serde_json::Value) -> Result<()> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let row = inbox_message::ActiveModel {
             id: Set(Uuid::new_v4()),
             account_id: Set(r.account_id),

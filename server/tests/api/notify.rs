@@ -468,6 +468,11 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
     let res = app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&a, "id")), &who.token, &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
     wait_requests(3).await;
+    // The desk's day list shows the cancellation.
+    let day = starts(&slot).with_timezone(&domain::booking::algiers()).date_naive();
+    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={day}"), &clinic.receptionist).await.json().await.unwrap();
+    let row = list.iter().find(|r| r["slot_id"] == slot["id"]).expect("the slot in the day list");
+    assert_eq!(row["cancelled"], json!(["Yacine بن علي"]), "{row}");
     let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let dead = loop {
