@@ -83,11 +83,14 @@ test('a booking confirmation with its .ics reaches the SMTP server, shows in the
   expect(mail.messageId).toBeTruthy();
 
   // The in-app inbox shows it, with the unread badge in the header.
-  await page.goto('/inbox');
+  // (The in-app copy is delivered by the same worker, possibly a moment after the email.)
+  const item = page.locator('[data-test="inbox-item"][data-kind="booked"]');
+  await expect(async () => {
+    await page.goto('/inbox');
+    await expect(item).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await hydrated(page);
   await expect(page.locator('[data-test="unread"]')).toHaveText(/[1-9]/);
-  const item = page.locator('[data-test="inbox-item"][data-kind="booked"]');
-  await expect(item).toHaveCount(1);
   await expect(item.locator('strong')).toContainText('Rendez-vous confirmé');
   await page.screenshot({ path: 'test-results/screenshots/inbox-fr.png', fullPage: true });
   await page.goto('/lang/ar?next=/inbox');

@@ -536,3 +536,40 @@ async fn the_cancel_link_of_an_email_cancels_that_appointment_without_signing_in
     assert_eq!(res.status(), StatusCode::CONFLICT, "only once");
     smtp.wait_until(20, "the cancellation", |m| to(m, &amina.email).iter().any(|m| m.subject.starts_with("Rendez-vous annulé"))).await;
 }
+
+#[tokio::test]
+async fn a_citizen_who_turns_email_off_gets_no_email_but_still_the_in_app_message() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(with_smtp(&smtp)).await;
+    let clinic = clinic_with_slots(&app).await;
+    let quiet_one = citizen(&app).await;
+    let prefs: Value = app.get_auth("/api/v1/me/notifications", &quiet_one.token).await.json().await.unwrap();
+    assert_eq!(prefs, json!({ "email": true, "sms": true }), "both on by default");
+    let res = app.client.put(app.url("/api/v1/me/notifications")).bearer_auth(&quiet_one.token).json(&json!({ "email": false, "sms": true })).send().await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({ "email": false, "sms": true }));
+    let loud_one = citizen(&app).await;
+    let slots = clinic_slots(&app, &clinic, 3).await;
+    book(&app, &quiet_one, &slots[0]).await;
+    book(&app, &loud_one, &slots[1]).await;
+
+    smtp.wait_until(20, "the other citizen's confirmation", |m| !to(m, &loud_one.email).is_empty()).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let inbox: Value = app.get_auth("/api/v1/inbox", &quiet_one.token).await.json().await.unwrap();
+        if inbox["items"].as_array().unwrap().len() == 1 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the in-app confirmation did not arrive");
+        quiet(100).await;
+    }
+    quiet(500).await;
+    assert!(to(&smtp.messages(), &quiet_one.email).is_empty(), "no email for a citizen who turned email off");
+    let skipped = outbox::Entity::find()
+        .filter(outbox::Column::Channel.eq("email"))
+        .filter(outbox::Column::Status.eq("skipped"))
+        .filter(outbox::Column::LastError.eq("email_off"))
+        .count(app.domain.db())
+        .await
+        .unwrap();
+    assert_eq!(skipped, 1);
+}
