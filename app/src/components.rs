@@ -15,6 +15,21 @@ pub fn Header() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let actions = expect_context::<SessionActions>();
     let location = use_location();
+    // The unread count is fetched in the browser only (a local resource):
+    // the server renders no badge and hydration starts from the same, so
+    // the count can never make the server's and the client's trees differ.
+    // Fetched again on every navigation; nothing when signed out.
+    let unread = LocalResource::new(move || {
+        location.pathname.track();
+        let citizen = session.get().and_then(|s| s.ok()).flatten().is_some_and(|p| p.role == shared::Role::Citizen);
+        async move {
+            if citizen {
+                crate::api::unread_count().await
+            } else {
+                Ok(0)
+            }
+        }
+    });
     let lang_href = move |lang: Lang| {
         let path = location.pathname.get();
         format!("/lang/{}?next={}", lang.code(), path)
@@ -47,7 +62,7 @@ pub fn Header() -> impl IntoView {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>
                                     <A href="/family">{t!(i18n, nav.family)}</A>
-                                    <InboxLink/>
+                                    <InboxLink unread=unread/>
                                 })}
                                 <A href="/profile">{p.given_name.clone()}</A>
                                 <ActionForm action=actions.logout attr:class="inline">
@@ -68,17 +83,12 @@ pub fn Header() -> impl IntoView {
 
 /// "Messages", with the unread count when there is one.
 #[component]
-fn InboxLink() -> impl IntoView {
+fn InboxLink(unread: LocalResource<Result<u64, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    // Counted again on every navigation (reading the inbox marks nothing).
-    let unread = Resource::new(move || location.pathname.get(), |_| crate::api::unread_count());
     view! {
         <A href="/inbox" attr:data-test="nav-inbox">
             {t!(i18n, nav.inbox)}
-            <Transition fallback=|| ()>
-                {move || unread.get().and_then(|r| r.ok()).filter(|n| *n > 0).map(|n| view! { " " <span class="badge" data-test="unread">{n}</span> })}
-            </Transition>
+            {move || unread.get().and_then(|r| r.ok()).filter(|n| *n > 0).map(|n| view! { " " <span class="badge" data-test="unread">{n}</span> })}
         </A>
     }
 }
