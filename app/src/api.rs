@@ -521,3 +521,18 @@ pub async fn retry_undelivered(id: String) -> Result<(), AppError> {
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     ctx()?.domain.retry_undelivered(&actor, id).await.map_err(to_app_error)
 }
+
+/// The signed-in citizen's medical record and their dependants' (each
+/// read is logged in the patient's access log).
+#[server(prefix = "/sfn", endpoint = "my_record")]
+pub async fn my_record() -> Result<Vec<shared::dto::EntryOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.my_record(&actor).await.map_err(to_app_error)
+}
+
+/// Who read or wrote the citizen's record.
+#[server(prefix = "/sfn", endpoint = "my_record_accesses")]
+pub async fn my_record_accesses() -> Result<Vec<shared::dto::AccessOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.my_record_accesses(&actor).await.map_err(to_app_error)
+}

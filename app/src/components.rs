@@ -62,6 +62,7 @@ pub fn Header() -> impl IntoView {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>
                                     <A href="/family">{t!(i18n, nav.family)}</A>
+                                    <A href="/record">{t!(i18n, nav.record)}</A>
                                     <InboxLink unread=unread/>
                                 })}
                                 <A href="/profile">{p.given_name.clone()}</A>

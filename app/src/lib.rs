@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("family") view=pages::FamilyPage ssr=SsrMode::InOrder/>
                         <Route path=path!("holidays") view=pages::HolidaysPage ssr=SsrMode::InOrder/>
                         <Route path=path!("inbox") view=pages::InboxPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("record") view=pages::RecordPage ssr=SsrMode::InOrder/>
                         <Route path=path!("a/:token") view=pages::LinkPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>

@@ -16,6 +16,7 @@ pub mod error;
 pub mod idempotency;
 pub mod notify;
 pub mod passwords;
+pub mod record;
 pub mod seed;
 pub mod sessions;
 pub mod throttle;

@@ -10,6 +10,7 @@ mod m20261122_000002_booking;
 mod m20261122_000003_idempotency;
 mod m20261122_000004_schedule;
 mod m20261123_000005_notify;
+mod m20261123_000006_record;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_idempotency::Migration),
             Box::new(m20261122_000004_schedule::Migration),
             Box::new(m20261123_000005_notify::Migration),
+            Box::new(m20261123_000006_record::Migration),
         ]
     }
 }

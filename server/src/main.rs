@@ -21,11 +21,22 @@ enum Command {
     Migrate,
     /// Load demo data into an empty database and print the demo logins.
     Seed,
+    /// Audit tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Manage staff accounts.
     Users {
         #[command(subcommand)]
         command: UsersCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every patient's access-log hash chain; exit 1 if any is broken.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -89,6 +100,19 @@ async fn main() -> anyhow::Result<()> {
             let app = startup::build(Config { seed_demo: true, ..config.clone() }).await?;
             drop(app);
             print_demo_logins(&config);
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let db = domain::db::connect(&config.database_url(), 2).await?;
+            let d = domain::Domain::new(db, config.domain_config()?);
+            let report = d.verify_access_log().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("access log: {} rows, {} patients, {} broken chains", report.rows, report.patients, report.broken.len());
+            for (subject, seq) in &report.broken {
+                println!("  broken: patient {subject} from row {seq}");
+            }
+            if !report.broken.is_empty() {
+                std::process::exit(1);
+            }
             Ok(())
         }
         Command::Users { command: UsersCommand::Create { role, facility, given_name, family_name, phone, email, lang } } => {

@@ -720,3 +720,155 @@ pub struct LinkAppointmentOut {
     pub appointment: AppointmentOut,
     pub can_cancel: bool,
 }
+
+/// A medication line of a prescription.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MedicationLine {
+    pub medication: String,
+    /// Tablet, syrup, injection…
+    pub form: String,
+    pub dose: String,
+    pub frequency: String,
+    pub duration: String,
+    #[serde(default)]
+    pub instructions: String,
+}
+
+/// A laboratory value with its unit and reference range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LabValue {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub reference_low: Option<f64>,
+    #[serde(default)]
+    pub reference_high: Option<f64>,
+}
+
+/// What a record entry says, by kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EntryData {
+    Consultation {
+        reason: String,
+        #[serde(default)]
+        findings: String,
+        /// ICD-10 code, e.g. `J45.9`.
+        diagnosis_code: String,
+        #[serde(default)]
+        diagnosis_text: String,
+    },
+    Prescription { items: Vec<MedicationLine> },
+    ExamRequest {
+        /// `laboratory` or `imaging`.
+        category: String,
+        exam: String,
+        /// `routine` or `urgent`.
+        priority: String,
+        #[serde(default)]
+        clinical_notes: String,
+    },
+    ExamResult {
+        /// The exam request this answers, if any.
+        #[serde(default)]
+        request_id: Option<uuid::Uuid>,
+        exam: String,
+        #[serde(default)]
+        values: Vec<LabValue>,
+        #[serde(default)]
+        report: String,
+    },
+    Vaccination {
+        vaccine: String,
+        #[serde(default)]
+        dose_number: Option<u32>,
+        /// `YYYY-MM-DD`
+        date: String,
+        #[serde(default)]
+        lot: String,
+    },
+    Allergy {
+        substance: String,
+        #[serde(default)]
+        reaction: String,
+        /// `mild`, `moderate` or `severe`.
+        severity: String,
+    },
+}
+
+impl EntryData {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EntryData::Consultation { .. } => "consultation",
+            EntryData::Prescription { .. } => "prescription",
+            EntryData::ExamRequest { .. } => "exam_request",
+            EntryData::ExamResult { .. } => "exam_result",
+            EntryData::Vaccination { .. } => "vaccination",
+            EntryData::Allergy { .. } => "allergy",
+        }
+    }
+}
+
+/// A practitioner writes an entry for a patient (citizen or dependant).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EntryIn {
+    /// The appointment this entry belongs to; a consultation marks it fulfilled.
+    #[serde(default)]
+    pub appointment_id: Option<uuid::Uuid>,
+    /// The entry this one corrects (which must be marked entered-in-error).
+    #[serde(default)]
+    pub corrects_id: Option<uuid::Uuid>,
+    #[serde(flatten)]
+    pub data: EntryData,
+}
+
+/// A record entry as readers see it, signed by author, facility and time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EntryOut {
+    pub id: uuid::Uuid,
+    pub subject_id: uuid::Uuid,
+    pub patient_name: String,
+    #[serde(flatten)]
+    pub data: EntryData,
+    pub appointment_id: Option<uuid::Uuid>,
+    pub facility_id: FacilityId,
+    pub facility_name_ar: String,
+    pub facility_name_fr: String,
+    pub author_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// `active` or `entered_in_error`.
+    pub status: String,
+    pub error_reason: Option<String>,
+    pub corrects_id: Option<uuid::Uuid>,
+    pub verification_code: Option<String>,
+}
+
+/// Why an entry is wrong (it stays, marked, and a new entry corrects it).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EnteredInErrorIn {
+    pub reason: String,
+}
+
+/// "Who looked at my record": one read or write of record data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccessOut {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub subject_id: uuid::Uuid,
+    pub actor_name: String,
+    pub actor_role: crate::Role,
+    pub facility_name_ar: Option<String>,
+    pub facility_name_fr: Option<String>,
+    /// `read_record`, `write_entry`, `mark_error`, `read_log`.
+    pub action: String,
+    pub entry_id: Option<uuid::Uuid>,
+    pub reason: String,
+}

@@ -9,6 +9,7 @@ pub(crate) mod inbox;
 mod login;
 mod not_found;
 mod profile;
+mod record;
 mod register;
 
 pub use booking::{AppointmentsPage, BookPage};
@@ -20,4 +21,5 @@ pub use inbox::{InboxPage, LinkPage};
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use profile::ProfilePage;
+pub use record::RecordPage;
 pub use register::RegisterPage;

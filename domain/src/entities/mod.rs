@@ -23,3 +23,5 @@ pub mod waitlist_entry;
 pub mod inbox_message;
 pub mod notification_pref;
 pub mod outbox;
+pub mod record_access;
+pub mod record_entry;

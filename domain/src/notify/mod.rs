@@ -21,7 +21,7 @@ pub mod texts;
 
 use crate::booking::{algiers, full_name};
 use crate::entities::{
-    appointment, dependant, facility, inbox_message, notification_pref, outbox, practitioner, referral, slot, slot_offer, specialty, user,
+    appointment, dependant, facility, inbox_message, notification_pref, outbox, practitioner, record_entry, referral, slot, slot_offer, specialty, user,
 };
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -57,10 +57,14 @@ pub enum Kind {
     Reminder,
     Offer,
     Referral,
+    /// A new prescription in the patient's record.
+    Prescription,
+    /// A new exam result in the patient's record.
+    Result,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral];
+    pub const ALL: [Kind; 8] = [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral, Kind::Prescription, Kind::Result];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -70,6 +74,8 @@ impl Kind {
             Kind::Reminder => "reminder",
             Kind::Offer => "offer",
             Kind::Referral => "referral",
+            Kind::Prescription => "prescription",
+            Kind::Result => "result",
         }
     }
 
@@ -319,6 +325,23 @@ impl Domain {
         queue(db, rows).await
     }
 
+    /// Queues the message that tells a patient (or guardian) that a new
+    /// prescription or result is in the record. It names no clinical
+    /// detail: the record says what it is.
+    pub(crate) async fn queue_record_news<C: ConnectionTrait>(&self, db: &C, e: &record_entry::Model, kind: Kind) -> Result<()> {
+        let now = self.clock().now();
+        let rows = CHANNELS
+            .into_iter()
+            .map(|ch| {
+                let mut r = row(format!("record:{}:{}:{ch}", e.id, kind.code()), kind, ch, e.holder_id, now, now);
+                r.subject_id = Set(Some(e.id));
+                r.facility_id = Set(Some(e.facility_id));
+                r
+            })
+            .collect();
+        queue(db, rows).await
+    }
+
     /// Queues the message that tells a citizen about a new referral.
     pub(crate) async fn queue_referral<C: ConnectionTrait>(&self, db: &C, r: &referral::Model) -> Result<()> {
         let now = self.clock().now();
@@ -550,6 +573,27 @@ impl Domain {
                 let Some(e) = crate::entities::waitlist_entry::Entity::find_by_id(o.entry_id).one(db).await? else { return Ok(None) };
                 (o.slot_id, e.dependant_id, e.specialty_id, Extra::Deadline(o.expires_at))
             }
+            Kind::Prescription | Kind::Result => {
+                let Some(e) = record_entry::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(None) };
+                let fac = facility::Entity::find_by_id(e.facility_id).one(db).await?;
+                let author = user::Entity::find_by_id(e.author_id).one(db).await?;
+                let patient = self.person_name(holder, (e.subject_id != holder.id).then_some(e.subject_id)).await?;
+                return Ok(Some(Facts {
+                    holder: full_name(&holder.given_name, &holder.family_name),
+                    patient,
+                    specialty: Default::default(),
+                    practitioner: author.map(|a| full_name(&a.given_name, &a.family_name)).unwrap_or_default(),
+                    facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
+                    address: fac.map(|f| f.address).unwrap_or_default(),
+                    starts_at: e.created_at,
+                    ends_at: e.created_at,
+                    hours: 0,
+                    deadline: None,
+                    expires_on: None,
+                    appointment_id: None,
+                    links: self.site_links(None),
+                }));
+            }
             Kind::Referral => {
                 let Some(rf) = referral::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(None) };
                 let Some(spec) = specialty::Entity::find_by_id(rf.specialty_id).one(db).await? else { return Ok(None) };
@@ -619,7 +663,7 @@ impl Domain {
             }
             None => (String::new(), String::new()),
         };
-        texts::Links { view, cancel, appointments: format!("{base}/appointments"), book: format!("{base}/book") }
+        texts::Links { view, cancel, appointments: format!("{base}/appointments"), book: format!("{base}/book"), record: format!("{base}/record") }
     }
 
     async fn prefs_of(&self, account: Uuid) -> Result<NotificationPrefs> {

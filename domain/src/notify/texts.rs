@@ -18,6 +18,7 @@ pub struct Links {
     pub cancel: String,
     pub appointments: String,
     pub book: String,
+    pub record: String,
 }
 
 /// The facts a message states, read from the database at send time.
@@ -89,6 +90,8 @@ struct Catalog {
     reminder: [&'static str; 3],
     offer: [&'static str; 3],
     referral: [&'static str; 3],
+    prescription: [&'static str; 3],
+    result: [&'static str; 3],
 }
 
 const FR: Catalog = Catalog {
@@ -129,6 +132,16 @@ const FR: Catalog = Catalog {
         "Nouvelle orientation : {specialty}",
         "{patient} est orienté(e) vers {specialty} par {facility}, valable jusqu'au {expires}. Prendre rendez-vous : {book_link}",
         "Sihati : orientation {specialty} valable jusqu'au {expires}. RDV : {book_link}",
+    ],
+    prescription: [
+        "Nouvelle ordonnance disponible",
+        "Une ordonnance de {practitioner} ({facility}) pour {patient} est disponible dans votre dossier Sihati : {record_link}",
+        "Sihati : nouvelle ordonnance pour {patient}, à lire dans votre dossier.",
+    ],
+    result: [
+        "Nouveau résultat d'examen disponible",
+        "Un résultat d'examen de {patient}, transmis par {facility}, est disponible dans votre dossier Sihati : {record_link}",
+        "Sihati : nouveau résultat d'examen pour {patient}, à lire dans votre dossier.",
     ],
 };
 
@@ -171,6 +184,16 @@ const AR: Catalog = Catalog {
         "تم توجيه {patient} إلى {specialty} من طرف {facility}، صالح حتى {expires}. لحجز موعد: {book_link}",
         "صحتي: توجيه إلى {specialty} صالح حتى {expires}. للحجز: {book_link}",
     ],
+    prescription: [
+        "وصفة طبية جديدة متاحة",
+        "وصفة طبية من {practitioner} ({facility}) لـ {patient} متاحة في ملفكم على صحتي: {record_link}",
+        "صحتي: وصفة طبية جديدة لـ {patient}، اطّلعوا عليها في ملفكم.",
+    ],
+    result: [
+        "نتيجة فحص جديدة متاحة",
+        "نتيجة فحص لـ {patient} من {facility} متاحة في ملفكم على صحتي: {record_link}",
+        "صحتي: نتيجة فحص جديدة لـ {patient}، اطّلعوا عليها في ملفكم.",
+    ],
 };
 
 const EN: Catalog = Catalog {
@@ -211,6 +234,16 @@ const EN: Catalog = Catalog {
         "New referral: {specialty}",
         "{patient} is referred to {specialty} by {facility}, valid until {expires}. Book an appointment: {book_link}",
         "Sihati: referral to {specialty} valid until {expires}. Book: {book_link}",
+    ],
+    prescription: [
+        "New prescription available",
+        "A prescription from {practitioner} ({facility}) for {patient} is in your Sihati record: {record_link}",
+        "Sihati: new prescription for {patient}, read it in your record.",
+    ],
+    result: [
+        "New exam result available",
+        "An exam result for {patient} from {facility} is in your Sihati record: {record_link}",
+        "Sihati: new exam result for {patient}, read it in your record.",
     ],
 };
 
@@ -260,13 +293,15 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
         Kind::Reminder => c.reminder,
         Kind::Offer => c.offer,
         Kind::Referral => c.referral,
+        Kind::Prescription => c.prescription,
+        Kind::Result => c.result,
     };
     let when = long_time(lang, f.starts_at);
     let deadline = f.deadline.map(|d| long_time(lang, d)).unwrap_or_default();
     let expires = f.expires_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
     let hours = f.hours.to_string();
     let short = short_time(f.starts_at);
-    let values: [(&str, &str); 17] = [
+    let values: [(&str, &str); 18] = [
         ("holder", &f.holder),
         ("patient", &f.patient),
         ("specialty", f.specialty(lang)),
@@ -282,12 +317,13 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
         ("cancel_link", &f.links.cancel),
         ("appointments_link", &f.links.appointments),
         ("book_link", &f.links.book),
+        ("record_link", &f.links.record),
         ("weekday", ""),
         ("time", ""),
     ];
     let first = fill(first, &values);
     let details = fill(c.details, &values);
-    let about_a_time = !matches!(kind, Kind::Referral);
+    let about_a_time = !matches!(kind, Kind::Referral | Kind::Prescription | Kind::Result);
     let mut parts = vec![fill(c.greeting, &values), first.clone()];
     let mut inapp = vec![first];
     if about_a_time {
@@ -326,7 +362,7 @@ mod tests {
             deadline: Some("2026-11-24T10:00:00Z".parse().unwrap()),
             expires_on: NaiveDate::from_ymd_opt(2027, 1, 31),
             appointment_id: Some(uuid::Uuid::nil()),
-            links: Links { view: "V".into(), cancel: "C".into(), appointments: "A".into(), book: "B".into() },
+            links: Links { view: "V".into(), cancel: "C".into(), appointments: "A".into(), book: "B".into(), record: "R".into() },
         }
     }
 

@@ -8,6 +8,7 @@ mod desk;
 mod idempotency;
 mod me;
 mod notify;
+mod record;
 pub mod openapi;
 
 use crate::startup::AppState;
@@ -67,6 +68,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/links/{token}/cancel", post(notify::cancel_by_link))
         .route("/facility/undelivered", get(notify::undelivered))
         .route("/facility/undelivered/{id}/retry", post(notify::retry))
+        .route("/record/{subject_id}", get(record::patient))
+        .route("/record/{subject_id}/entries", post(record::write))
+        .route("/record/entries/{id}/entered-in-error", post(record::entered_in_error))
+        .route("/me/record", get(record::mine))
+        .route("/me/record/accesses", get(record::accesses))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiFailure::new(ErrorCode::NotFound, Lang::default()) })
 }

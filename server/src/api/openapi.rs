@@ -19,13 +19,15 @@ use utoipa::{Modify, OpenApi};
         super::desk::reschedule, super::desk::verify_dependant, super::desk::refer,
         super::notify::inbox, super::notify::unread, super::notify::read, super::notify::read_all, super::notify::prefs, super::notify::set_prefs,
         super::notify::link, super::notify::cancel_by_link, super::notify::undelivered, super::notify::retry,
+        super::record::write, super::record::patient, super::record::entered_in_error, super::record::mine, super::record::accesses,
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Registration and tokens"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"),
         (name = "schedule", description = "Closures, holidays, template changes"), (name = "waitlist", description = "The waiting list and held offers"),
         (name = "desk", description = "The polyclinic desk: day list, look-up by NIN, bookings on a citizen's behalf, referrals"),
-        (name = "notifications", description = "In-app inbox, channel preferences, signed appointment links, undelivered messages"))
+        (name = "notifications", description = "In-app inbox, channel preferences, signed appointment links, undelivered messages"),
+        (name = "record", description = "The medical record and who looked at it"))
 )]
 pub struct ApiDoc;
 

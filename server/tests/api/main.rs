@@ -9,6 +9,7 @@ mod helpers;
 mod jwt_tamper;
 mod mail;
 mod notify;
+mod record;
 mod registration;
 mod schedule;
 mod staff;

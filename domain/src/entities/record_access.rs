@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+/// One read or write of a patient's record data. Append-only; each row's
+/// `hash` covers its fields and the previous row's hash (per patient).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "record_access_log")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub subject_id: Uuid,
+    pub seq: i64,
+    pub at: DateTimeUtc,
+    pub actor_id: Uuid,
+    pub actor_role: String,
+    pub facility_id: Option<Uuid>,
+    /// `read_record`, `write_entry`, `mark_error`, `read_log`.
+    pub action: String,
+    pub entry_id: Option<Uuid>,
+    pub reason: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,440 @@
+//! The medical record (DEM) that follows the patient from facility to
+//! facility: entries written by practitioners, read by the patient (and a
+//! dependant's guardian) and by practitioners in a care relationship.
+//!
+//! Access rules live here and nowhere else:
+//! - a practitioner opens a patient's record only with a care relationship
+//!   at their facility: an appointment of that patient there (booked,
+//!   arrived or fulfilled). Without one the patient is "not found";
+//! - with it, the whole record is visible, whichever facility wrote it;
+//! - a citizen reads their own record and their dependants', never
+//!   anyone else's (queries scoped by holder);
+//! - every read and write appends to the access log in the same transaction.
+//!
+//! Entries are never deleted or edited: a mistake is marked
+//! entered-in-error (with a reason) by a practitioner of the facility that
+//! wrote it, and a new entry (`corrects_id`) carries the correction.
+
+pub mod access;
+
+use crate::booking::{full_name, CANCELLED};
+use crate::entities::{appointment, dependant, facility, record_access, record_entry, user};
+use crate::notify::Kind;
+use crate::{Actor, Domain, Error, Result};
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use shared::dto::{AccessOut, EnteredInErrorIn, EntryData, EntryIn, EntryOut};
+use shared::{ErrorCode, FacilityId, FieldError, Role};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const ACTIVE: &str = "active";
+const ENTERED_IN_ERROR: &str = "entered_in_error";
+
+fn field(name: &str, code: ErrorCode) -> FieldError {
+    FieldError::new(name, code)
+}
+
+/// `J45`, `J45.9`, `S72.001A`: a letter, two digits, optionally a dot and
+/// up to four more characters.
+pub fn is_icd10(code: &str) -> bool {
+    let b = code.as_bytes();
+    let head = b.len() >= 3 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && (b[2].is_ascii_digit() || b[2].is_ascii_uppercase());
+    let tail = &b[3.min(b.len())..];
+    head && (tail.is_empty() || (tail[0] == b'.' && (2..=5).contains(&tail.len()) && tail[1..].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())))
+}
+
+fn text(errors: &mut Vec<FieldError>, name: &str, value: &str, required: bool, max: usize) {
+    let v = value.trim();
+    if required && v.is_empty() {
+        errors.push(field(name, ErrorCode::Required));
+    } else if v.chars().count() > max {
+        errors.push(field(name, ErrorCode::BadRequest));
+    }
+}
+
+/// Checks an entry's content; every problem named by its field.
+pub fn validate(data: &EntryData) -> std::result::Result<(), Vec<FieldError>> {
+    let mut e = Vec::new();
+    match data {
+        EntryData::Consultation { reason, findings, diagnosis_code, diagnosis_text } => {
+            text(&mut e, "reason", reason, true, 2000);
+            text(&mut e, "findings", findings, false, 10_000);
+            if !is_icd10(diagnosis_code.trim()) {
+                e.push(field("diagnosis_code", ErrorCode::BadRequest));
+            }
+            text(&mut e, "diagnosis_text", diagnosis_text, false, 2000);
+        }
+        EntryData::Prescription { items } => {
+            if items.is_empty() || items.len() > 30 {
+                e.push(field("items", ErrorCode::Required));
+            }
+            for (i, m) in items.iter().enumerate() {
+                for (name, v, required) in [
+                    ("medication", &m.medication, true),
+                    ("form", &m.form, true),
+                    ("dose", &m.dose, true),
+                    ("frequency", &m.frequency, true),
+                    ("duration", &m.duration, true),
+                    ("instructions", &m.instructions, false),
+                ] {
+                    text(&mut e, &format!("items[{i}].{name}"), v, required, 500);
+                }
+            }
+        }
+        EntryData::ExamRequest { category, exam, priority, clinical_notes } => {
+            if !["laboratory", "imaging"].contains(&category.as_str()) {
+                e.push(field("category", ErrorCode::Required));
+            }
+            text(&mut e, "exam", exam, true, 500);
+            if !["routine", "urgent"].contains(&priority.as_str()) {
+                e.push(field("priority", ErrorCode::Required));
+            }
+            text(&mut e, "clinical_notes", clinical_notes, false, 5000);
+        }
+        EntryData::ExamResult { exam, values, report, .. } => {
+            text(&mut e, "exam", exam, true, 500);
+            text(&mut e, "report", report, false, 20_000);
+            if values.is_empty() && report.trim().is_empty() {
+                e.push(field("report", ErrorCode::Required));
+            }
+            if values.len() > 200 {
+                e.push(field("values", ErrorCode::BadRequest));
+            }
+            for (i, v) in values.iter().enumerate() {
+                text(&mut e, &format!("values[{i}].name"), &v.name, true, 200);
+                text(&mut e, &format!("values[{i}].value"), &v.value, true, 200);
+                text(&mut e, &format!("values[{i}].unit"), &v.unit, false, 50);
+                if let (Some(lo), Some(hi)) = (v.reference_low, v.reference_high) {
+                    if !(lo <= hi) {
+                        e.push(field(&format!("values[{i}].reference_high"), ErrorCode::BadRequest));
+                    }
+                }
+            }
+        }
+        EntryData::Vaccination { vaccine, date, lot, .. } => {
+            text(&mut e, "vaccine", vaccine, true, 200);
+            text(&mut e, "lot", lot, false, 100);
+            let ok = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_ok_and(|d| d <= crate::booking::algiers_today());
+            if !ok {
+                e.push(field("date", ErrorCode::BadRequest));
+            }
+        }
+        EntryData::Allergy { substance, reaction, severity } => {
+            text(&mut e, "substance", substance, true, 200);
+            text(&mut e, "reaction", reaction, false, 1000);
+            if !["mild", "moderate", "severe"].contains(&severity.as_str()) {
+                e.push(field("severity", ErrorCode::Required));
+            }
+        }
+    }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+/// A prescription's verification code: 10 characters from an alphabet
+/// without look-alikes, 50 bits of randomness.
+fn verification_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+impl Domain {
+    /// The practitioner's facility, when the patient has (or had) an
+    /// appointment there; otherwise the patient is "not found".
+    async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Uuid> {
+        let facility = match (actor.role, actor.facility_id) {
+            (Role::Practitioner, Some(f)) => f.as_uuid(),
+            _ => return Err(Error::code(ErrorCode::Forbidden)),
+        };
+        let related = appointment::Entity::find()
+            .filter(appointment::Column::SubjectId.eq(subject))
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .filter(appointment::Column::Status.ne(CANCELLED))
+            .one(db)
+            .await?
+            .is_some();
+        if related {
+            Ok(facility)
+        } else {
+            Err(Error::code(ErrorCode::NotFound))
+        }
+    }
+
+    /// The account that reads a patient's record: the citizen, or the
+    /// guardian of a dependant.
+    async fn holder_of<C: ConnectionTrait>(&self, db: &C, subject: Uuid) -> Result<Uuid> {
+        if let Some(u) = user::Entity::find_by_id(subject).one(db).await? {
+            if u.role == Role::Citizen.code() {
+                return Ok(u.id);
+            }
+        }
+        match dependant::Entity::find_by_id(subject).one(db).await? {
+            Some(d) => Ok(d.holder_id),
+            None => Err(Error::code(ErrorCode::NotFound)),
+        }
+    }
+
+    /// A practitioner writes an entry for a patient in their care. A
+    /// consultation linked to an appointment marks it fulfilled; a
+    /// prescription gets a verification code; a prescription or a result
+    /// tells the patient it is there.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn write_entry(&self, actor: &Actor, subject: Uuid, input: &EntryIn) -> Result<EntryOut> {
+        let facility = self.care_facility(self.db(), actor, subject).await?;
+        validate(&input.data).map_err(Error::fields)?;
+        let now = Utc::now();
+        let txn = self.begin_write().await?;
+        let holder = self.holder_of(&txn, subject).await?;
+        if let Some(id) = input.appointment_id {
+            let a = appointment::Entity::find_by_id(id)
+                .filter(appointment::Column::SubjectId.eq(subject))
+                .filter(appointment::Column::FacilityId.eq(facility))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| Error::fields(vec![field("appointment_id", ErrorCode::NotFound)]))?;
+            if matches!(input.data, EntryData::Consultation { .. }) && (a.status == "booked" || a.status == "arrived") {
+                appointment::Entity::update_many()
+                    .col_expr(appointment::Column::Status, Expr::value("fulfilled"))
+                    .col_expr(appointment::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
+                    .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
+                    .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+                    .filter(appointment::Column::Id.eq(a.id))
+                    .exec(&txn)
+                    .await?;
+                self.withdraw_reminders(&txn, a.id).await?;
+            }
+        }
+        if let Some(c) = input.corrects_id {
+            let wrong = record_entry::Entity::find_by_id(c)
+                .filter(record_entry::Column::SubjectId.eq(subject))
+                .filter(record_entry::Column::Status.eq(ENTERED_IN_ERROR))
+                .one(&txn)
+                .await?;
+            if wrong.is_none() {
+                return Err(Error::fields(vec![field("corrects_id", ErrorCode::NotFound)]));
+            }
+        }
+        let kind = input.data.kind();
+        let row = record_entry::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            subject_id: Set(subject),
+            holder_id: Set(holder),
+            facility_id: Set(facility),
+            author_id: Set(actor.user_id.as_uuid()),
+            kind: Set(kind.into()),
+            appointment_id: Set(input.appointment_id),
+            body: Set(serde_json::to_string(&input.data).map_err(|e| Error::Internal(e.to_string()))?),
+            status: Set(ACTIVE.into()),
+            corrects_id: Set(input.corrects_id),
+            error_reason: Set(None),
+            verification_code: Set((kind == "prescription").then(verification_code)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        access::append(&txn, subject, actor, Some(facility), "write_entry", Some(row.id), "").await?;
+        match kind {
+            "prescription" => self.queue_record_news(&txn, &row, Kind::Prescription).await?,
+            "exam_result" => self.queue_record_news(&txn, &row, Kind::Result).await?,
+            _ => {}
+        }
+        txn.commit().await?;
+        Ok(self.describe_entries(vec![row]).await?.remove(0))
+    }
+
+    /// Marks an entry of the practitioner's facility entered-in-error. It
+    /// stays in the record, shown as such, with the reason.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn mark_entered_in_error(&self, actor: &Actor, id: Uuid, input: &EnteredInErrorIn) -> Result<EntryOut> {
+        let reason = input.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(Error::fields(vec![field("reason", ErrorCode::Required)]));
+        }
+        let txn = self.begin_write().await?;
+        let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let facility = self.care_facility(&txn, actor, e.subject_id).await?;
+        if e.facility_id != facility {
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        let changed = record_entry::Entity::update_many()
+            .col_expr(record_entry::Column::Status, Expr::value(ENTERED_IN_ERROR))
+            .col_expr(record_entry::Column::ErrorReason, Expr::value(Some(reason.to_owned())))
+            .col_expr(record_entry::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(record_entry::Column::Id.eq(id))
+            .filter(record_entry::Column::Status.eq(ACTIVE))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if changed != 1 {
+            return Err(Error::code(ErrorCode::ValidationFailed));
+        }
+        access::append(&txn, e.subject_id, actor, Some(facility), "mark_error", Some(id), reason).await?;
+        txn.commit().await?;
+        let e = record_entry::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        Ok(self.describe_entries(vec![e]).await?.remove(0))
+    }
+
+    /// A patient's whole record, for a practitioner in their care.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn patient_record(&self, actor: &Actor, subject: Uuid) -> Result<Vec<EntryOut>> {
+        let txn = self.begin_write().await?;
+        let facility = self.care_facility(&txn, actor, subject).await?;
+        access::append(&txn, subject, actor, Some(facility), "read_record", None, "").await?;
+        let rows = record_entry::Entity::find()
+            .filter(record_entry::Column::SubjectId.eq(subject))
+            .order_by_desc(record_entry::Column::CreatedAt)
+            .all(&txn)
+            .await?;
+        txn.commit().await?;
+        self.describe_entries(rows).await
+    }
+
+    /// The citizen's own record and their dependants', newest first.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn my_record(&self, actor: &Actor) -> Result<Vec<EntryOut>> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let holder = actor.user_id.as_uuid();
+        let txn = self.begin_write().await?;
+        let rows = record_entry::Entity::find()
+            .filter(record_entry::Column::HolderId.eq(holder))
+            .order_by_desc(record_entry::Column::CreatedAt)
+            .all(&txn)
+            .await?;
+        let mut subjects: Vec<Uuid> = rows.iter().map(|r| r.subject_id).collect();
+        subjects.sort();
+        subjects.dedup();
+        for s in subjects {
+            access::append(&txn, s, actor, None, "read_record", None, "").await?;
+        }
+        txn.commit().await?;
+        self.describe_entries(rows).await
+    }
+
+    /// "Who looked at my record": the accesses to the citizen's record and
+    /// their dependants', newest first.
+    pub async fn my_record_accesses(&self, actor: &Actor) -> Result<Vec<AccessOut>> {
+        if actor.role != Role::Citizen {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let holder = actor.user_id.as_uuid();
+        let mut subjects = vec![holder];
+        subjects.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(holder)).all(self.db()).await?.into_iter().map(|d| d.id));
+        let rows = record_access::Entity::find()
+            .filter(record_access::Column::SubjectId.is_in(subjects))
+            .order_by_desc(record_access::Column::At)
+            .limit(500)
+            .all(self.db())
+            .await?;
+        let actors: HashMap<Uuid, user::Model> =
+            user::Entity::find().filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>())).all(self.db()).await?.into_iter().map(|u| (u.id, u)).collect();
+        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
+            .filter(facility::Column::Id.is_in(rows.iter().filter_map(|r| r.facility_id).collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let f = r.facility_id.and_then(|id| facilities.get(&id));
+                AccessOut {
+                    at: r.at,
+                    subject_id: r.subject_id,
+                    actor_name: actors.get(&r.actor_id).map(|u| full_name(&u.given_name, &u.family_name)).unwrap_or_default(),
+                    actor_role: Role::parse(&r.actor_role).unwrap_or(Role::Citizen),
+                    facility_name_ar: f.map(|f| f.name_ar.clone()),
+                    facility_name_fr: f.map(|f| f.name_fr.clone()),
+                    action: r.action,
+                    entry_id: r.entry_id,
+                    reason: r.reason,
+                }
+            })
+            .collect())
+    }
+
+    /// Entries with the names readers need (author, facility, patient).
+    async fn describe_entries(&self, rows: Vec<record_entry::Model>) -> Result<Vec<EntryOut>> {
+        let db = self.db();
+        let mut people: Vec<Uuid> = rows.iter().flat_map(|r| [r.author_id, r.subject_id]).collect();
+        people.sort();
+        people.dedup();
+        let users: HashMap<Uuid, String> =
+            user::Entity::find().filter(user::Column::Id.is_in(people.clone())).all(db).await?.into_iter().map(|u| (u.id, full_name(&u.given_name, &u.family_name))).collect();
+        let deps: HashMap<Uuid, String> =
+            dependant::Entity::find().filter(dependant::Column::Id.is_in(people)).all(db).await?.into_iter().map(|d| (d.id, full_name(&d.given_name, &d.family_name))).collect();
+        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
+            .filter(facility::Column::Id.is_in(rows.iter().map(|r| r.facility_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        rows.into_iter()
+            .map(|r| {
+                let data: EntryData = serde_json::from_str(&r.body).map_err(|e| Error::Internal(format!("record entry {}: {e}", r.id)))?;
+                let f = facilities.get(&r.facility_id);
+                Ok(EntryOut {
+                    id: r.id,
+                    subject_id: r.subject_id,
+                    patient_name: users.get(&r.subject_id).or_else(|| deps.get(&r.subject_id)).cloned().unwrap_or_default(),
+                    data,
+                    appointment_id: r.appointment_id,
+                    facility_id: FacilityId(r.facility_id),
+                    facility_name_ar: f.map(|f| f.name_ar.clone()).unwrap_or_default(),
+                    facility_name_fr: f.map(|f| f.name_fr.clone()).unwrap_or_default(),
+                    author_name: users.get(&r.author_id).cloned().unwrap_or_default(),
+                    created_at: r.created_at,
+                    status: r.status,
+                    error_reason: r.error_reason,
+                    corrects_id: r.corrects_id,
+                    verification_code: r.verification_code,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::dto::MedicationLine;
+
+    #[test]
+    fn icd10_codes() {
+        for ok in ["J45", "J45.9", "S72.001A", "E11.65", "U07.1", "C4A.0"] {
+            assert!(is_icd10(ok), "{ok}");
+        }
+        for bad in ["", "J4", "j45", "45.9", "J45.", "J45.12345", "J45-9", "<script>"] {
+            assert!(!is_icd10(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_prescription_needs_complete_lines() {
+        let empty = EntryData::Prescription { items: vec![] };
+        assert_eq!(validate(&empty).unwrap_err()[0].field, "items");
+        let line = MedicationLine { medication: "Amoxicilline".into(), form: "gélule".into(), dose: "500 mg".into(), frequency: "3/j".into(), duration: "7 j".into(), instructions: String::new() };
+        assert!(validate(&EntryData::Prescription { items: vec![line.clone()] }).is_ok());
+        let missing = MedicationLine { dose: " ".into(), ..line };
+        assert_eq!(validate(&EntryData::Prescription { items: vec![missing] }).unwrap_err()[0].field, "items[0].dose");
+    }
+
+    #[test]
+    fn verification_codes_are_ten_unambiguous_characters() {
+        let c = verification_code();
+        assert_eq!(c.len(), 10);
+        assert!(c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()) && !c.contains(['O', '0', 'I', '1']));
+        assert_ne!(c, verification_code());
+    }
+}

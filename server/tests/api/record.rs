@@ -1,0 +1,159 @@
+//! The medical record through the HTTP API: a practitioner with a care
+//! relationship writes, the patient reads, nobody else sees anything,
+//! every access is in the patient's hash-chained log, and a new
+//! prescription or result reaches the patient by email and in the inbox.
+
+use crate::booking::clinic_with_slots;
+use crate::helpers::*;
+use crate::mail::SmtpServer;
+use chrono::{Duration, Utc};
+use domain::accounts::NewStaff;
+use domain::entities::{facility, record_access};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::{json, Value};
+use shared::{FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+
+async fn staff_elsewhere(app: &TestApp, clinic_facility: &str, role: Role, phone: &str) -> String {
+    let other = facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id.to_string() != clinic_facility).unwrap();
+    app.domain
+        .create_staff(NewStaff {
+            role,
+            facility_id: Some(FacilityId(other.id)),
+            given_name: PersonName::parse("Samir").unwrap(),
+            family_name: PersonName::parse("Belkacem").unwrap(),
+            phone: Some(Phone::parse(phone).unwrap()),
+            email: None,
+            password: NewPassword::parse(PASSWORD).unwrap(),
+            lang: Lang::Fr,
+        })
+        .await
+        .unwrap();
+    s(&app.token(phone, PASSWORD).await, "access_token")
+}
+
+#[tokio::test]
+async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_logged_and_chained() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let app = spawn_app_with(move |c| {
+        c.smtp_url = Some(url.into());
+        c.outbox_poll_ms = 50;
+    })
+    .await;
+    let clinic = clinic_with_slots(&app).await;
+    let (phone, reg) = app.register_citizen().await;
+    let email = s(&reg, "email");
+    let patient = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let patient_id = s(&app.get_auth("/api/v1/me", &patient).await.json::<Value>().await.unwrap(), "id");
+    let from = (Utc::now() + Duration::days(3)).date_naive();
+    let slots: Vec<Value> = app
+        .client
+        .get(app.url(&format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}", clinic.specialty, from + Duration::days(40), clinic.practitioner_id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": slots[0]["id"], "reason": "" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let appointment = s(&res.json::<Value>().await.unwrap(), "id");
+
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let stranger = app.citizen_tokens().await;
+    let stranger_token = s(&stranger, "access_token");
+    let stranger_id = s(&app.get_auth("/api/v1/me", &stranger_token).await.json::<Value>().await.unwrap(), "id");
+
+    // No care relationship: not found. Not a practitioner: forbidden.
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{stranger_id}"), &doctor).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &clinic.receptionist).await.status(), StatusCode::FORBIDDEN);
+    let elsewhere = staff_elsewhere(&app, &clinic.facility_id, Role::Practitioner, "0661888777").await;
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &elsewhere).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &patient).await.status(), StatusCode::FORBIDDEN);
+
+    let write = |body: Value| {
+        let (app, doctor, patient_id) = (&app, doctor.clone(), patient_id.clone());
+        async move { app.post_auth(&format!("/api/v1/record/{patient_id}/entries"), &doctor, &body).await }
+    };
+    let bad = write(json!({ "kind": "consultation", "reason": "Toux", "diagnosis_code": "toux" })).await;
+    let (status, code, body) = error_code(bad).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), "{body}");
+    assert_eq!(body["fields"][0]["field"], "diagnosis_code");
+
+    let canary = format!("canary-{}", uuid::Uuid::new_v4());
+    let res = write(json!({ "kind": "consultation", "appointment_id": appointment, "reason": "Toux depuis 3 semaines",
+                            "findings": canary, "diagnosis_code": "J45.9", "diagnosis_text": "Asthme" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let consultation: Value = res.json().await.unwrap();
+    assert_eq!(consultation["kind"], "consultation");
+    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &patient).await.json().await.unwrap();
+    assert_eq!(mine.iter().find(|a| a["id"] == appointment.as_str()).unwrap()["status"], "fulfilled", "the consultation fulfils the appointment");
+
+    let res = write(json!({ "kind": "prescription", "items": [{ "medication": "Salbutamol", "form": "inhalateur", "dose": "100 µg",
+                            "frequency": "2 bouffées si besoin", "duration": "3 mois" }] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let prescription: Value = res.json().await.unwrap();
+    assert_eq!(prescription["verification_code"].as_str().unwrap().len(), 10);
+    let res = write(json!({ "kind": "exam_request", "category": "laboratory", "exam": "NFS", "priority": "routine" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = write(json!({ "kind": "exam_result", "exam": "NFS", "values": [{ "name": "Hémoglobine", "value": "13.2", "unit": "g/dL",
+                            "reference_low": 12.0, "reference_high": 16.0 }], "report": "Normal" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // A mistake stays, marked, and a new entry corrects it.
+    let res = app.post_auth(&format!("/api/v1/record/entries/{}/entered-in-error", s(&consultation, "id")), &elsewhere, &json!({ "reason": "x" })).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "another facility cannot touch it");
+    let res = app.post_auth(&format!("/api/v1/record/entries/{}/entered-in-error", s(&consultation, "id")), &doctor, &json!({ "reason": "Mauvais code" })).await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "entered_in_error");
+    let res = write(json!({ "kind": "consultation", "corrects_id": consultation["id"], "reason": "Toux depuis 3 semaines",
+                            "diagnosis_code": "J45.0", "diagnosis_text": "Asthme allergique" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // The patient reads it all; the stranger sees nothing of it.
+    let record: Vec<Value> = app.get_auth("/api/v1/me/record", &patient).await.json().await.unwrap();
+    assert_eq!(record.len(), 5);
+    assert!(record.iter().any(|e| e["status"] == "entered_in_error" && e["error_reason"] == "Mauvais code"));
+    assert!(record.iter().all(|e| e["facility_id"] == clinic.facility_id.as_str() && !e["author_name"].as_str().unwrap().is_empty()));
+    let theirs = app.get_auth("/api/v1/me/record", &stranger_token).await.text().await.unwrap();
+    assert_eq!(theirs, "[]");
+    let their_log = app.get_auth("/api/v1/me/record/accesses", &stranger_token).await.text().await.unwrap();
+    assert!(!their_log.contains(&canary) && !their_log.contains(&patient_id));
+
+    // Who looked: the practitioner's writes and read, and the patient's own read.
+    let read = app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await;
+    assert_eq!(read.status(), StatusCode::OK);
+    assert!(read.text().await.unwrap().contains(&canary));
+    let log: Vec<Value> = app.get_auth("/api/v1/me/record/accesses", &patient).await.json().await.unwrap();
+    let count = |action: &str, role: &str| log.iter().filter(|r| r["action"] == action && r["actor_role"] == role).count();
+    assert_eq!(count("write_entry", "practitioner"), 5, "{log:?}");
+    assert_eq!(count("mark_error", "practitioner"), 1);
+    assert_eq!(count("read_record", "practitioner"), 1);
+    assert_eq!(count("read_record", "citizen"), 1);
+    assert!(log.iter().all(|r| r["actor_role"] != "practitioner" || r["facility_name_fr"].is_string()));
+
+    // The chain verifies, and a tampered row is found.
+    let report = app.domain.verify_access_log().await.unwrap();
+    assert_eq!((report.rows, report.broken.len()), (log.len() as u64, 0));
+    let row = record_access::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|r| r.action == "read_record" && r.actor_role == "practitioner").unwrap();
+    let seq = row.seq;
+    let mut tampered: record_access::ActiveModel = row.into();
+    tampered.actor_role = Set("citizen".into());
+    tampered.update(app.domain.db()).await.unwrap();
+    let report = app.domain.verify_access_log().await.unwrap();
+    assert_eq!(report.broken.len(), 1);
+    assert_eq!(report.broken[0].1, seq);
+
+    // The new prescription and result reach the patient, without clinical detail.
+    let mail = smtp
+        .wait_until(20, "prescription and result messages", |m| {
+            m.iter().filter(|x| x.to == email && (x.subject.starts_with("Nouvelle ordonnance") || x.subject.starts_with("Nouveau résultat"))).count() >= 2
+        })
+        .await;
+    for m in mail.iter().filter(|x| x.to == email) {
+        assert!(!m.text.contains("Salbutamol") && !m.text.contains("Hémoglobine"), "no clinical detail by email: {}", m.text);
+    }
+    let inbox: Value = app.get_auth("/api/v1/inbox", &patient).await.json().await.unwrap();
+    let kinds: Vec<&str> = inbox["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"prescription") && kinds.contains(&"result"), "{kinds:?}");
+}
