@@ -1,0 +1,68 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, uniqueCitizen } from './helpers';
+
+const DAY = 86_400_000;
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+// The practitioner's pages come with the rest of the medical-record issue;
+// here the practitioner writes through the REST API, and the citizen reads
+// in the browser.
+test('the patient reads what the practitioner wrote, in French and Arabic, and sees who looked', async ({ page, request }) => {
+  const c = uniqueCitizen();
+  const reg = await request.post('/api/v1/auth/register', {
+    data: { nin: c.nin, given_name: 'Rym', family_name: 'Cherif', birth_date: '1992-03-04', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' },
+  });
+  expect(reg.status()).toBe(201);
+  const token = (await (await request.post('/api/v1/auth/token', { data: { login: c.phone, password: c.password } })).json()).access_token;
+  const me = await (await request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } })).json();
+
+  // An appointment at the demo practitioner's polyclinic makes the care relationship.
+  const doctor = (await (await request.post('/api/v1/auth/token', { data: { login: '0550000003', password: 'Sihati-demo-2026' } })).json()).access_token;
+  const doctorMe = await (await request.get('/api/v1/me', { headers: { authorization: `Bearer ${doctor}` } })).json();
+  const from = iso(new Date(Date.now() + 3 * DAY));
+  const to = iso(new Date(Date.now() + 30 * DAY));
+  let booked = false;
+  for (const specialty of ['paediatrics', 'dermatology', 'ophthalmology', 'ent', 'general_practice', 'pulmonology', 'rheumatology', 'psychiatry']) {
+    const slots = await (await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}&facility_id=${doctorMe.facility_id}`)).json();
+    if (!Array.isArray(slots) || slots.length === 0) continue;
+    const res = await request.post('/api/v1/appointments', { headers: { authorization: `Bearer ${token}` }, data: { slot_id: slots[0].id, reason: '' } });
+    expect(res.status()).toBe(201);
+    booked = true;
+    break;
+  }
+  expect(booked, 'a free slot at the practitioner\'s polyclinic').toBe(true);
+
+  const write = async (data: object) => {
+    const res = await request.post(`/api/v1/record/${me.id}/entries`, { headers: { authorization: `Bearer ${doctor}` }, data });
+    expect(res.status(), await res.text()).toBe(201);
+    return res.json();
+  };
+  await write({ kind: 'consultation', reason: 'Toux persistante', findings: 'Sibilants', diagnosis_code: 'J45.9', diagnosis_text: 'Asthme' });
+  const rx = await write({ kind: 'prescription', items: [{ medication: 'Salbutamol', form: 'inhalateur', dose: '100 µg', frequency: '2 bouffées si besoin', duration: '3 mois' }] });
+  await write({ kind: 'exam_result', exam: 'NFS', values: [{ name: 'Hémoglobine', value: '10.1', unit: 'g/dL', reference_low: 12, reference_high: 16 }], report: 'Anémie légère' });
+
+  await page.goto('/lang/fr?next=/login');
+  await hydrated(page);
+  await page.fill('#login', c.phone);
+  await page.fill('#password', c.password);
+  await page.click('button[type="submit"]');
+  await expect(page).toHaveURL(/\/profile$/);
+  await page.goto('/record');
+  await hydrated(page);
+  await expect(page.locator('[data-test="record-entry"]')).toHaveCount(3);
+  await expect(page.locator('[data-test="record-entry"][data-kind="prescription"]')).toContainText('Salbutamol');
+  await expect(page.locator('[data-test="verification-code"]')).toHaveText(rx.verification_code);
+  await expect(page.locator('[data-test="record-entry"][data-kind="exam_result"]')).toContainText('hors normes');
+  await expect(page.locator('[data-test="access"][data-role="practitioner"][data-action="write_entry"]')).toHaveCount(3);
+  await page.screenshot({ path: 'test-results/screenshots/record-fr.png', fullPage: true });
+
+  await page.selectOption('#kind', 'prescription');
+  await page.click('[data-test="record-filter"] button[type="submit"]');
+  await expect(page.locator('[data-test="record-entry"]')).toHaveCount(1);
+
+  await page.goto('/lang/ar?next=/record');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await hydrated(page);
+  await expect(page.locator('[data-test="record-entry"][data-kind="exam_result"]')).toContainText('خارج المعدل');
+  await page.screenshot({ path: 'test-results/screenshots/record-ar.png', fullPage: true });
+});
