@@ -573,3 +573,34 @@ async fn a_citizen_who_turns_email_off_gets_no_email_but_still_the_in_app_messag
         .unwrap();
     assert_eq!(skipped, 1);
 }
+
+#[tokio::test]
+async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(with_smtp(&smtp)).await;
+    let clinic = clinic_with_slots(&app).await;
+    let waiting = citizen(&app).await;
+    let slot = clinic_slots(&app, &clinic, 3).await[0].clone();
+    let day = starts(&slot).with_timezone(&domain::booking::algiers()).date_naive();
+    let join = json!({ "specialty": clinic.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string() });
+    assert_eq!(app.post_auth("/api/v1/waitlist", &waiting.token, &join).await.status(), StatusCode::CREATED);
+    app.domain.run_waitlist().await.unwrap();
+    let entries: Vec<Value> = app.get_auth("/api/v1/waitlist", &waiting.token).await.json().await.unwrap();
+    let offer = &entries[0]["offer"];
+    assert!(offer.is_object(), "a free slot that day is held for the waiting citizen: {entries:?}");
+    let deadline: DateTime<Utc> = offer["expires_at"].as_str().unwrap().parse().unwrap();
+    let mail = smtp.wait_until(20, "the offer", |m| to(m, &waiting.email).iter().any(|x| x.subject.starts_with("Un créneau vous est réservé"))).await;
+    let offer_mail = to(&mail, &waiting.email).into_iter().find(|x| x.subject.starts_with("Un créneau vous est réservé")).unwrap();
+    assert!(offer_mail.text.contains(&domain::notify::texts::long_time(shared::Lang::Fr, deadline)), "the hold deadline: {}", offer_mail.text);
+
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let me: Value = app.get_auth("/api/v1/me", &waiting.token).await.json().await.unwrap();
+    let expires = (Utc::now() + Duration::days(30)).date_naive();
+    let body = json!({ "patient_id": me["id"], "specialty": "cardiology", "priority": "routine", "reason": "souffle systolique", "expires_on": expires.to_string() });
+    assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::CREATED);
+    let mail = smtp.wait_until(20, "the referral", |m| to(m, &waiting.email).iter().any(|x| x.subject.starts_with("Nouvelle orientation"))).await;
+    let referral = to(&mail, &waiting.email).into_iter().find(|x| x.subject.starts_with("Nouvelle orientation")).unwrap();
+    assert!(referral.subject.contains("Cardiologie"), "{}", referral.subject);
+    assert!(referral.text.contains(&expires.format("%d/%m/%Y").to_string()), "{}", referral.text);
+    assert!(!referral.text.contains("souffle"), "the clinical reason stays out of the email");
+}
