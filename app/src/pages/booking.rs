@@ -16,6 +16,17 @@ pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&offset).format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// An appointment's status in the page's language.
+pub(super) fn appointment_status(i18n: leptos_i18n::I18nContext<Locale>, s: &str) -> &'static str {
+    match s {
+        "booked" => t_string!(i18n, appointments.booked),
+        "cancelled" => t_string!(i18n, appointments.cancelled),
+        "arrived" => t_string!(i18n, appointments.arrived),
+        "fulfilled" => t_string!(i18n, appointments.fulfilled),
+        _ => t_string!(i18n, appointments.noshow),
+    }
+}
+
 /// A specialty's name in the page's language.
 pub(super) fn specialty_label(locale: Locale, s: &shared::dto::SpecialtyOut) -> String {
     match locale {
@@ -221,13 +232,7 @@ pub fn AppointmentsPage() -> impl IntoView {
         "left" => t_string!(i18n, appointments.left),
         _ => t_string!(i18n, appointments.lapsed),
     };
-    let status_text = move |s: &str| match s {
-        "booked" => t_string!(i18n, appointments.booked),
-        "cancelled" => t_string!(i18n, appointments.cancelled),
-        "arrived" => t_string!(i18n, appointments.arrived),
-        "fulfilled" => t_string!(i18n, appointments.fulfilled),
-        _ => t_string!(i18n, appointments.noshow),
-    };
+    let status_text = move |s: &str| appointment_status(i18n, s);
     view! {
         <Title text=move || t_string!(i18n, appointments.title)/>
         <h1>{t!(i18n, appointments.title)}</h1>

@@ -72,13 +72,7 @@ pub fn LinkPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let cancel = ServerAction::<crate::api::CancelByLink>::new();
     let shown = Resource::new(move || (token(), cancel.version().get()), |(t, _)| crate::api::link_appointment(t));
-    let status_text = move |s: &str| match s {
-        "booked" => t_string!(i18n, appointments.booked),
-        "cancelled" => t_string!(i18n, appointments.cancelled),
-        "arrived" => t_string!(i18n, appointments.arrived),
-        "fulfilled" => t_string!(i18n, appointments.fulfilled),
-        _ => t_string!(i18n, appointments.noshow),
-    };
+    let status_text = move |s: &str| super::booking::appointment_status(i18n, s);
     view! {
         <Title text=move || t_string!(i18n, link.title)/>
         <h1>{t!(i18n, link.title)}</h1>

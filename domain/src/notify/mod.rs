@@ -228,6 +228,30 @@ fn row(key: String, kind: Kind, channel: &str, account: Uuid, due: DateTime<Utc>
     }
 }
 
+/// What a message is about: an appointment, or another row (a waitlist
+/// offer, a referral, a record entry), and the facility whose admins see
+/// it if it cannot be delivered.
+struct About {
+    appointment: Option<Uuid>,
+    subject: Option<Uuid>,
+    facility: Uuid,
+}
+
+/// One row per channel for one event, keyed `<event>:<channel>`.
+fn on_every_channel(event: &str, kind: Kind, account: Uuid, about: &About, due: DateTime<Utc>, now: DateTime<Utc>, params: &str) -> Vec<outbox::ActiveModel> {
+    CHANNELS
+        .into_iter()
+        .map(|ch| {
+            let mut r = row(format!("{event}:{ch}"), kind, ch, account, due, now);
+            r.appointment_id = Set(about.appointment);
+            r.subject_id = Set(about.subject);
+            r.facility_id = Set(Some(about.facility));
+            r.params = Set(params.to_owned());
+            r
+        })
+        .collect()
+}
+
 /// Inserts rows, skipping any whose event and channel are already queued.
 async fn queue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> Result<()> {
     if rows.is_empty() {
@@ -259,22 +283,13 @@ impl Domain {
     pub(crate) async fn queue_appointment<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, s: &slot::Model, moved: bool) -> Result<()> {
         let now = self.clock().now();
         let kind = if moved { Kind::Rescheduled } else { Kind::Booked };
-        let mut rows = Vec::new();
-        for ch in CHANNELS {
-            let mut r = row(format!("appt:{}:{}:{ch}", a.id, kind.code()), kind, ch, a.patient_id, now, now);
-            r.appointment_id = Set(Some(a.id));
-            r.facility_id = Set(Some(a.facility_id));
-            rows.push(r);
-            for h in &self.rules().reminder_hours {
-                let due = s.starts_at - Duration::hours(*h);
-                if due <= now {
-                    continue;
-                }
-                let mut r = row(format!("appt:{}:reminder{h}:{ch}", a.id), Kind::Reminder, ch, a.patient_id, due, now);
-                r.appointment_id = Set(Some(a.id));
-                r.facility_id = Set(Some(a.facility_id));
-                r.params = Set(serde_json::json!({ "hours": h }).to_string());
-                rows.push(r);
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
+        let mut rows = on_every_channel(&format!("appt:{}:{}", a.id, kind.code()), kind, a.patient_id, &about, now, now, "{}");
+        for h in &self.rules().reminder_hours {
+            let due = s.starts_at - Duration::hours(*h);
+            if due > now {
+                let params = serde_json::json!({ "hours": h }).to_string();
+                rows.extend(on_every_channel(&format!("appt:{}:reminder{h}", a.id), Kind::Reminder, a.patient_id, &about, due, now, &params));
             }
         }
         queue(db, rows).await
@@ -283,16 +298,8 @@ impl Domain {
     /// Queues the cancellation message of an appointment.
     pub(crate) async fn queue_cancelled<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model) -> Result<()> {
         let now = self.clock().now();
-        let rows = CHANNELS
-            .into_iter()
-            .map(|ch| {
-                let mut r = row(format!("appt:{}:cancelled:{ch}", a.id), Kind::Cancelled, ch, a.patient_id, now, now);
-                r.appointment_id = Set(Some(a.id));
-                r.facility_id = Set(Some(a.facility_id));
-                r
-            })
-            .collect();
-        queue(db, rows).await
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
+        queue(db, on_every_channel(&format!("appt:{}:cancelled", a.id), Kind::Cancelled, a.patient_id, &about, now, now, "{}")).await
     }
 
     /// Withdraws the reminders still waiting for an appointment that ends
@@ -313,16 +320,8 @@ impl Domain {
     /// Queues the message that tells a waiting citizen a slot is held.
     pub(crate) async fn queue_offer<C: ConnectionTrait>(&self, db: &C, o: &slot_offer::Model, facility_id: Uuid) -> Result<()> {
         let now = self.clock().now();
-        let rows = CHANNELS
-            .into_iter()
-            .map(|ch| {
-                let mut r = row(format!("offer:{}:{ch}", o.id), Kind::Offer, ch, o.holder_id, now, now);
-                r.subject_id = Set(Some(o.id));
-                r.facility_id = Set(Some(facility_id));
-                r
-            })
-            .collect();
-        queue(db, rows).await
+        let about = About { appointment: None, subject: Some(o.id), facility: facility_id };
+        queue(db, on_every_channel(&format!("offer:{}", o.id), Kind::Offer, o.holder_id, &about, now, now, "{}")).await
     }
 
     /// Queues the message that tells a patient (or guardian) that a new
@@ -330,31 +329,15 @@ impl Domain {
     /// detail: the record says what it is.
     pub(crate) async fn queue_record_news<C: ConnectionTrait>(&self, db: &C, e: &record_entry::Model, kind: Kind) -> Result<()> {
         let now = self.clock().now();
-        let rows = CHANNELS
-            .into_iter()
-            .map(|ch| {
-                let mut r = row(format!("record:{}:{}:{ch}", e.id, kind.code()), kind, ch, e.holder_id, now, now);
-                r.subject_id = Set(Some(e.id));
-                r.facility_id = Set(Some(e.facility_id));
-                r
-            })
-            .collect();
-        queue(db, rows).await
+        let about = About { appointment: None, subject: Some(e.id), facility: e.facility_id };
+        queue(db, on_every_channel(&format!("record:{}:{}", e.id, kind.code()), kind, e.holder_id, &about, now, now, "{}")).await
     }
 
     /// Queues the message that tells a citizen about a new referral.
     pub(crate) async fn queue_referral<C: ConnectionTrait>(&self, db: &C, r: &referral::Model) -> Result<()> {
         let now = self.clock().now();
-        let rows = CHANNELS
-            .into_iter()
-            .map(|ch| {
-                let mut m = row(format!("referral:{}:{ch}", r.id), Kind::Referral, ch, r.holder_id, now, now);
-                m.subject_id = Set(Some(r.id));
-                m.facility_id = Set(Some(r.facility_id));
-                m
-            })
-            .collect();
-        queue(db, rows).await
+        let about = About { appointment: None, subject: Some(r.id), facility: r.facility_id };
+        queue(db, on_every_channel(&format!("referral:{}", r.id), Kind::Referral, r.holder_id, &about, now, now, "{}")).await
     }
 
     /// Claims up to `batch_size` due messages for `owner` (a lease of
