@@ -101,7 +101,8 @@ pub struct NotifyRules {
     /// First retry delay; doubles per attempt up to the cap (with jitter).
     pub retry_base_secs: i64,
     pub retry_cap_secs: i64,
-    /// How long a claimed message stays with its worker.
+    /// How long a claimed message stays with its worker: longer than a
+    /// batch of sends at the transports' 15 s timeout.
     pub lease_secs: i64,
     /// Messages one worker claims at a time.
     pub batch_size: u64,
@@ -116,7 +117,7 @@ impl Default for NotifyRules {
             max_attempts: 8,
             retry_base_secs: 30,
             retry_cap_secs: 3600,
-            lease_secs: 120,
+            lease_secs: 300,
             batch_size: 10,
             public_url: "http://127.0.0.1:3000".into(),
         }
@@ -391,6 +392,12 @@ impl Domain {
             if stopping() {
                 self.release_leases(owner).await?;
                 break;
+            }
+            // A lease that ran out while earlier sends were slow may have
+            // been taken by another worker: sending it here could be a
+            // duplicate, so it is left to them.
+            if r.lease_until.is_some_and(|until| until <= self.clock().now()) {
+                continue;
             }
             let result = match self.prepare(&r).await {
                 Ok(Prepared::Skip(why)) => self.finish(&r, owner, SKIPPED, Some(why)).await.map(|_| true),
