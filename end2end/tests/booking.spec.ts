@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { hydrated, uniqueCitizen } from './helpers';
+import { hydrated, signIn, uniqueCitizen } from './helpers';
 
 const DAY = 86_400_000;
 
@@ -19,15 +19,6 @@ async function newCitizen(request: APIRequestContext, given: string) {
   });
   expect(res.status()).toBe(201);
   return c;
-}
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto('/lang/fr?next=/login');
-  await hydrated(page);
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await page.click('button[type="submit"]');
-  await expect(page).toHaveURL(/\/profile$/);
 }
 
 async function search(page: Page, day: Date) {

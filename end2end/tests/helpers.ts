@@ -22,3 +22,13 @@ export async function switchLanguage(page: Page, lang: 'ar' | 'fr' | 'en') {
   await page.locator(`a[data-lang="${lang}"]`).click();
   await expect(page.locator('html')).toHaveAttribute('lang', lang);
 }
+
+/** Signs in through the login form (in French) and lands on the profile page. */
+export async function signIn(page: Page, login: string, password: string) {
+  await page.goto('/lang/fr?next=/login');
+  await hydrated(page);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('button[type="submit"]');
+  await expect(page).toHaveURL(/\/profile$/);
+}

@@ -2,7 +2,7 @@ import { test, expect, APIRequestContext } from '@playwright/test';
 import { simpleParser, ParsedMail } from 'mailparser';
 import * as fs from 'fs';
 import * as path from 'path';
-import { hydrated, uniqueCitizen } from './helpers';
+import { hydrated, signIn, uniqueCitizen } from './helpers';
 
 const DAY = 86_400_000;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -52,12 +52,7 @@ test('a booking confirmation with its .ics reaches the SMTP server, shows in the
   });
   expect(res.status()).toBe(201);
 
-  await page.goto('/lang/fr?next=/login');
-  await hydrated(page);
-  await page.fill('#login', c.phone);
-  await page.fill('#password', c.password);
-  await page.click('button[type="submit"]');
-  await expect(page).toHaveURL(/\/profile$/);
+  await signIn(page, c.phone, c.password);
 
   const { specialty, day } = await freeSlot(request);
   await page.goto('/book');

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, uniqueCitizen } from './helpers';
+import { hydrated, signIn, uniqueCitizen } from './helpers';
 
 const DAY = 86_400_000;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -41,12 +41,7 @@ test('the patient reads what the practitioner wrote, in French and Arabic, and s
   const rx = await write({ kind: 'prescription', items: [{ medication: 'Salbutamol', form: 'inhalateur', dose: '100 µg', frequency: '2 bouffées si besoin', duration: '3 mois' }] });
   await write({ kind: 'exam_result', exam: 'NFS', values: [{ name: 'Hémoglobine', value: '10.1', unit: 'g/dL', reference_low: 12, reference_high: 16 }], report: 'Anémie légère' });
 
-  await page.goto('/lang/fr?next=/login');
-  await hydrated(page);
-  await page.fill('#login', c.phone);
-  await page.fill('#password', c.password);
-  await page.click('button[type="submit"]');
-  await expect(page).toHaveURL(/\/profile$/);
+  await signIn(page, c.phone, c.password);
   await page.goto('/record');
   await hydrated(page);
   await expect(page.locator('[data-test="record-entry"]')).toHaveCount(3);

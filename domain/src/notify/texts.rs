@@ -301,7 +301,7 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
     let expires = f.expires_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
     let hours = f.hours.to_string();
     let short = short_time(f.starts_at);
-    let values: [(&str, &str); 18] = [
+    let values: [(&str, &str); 16] = [
         ("holder", &f.holder),
         ("patient", &f.patient),
         ("specialty", f.specialty(lang)),
@@ -318,8 +318,6 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
         ("appointments_link", &f.links.appointments),
         ("book_link", &f.links.book),
         ("record_link", &f.links.record),
-        ("weekday", ""),
-        ("time", ""),
     ];
     let first = fill(first, &values);
     let details = fill(c.details, &values);
