@@ -524,10 +524,81 @@ pub async fn retry_undelivered(id: String) -> Result<(), AppError> {
 
 /// The signed-in citizen's medical record and their dependants' (each
 /// read is logged in the patient's access log).
+/// Narrowed by the filter form: kind, first and last day, facility,
+/// person (empty means all).
 #[server(prefix = "/sfn", endpoint = "my_record")]
-pub async fn my_record() -> Result<Vec<shared::dto::EntryOut>, AppError> {
+pub async fn my_record(kind: String, from: String, to: String, facility: String, subject: String) -> Result<Vec<shared::dto::EntryOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.my_record(&actor).await.map_err(to_app_error)
+    let filter = record_filter(kind, from, to, facility, subject)?;
+    ctx()?.domain.my_record(&actor, &filter).await.map_err(to_app_error)
+}
+
+#[cfg(feature = "ssr")]
+fn record_filter(kind: String, from: String, to: String, facility: String, subject: String) -> Result<shared::dto::RecordFilter, AppError> {
+    fn opt<T: std::str::FromStr>(s: &str) -> Result<Option<T>, AppError> {
+        let s = s.trim();
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            s.parse().map(Some).map_err(|_| AppError::from(shared::ErrorCode::BadRequest))
+        }
+    }
+    Ok(shared::dto::RecordFilter { kind: (!kind.is_empty()).then_some(kind), from: opt(&from)?, to: opt(&to)?, facility_id: opt(&facility)?, subject_id: opt(&subject)? })
+}
+
+#[cfg(feature = "ssr")]
+fn uuid_arg(s: &str) -> Result<uuid::Uuid, AppError> {
+    s.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))
+}
+
+/// One entry (a prescription to print): for its patient or guardian, or a
+/// practitioner in care; logged.
+#[server(prefix = "/sfn", endpoint = "record_entry")]
+pub async fn record_entry(id: String) -> Result<shared::dto::EntryOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.entry_for(&actor, uuid_arg(&id)?).await.map_err(to_app_error)
+}
+
+/// The practitioner's patients today.
+#[server(prefix = "/sfn", endpoint = "care_patients")]
+pub async fn care_patients() -> Result<Vec<shared::dto::CarePatientOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.care_list(&actor).await.map_err(to_app_error)
+}
+
+/// A practitioner opens a record by NIN, with a reason.
+#[server(prefix = "/sfn", endpoint = "care_lookup")]
+pub async fn care_lookup(nin: String, reason: String) -> Result<shared::dto::CarePatientOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.open_by_nin(&actor, &shared::dto::CareLookupIn { nin, reason }).await.map_err(to_app_error)
+}
+
+/// A patient's record, for a practitioner in care.
+#[server(prefix = "/sfn", endpoint = "patient_record")]
+pub async fn patient_record(subject: String) -> Result<Vec<shared::dto::EntryOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.patient_record(&actor, uuid_arg(&subject)?, &Default::default()).await.map_err(to_app_error)
+}
+
+/// A practitioner writes an entry (JSON: prescriptions and results have lists).
+#[server(prefix = "/sfn", endpoint = "write_entry", input = leptos::server_fn::codec::Json)]
+pub async fn write_entry(subject: String, entry: shared::dto::EntryIn) -> Result<shared::dto::EntryOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.write_entry(&actor, uuid_arg(&subject)?, &entry).await.map_err(to_app_error)
+}
+
+/// Marks an entry of the practitioner's facility entered-in-error.
+#[server(prefix = "/sfn", endpoint = "mark_entered_in_error")]
+pub async fn mark_entered_in_error(id: String, reason: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.mark_entered_in_error(&actor, uuid_arg(&id)?, &shared::dto::EnteredInErrorIn { reason }).await.map_err(to_app_error)?;
+    Ok(())
+}
+
+/// ICD-10 codes for the diagnosis picker, labels in the page's language.
+#[server(prefix = "/sfn", endpoint = "icd10")]
+pub async fn icd10_search(q: String) -> Result<Vec<shared::dto::Icd10Out>, AppError> {
+    Ok(domain::record::icd10::search(&q, page_lang()))
 }
 
 /// Who read or wrote the citizen's record.

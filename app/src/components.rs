@@ -56,6 +56,7 @@ pub fn Header() -> impl IntoView {
                             let staff = p.role.needs_facility();
                             let admin = p.role == shared::Role::HealthAdmin;
                             view! {
+                                {(p.role == shared::Role::Practitioner).then(|| view! { <A href="/care" attr:data-test="nav-care">{t!(i18n, nav.care)}</A> })}
                                 {staff.then(|| view! { <A href="/desk">{t!(i18n, nav.desk)}</A> })}
                                 {(staff || admin).then(|| view! { <A href="/holidays">{t!(i18n, nav.holidays)}</A> })}
                                 {(!staff && !admin).then(|| view! {

@@ -83,6 +83,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("holidays") view=pages::HolidaysPage ssr=SsrMode::InOrder/>
                         <Route path=path!("inbox") view=pages::InboxPage ssr=SsrMode::InOrder/>
                         <Route path=path!("record") view=pages::RecordPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("record/print") view=pages::PrintRecordPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("prescription/:id") view=pages::PrescriptionPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("care") view=pages::CarePage ssr=SsrMode::InOrder/>
+                        <Route path=path!("care/:subject") view=pages::CarePatientPage ssr=SsrMode::InOrder/>
                         <Route path=path!("a/:token") view=pages::LinkPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>

@@ -19,6 +19,10 @@ pub struct DomainConfig {
     pub hash_concurrency: usize,
     pub booking: BookingRules,
     pub notify: crate::NotifyRules,
+    /// Where record attachments are stored, by content hash.
+    pub files_dir: std::path::PathBuf,
+    /// The largest attachment accepted, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 /// The booking rules a ministry may tune, with the defaults. The
@@ -72,6 +76,8 @@ impl DomainConfig {
             hash_concurrency: 2,
             booking: BookingRules::default(),
             notify: crate::NotifyRules::default(),
+            files_dir: std::env::temp_dir().join(format!("sihati-files-{}", std::process::id())),
+            attachment_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

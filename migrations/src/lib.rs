@@ -11,6 +11,7 @@ mod m20261122_000003_idempotency;
 mod m20261122_000004_schedule;
 mod m20261123_000005_notify;
 mod m20261123_000006_record;
+mod m20261124_000007_care;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_schedule::Migration),
             Box::new(m20261123_000005_notify::Migration),
             Box::new(m20261123_000006_record::Migration),
+            Box::new(m20261124_000007_care::Migration),
         ]
     }
 }

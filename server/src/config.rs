@@ -59,6 +59,11 @@ pub struct Config {
     pub sms_body_template: String,
     /// How often the outbox worker looks for due messages, in milliseconds.
     pub outbox_poll_ms: u64,
+    /// The content-addressed store of record attachments; defaults to
+    /// `data_dir/files`. A mounted volume (or object-store gateway) in production.
+    pub files_dir: Option<PathBuf>,
+    /// The largest attachment accepted, in bytes.
+    pub attachment_max_bytes: u64,
     /// Mark cookies `Secure`. Browsers accept Secure cookies from
     /// http://localhost, so this stays on even in development.
     pub cookie_secure: bool,
@@ -96,6 +101,8 @@ impl Default for Config {
             sms_gateway_auth: None,
             sms_body_template: r#"{"to":"{to}","text":"{text}"}"#.into(),
             outbox_poll_ms: 1000,
+            files_dir: None,
+            attachment_max_bytes: 10 * 1024 * 1024,
             cookie_secure: true,
             trust_forwarded_for: false,
             seed_demo: false,
@@ -167,6 +174,8 @@ impl Config {
             booking_per_account_per_minute: self.booking_per_account_per_minute,
             hash_concurrency: self.hash_concurrency,
             booking: self.booking.clone(),
+            files_dir: self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files")),
+            attachment_max_bytes: self.attachment_max_bytes,
             notify: domain::NotifyRules {
                 // Unset: the address the server listens on (the embedded default).
                 public_url: if self.notify.public_url.is_empty() { format!("http://{}", self.bind) } else { self.notify.public_url.clone() },

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod config;
+pub mod files;
 pub mod notify;
 pub mod security;
 pub mod startup;

@@ -40,7 +40,8 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&csp(&nonce)) {
+    // A handler may set a stricter policy of its own (file downloads).
+    if let (false, Ok(v)) = (h.contains_key(header::CONTENT_SECURITY_POLICY), HeaderValue::from_str(&csp(&nonce))) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));

@@ -98,6 +98,7 @@ fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", crate::api::router(state.clone()))
+        .merge(crate::files::router(state.config.attachment_max_bytes))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
         .route("/lang/{code}", get(switch_language))

@@ -848,6 +848,75 @@ pub struct EntryOut {
     pub error_reason: Option<String>,
     pub corrects_id: Option<uuid::Uuid>,
     pub verification_code: Option<String>,
+    /// Files attached to the entry (results: PDF, JPEG, PNG).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentOut>,
+}
+
+/// A file attached to a record entry; its bytes are downloaded separately
+/// (always as an attachment, never rendered inline).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AttachmentOut {
+    pub id: uuid::Uuid,
+    pub file_name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`, found from the content.
+    pub media_type: String,
+    pub size: u64,
+}
+
+/// Which entries of a record to show; every part optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct RecordFilter {
+    /// `consultation`, `prescription`, `exam_request`, `exam_result`, `vaccination`, `allergy`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// First day (Algiers), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day (Algiers), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub to: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub facility_id: Option<uuid::Uuid>,
+    /// One patient (oneself or a dependant).
+    #[serde(default)]
+    pub subject_id: Option<uuid::Uuid>,
+}
+
+/// A practitioner opens a patient's record by NIN (in the body, never in a
+/// URL), saying why: a care relationship at their facility for a day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CareLookupIn {
+    pub nin: String,
+    pub reason: String,
+}
+
+/// A patient in a practitioner's care at their facility.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CarePatientOut {
+    pub subject_id: uuid::Uuid,
+    pub name: String,
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// Today's appointment, when the relationship is one.
+    pub appointment_id: Option<uuid::Uuid>,
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `appointment` or `lookup`.
+    pub via: String,
+    /// The look-up's reason.
+    pub reason: Option<String>,
+}
+
+/// An ICD-10 code with its label in the reader's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Icd10Out {
+    pub code: String,
+    pub label: String,
 }
 
 /// Why an entry is wrong (it stays, marked, and a new entry corrects it).

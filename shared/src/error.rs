@@ -53,13 +53,16 @@ pub enum ErrorCode {
     AlreadyWaiting,
     // Signed links in messages.
     LinkInvalid,
+    // Record attachments.
+    FileTooLarge,
+    FileTypeRejected,
     // Idempotency-Key.
     IdempotencyKeyMismatch,
     IdempotencyKeyInFlight,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 40] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -96,6 +99,8 @@ impl ErrorCode {
         ErrorCode::OfferExpired,
         ErrorCode::AlreadyWaiting,
         ErrorCode::LinkInvalid,
+        ErrorCode::FileTooLarge,
+        ErrorCode::FileTypeRejected,
         ErrorCode::IdempotencyKeyMismatch,
         ErrorCode::IdempotencyKeyInFlight,
     ];
@@ -139,6 +144,8 @@ impl ErrorCode {
             ErrorCode::OfferExpired => "offer_expired",
             ErrorCode::AlreadyWaiting => "already_waiting",
             ErrorCode::LinkInvalid => "link_invalid",
+            ErrorCode::FileTooLarge => "file_too_large",
+            ErrorCode::FileTypeRejected => "file_type_rejected",
             ErrorCode::IdempotencyKeyMismatch => "idempotency_key_mismatch",
             ErrorCode::IdempotencyKeyInFlight => "idempotency_key_in_flight",
         }
@@ -158,6 +165,8 @@ impl ErrorCode {
             NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
             | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting => 409,
             BadRequest => 400,
+            FileTooLarge => 413,
+            FileTypeRejected => 415,
             InvalidCredentials | Unauthorized | TokenInvalid => 401,
             TooManyAttempts => 429,
             Forbidden => 403,

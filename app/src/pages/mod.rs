@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod booking;
+mod care;
 mod family;
 mod holidays;
 mod desk;
@@ -13,6 +14,7 @@ mod record;
 mod register;
 
 pub use booking::{AppointmentsPage, BookPage};
+pub use care::{CarePage, CarePatientPage};
 pub use desk::DeskPage;
 pub use family::FamilyPage;
 pub use holidays::HolidaysPage;
@@ -21,5 +23,5 @@ pub use inbox::{InboxPage, LinkPage};
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use profile::ProfilePage;
-pub use record::RecordPage;
+pub use record::{PrescriptionPage, PrintRecordPage, RecordPage};
 pub use register::RegisterPage;

@@ -13,48 +13,108 @@ use shared::dto::{AccessOut, EntryData, EntryOut};
 
 const KINDS: [&str; 6] = ["consultation", "prescription", "exam_request", "exam_result", "vaccination", "allergy"];
 
-#[component]
-pub fn RecordPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let kind = move || query.read().get("kind").unwrap_or_default();
-    let entries = Resource::new(|| (), |_| crate::api::my_record());
-    let accesses = Resource::new(|| (), |_| crate::api::my_record_accesses());
-    let kind_name = move |k: &str| match k {
+/// The filter form's fields, read from the URL (a plain GET form).
+fn filter_args(q: &leptos_router::params::ParamsMap) -> (String, String, String, String, String) {
+    let g = |k: &str| q.get(k).unwrap_or_default();
+    (g("kind"), g("from"), g("to"), g("facility"), g("subject"))
+}
+
+pub(crate) fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: &str) -> &'static str {
+    match k {
         "consultation" => t_string!(i18n, record.consultation),
         "prescription" => t_string!(i18n, record.prescription),
         "exam_request" => t_string!(i18n, record.exam_request),
         "exam_result" => t_string!(i18n, record.exam_result),
         "vaccination" => t_string!(i18n, record.vaccination),
         _ => t_string!(i18n, record.allergy),
+    }
+}
+
+#[component]
+pub fn RecordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let args = move || filter_args(&query.read());
+    let entries = Resource::new(args, |(k, f, t, fa, su)| crate::api::my_record(k, f, t, fa, su));
+    let accesses = Resource::new(|| (), |_| crate::api::my_record_accesses());
+    // Every facility and person of the unfiltered record, for the selects.
+    let all = Resource::new(|| (), |_| crate::api::my_record(String::new(), String::new(), String::new(), String::new(), String::new()));
+    let kind_name = move |k: &str| kind_label(i18n, k);
+    let export_query = move || {
+        let s = args().4;
+        if s.is_empty() { String::new() } else { format!("?subject={s}") }
+    };
+    let print_href = move || {
+        let (k, f, t, fa, su) = args();
+        format!("/record/print?kind={k}&from={f}&to={t}&facility={fa}&subject={su}")
     };
     view! {
         <Title text=move || t_string!(i18n, record.title)/>
         <h1>{t!(i18n, record.title)}</h1>
-        <form method="get" action="/record" class="form card inline-form" data-test="record-filter">
-            <label for="kind">{t!(i18n, record.kind)}</label>
-            <select id="kind" name="kind">
-                <option value="">{t!(i18n, record.all_kinds)}</option>
-                {KINDS.into_iter().map(|k| view! { <option value=k selected=move || kind() == k>{move || kind_name(k)}</option> }).collect_view()}
-            </select>
+        <form method="get" action="/record" class="form card filters" data-test="record-filter">
+            <div class="field">
+                <label for="kind">{t!(i18n, record.kind)}</label>
+                <select id="kind" name="kind">
+                    <option value="">{t!(i18n, record.all_kinds)}</option>
+                    {KINDS.into_iter().map(|k| view! { <option value=k selected=move || args().0 == k>{move || kind_name(k)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="from">{t!(i18n, record.from)}</label>
+                <input id="from" name="from" type="date" dir="ltr" prop:value=move || args().1/>
+            </div>
+            <div class="field">
+                <label for="to">{t!(i18n, record.to)}</label>
+                <input id="to" name="to" type="date" dir="ltr" prop:value=move || args().2/>
+            </div>
+            <Suspense fallback=|| ()>
+                {move || all.get().and_then(|r| r.ok()).map(|list| {
+                    let ar = i18n.get_locale_untracked() == Locale::ar;
+                    let mut facilities: Vec<(String, String)> = Vec::new();
+                    let mut people: Vec<(String, String)> = Vec::new();
+                    for e in &list {
+                        let f = (e.facility_id.to_string(), if ar { e.facility_name_ar.clone() } else { e.facility_name_fr.clone() });
+                        if !facilities.contains(&f) { facilities.push(f); }
+                        let p = (e.subject_id.to_string(), e.patient_name.clone());
+                        if !people.contains(&p) { people.push(p); }
+                    }
+                    view! {
+                        <div class="field">
+                            <label for="facility">{t!(i18n, record.facility)}</label>
+                            <select id="facility" name="facility">
+                                <option value="">{t!(i18n, record.all_facilities)}</option>
+                                {facilities.into_iter().map(|(id, name)| { let sel = args().3 == id; view! { <option value=id selected=sel>{name}</option> } }).collect_view()}
+                            </select>
+                        </div>
+                        {(people.len() > 1).then(|| view! {
+                            <div class="field">
+                                <label for="subject">{t!(i18n, record.for_person)}</label>
+                                <select id="subject" name="subject">
+                                    <option value="">{t!(i18n, record.everyone)}</option>
+                                    {people.into_iter().map(|(id, name)| { let sel = args().4 == id; view! { <option value=id selected=sel>{name}</option> } }).collect_view()}
+                                </select>
+                            </div>
+                        })}
+                    }
+                })}
+            </Suspense>
             <button type="submit">{t!(i18n, record.filter)}</button>
         </form>
-        <Suspense fallback=|| ()>
+        <p class="actions">
+            <a href=move || format!("/record/export.json{}", export_query()) download="sihati-record-fhir.json" rel="nofollow" data-test="export-fhir">{t!(i18n, record.export_fhir)}</a>
+            " · "
+            <a href=print_href data-test="print-record">{t!(i18n, record.print_record)}</a>
+        </p>
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, record.loading)}</p> }>
             {move || entries.get().map(|r| match r {
                 Err(e) if e.code() == shared::ErrorCode::Unauthorized => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                Ok(list) => {
-                    let chosen = kind();
-                    let list: Vec<EntryOut> = list.into_iter().filter(|e| chosen.is_empty() || e.data.kind() == chosen).collect();
-                    if list.is_empty() {
-                        return view! { <p data-test="record-empty">{t!(i18n, record.none)}</p> }.into_any();
-                    }
-                    view! {
-                        <ol class="slots timeline">
-                            {list.into_iter().map(|e| view! { <Entry entry=e kind_name=kind_name/> }).collect_view()}
-                        </ol>
-                    }.into_any()
-                }
+                Ok(list) if list.is_empty() => view! { <p data-test="record-empty">{t!(i18n, record.none)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ol class="slots timeline">
+                        {list.into_iter().map(|e| view! { <Entry entry=e kind_name=kind_name/> }).collect_view()}
+                    </ol>
+                }.into_any(),
             })}
         </Suspense>
         <section class="card">
@@ -70,8 +130,97 @@ pub fn RecordPage() -> impl IntoView {
     }
 }
 
+/// `/record/print`: the record (as filtered) laid out for paper.
 #[component]
-fn Entry(entry: EntryOut, kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn PrintRecordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let entries = Resource::new(move || filter_args(&query.read()), |(k, f, t, fa, su)| crate::api::my_record(k, f, t, fa, su));
+    let kind_name = move |k: &str| kind_label(i18n, k);
+    view! {
+        <Title text=move || t_string!(i18n, record.print_record)/>
+        <div class="print-page" data-test="print-page">
+            <h1>{t!(i18n, record.title)}</h1>
+            <PrintButton/>
+            <Suspense fallback=|| ()>
+                {move || entries.get().map(|r| match r {
+                    Err(e) if e.code() == shared::ErrorCode::Unauthorized => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Ok(list) => view! {
+                        <ol class="timeline print">
+                            {list.into_iter().map(|e| view! { <Entry entry=e kind_name=kind_name/> }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// `/prescription/:id`: one prescription as the patient hands it to the
+/// pharmacist — who wrote it, where, when, the lines and the code.
+#[component]
+pub fn PrescriptionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = leptos_router::hooks::use_params_map();
+    let entry = Resource::new(move || params.read().get("id").unwrap_or_default(), crate::api::record_entry);
+    view! {
+        <Title text=move || t_string!(i18n, record.prescription)/>
+        <div class="print-page prescription" data-test="prescription-page">
+            <Suspense fallback=|| ()>
+                {move || entry.get().map(|r| match r {
+                    Err(e) if e.code() == shared::ErrorCode::Unauthorized => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Ok(e) => {
+                        let ar = i18n.get_locale_untracked() == Locale::ar;
+                        let place = if ar { e.facility_name_ar.clone() } else { e.facility_name_fr.clone() };
+                        let EntryData::Prescription { items } = e.data.clone() else {
+                            return view! { <p>{t!(i18n, record.none)}</p> }.into_any();
+                        };
+                        view! {
+                            <header>
+                                <p><strong>{place}</strong></p>
+                                <p>{e.author_name.clone()}</p>
+                                <p dir="ltr">{local_time(e.created_at)}</p>
+                            </header>
+                            <h1>{t!(i18n, record.prescription)}</h1>
+                            <p>{t!(i18n, record.for_person)}" "<strong data-test="rx-patient">{e.patient_name.clone()}</strong></p>
+                            {(e.status == "entered_in_error").then(|| view! { <p class="status">{t!(i18n, record.entered_in_error)}</p> })}
+                            <ol class="rx-lines">
+                                {items.into_iter().map(|m| view! {
+                                    <li><strong>{m.medication}</strong>" — "{m.form}<br/>{m.dose}", "{m.frequency}", "{m.duration}
+                                        {(!m.instructions.is_empty()).then(|| view! { <br/><em>{m.instructions.clone()}</em> })}</li>
+                                }).collect_view()}
+                            </ol>
+                            {e.verification_code.clone().map(|c| view! {
+                                <p class="rx-code">{t!(i18n, record.code)}": "<bdi dir="ltr" data-test="rx-code">{c}</bdi></p>
+                            })}
+                            <PrintButton/>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// "Print", in the browser only (the page itself prints without it).
+#[component]
+pub(crate) fn PrintButton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="no-print" data-test="print"
+            on:click=move |_| {
+                #[cfg(feature = "hydrate")]
+                { let _ = window().print(); }
+            }>{t!(i18n, record.print)}</button>
+    }
+}
+
+/// One entry in full. `children`: what the page adds (the practitioner's
+/// "entered in error" and file forms).
+#[component]
+pub(crate) fn Entry(entry: EntryOut, kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static, #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let i18n = use_i18n();
     let e = entry;
     let place = if i18n.get_locale_untracked() == Locale::ar { e.facility_name_ar.clone() } else { e.facility_name_fr.clone() };
@@ -144,6 +293,18 @@ fn Entry(entry: EntryOut, kind_name: impl Fn(&str) -> &'static str + Copy + Send
             {wrong.then(|| view! { <p class="status">{t!(i18n, record.entered_in_error)}{e.error_reason.clone().map(|r| format!(" — {r}"))}</p> })}
             {e.corrects_id.map(|_| view! { <p class="hint">{t!(i18n, record.corrects)}</p> })}
             {body}
+            {(!e.attachments.is_empty()).then(|| view! {
+                <ul class="files">
+                    {e.attachments.iter().map(|a| view! {
+                        <li><a href=format!("/files/{}", a.id) download=a.file_name.clone() rel="nofollow" data-test="attachment">{a.file_name.clone()}</a>
+                            " "<span class="hint" dir="ltr">{format!("{} KB", a.size.div_ceil(1024))}</span></li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(kind == "prescription").then(|| view! {
+                <p class="no-print"><a href=format!("/prescription/{}", e.id) data-test="print-prescription">{t!(i18n, record.print_prescription)}</a></p>
+            })}
+            {children.map(|c| c())}
         </li>
     }
 }
@@ -157,6 +318,11 @@ fn Access(access: AccessOut) -> impl IntoView {
     let what = move || match action.as_str() {
         "write_entry" => t_string!(i18n, record.write_entry),
         "mark_error" => t_string!(i18n, record.mark_error),
+        "lookup" => t_string!(i18n, record.lookup),
+        "attach_file" => t_string!(i18n, record.attach_file),
+        "read_file" => t_string!(i18n, record.read_file),
+        "read_entry" => t_string!(i18n, record.read_entry),
+        "export" => t_string!(i18n, record.export),
         _ => t_string!(i18n, record.read_record),
     };
     view! {
@@ -165,6 +331,7 @@ fn Access(access: AccessOut) -> impl IntoView {
             <strong>{a.actor_name.clone()}</strong>
             <span>{what}</span>
             {place.map(|p| view! { <span class="hint">{p}</span> })}
+            {(!a.reason.is_empty()).then(|| view! { <span class="hint" data-test="access-reason">{t!(i18n, record.reason)}": "{a.reason.clone()}</span> })}
         </li>
     }
 }

@@ -25,3 +25,5 @@ pub mod notification_pref;
 pub mod outbox;
 pub mod record_access;
 pub mod record_entry;
+pub mod care_relation;
+pub mod record_attachment;

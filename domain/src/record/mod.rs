@@ -4,8 +4,9 @@
 //!
 //! Access rules live here and nowhere else:
 //! - a practitioner opens a patient's record only with a care relationship
-//!   at their facility: an appointment of that patient there (booked,
-//!   arrived or fulfilled). Without one the patient is "not found";
+//!   at their facility ([`care`]): an appointment of that patient there
+//!   (booked, arrived or fulfilled), or a look-up by NIN with a recorded
+//!   reason. Without one the patient is "not found";
 //! - with it, the whole record is visible, whichever facility wrote it;
 //! - a citizen reads their own record and their dependants', never
 //!   anyone else's (queries scoped by holder);
@@ -16,15 +17,19 @@
 //! wrote it, and a new entry (`corrects_id`) carries the correction.
 
 pub mod access;
+pub mod care;
+pub mod fhir;
+pub mod files;
+pub mod icd10;
 
-use crate::booking::{full_name, CANCELLED};
+use crate::booking::full_name;
 use crate::entities::{appointment, dependant, facility, record_access, record_entry, user};
 use crate::notify::Kind;
 use crate::{Actor, Domain, Error, Result};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::dto::{AccessOut, EnteredInErrorIn, EntryData, EntryIn, EntryOut};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
+use shared::dto::{AccessOut, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
 use shared::{ErrorCode, FacilityId, FieldError, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -145,31 +150,30 @@ fn verification_code() -> String {
     (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
 
-impl Domain {
-    /// The practitioner's facility, when the patient has (or had) an
-    /// appointment there; otherwise the patient is "not found".
-    async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Uuid> {
-        let facility = match (actor.role, actor.facility_id) {
-            (Role::Practitioner, Some(f)) => f.as_uuid(),
-            _ => return Err(Error::code(ErrorCode::Forbidden)),
-        };
-        let related = appointment::Entity::find()
-            .filter(appointment::Column::SubjectId.eq(subject))
-            .filter(appointment::Column::FacilityId.eq(facility))
-            .filter(appointment::Column::Status.ne(CANCELLED))
-            .one(db)
-            .await?
-            .is_some();
-        if related {
-            Ok(facility)
-        } else {
-            Err(Error::code(ErrorCode::NotFound))
-        }
+/// Narrows a record query by kind, Algiers dates, facility and patient.
+fn filtered(mut q: Select<record_entry::Entity>, f: &RecordFilter) -> Select<record_entry::Entity> {
+    if let Some(kind) = f.kind.as_deref().filter(|k| !k.is_empty()) {
+        q = q.filter(record_entry::Column::Kind.eq(kind));
     }
+    if let Some(from) = f.from {
+        q = q.filter(record_entry::Column::CreatedAt.gte(crate::booking::algiers_midnight(from)));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(record_entry::Column::CreatedAt.lt(crate::booking::algiers_midnight(to + chrono::Duration::days(1))));
+    }
+    if let Some(facility) = f.facility_id {
+        q = q.filter(record_entry::Column::FacilityId.eq(facility));
+    }
+    if let Some(subject) = f.subject_id {
+        q = q.filter(record_entry::Column::SubjectId.eq(subject));
+    }
+    q
+}
 
+impl Domain {
     /// The account that reads a patient's record: the citizen, or the
     /// guardian of a dependant.
-    async fn holder_of<C: ConnectionTrait>(&self, db: &C, subject: Uuid) -> Result<Uuid> {
+    pub(crate) async fn holder_of<C: ConnectionTrait>(&self, db: &C, subject: Uuid) -> Result<Uuid> {
         if let Some(u) = user::Entity::find_by_id(subject).one(db).await? {
             if u.role == Role::Citizen.code() {
                 return Ok(u.id);
@@ -284,12 +288,11 @@ impl Domain {
 
     /// A patient's whole record, for a practitioner in their care.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn patient_record(&self, actor: &Actor, subject: Uuid) -> Result<Vec<EntryOut>> {
+    pub async fn patient_record(&self, actor: &Actor, subject: Uuid, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
         let txn = self.begin_write().await?;
         let facility = self.care_facility(&txn, actor, subject).await?;
         access::append(&txn, subject, actor, Some(facility), "read_record", None, "").await?;
-        let rows = record_entry::Entity::find()
-            .filter(record_entry::Column::SubjectId.eq(subject))
+        let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::SubjectId.eq(subject)), filter)
             .order_by_desc(record_entry::Column::CreatedAt)
             .all(&txn)
             .await?;
@@ -297,16 +300,36 @@ impl Domain {
         self.describe_entries(rows).await
     }
 
+    /// One entry, for its patient (or guardian) or a practitioner in a
+    /// care relationship; logged. Anyone else: not found.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn entry_for(&self, actor: &Actor, id: Uuid) -> Result<EntryOut> {
+        let txn = self.begin_write().await?;
+        let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let facility = match actor.role {
+            Role::Citizen if e.holder_id == actor.user_id.as_uuid() => None,
+            Role::Citizen => return Err(Error::code(ErrorCode::NotFound)),
+            _ => Some(self.care_facility(&txn, actor, e.subject_id).await?),
+        };
+        access::append(&txn, e.subject_id, actor, facility, "read_entry", Some(e.id), "").await?;
+        txn.commit().await?;
+        Ok(self.describe_entries(vec![e]).await?.remove(0))
+    }
+
     /// The citizen's own record and their dependants', newest first.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn my_record(&self, actor: &Actor) -> Result<Vec<EntryOut>> {
+    pub async fn my_record(&self, actor: &Actor, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
+        self.my_record_as(actor, filter, "read_record").await
+    }
+
+    /// [`Self::my_record`], logged as `action` (a read, an export).
+    pub(crate) async fn my_record_as(&self, actor: &Actor, filter: &RecordFilter, action: &str) -> Result<Vec<EntryOut>> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let holder = actor.user_id.as_uuid();
         let txn = self.begin_write().await?;
-        let rows = record_entry::Entity::find()
-            .filter(record_entry::Column::HolderId.eq(holder))
+        let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::HolderId.eq(holder)), filter)
             .order_by_desc(record_entry::Column::CreatedAt)
             .all(&txn)
             .await?;
@@ -314,7 +337,7 @@ impl Domain {
         subjects.sort();
         subjects.dedup();
         for s in subjects {
-            access::append(&txn, s, actor, None, "read_record", None, "").await?;
+            access::append(&txn, s, actor, None, action, None, "").await?;
         }
         txn.commit().await?;
         self.describe_entries(rows).await
@@ -363,9 +386,11 @@ impl Domain {
             .collect())
     }
 
-    /// Entries with the names readers need (author, facility, patient).
-    async fn describe_entries(&self, rows: Vec<record_entry::Model>) -> Result<Vec<EntryOut>> {
+    /// Entries with the names readers need (author, facility, patient)
+    /// and their attachments.
+    pub(crate) async fn describe_entries(&self, rows: Vec<record_entry::Model>) -> Result<Vec<EntryOut>> {
         let db = self.db();
+        let mut files = self.attachments_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
         let mut people: Vec<Uuid> = rows.iter().flat_map(|r| [r.author_id, r.subject_id]).collect();
         people.sort();
         people.dedup();
@@ -399,6 +424,7 @@ impl Domain {
                     error_reason: r.error_reason,
                     corrects_id: r.corrects_id,
                     verification_code: r.verification_code,
+                    attachments: files.remove(&r.id).unwrap_or_default(),
                 })
             })
             .collect()

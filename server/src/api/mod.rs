@@ -21,6 +21,7 @@ use domain::Actor;
 use shared::{ApiError, ErrorCode, Lang};
 
 pub fn router(state: AppState) -> Router<AppState> {
+    let files_limit = state.config.attachment_max_bytes as usize + 64 * 1024;
     // Booking, cancelling, rescheduling and accepting an offer honour
     // `Idempotency-Key`, at the desk too.
     let appointments = Router::new()
@@ -68,6 +69,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/links/{token}/cancel", post(notify::cancel_by_link))
         .route("/facility/undelivered", get(notify::undelivered))
         .route("/facility/undelivered/{id}/retry", post(notify::retry))
+        .route("/record/patients", get(record::patients))
+        .route("/record/lookup", post(record::lookup))
+        .route("/record/attachments/{id}", get(record::download))
+        .route("/record/entries/{id}", get(record::entry))
+        .route(
+            "/record/entries/{id}/attachments",
+            post(record::upload).layer(axum::extract::DefaultBodyLimit::max(files_limit)),
+        )
+        .route("/me/record/fhir", get(record::fhir))
+        .route("/icd10", get(record::icd10))
         .route("/record/{subject_id}", get(record::patient))
         .route("/record/{subject_id}/entries", post(record::write))
         .route("/record/entries/{id}/entered-in-error", post(record::entered_in_error))

@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         super::notify::inbox, super::notify::unread, super::notify::read, super::notify::read_all, super::notify::prefs, super::notify::set_prefs,
         super::notify::link, super::notify::cancel_by_link, super::notify::undelivered, super::notify::retry,
         super::record::write, super::record::patient, super::record::entered_in_error, super::record::mine, super::record::accesses,
+        super::record::lookup, super::record::patients, super::record::upload, super::record::download, super::record::fhir, super::record::icd10, super::record::entry,
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),

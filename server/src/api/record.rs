@@ -4,12 +4,20 @@
 
 use super::{ApiFailure, ApiJson, Bearer, ReqLang};
 use crate::startup::AppState;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
-use shared::dto::{AccessOut, EnteredInErrorIn, EntryIn, EntryOut};
-use shared::ErrorCode;
+use shared::dto::{AccessOut, AttachmentOut, CareLookupIn, CarePatientOut, EnteredInErrorIn, EntryIn, EntryOut, Icd10Out, RecordFilter};
+use shared::{ErrorCode, FieldError};
 use uuid::Uuid;
+
+type Filter = Result<Query<RecordFilter>, QueryRejection>;
+
+fn filter(q: Filter, lang: shared::Lang) -> Result<RecordFilter, ApiFailure> {
+    q.map(|Query(f)| f).map_err(|_| ApiFailure::new(ErrorCode::BadRequest, lang))
+}
 
 fn id(s: &str, lang: shared::Lang) -> Result<Uuid, ApiFailure> {
     s.parse().map_err(|_| ApiFailure::new(ErrorCode::NotFound, lang))
@@ -25,11 +33,12 @@ pub async fn write(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer
 }
 
 /// A patient's whole record (practitioners in a care relationship).
-#[utoipa::path(get, path = "/api/v1/record/{subject_id}", tag = "record", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/record/{subject_id}", tag = "record", security(("bearer" = [])), params(RecordFilter),
     responses((status = 200, body = [EntryOut]), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/{subject_id}", skip_all)]
-pub async fn patient(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(subject): Path<String>) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
-    state.domain.patient_record(&actor, id(&subject, lang)?).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn patient(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(subject): Path<String>, q: Filter) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
+    let f = filter(q, lang)?;
+    state.domain.patient_record(&actor, id(&subject, lang)?, &f).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
 /// Mark an entry of one's facility entered-in-error (it stays, marked).
@@ -41,10 +50,11 @@ pub async fn entered_in_error(State(state): State<AppState>, ReqLang(lang): ReqL
 }
 
 /// One's own record and one's dependants', newest first.
-#[utoipa::path(get, path = "/api/v1/me/record", tag = "record", security(("bearer" = [])), responses((status = 200, body = [EntryOut])))]
+#[utoipa::path(get, path = "/api/v1/me/record", tag = "record", security(("bearer" = [])), params(RecordFilter), responses((status = 200, body = [EntryOut])))]
 #[tracing::instrument(name = "GET /api/v1/me/record", skip_all)]
-pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
-    state.domain.my_record(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, q: Filter) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
+    let f = filter(q, lang)?;
+    state.domain.my_record(&actor, &f).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
 /// Who read or wrote one's record (and one's dependants').
@@ -52,4 +62,90 @@ pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(
 #[tracing::instrument(name = "GET /api/v1/me/record/accesses", skip_all)]
 pub async fn accesses(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<AccessOut>>, ApiFailure> {
     state.domain.my_record_accesses(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Open a patient's record by NIN with a reason (practitioners): a care
+/// relationship at one's facility for a day, shown to the patient.
+#[utoipa::path(post, path = "/api/v1/record/lookup", tag = "record", security(("bearer" = [])), request_body = CareLookupIn,
+    responses((status = 200, body = CarePatientOut), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/record/lookup", skip_all)]
+pub async fn lookup(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<CareLookupIn>) -> Result<Json<CarePatientOut>, ApiFailure> {
+    state.domain.open_by_nin(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// The practitioner's patients today (appointments, then open look-ups).
+#[utoipa::path(get, path = "/api/v1/record/patients", tag = "record", security(("bearer" = [])), responses((status = 200, body = [CarePatientOut])))]
+#[tracing::instrument(name = "GET /api/v1/record/patients", skip_all)]
+pub async fn patients(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<CarePatientOut>>, ApiFailure> {
+    state.domain.care_list(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Attach a file (PDF, JPEG, PNG; multipart field `file`) to an entry of
+/// one's facility. The type is read from the content.
+#[utoipa::path(post, path = "/api/v1/record/entries/{id}/attachments", tag = "record", security(("bearer" = [])), request_body(content_type = "multipart/form-data", content = String),
+    responses((status = 201, body = AttachmentOut), (status = 404, body = shared::ApiError), (status = 413, body = shared::ApiError), (status = 415, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/record/entries/{id}/attachments", skip_all)]
+pub async fn upload(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(entry): Path<String>, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<(StatusCode, Json<AttachmentOut>), ApiFailure> {
+    let entry = id(&entry, lang)?;
+    let mut form = form.map_err(|_| ApiFailure::new(ErrorCode::BadRequest, lang))?;
+    let too_large = || ApiFailure::new(ErrorCode::FileTooLarge, lang);
+    let mut file = None;
+    while let Some(field) = form.next_field().await.map_err(|_| too_large())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_owned();
+            file = Some((name, field.bytes().await.map_err(|_| too_large())?));
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| ApiFailure::from_domain(domain::Error::fields(vec![FieldError::new("file", ErrorCode::Required)]), lang))?;
+    let out = state.domain.attach_file(&actor, entry, &name, &bytes).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// An attachment, always as a download.
+#[utoipa::path(get, path = "/api/v1/record/attachments/{id}", tag = "record", security(("bearer" = [])),
+    responses((status = 200, description = "the file, Content-Disposition: attachment"), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/record/attachments/{id}", skip_all)]
+pub async fn download(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(a): Path<String>) -> Result<Response, ApiFailure> {
+    let d = state.domain.download_attachment(&actor, id(&a, lang)?).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(crate::files::download_response(d))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// A dependant's id; oneself when absent.
+    pub subject_id: Option<Uuid>,
+}
+
+/// One's record (or a dependant's) as a FHIR R4 Bundle.
+#[utoipa::path(get, path = "/api/v1/me/record/fhir", tag = "record", security(("bearer" = [])), params(ExportQuery),
+    responses((status = 200, description = "FHIR R4 Bundle (application/fhir+json)"), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/me/record/fhir", skip_all)]
+pub async fn fhir(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, q: Result<Query<ExportQuery>, QueryRejection>) -> Result<Response, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
+    let b = state.domain.export_fhir(&actor, q.subject_id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(crate::files::fhir_response(b))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Icd10Query {
+    /// A code prefix or words of the label.
+    pub q: String,
+}
+
+/// ICD-10 codes matching a code prefix or words, labels in the caller's language.
+#[utoipa::path(get, path = "/api/v1/icd10", tag = "record", params(Icd10Query), responses((status = 200, body = [Icd10Out])))]
+#[tracing::instrument(name = "GET /api/v1/icd10", skip_all)]
+pub async fn icd10(ReqLang(lang): ReqLang, q: Result<Query<Icd10Query>, QueryRejection>) -> Result<Json<Vec<Icd10Out>>, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
+    Ok(Json(domain::record::icd10::search(&q.q, lang)))
+}
+
+/// One entry (its patient or guardian, or a practitioner in care).
+#[utoipa::path(get, path = "/api/v1/record/entries/{id}", tag = "record", security(("bearer" = [])),
+    responses((status = 200, body = EntryOut), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/record/entries/{id}", skip_all)]
+pub async fn entry(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(e): Path<String>) -> Result<Json<EntryOut>, ApiFailure> {
+    state.domain.entry_for(&actor, id(&e, lang)?).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }

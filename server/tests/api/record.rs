@@ -165,3 +165,137 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// A minimal well-formed PDF (what a lab's system would send).
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+pub async fn upload(app: &TestApp, token: &str, entry: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()).mime_str("application/pdf").unwrap();
+    app.client
+        .post(app.url(&format!("/api/v1/record/entries/{entry}/attachments")))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_hash_and_downloaded_and_the_record_exports_as_fhir() {
+    let app = spawn_app_with(|c| c.attachment_max_bytes = 4096).await;
+    let clinic = clinic_with_slots(&app).await;
+    let (phone, reg) = app.register_citizen().await;
+    let nin = s(&reg, "nin");
+    let patient = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let patient_id = s(&app.get_auth("/api/v1/me", &patient).await.json::<Value>().await.unwrap(), "id");
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let elsewhere = staff_elsewhere(&app, &clinic.facility_id, Role::Practitioner, "0661888700").await;
+    let stranger = s(&app.citizen_tokens().await, "access_token");
+
+    // No appointment: the patient does not exist for the facility.
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await.status(), StatusCode::NOT_FOUND);
+    // The look-up needs a reason; the desk cannot open records; an unknown NIN is not found.
+    let (status, code, body) = error_code(app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": nin, "reason": "vu" })).await).await;
+    assert_eq!((status, code.as_str(), body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Some("reason")));
+    let reason = "Urgence : douleur thoracique";
+    assert_eq!(app.post_auth("/api/v1/record/lookup", &clinic.receptionist, &json!({ "nin": nin, "reason": reason })).await.status(), StatusCode::FORBIDDEN);
+    let (unknown, _) = unique_ids();
+    assert_eq!(app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": unknown, "reason": reason })).await.status(), StatusCode::NOT_FOUND);
+    let res = app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": nin, "reason": reason })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let found: Value = res.json().await.unwrap();
+    assert_eq!((s(&found, "subject_id"), s(&found, "via")), (patient_id.clone(), "lookup".to_owned()));
+    let mine: Vec<Value> = app.get_auth("/api/v1/record/patients", &doctor).await.json().await.unwrap();
+    assert!(mine.iter().any(|p| p["subject_id"] == patient_id.as_str() && p["reason"] == reason));
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await.status(), StatusCode::OK);
+    // Opened for that facility only.
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &elsewhere).await.status(), StatusCode::NOT_FOUND);
+
+    let res = app
+        .post_auth(&format!("/api/v1/record/{patient_id}/entries"), &doctor, &json!({ "kind": "exam_result", "exam": "Bilan lipidique",
+            "values": [{ "name": "Cholestérol total", "value": "2,4", "unit": "g/L", "reference_high": 2.0 }], "report": "Hypercholestérolémie" }))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let result = s(&res.json::<Value>().await.unwrap(), "id");
+
+    // Files: type from the bytes, size capped, only by the writing facility.
+    let (status, code, _) = error_code(upload(&app, &doctor, &result, "rapport.pdf", b"<html><script>alert(1)</script></html>").await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "file_type_rejected"));
+    let big = [PDF, &vec![b' '; 5000]].concat();
+    let (status, code, _) = error_code(upload(&app, &doctor, &result, "gros.pdf", &big).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"));
+    assert_eq!(upload(&app, &elsewhere, &result, "x.pdf", PDF).await.status(), StatusCode::NOT_FOUND);
+    let res = upload(&app, &doctor, &result, "../bilan lipidique.html", PDF).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let file: Value = res.json().await.unwrap();
+    assert_eq!((s(&file, "file_name"), s(&file, "media_type"), file["size"].as_u64()), ("bilan lipidique.pdf".to_owned(), "application/pdf".to_owned(), Some(PDF.len() as u64)));
+    // Stored outside the database, named by its SHA-256.
+    use sha2::Digest;
+    let sha: String = sha2::Sha256::digest(PDF).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(std::fs::read(app.domain.config().files_dir.join(&sha[..2]).join(&sha)).unwrap(), PDF);
+
+    // The patient reads the entry with its file, and downloads it — as a download.
+    let record: Vec<Value> = app.get_auth("/api/v1/me/record", &patient).await.json().await.unwrap();
+    assert_eq!(record[0]["attachments"][0]["id"], file["id"]);
+    let res = app.get_auth(&format!("/api/v1/record/attachments/{}", s(&file, "id")), &patient).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["content-security-policy"], "default-src 'none'; sandbox");
+    assert_eq!(&res.bytes().await.unwrap()[..], PDF);
+    for token in [&stranger, &elsewhere] {
+        assert_eq!(app.get_auth(&format!("/api/v1/record/attachments/{}", s(&file, "id")), token).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    // Filters: kind, dates (Algiers), facility; a malformed date is a clear 400.
+    let count = |q: String| {
+        let (app, patient) = (&app, patient.clone());
+        async move { app.get_auth(&format!("/api/v1/me/record{q}"), &patient).await.json::<Vec<Value>>().await.unwrap().len() }
+    };
+    let today = domain::booking::algiers_today();
+    assert_eq!(count("?kind=exam_result".into()).await, 1);
+    assert_eq!(count("?kind=prescription".into()).await, 0);
+    assert_eq!(count(format!("?from={today}&to={today}")).await, 1);
+    assert_eq!(count(format!("?from={}", today + Duration::days(1))).await, 0);
+    assert_eq!(count(format!("?facility_id={}", clinic.facility_id)).await, 1);
+    assert_eq!(count(format!("?facility_id={}", uuid::Uuid::new_v4())).await, 0);
+    assert_eq!(app.get_auth("/api/v1/me/record?from=yesterday", &patient).await.status(), StatusCode::BAD_REQUEST);
+
+    // FHIR R4 export: the patient with the NIN, the report, its observation and the document.
+    let res = app.get_auth("/api/v1/me/record/fhir", &patient).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/fhir+json"));
+    let bundle: Value = res.json().await.unwrap();
+    assert_eq!((bundle["resourceType"].as_str(), bundle["type"].as_str()), (Some("Bundle"), Some("collection")));
+    let of = |t: &str| bundle["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == t).map(|e| e["resource"].clone()).collect::<Vec<_>>();
+    assert_eq!(of("Patient")[0]["identifier"][0]["value"], nin.as_str());
+    assert_eq!(of("Observation")[0]["valueQuantity"]["value"], 2.4);
+    assert_eq!(of("DiagnosticReport")[0]["result"][0]["reference"], format!("urn:uuid:{}", of("Observation")[0]["id"].as_str().unwrap()));
+    assert_eq!(of("DocumentReference")[0]["content"][0]["attachment"]["contentType"], "application/pdf");
+    assert_eq!(app.get_auth("/api/v1/me/record/fhir", &doctor).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_auth(&format!("/api/v1/me/record/fhir?subject_id={patient_id}"), &stranger).await.status(), StatusCode::NOT_FOUND);
+
+    // "Who looked": the look-up with its reason, the file written and read, the export.
+    let log: Vec<Value> = app.get_auth("/api/v1/me/record/accesses", &patient).await.json().await.unwrap();
+    assert!(log.iter().any(|r| r["action"] == "lookup" && r["reason"] == reason && r["actor_role"] == "practitioner"), "{log:?}");
+    for action in ["attach_file", "read_file", "export"] {
+        assert!(log.iter().any(|r| r["action"] == action), "{action}: {log:?}");
+    }
+    assert_eq!(app.domain.verify_access_log().await.unwrap().broken.len(), 0);
+
+    // ICD-10 search in the caller's language.
+    let codes: Vec<Value> = app.client.get(app.url("/api/v1/icd10?q=asthme")).header("accept-language", "fr").send().await.unwrap().json().await.unwrap();
+    assert_eq!((codes[0]["code"].as_str(), codes[0]["label"].as_str()), (Some("J45.9"), Some("Asthme")));
+
+    // A day later the look-up has run out.
+    use domain::entities::care_relation;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    care_relation::Entity::update_many()
+        .col_expr(care_relation::Column::ExpiresAt, sea_orm::sea_query::Expr::value(Utc::now() - Duration::minutes(1)))
+        .filter(care_relation::Column::SubjectId.eq(patient_id.parse::<uuid::Uuid>().unwrap()))
+        .exec(app.domain.db())
+        .await
+        .unwrap();
+    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,175 @@
+//! Care relationships: the only ways a practitioner reaches a patient's
+//! record.
+//!
+//! 1. An appointment of that patient at the practitioner's facility
+//!    (booked, arrived or fulfilled — not cancelled).
+//! 2. A look-up by NIN with a recorded reason (a walk-in, an emergency):
+//!    it opens the record to the practitioner's facility for
+//!    [`LOOKUP_HOURS`], and the look-up itself, with its reason, is in the
+//!    patient's access log.
+//!
+//! Without either, the patient does not exist for that facility (404).
+
+use crate::booking::{algiers_midnight, algiers_today, full_name, CANCELLED};
+use crate::entities::{appointment, care_relation, dependant, practitioner, slot, user};
+use crate::{Actor, Domain, Error, Result};
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use shared::dto::{CareLookupIn, CarePatientOut};
+use shared::{ErrorCode, FieldError, Nin, Role};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// How long a look-up by NIN keeps the record open to the facility.
+pub const LOOKUP_HOURS: i64 = 24;
+
+/// The practitioner's facility, or `forbidden` for anyone else.
+pub(crate) fn practitioner_facility(actor: &Actor) -> Result<Uuid> {
+    match (actor.role, actor.facility_id) {
+        (Role::Practitioner, Some(f)) => Ok(f.as_uuid()),
+        _ => Err(Error::code(ErrorCode::Forbidden)),
+    }
+}
+
+/// A patient found by NIN: (subject id, name, birth date).
+async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<(Uuid, String, Option<NaiveDate>)>> {
+    if let Some(u) = user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(db).await? {
+        if u.role == Role::Citizen.code() {
+            return Ok(Some((u.id, full_name(&u.given_name, &u.family_name), u.birth_date)));
+        }
+    }
+    Ok(dependant::Entity::find()
+        .filter(dependant::Column::Nin.eq(nin.as_ref()))
+        .one(db)
+        .await?
+        .map(|d| (d.id, full_name(&d.given_name, &d.family_name), Some(d.birth_date))))
+}
+
+impl Domain {
+    /// The practitioner's facility, when the patient has a care
+    /// relationship there; otherwise the patient is "not found".
+    pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Uuid> {
+        let facility = practitioner_facility(actor)?;
+        let by_appointment = appointment::Entity::find()
+            .filter(appointment::Column::SubjectId.eq(subject))
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .filter(appointment::Column::Status.ne(CANCELLED))
+            .one(db)
+            .await?
+            .is_some();
+        let related = by_appointment
+            || care_relation::Entity::find()
+                .filter(care_relation::Column::FacilityId.eq(facility))
+                .filter(care_relation::Column::SubjectId.eq(subject))
+                .filter(care_relation::Column::ExpiresAt.gt(Utc::now()))
+                .one(db)
+                .await?
+                .is_some();
+        if related {
+            Ok(facility)
+        } else {
+            Err(Error::code(ErrorCode::NotFound))
+        }
+    }
+
+    /// A practitioner opens a patient's record by NIN, with a reason (at
+    /// least a few words; it is shown to the patient).
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn open_by_nin(&self, actor: &Actor, input: &CareLookupIn) -> Result<CarePatientOut> {
+        let facility = practitioner_facility(actor)?;
+        let mut errors = Vec::new();
+        let nin = Nin::parse(&input.nin).map_err(|code| errors.push(FieldError::new("nin", code))).ok();
+        let reason = input.reason.trim();
+        if reason.chars().count() < 5 || reason.chars().count() > 500 {
+            errors.push(FieldError::new("reason", ErrorCode::Required));
+        }
+        let Some(nin) = nin.filter(|_| errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
+        let txn = self.begin_write().await?;
+        let (subject, name, birth_date) = subject_by_nin(&txn, &nin).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let now = Utc::now();
+        care_relation::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            facility_id: Set(facility),
+            subject_id: Set(subject),
+            practitioner_id: Set(actor.user_id.as_uuid()),
+            reason: Set(reason.to_owned()),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::hours(LOOKUP_HOURS)),
+        }
+        .insert(&txn)
+        .await?;
+        super::access::append(&txn, subject, actor, Some(facility), "lookup", None, reason).await?;
+        txn.commit().await?;
+        Ok(CarePatientOut { subject_id: subject, name, birth_date, appointment_id: None, starts_at: None, via: "lookup".into(), reason: Some(reason.to_owned()) })
+    }
+
+    /// The practitioner's patients today: their appointments at the
+    /// facility (not cancelled), then the look-ups still open.
+    pub async fn care_list(&self, actor: &Actor) -> Result<Vec<CarePatientOut>> {
+        let facility = practitioner_facility(actor)?;
+        let db = self.db();
+        let today = algiers_today();
+        let mine: Vec<Uuid> = practitioner::Entity::find()
+            .filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let slots: HashMap<Uuid, slot::Model> = slot::Entity::find()
+            .filter(slot::Column::FacilityId.eq(facility))
+            .filter(slot::Column::PractitionerId.is_in(mine))
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(today)))
+            .filter(slot::Column::StartsAt.lt(algiers_midnight(today + Duration::days(1))))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let appointments = appointment::Entity::find()
+            .filter(appointment::Column::SlotId.is_in(slots.keys().copied().collect::<Vec<_>>()))
+            .filter(appointment::Column::Status.ne(CANCELLED))
+            .all(db)
+            .await?;
+        let relations = care_relation::Entity::find()
+            .filter(care_relation::Column::FacilityId.eq(facility))
+            .filter(care_relation::Column::PractitionerId.eq(actor.user_id.as_uuid()))
+            .filter(care_relation::Column::ExpiresAt.gt(Utc::now()))
+            .order_by_desc(care_relation::Column::CreatedAt)
+            .all(db)
+            .await?;
+        let mut ids: Vec<Uuid> = appointments.iter().map(crate::booking::subject_of).chain(relations.iter().map(|r| r.subject_id)).collect();
+        ids.sort();
+        ids.dedup();
+        let mut people: HashMap<Uuid, (String, Option<NaiveDate>)> = user::Entity::find()
+            .filter(user::Column::Id.is_in(ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.birth_date)))
+            .collect();
+        people.extend(dependant::Entity::find().filter(dependant::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|d| (d.id, (full_name(&d.given_name, &d.family_name), Some(d.birth_date)))));
+        let mut out: Vec<CarePatientOut> = appointments
+            .iter()
+            .filter_map(|a| {
+                let s = crate::booking::subject_of(a);
+                let (name, birth_date) = people.get(&s)?.clone();
+                Some(CarePatientOut { subject_id: s, name, birth_date, appointment_id: Some(a.id), starts_at: slots.get(&a.slot_id).map(|s| s.starts_at), via: "appointment".into(), reason: None })
+            })
+            .collect();
+        out.sort_by_key(|p| p.starts_at);
+        let mut seen: Vec<Uuid> = out.iter().map(|p| p.subject_id).collect();
+        for r in relations {
+            if seen.contains(&r.subject_id) {
+                continue;
+            }
+            seen.push(r.subject_id);
+            if let Some((name, birth_date)) = people.get(&r.subject_id).cloned() {
+                out.push(CarePatientOut { subject_id: r.subject_id, name, birth_date, appointment_id: None, starts_at: None, via: "lookup".into(), reason: Some(r.reason) });
+            }
+        }
+        Ok(out)
+    }
+}

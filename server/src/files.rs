@@ -1,0 +1,206 @@
+//! Record files in and out of the web app, where the browser carries the
+//! session cookie rather than a bearer token: attachment downloads, the
+//! FHIR export, and the practitioner's upload form (a plain multipart form,
+//! so it works before the WASM has loaded). The API has the same three
+//! through `api::record`. Every decision is the domain's; this module only
+//! moves bytes and sets the headers that keep a file a file.
+
+use crate::startup::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use domain::record::files::Download;
+use domain::Actor;
+use shared::ErrorCode;
+use uuid::Uuid;
+
+pub fn router(max_bytes: u64) -> Router<AppState> {
+    Router::new()
+        .route("/files/{id}", get(download))
+        .route("/record/export.json", get(export))
+        .route("/care/entries/{id}/files", post(upload).layer(DefaultBodyLimit::max(max_bytes as usize + 64 * 1024)))
+}
+
+/// `filename*` per RFC 5987: UTF-8, percent-encoded.
+fn rfc5987(name: &str) -> String {
+    name.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// A download, never a page: `attachment` disposition, the type found from
+/// the content, and a policy that runs nothing even if a browser tried.
+pub fn download_response(d: Download) -> Response {
+    let ascii: String = d.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-._ ".contains(c) { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", rfc5987(&d.file_name));
+    let mut res = d.bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&d.media_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    res
+}
+
+/// The FHIR Bundle as a file to keep.
+pub fn fhir_response(bundle: serde_json::Value) -> Response {
+    let body = serde_json::to_vec_pretty(&bundle).unwrap_or_default();
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/fhir+json; charset=utf-8"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"sihati-record-fhir.json\""));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    res
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+async fn web_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
+    let secret = cookie(headers, app::api::SESSION_COOKIE).ok_or_else(|| status(ErrorCode::Unauthorized))?;
+    state.domain.web_actor(&secret).await.map_err(|e| status(e.to_api().code))
+}
+
+fn status(code: ErrorCode) -> Response {
+    StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+}
+
+fn failure(e: domain::Error) -> Response {
+    if e.is_internal() {
+        tracing::error!(error = ?e, "file request failed");
+    }
+    status(e.to_api().code)
+}
+
+async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<Uuid>() else { return status(ErrorCode::NotFound) };
+    match state.domain.download_attachment(&actor, id).await {
+        Ok(d) => download_response(d),
+        Err(e) => failure(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    subject: Option<Uuid>,
+}
+
+async fn export(State(state): State<AppState>, headers: HeaderMap, q: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(Query(q)) = q else { return status(ErrorCode::BadRequest) };
+    match state.domain.export_fhir(&actor, q.subject).await {
+        Ok(b) => fhir_response(b),
+        Err(e) => failure(e),
+    }
+}
+
+/// A form post from this site only: the browser says where it comes from.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let site_ok = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|v| v == "same-origin" || v == "none");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_ok = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|o| o.split_once("://").map(|(_, rest)| rest) == Some(host));
+    site_ok && origin_ok
+}
+
+/// One multipart field `file` (and an optional `next`, the page to return
+/// to): stored, then back to the page with the outcome in the query.
+async fn upload(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, mut form: Multipart) -> Response {
+    if !same_origin(&headers) {
+        return status(ErrorCode::Forbidden);
+    }
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(entry) = id.parse::<Uuid>() else { return status(ErrorCode::NotFound) };
+    let mut next = "/care".to_owned();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut too_large = false;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("").to_owned();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b.to_vec())),
+                        Err(_) => too_large = true,
+                    }
+                }
+                Some("next") => {
+                    let n = field.text().await.unwrap_or_default();
+                    if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') {
+                        next = n;
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        }
+    }
+    let outcome = if too_large {
+        Err(ErrorCode::FileTooLarge)
+    } else {
+        match file {
+            Some((name, bytes)) => state.domain.attach_file(&actor, entry, &name, &bytes).await.map(|_| ()).map_err(|e| {
+                let api = e.to_api();
+                api.fields.first().map(|f| f.code).unwrap_or(api.code)
+            }),
+            None => Err(ErrorCode::Required),
+        }
+    };
+    let sep = if next.contains('?') { '&' } else { '?' };
+    match outcome {
+        Ok(()) => Redirect::to(&format!("{next}{sep}file=ok")).into_response(),
+        Err(code) => Redirect::to(&format!("{next}{sep}file_error={}", code.as_str())).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_encoded_for_the_header() {
+        assert_eq!(rfc5987("bilan 1.pdf"), "bilan%201.pdf");
+        assert_eq!(rfc5987("تحليل.pdf"), "%D8%AA%D8%AD%D9%84%D9%8A%D9%84.pdf");
+        let res = download_response(Download { file_name: "a\"b.pdf".into(), media_type: "application/pdf".into(), bytes: b"%PDF-".to_vec() });
+        let d = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(d.starts_with("attachment; filename=\"a_b.pdf\""), "{d}");
+        assert_eq!(res.headers()[header::CONTENT_SECURITY_POLICY], "default-src 'none'; sandbox");
+    }
+
+    #[test]
+    fn uploads_come_from_this_site_only() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("sihati.dz"));
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://sihati.dz"));
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://sihati.dz"));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+    }
+}
