@@ -4,6 +4,7 @@
 //! database per test).
 
 mod auth;
+mod authz;
 mod booking;
 mod helpers;
 mod jwt_tamper;

@@ -1,0 +1,290 @@
+//! The generated authorization test of the medical record.
+//!
+//! Fourteen patients, each with a dependant; a practitioner of the demo
+//! facility opens both records by NIN and writes one entry of every kind
+//! for each, with a unique canary string in every free-text field and in
+//! the attached PDF. Then every record door — REST endpoints, server
+//! functions and the web's file routes — is asked for every object with
+//! every *other* patient's credentials and with staff credentials that have
+//! no care relationship (practitioner, receptionist and facility admin of
+//! another facility; the receptionist of the same facility). Each answer
+//! must refuse (403/404, or an empty list where the door is "mine"), and
+//! no answer may contain a canary that is not the caller's own. Controls:
+//! the owner and the treating practitioner do get the objects, with the
+//! canaries, so the canaries are where the test looks.
+
+use crate::helpers::*;
+use crate::record::PDF;
+use domain::accounts::NewStaff;
+use domain::entities::facility;
+use futures::StreamExt;
+use reqwest::StatusCode;
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+use shared::{FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+
+const PATIENTS: usize = 14;
+
+#[derive(Clone)]
+struct Patient {
+    canary: String,
+    bearer: String,
+    cookie: String,
+    /// The citizen and their dependant.
+    subjects: Vec<String>,
+    entries: Vec<String>,
+    files: Vec<String>,
+}
+
+#[derive(Clone)]
+enum Auth {
+    Bearer(String),
+    Cookie(String),
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Expect {
+    /// 403 or 404 (a server function: the error code in its body).
+    Refused,
+    /// A "mine" door: 200 with nothing, or refused (staff).
+    EmptyOrRefused,
+    /// The web upload form: back to the page with an error, nothing stored.
+    RedirectWithError,
+}
+
+#[derive(Clone)]
+enum Body {
+    None,
+    Json(Value),
+    Form(Vec<(String, String)>),
+    File,
+}
+
+#[derive(Clone)]
+struct Probe {
+    post: bool,
+    path: String,
+    body: Body,
+    auth: Auth,
+    expect: Expect,
+    /// Canaries the caller may see (their own).
+    own: Option<usize>,
+}
+
+async fn web_session(app: &TestApp, login: &str, password: &str) -> String {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = client.post(app.url("/sfn/login")).form(&[("login", login), ("password", password)]).send().await.unwrap();
+    assert!(res.status().is_success(), "web sign-in {login}: {}", res.status());
+    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("sihati_session=")).expect("session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn staff_at(app: &TestApp, facility: uuid::Uuid, role: Role, phone: &str) -> (String, String) {
+    app.domain
+        .create_staff(NewStaff {
+            role,
+            facility_id: Some(FacilityId(facility)),
+            given_name: PersonName::parse("Nadia").unwrap(),
+            family_name: PersonName::parse("Haddad").unwrap(),
+            phone: Some(Phone::parse(phone).unwrap()),
+            email: None,
+            password: NewPassword::parse(PASSWORD).unwrap(),
+            lang: Lang::Fr,
+        })
+        .await
+        .unwrap();
+    (s(&app.token(phone, PASSWORD).await, "access_token"), web_session(app, phone, PASSWORD).await)
+}
+
+fn entries_for(canary: &str) -> Vec<Value> {
+    vec![
+        json!({ "kind": "consultation", "reason": format!("motif {canary}"), "findings": format!("examen {canary}"), "diagnosis_code": "J45.9", "diagnosis_text": format!("asthme {canary}") }),
+        json!({ "kind": "prescription", "items": [{ "medication": format!("med {canary}"), "form": "comprimé", "dose": "1", "frequency": "2/j", "duration": "5 j", "instructions": format!("note {canary}") }] }),
+        json!({ "kind": "exam_request", "category": "laboratory", "exam": format!("NFS {canary}"), "priority": "routine", "clinical_notes": format!("clinique {canary}") }),
+        json!({ "kind": "exam_result", "exam": format!("NFS {canary}"), "values": [{ "name": format!("Hb {canary}"), "value": "13", "unit": "g/dL" }], "report": format!("rapport {canary}") }),
+        json!({ "kind": "vaccination", "vaccine": format!("BCG {canary}"), "date": "2020-01-01", "lot": format!("lot {canary}") }),
+        json!({ "kind": "allergy", "substance": format!("pénicilline {canary}"), "reaction": format!("urticaire {canary}"), "severity": "moderate" }),
+    ]
+}
+
+async fn send(app: &TestApp, client: &reqwest::Client, p: &Probe) -> (StatusCode, Option<String>, String) {
+    let url = app.url(&p.path);
+    let mut req = if p.post { client.post(url) } else { client.get(url) };
+    req = match &p.auth {
+        Auth::Bearer(t) => req.bearer_auth(t),
+        Auth::Cookie(c) => req.header("cookie", c),
+    };
+    req = match &p.body {
+        Body::None => req,
+        Body::Json(v) => req.json(v),
+        Body::Form(f) => req.form(f),
+        Body::File => {
+            let part = reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("x.pdf");
+            req.multipart(reqwest::multipart::Form::new().part("file", part))
+        }
+    };
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+    (status, location, res.text().await.unwrap_or_default())
+}
+
+fn refused(status: StatusCode, body: &str) -> bool {
+    if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
+        return true;
+    }
+    // Server functions answer errors with their code in a JSON body.
+    status.is_server_error() && serde_json::from_str::<Value>(body).is_ok_and(|v| v["code"] == "not_found" || v["code"] == "forbidden")
+}
+
+/// Every door, for every object of `victim`, with `auth`.
+fn probes(victim: &Patient, auth: &Auth, own: Option<usize>) -> Vec<Probe> {
+    let mut out = Vec::new();
+    let p = |post: bool, path: String, body: Body, expect: Expect| Probe { post, path, body, auth: auth.clone(), expect, own };
+    let bearer = matches!(auth, Auth::Bearer(_));
+    for subject in &victim.subjects {
+        if bearer {
+            out.push(p(false, format!("/api/v1/record/{subject}"), Body::None, Expect::Refused));
+            out.push(p(true, format!("/api/v1/record/{subject}/entries"), Body::Json(json!({ "kind": "allergy", "substance": "x", "severity": "mild" })), Expect::Refused));
+            out.push(p(false, format!("/api/v1/me/record/fhir?subject_id={subject}"), Body::None, Expect::Refused));
+            out.push(p(false, format!("/api/v1/me/record?subject_id={subject}"), Body::None, Expect::EmptyOrRefused));
+            out.push(p(false, format!("/api/v1/me/record/accesses"), Body::None, Expect::EmptyOrRefused));
+        } else {
+            out.push(p(true, "/sfn/patient_record".into(), Body::Form(vec![("subject".into(), subject.clone())]), Expect::Refused));
+            out.push(p(true, "/sfn/write_entry".into(), Body::Json(json!({ "subject": subject, "entry": { "kind": "allergy", "substance": "x", "severity": "mild" } })), Expect::Refused));
+            let filter = ["kind", "from", "to", "facility"].iter().map(|k| (k.to_string(), String::new())).chain([("subject".to_owned(), subject.clone())]).collect();
+            out.push(p(true, "/sfn/my_record".into(), Body::Form(filter), Expect::EmptyOrRefused));
+            out.push(p(true, "/sfn/my_record_accesses".into(), Body::Form(vec![]), Expect::EmptyOrRefused));
+            out.push(p(false, format!("/record/export.json?subject={subject}"), Body::None, Expect::Refused));
+        }
+    }
+    for entry in &victim.entries {
+        if bearer {
+            out.push(p(false, format!("/api/v1/record/entries/{entry}"), Body::None, Expect::Refused));
+            out.push(p(true, format!("/api/v1/record/entries/{entry}/entered-in-error"), Body::Json(json!({ "reason": "probe" })), Expect::Refused));
+            out.push(p(true, format!("/api/v1/record/entries/{entry}/attachments"), Body::File, Expect::Refused));
+        } else {
+            out.push(p(true, "/sfn/record_entry".into(), Body::Form(vec![("id".into(), entry.clone())]), Expect::Refused));
+            out.push(p(true, "/sfn/mark_entered_in_error".into(), Body::Form(vec![("id".into(), entry.clone()), ("reason".into(), "probe".into())]), Expect::Refused));
+            out.push(p(true, format!("/care/entries/{entry}/files"), Body::File, Expect::RedirectWithError));
+        }
+    }
+    for file in &victim.files {
+        if bearer {
+            out.push(p(false, format!("/api/v1/record/attachments/{file}"), Body::None, Expect::Refused));
+        } else {
+            out.push(p(false, format!("/files/{file}"), Body::None, Expect::Refused));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn no_record_door_gives_anyone_else_a_patients_data() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let home = app.get_auth("/api/v1/me", &doctor).await.json::<Value>().await.unwrap();
+    let home_facility: uuid::Uuid = s(&home, "facility_id").parse().unwrap();
+    let other = facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id != home_facility).unwrap().id;
+
+    // The patients and their records.
+    let mut patients = Vec::new();
+    for i in 0..PATIENTS {
+        let canary = format!("CANARY{i:02}x{}", uuid::Uuid::new_v4().simple());
+        let (phone, reg) = app.register_citizen().await;
+        let bearer = s(&app.token(&phone, PASSWORD).await, "access_token");
+        let cookie = web_session(&app, &phone, PASSWORD).await;
+        let me = s(&app.get_auth("/api/v1/me", &bearer).await.json::<Value>().await.unwrap(), "id");
+        let (dep_nin, _) = unique_ids();
+        let res = app
+            .post_auth("/api/v1/me/dependants", &bearer, &json!({ "given_name": "Yacine", "family_name": "Saidi", "birth_date": "2015-06-01", "sex": "male", "nin": dep_nin, "relation": "child" }))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        let dep = s(&res.json::<Value>().await.unwrap(), "id");
+        let mut entries = Vec::new();
+        let mut files = Vec::new();
+        for (subject, nin) in [(&me, s(&reg, "nin")), (&dep, dep_nin)] {
+            let res = app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": nin, "reason": "Consultation sans rendez-vous" })).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            for body in entries_for(&canary) {
+                let res = app.post_auth(&format!("/api/v1/record/{subject}/entries"), &doctor, &body).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+                let e: Value = res.json().await.unwrap();
+                if e["kind"] == "exam_result" {
+                    let pdf = [PDF, canary.as_bytes()].concat();
+                    let res = crate::record::upload(&app, &doctor, &s(&e, "id"), &format!("{canary}.pdf"), &pdf).await;
+                    assert_eq!(res.status(), StatusCode::CREATED);
+                    files.push(s(&res.json::<Value>().await.unwrap(), "id"));
+                }
+                entries.push(s(&e, "id"));
+            }
+        }
+        patients.push(Patient { canary, bearer, cookie, subjects: vec![me, dep], entries, files });
+    }
+
+    // Controls: the owner and the treating practitioner see the canaries.
+    let p0 = &patients[0];
+    let own = app.get_auth("/api/v1/me/record", &p0.bearer).await.text().await.unwrap();
+    // 14 free-text fields and the file name, in each of the two records.
+    assert_eq!(own.matches(&p0.canary).count(), 2 * 15, "every free-text field of both records carries the canary");
+    let file = app.get_auth(&format!("/api/v1/record/attachments/{}", p0.files[0]), &p0.bearer).await.bytes().await.unwrap();
+    assert!(String::from_utf8_lossy(&file).contains(&p0.canary));
+    let sfn = app.client.post(app.url("/sfn/my_record")).header("cookie", &p0.cookie).form(&[("kind", ""), ("from", ""), ("to", ""), ("facility", ""), ("subject", "")]).send().await.unwrap();
+    assert!(sfn.text().await.unwrap().contains(&p0.canary));
+    let treating = app.get_auth(&format!("/api/v1/record/{}", p0.subjects[1]), &doctor).await.text().await.unwrap();
+    assert!(treating.contains(&p0.canary));
+
+    // The attackers: every other patient, and staff without a care relationship.
+    let mut staff = Vec::new();
+    for (role, phone) in [(Role::Practitioner, "0661700001"), (Role::Receptionist, "0661700002"), (Role::FacilityAdmin, "0661700003")] {
+        staff.push(staff_at(&app, other, role, phone).await);
+    }
+    staff.push((s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token"), web_session(&app, "0550000002", domain::seed::DEMO_PASSWORD).await));
+
+    let mut all = Vec::new();
+    for (v, victim) in patients.iter().enumerate() {
+        for (a, attacker) in patients.iter().enumerate().filter(|(a, _)| *a != v) {
+            all.extend(probes(victim, &Auth::Bearer(attacker.bearer.clone()), Some(a)));
+            all.extend(probes(victim, &Auth::Cookie(attacker.cookie.clone()), Some(a)));
+        }
+        for (bearer, cookie) in &staff {
+            all.extend(probes(victim, &Auth::Bearer(bearer.clone()), None));
+            all.extend(probes(victim, &Auth::Cookie(cookie.clone()), None));
+        }
+    }
+    let total = all.len();
+    assert!(total >= 20_000, "{total} requests");
+
+    let canaries: Vec<String> = patients.iter().map(|p| p.canary.clone()).collect();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let failures: Vec<String> = futures::stream::iter(all)
+        .map(|probe| {
+            let (app, client, canaries) = (&app, &client, &canaries);
+            async move {
+                let (status, location, body) = send(app, client, &probe).await;
+                let ok = match probe.expect {
+                    Expect::Refused => refused(status, &body),
+                    Expect::EmptyOrRefused => refused(status, &body) || (status == StatusCode::OK && !body.is_empty()),
+                    Expect::RedirectWithError => status.is_redirection() && location.as_deref().is_some_and(|l| l.contains("file_error=")),
+                };
+                let leaked = canaries.iter().enumerate().find(|(i, c)| Some(*i) != probe.own && (body.contains(c.as_str()) || location.as_deref().is_some_and(|l| l.contains(c.as_str()))));
+                match (ok, leaked) {
+                    (true, None) => None,
+                    (_, Some((i, _))) => Some(format!("{} {} leaked patient {i}'s canary ({status})", if probe.post { "POST" } else { "GET" }, probe.path)),
+                    (false, None) => Some(format!("{} {} expected {:?}, got {status}: {}", if probe.post { "POST" } else { "GET" }, probe.path, probe.expect, body.chars().take(200).collect::<String>())),
+                }
+            }
+        })
+        .buffer_unordered(16)
+        .filter_map(|f| async move { f })
+        .collect()
+        .await;
+    assert!(failures.is_empty(), "{} of {total} requests failed, e.g.:\n{}", failures.len(), failures.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+
+    // Nothing was written by anyone but the practitioner: every record as it was.
+    let after = app.get_auth("/api/v1/me/record", &p0.bearer).await.json::<Vec<Value>>().await.unwrap();
+    assert_eq!(after.len(), 12);
+    assert!(after.iter().all(|e| e["status"] == "active" && e["attachments"].as_array().unwrap().len() == usize::from(e["kind"] == "exam_result")));
+    println!("authorization: {total} requests refused, no canary leaked");
+}
