@@ -595,6 +595,13 @@ pub async fn mark_entered_in_error(id: String, reason: String) -> Result<(), App
     Ok(())
 }
 
+/// A practitioner refers the patient in their care to a specialty.
+#[server(prefix = "/sfn", endpoint = "care_refer")]
+pub async fn care_refer(subject: String, specialty: String, priority: String, reason: String, expires_on: String) -> Result<shared::dto::ReferralOut, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.refer_in_care(&actor, uuid_arg(&subject)?, specialty, priority, reason, expires_on).await.map_err(to_app_error)
+}
+
 /// ICD-10 codes for the diagnosis picker, labels in the page's language.
 #[server(prefix = "/sfn", endpoint = "icd10")]
 pub async fn icd10_search(q: String) -> Result<Vec<shared::dto::Icd10Out>, AppError> {

@@ -15,7 +15,7 @@ use crate::entities::{appointment, care_relation, dependant, practitioner, slot,
 use crate::{Actor, Domain, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use shared::dto::{CareLookupIn, CarePatientOut};
+use shared::dto::{CareLookupIn, CarePatientOut, ReferralIn, ReferralOut};
 use shared::{ErrorCode, FieldError, Nin, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -103,6 +103,16 @@ impl Domain {
         super::access::append(&txn, subject, actor, Some(facility), "lookup", None, reason).await?;
         txn.commit().await?;
         Ok(CarePatientOut { subject_id: subject, name, birth_date, appointment_id: None, starts_at: None, via: "lookup".into(), reason: Some(reason.to_owned()) })
+    }
+
+    /// A practitioner refers a patient in their care (citizen or dependant)
+    /// to a specialty; the referral then opens referral-required booking.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn refer_in_care(&self, actor: &Actor, subject: Uuid, specialty: String, priority: String, reason: String, expires_on: String) -> Result<ReferralOut> {
+        self.care_facility(self.db(), actor, subject).await?;
+        let holder = self.holder_of(self.db(), subject).await?;
+        let dependant_id = if holder == subject { String::new() } else { subject.to_string() };
+        self.create_referral(actor, &ReferralIn { patient_id: holder.to_string(), dependant_id, specialty, priority, reason, expires_on }).await
     }
 
     /// The practitioner's patients today: their appointments at the
