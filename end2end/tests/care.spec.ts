@@ -78,6 +78,13 @@ test('a practitioner opens a record by NIN and writes it in the browser; the pat
   await doc.locator('[data-test="record-entry"][data-kind="exam_result"] input[type="file"]').setInputFiles({ name: 'page.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script>') });
   await doc.locator('[data-test="record-entry"][data-kind="exam_result"] [data-test="upload"] button[type="submit"]').click();
   await expect(doc.locator('[data-test="file-error"]')).toHaveAttribute('data-code', 'file_type_rejected');
+  // A mistake: the request is marked entered in error (it stays, marked).
+  const wrong = doc.locator('[data-test="record-entry"][data-kind="exam_request"]');
+  await wrong.locator('summary').click();
+  await wrong.locator('[data-test="mark-error"] input[name="reason"]').fill('Mauvais patient');
+  await wrong.locator('[data-test="mark-error"] button[type="submit"]').click();
+  await expect(doc.locator('[data-test="record-entry"][data-kind="exam_request"]')).toHaveAttribute('data-status', 'entered_in_error');
+
   // A referral to a specialty, for referral-required booking.
   await doc.locator('[data-test="care-refer"]').locator('xpath=..').locator('summary').click();
   await doc.selectOption('#care_refer_specialty', { index: 1 });
@@ -98,6 +105,7 @@ test('a practitioner opens a record by NIN and writes it in the browser; the pat
   await expect(page.locator('[data-test="record-entry"][data-kind="consultation"]')).toContainText('J45.9');
   await expect(page.locator('[data-test="record-entry"][data-kind="prescription"]')).toContainText('Salbutamol');
   await expect(page.locator('[data-test="record-entry"][data-kind="exam_request"]')).toContainText('Radiographie thoracique');
+  await expect(page.locator('[data-test="record-entry"][data-kind="exam_request"]')).toContainText('Mauvais patient');
   await expect(page.locator('[data-test="record-entry"][data-kind="exam_result"]')).toContainText('0,48');
 
   // The PDF, as a download.

@@ -288,7 +288,16 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     let codes: Vec<Value> = app.client.get(app.url("/api/v1/icd10?q=asthme")).header("accept-language", "fr").send().await.unwrap().json().await.unwrap();
     assert_eq!((codes[0]["code"].as_str(), codes[0]["label"].as_str()), (Some("J45.9"), Some("Asthme")));
 
-    // A day later the look-up has run out.
+    // Another facility, once in care, reads the same record — but cannot mark another facility's entry.
+    let res = app.post_auth("/api/v1/record/lookup", &elsewhere, &json!({ "nin": nin, "reason": "Suivi dans notre polyclinique" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let theirs: Vec<Value> = app.get_auth(&format!("/api/v1/record/{patient_id}"), &elsewhere).await.json().await.unwrap();
+    assert_eq!((theirs.len(), theirs[0]["facility_id"].as_str()), (1, Some(clinic.facility_id.as_str())));
+    assert_eq!(app.get_auth(&format!("/api/v1/record/attachments/{}", s(&file, "id")), &elsewhere).await.status(), StatusCode::OK);
+    let res = app.post_auth(&format!("/api/v1/record/entries/{result}/entered-in-error"), &elsewhere, &json!({ "reason": "pas chez nous" })).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // A day later the look-ups have run out.
     use domain::entities::care_relation;
     use sea_orm::{ColumnTrait, QueryFilter};
     care_relation::Entity::update_many()
@@ -297,5 +306,7 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
         .exec(app.domain.db())
         .await
         .unwrap();
-    assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await.status(), StatusCode::NOT_FOUND);
+    for token in [&doctor, &elsewhere] {
+        assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), token).await.status(), StatusCode::NOT_FOUND);
+    }
 }
