@@ -6,14 +6,22 @@ source "$(dirname "$0")/../scripts/lib.sh"
 ensure_rust_tools
 ensure_wasm_opt
 command -v brotli >/dev/null || apt_install brotli >&2
-cargo leptos build --release >&2
+rm -rf "$ROOT/target/site/pkg"
+cargo leptos build --release --split >&2
 pkg="$ROOT/target/site/pkg"
 printf '| file | raw | gzip -9 | brotli -q 11 |\n| --- | ---: | ---: | ---: |\n'
-for f in sihati.wasm sihati.js sihati.css; do
-  raw=$(stat -c %s "$pkg/$f")
-  gz=$(gzip -9 -c "$pkg/$f" | wc -c)
-  br=$(brotli -q 11 -c "$pkg/$f" | wc -c)
-  printf '| %s | %s | %s | %s |\n' "$f" "$raw" "$gz" "$br"
-done
+row() { # name, files...
+  local name=$1 raw=0 gz=0 br=0 f; shift
+  for f in "$@"; do
+    raw=$((raw + $(stat -c %s "$f")))
+    gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
+    br=$((br + $(brotli -q 11 -c "$f" | wc -c)))
+  done
+  printf '| %s | %s | %s | %s |\n' "$name" "$raw" "$gz" "$br"
+}
+# What every page loads, then what only the lazy pages load (--split).
+for f in sihati.wasm sihati.js sihati.css __wasm_split*.js; do row "$f" "$pkg"/$f; done
+for f in "$pkg"/split_*.wasm; do row "$(basename "$f" | sed 's/_[0-9]*\.wasm$//')" "$f"; done
+row "shared chunks (chunk_*.wasm)" "$pkg"/chunk_*.wasm
 echo
 echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores"

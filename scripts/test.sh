@@ -24,7 +24,8 @@ psql "$PG_ADMIN_URL" -qtAc "select datname from pg_database where datname like '
 SIHATI_TEST_DATABASE_URL="$PG_ADMIN_URL" RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p server --test api
 
 say "end-to-end tests in Chromium (the real server, fresh SQLite database with demo data)"
-cargo leptos build
+# --split: lazy routes (staff, print pages) become their own WASM chunks.
+cargo leptos build --split
 # cargo-leptos 0.3.10's own `end-to-end` panics while stopping the server,
 # so the server is started and stopped here.
 E2E_DIR="$(mktemp -d)"

@@ -20,7 +20,7 @@ use components::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 #[cfg(feature = "ssr")]
 pub use api::server_side::WebContext;
@@ -78,14 +78,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::InOrder/>
                         <Route path=path!("book") view=pages::BookPage ssr=SsrMode::InOrder/>
                         <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("desk") view=pages::DeskPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("family") view=pages::FamilyPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("holidays") view=pages::HolidaysPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("holidays") view={Lazy::<HolidaysRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("inbox") view=pages::InboxPage ssr=SsrMode::InOrder/>
                         <Route path=path!("record") view=pages::RecordPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("record/print") view=pages::PrintRecordPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("prescription/:id") view=pages::PrescriptionPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("care") view=pages::CarePage ssr=SsrMode::InOrder/>
+                        <Route path=path!("record/print") view={Lazy::<PrintRecordRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("prescription/:id") view={Lazy::<PrescriptionRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("care") view={Lazy::<CareRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("care/:subject") view=pages::CarePatientPage ssr=SsrMode::InOrder/>
                         <Route path=path!("a/:token") view=pages::LinkPage ssr=SsrMode::InOrder/>
                     </ParentRoute>
@@ -134,3 +134,34 @@ fn AppTitle() -> impl IntoView {
     let i18n = use_i18n();
     view! { <Title formatter=move |page: String| if page.is_empty() { t_string!(i18n, app_name).to_string() } else { format!("{page} · {}", t_string!(i18n, app_name)) }/> }
 }
+
+// Pages most citizens never open — the staff's desk, holidays and patient
+// list, the printable record and prescription — are lazy routes: with
+// `cargo leptos build --split` their code is a separate WASM chunk, loaded
+// when the page is, so it never reaches a citizen's phone otherwise.
+// `/care/:patient` stays in the main bundle: as a lazy route its server
+// rendering stopped at the record's Suspense fallback (leptos_router
+// 0.8.17), so the page no longer read fully without JavaScript.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <pages::$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(DeskRoute, DeskPage);
+lazy_page!(HolidaysRoute, HolidaysPage);
+lazy_page!(CareRoute, CarePage);
+lazy_page!(PrintRecordRoute, PrintRecordPage);
+lazy_page!(PrescriptionRoute, PrescriptionPage);

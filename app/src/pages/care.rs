@@ -99,6 +99,9 @@ pub fn CarePatientPage() -> impl IntoView {
     let write = ServerAction::<crate::api::WriteEntry>::new();
     let mark = ServerAction::<crate::api::MarkEnteredInError>::new();
     let record = Resource::new(move || (subject(), write.version().get(), mark.version().get()), |(s, _, _)| crate::api::patient_record(s));
+    // Created here, never inside the Suspense below: a serialized resource
+    // made inside a reactive closure shifts the ids hydration relies on.
+    let directory = Resource::new(|| (), |_| crate::api::directory());
     let kind_name = move |k: &str| kind_label(i18n, k);
     let file_ok = move || query.read().get("file").is_some();
     let file_error = move || query.read().get("file_error").and_then(|c| shared::ErrorCode::parse(&c));
@@ -120,7 +123,7 @@ pub fn CarePatientPage() -> impl IntoView {
                     view! {
                         <h1 data-test="care-patient-name">{t!(i18n, care.record_title)}{(!name.is_empty()).then(|| format!(" — {name}"))}</h1>
                         <WriteForms write=write requests=requests/>
-                        <ReferForm subject=subject()/>
+                        <ReferForm subject=subject() directory=directory/>
                         {if list.is_empty() {
                             view! { <p data-test="record-empty">{t!(i18n, record.none)}</p> }.into_any()
                         } else {
@@ -413,10 +416,9 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
 /// A referral to a specialty, for the patient in care (booking a
 /// referral-required specialty then uses it).
 #[component]
-fn ReferForm(subject: String) -> impl IntoView {
+fn ReferForm(subject: String, directory: Resource<Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let refer = ServerAction::<crate::api::CareRefer>::new();
-    let directory = Resource::new(|| (), |_| crate::api::directory());
     view! {
         <details class="card no-print">
             <summary>{t!(i18n, desk.refer_title)}</summary>
