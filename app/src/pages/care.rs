@@ -416,7 +416,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
 /// A referral to a specialty, for the patient in care (booking a
 /// referral-required specialty then uses it).
 #[component]
-fn ReferForm(subject: String, directory: Resource<Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), AppError>>) -> impl IntoView {
+fn ReferForm(subject: String, directory: super::desk::DirectoryResource) -> impl IntoView {
     let i18n = use_i18n();
     let refer = ServerAction::<crate::api::CareRefer>::new();
     view! {
@@ -427,35 +427,7 @@ fn ReferForm(subject: String, directory: Resource<Result<(Vec<shared::dto::Speci
                 <FieldErrors error=action_error(refer.value())/>
                 {move || refer.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status" data-test="referred">{t!(i18n, desk.referred)}</p> })}
                 <input type="hidden" name="subject" value=subject.clone()/>
-                <div class="field">
-                    <label for="care_refer_specialty">{t!(i18n, book.specialty)}</label>
-                    <select id="care_refer_specialty" name="specialty">
-                        <Suspense fallback=|| ()>
-                            {move || directory.get().and_then(|d| d.ok()).map(|(specs, _, _)| {
-                                let locale = i18n.get_locale_untracked();
-                                specs.into_iter().map(|s| {
-                                    let name = super::booking::specialty_label(locale, &s);
-                                    view! { <option value=s.code.clone()>{name}</option> }
-                                }).collect_view()
-                            })}
-                        </Suspense>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="care_refer_priority">{t!(i18n, desk.priority)}</label>
-                    <select id="care_refer_priority" name="priority">
-                        <option value="routine">{t!(i18n, desk.routine)}</option>
-                        <option value="urgent">{t!(i18n, desk.urgent)}</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="care_refer_reason">{t!(i18n, desk.reason)}</label>
-                    <textarea id="care_refer_reason" name="reason" required maxlength="1000"></textarea>
-                </div>
-                <div class="field">
-                    <label for="care_refer_expires">{t!(i18n, desk.expires_on)}</label>
-                    <input id="care_refer_expires" name="expires_on" type="date" dir="ltr" required/>
-                </div>
+                <super::desk::ReferFields prefix="care_refer" directory=directory/>
                 <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
             </ActionForm>
         </details>

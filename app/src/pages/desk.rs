@@ -278,35 +278,7 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
                         {move || refer.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status">{t!(i18n, desk.referred)}</p> })}
                         <input type="hidden" name="patient_id" value=patient_id.clone()/>
                         <input type="hidden" name="dependant_id" value=move || for_whom.get()/>
-                        <div class="field">
-                            <label for="refer_specialty">{t!(i18n, book.specialty)}</label>
-                            <select id="refer_specialty" name="specialty">
-                                <Suspense fallback=|| ()>
-                                    {move || directory.get().and_then(|d| d.ok()).map(|(specs, _, _)| {
-                                        let locale = i18n.get_locale_untracked();
-                                        specs.into_iter().map(|s| {
-                                            let name = super::booking::specialty_label(locale, &s);
-                                            view! { <option value=s.code.clone()>{name}</option> }
-                                        }).collect_view()
-                                    })}
-                                </Suspense>
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="refer_priority">{t!(i18n, desk.priority)}</label>
-                            <select id="refer_priority" name="priority">
-                                <option value="routine">{t!(i18n, desk.routine)}</option>
-                                <option value="urgent">{t!(i18n, desk.urgent)}</option>
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="refer_reason">{t!(i18n, desk.reason)}</label>
-                            <textarea id="refer_reason" name="reason" required maxlength="1000"></textarea>
-                        </div>
-                        <div class="field">
-                            <label for="refer_expires">{t!(i18n, desk.expires_on)}</label>
-                            <input id="refer_expires" name="expires_on" type="date" required/>
-                        </div>
+                        <ReferFields prefix="refer" directory=directory/>
                         <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
                     </ActionForm>
                 </section>
@@ -371,5 +343,47 @@ fn Templates(publish: ServerAction<crate::api::PublishTemplate>) -> impl IntoVie
                 })}
             </Suspense>
         </details>
+    }
+}
+
+/// The specialties, wilayas and today's date, as the booking pages load them.
+pub(super) type DirectoryResource = Resource<Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), crate::error::AppError>>;
+
+/// A referral's fields (specialty, priority, reason, validity), for the
+/// desk's form and the practitioner's; ids start with `prefix`.
+#[component]
+pub(super) fn ReferFields(prefix: &'static str, directory: DirectoryResource) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = move |name: &str| format!("{prefix}_{name}");
+    view! {
+        <div class="field">
+            <label for=id("specialty")>{t!(i18n, book.specialty)}</label>
+            <select id=id("specialty") name="specialty">
+                <Suspense fallback=|| ()>
+                    {move || directory.get().and_then(|d| d.ok()).map(|(specs, _, _)| {
+                        let locale = i18n.get_locale_untracked();
+                        specs.into_iter().map(|s| {
+                            let name = super::booking::specialty_label(locale, &s);
+                            view! { <option value=s.code.clone()>{name}</option> }
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </select>
+        </div>
+        <div class="field">
+            <label for=id("priority")>{t!(i18n, desk.priority)}</label>
+            <select id=id("priority") name="priority">
+                <option value="routine">{t!(i18n, desk.routine)}</option>
+                <option value="urgent">{t!(i18n, desk.urgent)}</option>
+            </select>
+        </div>
+        <div class="field">
+            <label for=id("reason")>{t!(i18n, desk.reason)}</label>
+            <textarea id=id("reason") name="reason" required maxlength="1000"></textarea>
+        </div>
+        <div class="field">
+            <label for=id("expires")>{t!(i18n, desk.expires_on)}</label>
+            <input id=id("expires") name="expires_on" type="date" dir="ltr" required/>
+        </div>
     }
 }

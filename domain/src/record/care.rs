@@ -72,6 +72,18 @@ impl Domain {
         }
     }
 
+    /// Who may read one item of a patient's record: the account that holds
+    /// it (the patient, or a dependant's guardian) — `None`, no facility —
+    /// or a practitioner in a care relationship — their facility. Anyone
+    /// else: not found.
+    pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, holder: Uuid, subject: Uuid) -> Result<Option<Uuid>> {
+        match actor.role {
+            Role::Citizen if holder == actor.user_id.as_uuid() => Ok(None),
+            Role::Citizen => Err(Error::code(ErrorCode::NotFound)),
+            _ => Ok(Some(self.care_facility(db, actor, subject).await?)),
+        }
+    }
+
     /// A practitioner opens a patient's record by NIN, with a reason (at
     /// least a few words; it is shown to the patient).
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]

@@ -17,7 +17,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use shared::dto::AttachmentOut;
-use shared::{ErrorCode, FieldError, Role};
+use shared::{ErrorCode, FieldError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -177,11 +177,7 @@ impl Domain {
     pub async fn download_attachment(&self, actor: &Actor, id: Uuid) -> Result<Download> {
         let txn = self.begin_write().await?;
         let a = record_attachment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let facility = match actor.role {
-            Role::Citizen if a.holder_id == actor.user_id.as_uuid() => None,
-            Role::Citizen => return Err(Error::code(ErrorCode::NotFound)),
-            _ => Some(self.care_facility(&txn, actor, a.subject_id).await?),
-        };
+        let facility = self.reader_facility(&txn, actor, a.holder_id, a.subject_id).await?;
         super::access::append(&txn, a.subject_id, actor, facility, "read_file", Some(a.entry_id), "").await?;
         txn.commit().await?;
         let bytes = self.files().get(&a.sha256).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;

@@ -306,11 +306,7 @@ impl Domain {
     pub async fn entry_for(&self, actor: &Actor, id: Uuid) -> Result<EntryOut> {
         let txn = self.begin_write().await?;
         let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let facility = match actor.role {
-            Role::Citizen if e.holder_id == actor.user_id.as_uuid() => None,
-            Role::Citizen => return Err(Error::code(ErrorCode::NotFound)),
-            _ => Some(self.care_facility(&txn, actor, e.subject_id).await?),
-        };
+        let facility = self.reader_facility(&txn, actor, e.holder_id, e.subject_id).await?;
         access::append(&txn, e.subject_id, actor, facility, "read_entry", Some(e.id), "").await?;
         txn.commit().await?;
         Ok(self.describe_entries(vec![e]).await?.remove(0))

@@ -15,13 +15,12 @@
 
 use crate::helpers::*;
 use crate::record::PDF;
-use domain::accounts::NewStaff;
 use domain::entities::facility;
 use futures::StreamExt;
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
-use shared::{FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+use shared::Role;
 
 const PATIENTS: usize = 14;
 
@@ -71,29 +70,8 @@ struct Probe {
     own: Option<usize>,
 }
 
-async fn web_session(app: &TestApp, login: &str, password: &str) -> String {
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let res = client.post(app.url("/sfn/login")).form(&[("login", login), ("password", password)]).send().await.unwrap();
-    assert!(res.status().is_success(), "web sign-in {login}: {}", res.status());
-    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("sihati_session=")).expect("session cookie");
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 async fn staff_at(app: &TestApp, facility: uuid::Uuid, role: Role, phone: &str) -> (String, String) {
-    app.domain
-        .create_staff(NewStaff {
-            role,
-            facility_id: Some(FacilityId(facility)),
-            given_name: PersonName::parse("Nadia").unwrap(),
-            family_name: PersonName::parse("Haddad").unwrap(),
-            phone: Some(Phone::parse(phone).unwrap()),
-            email: None,
-            password: NewPassword::parse(PASSWORD).unwrap(),
-            lang: Lang::Fr,
-        })
-        .await
-        .unwrap();
-    (s(&app.token(phone, PASSWORD).await, "access_token"), web_session(app, phone, PASSWORD).await)
+    (new_staff(app, facility, role, phone).await, web_session(app, phone, PASSWORD).await)
 }
 
 fn entries_for(canary: &str) -> Vec<Value> {

@@ -115,3 +115,31 @@ pub async fn error_code(res: Response) -> (StatusCode, String, Value) {
     let body: Value = res.json().await.expect("JSON error body");
     (status, body["code"].as_str().unwrap_or_default().to_owned(), body)
 }
+
+/// Creates a staff account at `facility`; returns its access token.
+pub async fn new_staff(app: &TestApp, facility: uuid::Uuid, role: shared::Role, phone: &str) -> String {
+    use shared::{FacilityId, Lang, NewPassword, PersonName, Phone};
+    app.domain
+        .create_staff(domain::accounts::NewStaff {
+            role,
+            facility_id: Some(FacilityId(facility)),
+            given_name: PersonName::parse("Samir").unwrap(),
+            family_name: PersonName::parse("Belkacem").unwrap(),
+            phone: Some(Phone::parse(phone).unwrap()),
+            email: None,
+            password: NewPassword::parse(PASSWORD).unwrap(),
+            lang: Lang::Fr,
+        })
+        .await
+        .unwrap();
+    s(&app.token(phone, PASSWORD).await, "access_token")
+}
+
+/// Signs in through the web's server function; returns the session cookie pair.
+pub async fn web_session(app: &TestApp, login: &str, password: &str) -> String {
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = client.post(app.url("/sfn/login")).form(&[("login", login), ("password", password)]).send().await.unwrap();
+    assert!(res.status().is_success(), "web sign-in {login}: {}", res.status());
+    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("sihati_session=")).expect("session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}

@@ -7,29 +7,15 @@ use crate::booking::clinic_with_slots;
 use crate::helpers::*;
 use crate::mail::SmtpServer;
 use chrono::{Duration, Utc};
-use domain::accounts::NewStaff;
 use domain::entities::{facility, record_access};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{json, Value};
-use shared::{FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+use shared::Role;
 
 async fn staff_elsewhere(app: &TestApp, clinic_facility: &str, role: Role, phone: &str) -> String {
     let other = facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id.to_string() != clinic_facility).unwrap();
-    app.domain
-        .create_staff(NewStaff {
-            role,
-            facility_id: Some(FacilityId(other.id)),
-            given_name: PersonName::parse("Samir").unwrap(),
-            family_name: PersonName::parse("Belkacem").unwrap(),
-            phone: Some(Phone::parse(phone).unwrap()),
-            email: None,
-            password: NewPassword::parse(PASSWORD).unwrap(),
-            lang: Lang::Fr,
-        })
-        .await
-        .unwrap();
-    s(&app.token(phone, PASSWORD).await, "access_token")
+    new_staff(app, other.id, role, phone).await
 }
 
 #[tokio::test]
