@@ -54,6 +54,8 @@ test('the patient reads what the practitioner wrote, in French and Arabic, and s
   await page.selectOption('#kind', 'prescription');
   await page.click('[data-test="record-filter"] button[type="submit"]');
   await expect(page.locator('[data-test="record-entry"]')).toHaveCount(1);
+  // The filter's choices still list every facility of the whole record.
+  await expect(page.locator('#facility option')).toHaveCount(2);
 
   await page.goto('/lang/ar?next=/record');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');

@@ -37,8 +37,16 @@ pub fn RecordPage() -> impl IntoView {
     let args = move || filter_args(&query.read());
     let entries = Resource::new(args, |(k, f, t, fa, su)| crate::api::my_record(k, f, t, fa, su));
     let accesses = Resource::new(|| (), |_| crate::api::my_record_accesses());
-    // Every facility and person of the unfiltered record, for the selects.
-    let all = Resource::new(|| (), |_| crate::api::my_record(String::new(), String::new(), String::new(), String::new(), String::new()));
+    // Every facility and person of the unfiltered record, for the selects:
+    // the list itself when nothing is filtered (one read, one log row),
+    // fetched separately only when a filter narrows the list.
+    let all = Resource::new(args, |a| async move {
+        if [a.0, a.1, a.2, a.3, a.4].iter().all(String::is_empty) {
+            Ok(None)
+        } else {
+            crate::api::my_record(String::new(), String::new(), String::new(), String::new(), String::new()).await.map(Some)
+        }
+    });
     let kind_name = move |k: &str| kind_label(i18n, k);
     let export_query = move || {
         let s = args().4;
@@ -68,7 +76,7 @@ pub fn RecordPage() -> impl IntoView {
                 <input id="to" name="to" type="date" dir="ltr" prop:value=move || args().2/>
             </div>
             <Suspense fallback=|| ()>
-                {move || all.get().and_then(|r| r.ok()).map(|list| {
+                {move || all.get().and_then(|r| r.ok()).and_then(|list| list.or_else(|| entries.get().and_then(|r| r.ok()))).map(|list| {
                     let ar = i18n.get_locale_untracked() == Locale::ar;
                     let mut facilities: Vec<(String, String)> = Vec::new();
                     let mut people: Vec<(String, String)> = Vec::new();
