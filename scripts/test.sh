@@ -35,9 +35,12 @@ SERVER_LOG="$E2E_DIR/server.log"
 SMTP_PORT="${SIHATI_E2E_SMTP_PORT:-3925}"
 "$SMTPD_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$E2E_DIR/maildir" >"$E2E_DIR/smtpd.log" 2>&1 &
 SMTPD_PID=$!
+# The XSS corpus opens a record per payload (52 look-ups by one practitioner
+# within the hour), so the look-up limit is raised for this server only.
 LEPTOS_OUTPUT_NAME=sihati LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" SIHATI_DATA_DIR="$E2E_DIR" SIHATI_SEED_DEMO=true \
   SIHATI_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SIHATI_OUTBOX_POLL_MS=200 SIHATI_LOG="${SIHATI_LOG:-warn}" \
+  SIHATI_LOOKUPS_PER_HOUR=1000 \
   "${CARGO_TARGET_DIR:-$ROOT/target}/debug/server" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 stop_server() {

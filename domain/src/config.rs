@@ -15,6 +15,9 @@ pub struct DomainConfig {
     pub login_per_account_per_minute: u32,
     pub booking_per_ip_per_minute: u32,
     pub booking_per_account_per_minute: u32,
+    /// Look-ups by NIN one practitioner may make per hour (a burst of that
+    /// many, then one every `60 / n` minutes).
+    pub lookups_per_hour: u32,
     /// How many argon2 hashes may run at once (each takes ~19 MiB).
     pub hash_concurrency: usize,
     pub booking: BookingRules,
@@ -73,6 +76,7 @@ impl DomainConfig {
             login_per_account_per_minute: 1000,
             booking_per_ip_per_minute: 100_000,
             booking_per_account_per_minute: 100_000,
+            lookups_per_hour: 100_000,
             hash_concurrency: 2,
             booking: BookingRules::default(),
             notify: crate::NotifyRules::default(),

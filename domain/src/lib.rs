@@ -42,6 +42,7 @@ struct Inner {
     passwords: passwords::Passwords,
     throttle: throttle::Throttle,
     booking_throttle: throttle::Throttle,
+    lookup_throttle: throttle::Throttle,
     tokens: tokens::AccessTokens,
     clock: notify::Clock,
 }
@@ -51,8 +52,9 @@ impl Domain {
         let passwords = passwords::Passwords::new(config.hash_concurrency);
         let throttle = throttle::Throttle::new(config.login_per_ip_per_minute, config.login_per_account_per_minute);
         let booking_throttle = throttle::Throttle::new(config.booking_per_ip_per_minute, config.booking_per_account_per_minute);
+        let lookup_throttle = throttle::Throttle::per_account_per_hour(config.lookups_per_hour);
         let tokens = tokens::AccessTokens::new(&config);
-        Self { inner: Arc::new(Inner { db, config, passwords, throttle, booking_throttle, tokens, clock: notify::Clock::default() }) }
+        Self { inner: Arc::new(Inner { db, config, passwords, throttle, booking_throttle, lookup_throttle, tokens, clock: notify::Clock::default() }) }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -88,6 +90,10 @@ impl Domain {
         &self.inner.booking_throttle
     }
 
+    pub(crate) fn lookup_throttle(&self) -> &throttle::Throttle {
+        &self.inner.lookup_throttle
+    }
+
     pub fn tokens(&self) -> &tokens::AccessTokens {
         &self.inner.tokens
     }
@@ -98,6 +104,7 @@ impl Domain {
     pub fn prune_throttle(&self) {
         self.throttle().prune();
         self.booking_throttle().prune();
+        self.lookup_throttle().prune();
     }
 
     /// The booking upkeep the server runs every half-minute: expired

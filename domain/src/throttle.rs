@@ -1,7 +1,9 @@
 //! Throttling per client IP and per account, with the GCRA limiter from
 //! `governor`: one instance for sign-in (every attempt counts, known account
-//! or not, so the limiter reveals nothing about which accounts exist) and
-//! one for booking.
+//! or not, so the limiter reveals nothing about which accounts exist), one
+//! for booking, and one for practitioners' look-ups by NIN (per account, per
+//! hour: a look-up opens a record, so a burst of them is someone reading
+//! records they have no appointment for, or guessing NINs).
 //!
 //! The counters live in this process. With several server processes behind
 //! a load balancer each keeps its own, which multiplies the allowance by the
@@ -24,11 +26,19 @@ fn quota(per_minute: u32) -> Quota {
 
 impl Throttle {
     pub fn new(per_ip_per_minute: u32, per_account_per_minute: u32) -> Self {
-        Self {
-            per_ip: RateLimiter::keyed(quota(per_ip_per_minute)),
-            per_account: RateLimiter::keyed(quota(per_account_per_minute)),
-            clock: DefaultClock::default(),
-        }
+        Self::with_quotas(quota(per_ip_per_minute), quota(per_account_per_minute))
+    }
+
+    /// An account limit over an hour (burst of `per_hour`, then one every
+    /// `60 / per_hour` minutes); the IP limit is as generous, and only
+    /// applies where a caller passes an IP.
+    pub fn per_account_per_hour(per_hour: u32) -> Self {
+        let q = Quota::per_hour(NonZeroU32::new(per_hour.max(1)).expect("non-zero"));
+        Self::with_quotas(q, q)
+    }
+
+    fn with_quotas(per_ip: Quota, per_account: Quota) -> Self {
+        Self { per_ip: RateLimiter::keyed(per_ip), per_account: RateLimiter::keyed(per_account), clock: DefaultClock::default() }
     }
 
     /// Counts one attempt; `Err(seconds)` says how long to wait.
@@ -66,6 +76,17 @@ mod tests {
         let wait = t.check(Some(b), "acct").unwrap_err();
         assert!((1..=60).contains(&wait), "{wait}");
         assert!(t.check(Some(b), "other").is_ok(), "another account is not limited");
+    }
+
+    #[test]
+    fn an_hourly_account_limit_gives_its_burst_then_waits_minutes() {
+        let t = Throttle::per_account_per_hour(3);
+        for _ in 0..3 {
+            assert!(t.check(None, "doctor").is_ok());
+        }
+        let wait = t.check(None, "doctor").unwrap_err();
+        assert!((60..=1200).contains(&wait), "one more look-up in about 20 minutes, not {wait} s");
+        assert!(t.check(None, "another doctor").is_ok());
     }
 
     #[test]

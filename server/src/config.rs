@@ -35,6 +35,9 @@ pub struct Config {
     /// Booking, rescheduling: attempts per minute per client IP and per account.
     pub booking_per_ip_per_minute: u32,
     pub booking_per_account_per_minute: u32,
+    /// Look-ups by NIN (opening a record without an appointment) one
+    /// practitioner may make per hour; every one is in the patient's log.
+    pub lookups_per_hour: u32,
     pub hash_concurrency: usize,
     /// Horizon, cut-off, minimum notice, active-appointment cap, offer hold.
     #[serde(flatten)]
@@ -92,6 +95,7 @@ impl Default for Config {
             login_per_account_per_minute: 5,
             booking_per_ip_per_minute: 120,
             booking_per_account_per_minute: 10,
+            lookups_per_hour: 30,
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             booking: domain::BookingRules::default(),
             notify: domain::NotifyRules { public_url: String::new(), ..Default::default() },
@@ -172,6 +176,7 @@ impl Config {
             login_per_account_per_minute: self.login_per_account_per_minute,
             booking_per_ip_per_minute: self.booking_per_ip_per_minute,
             booking_per_account_per_minute: self.booking_per_account_per_minute,
+            lookups_per_hour: self.lookups_per_hour,
             hash_concurrency: self.hash_concurrency,
             booking: self.booking.clone(),
             files_dir: self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files")),

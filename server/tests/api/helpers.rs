@@ -51,6 +51,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         login_per_account_per_minute: 1000,
         booking_per_ip_per_minute: 1_000_000,
         booking_per_account_per_minute: 1_000_000,
+        lookups_per_hour: 1_000_000,
         hash_concurrency: 2,
         ..Config::default()
     };

@@ -296,3 +296,37 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
         assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), token).await.status(), StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn look_ups_by_nin_are_throttled_per_practitioner_found_or_not() {
+    let app = spawn_app_with(|c| c.lookups_per_hour = 3).await;
+    let clinic = clinic_with_slots(&app).await;
+    let (_, reg) = app.register_citizen().await;
+    let nin = s(&reg, "nin");
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let colleague = new_staff(&app, clinic.facility_id.parse().unwrap(), Role::Practitioner, "0661888701").await;
+    let reason = "Consultation sans rendez-vous";
+    let (unknown, _) = unique_ids();
+    // Unknown, malformed and found all count: the answer tells whether a NIN exists.
+    assert_eq!(app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": unknown, "reason": reason })).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": "12", "reason": reason })).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": nin, "reason": reason })).await.status(), StatusCode::OK);
+    let res = app
+        .client
+        .post(app.url("/api/v1/record/lookup"))
+        .bearer_auth(&doctor)
+        .header("accept-language", "fr")
+        .json(&json!({ "nin": nin, "reason": reason }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((60..=1200).contains(&retry), "the next look-up in about 20 minutes, not {retry} s");
+    let (_, code, body) = error_code(res).await;
+    assert_eq!((code.as_str(), body["message"].as_str()), ("too_many_attempts", Some("Trop de tentatives. Réessayez dans quelques instants.")));
+    // Another practitioner is not held back; the refused look-up left no trace in the patient's log.
+    assert_eq!(app.post_auth("/api/v1/record/lookup", &colleague, &json!({ "nin": nin, "reason": reason })).await.status(), StatusCode::OK);
+    let lookups = record_access::Entity::find().all(app.domain.db()).await.unwrap().into_iter().filter(|r| r.action == "lookup").count();
+    assert_eq!(lookups, 2);
+}
