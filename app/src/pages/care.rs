@@ -276,18 +276,8 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
             values.set(vec![LabValue::default()]);
         }
     });
-    let line_field = move |i: usize, label: &'static str, get: fn(&MedicationLine) -> String, set: fn(&mut MedicationLine, String)| {
-        view! {
-            <label>{label}<input prop:value=move || lines.with(|l| l.get(i).map(get).unwrap_or_default())
-                on:input=move |ev| { let v = event_target_value(&ev); lines.update(|l| if let Some(m) = l.get_mut(i) { set(m, v) }) }/></label>
-        }
-    };
-    let value_field = move |i: usize, label: &'static str, get: fn(&LabValue) -> String, set: fn(&mut LabValue, String)| {
-        view! {
-            <label>{label}<input dir="auto" prop:value=move || values.with(|l| l.get(i).map(get).unwrap_or_default())
-                on:input=move |ev| { let v = event_target_value(&ev); values.update(|l| if let Some(m) = l.get_mut(i) { set(m, v) }) }/></label>
-        }
-    };
+    let line_field = move |i: usize, label: &'static str, get: fn(&MedicationLine) -> String, set: fn(&mut MedicationLine, String)| row_field(lines, i, label, get, set);
+    let value_field = move |i: usize, label: &'static str, get: fn(&LabValue) -> String, set: fn(&mut LabValue, String)| row_field(values, i, label, get, set);
     view! {
         <form class="form card no-print" data-test="write" on:submit=submit>
             <h2>{t!(i18n, care.write_title)}</h2>
@@ -431,5 +421,15 @@ fn ReferForm(subject: String, directory: super::desk::DirectoryResource) -> impl
                 <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// One text box editing one field of row `i` of a list of rows (a
+/// prescription's medication lines, a result's lab values). `dir="auto"`:
+/// a medication or a value may be written in Latin letters on an Arabic page.
+fn row_field<T: Send + Sync + 'static>(rows: RwSignal<Vec<T>>, i: usize, label: &'static str, get: fn(&T) -> String, set: fn(&mut T, String)) -> impl IntoView {
+    view! {
+        <label>{label}<input dir="auto" prop:value=move || rows.with(|l| l.get(i).map(get).unwrap_or_default())
+            on:input=move |ev| { let v = event_target_value(&ev); rows.update(|l| if let Some(m) = l.get_mut(i) { set(m, v) }) }/></label>
     }
 }
