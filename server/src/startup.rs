@@ -174,7 +174,8 @@ pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Futur
 /// The periodic upkeep. Each job is idempotent and keeps its state in the
 /// database, so a restart (or a second server) loses nothing: throttle and
 /// idempotency-key pruning every 5 minutes; waitlist offers (expiry, next
-/// offer) every 30 seconds; the rolling booking horizon at start and hourly.
+/// offer) every 30 seconds; the rolling booking horizon and the purge of
+/// settled outbox messages at start and hourly.
 fn spawn_jobs(domain: &domain::Domain) -> Vec<tokio::task::JoinHandle<()>> {
     use std::time::Duration;
     fn every<F, Fut>(period: Duration, domain: &domain::Domain, what: &'static str, job: F) -> tokio::task::JoinHandle<()>
@@ -201,6 +202,7 @@ fn spawn_jobs(domain: &domain::Domain) -> Vec<tokio::task::JoinHandle<()>> {
         }),
         every(Duration::from_secs(30), domain, "waitlist", |d| async move { d.run_waitlist().await }),
         every(Duration::from_secs(3600), domain, "horizon", |d| async move { d.extend_horizon().await.map(|_| ()) }),
+        every(Duration::from_secs(3600), domain, "outbox purge", |d| async move { d.purge_outbox().await.map(|_| ()) }),
     ]
 }
 

@@ -108,6 +108,8 @@ pub struct NotifyRules {
     pub batch_size: u64,
     /// The address citizens open, for links in messages.
     pub public_url: String,
+    /// Days a settled message (sent, withdrawn, skipped) is kept.
+    pub outbox_retention_days: i64,
 }
 
 impl Default for NotifyRules {
@@ -120,6 +122,7 @@ impl Default for NotifyRules {
             lease_secs: 300,
             batch_size: 10,
             public_url: "http://127.0.0.1:3000".into(),
+            outbox_retention_days: 90,
         }
     }
 }
@@ -785,6 +788,21 @@ impl Domain {
         } else {
             Err(Error::code(ErrorCode::NotFound))
         }
+    }
+
+    /// Deletes messages settled (sent, withdrawn, skipped) more than
+    /// `outbox_retention_days` ago: they name a recipient and what happened
+    /// to them, and nothing reads them once settled (the inbox keeps its own
+    /// copy of the text). Dead messages stay for the facility's admins and
+    /// pending ones are never touched. Returns how many went.
+    pub async fn purge_outbox(&self) -> Result<u64> {
+        let cutoff = self.clock().now() - Duration::days(self.config().notify.outbox_retention_days.max(1));
+        Ok(outbox::Entity::delete_many()
+            .filter(outbox::Column::Status.is_in([SENT, WITHDRAWN, SKIPPED]))
+            .filter(outbox::Column::UpdatedAt.lt(cutoff))
+            .exec(self.db())
+            .await?
+            .rows_affected)
     }
 }
 

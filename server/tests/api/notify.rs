@@ -604,3 +604,55 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     assert!(referral.text.contains(&expires.format("%d/%m/%Y").to_string()), "{}", referral.text);
     assert!(!referral.text.contains("souffle"), "the clinical reason stays out of the email");
 }
+
+#[tokio::test]
+async fn settled_messages_are_purged_after_the_retention_days_dead_and_pending_ones_stay_and_the_inbox_keeps_its_copy() {
+    use domain::entities::inbox_message;
+    let (url, _dir) = queued_messages(8).await;
+    let db = domain::db::connect(&url, 2).await.unwrap();
+    let mut config = domain::DomainConfig::for_tests(TEST_SECRET.as_bytes());
+    config.notify.outbox_retention_days = 90;
+    let d = domain::Domain::new(db, config);
+    let mut rows = outbox::Entity::find().all(d.db()).await.unwrap();
+    rows.sort_by(|a, b| a.dedupe_key.cmp(&b.dedupe_key));
+    let old = Utc::now() - Duration::days(91);
+    let recent = Utc::now() - Duration::days(89);
+    // (status, settled at, purged?)
+    let plan = [
+        ("sent", old, true),
+        ("withdrawn", old, true),
+        ("skipped", old, true),
+        ("dead", old, false),
+        ("pending", old, false),
+        ("sent", recent, false),
+        ("pending", Utc::now(), false),
+        ("pending", Utc::now(), false),
+    ];
+    for (row, (status, at, _)) in rows.iter().zip(plan) {
+        let mut m: outbox::ActiveModel = row.clone().into();
+        m.status = Set(status.into());
+        m.updated_at = Set(at);
+        m.update(d.db()).await.unwrap();
+    }
+    let inbox_id = Uuid::new_v4();
+    inbox_message::ActiveModel {
+        id: Set(inbox_id),
+        account_id: Set(rows[0].account_id),
+        outbox_id: Set(rows[0].id),
+        kind: Set("referral".into()),
+        appointment_id: Set(None),
+        texts: Set("{}".into()),
+        created_at: Set(old),
+        read_at: Set(None),
+    }
+    .insert(d.db())
+    .await
+    .unwrap();
+    assert_eq!(d.purge_outbox().await.unwrap(), 3);
+    let left: Vec<Uuid> = outbox::Entity::find().all(d.db()).await.unwrap().into_iter().map(|r| r.id).collect();
+    for (row, (status, _, purged)) in rows.iter().zip(plan) {
+        assert_eq!(!left.contains(&row.id), purged, "{status} row");
+    }
+    assert!(inbox_message::Entity::find_by_id(inbox_id).one(d.db()).await.unwrap().is_some());
+    assert_eq!(d.purge_outbox().await.unwrap(), 0, "nothing more to purge");
+}
