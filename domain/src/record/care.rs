@@ -89,9 +89,6 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn open_by_nin(&self, actor: &Actor, input: &CareLookupIn) -> Result<CarePatientOut> {
         let facility = practitioner_facility(actor)?;
-        // Every attempt counts, found or not, well-formed or not: the answer
-        // tells whether a NIN exists, so guessing is throttled like reading.
-        self.lookup_throttle().check(None, &actor.user_id.to_string()).map_err(Error::throttled)?;
         let mut errors = Vec::new();
         let nin = Nin::parse(&input.nin).map_err(|code| errors.push(FieldError::new("nin", code))).ok();
         let reason = input.reason.trim();
@@ -101,6 +98,10 @@ impl Domain {
         let Some(nin) = nin.filter(|_| errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
+        // Every well-formed attempt counts, found or not: the answer tells
+        // whether a NIN exists, so guessing is throttled like reading. A
+        // typo or a missing reason (answered without a query) does not.
+        self.lookup_throttle().check(None, &actor.user_id.to_string()).map_err(Error::throttled)?;
         let txn = self.begin_write().await?;
         let (subject, name, birth_date) = subject_by_nin(&txn, &nin).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let now = Utc::now();
