@@ -117,20 +117,25 @@ pub async fn error_code(res: Response) -> (StatusCode, String, Value) {
     (status, body["code"].as_str().unwrap_or_default().to_owned(), body)
 }
 
+/// A staff account's fields, with no facility, password `PASSWORD`.
+pub fn staff(role: shared::Role, phone: &str) -> domain::accounts::NewStaff {
+    use shared::{Lang, NewPassword, PersonName, Phone};
+    domain::accounts::NewStaff {
+        role,
+        facility_id: None,
+        given_name: PersonName::parse("Samira").unwrap(),
+        family_name: PersonName::parse("Hadj").unwrap(),
+        phone: Some(Phone::parse(phone).unwrap()),
+        email: None,
+        password: NewPassword::parse(PASSWORD).unwrap(),
+        lang: Lang::Fr,
+    }
+}
+
 /// Creates a staff account at `facility`; returns its access token.
 pub async fn new_staff(app: &TestApp, facility: uuid::Uuid, role: shared::Role, phone: &str) -> String {
-    use shared::{FacilityId, Lang, NewPassword, PersonName, Phone};
     app.domain
-        .create_staff(domain::accounts::NewStaff {
-            role,
-            facility_id: Some(FacilityId(facility)),
-            given_name: PersonName::parse("Samir").unwrap(),
-            family_name: PersonName::parse("Belkacem").unwrap(),
-            phone: Some(Phone::parse(phone).unwrap()),
-            email: None,
-            password: NewPassword::parse(PASSWORD).unwrap(),
-            lang: Lang::Fr,
-        })
+        .create_staff(domain::accounts::NewStaff { facility_id: Some(shared::FacilityId(facility)), ..staff(role, phone) })
         .await
         .unwrap();
     s(&app.token(phone, PASSWORD).await, "access_token")

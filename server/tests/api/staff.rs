@@ -1,8 +1,7 @@
 use crate::helpers::*;
-use domain::accounts::NewStaff;
 use reqwest::StatusCode;
 use serde_json::Value;
-use shared::{ErrorCode, Lang, NewPassword, PersonName, Phone, Role};
+use shared::{ErrorCode, Role};
 
 #[tokio::test]
 async fn the_demo_seed_creates_staff_logins_tied_to_a_facility_and_runs_only_once() {
@@ -14,19 +13,6 @@ async fn the_demo_seed_creates_staff_logins_tied_to_a_facility_and_runs_only_onc
         let me: Value = app.get_auth("/api/v1/me", &s(&t, "access_token")).await.json().await.unwrap();
         assert_eq!(me["role"], role.code());
         assert_eq!(me["facility_id"].is_string(), role.needs_facility(), "{role:?}: {me}");
-    }
-}
-
-fn staff(role: Role, phone: &str) -> NewStaff {
-    NewStaff {
-        role,
-        facility_id: None,
-        given_name: PersonName::parse("Samira").unwrap(),
-        family_name: PersonName::parse("Hadj").unwrap(),
-        phone: Some(Phone::parse(phone).unwrap()),
-        email: None,
-        password: NewPassword::parse(PASSWORD).unwrap(),
-        lang: Lang::Fr,
     }
 }
 
