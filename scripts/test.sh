@@ -50,7 +50,7 @@ stop_server() {
 }
 trap stop_server EXIT
 rm -rf end2end/test-results
-if ! (cd end2end && SIHATI_E2E_URL="http://127.0.0.1:$E2E_PORT" SIHATI_E2E_MAILDIR="$E2E_DIR/maildir" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test); then
+if ! (cd end2end && SIHATI_E2E_URL="http://127.0.0.1:$E2E_PORT" SIHATI_E2E_MAILDIR="$E2E_DIR/maildir" SIHATI_E2E_SMS_DIR="$E2E_DIR/sms" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test); then
   echo "--- server log ---"; tail -n 50 "$SERVER_LOG"
   exit 1
 fi

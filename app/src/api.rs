@@ -6,8 +6,22 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use shared::dto::ProfileOut;
 
-/// The name of the HttpOnly cookie holding the web session secret.
-pub const SESSION_COOKIE: &str = "sihati_session";
+/// The name of the HttpOnly cookie holding the web session secret. With
+/// `Secure` it carries the `__Host-` prefix: the browser then refuses it
+/// unless it was set by this exact host over HTTPS, with `Path=/` and no
+/// `Domain`, so a sibling subdomain cannot plant or overwrite it.
+pub const SESSION_COOKIE: &str = "__Host-sihati_session";
+/// The same cookie on a plain-HTTP test setup, where `__Host-` is refused.
+pub const SESSION_COOKIE_INSECURE: &str = "sihati_session";
+
+/// The session cookie's name for this server.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SESSION_COOKIE
+    } else {
+        SESSION_COOKIE_INSECURE
+    }
+}
 /// The cookie leptos_i18n reads for the chosen language.
 pub const LANG_COOKIE: &str = "i18n_pref_locale";
 
@@ -29,8 +43,9 @@ pub mod server_side {
         /// `Secure` on cookies; only turned off for plain-HTTP test setups
         /// that are not on localhost.
         pub cookie_secure: bool,
-        /// Trust `X-Forwarded-For` from a reverse proxy for the client IP.
-        pub trust_forwarded_for: bool,
+        /// Reverse proxies in front of the server that append to
+        /// `X-Forwarded-For` (0: the socket peer is the client).
+        pub proxy_hops: usize,
     }
 
     pub fn ctx() -> Result<WebContext, AppError> {
@@ -56,25 +71,37 @@ pub mod server_side {
         })
     }
 
-    /// The client's IP: the socket peer, or the first `X-Forwarded-For` hop
-    /// when a trusted proxy sets it. Shared with the REST door.
-    pub fn client_ip_from(headers: &http::HeaderMap, peer: Option<IpAddr>, trust_forwarded_for: bool) -> Option<IpAddr> {
-        let forwarded = trust_forwarded_for
-            .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
-            .flatten();
+    /// The client's IP. With no proxy in front, the socket peer. Behind
+    /// `hops` trusted proxies, each appending the address it received the
+    /// request from to `X-Forwarded-For`, the entry the outermost proxy
+    /// added: `hops` from the right. Everything left of it was written by
+    /// the client and proves nothing. Shared with the REST door.
+    pub fn client_ip_from(headers: &http::HeaderMap, peer: Option<IpAddr>, hops: usize) -> Option<IpAddr> {
+        if hops == 0 {
+            return peer;
+        }
+        // Several headers count as one list, in order.
+        let entries: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let forwarded = entries.len().checked_sub(hops).and_then(|i| entries[i].parse().ok());
         forwarded.or(peer)
     }
 
-    pub fn client_ip(trust_forwarded_for: bool) -> Option<IpAddr> {
+    pub fn client_ip(hops: usize) -> Option<IpAddr> {
         let parts = parts()?;
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        client_ip_from(&parts.headers, peer, trust_forwarded_for)
+        client_ip_from(&parts.headers, peer, hops)
     }
 
     /// The signed-in actor, or `unauthorized`.
     pub async fn actor() -> Result<Actor, AppError> {
         let ctx = ctx()?;
-        let secret = cookie(SESSION_COOKIE).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
+        let secret = cookie(session_cookie_name(ctx.cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
         ctx.domain.web_actor(&secret).await.map_err(to_app_error)
     }
 
@@ -85,8 +112,9 @@ pub mod server_side {
     }
 
     pub fn session_cookie(secret: &str, max_age_secs: u64, secure: bool) -> String {
+        let name = session_cookie_name(secure);
         let secure = if secure { "; Secure" } else { "" };
-        format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+        format!("{name}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
     }
 
     pub fn lang_cookie(lang: shared::Lang) -> String {
@@ -140,9 +168,11 @@ pub async fn register(
         password,
         lang,
     };
-    let profile = ctx.domain.register(&input).await.map_err(to_app_error)?;
+    let ip = client_ip(ctx.proxy_hops);
+    let profile = ctx.domain.register(&input, ip).await.map_err(to_app_error)?;
     sign_in(&ctx, profile.id, profile.lang).await?;
-    leptos_axum::redirect("/profile");
+    // Next: the code sent by SMS.
+    leptos_axum::redirect("/verify");
     Ok(())
 }
 
@@ -150,7 +180,7 @@ pub async fn register(
 #[server(prefix = "/sfn", endpoint = "login")]
 pub async fn login(login: String, password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
-    let ip = client_ip(ctx.trust_forwarded_for);
+    let ip = client_ip(ctx.proxy_hops);
     let user = ctx.domain.authenticate(&shared::dto::LoginIn { login, password }, ip).await.map_err(to_app_error)?;
     let lang = shared::Lang::parse(&user.lang).unwrap_or_default();
     sign_in(&ctx, shared::UserId(user.id), lang).await?;
@@ -177,11 +207,11 @@ pub async fn get_profile() -> Result<ProfileOut, AppError> {
     ctx()?.domain.profile(&actor).await.map_err(to_app_error)
 }
 
-/// Saves changes to one's own profile.
+/// Saves changes to one's own names and language.
 #[server(prefix = "/sfn", endpoint = "update_profile")]
-pub async fn update_profile(given_name: String, family_name: String, phone: String, email: String, lang: String) -> Result<(), AppError> {
+pub async fn update_profile(given_name: String, family_name: String, lang: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    let input = shared::dto::ProfileUpdateIn { given_name, family_name, phone, email, lang };
+    let input = shared::dto::ProfileUpdateIn { given_name, family_name, lang };
     let p = ctx()?.domain.update_profile(&actor, &input).await.map_err(to_app_error)?;
     set_cookie(lang_cookie(p.lang));
     Ok(())
@@ -197,6 +227,82 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let user = ctx.domain.change_password(&actor, &input).await.map_err(to_app_error)?;
     let lang = shared::Lang::parse(&user.lang).unwrap_or_default();
     sign_in(&ctx, shared::UserId(user.id), lang).await
+}
+
+/// Confirms the phone with the code it received; then the account may book.
+#[server(prefix = "/sfn", endpoint = "verify_phone")]
+pub async fn verify_phone(code: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.verify_phone(&actor, &shared::identity::CodeIn { code }).await.map_err(to_app_error)?;
+    Ok(())
+}
+
+/// Sends a new code to the phone being verified.
+#[server(prefix = "/sfn", endpoint = "resend_phone_code")]
+pub async fn resend_phone_code() -> Result<shared::identity::VerificationOut, AppError> {
+    let ctx = ctx()?;
+    let actor = actor().await?;
+    ctx.domain.resend_phone_code(&actor, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+}
+
+/// Starts a change of phone number (the code goes to the new number).
+#[server(prefix = "/sfn", endpoint = "change_phone")]
+pub async fn change_phone(current_password: String, phone: String) -> Result<shared::identity::VerificationOut, AppError> {
+    let ctx = ctx()?;
+    let actor = actor().await?;
+    let input = shared::identity::PhoneChangeIn { current_password, phone };
+    let out = ctx.domain.request_phone_change(&actor, &input, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
+    leptos_axum::redirect("/verify");
+    Ok(out)
+}
+
+/// Starts a change of email (the link goes to the new address).
+#[server(prefix = "/sfn", endpoint = "change_email")]
+pub async fn change_email(current_password: String, email: String) -> Result<shared::identity::VerificationOut, AppError> {
+    let ctx = ctx()?;
+    let actor = actor().await?;
+    let input = shared::identity::EmailChangeIn { current_password, email };
+    ctx.domain.request_email_change(&actor, &input, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+}
+
+/// Sends a new link to the email being verified.
+#[server(prefix = "/sfn", endpoint = "resend_email_link")]
+pub async fn resend_email_link() -> Result<shared::identity::VerificationOut, AppError> {
+    let ctx = ctx()?;
+    let actor = actor().await?;
+    ctx.domain.resend_email_link(&actor, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+}
+
+/// Confirms an email address with the token of the link sent to it.
+#[server(prefix = "/sfn", endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    ctx()?.domain.verify_email(&shared::identity::LinkTokenIn { token }).await.map_err(to_app_error)
+}
+
+/// "I forgot my password": the same answer whether the account exists.
+#[server(prefix = "/sfn", endpoint = "forgot_password")]
+pub async fn forgot_password(login: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    ctx.domain.forgot_password(&shared::identity::ForgotIn { login }, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+}
+
+/// A new password with the SMS code; then signing in again.
+#[server(prefix = "/sfn", endpoint = "reset_password")]
+pub async fn reset_password(login: String, code: String, new_password: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let input = shared::identity::ResetByCodeIn { login, code, new_password };
+    ctx.domain.reset_password_by_code(&input, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
+
+/// A new password with the emailed link's token; then signing in again.
+#[server(prefix = "/sfn", endpoint = "reset_password_link")]
+pub async fn reset_password_link(token: String, new_password: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    ctx.domain.reset_password_by_link(&shared::identity::ResetByLinkIn { token, new_password }).await.map_err(to_app_error)?;
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
 }
 
 /// Specialties and wilayas for the search form.
@@ -241,7 +347,7 @@ pub async fn book_slot(slot_id: String, reschedule: Option<String>, dependant_id
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::dto::BookIn { slot_id, dependant_id: dependant_id.unwrap_or_default(), ..Default::default() };
-    let ip = client_ip(ctx.trust_forwarded_for);
+    let ip = client_ip(ctx.proxy_hops);
     match reschedule.filter(|r| !r.is_empty()) {
         Some(id) => {
             let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
@@ -294,7 +400,7 @@ pub async fn answer_offer(id: String, answer: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     if answer == "accept" {
-        ctx.domain.accept_offer(&actor, id, client_ip(ctx.trust_forwarded_for)).await.map_err(to_app_error)?;
+        ctx.domain.accept_offer(&actor, id, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
     } else {
         ctx.domain.decline_offer(&actor, id).await.map_err(to_app_error)?;
     }

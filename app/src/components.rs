@@ -110,6 +110,8 @@ pub fn lang_name(lang: Lang) -> &'static str {
 #[component]
 pub fn Field(
     name: &'static str,
+    /// The element id, when one page has two fields of one name.
+    #[prop(optional)] id: Option<&'static str>,
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -130,8 +132,9 @@ pub fn Field(
         touched.set(false);
     });
     let shown = move || if touched.get() { local.get() } else { server_error.get() };
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
+    let id = id.unwrap_or(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let described = match hint {
         Some(_) => format!("{hint_id} {error_id}"),
         None => error_id.clone(),
@@ -140,14 +143,24 @@ pub fn Field(
         touched.set(true);
         local.set(check.and_then(|f| f(&event_target_value(&ev))));
     };
+    // Typing clears the error shown (the verdict comes on change, when the
+    // field is left): were it cleared only then, the error line would
+    // vanish between the press and the release of the submit button that
+    // took the focus, the button would move up, and the click be lost.
+    let on_input = move |_| {
+        if !touched.get_untracked() || local.get_untracked().is_some() {
+            touched.set(true);
+            local.set(None);
+        }
+    };
     view! {
         <div class="field" class:invalid=move || shown().is_some()>
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            <input id=name name=name type=kind value=value autocomplete=autocomplete inputmode=inputmode
+            <input id=id name=name type=kind value=value autocomplete=autocomplete inputmode=inputmode
                 dir=dir required=required aria-describedby=described
                 aria-invalid=move || shown().is_some().then_some("true")
-                on:change=on_change />
+                on:change=on_change on:input=on_input />
             <p class="error" id=error_id role="alert">
                 {move || shown().map(|c| error_text(i18n.get_locale(), c))}
             </p>

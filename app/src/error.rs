@@ -104,6 +104,9 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         FileTypeRejected => td_string!(locale, errors.file_type_rejected),
         IdempotencyKeyMismatch => td_string!(locale, errors.idempotency_key_mismatch),
         IdempotencyKeyInFlight => td_string!(locale, errors.idempotency_key_in_flight),
+        CodeInvalid => td_string!(locale, errors.code_invalid),
+        CodeExpired => td_string!(locale, errors.code_expired),
+        PhoneUnverified => td_string!(locale, errors.phone_unverified),
     }
 }
 

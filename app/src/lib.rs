@@ -55,6 +55,7 @@ pub struct SessionActions {
     pub logout: ServerAction<api::Logout>,
     pub update_profile: ServerAction<api::UpdateProfile>,
     pub change_password: ServerAction<api::ChangePassword>,
+    pub verify_phone: ServerAction<api::VerifyPhone>,
 }
 
 /// Who is signed in, as the header and pages see it.
@@ -76,6 +77,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("register") view=pages::RegisterPage ssr=SsrMode::InOrder/>
                         <Route path=path!("login") view=pages::LoginPage ssr=SsrMode::InOrder/>
                         <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::InOrder/>
+                        <Route path=path!("verify") view=pages::VerifyPhonePage ssr=SsrMode::InOrder/>
+                        <Route path=path!("forgot") view=pages::ForgotPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("reset/:token") view=pages::ResetLinkPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("verify-email/:token") view=pages::VerifyEmailPage ssr=SsrMode::InOrder/>
                         <Route path=path!("book") view=pages::BookPage ssr=SsrMode::InOrder/>
                         <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
                         <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
@@ -105,6 +110,7 @@ fn Layout() -> impl IntoView {
         logout: ServerAction::new(),
         update_profile: ServerAction::new(),
         change_password: ServerAction::new(),
+        verify_phone: ServerAction::new(),
     };
     provide_context(actions);
     let session: SessionResource = Resource::new(
@@ -115,13 +121,21 @@ fn Layout() -> impl IntoView {
                 actions.logout.version().get(),
                 actions.update_profile.version().get(),
                 actions.change_password.version().get(),
+                actions.verify_phone.version().get(),
             )
         },
         |_| api::whoami(),
     );
     provide_context(session);
+    let i18n = use_i18n();
     view! {
         <Header/>
+        // Until the phone is verified a citizen can browse but not book.
+        <Transition fallback=|| ()>
+            {move || session.get().and_then(|s| s.ok()).flatten().filter(|p| p.role == shared::Role::Citizen && !p.phone_verified).map(|_| view! {
+                <p class="banner" role="status" data-test="verify-banner"><leptos_router::components::A href="/verify">{t!(i18n, verify.banner)}</leptos_router::components::A></p>
+            })}
+        </Transition>
         <main id="main">
             <Outlet/>
         </main>

@@ -2,6 +2,8 @@
 //! and staff accounts created by operators.
 
 use crate::entities::user;
+use crate::identity::Purpose;
+use shared::identity::VerifyChannel;
 use crate::{Actor, Domain, Error, Result};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
@@ -15,7 +17,7 @@ pub fn today_in_algiers() -> chrono::NaiveDate {
     (Utc::now() + chrono::Duration::hours(1)).date_naive()
 }
 
-fn profile_of(u: &user::Model) -> ProfileOut {
+pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
     ProfileOut {
         id: UserId(u.id),
         role: Role::parse(&u.role).unwrap_or(Role::Citizen),
@@ -27,6 +29,8 @@ fn profile_of(u: &user::Model) -> ProfileOut {
         sex: u.sex.as_deref().and_then(Sex::parse),
         phone: u.phone.clone(),
         email: u.email.clone(),
+        phone_verified: u.phone_verified_at.is_some(),
+        email_verified: u.email_verified_at.is_some(),
         lang: Lang::parse(&u.lang).unwrap_or_default(),
     }
 }
@@ -34,7 +38,7 @@ fn profile_of(u: &user::Model) -> ProfileOut {
 /// Turns a unique-index violation on `users` into the field error it means.
 /// The index names (PostgreSQL) and column names (SQLite) both contain the
 /// field's name.
-fn unique_violation(err: &sea_orm::DbErr) -> Option<Error> {
+pub(crate) fn unique_violation(err: &sea_orm::DbErr) -> Option<Error> {
     match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(msg)) => {
             let (field, code) = if msg.contains("nin") {
@@ -67,10 +71,14 @@ pub struct NewStaff {
 
 impl Domain {
     /// Registers a citizen. Every invalid field is reported at once; a NIN,
-    /// phone or email already in use is reported on its field.
+    /// phone or email already in use is reported on its field. A code goes
+    /// to the phone (and a link to the email), queued in the registration's
+    /// transaction; until the code comes back the account can browse but
+    /// not book or read a record. Throttled per client IP.
     #[tracing::instrument(skip_all)]
-    pub async fn register(&self, input: &RegisterIn) -> Result<ProfileOut> {
+    pub async fn register(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<ProfileOut> {
         let r = input.validate(today_in_algiers()).map_err(Error::fields)?;
+        self.account_throttle().check_ip(ip).map_err(Error::throttled)?;
         let db = self.db();
         // Friendly pre-check so that every taken field is named at once; the
         // unique indexes below remain the guarantee under concurrency.
@@ -109,8 +117,22 @@ impl Domain {
             created_at: Set(now),
             updated_at: Set(now),
             password_changed_at: Set(now),
+            phone_verified_at: Set(None),
+            email_verified_at: Set(None),
         };
-        let saved = row.insert(db).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        // The code is not sent beyond the per-destination limit; the
+        // account still exists and asks for a code again later.
+        let send_code = self.code_throttle().check(ip, &format!("to:{}", r.phone.as_ref())).is_ok();
+        let txn = self.begin_write().await?;
+        let saved = row.insert(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        let clock = self.clock().now();
+        if send_code {
+            self.start_verification(&txn, saved.id, Purpose::Phone, VerifyChannel::Sms, r.phone.as_ref(), clock).await?;
+        }
+        if let Some(email) = &saved.email {
+            self.start_verification(&txn, saved.id, Purpose::Email, VerifyChannel::Email, email, clock).await?;
+        }
+        txn.commit().await?;
         tracing::info!(user_id = %saved.id, "citizen registered");
         Ok(profile_of(&saved))
     }
@@ -140,7 +162,7 @@ impl Domain {
         }
     }
 
-    async fn own_user(&self, actor: &Actor) -> Result<user::Model> {
+    pub(crate) async fn own_user(&self, actor: &Actor) -> Result<user::Model> {
         user::Entity::find_by_id(actor.user_id.as_uuid())
             .one(self.db())
             .await?
@@ -152,7 +174,8 @@ impl Domain {
         Ok(profile_of(&self.own_user(actor).await?))
     }
 
-    /// Changes the actor's own names, phone, email and language.
+    /// Changes the actor's own names and language. The phone and the email
+    /// change through a verification (`identity`).
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn update_profile(&self, actor: &Actor, input: &ProfileUpdateIn) -> Result<ProfileOut> {
         let u = input.validate().map_err(Error::fields)?;
@@ -160,12 +183,9 @@ impl Domain {
         let mut row: user::ActiveModel = current.into();
         row.given_name = Set(u.given_name.to_string());
         row.family_name = Set(u.family_name.to_string());
-        row.phone = Set(Some(u.phone.to_string()));
-        row.email_key = Set(u.email.as_ref().map(|e| e.as_ref().to_lowercase()));
-        row.email = Set(u.email.map(String::from));
         row.lang = Set(u.lang.code().to_owned());
         row.updated_at = Set(Utc::now());
-        let saved = row.update(self.db()).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        let saved = row.update(self.db()).await?;
         Ok(profile_of(&saved))
     }
 
@@ -226,6 +246,9 @@ impl Domain {
             created_at: Set(now),
             updated_at: Set(now),
             password_changed_at: Set(now),
+            // Entered by the operator who creates the account.
+            phone_verified_at: Set(Some(now)),
+            email_verified_at: Set(Some(now)),
         }
         .insert(self.db())
         .await

@@ -11,4 +11,6 @@ pub struct Actor {
     pub facility_id: Option<FacilityId>,
     /// The session the request belongs to, so that signing out ends it.
     pub session_id: SessionId,
+    /// The account's phone received a code (see `identity`).
+    pub phone_verified: bool,
 }

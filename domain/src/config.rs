@@ -5,6 +5,9 @@
 pub struct DomainConfig {
     /// HMAC key for access tokens (HS256), at least 32 bytes.
     pub jwt_secret: Vec<u8>,
+    /// HMAC key for signed links and verification codes, independent of
+    /// the JWT key, at least 32 bytes.
+    pub link_secret: Vec<u8>,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     /// Access-token lifetime; the issue caps it at 15 minutes.
@@ -21,6 +24,7 @@ pub struct DomainConfig {
     /// How many argon2 hashes may run at once (each takes ~19 MiB).
     pub hash_concurrency: usize,
     pub booking: BookingRules,
+    pub identity: IdentityRules,
     pub notify: crate::NotifyRules,
     /// Where record attachments are stored, by content hash.
     pub files_dir: std::path::PathBuf,
@@ -52,6 +56,50 @@ impl Default for BookingRules {
     }
 }
 
+/// Verification codes, password resets and sessions: the settings a
+/// ministry may tune, flattened into the server's configuration
+/// (`SIHATI_CODE_TTL_MINUTES`, …) like [`BookingRules`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct IdentityRules {
+    /// A code sent by SMS (or a link by email) works this long.
+    pub code_ttl_minutes: i64,
+    /// Wrong tries before a code stops working.
+    pub code_max_tries: i32,
+    /// Codes sent to one phone number or email address per hour (a burst
+    /// of that many, then one every `60 / n` minutes).
+    pub codes_per_destination_per_hour: u32,
+    /// Codes sent at the request of one client IP (IPv6: one /64) per hour.
+    pub codes_per_ip_per_hour: u32,
+    /// Registrations, password-reset requests and waiting-list changes per
+    /// client IP per minute (and per account or login for the latter two).
+    pub account_actions_per_ip_per_minute: u32,
+    /// A mobile sign-in (its refresh-token family) ends this many days
+    /// after it began, however often it is refreshed.
+    pub session_absolute_days: i64,
+    /// A web session unused for this long ends.
+    pub web_idle_timeout_minutes: i64,
+    /// Two refreshes of one refresh token within this many seconds (a
+    /// phone retrying after a lost answer) both get the same new pair;
+    /// later, a reused token revokes the whole session.
+    pub refresh_grace_secs: i64,
+}
+
+impl Default for IdentityRules {
+    fn default() -> Self {
+        Self {
+            code_ttl_minutes: 10,
+            code_max_tries: 5,
+            codes_per_destination_per_hour: 5,
+            codes_per_ip_per_hour: 20,
+            account_actions_per_ip_per_minute: 10,
+            session_absolute_days: 30,
+            web_idle_timeout_minutes: 30,
+            refresh_grace_secs: 10,
+        }
+    }
+}
+
 impl std::fmt::Debug for DomainConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DomainConfig")
@@ -67,6 +115,7 @@ impl DomainConfig {
     pub fn for_tests(secret: &[u8]) -> Self {
         Self {
             jwt_secret: secret.to_vec(),
+            link_secret: [secret, b"/links"].concat(),
             jwt_issuer: "sihati".into(),
             jwt_audience: "sihati-api".into(),
             access_ttl_secs: 600,
@@ -79,6 +128,7 @@ impl DomainConfig {
             lookups_per_hour: 100_000,
             hash_concurrency: 2,
             booking: BookingRules::default(),
+            identity: IdentityRules { codes_per_destination_per_hour: 1000, codes_per_ip_per_hour: 100_000, account_actions_per_ip_per_minute: 100_000, ..Default::default() },
             notify: crate::NotifyRules::default(),
             files_dir: std::env::temp_dir().join(format!("sihati-files-{}", std::process::id())),
             attachment_max_bytes: 10 * 1024 * 1024,

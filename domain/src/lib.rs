@@ -14,6 +14,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod idempotency;
+pub mod identity;
 pub mod notify;
 pub mod passwords;
 pub mod record;
@@ -23,7 +24,7 @@ pub mod throttle;
 pub mod tokens;
 
 pub use actor::Actor;
-pub use config::{BookingRules, DomainConfig};
+pub use config::{BookingRules, DomainConfig, IdentityRules};
 pub use notify::NotifyRules;
 pub use error::{Error, Result};
 
@@ -43,6 +44,8 @@ struct Inner {
     throttle: throttle::Throttle,
     booking_throttle: throttle::Throttle,
     lookup_throttle: throttle::Throttle,
+    code_throttle: throttle::Throttle,
+    account_throttle: throttle::Throttle,
     tokens: tokens::AccessTokens,
     clock: notify::Clock,
 }
@@ -53,8 +56,24 @@ impl Domain {
         let throttle = throttle::Throttle::new(config.login_per_ip_per_minute, config.login_per_account_per_minute);
         let booking_throttle = throttle::Throttle::new(config.booking_per_ip_per_minute, config.booking_per_account_per_minute);
         let lookup_throttle = throttle::Throttle::per_account_per_hour(config.lookups_per_hour);
+        let id = &config.identity;
+        let code_throttle = throttle::Throttle::per_hour(id.codes_per_ip_per_hour, id.codes_per_destination_per_hour);
+        let account_throttle = throttle::Throttle::new(id.account_actions_per_ip_per_minute, id.account_actions_per_ip_per_minute);
         let tokens = tokens::AccessTokens::new(&config);
-        Self { inner: Arc::new(Inner { db, config, passwords, throttle, booking_throttle, lookup_throttle, tokens, clock: notify::Clock::default() }) }
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                config,
+                passwords,
+                throttle,
+                booking_throttle,
+                lookup_throttle,
+                code_throttle,
+                account_throttle,
+                tokens,
+                clock: notify::Clock::default(),
+            }),
+        }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -94,6 +113,16 @@ impl Domain {
         &self.inner.lookup_throttle
     }
 
+    /// Verification codes and links sent, per destination and per client.
+    pub(crate) fn code_throttle(&self) -> &throttle::Throttle {
+        &self.inner.code_throttle
+    }
+
+    /// Registrations, password resets and waiting-list changes.
+    pub(crate) fn account_throttle(&self) -> &throttle::Throttle {
+        &self.inner.account_throttle
+    }
+
     pub fn tokens(&self) -> &tokens::AccessTokens {
         &self.inner.tokens
     }
@@ -105,6 +134,8 @@ impl Domain {
         self.throttle().prune();
         self.booking_throttle().prune();
         self.lookup_throttle().prune();
+        self.code_throttle().prune();
+        self.account_throttle().prune();
     }
 
     /// The booking upkeep the server runs every half-minute: expired

@@ -42,6 +42,7 @@ fn actor_of(u: &user::Model, session_id: Uuid) -> Actor {
         role: Role::parse(&u.role).unwrap_or(Role::Citizen),
         facility_id: u.facility_id.map(FacilityId),
         session_id: SessionId(session_id),
+        phone_verified: u.phone_verified_at.is_some(),
     }
 }
 
@@ -74,12 +75,14 @@ impl Domain {
     /// Starts a web session; returns the cookie secret to hand to the browser.
     pub async fn start_web_session(&self, user: UserId) -> Result<String> {
         let secret = new_secret();
-        self.insert_session(self.db(), user.as_uuid(), WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, Utc::now())
+        self.insert_session(self.db(), user.as_uuid(), WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, self.clock().now())
             .await?;
         Ok(secret)
     }
 
-    /// Resolves a web session cookie into the acting user.
+    /// Resolves a web session cookie into the acting user. A session
+    /// unused for `web_idle_timeout_minutes` has ended; using one moves its
+    /// `last_seen_at` (at most one write a minute per session).
     pub async fn web_actor(&self, secret: &str) -> Result<Actor> {
         let s = session::Entity::find()
             .filter(session::Column::SecretHash.eq(digest(secret)))
@@ -87,6 +90,19 @@ impl Domain {
             .one(self.db())
             .await?
             .ok_or_else(unauthorized)?;
+        let now = self.clock().now();
+        let idle = Duration::minutes(self.config().identity.web_idle_timeout_minutes.max(1));
+        if s.revoked_at.is_none() && s.last_seen_at + idle <= now {
+            self.revoke_session(self.db(), SessionId(s.id)).await?;
+            return Err(unauthorized());
+        }
+        if now - s.last_seen_at > Duration::seconds(60) {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                .filter(session::Column::Id.eq(s.id))
+                .exec(self.db())
+                .await?;
+        }
         self.live_actor(s).await
     }
 
@@ -103,7 +119,7 @@ impl Domain {
     }
 
     async fn live_actor(&self, s: session::Model) -> Result<Actor> {
-        if s.revoked_at.is_some() || s.expires_at <= Utc::now() {
+        if s.revoked_at.is_some() || s.expires_at <= self.clock().now() {
             return Err(unauthorized());
         }
         let u = user::Entity::find_by_id(s.user_id).one(self.db()).await?.ok_or_else(unauthorized)?;
@@ -113,46 +129,70 @@ impl Domain {
     /// Starts a mobile session: an access token and the first refresh token
     /// of a new family.
     pub async fn start_mobile_session(&self, user: &user::Model) -> Result<TokenOut> {
-        let now = Utc::now();
+        let now = self.clock().now();
+        let ttl = self.config().refresh_ttl_secs.min(self.absolute_secs());
         let txn = self.begin_write().await?;
-        let sid = self.insert_session(&txn, user.id, MOBILE, None, self.config().refresh_ttl_secs, now).await?;
-        let refresh = self.insert_refresh(&txn, sid, now).await?;
+        let sid = self.insert_session(&txn, user.id, MOBILE, None, ttl, now).await?;
+        let refresh = new_secret();
+        self.insert_refresh(&txn, sid, &refresh, now + Duration::seconds(ttl as i64), now).await?;
         txn.commit().await?;
-        Ok(self.token_out(user.id, sid, refresh, now))
+        Ok(self.token_out(user.id, sid, refresh, now + Duration::seconds(ttl as i64), now))
     }
 
-    async fn insert_refresh<C: ConnectionTrait>(&self, db: &C, sid: Uuid, now: DateTime<Utc>) -> Result<String> {
-        let token = new_secret();
+    /// The absolute lifetime of a mobile sign-in, in seconds.
+    fn absolute_secs(&self) -> u64 {
+        (self.config().identity.session_absolute_days.max(1) * 24 * 3600) as u64
+    }
+
+    async fn insert_refresh<C: ConnectionTrait>(&self, db: &C, sid: Uuid, token: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
         refresh_token::ActiveModel {
             id: Set(Uuid::new_v4()),
             session_id: Set(sid),
-            token_hash: Set(digest(&token)),
+            token_hash: Set(digest(token)),
             created_at: Set(now),
-            expires_at: Set(now + Duration::seconds(self.config().refresh_ttl_secs as i64)),
+            expires_at: Set(expires_at),
             used_at: Set(None),
         }
         .insert(db)
         .await?;
-        Ok(token)
+        Ok(())
     }
 
-    fn token_out(&self, user_id: Uuid, sid: Uuid, refresh: String, now: DateTime<Utc>) -> TokenOut {
+    /// The refresh token that replaces `token`: derived from it under the
+    /// link key, so that a second exchange of `token` within the grace
+    /// window can be answered with the same successor although only hashes
+    /// are stored.
+    fn successor(&self, token: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut derive = Hmac::<sha2::Sha256>::new_from_slice(&self.config().link_secret).expect("any key length");
+        derive.update(b"sihati/refresh-successor/v1");
+        let mut m = Hmac::<sha2::Sha256>::new_from_slice(&derive.finalize().into_bytes()).expect("any key length");
+        m.update(token.as_bytes());
+        URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
+    }
+
+    fn token_out(&self, user_id: Uuid, sid: Uuid, refresh: String, refresh_expires: DateTime<Utc>, now: DateTime<Utc>) -> TokenOut {
         TokenOut {
             access_token: self.tokens().issue(UserId(user_id), SessionId(sid), now),
             token_type: "Bearer".into(),
             expires_in: self.tokens().ttl_secs(),
             refresh_token: refresh,
-            refresh_expires_in: self.config().refresh_ttl_secs,
+            refresh_expires_in: (refresh_expires - now).num_seconds().max(0) as u64,
         }
     }
 
     /// Exchanges a refresh token for a new pair. Each refresh token works
     /// once: presenting one that was already exchanged means it was copied,
-    /// so the whole family (the session) is revoked.
+    /// so the whole family (the session) is revoked — except within
+    /// `refresh_grace_secs` of its exchange while its successor is unused,
+    /// when the answer is that same successor (a phone that lost the
+    /// answer and retried, or two requests of one app racing). A family
+    /// ends `session_absolute_days` after its sign-in, however often it is
+    /// refreshed.
     #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, token: &str) -> Result<TokenOut> {
         let invalid = || Error::code(ErrorCode::TokenInvalid);
-        let now = Utc::now();
+        let now = self.clock().now();
         let row = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(digest(token)))
             .one(self.db())
@@ -162,6 +202,9 @@ impl Domain {
         if s.revoked_at.is_some() || s.expires_at <= now || row.expires_at <= now {
             return Err(invalid());
         }
+        let end = s.created_at + Duration::seconds(self.absolute_secs() as i64);
+        let expires = (now + Duration::seconds(self.config().refresh_ttl_secs as i64)).min(end);
+        let next = self.successor(token);
         let txn = self.begin_write().await?;
         // Claim the token atomically: of two concurrent uses only one wins.
         let claimed = refresh_token::Entity::update_many()
@@ -173,24 +216,45 @@ impl Domain {
             .rows_affected;
         if claimed != 1 {
             txn.rollback().await?;
-            self.revoke_session(self.db(), SessionId(s.id)).await?;
-            tracing::warn!(session_id = %s.id, "refresh token reused: session revoked");
-            return Err(invalid());
+            return self.refresh_again(&row, &s, next, now).await;
         }
-        let next = self.insert_refresh(&txn, s.id, now).await?;
+        self.insert_refresh(&txn, s.id, &next, expires, now).await?;
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
-            .col_expr(session::Column::ExpiresAt, Expr::value(now + Duration::seconds(self.config().refresh_ttl_secs as i64)))
+            .col_expr(session::Column::ExpiresAt, Expr::value(expires))
             .filter(session::Column::Id.eq(s.id))
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        Ok(self.token_out(s.user_id, s.id, next, now))
+        Ok(self.token_out(s.user_id, s.id, next, expires, now))
+    }
+
+    /// A refresh token presented after it was exchanged: the same successor
+    /// within the grace window (while that successor is unused), else the
+    /// family is revoked.
+    async fn refresh_again(&self, row: &refresh_token::Model, s: &session::Model, next: String, now: DateTime<Utc>) -> Result<TokenOut> {
+        let grace = Duration::seconds(self.config().identity.refresh_grace_secs.max(0));
+        let used_at = refresh_token::Entity::find_by_id(row.id).one(self.db()).await?.and_then(|r| r.used_at);
+        if let Some(used_at) = used_at.filter(|u| now - *u <= grace) {
+            let successor = refresh_token::Entity::find()
+                .filter(refresh_token::Column::TokenHash.eq(digest(&next)))
+                .filter(refresh_token::Column::SessionId.eq(s.id))
+                .filter(refresh_token::Column::UsedAt.is_null())
+                .one(self.db())
+                .await?;
+            if let Some(succ) = successor {
+                tracing::info!(session_id = %s.id, since_ms = (now - used_at).num_milliseconds(), "refresh token presented again within the grace window");
+                return Ok(self.token_out(s.user_id, s.id, next, succ.expires_at, now));
+            }
+        }
+        self.revoke_session(self.db(), SessionId(s.id)).await?;
+        tracing::warn!(session_id = %s.id, "refresh token reused: session revoked");
+        Err(Error::code(ErrorCode::TokenInvalid))
     }
 
     async fn revoke_session<C: ConnectionTrait>(&self, db: &C, sid: SessionId) -> Result<()> {
         session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(session::Column::RevokedAt, Expr::value(self.clock().now()))
             .filter(session::Column::Id.eq(sid.as_uuid()))
             .filter(session::Column::RevokedAt.is_null())
             .exec(db)
@@ -200,7 +264,7 @@ impl Domain {
 
     pub(crate) async fn revoke_all_sessions<C: ConnectionTrait>(&self, db: &C, user: UserId) -> Result<()> {
         session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(session::Column::RevokedAt, Expr::value(self.clock().now()))
             .filter(session::Column::UserId.eq(user.as_uuid()))
             .filter(session::Column::RevokedAt.is_null())
             .exec(db)

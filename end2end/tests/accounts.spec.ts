@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, switchLanguage, uniqueCitizen } from './helpers';
+import { hydrated, smsCode, switchLanguage, uniqueCitizen } from './helpers';
 
 test('a citizen registers, signs out, signs in again and reads the page right-to-left in Arabic', async ({ page }) => {
   const c = uniqueCitizen();
@@ -18,8 +18,19 @@ test('a citizen registers, signs out, signs in again and reads the page right-to
   await page.selectOption('#lang', 'fr');
   await page.click('button[type="submit"]');
 
-  await expect(page).toHaveURL(/\/profile$/);
+  // Next, the code sent by SMS: until it comes back, no booking.
+  await expect(page).toHaveURL(/\/verify$/);
+  await expect(page.locator('[data-test="verify-banner"]')).toBeVisible();
+  await expect(page.locator('[data-test="sent-to"]')).toHaveText(`${c.phone.slice(0, 2)}••••••${c.phone.slice(-2)}`);
+  await hydrated(page);
+  await page.fill('#code', await smsCode(c.phone));
+  await page.click('form:has(#code) button[type="submit"]');
+  await expect(page.locator('[data-test="phone-verified"]')).toBeVisible();
+  await expect(page.locator('[data-test="verify-banner"]')).toHaveCount(0);
+
+  await page.goto('/profile');
   await expect(page.locator('[data-test="nin"]')).toHaveText(c.nin);
+  await expect(page.locator('[data-test="phone-status"]')).toHaveText('vérifié');
 
   await page.click('[data-test="logout"]');
   await expect(page).toHaveURL(/\/$/);

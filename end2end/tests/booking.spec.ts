@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { hydrated, signIn, uniqueCitizen } from './helpers';
+import { hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
 
 const DAY = 86_400_000;
 
@@ -14,10 +14,7 @@ const ddmmyyyy = (d: Date) => `${iso(d).slice(8, 10)}/${iso(d).slice(5, 7)}/${is
 /** Registers a citizen through the REST API (the web form has its own test). */
 async function newCitizen(request: APIRequestContext, given: string) {
   const c = uniqueCitizen();
-  const res = await request.post('/api/v1/auth/register', {
-    data: { nin: c.nin, given_name: given, family_name: 'Mansouri', birth_date: '1985-02-03', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' },
-  });
-  expect(res.status()).toBe(201);
+  await registerCitizen(request, { nin: c.nin, given_name: given, family_name: 'Mansouri', birth_date: '1985-02-03', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' });
   return c;
 }
 

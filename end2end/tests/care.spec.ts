@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { hydrated, signIn, uniqueCitizen } from './helpers';
+import { hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
 // Two validators that know FHIR R4: HL7's JSON schema (structure, types,
 // closed objects) and FHIR.js (profiles: cardinalities, required value sets).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -20,10 +20,7 @@ async function write(page: Page, kind: string, fill: () => Promise<void>) {
 
 test('a practitioner opens a record by NIN and writes it in the browser; the patient reads it in French and Arabic, downloads the PDF and a valid FHIR export, and sees who looked', async ({ browser, request }) => {
   const c = uniqueCitizen();
-  const reg = await request.post('/api/v1/auth/register', {
-    data: { nin: c.nin, given_name: 'Lina', family_name: 'Mansouri', birth_date: '1988-09-21', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' },
-  });
-  expect(reg.status()).toBe(201);
+  await registerCitizen(request, { nin: c.nin, given_name: 'Lina', family_name: 'Mansouri', birth_date: '1988-09-21', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' });
 
   // The practitioner, in the browser.
   const staff = await browser.newContext();

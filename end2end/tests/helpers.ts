@@ -1,4 +1,6 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Page, APIRequestContext } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 
 let counter = Date.now() % 100_000_000;
 
@@ -31,4 +33,40 @@ export async function signIn(page: Page, login: string, password: string) {
   await page.fill('#password', password);
   await page.click('button[type="submit"]');
   await expect(page).toHaveURL(/\/profile$/);
+}
+
+/** The SMS the server wrote for `phone` (files under SIHATI_E2E_SMS_DIR, the
+ * embedded default's SMS output), oldest first. */
+export function smsTo(phone: string): string[] {
+  const dir = process.env.SIHATI_E2E_SMS_DIR;
+  if (!dir) throw new Error('SIHATI_E2E_SMS_DIR is not set: run scripts/test.sh');
+  if (!fs.existsSync(dir)) return [];
+  const to = `To: +213${phone.replace(/\s/g, '').replace(/^0/, '')}\n`;
+  return fs.readdirSync(dir)
+    .map((f) => path.join(dir, f))
+    .map((p) => ({ p, t: fs.statSync(p).mtimeMs, text: fs.readFileSync(p, 'utf8') }))
+    .filter((m) => m.text.startsWith(to))
+    .sort((a, b) => a.t - b.t)
+    .map((m) => m.text);
+}
+
+/** The six-digit code of the `nth` SMS (1-based) sent to `phone`, waiting for it. */
+export async function smsCode(phone: string, nth = 1): Promise<string> {
+  await expect.poll(() => smsTo(phone).length, { timeout: 20_000, message: `SMS #${nth} to ${phone}` }).toBeGreaterThanOrEqual(nth);
+  const text = smsTo(phone)[nth - 1];
+  const code = text.match(/\b(\d{6})\b/);
+  if (!code) throw new Error(`no code in ${text}`);
+  return code[1];
+}
+
+/** Registers a citizen through the REST API and verifies their phone with
+ * the code from the SMS, as the mobile app would. */
+export async function registerCitizen(request: APIRequestContext, data: Record<string, string>) {
+  const res = await request.post('/api/v1/auth/register', { data });
+  expect(res.status()).toBe(201);
+  const token = (await (await request.post('/api/v1/auth/token', { data: { login: data.phone, password: data.password } })).json()).access_token;
+  const code = await smsCode(data.phone);
+  const verified = await request.post('/api/v1/me/phone/verify', { data: { code }, headers: { authorization: `Bearer ${token}` } });
+  expect(verified.status()).toBe(200);
+  return token as string;
 }

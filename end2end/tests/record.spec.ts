@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signIn, uniqueCitizen } from './helpers';
+import { hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
 
 const DAY = 86_400_000;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -9,11 +9,7 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 // in the browser.
 test('the patient reads what the practitioner wrote, in French and Arabic, and sees who looked', async ({ page, request }) => {
   const c = uniqueCitizen();
-  const reg = await request.post('/api/v1/auth/register', {
-    data: { nin: c.nin, given_name: 'Rym', family_name: 'Cherif', birth_date: '1992-03-04', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' },
-  });
-  expect(reg.status()).toBe(201);
-  const token = (await (await request.post('/api/v1/auth/token', { data: { login: c.phone, password: c.password } })).json()).access_token;
+  const token = await registerCitizen(request, { nin: c.nin, given_name: 'Rym', family_name: 'Cherif', birth_date: '1992-03-04', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' });
   const me = await (await request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } })).json();
 
   // An appointment at the demo practitioner's polyclinic makes the care relationship.

@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { hydrated, signIn, uniqueCitizen } from './helpers';
+import { hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
 import { PAYLOADS } from './xss-payloads';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -50,10 +50,7 @@ async function api(request: APIRequestContext, token: string, path: string, data
 test('52 script payloads in every free-text field stay text on the patient and staff pages', async ({ browser, request }) => {
   test.setTimeout(240_000);
   const c = uniqueCitizen();
-  const reg = await request.post('/api/v1/auth/register', {
-    data: { nin: c.nin, given_name: 'Sara', family_name: 'Kaci', birth_date: '1995-02-14', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' },
-  });
-  expect(reg.status()).toBe(201);
+  await registerCitizen(request, { nin: c.nin, given_name: 'Sara', family_name: 'Kaci', birth_date: '1995-02-14', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' });
   const doctor = (await (await request.post('/api/v1/auth/token', { data: { login: '0550000003', password: 'Sihati-demo-2026' } })).json()).access_token;
 
   let subject = '';

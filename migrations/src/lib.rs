@@ -12,6 +12,7 @@ mod m20261122_000004_schedule;
 mod m20261123_000005_notify;
 mod m20261123_000006_record;
 mod m20261124_000007_care;
+mod m20261202_000008_identity;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_notify::Migration),
             Box::new(m20261123_000006_record::Migration),
             Box::new(m20261124_000007_care::Migration),
+            Box::new(m20261202_000008_identity::Migration),
         ]
     }
 }

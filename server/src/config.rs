@@ -25,6 +25,12 @@ pub struct Config {
     /// generated once into `data_dir/jwt.key` and reused.
     #[serde(skip_serializing)]
     pub jwt_secret: Option<SecretString>,
+    /// HMAC key for the signed links in messages (appointments, email
+    /// verification, password reset), independent of the JWT key so that a
+    /// leak of one forges nothing signed with the other. When absent, a key
+    /// is generated once into `data_dir/link.key`.
+    #[serde(skip_serializing)]
+    pub link_secret: Option<SecretString>,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_ttl_secs: u64,
@@ -42,6 +48,9 @@ pub struct Config {
     /// Horizon, cut-off, minimum notice, active-appointment cap, offer hold.
     #[serde(flatten)]
     pub booking: domain::BookingRules,
+    /// Verification codes, resets, throttles of account actions, session lifetimes.
+    #[serde(flatten)]
+    pub identity: domain::IdentityRules,
     /// Reminder hours, retries, leases, the public URL in links.
     #[serde(flatten)]
     pub notify: domain::NotifyRules,
@@ -70,8 +79,16 @@ pub struct Config {
     /// Mark cookies `Secure`. Browsers accept Secure cookies from
     /// http://localhost, so this stays on even in development.
     pub cookie_secure: bool,
-    /// Take the client IP from `X-Forwarded-For` (behind a trusted proxy only).
-    pub trust_forwarded_for: bool,
+    /// Trusted reverse proxies in front of the server, each appending to
+    /// `X-Forwarded-For`. 0 (no proxy): the socket peer is the client. N:
+    /// the client is the N-th entry from the right, the one the outermost
+    /// proxy wrote; entries to its left are the client's own words.
+    pub proxy_hops: usize,
+    /// A request that has not been answered after this long gets 408.
+    pub request_timeout_secs: u64,
+    /// A connection that has not sent its request headers after this long
+    /// is closed (slow clients cannot hold connections open).
+    pub header_read_timeout_secs: u64,
     /// Load the demo facilities and logins into an empty database.
     pub seed_demo: bool,
     /// Logs as JSON lines (production) instead of human-readable text.
@@ -86,6 +103,7 @@ impl Default for Config {
             database_url: None,
             database_max_connections: 10,
             jwt_secret: None,
+            link_secret: None,
             jwt_issuer: "sihati".into(),
             jwt_audience: "sihati-api".into(),
             access_ttl_secs: 600,
@@ -98,6 +116,7 @@ impl Default for Config {
             lookups_per_hour: 30,
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             booking: domain::BookingRules::default(),
+            identity: domain::IdentityRules::default(),
             notify: domain::NotifyRules { public_url: String::new(), ..Default::default() },
             smtp_url: None,
             mail_from: "Sihati <no-reply@sihati.dz>".into(),
@@ -108,7 +127,9 @@ impl Default for Config {
             files_dir: None,
             attachment_max_bytes: 10 * 1024 * 1024,
             cookie_secure: true,
-            trust_forwarded_for: false,
+            proxy_hops: 0,
+            request_timeout_secs: 60,
+            header_read_timeout_secs: 15,
             seed_demo: false,
             log_json: false,
         }
@@ -139,15 +160,24 @@ impl Config {
         self.database_url().starts_with("sqlite:")
     }
 
-    /// The signing key: configured, or read from (or first generated into)
-    /// `data_dir/jwt.key`.
+    /// The JWT signing key: configured, or read from (or first generated
+    /// into) `data_dir/jwt.key`.
     pub fn jwt_key(&self) -> anyhow::Result<Vec<u8>> {
-        if let Some(s) = &self.jwt_secret {
+        self.key(self.jwt_secret.as_ref(), "SIHATI_JWT_SECRET", "jwt.key")
+    }
+
+    /// The signed-link key: configured, or `data_dir/link.key`.
+    pub fn link_key(&self) -> anyhow::Result<Vec<u8>> {
+        self.key(self.link_secret.as_ref(), "SIHATI_LINK_SECRET", "link.key")
+    }
+
+    fn key(&self, configured: Option<&SecretString>, var: &str, file: &str) -> anyhow::Result<Vec<u8>> {
+        if let Some(s) = configured {
             let key = s.expose_secret().as_bytes().to_vec();
-            anyhow::ensure!(key.len() >= 32, "SIHATI_JWT_SECRET must be at least 32 bytes");
+            anyhow::ensure!(key.len() >= 32, "{var} must be at least 32 bytes");
             return Ok(key);
         }
-        let path = self.data_dir.join("jwt.key");
+        let path = self.data_dir.join(file);
         if let Ok(existing) = std::fs::read_to_string(&path) {
             let key = existing.trim().as_bytes().to_vec();
             anyhow::ensure!(key.len() >= 32, "{} is too short", path.display());
@@ -160,13 +190,14 @@ impl Config {
         let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating {}", self.data_dir.display()))?;
         write_private(&path, &key).with_context(|| format!("writing {}", path.display()))?;
-        tracing::info!(path = %path.display(), "generated a new JWT signing key");
+        tracing::info!(path = %path.display(), "generated a new key");
         Ok(key.into_bytes())
     }
 
     pub fn domain_config(&self) -> anyhow::Result<domain::DomainConfig> {
         Ok(domain::DomainConfig {
             jwt_secret: self.jwt_key()?,
+            link_secret: self.link_key()?,
             jwt_issuer: self.jwt_issuer.clone(),
             jwt_audience: self.jwt_audience.clone(),
             access_ttl_secs: self.access_ttl_secs.min(domain::tokens::MAX_ACCESS_TTL_SECS),
@@ -179,6 +210,7 @@ impl Config {
             lookups_per_hour: self.lookups_per_hour,
             hash_concurrency: self.hash_concurrency,
             booking: self.booking.clone(),
+            identity: self.identity.clone(),
             files_dir: self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files")),
             attachment_max_bytes: self.attachment_max_bytes,
             notify: domain::NotifyRules {

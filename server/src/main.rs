@@ -71,6 +71,14 @@ fn print_demo_logins(config: &Config) {
     for (role, phone) in domain::seed::DEMO_LOGINS {
         println!("  {:<15} {}", role.code(), phone);
     }
+    // New accounts verify their phone with a code sent by SMS: without a
+    // gateway, each SMS (and each email) is a file to open.
+    if config.sms_gateway_url.as_deref().unwrap_or("").is_empty() {
+        println!("\nSMS (verification codes, reminders) are written to {}", config.data_dir.join("sms").display());
+    }
+    if config.smtp_url.is_none() {
+        println!("Emails are written to {}", config.data_dir.join("mail").display());
+    }
     println!("\nSihati is running: open http://{}\n", config.bind);
 }
 

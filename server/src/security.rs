@@ -10,8 +10,64 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use http::header::{self, HeaderValue};
+use http::header::{self, HeaderMap, HeaderValue};
 use rand::RngCore;
+
+/// Where a state-changing request may come from: this site's public
+/// origin (`SIHATI_PUBLIC_URL`), or the origin the browser addressed (its
+/// `Host`), which a page of another site cannot forge.
+#[derive(Clone, Debug)]
+pub struct SameOrigin {
+    pub public_origin: String,
+}
+
+impl SameOrigin {
+    /// The scheme, host and port of a URL: `https://sihati.dz`.
+    pub fn from_public_url(url: &str) -> Self {
+        let url = url.trim_end_matches('/');
+        let origin = match url.split_once("://") {
+            Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
+            None => url.to_owned(),
+        };
+        Self { public_origin: origin.to_ascii_lowercase() }
+    }
+
+    /// A browser's request from this site: `Origin` is ours, or (where a
+    /// browser sends no `Origin`) `Sec-Fetch-Site` says `same-origin`.
+    /// Neither header: refused — every browser sends one with a POST, and
+    /// a request that carries a session cookie without them is not one we
+    /// can tell apart from a forgery.
+    pub fn allows(&self, headers: &HeaderMap) -> bool {
+        if let Some(origin) = headers.get(header::ORIGIN) {
+            let Ok(origin) = origin.to_str() else { return false };
+            let origin = origin.to_ascii_lowercase();
+            if origin == self.public_origin {
+                return true;
+            }
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+            return match (origin.split_once("://"), host) {
+                (Some((_, authority)), Some(host)) => authority == host,
+                _ => false,
+            };
+        }
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin")
+    }
+}
+
+/// Refuses (403) every state-changing request outside `/api/` that does
+/// not come from this site: server functions, form posts and uploads all
+/// ride on the session cookie, so another site's page must not be able to
+/// send them. The REST API is exempt: it takes a bearer token, which a
+/// browser never attaches by itself.
+pub async fn same_origin_writes(axum::extract::State(rule): axum::extract::State<SameOrigin>, req: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let safe = matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS);
+    if !safe && !req.uri().path().starts_with("/api/") && !rule.allows(req.headers()) {
+        tracing::warn!(path = %req.uri().path(), "cross-site write refused");
+        return http::StatusCode::FORBIDDEN.into_response();
+    }
+    next.run(req).await
+}
 
 /// The nonce of this request's CSP.
 #[derive(Clone, Debug)]
@@ -59,4 +115,32 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn writes_come_from_this_site_only() {
+        let rule = SameOrigin::from_public_url("https://sihati.dz/");
+        assert_eq!(rule.public_origin, "https://sihati.dz");
+        assert!(rule.allows(&headers(&[("origin", "https://sihati.dz"), ("host", "10.0.0.5:3000")])), "the public origin behind a proxy");
+        assert!(rule.allows(&headers(&[("origin", "http://127.0.0.1:3900"), ("host", "127.0.0.1:3900")])), "the origin the browser addressed");
+        assert!(rule.allows(&headers(&[("sec-fetch-site", "same-origin"), ("host", "sihati.dz")])));
+        assert!(!rule.allows(&headers(&[("origin", "https://evil.example"), ("host", "sihati.dz")])));
+        assert!(!rule.allows(&headers(&[("origin", "https://sihati.dz.evil.example"), ("host", "sihati.dz")])));
+        assert!(!rule.allows(&headers(&[("origin", "null"), ("host", "sihati.dz")])));
+        assert!(!rule.allows(&headers(&[("sec-fetch-site", "cross-site"), ("host", "sihati.dz")])));
+        assert!(!rule.allows(&headers(&[("sec-fetch-site", "same-site"), ("host", "sihati.dz")])), "a sibling subdomain is another site");
+        assert!(!rule.allows(&headers(&[("host", "sihati.dz")])), "no Origin, no Sec-Fetch-Site: refused");
+    }
 }

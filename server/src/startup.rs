@@ -33,15 +33,15 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The client's IP: the socket peer, or the first `X-Forwarded-For` hop
-/// when the config says a trusted proxy sets it.
+/// The client's IP: the socket peer, or — behind `proxy_hops` trusted
+/// proxies — the `X-Forwarded-For` entry the outermost proxy added.
 pub struct ClientIp(pub Option<IpAddr>);
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        Ok(ClientIp(app::api::server_side::client_ip_from(&parts.headers, peer, state.config.trust_forwarded_for)))
+        Ok(ClientIp(app::api::server_side::client_ip_from(&parts.headers, peer, state.config.proxy_hops)))
     }
 }
 
@@ -85,7 +85,7 @@ fn router(state: AppState) -> Router {
     let web = WebContext {
         domain: state.domain.clone(),
         cookie_secure: state.config.cookie_secure,
-        trust_forwarded_for: state.config.trust_forwarded_for,
+        proxy_hops: state.config.proxy_hops,
     };
     // Runs inside every page render and server function.
     let context = move || {
@@ -96,6 +96,8 @@ fn router(state: AppState) -> Router {
     };
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let same_origin = security::SameOrigin::from_public_url(&state.domain.config().notify.public_url);
+    let request_timeout = std::time::Duration::from_secs(state.config.request_timeout_secs.max(1));
     Router::new()
         .nest("/api/v1", crate::api::router(state.clone()))
         .merge(crate::files::router(state.config.attachment_max_bytes))
@@ -108,6 +110,10 @@ fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(same_origin, security::same_origin_writes))
+        // A handler that has not answered in time gets 408 (a stuck
+        // database call must not hold the connection for ever).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
@@ -135,8 +141,7 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
         return StatusCode::NOT_FOUND.into_response();
     };
     // Only same-site paths: never an open redirect.
-    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
-    let mut res = Redirect::to(&next).into_response();
+    let mut res = Redirect::to(shared::safe_next_or_home(q.next.as_deref())).into_response();
     if let Ok(v) = HeaderValue::from_str(&app::api::server_side::lang_cookie(lang)) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -146,29 +151,68 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
 /// Serves until `shutdown` resolves, then stops accepting, lets in-flight
 /// requests finish, lets the outbox worker finish the message in hand and
 /// give back the rest, and returns.
+///
+/// The accept loop is ours rather than `axum::serve` because that one sets
+/// no timer on hyper, so hyper's header-read timeout never fires: a client
+/// that opens a connection and sends its headers a byte at a time would
+/// hold it for ever. Here a connection that has not sent its request
+/// headers within `header_read_timeout_secs` is closed.
 pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
     let jobs = spawn_jobs(&app.state.domain);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let transports = crate::notify::Transports::from_config(&app.state.config)?;
     let poll = std::time::Duration::from_millis(app.state.config.outbox_poll_ms.max(10));
     let worker = tokio::spawn(crate::notify::run_worker(app.state.domain.clone(), transports, poll, stop_rx));
-    let shutdown = async move {
-        shutdown.await;
-        // Stop taking work at once: the worker finishes its send while
-        // in-flight requests finish.
-        let _ = stop_tx.send(true);
-    };
-    let served = axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP");
+    let header_timeout = std::time::Duration::from_secs(app.state.config.header_read_timeout_secs.max(1));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let router = app.router;
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors, say: wait rather than spin.
+                        tracing::warn!(error = %e, "accepting a connection failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = router.clone().map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    req.map(axum::body::Body::new)
+                });
+                let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    // Stop taking work at once: the worker finishes its send while
+    // in-flight requests finish.
+    let _ = stop_tx.send(true);
+    drop(listener);
+    if tokio::time::timeout(std::time::Duration::from_secs(30), graceful.shutdown()).await.is_err() {
+        tracing::warn!("some connections were still busy 30 s after the shutdown signal");
+    }
     for job in jobs {
         job.abort();
     }
     if tokio::time::timeout(std::time::Duration::from_secs(30), worker).await.is_err() {
         tracing::warn!("the outbox worker did not stop within 30 s; its leases run out");
     }
-    served
+    Ok(())
 }
 
 /// The periodic upkeep. Each job is idempotent and keeps its state in the

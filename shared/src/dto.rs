@@ -170,19 +170,22 @@ pub struct ProfileOut {
     pub sex: Option<Sex>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// The phone received a code: bookings, the record and reminders are
+    /// open to the account.
+    pub phone_verified: bool,
+    /// The email received a link: mail is sent to it.
+    pub email_verified: bool,
     pub lang: Lang,
 }
 
 /// Changes to one's own profile. NIN, birth date and sex come from the
-/// identity card and are changed at the desk, not here.
+/// identity card and are changed at the desk, not here; the phone and the
+/// email change through a verification (`/me/phone`, `/me/email`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ProfileUpdateIn {
     pub given_name: String,
     pub family_name: String,
-    pub phone: String,
-    #[serde(default)]
-    pub email: String,
     pub lang: String,
 }
 
@@ -190,8 +193,6 @@ pub struct ProfileUpdateIn {
 pub struct ProfileUpdate {
     pub given_name: PersonName,
     pub family_name: PersonName,
-    pub phone: Phone,
-    pub email: Option<Email>,
     pub lang: Lang,
 }
 
@@ -200,13 +201,9 @@ impl ProfileUpdateIn {
         let mut e = Vec::new();
         let given_name = check(&mut e, "given_name", required(&self.given_name).and_then(PersonName::parse));
         let family_name = check(&mut e, "family_name", required(&self.family_name).and_then(PersonName::parse));
-        let phone = check(&mut e, "phone", required(&self.phone).and_then(Phone::parse));
-        let email = check(&mut e, "email", optional_email(&self.email));
         let lang = check(&mut e, "lang", Lang::parse(&self.lang).ok_or(ErrorCode::LangInvalid));
-        match (given_name, family_name, phone, email, lang) {
-            (Some(given_name), Some(family_name), Some(phone), Some(email), Some(lang)) if e.is_empty() => {
-                Ok(ProfileUpdate { given_name, family_name, phone, email, lang })
-            }
+        match (given_name, family_name, lang) {
+            (Some(given_name), Some(family_name), Some(lang)) if e.is_empty() => Ok(ProfileUpdate { given_name, family_name, lang }),
             _ => Err(e),
         }
     }

@@ -59,10 +59,14 @@ pub enum ErrorCode {
     // Idempotency-Key.
     IdempotencyKeyMismatch,
     IdempotencyKeyInFlight,
+    // Verification codes and links.
+    CodeInvalid,
+    CodeExpired,
+    PhoneUnverified,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 43] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -103,6 +107,9 @@ impl ErrorCode {
         ErrorCode::FileTypeRejected,
         ErrorCode::IdempotencyKeyMismatch,
         ErrorCode::IdempotencyKeyInFlight,
+        ErrorCode::CodeInvalid,
+        ErrorCode::CodeExpired,
+        ErrorCode::PhoneUnverified,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -148,6 +155,9 @@ impl ErrorCode {
             ErrorCode::FileTypeRejected => "file_type_rejected",
             ErrorCode::IdempotencyKeyMismatch => "idempotency_key_mismatch",
             ErrorCode::IdempotencyKeyInFlight => "idempotency_key_in_flight",
+            ErrorCode::CodeInvalid => "code_invalid",
+            ErrorCode::CodeExpired => "code_expired",
+            ErrorCode::PhoneUnverified => "phone_unverified",
         }
     }
 
@@ -161,7 +171,8 @@ impl ErrorCode {
         match self {
             Required | NinInvalid | PhoneInvalid | EmailInvalid | NameInvalid
             | BirthDateInvalid | SexInvalid | LangInvalid | PasswordTooShort
-            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap => 422,
+            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap
+            | CodeInvalid | CodeExpired => 422,
             NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
             | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting => 409,
             BadRequest => 400,
@@ -169,7 +180,7 @@ impl ErrorCode {
             FileTypeRejected => 415,
             InvalidCredentials | Unauthorized | TokenInvalid => 401,
             TooManyAttempts => 429,
-            Forbidden => 403,
+            Forbidden | PhoneUnverified => 403,
             NotFound | LinkInvalid => 404,
             Internal => 500,
         }

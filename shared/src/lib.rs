@@ -6,9 +6,12 @@
 
 pub mod dto;
 pub mod error;
+pub mod identity;
 pub mod ids;
+pub mod redirect;
 pub mod values;
 
 pub use error::{ApiError, ErrorCode, FieldError};
 pub use ids::*;
+pub use redirect::{safe_next, safe_next_or_home};
 pub use values::*;

@@ -22,6 +22,8 @@ pub fn LoginPage() -> impl IntoView {
                 {move || if login.pending().get() { t_string!(i18n, login.pending) } else { t_string!(i18n, login.submit) }}
             </button>
         </ActionForm>
+        <crate::pages::ResetDone/>
+        <p><A href="/forgot" attr:data-test="forgot-link">{t!(i18n, login.forgot)}</A></p>
         <p>{t!(i18n, login.no_account)}" "<A href="/register">{t!(i18n, nav.register)}</A></p>
     }
 }

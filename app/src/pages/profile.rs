@@ -4,7 +4,7 @@ use crate::SessionActions;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::components::{Redirect, A};
 use shared::{ErrorCode, Lang, Role};
 
 fn role_text(i18n: I18nContext<Locale>, role: Role) -> &'static str {
@@ -54,10 +54,6 @@ pub fn ProfilePage() -> impl IntoView {
                                     server_error=field_error(update_value, "given_name") check=check_name/>
                                 <Field name="family_name" label=t_string!(i18n, fields.family_name) value=p.family_name.clone()
                                     server_error=field_error(update_value, "family_name") check=check_name/>
-                                <Field name="phone" label=t_string!(i18n, fields.phone) kind="tel" dir="ltr" value=p.phone.clone().unwrap_or_default()
-                                    server_error=field_error(update_value, "phone") check=check_phone/>
-                                <Field name="email" label=t_string!(i18n, fields.email) kind="email" dir="ltr" required=false value=p.email.clone().unwrap_or_default()
-                                    server_error=field_error(update_value, "email") check=check_email/>
                                 <div class="field">
                                     <label for="lang">{t!(i18n, fields.lang)}</label>
                                     <select id="lang" name="lang">
@@ -71,6 +67,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 </button>
                             </ActionForm>
                         </section>
+                        <ContactCard phone=p.phone.clone() phone_verified=p.phone_verified email=p.email.clone() email_verified=p.email_verified/>
                     }.into_any()
                 }
             })}
@@ -85,6 +82,65 @@ pub fn ProfilePage() -> impl IntoView {
                 <Field name="new_password" label=t_string!(i18n, fields.new_password) kind="password" autocomplete="new-password"
                     hint=t_string!(i18n, fields.password_hint) server_error=field_error(pw_value, "new_password") check=check_password/>
                 <button type="submit" disabled=move || change_password.pending().get()>{t!(i18n, profile.password_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The phone and the email, whether each is verified, and their changes:
+/// each needs the current password and is confirmed from the new number
+/// (a code) or address (a link); the old one is told.
+#[component]
+fn ContactCard(phone: Option<String>, phone_verified: bool, email: Option<String>, email_verified: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let change_phone = ServerAction::<crate::api::ChangePhone>::new();
+    let change_email = ServerAction::<crate::api::ChangeEmail>::new();
+    let resend_email = ServerAction::<crate::api::ResendEmailLink>::new();
+    let phone_value = change_phone.value();
+    let email_value = change_email.value();
+    let resent = resend_email.value();
+    let national = phone.as_deref().and_then(|p| shared::Phone::parse(p).ok()).map(|p| p.national()).unwrap_or_default();
+    let has_email = email.is_some();
+    view! {
+        <section class="card" data-test="contact">
+            <h2>{t!(i18n, profile.phone_title)}</h2>
+            <p><bdi dir="ltr">{national}</bdi>" — "
+                {if phone_verified {
+                    view! { <span class="ok" data-test="phone-status">{t!(i18n, profile.verified)}</span> }.into_any()
+                } else {
+                    view! { <span class="warn" data-test="phone-status">{t!(i18n, profile.not_verified)}</span>" "<A href="/verify">{t!(i18n, profile.verify_now)}</A> }.into_any()
+                }}
+            </p>
+            <ActionForm action=change_phone attr:class="form" attr:novalidate=true>
+                <FormError error=action_error(phone_value)/>
+                <Field name="phone" id="new-phone" label=t_string!(i18n, profile.new_phone) kind="tel" inputmode="tel" autocomplete="tel-national" dir="ltr"
+                    server_error=field_error(phone_value, "phone") check=check_phone/>
+                <Field name="current_password" id="phone-password" label=t_string!(i18n, fields.current_password) kind="password" autocomplete="current-password"
+                    server_error=field_error(phone_value, "current_password")/>
+                <button type="submit" disabled=move || change_phone.pending().get()>{t!(i18n, profile.change_phone)}</button>
+            </ActionForm>
+            <h2>{t!(i18n, profile.email_title)}</h2>
+            <p><bdi dir="ltr">{email.clone().unwrap_or_default()}</bdi>
+                {has_email.then(|| if email_verified {
+                    view! { " — " <span class="ok" data-test="email-status">{t!(i18n, profile.verified)}</span> }.into_any()
+                } else {
+                    view! {
+                        " — " <span class="warn" data-test="email-status">{t!(i18n, profile.email_not_verified)}</span>
+                        <ActionForm action=resend_email attr:class="inline">
+                            <button type="submit" class="link">{t!(i18n, profile.resend_link)}</button>
+                        </ActionForm>
+                    }.into_any()
+                })}
+            </p>
+            {move || resent.get().and_then(|r| r.ok()).map(|v| view! { <p class="ok" role="status">{t!(i18n, profile.link_sent)}" "<bdi dir="ltr">{v.sent_to}</bdi></p> })}
+            <ActionForm action=change_email attr:class="form" attr:novalidate=true>
+                <FormError error=action_error(email_value)/>
+                {move || email_value.get().and_then(|r| r.ok()).map(|v| view! { <p class="ok" role="status" data-test="email-link-sent">{t!(i18n, profile.link_sent)}" "<bdi dir="ltr">{v.sent_to}</bdi></p> })}
+                <Field name="email" id="new-email" label=t_string!(i18n, profile.new_email) kind="email" autocomplete="email" dir="ltr"
+                    server_error=field_error(email_value, "email") check=check_email/>
+                <Field name="current_password" id="email-password" label=t_string!(i18n, fields.current_password) kind="password" autocomplete="current-password"
+                    server_error=field_error(email_value, "current_password")/>
+                <button type="submit" disabled=move || change_email.pending().get()>{t!(i18n, profile.change_email)}</button>
             </ActionForm>
         </section>
     }

@@ -38,6 +38,8 @@ impl Domain {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
+        actor.require_verified_phone()?;
+        self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
         let mut errors = Vec::new();
         let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(input.specialty.trim())).one(self.db()).await?;
         if spec.is_none() {
@@ -139,6 +141,7 @@ impl Domain {
     /// goes to the next person.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn leave_waitlist(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
         let now = Utc::now();
         let txn = self.begin_write().await?;
         let e = waitlist_entry::Entity::find_by_id(id)
@@ -163,6 +166,7 @@ impl Domain {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
+        actor.require_verified_phone()?;
         self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
         let now = Utc::now();
         let txn = self.begin_write().await?;

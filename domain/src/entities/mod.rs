@@ -27,3 +27,4 @@ pub mod record_access;
 pub mod record_entry;
 pub mod care_relation;
 pub mod record_attachment;
+pub mod verification;

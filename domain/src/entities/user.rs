@@ -23,6 +23,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
+    /// When the account proved it receives SMS at `phone`; null until then.
+    pub phone_verified_at: Option<DateTimeUtc>,
+    /// When the account opened a link sent to `email`; no email is sent
+    /// to an unverified address.
+    pub email_verified_at: Option<DateTimeUtc>,
 }
 
 // Personal data: the derived Debug would print it into logs.

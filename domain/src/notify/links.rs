@@ -76,12 +76,12 @@ impl Domain {
     /// The view and cancel tokens of an appointment. The view link lasts
     /// until a week after the appointment, the cancel link until it starts.
     pub fn appointment_link_tokens(&self, id: Uuid, starts_at: DateTime<Utc>) -> (String, String) {
-        let secret = &self.config().jwt_secret;
+        let secret = &self.config().link_secret;
         (sign(secret, id, Purpose::View, starts_at + Duration::days(7)), sign(secret, id, Purpose::Cancel, starts_at))
     }
 
     fn link(&self, token: &str) -> Result<(Uuid, Purpose)> {
-        verify(&self.config().jwt_secret, token, Utc::now()).ok_or_else(|| Error::code(ErrorCode::LinkInvalid))
+        verify(&self.config().link_secret, token, Utc::now()).ok_or_else(|| Error::code(ErrorCode::LinkInvalid))
     }
 
     /// The appointment a link names, without the patient's name; and

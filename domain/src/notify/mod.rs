@@ -16,6 +16,7 @@
 //! until the lease runs out; they are then sent again, which is the only
 //! way a duplicate can happen (at most one per worker per crash).
 
+pub mod account;
 pub mod links;
 pub mod texts;
 
@@ -209,10 +210,15 @@ pub struct PassOutcome {
 }
 
 fn row(key: String, kind: Kind, channel: &str, account: Uuid, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox_row(key, kind.code(), channel, account, due, now)
+}
+
+/// A pending outbox row of any kind (appointment or account message).
+pub(crate) fn outbox_row(key: String, kind: &str, channel: &str, account: Uuid, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {
         id: Set(Uuid::new_v4()),
         dedupe_key: Set(key),
-        kind: Set(kind.code().into()),
+        kind: Set(kind.into()),
         channel: Set(channel.into()),
         account_id: Set(account),
         appointment_id: Set(None),
@@ -511,12 +517,18 @@ impl Domain {
 
     /// Loads what a message talks about and renders it for its channel.
     async fn prepare(&self, r: &outbox::Model) -> Result<Prepared> {
+        if let Some(kind) = account::AccountKind::parse(&r.kind) {
+            return self.prepare_account(kind, r).await;
+        }
         let Some(kind) = Kind::parse(&r.kind) else { return Ok(Prepared::Skip("unknown_kind")) };
         let Some(u) = user::Entity::find_by_id(r.account_id).one(self.db()).await? else { return Ok(Prepared::Skip("no_account")) };
         let prefs = self.prefs_of(u.id).await?;
         let address = match r.channel.as_str() {
             EMAIL if !prefs.email => return Ok(Prepared::Skip("email_off")),
             SMS if !prefs.sms => return Ok(Prepared::Skip("sms_off")),
+            // Nothing goes to a destination the account has not proven.
+            EMAIL if u.email_verified_at.is_none() => return Ok(Prepared::Skip("email_unverified")),
+            SMS if u.phone_verified_at.is_none() => return Ok(Prepared::Skip("phone_unverified")),
             EMAIL => match &u.email {
                 Some(e) => e.clone(),
                 None => return Ok(Prepared::Skip("no_email")),

@@ -323,6 +323,7 @@ impl Domain {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
+        actor.require_verified_phone()?;
         let holder = actor.user_id.as_uuid();
         let txn = self.begin_write().await?;
         let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::HolderId.eq(holder)), filter)
@@ -345,6 +346,7 @@ impl Domain {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
+        actor.require_verified_phone()?;
         let holder = actor.user_id.as_uuid();
         let mut subjects = vec![holder];
         subjects.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(holder)).all(self.db()).await?.into_iter().map(|d| d.id));

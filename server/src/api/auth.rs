@@ -7,20 +7,24 @@ use axum::http::StatusCode;
 use axum::Json;
 use shared::dto::{LoginIn, ProfileOut, RefreshIn, RegisterIn, TokenOut};
 
-/// Register a citizen account.
+/// Register a citizen account. A 6-digit code goes to the phone by SMS
+/// (and a link to the email): confirm it with `/me/phone/verify` before
+/// booking or reading the record.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterIn,
     responses(
         (status = 201, description = "Account created", body = ProfileOut),
         (status = 409, description = "NIN, phone or email already used (`nin_taken`, `phone_taken`, `email_taken`)", body = shared::ApiError),
         (status = 422, description = "Invalid fields, each named", body = shared::ApiError),
+        (status = 429, description = "`too_many_attempts` from this client, with Retry-After", body = shared::ApiError),
     ))]
 #[tracing::instrument(name = "POST /api/v1/auth/register", skip_all)]
 pub async fn register(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<RegisterIn>,
 ) -> Result<(StatusCode, Json<ProfileOut>), ApiFailure> {
-    let profile = state.domain.register(&input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let profile = state.domain.register(&input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(profile)))
 }
 

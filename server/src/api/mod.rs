@@ -6,6 +6,7 @@ mod auth;
 mod booking;
 mod desk;
 mod idempotency;
+mod identity;
 mod me;
 mod notify;
 mod record;
@@ -39,6 +40,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/token", post(auth::token))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/email/verify", post(identity::verify_email))
+        .route("/auth/password/forgot", post(identity::forgot))
+        .route("/auth/password/reset", post(identity::reset))
+        .route("/auth/password/reset-link", post(identity::reset_link))
+        .route("/me/phone", post(identity::change_phone))
+        .route("/me/phone/code", post(identity::phone_code))
+        .route("/me/phone/verify", post(identity::verify_phone))
+        .route("/me/email", post(identity::change_email))
+        .route("/me/email/link", post(identity::email_link))
         .route("/me", get(me::get_me).patch(me::update_me))
         .route("/me/password", post(me::change_password))
         .route("/me/dependants", get(me::dependants).post(me::add_dependant))

@@ -11,6 +11,8 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::auth::register, super::auth::token, super::auth::refresh, super::auth::logout,
         super::me::get_me, super::me::update_me, super::me::change_password,
+        super::identity::phone_code, super::identity::verify_phone, super::identity::change_phone, super::identity::email_link, super::identity::change_email,
+        super::identity::verify_email, super::identity::forgot, super::identity::reset, super::identity::reset_link,
         super::booking::search, super::booking::publish_template, super::booking::book, super::booking::mine, super::booking::cancel, super::booking::reschedule, super::booking::close_slot,
         super::booking::facilities, super::booking::add_closure, super::booking::end_template, super::booking::holidays, super::booking::add_holiday,
         super::booking::my_waitlist, super::booking::join_waitlist, super::booking::leave_waitlist, super::booking::accept_offer, super::booking::decline_offer,
@@ -24,7 +26,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Registration and tokens"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"),
+    tags((name = "auth", description = "Registration, tokens, email verification and the forgotten password"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"),
         (name = "schedule", description = "Closures, holidays, template changes"), (name = "waitlist", description = "The waiting list and held offers"),
         (name = "desk", description = "The polyclinic desk: day list, look-up by NIN, bookings on a citizen's behalf, referrals"),
         (name = "notifications", description = "In-app inbox, channel preferences, signed appointment links, undelivered messages"),

@@ -11,6 +11,8 @@ pub struct TestApp {
     /// The running server's services, for arranging data tests need.
     pub domain: domain::Domain,
     pub client: Client,
+    /// The server's data directory (SMS and mail files land under it).
+    pub dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -53,6 +55,13 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         booking_per_account_per_minute: 1_000_000,
         lookups_per_hour: 1_000_000,
         hash_concurrency: 2,
+        outbox_poll_ms: 200,
+        identity: domain::IdentityRules {
+            codes_per_destination_per_hour: 1000,
+            codes_per_ip_per_hour: 1_000_000,
+            account_actions_per_ip_per_minute: 1_000_000,
+            ..Default::default()
+        },
         ..Config::default()
     };
     tweak(&mut config);
@@ -61,8 +70,12 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let app = startup::build(config).await.expect("server builds");
     let domain = app.state.domain.clone();
     tokio::spawn(startup::serve(listener, app, std::future::pending()));
-    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    TestApp { base, domain, client, _dir: dir }
+    // Like a browser, the client says which site a request comes from
+    // (server functions and form posts are refused without it).
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("origin", base.parse().unwrap());
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).default_headers(headers).build().unwrap();
+    TestApp { base, domain, client, dir: dir.path().to_owned(), _dir: dir }
 }
 
 impl TestApp {
@@ -82,8 +95,24 @@ impl TestApp {
         self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
     }
 
-    /// Registers a fresh citizen; returns (phone, the registration body).
+    /// Registers a fresh citizen and verifies their phone and email as
+    /// they would (the code and the link derived as the worker derives
+    /// them); returns (phone, the registration body).
     pub async fn register_citizen(&self) -> (String, Value) {
+        let (phone, body, id) = self.register_unverified().await;
+        let token = s(&self.token(&phone, PASSWORD).await, "access_token");
+        let code = self.code_of(&id, "phone").await;
+        let res = self.post_auth("/api/v1/me/phone/verify", &token, &json!({ "code": code })).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let link = self.link_of(&id, "email").await;
+        let res = self.post("/api/v1/auth/email/verify", &json!({ "token": link })).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT, "{}", res.text().await.unwrap());
+        (phone, body)
+    }
+
+    /// Registers a fresh citizen and verifies nothing; returns (phone, the
+    /// registration body, the account id).
+    pub async fn register_unverified(&self) -> (String, Value, String) {
         let (nin, phone) = unique_ids();
         let body = json!({
             "nin": nin, "given_name": "Amina", "family_name": "بن علي", "birth_date": "1990-04-12",
@@ -91,7 +120,70 @@ impl TestApp {
         });
         let res = self.post("/api/v1/auth/register", &body).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
-        (phone, body)
+        let profile: Value = res.json().await.unwrap();
+        (phone, body, s(&profile, "id"))
+    }
+
+    /// The latest verification of an account for a purpose (`phone`,
+    /// `email`, `reset`).
+    pub async fn verification_of(&self, user_id: &str, purpose: &str) -> domain::entities::verification::Model {
+        use domain::entities::verification;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        verification::Entity::find()
+            .filter(verification::Column::UserId.eq(user_id.parse::<uuid::Uuid>().unwrap()))
+            .filter(verification::Column::Purpose.eq(purpose))
+            .order_by_desc(verification::Column::CreatedAt)
+            .one(self.domain.db())
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("a {purpose} verification for {user_id}"))
+    }
+
+    /// The SMS code of the account's latest verification for `purpose`.
+    pub async fn code_of(&self, user_id: &str, purpose: &str) -> String {
+        let v = self.verification_of(user_id, purpose).await;
+        domain::identity::code_for(&self.domain.config().link_secret, v.id)
+    }
+
+    /// The email-link token of the account's latest verification for `purpose`.
+    pub async fn link_of(&self, user_id: &str, purpose: &str) -> String {
+        let v = self.verification_of(user_id, purpose).await;
+        domain::identity::link_token(&self.domain.config().link_secret, v.id)
+    }
+
+    /// The first SMS to `phone` whose text contains `needle`, waiting up
+    /// to 10 s for it.
+    pub async fn sms_with(&self, phone: &str, needle: &str) -> String {
+        for _ in 0..100 {
+            if let Some(t) = self.sms_to(phone, 0).await.into_iter().find(|t| t.contains(needle)) {
+                return t;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no SMS to {phone} with {needle:?} after 10 s: {:?}", self.sms_to(phone, 0).await);
+    }
+
+    /// The text of the SMS files sent to `phone` (E.164 or national),
+    /// waiting up to 10 s for at least `count` of them.
+    pub async fn sms_to(&self, phone: &str, count: usize) -> Vec<String> {
+        let to = shared::Phone::parse(phone).unwrap().to_string();
+        for _ in 0..200 {
+            let mut found: Vec<(std::time::SystemTime, String)> = Vec::new();
+            if let Ok(entries) = std::fs::read_dir(self.dir.join("sms")) {
+                for e in entries.flatten() {
+                    let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                    if text.starts_with(&format!("To: {to}\n")) {
+                        found.push((e.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), text));
+                    }
+                }
+            }
+            if found.len() >= count {
+                found.sort_by_key(|(t, _)| *t);
+                return found.into_iter().map(|(_, t)| t).collect();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("fewer than {count} SMS to {to} after 10 s");
     }
 
     /// Signs in; returns the token body.
@@ -144,8 +236,8 @@ pub async fn new_staff(app: &TestApp, facility: uuid::Uuid, role: shared::Role, 
 /// Signs in through the web's server function; returns the session cookie pair.
 pub async fn web_session(app: &TestApp, login: &str, password: &str) -> String {
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let res = client.post(app.url("/sfn/login")).form(&[("login", login), ("password", password)]).send().await.unwrap();
+    let res = client.post(app.url("/sfn/login")).header("origin", &app.base).form(&[("login", login), ("password", password)]).send().await.unwrap();
     assert!(res.status().is_success(), "web sign-in {login}: {}", res.status());
-    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("sihati_session=")).expect("session cookie");
+    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("__Host-sihati_session=")).expect("session cookie");
     cookie.split(';').next().unwrap().to_owned()
 }

@@ -6,7 +6,9 @@
 mod auth;
 mod authz;
 mod booking;
+mod doors;
 mod helpers;
+mod identity;
 mod jwt_tamper;
 mod mail;
 mod notify;

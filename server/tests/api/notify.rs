@@ -52,8 +52,10 @@ async fn book(app: &TestApp, who: &Citizen, slot: &Value) -> Value {
     res.json().await.unwrap()
 }
 
+/// The appointment mail to `email` (the link that confirms the address,
+/// sent at registration, is not one of them).
 fn to(m: &[Mail], email: &str) -> Vec<Mail> {
-    m.iter().filter(|x| x.to == email).cloned().collect()
+    m.iter().filter(|x| x.to == email && !x.subject.starts_with("Confirmez votre adresse")).cloned().collect()
 }
 
 fn starts(v: &Value) -> DateTime<Utc> {
@@ -435,11 +437,9 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
                        "phone": phone, "password": PASSWORD, "lang": "ar" });
     assert_eq!(app.post("/api/v1/auth/register", &body).await.status(), StatusCode::CREATED);
     let token = s(&app.token(&phone, PASSWORD).await, "access_token");
-    let who = Citizen { token, email: String::new() };
-    let slot = clinic_slots(&app, &clinic, 3).await[0].clone();
-    let a = book(&app, &who, &slot).await;
 
-    // The gateway fails first (500: retried), then accepts.
+    // The gateway fails first (500: retried), then accepts: the
+    // verification code reaches the phone, in Arabic, and verifies it.
     let wait_requests = |n: usize| {
         let seen = gw.seen.clone();
         async move {
@@ -453,12 +453,23 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
     wait_requests(1).await;
     gw.status.store(200, std::sync::atomic::Ordering::SeqCst);
     wait_requests(2).await;
-    {
+    let code = {
         let seen = gw.seen.lock().unwrap();
         let (auth, body) = &seen[1];
         assert_eq!(auth, "Bearer gw-secret");
         assert!(body["to"].as_str().unwrap().ends_with(&phone[1..]), "{body}");
         let text = body["text"].as_str().unwrap();
+        assert!(text.starts_with("صحتي: رمز التحقق"), "{text}");
+        text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a six-digit code").to_owned()
+    };
+    assert_eq!(app.post_auth("/api/v1/me/phone/verify", &token, &json!({ "code": code })).await.status(), StatusCode::OK);
+    let who = Citizen { token, email: String::new() };
+    let slot = clinic_slots(&app, &clinic, 3).await[0].clone();
+    let a = book(&app, &who, &slot).await;
+    wait_requests(3).await;
+    {
+        let seen = gw.seen.lock().unwrap();
+        let text = seen[2].1["text"].as_str().unwrap();
         assert!(text.starts_with("صحتي: تم تأكيد موعد"), "{text}");
         assert!(text.contains("/a/"), "the SMS carries the cancel link: {text}");
     }
@@ -467,7 +478,7 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
     gw.status.store(400, std::sync::atomic::Ordering::SeqCst);
     let res = app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&a, "id")), &who.token, &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
-    wait_requests(3).await;
+    wait_requests(4).await;
     // The desk's day list shows the cancellation.
     let day = starts(&slot).with_timezone(&domain::booking::algiers()).date_naive();
     let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={day}"), &clinic.receptionist).await.json().await.unwrap();
@@ -497,8 +508,8 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
     gw.status.store(200, std::sync::atomic::Ordering::SeqCst);
     let res = app.post_auth(&format!("/api/v1/facility/undelivered/{}/retry", s(&dead[0], "id")), &admin, &json!({})).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    wait_requests(4).await;
-    let text = gw.seen.lock().unwrap()[3].1["text"].as_str().unwrap().to_owned();
+    wait_requests(5).await;
+    let text = gw.seen.lock().unwrap()[4].1["text"].as_str().unwrap().to_owned();
     assert!(text.contains("تم إلغاء موعد"), "{text}");
 }
 

@@ -5,7 +5,7 @@ use serde_json::json;
 #[tokio::test]
 async fn too_many_attempts_on_one_account_get_429_with_retry_after_even_with_the_right_password() {
     let app = spawn_app_with(|c| c.login_per_account_per_minute = 3).await;
-    let (phone, _) = app.register_citizen().await;
+    let (phone, _, _) = app.register_unverified().await;
     for _ in 0..3 {
         let res = app.post("/api/v1/auth/token", &json!({"login": phone, "password": "wrong password"})).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);

@@ -77,6 +77,7 @@ async fn the_sign_in_form_works_without_javascript_and_sets_a_hardened_cookie() 
     let res = client
         .post(app.url("/sfn/login"))
         .header("accept", "text/html")
+        .header("origin", &app.base)
         .header("referer", app.url("/login"))
         .form(&[("login", phone.as_str()), ("password", PASSWORD)])
         .send()
@@ -85,10 +86,13 @@ async fn the_sign_in_form_works_without_javascript_and_sets_a_hardened_cookie() 
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(res.headers()["location"], "/profile");
     let cookies = set_cookies(&res);
-    let session = cookies.iter().find(|c| c.starts_with("sihati_session=")).expect("session cookie").clone();
+    // `__Host-`: the browser keeps it only if set over HTTPS by this very
+    // host, with Path=/ and no Domain — no sibling subdomain can plant one.
+    let session = cookies.iter().find(|c| c.starts_with("__Host-sihati_session=")).expect("session cookie").clone();
     for attr in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(session.contains(attr), "{session} lacks {attr}");
     }
+    assert!(!session.to_lowercase().contains("domain="), "{session}");
     let pair = session.split(';').next().unwrap().to_owned();
     let page = client.get(app.url("/profile")).header("cookie", &pair).send().await.unwrap();
     assert_eq!(page.headers()["cache-control"], "no-store");
@@ -96,9 +100,9 @@ async fn the_sign_in_form_works_without_javascript_and_sets_a_hardened_cookie() 
     assert!(html.contains(body["nin"].as_str().unwrap()), "the profile shows the NIN");
 
     // Signing out ends the session: the old cookie no longer opens the profile.
-    let out = client.post(app.url("/sfn/logout")).header("accept", "text/html").header("cookie", &pair).header("referer", app.url("/profile")).send().await.unwrap();
+    let out = client.post(app.url("/sfn/logout")).header("accept", "text/html").header("origin", &app.base).header("cookie", &pair).header("referer", app.url("/profile")).send().await.unwrap();
     assert!(out.status().is_redirection());
-    let who = client.post(app.url("/sfn/whoami")).header("cookie", &pair).send().await.unwrap().text().await.unwrap();
+    let who = client.post(app.url("/sfn/whoami")).header("origin", &app.base).header("cookie", &pair).send().await.unwrap().text().await.unwrap();
     assert_eq!(who, "null");
 }
 
@@ -108,6 +112,7 @@ async fn a_failed_no_javascript_sign_in_returns_to_the_form_with_the_error_code_
     let res = plain_client()
         .post(app.url("/sfn/login"))
         .header("accept", "text/html")
+        .header("origin", &app.base)
         .header("referer", app.url("/login"))
         .form(&[("login", "0551234567"), ("password", "wrong password")])
         .send()

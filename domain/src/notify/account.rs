@@ -1,0 +1,216 @@
+//! Messages about the account itself: verification codes and links, the
+//! password-reset code and link, and the notice to a phone or address
+//! that was replaced. They travel through the same outbox as appointment
+//! messages (so a gateway outage delays a code, never loses it) but on one
+//! channel each, to the destination the verification names — not the
+//! account's current one — whatever the channel preferences say, since
+//! they are what makes a channel usable in the first place.
+
+use super::{outbox_row, Prepared, SmsOut, EmailOut};
+use crate::entities::{outbox, user, verification};
+use crate::identity::{code_for, link_token};
+use crate::{Domain, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use shared::identity::{mask_email, mask_phone};
+use shared::Lang;
+use uuid::Uuid;
+
+/// What an account message is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountKind {
+    /// A code to verify a phone (at registration or a new number).
+    PhoneCode,
+    /// A link to verify an email address.
+    EmailLink,
+    /// A code to reset a forgotten password.
+    ResetCode,
+    /// A link to reset a forgotten password.
+    ResetLink,
+    /// To the phone or address that was replaced: it no longer is the account's.
+    ContactChanged,
+}
+
+impl AccountKind {
+    pub const ALL: [AccountKind; 5] = [AccountKind::PhoneCode, AccountKind::EmailLink, AccountKind::ResetCode, AccountKind::ResetLink, AccountKind::ContactChanged];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountKind::PhoneCode => "phone_code",
+            AccountKind::EmailLink => "email_link",
+            AccountKind::ResetCode => "reset_code",
+            AccountKind::ResetLink => "reset_link",
+            AccountKind::ContactChanged => "contact_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccountKind> {
+        AccountKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// Queues one account message about verification `about` on `channel`.
+pub(crate) async fn queue<C: ConnectionTrait>(db: &C, kind: AccountKind, channel: &str, account: Uuid, about: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let mut row = outbox_row(format!("account:{about}:{}", kind.code()), kind.code(), channel, account, now, now);
+    row.subject_id = sea_orm::Set(Some(about));
+    match outbox::Entity::insert(row).exec(db).await {
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the message says, with the code or the link filled in.
+pub struct Texts {
+    pub subject: String,
+    pub body: String,
+    pub sms: String,
+}
+
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(template.to_owned(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+}
+
+/// The three languages' words; `{code}`, `{link}`, `{minutes}`, `{new}`.
+pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
+    let (subject, body, sms): (&str, &str, &str) = match (kind, lang) {
+        (AccountKind::PhoneCode, Lang::Fr) => ("", "", "Sihati : votre code de vérification est {code}. Il est valable {minutes} minutes. Ne le communiquez à personne."),
+        (AccountKind::PhoneCode, Lang::En) => ("", "", "Sihati: your verification code is {code}. It works for {minutes} minutes. Do not share it with anyone."),
+        (AccountKind::PhoneCode, Lang::Ar) => ("", "", "صحتي: رمز التحقق الخاص بك هو {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أي شخص."),
+        (AccountKind::ResetCode, Lang::Fr) => ("", "", "Sihati : code pour choisir un nouveau mot de passe : {code} (valable {minutes} minutes). Si vous n'avez rien demandé, ignorez ce message."),
+        (AccountKind::ResetCode, Lang::En) => ("", "", "Sihati: code to choose a new password: {code} (works for {minutes} minutes). If you did not ask, ignore this message."),
+        (AccountKind::ResetCode, Lang::Ar) => ("", "", "صحتي: رمز اختيار كلمة مرور جديدة: {code} (صالح لمدة {minutes} دقائق). إذا لم تطلب ذلك، تجاهل هذه الرسالة."),
+        (AccountKind::EmailLink, Lang::Fr) => (
+            "Confirmez votre adresse e-mail",
+            "Bonjour,\n\nPour recevoir les messages de Sihati à cette adresse, confirmez-la en ouvrant ce lien (valable {minutes} minutes) :\n{link}\n\nSi vous n'avez pas créé de compte Sihati, ignorez ce message.",
+            "",
+        ),
+        (AccountKind::EmailLink, Lang::En) => (
+            "Confirm your email address",
+            "Hello,\n\nTo receive Sihati's messages at this address, confirm it by opening this link (it works for {minutes} minutes):\n{link}\n\nIf you did not create a Sihati account, ignore this message.",
+            "",
+        ),
+        (AccountKind::EmailLink, Lang::Ar) => (
+            "أكّد عنوان بريدك الإلكتروني",
+            "مرحبًا،\n\nلتلقي رسائل صحتي على هذا العنوان، أكّده بفتح هذا الرابط (صالح لمدة {minutes} دقائق):\n{link}\n\nإذا لم تنشئ حسابًا في صحتي، تجاهل هذه الرسالة.",
+            "",
+        ),
+        (AccountKind::ResetLink, Lang::Fr) => (
+            "Choisir un nouveau mot de passe",
+            "Bonjour,\n\nPour choisir un nouveau mot de passe Sihati, ouvrez ce lien (valable {minutes} minutes) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.",
+            "",
+        ),
+        (AccountKind::ResetLink, Lang::En) => (
+            "Choose a new password",
+            "Hello,\n\nTo choose a new Sihati password, open this link (it works for {minutes} minutes):\n{link}\n\nIf you did not ask, ignore this message: your password stays as it is.",
+            "",
+        ),
+        (AccountKind::ResetLink, Lang::Ar) => (
+            "اختيار كلمة مرور جديدة",
+            "مرحبًا،\n\nلاختيار كلمة مرور جديدة في صحتي، افتح هذا الرابط (صالح لمدة {minutes} دقائق):\n{link}\n\nإذا لم تطلب ذلك، تجاهل هذه الرسالة: كلمة مرورك لا تتغير.",
+            "",
+        ),
+        (AccountKind::ContactChanged, Lang::Fr) => (
+            "Votre adresse Sihati a changé",
+            "Bonjour,\n\nLe compte Sihati qui utilisait cette adresse utilise désormais {new}. Si ce n'est pas vous, présentez-vous à votre polyclinique avec votre carte d'identité.",
+            "Sihati : votre compte utilise désormais le numéro {new}. Si ce n'est pas vous, présentez-vous à votre polyclinique avec votre carte d'identité.",
+        ),
+        (AccountKind::ContactChanged, Lang::En) => (
+            "Your Sihati address changed",
+            "Hello,\n\nThe Sihati account that used this address now uses {new}. If this was not you, go to your polyclinic with your identity card.",
+            "Sihati: your account now uses the number {new}. If this was not you, go to your polyclinic with your identity card.",
+        ),
+        (AccountKind::ContactChanged, Lang::Ar) => (
+            "تغيّر عنوان حسابك في صحتي",
+            "مرحبًا،\n\nحساب صحتي الذي كان يستخدم هذا العنوان يستخدم الآن {new}. إذا لم تكن أنت، توجّه إلى عيادتك المتعددة الخدمات ومعك بطاقة التعريف.",
+            "صحتي: حسابك يستخدم الآن الرقم {new}. إذا لم تكن أنت، توجّه إلى عيادتك المتعددة الخدمات ومعك بطاقة التعريف.",
+        ),
+    };
+    let signature = match lang {
+        Lang::Fr => "— Sihati, le portail de santé des polycliniques publiques",
+        Lang::En => "— Sihati, the health portal of the public polyclinics",
+        Lang::Ar => "— صحتي، بوابة الصحة للعيادات العمومية",
+    };
+    Texts {
+        subject: fill(subject, values),
+        body: if body.is_empty() { String::new() } else { format!("{}\n\n{signature}\n", fill(body, values)) },
+        sms: fill(sms, values),
+    }
+}
+
+impl Domain {
+    /// Renders an account message for its one channel, or says why not.
+    pub(super) async fn prepare_account(&self, kind: AccountKind, r: &outbox::Model) -> Result<Prepared> {
+        let db = self.db();
+        let Some(v) = verification::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else {
+            return Ok(Prepared::Skip("gone"));
+        };
+        let Some(u) = user::Entity::find_by_id(r.account_id).one(db).await? else { return Ok(Prepared::Skip("no_account")) };
+        let lang = Lang::parse(&u.lang).unwrap_or(Lang::Fr);
+        let secret = &self.config().link_secret;
+        let base = self.config().notify.public_url.trim_end_matches('/');
+        let minutes = self.config().identity.code_ttl_minutes.to_string();
+        let (to, code, link, new) = match kind {
+            AccountKind::ContactChanged => {
+                let new = if r.channel == super::SMS { mask_phone(&v.target) } else { mask_email(&v.target) };
+                (v.previous.clone().unwrap_or_default(), String::new(), String::new(), new)
+            }
+            _ => {
+                // A code that can no longer be used is not worth sending.
+                if v.used_at.is_some() || v.expires_at <= self.clock().now() {
+                    return Ok(Prepared::Skip("expired"));
+                }
+                let link = match kind {
+                    AccountKind::EmailLink => format!("{base}/verify-email/{}", link_token(secret, v.id)),
+                    AccountKind::ResetLink => format!("{base}/reset/{}", link_token(secret, v.id)),
+                    _ => String::new(),
+                };
+                (v.target.clone(), code_for(secret, v.id), link, String::new())
+            }
+        };
+        if to.is_empty() {
+            return Ok(Prepared::Skip("no_address"));
+        }
+        let t = render(kind, lang, &[("code", &code), ("link", &link), ("minutes", &minutes), ("new", &new)]);
+        Ok(if r.channel == super::SMS {
+            Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms })
+        } else {
+            Prepared::Email(EmailOut {
+                outbox_id: r.id,
+                to,
+                to_name: crate::booking::full_name(&u.given_name, &u.family_name),
+                lang,
+                subject: t.subject,
+                text: t.body,
+                calendar: None,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_account_message_renders_in_every_language_with_nothing_left_unfilled() {
+        let values = [("code", "123456"), ("link", "https://sihati.dz/x"), ("minutes", "10"), ("new", "05••••••01")];
+        for lang in Lang::ALL {
+            for kind in AccountKind::ALL {
+                let t = render(kind, lang, &values);
+                let sms_kind = matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::ContactChanged);
+                let email_kind = !matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode);
+                if sms_kind {
+                    assert!(!t.sms.is_empty() && t.sms.chars().count() <= 200, "{lang:?} {kind:?}: {}", t.sms);
+                }
+                if email_kind {
+                    assert!(!t.subject.is_empty() && !t.body.is_empty(), "{lang:?} {kind:?}");
+                }
+                for s in [&t.subject, &t.body, &t.sms] {
+                    assert!(!s.contains('{') && !s.contains('}'), "{lang:?} {kind:?}: {s}");
+                }
+            }
+        }
+        assert!(render(AccountKind::PhoneCode, Lang::Ar, &values).sms.contains("123456"));
+        assert!(render(AccountKind::ResetLink, Lang::Fr, &values).body.contains("https://sihati.dz/x"));
+    }
+}

@@ -1,0 +1,262 @@
+//! The identity contract: verification codes, the changes of phone and
+//! email that need one, and the forgotten password. Inputs are plain
+//! strings; `validate()` returns typed values or every field error, and
+//! runs in the browser too.
+
+use crate::dto::LoginId;
+use crate::error::{ErrorCode, FieldError};
+use crate::values::{Email, NewPassword, Phone};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// A 6-digit code as typed: spaces and dashes ignored, and Arabic-Indic
+/// digits (٠١٢…, ۰۱۲…) read as the digits they are, since an Arabic
+/// keyboard types those.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifyCode(String);
+
+impl VerifyCode {
+    pub fn parse(input: &str) -> Result<Self, ErrorCode> {
+        let mut digits = String::with_capacity(6);
+        for c in input.trim().chars() {
+            let d = match c {
+                '0'..='9' => c,
+                '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+                '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+                ' ' | '-' | '\u{00A0}' => continue,
+                _ => return Err(ErrorCode::CodeInvalid),
+            };
+            digits.push(d);
+        }
+        if digits.is_empty() {
+            return Err(ErrorCode::Required);
+        }
+        if digits.len() != 6 {
+            return Err(ErrorCode::CodeInvalid);
+        }
+        Ok(Self(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for VerifyCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("VerifyCode(…)")
+    }
+}
+
+fn field<T>(errors: &mut Vec<FieldError>, name: &str, r: Result<T, ErrorCode>) -> Option<T> {
+    r.map_err(|code| errors.push(FieldError::new(name, code))).ok()
+}
+
+fn nonempty(name: &str, s: &str, errors: &mut Vec<FieldError>) {
+    if s.is_empty() {
+        errors.push(FieldError::new(name, ErrorCode::Required));
+    }
+}
+
+/// The code received by SMS.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CodeIn {
+    /// Six digits.
+    pub code: String,
+}
+
+impl CodeIn {
+    pub fn validate(&self) -> Result<VerifyCode, Vec<FieldError>> {
+        VerifyCode::parse(&self.code).map_err(|c| vec![FieldError::new("code", c)])
+    }
+}
+
+/// A new phone number for one's account: a code goes to it, and the
+/// number changes once the code comes back.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneChangeIn {
+    pub current_password: String,
+    pub phone: String,
+}
+
+impl PhoneChangeIn {
+    pub fn validate(&self) -> Result<Phone, Vec<FieldError>> {
+        let mut e = Vec::new();
+        nonempty("current_password", &self.current_password, &mut e);
+        let phone = field(&mut e, "phone", Phone::parse(&self.phone));
+        match phone {
+            Some(p) if e.is_empty() => Ok(p),
+            _ => Err(e),
+        }
+    }
+}
+
+/// A new email address for one's account: a link goes to it, and the
+/// address changes once the link is opened.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EmailChangeIn {
+    pub current_password: String,
+    pub email: String,
+}
+
+impl EmailChangeIn {
+    pub fn validate(&self) -> Result<Email, Vec<FieldError>> {
+        let mut e = Vec::new();
+        nonempty("current_password", &self.current_password, &mut e);
+        let email = if self.email.trim().is_empty() {
+            e.push(FieldError::new("email", ErrorCode::Required));
+            None
+        } else {
+            field(&mut e, "email", Email::parse(&self.email))
+        };
+        match email {
+            Some(m) if e.is_empty() => Ok(m),
+            _ => Err(e),
+        }
+    }
+}
+
+/// "I forgot my password": a code by SMS to the phone, or a link to the
+/// verified email. The answer is the same whether the account exists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ForgotIn {
+    /// The phone number or email address one signs in with.
+    pub login: String,
+}
+
+impl ForgotIn {
+    pub fn validate(&self) -> Result<LoginId, Vec<FieldError>> {
+        if self.login.trim().is_empty() {
+            return Err(vec![FieldError::new("login", ErrorCode::Required)]);
+        }
+        LoginId::parse(&self.login).map_err(|c| vec![FieldError::new("login", c)])
+    }
+}
+
+/// A new password, with the code sent by SMS.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResetByCodeIn {
+    pub login: String,
+    pub code: String,
+    pub new_password: String,
+}
+
+/// A valid [`ResetByCodeIn`].
+#[derive(Clone, Debug)]
+pub struct ResetByCode {
+    pub login: LoginId,
+    pub code: VerifyCode,
+    pub new_password: NewPassword,
+}
+
+impl ResetByCodeIn {
+    pub fn validate(&self) -> Result<ResetByCode, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let login = if self.login.trim().is_empty() {
+            e.push(FieldError::new("login", ErrorCode::Required));
+            None
+        } else {
+            field(&mut e, "login", LoginId::parse(&self.login))
+        };
+        let code = field(&mut e, "code", VerifyCode::parse(&self.code));
+        let new_password = field(&mut e, "new_password", NewPassword::parse(&self.new_password));
+        match (login, code, new_password) {
+            (Some(login), Some(code), Some(new_password)) if e.is_empty() => Ok(ResetByCode { login, code, new_password }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// A new password, with the token of the link sent by email.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResetByLinkIn {
+    pub token: String,
+    pub new_password: String,
+}
+
+/// The token of a link sent by email (email verification).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LinkTokenIn {
+    pub token: String,
+}
+
+/// How a code or link travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyChannel {
+    Sms,
+    Email,
+}
+
+/// A code or link is on its way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VerificationOut {
+    pub channel: VerifyChannel,
+    /// The destination, partly hidden: `05••••••01`, `a•••@example.dz`.
+    pub sent_to: String,
+    /// How long the code or link works.
+    pub expires_in_secs: u64,
+}
+
+/// A phone number (E.164) as a person recognises it without revealing it
+/// to whoever looks over their shoulder: `05••••••01`.
+pub fn mask_phone(e164: &str) -> String {
+    let national = e164.strip_prefix("+213").map(|n| format!("0{n}")).unwrap_or_else(|| e164.to_owned());
+    let chars: Vec<char> = national.chars().collect();
+    if chars.len() < 5 {
+        return "•".repeat(chars.len());
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "•".repeat(chars.len() - 4))
+}
+
+/// `a•••@example.dz`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}•••@{domain}", local.chars().next().unwrap_or('•')),
+        None => "•••".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_in_any_script() {
+        assert_eq!(VerifyCode::parse(" 123 456 ").unwrap().as_str(), "123456");
+        assert_eq!(VerifyCode::parse("١٢٣-٤٥٦").unwrap().as_str(), "123456");
+        assert_eq!(VerifyCode::parse("۱۲۳۴۵۶").unwrap().as_str(), "123456");
+        assert_eq!(VerifyCode::parse("12345"), Err(ErrorCode::CodeInvalid));
+        assert_eq!(VerifyCode::parse("1234567"), Err(ErrorCode::CodeInvalid));
+        assert_eq!(VerifyCode::parse("12a456"), Err(ErrorCode::CodeInvalid));
+        assert_eq!(VerifyCode::parse("  "), Err(ErrorCode::Required));
+        assert!(!format!("{:?}", VerifyCode::parse("123456").unwrap()).contains("123"));
+    }
+
+    #[test]
+    fn destinations_are_masked() {
+        assert_eq!(mask_phone("+213550000001"), "05••••••01");
+        assert_eq!(mask_email("amina@example.dz"), "a•••@example.dz");
+    }
+
+    #[test]
+    fn a_reset_names_every_bad_field() {
+        let e = ResetByCodeIn { login: "".into(), code: "12".into(), new_password: "short".into() }.validate().unwrap_err();
+        let names: Vec<_> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["login", "code", "new_password"]);
+        assert!(ResetByCodeIn { login: "0550000001".into(), code: "123456".into(), new_password: "jardin de Tlemcen".into() }.validate().is_ok());
+    }
+}
