@@ -483,9 +483,9 @@ pub async fn desk_cancel(id: String) -> Result<(), AppError> {
 
 /// The desk finds a citizen by NIN (sent in the body, never in a URL).
 #[server(prefix = "/sfn", endpoint = "desk_lookup")]
-pub async fn desk_lookup(nin: String) -> Result<shared::dto::PersonOut, AppError> {
+pub async fn desk_lookup(nin: String, reason: String) -> Result<shared::dto::PersonOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin }).await.map_err(to_app_error)
+    ctx()?.domain.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin, reason }).await.map_err(to_app_error)
 }
 
 /// The desk books one of its slots for a citizen or their dependant.
@@ -502,14 +502,6 @@ pub async fn verify_dependant(id: String) -> Result<shared::dto::DependantOut, A
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     ctx()?.domain.verify_dependant(&actor, id).await.map_err(to_app_error)
-}
-
-/// A practitioner or the desk records a referral.
-#[server(prefix = "/sfn", endpoint = "refer")]
-pub async fn refer(patient_id: String, dependant_id: String, specialty: String, priority: String, reason: String, expires_on: String) -> Result<shared::dto::ReferralOut, AppError> {
-    let actor = actor().await?;
-    let input = shared::dto::ReferralIn { patient_id, dependant_id, specialty, priority, reason, expires_on };
-    ctx()?.domain.create_referral(&actor, &input).await.map_err(to_app_error)
 }
 
 /// The signed-in citizen's referrals.

@@ -25,6 +25,7 @@ pub struct DomainConfig {
     pub hash_concurrency: usize,
     pub booking: BookingRules,
     pub identity: IdentityRules,
+    pub record: RecordRules,
     pub notify: crate::NotifyRules,
     /// Where record attachments are stored, by content hash.
     pub files_dir: std::path::PathBuf,
@@ -100,6 +101,24 @@ impl Default for IdentityRules {
     }
 }
 
+/// Who may read a record, when: flattened into the server's configuration
+/// (`SIHATI_CARE_BEFORE_HOURS`, `SIHATI_CARE_AFTER_DAYS`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct RecordRules {
+    /// An appointment opens the record to its own practitioner this many
+    /// hours before it starts…
+    pub care_before_hours: i64,
+    /// …and until this many days after.
+    pub care_after_days: i64,
+}
+
+impl Default for RecordRules {
+    fn default() -> Self {
+        Self { care_before_hours: 24, care_after_days: 7 }
+    }
+}
+
 impl std::fmt::Debug for DomainConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DomainConfig")
@@ -128,6 +147,7 @@ impl DomainConfig {
             lookups_per_hour: 100_000,
             hash_concurrency: 2,
             booking: BookingRules::default(),
+            record: RecordRules::default(),
             identity: IdentityRules { codes_per_destination_per_hour: 1000, codes_per_ip_per_hour: 100_000, account_actions_per_ip_per_minute: 100_000, ..Default::default() },
             notify: crate::NotifyRules::default(),
             files_dir: std::env::temp_dir().join(format!("sihati-files-{}", std::process::id())),

@@ -24,7 +24,7 @@ pub mod throttle;
 pub mod tokens;
 
 pub use actor::Actor;
-pub use config::{BookingRules, DomainConfig, IdentityRules};
+pub use config::{BookingRules, DomainConfig, IdentityRules, RecordRules};
 pub use notify::NotifyRules;
 pub use error::{Error, Result};
 

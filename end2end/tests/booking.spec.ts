@@ -124,7 +124,7 @@ test('the desk publishes and closes a day; a citizen books, moves and cancels; t
   await second.close();
 });
 
-test('the desk finds a citizen by NIN, books a free slot of the day list for them, and records a referral they then see', async ({ page, browser }) => {
+test('the desk finds a citizen by NIN with a reason, books a free slot of the day list for them, and the citizen reads the look-up in their log', async ({ page, browser }) => {
   const today = algiersToday();
   let d = new Date(today.getTime() + 3 * DAY);
   while (d.getUTCDay() === 5 || d.getUTCDay() === 6) d = new Date(d.getTime() + DAY); // a working day
@@ -133,6 +133,11 @@ test('the desk finds a citizen by NIN, books a free slot of the day list for the
   await hydrated(page);
   await page.fill('#lookup_nin', '119900123456789012'); // the demo citizen
   await page.click('[data-test="lookup"] button[type="submit"]');
+  // Without a reason the form is not even sent (and the server would refuse it).
+  await expect(page.locator('#lookup_reason:invalid')).toHaveCount(1);
+  await expect(page.locator('[data-test="patient-name"]')).toHaveCount(0);
+  await page.fill('#lookup_reason', 'Rendez-vous pris au guichet');
+  await page.click('[data-test="lookup"] button[type="submit"]');
   await expect(page.locator('[data-test="patient-name"]')).toHaveText('Amina Benali');
   const free = page.locator('[data-test="day-slot"][data-status="open"]').first();
   const when = (await free.locator('strong').textContent())!.trim();
@@ -140,19 +145,14 @@ test('the desk finds a citizen by NIN, books a free slot of the day list for the
   await expect(page.locator('[data-test="desk-booked"]')).toBeVisible();
   await expect(page.locator('[data-test="day-slot"][data-status="booked"]', { hasText: 'Amina' }).first()).toBeVisible();
 
-  await page.selectOption('#refer_specialty', 'cardiology');
-  await page.fill('#refer_reason', 'Souffle cardiaque à explorer');
-  await page.fill('#refer_expires', iso(new Date(today.getTime() + 30 * DAY)));
-  await page.click('[data-test="refer"] button[type="submit"]');
-  await expect(page.locator('[data-test="refer"] [role="status"]')).toBeVisible();
-
   const ctx = await browser.newContext();
   const c = await ctx.newPage();
   await signIn(c, '0550000001', 'Sihati-demo-2026');
   await c.goto('/appointments');
   await hydrated(c);
   await expect(c.locator('[data-test="appointment"][data-status="booked"] strong', { hasText: when })).toBeVisible();
-  await expect(c.locator('[data-test="referral"]')).toContainText('Souffle cardiaque');
+  await c.goto('/record');
+  await expect(c.locator('[data-test="access"][data-action="desk_lookup"]').first()).toContainText('Rendez-vous pris au guichet');
   await ctx.close();
 });
 

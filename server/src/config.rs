@@ -51,6 +51,9 @@ pub struct Config {
     /// Verification codes, resets, throttles of account actions, session lifetimes.
     #[serde(flatten)]
     pub identity: domain::IdentityRules,
+    /// The care window an appointment opens to its practitioner.
+    #[serde(flatten)]
+    pub record: domain::RecordRules,
     /// Reminder hours, retries, leases, the public URL in links.
     #[serde(flatten)]
     pub notify: domain::NotifyRules,
@@ -117,6 +120,7 @@ impl Default for Config {
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             booking: domain::BookingRules::default(),
             identity: domain::IdentityRules::default(),
+            record: domain::RecordRules::default(),
             notify: domain::NotifyRules { public_url: String::new(), ..Default::default() },
             smtp_url: None,
             mail_from: "Sihati <no-reply@sihati.dz>".into(),
@@ -211,6 +215,7 @@ impl Config {
             hash_concurrency: self.hash_concurrency,
             booking: self.booking.clone(),
             identity: self.identity.clone(),
+            record: self.record.clone(),
             files_dir: self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files")),
             attachment_max_bytes: self.attachment_max_bytes,
             notify: domain::NotifyRules {

@@ -460,8 +460,14 @@ pub struct ScheduleChangeOut {
     pub id: uuid::Uuid,
     /// Free slots closed by the change.
     pub slots_closed: u64,
-    /// Booked appointments it conflicts with, to move or cancel.
+    /// Booked appointments it conflicts with, to move or cancel — those
+    /// within the caller's facility only.
     pub conflicts: Vec<ConflictOut>,
+    /// Booked appointments it conflicts with outside the caller's scope
+    /// (a holiday set by the directorate): each facility's desk finds
+    /// them in its day list.
+    #[serde(default)]
+    pub conflicts_elsewhere: u64,
 }
 
 /// A moving public holiday (the fixed ones are built in).
@@ -513,6 +519,10 @@ pub struct DaySlotOut {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NinLookupIn {
     pub nin: String,
+    /// Why the desk looks this person up (5 to 500 characters): written in
+    /// the person's access log, which they read.
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// A citizen found by the desk, with their dependants.

@@ -199,17 +199,18 @@ pub fn DeskPage() -> impl IntoView {
     }
 }
 
-/// The desk's patient panel: find a citizen by NIN, verify their
-/// dependants, choose for whom to book (the day list's free slots then
-/// offer "Book for …"), and record a referral.
+/// The desk's patient panel: find a citizen by NIN (with a reason, which
+/// the citizen reads in their access log), verify their dependants, and
+/// choose for whom to book (the day list's free slots then offer "Book for
+/// …"). Referrals are the practitioner's (`/care`).
 #[component]
 fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let verify = ServerAction::<crate::api::VerifyDependant>::new();
-    let refer = ServerAction::<crate::api::Refer>::new();
-    let directory = Resource::new(|| (), |_| crate::api::directory());
-    // Re-run the look-up after a verification so the badge updates.
+    // Re-run the look-up after a verification so the badge updates (the
+    // same reason; the citizen's log shows the second look too).
     let last_nin = RwSignal::new(String::new());
+    let last_reason = RwSignal::new(String::new());
     // A NIN that was a dependant's preselects that dependant.
     Effect::new(move |_| {
         if let Some(Ok(p)) = lookup.value().get() {
@@ -218,7 +219,7 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
     });
     Effect::new(move |_| {
         if verify.version().get() > 0 && !last_nin.get_untracked().is_empty() {
-            lookup.dispatch(crate::api::DeskLookup { nin: last_nin.get_untracked() });
+            lookup.dispatch(crate::api::DeskLookup { nin: last_nin.get_untracked(), reason: last_reason.get_untracked() });
         }
     });
     view! {
@@ -230,12 +231,18 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
                 <input id="lookup_nin" name="nin" inputmode="numeric" dir="ltr" autocomplete="off" required
                     on:change=move |ev| last_nin.set(event_target_value(&ev))/>
             </div>
+            <div class="field">
+                <label for="lookup_reason">{t!(i18n, desk.lookup_reason)}</label>
+                <p class="hint" id="lookup_reason-hint">{t!(i18n, desk.lookup_reason_hint)}</p>
+                <input id="lookup_reason" name="reason" required minlength="5" maxlength="500" aria-describedby="lookup_reason-hint"
+                    on:change=move |ev| last_reason.set(event_target_value(&ev))/>
+                <p class="error" role="alert">{move || field_error(lookup.value(), "reason").get().map(|c| crate::error::error_text(i18n.get_locale(), c))}</p>
+            </div>
             <button type="submit" disabled=move || lookup.pending().get()>{t!(i18n, desk.find)}</button>
         </ActionForm>
         <FormError error=action_error(verify.value())/>
         {move || lookup.value().get().and_then(|r| r.ok()).map(|p| {
             let holder = format!("{} {}", p.given_name, p.family_name);
-            let patient_id = p.patient_id.to_string();
             view! {
                 <section class="card" data-test="patient">
                     <h3 data-test="patient-name">{holder.clone()}</h3>
@@ -272,15 +279,6 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
                         }).collect_view()}
                     </ul>
                     <p class="hint">{t!(i18n, desk.book_hint)}</p>
-                    <ActionForm action=refer attr:class="form" attr:data-test="refer">
-                        <h3>{t!(i18n, desk.refer_title)}</h3>
-                        <FormError error=action_error(refer.value())/>
-                        {move || refer.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status">{t!(i18n, desk.referred)}</p> })}
-                        <input type="hidden" name="patient_id" value=patient_id.clone()/>
-                        <input type="hidden" name="dependant_id" value=move || for_whom.get()/>
-                        <ReferFields prefix="refer" directory=directory/>
-                        <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
-                    </ActionForm>
                 </section>
             }
         })}

@@ -327,6 +327,7 @@ fn Access(access: AccessOut) -> impl IntoView {
         "write_entry" => t_string!(i18n, record.write_entry),
         "mark_error" => t_string!(i18n, record.mark_error),
         "lookup" => t_string!(i18n, record.lookup),
+        "desk_lookup" => t_string!(i18n, record.desk_lookup),
         "attach_file" => t_string!(i18n, record.attach_file),
         "read_file" => t_string!(i18n, record.read_file),
         "read_entry" => t_string!(i18n, record.read_entry),

@@ -20,7 +20,7 @@ use crate::entities::{appointment, dependant, facility, practitioner, practition
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, SlotOut};
 use shared::{ErrorCode, FacilityId, FieldError, PractitionerId, Role, SpecialtyId};
 use std::collections::{HashMap, HashSet};
@@ -391,13 +391,37 @@ impl Domain {
             .filter(user::Column::Id.eq(subject.holder_id))
             .exec(txn)
             .await?;
+        // The person's active appointments. One whose time has passed stops
+        // counting, closed or not (nobody may have marked it: the desk's
+        // review of the day comes with the floor): its specialty is
+        // released, so neither the cap nor the one-per-specialty index
+        // holds on to a visit that is over. Its slot stays taken.
         let active = appointment::Entity::find()
             .filter(appointment::Column::SubjectId.eq(subject.subject_id))
-            .filter(appointment::Column::Status.eq(BOOKED))
-            .filter(appointment::Column::ActiveSlotId.is_not_null())
-            .count(txn)
+            .filter(appointment::Column::ActiveSpecialtyId.is_not_null())
+            .all(txn)
             .await?;
-        if active >= self.config().booking.max_active_appointments {
+        let mut current = active.len() as u64;
+        if !active.is_empty() {
+            let over: Vec<Uuid> = slot::Entity::find()
+                .filter(slot::Column::Id.is_in(active.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
+                .filter(slot::Column::EndsAt.lte(now))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|s| s.id)
+                .collect();
+            if !over.is_empty() {
+                let ended: Vec<Uuid> = active.iter().filter(|a| over.contains(&a.slot_id)).map(|a| a.id).collect();
+                current -= ended.len() as u64;
+                appointment::Entity::update_many()
+                    .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
+                    .filter(appointment::Column::Id.is_in(ended))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+        if current >= self.config().booking.max_active_appointments {
             return Err(Error::code(ErrorCode::TooManyActive));
         }
         let row = appointment::ActiveModel {

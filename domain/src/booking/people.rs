@@ -79,41 +79,81 @@ impl Domain {
             .collect())
     }
 
-    /// The desk finds a citizen (or the holder of a dependant) by NIN. The
-    /// NIN travels in a request body, never in a URL, and is not logged.
+    /// The desk finds a citizen (or the holder of a dependant) by NIN, with
+    /// a reason, as a practitioner must: the NIN travels in a request body,
+    /// never in a URL, and is not logged; every person whose data is shown
+    /// (the holder and each dependant) gets a row in their access log with
+    /// the reason; the answer holds what the desk needs to book and verify,
+    /// not the dependants' NINs. Throttled per account like a
+    /// practitioner's look-ups (every well-formed attempt counts, found or
+    /// not: the answer tells whether a NIN exists).
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn lookup_by_nin(&self, actor: &Actor, input: &NinLookupIn) -> Result<PersonOut> {
-        desk_facility(actor)?;
-        let nin = Nin::parse(&input.nin).map_err(|code| Error::fields(vec![FieldError::new("nin", code)]))?;
+        let facility = desk_facility(actor)?;
+        let mut errors = Vec::new();
+        let nin = Nin::parse(&input.nin).map_err(|code| errors.push(FieldError::new("nin", code))).ok();
+        let reason = input.reason.trim();
+        if !(5..=500).contains(&reason.chars().count()) {
+            errors.push(FieldError::new("reason", ErrorCode::Required));
+        }
+        let Some(nin) = nin.filter(|_| errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
+        self.lookup_throttle().check(None, &format!("desk:{}", actor.user_id)).map_err(Error::throttled)?;
+        let txn = self.begin_write().await?;
         let citizen = |u: &user::Model| u.role == Role::Citizen.code();
-        let (holder, matched) = match user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(self.db()).await?.filter(citizen) {
+        let (holder, matched) = match user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(&txn).await?.filter(citizen) {
             Some(u) => (u, None),
             None => {
                 let d = dependant::Entity::find()
                     .filter(dependant::Column::Nin.eq(nin.as_ref()))
-                    .one(self.db())
+                    .one(&txn)
                     .await?
                     .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-                let u = user::Entity::find_by_id(d.holder_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+                let u = user::Entity::find_by_id(d.holder_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
                 (u, Some(d.id))
             }
         };
+        let dependants: Vec<DependantOut> = dependant::Entity::find()
+            .filter(dependant::Column::HolderId.eq(holder.id))
+            .order_by_asc(dependant::Column::CreatedAt)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|d| DependantOut { nin: None, ..dependant_out(d) })
+            .collect();
+        crate::record::access::append(&txn, holder.id, actor, Some(facility), "desk_lookup", None, reason).await?;
+        for d in &dependants {
+            crate::record::access::append(&txn, d.id, actor, Some(facility), "desk_lookup", None, reason).await?;
+        }
+        txn.commit().await?;
         Ok(PersonOut {
             patient_id: UserId(holder.id),
             given_name: holder.given_name.clone(),
             family_name: holder.family_name.clone(),
             birth_date: holder.birth_date,
             phone: holder.phone.clone(),
-            dependants: self.dependants_of(holder.id).await?,
+            dependants,
             matched_dependant_id: matched,
         })
     }
 
-    /// The desk marks a dependant verified after seeing the papers.
+    /// The desk marks a dependant verified after seeing the papers — a desk
+    /// of one of the family's own polyclinics (where the holder or a
+    /// dependant has or had an appointment); any other desk: not found.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn verify_dependant(&self, actor: &Actor, id: Uuid) -> Result<DependantOut> {
-        desk_facility(actor)?;
+        let facility = desk_facility(actor)?;
         let d = dependant::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let known_here = appointment::Entity::find()
+            .filter(appointment::Column::PatientId.eq(d.holder_id))
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .one(self.db())
+            .await?
+            .is_some();
+        if !known_here {
+            return Err(Error::code(ErrorCode::NotFound));
+        }
         if d.verified_at.is_some() {
             return Ok(dependant_out(d));
         }

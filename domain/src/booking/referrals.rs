@@ -1,4 +1,4 @@
-//! Referrals: a practitioner or the desk refers a patient to a specialty.
+//! Referrals: a practitioner refers a patient in their care to a specialty.
 //! A referral-required specialty is booked only by using a valid, unused
 //! referral of the same person; the referral is tied to that appointment
 //! (unique), comes back if the appointment is cancelled, and follows it
@@ -16,13 +16,13 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 impl Domain {
-    /// Records a referral (practitioners and desk staff of a facility).
+    /// Records a referral: only a practitioner, and only for a patient in
+    /// their care (an appointment window or a logged look-up) — a referral
+    /// speaks for the patient's health, so it is written by someone who
+    /// has seen them. Anyone else's patient: not found.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn create_referral(&self, actor: &Actor, input: &ReferralIn) -> Result<ReferralOut> {
-        let facility = match (actor.role, actor.facility_id) {
-            (Role::Practitioner | Role::Receptionist | Role::FacilityAdmin, Some(f)) => f.as_uuid(),
-            _ => return Err(Error::code(ErrorCode::Forbidden)),
-        };
+        let facility = crate::record::care::practitioner_facility(actor)?;
         let mut errors = Vec::new();
         let holder = match input.patient_id.trim().parse::<Uuid>() {
             Ok(id) => user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen.code()),
@@ -51,6 +51,7 @@ impl Domain {
             return Err(Error::fields(errors));
         };
         let subject = self.resolve_subject(self.db(), holder.id, &input.dependant_id).await?;
+        self.care_facility(self.db(), actor, subject.subject_id).await?;
         let txn = self.begin_write().await?;
         let row = referral::ActiveModel {
             id: Set(Uuid::new_v4()),

@@ -393,7 +393,7 @@ impl Domain {
             .collect();
         let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
-        Ok(ScheduleChangeOut { id: c.id, slots_closed: closed, conflicts })
+        Ok(ScheduleChangeOut { id: c.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
     }
 
     /// Closes the free ones among `slots` and returns how many, with the
@@ -483,7 +483,7 @@ impl Domain {
             .await?;
         let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
-        Ok(ScheduleChangeOut { id: t.id, slots_closed: closed, conflicts })
+        Ok(ScheduleChangeOut { id: t.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
     }
 
     /// The templates of the actor's facility that still make slots (not
@@ -559,7 +559,7 @@ impl Domain {
     }
 
     /// Adds a moving holiday (health administrators only): every facility's
-    /// free slots that day close; booked ones are listed as conflicts.
+    /// free slots that day close; booked ones are counted, not listed.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn add_holiday(&self, actor: &Actor, input: &HolidayIn) -> Result<ScheduleChangeOut> {
         if actor.role != Role::HealthAdmin {
@@ -603,7 +603,10 @@ impl Domain {
             .await?;
         let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
-        Ok(ScheduleChangeOut { id, slots_closed: closed, conflicts })
+        // The directorate sets the day for every facility but sees none of
+        // their patients: how many bookings it hits, not who. Each desk
+        // finds its own in its day list.
+        Ok(ScheduleChangeOut { id, slots_closed: closed, conflicts: Vec::new(), conflicts_elsewhere: conflicts.len() as u64 })
     }
 
     /// A day of the actor's facility, slot by slot, with who is booked: the

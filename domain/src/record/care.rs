@@ -1,14 +1,17 @@
 //! Care relationships: the only ways a practitioner reaches a patient's
 //! record.
 //!
-//! 1. An appointment of that patient at the practitioner's facility
-//!    (booked, arrived or fulfilled — not cancelled).
-//! 2. A look-up by NIN with a recorded reason (a walk-in, an emergency):
-//!    it opens the record to the practitioner's facility for
+//! 1. An appointment of that patient with this very practitioner (booked,
+//!    arrived or fulfilled — not cancelled), within its care window: from
+//!    `care_before_hours` (24) before it starts to `care_after_days` (7)
+//!    after. An appointment long past, or far ahead, opens nothing, and a
+//!    colleague of the same facility is not its practitioner.
+//! 2. A look-up by NIN with a recorded reason (a walk-in, an emergency, a
+//!    colleague's patient): it opens the record to that practitioner for
 //!    [`LOOKUP_HOURS`], and the look-up itself, with its reason, is in the
 //!    patient's access log.
 //!
-//! Without either, the patient does not exist for that facility (404).
+//! Without either, the patient does not exist for that practitioner (404).
 
 use crate::booking::{algiers_midnight, algiers_today, full_name, CANCELLED};
 use crate::entities::{appointment, care_relation, dependant, practitioner, slot, user};
@@ -46,30 +49,53 @@ async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<
 }
 
 impl Domain {
-    /// The practitioner's facility, when the patient has a care
-    /// relationship there; otherwise the patient is "not found".
+    /// The practitioner's facility, when the patient is in their care
+    /// now; otherwise the patient is "not found".
     pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Uuid> {
         let facility = practitioner_facility(actor)?;
-        let by_appointment = appointment::Entity::find()
-            .filter(appointment::Column::SubjectId.eq(subject))
-            .filter(appointment::Column::FacilityId.eq(facility))
-            .filter(appointment::Column::Status.ne(CANCELLED))
+        let now = self.clock().now();
+        let by_lookup = care_relation::Entity::find()
+            .filter(care_relation::Column::FacilityId.eq(facility))
+            .filter(care_relation::Column::SubjectId.eq(subject))
+            .filter(care_relation::Column::PractitionerId.eq(actor.user_id.as_uuid()))
+            .filter(care_relation::Column::ExpiresAt.gt(now))
             .one(db)
             .await?
             .is_some();
-        let related = by_appointment
-            || care_relation::Entity::find()
-                .filter(care_relation::Column::FacilityId.eq(facility))
-                .filter(care_relation::Column::SubjectId.eq(subject))
-                .filter(care_relation::Column::ExpiresAt.gt(Utc::now()))
-                .one(db)
-                .await?
-                .is_some();
-        if related {
+        if by_lookup || self.in_appointment_window(db, actor, facility, subject, now).await? {
             Ok(facility)
         } else {
             Err(Error::code(ErrorCode::NotFound))
         }
+    }
+
+    /// An appointment of `subject` with the actor's own practitioner
+    /// profile at `facility`, not cancelled, whose care window holds `now`.
+    async fn in_appointment_window<C: ConnectionTrait>(&self, db: &C, actor: &Actor, facility: Uuid, subject: Uuid, now: chrono::DateTime<Utc>) -> Result<bool> {
+        let appointments = appointment::Entity::find()
+            .filter(appointment::Column::SubjectId.eq(subject))
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .filter(appointment::Column::Status.ne(CANCELLED))
+            .all(db)
+            .await?;
+        if appointments.is_empty() {
+            return Ok(false);
+        }
+        let mine: Vec<Uuid> =
+            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid())).all(db).await?.into_iter().map(|p| p.id).collect();
+        if mine.is_empty() {
+            return Ok(false);
+        }
+        let rules = &self.config().record;
+        // now ∈ [start − before, start + after]  ⇔  start ∈ [now − after, now + before]
+        let in_window = slot::Entity::find()
+            .filter(slot::Column::Id.is_in(appointments.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
+            .filter(slot::Column::PractitionerId.is_in(mine))
+            .filter(slot::Column::StartsAt.gte(now - Duration::days(rules.care_after_days)))
+            .filter(slot::Column::StartsAt.lte(now + Duration::hours(rules.care_before_hours)))
+            .one(db)
+            .await?;
+        Ok(in_window.is_some())
     }
 
     /// Who may read one item of a patient's record: the account that holds
@@ -104,7 +130,7 @@ impl Domain {
         self.lookup_throttle().check(None, &actor.user_id.to_string()).map_err(Error::throttled)?;
         let txn = self.begin_write().await?;
         let (subject, name, birth_date) = subject_by_nin(&txn, &nin).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let now = Utc::now();
+        let now = self.clock().now();
         care_relation::ActiveModel {
             id: Set(Uuid::new_v4()),
             facility_id: Set(facility),
@@ -125,7 +151,7 @@ impl Domain {
     /// to a specialty; the referral then opens referral-required booking.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn refer_in_care(&self, actor: &Actor, subject: Uuid, specialty: String, priority: String, reason: String, expires_on: String) -> Result<ReferralOut> {
-        self.care_facility(self.db(), actor, subject).await?;
+        practitioner_facility(actor)?;
         let holder = self.holder_of(self.db(), subject).await?;
         let dependant_id = if holder == subject { String::new() } else { subject.to_string() };
         self.create_referral(actor, &ReferralIn { patient_id: holder.to_string(), dependant_id, specialty, priority, reason, expires_on }).await
@@ -162,7 +188,7 @@ impl Domain {
         let relations = care_relation::Entity::find()
             .filter(care_relation::Column::FacilityId.eq(facility))
             .filter(care_relation::Column::PractitionerId.eq(actor.user_id.as_uuid()))
-            .filter(care_relation::Column::ExpiresAt.gt(Utc::now()))
+            .filter(care_relation::Column::ExpiresAt.gt(self.clock().now()))
             .order_by_desc(care_relation::Column::CreatedAt)
             .all(db)
             .await?;

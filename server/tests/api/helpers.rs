@@ -241,3 +241,26 @@ pub async fn web_session(app: &TestApp, login: &str, password: &str) -> String {
     let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("__Host-sihati_session=")).expect("session cookie");
     cookie.split(';').next().unwrap().to_owned()
 }
+
+/// A practitioner opens a citizen's record by NIN with a reason (the
+/// logged look-up): the citizen is then in their care for a day.
+pub async fn care_by_lookup(app: &TestApp, practitioner: &str, citizen: &str) {
+    let me: Value = app.get_auth("/api/v1/me", citizen).await.json().await.unwrap();
+    let res = app.post_auth("/api/v1/record/lookup", practitioner, &json!({ "nin": me["nin"], "reason": "Consultation sans rendez-vous" })).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+}
+
+/// Makes the demo practitioner (`0550000003`) the practitioner of
+/// `practitioner_id` too (test arrangement: a second profile), so that
+/// appointments with that practitioner are the demo practitioner's own.
+pub async fn link_demo_practitioner(app: &TestApp, practitioner_id: &str) {
+    use domain::entities::{practitioner, user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let doctor = user::Entity::find().filter(user::Column::Phone.eq("+213550000003")).one(app.domain.db()).await.unwrap().expect("the demo practitioner");
+    practitioner::Entity::update_many()
+        .col_expr(practitioner::Column::UserId, sea_orm::sea_query::Expr::value(Some(doctor.id)))
+        .filter(practitioner::Column::Id.eq(practitioner_id.parse::<uuid::Uuid>().unwrap()))
+        .exec(app.domain.db())
+        .await
+        .unwrap();
+}

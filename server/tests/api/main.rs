@@ -12,6 +12,7 @@ mod identity;
 mod jwt_tamper;
 mod mail;
 mod notify;
+mod privilege;
 mod record;
 mod registration;
 mod schedule;

@@ -608,6 +608,7 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     let me: Value = app.get_auth("/api/v1/me", &waiting.token).await.json().await.unwrap();
     let expires = (Utc::now() + Duration::days(30)).date_naive();
     let body = json!({ "patient_id": me["id"], "specialty": "cardiology", "priority": "routine", "reason": "souffle systolique", "expires_on": expires.to_string() });
+    care_by_lookup(&app, &doctor, &waiting.token).await;
     assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::CREATED);
     let mail = smtp.wait_until(20, "the referral", |m| to(m, &waiting.email).iter().any(|x| x.subject.starts_with("Nouvelle orientation"))).await;
     let referral = to(&mail, &waiting.email).into_iter().find(|x| x.subject.starts_with("Nouvelle orientation")).unwrap();

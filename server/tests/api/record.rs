@@ -45,6 +45,11 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": slots[0]["id"], "reason": "" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let appointment = s(&res.json::<Value>().await.unwrap(), "id");
+    // The demo practitioner is that practitioner, and it is the day before
+    // the appointment: inside its care window.
+    link_demo_practitioner(&app, &clinic.practitioner_id).await;
+    let starts: chrono::DateTime<Utc> = slots[0]["starts_at"].as_str().unwrap().parse().unwrap();
+    app.domain.clock().advance(starts - Utc::now() - Duration::hours(20));
 
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
     let stranger = app.citizen_tokens().await;

@@ -210,14 +210,25 @@ async fn holidays_list_fixed_and_islamic_days_and_only_a_health_admin_adds_one_w
     let list: Vec<Value> = app.client.get(app.url("/api/v1/holidays?year=2027")).send().await.unwrap().json().await.unwrap();
     assert!(list.iter().any(|h| h["date"] == "2027-07-05" && h["kind"] == "fixed"));
     assert!(list.iter().any(|h| h["date"] == "2027-03-09" && h["kind"] == "islamic" && h["name_ar"] == "عيد الفطر"));
-    let day = local_date(&own_slots(&app, &c, 5).await[0]);
+    let first = own_slots(&app, &c, 5).await[0].clone();
+    let day = local_date(&first);
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let (status, booked) = book(&app, &alice, json!({"slot_id": first["id"]})).await;
+    assert_eq!(status, StatusCode::CREATED);
     let body = json!({"date": day.to_string(), "name_ar": "عطلة", "name_fr": "Jour férié", "name_en": "Holiday"});
     assert_eq!(app.post_auth("/api/v1/holidays", &c.receptionist, &body).await.status(), StatusCode::FORBIDDEN);
     let admin = s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token");
     let res = app.post_auth("/api/v1/holidays", &admin, &body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    assert!(res.json::<Value>().await.unwrap()["slots_closed"].as_u64().unwrap() > 0);
+    let change: Value = res.json().await.unwrap();
+    assert!(change["slots_closed"].as_u64().unwrap() > 0);
     assert!(search_day(&app, &c.specialty, day).await.is_empty(), "no facility has free slots on a holiday");
+    // The directorate learns how many bookings the day hits, not whose.
+    assert_eq!((change["conflicts"].as_array().unwrap().len(), change["conflicts_elsewhere"].as_u64()), (0, Some(1)), "{change}");
+    assert!(!change.to_string().contains("Amina") && !change.to_string().contains(booked["id"].as_str().unwrap()));
+    // The facility's desk finds it in its day list.
+    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={day}"), &c.receptionist).await.json().await.unwrap();
+    assert!(list.iter().any(|r| r["appointment_id"] == booked["id"]));
 }
 
 #[tokio::test]
@@ -317,16 +328,20 @@ async fn a_parent_books_for_a_child_and_the_desk_finds_them_by_nin_verifies_the_
     assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "already_booked_specialty"));
 
     // The desk: look-up by the child's NIN finds the parent; verify the child.
-    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({"nin": child_nin})).await.json().await.unwrap();
+    let why = "Rendez-vous au guichet";
+    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({"nin": child_nin, "reason": why})).await.json().await.unwrap();
     assert_eq!(found["patient_id"], my_id(&app, &alice).await);
     assert_eq!(found["matched_dependant_id"], child.as_str());
-    assert_eq!(app.post_auth("/api/v1/desk/lookup", &alice, &json!({"nin": child_nin})).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.post_auth("/api/v1/desk/lookup", &alice, &json!({"nin": child_nin, "reason": why})).await.status(), StatusCode::FORBIDDEN);
+    // Only a desk of the family's own polyclinics verifies the child.
+    let other = other_desk(&app, &c).await;
+    assert_eq!(app.post_auth(&format!("/api/v1/desk/dependants/{child}/verify"), &other, &json!({})).await.status(), StatusCode::NOT_FOUND);
     let verified: Value = app.post_auth(&format!("/api/v1/desk/dependants/{child}/verify"), &c.receptionist, &json!({})).await.json().await.unwrap();
     assert_eq!(verified["verified"], true);
 
     // Desk booking for Bob, found by his NIN.
     let me: Value = app.get_auth("/api/v1/me", &bob).await.json().await.unwrap();
-    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({"nin": me["nin"]})).await.json().await.unwrap();
+    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({"nin": me["nin"], "reason": why})).await.json().await.unwrap();
     let res = app.post_auth("/api/v1/desk/appointments", &c.receptionist, &json!({"patient_id": found["patient_id"], "slot_id": slots[3]["id"]})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let bobs: Vec<Value> = app.get_auth("/api/v1/appointments", &bob).await.json().await.unwrap();
@@ -336,7 +351,6 @@ async fn a_parent_books_for_a_child_and_the_desk_finds_them_by_nin_verifies_the_
     assert_eq!((row["status"].as_str(), row["booked_at_desk"].as_bool()), (Some("booked"), Some(true)));
     assert!(row["patient_name"].as_str().unwrap().contains("Amina"));
     // Another facility's desk can neither book here nor touch the booking.
-    let other = other_desk(&app, &c).await;
     let res = app.post_auth("/api/v1/desk/appointments", &other, &json!({"patient_id": found["patient_id"], "slot_id": slots[4]["id"]})).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.post_auth(&format!("/api/v1/desk/appointments/{}/cancel", s(&bobs[0], "id")), &other, &json!({})).await.status(), StatusCode::NOT_FOUND);
@@ -362,6 +376,9 @@ async fn a_referral_required_specialty_needs_an_unused_referral_which_a_cancella
     let expires = (Utc::now() + Duration::days(30)).date_naive().to_string();
     let body = json!({"patient_id": my_id(&app, &alice).await, "specialty": "cardiology", "priority": "routine", "reason": "souffle", "expires_on": expires});
     assert_eq!(app.post_auth("/api/v1/referrals", &alice, &body).await.status(), StatusCode::FORBIDDEN, "citizens do not refer");
+    assert_eq!(app.post_auth("/api/v1/referrals", &c.receptionist, &body).await.status(), StatusCode::FORBIDDEN, "nor does the desk");
+    assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::NOT_FOUND, "a practitioner refers only a patient in their care");
+    care_by_lookup(&app, &doctor, &alice).await;
     assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::CREATED);
     let (status, booked) = book(&app, &alice, json!({"slot_id": slot_id})).await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
@@ -370,7 +387,6 @@ async fn a_referral_required_specialty_needs_an_unused_referral_which_a_cancella
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
     let refs: Vec<Value> = app.get_auth("/api/v1/me/referrals", &alice).await.json().await.unwrap();
     assert_eq!(refs[0]["used"], false, "a cancellation gives the referral back");
-    let _ = c;
 }
 
 /// Closes (test arrangement) every free slot of the specialty in the
@@ -518,7 +534,7 @@ async fn every_id_taking_endpoint_refuses_other_users() {
     let staff_only: Vec<(String, Value)> = vec![
         (format!("/api/v1/desk/dependants/{child}/verify"), json!({})),
         ("/api/v1/desk/appointments".into(), json!({"patient_id": patient, "slot_id": slots[3]["id"]})),
-        ("/api/v1/desk/lookup".into(), json!({"nin": "109876543210987654"})),
+        ("/api/v1/desk/lookup".into(), json!({"nin": "109876543210987654", "reason": "Rendez-vous au guichet"})),
         (format!("/api/v1/slots/{}/close", s_id(&slots[3])), json!({})),
         (format!("/api/v1/facilities/{}/closures", c.facility_id), json!({"date": day.to_string(), "kind": "closed"})),
         (format!("/api/v1/facilities/{}/templates/{}/end", c.facility_id, c.templates[0]), json!({"valid_to": day.to_string()})),

@@ -1,0 +1,119 @@
+//! Least privilege for staff: the desk's look-up by NIN has a reason, a
+//! limit and a trace; an appointment opens the record to its own
+//! practitioner only within its window; a visit that is over stops
+//! counting toward the booking caps. Each refusal has its positive control.
+
+use crate::booking::{clinic_with_slots, free_slots};
+use crate::helpers::*;
+use chrono::{Duration, Utc};
+use domain::entities::{appointment, slot};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::{json, Value};
+use shared::Role;
+
+#[tokio::test]
+async fn the_desk_looks_a_citizen_up_only_with_a_reason_logged_for_each_person_shown_and_without_dependants_nins() {
+    let app = spawn_app_with(|c| c.lookups_per_hour = 3).await;
+    let c = clinic_with_slots(&app).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let (child_nin, _) = unique_ids();
+    let res = app
+        .post_auth("/api/v1/me/dependants", &alice, &json!({"given_name": "Yacine", "family_name": "Benali", "birth_date": "2019-05-02", "sex": "male", "nin": child_nin, "relation": "child"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let me: Value = app.get_auth("/api/v1/me", &alice).await.json().await.unwrap();
+
+    // No reason, no look-up (and no count against the hour).
+    let (status, _, body) = error_code(app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": me["nin"] })).await).await;
+    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
+    let reason = "Prise de rendez-vous au guichet";
+    let res = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": me["nin"], "reason": reason })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let found: Value = res.json().await.unwrap();
+    assert_eq!(found["dependants"].as_array().unwrap().len(), 1);
+    assert!(found["dependants"][0]["nin"].is_null(), "the desk does not need the child's NIN: {found}");
+    assert!(!found.to_string().contains(&child_nin));
+
+    // Both people shown are in the log the guardian reads, with the reason.
+    let log: Vec<Value> = app.get_auth("/api/v1/me/record/accesses", &alice).await.json().await.unwrap();
+    let desk_rows: Vec<&Value> = log.iter().filter(|r| r["action"] == "desk_lookup").collect();
+    assert_eq!(desk_rows.len(), 2, "{log:?}");
+    assert!(desk_rows.iter().all(|r| r["reason"] == reason && r["actor_role"] == "receptionist"), "{desk_rows:?}");
+
+    // Three well-formed look-ups an hour (found or not), then 429.
+    assert_eq!(app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": "109876543210987654", "reason": reason })).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": me["nin"], "reason": reason })).await.status(), StatusCode::OK);
+    let res = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": me["nin"], "reason": reason })).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    // Another receptionist is not held back.
+    let facility: uuid::Uuid = c.facility_id.parse().unwrap();
+    let colleague = new_staff(&app, facility, Role::Receptionist, "0661222333").await;
+    assert_eq!(app.post_auth("/api/v1/desk/lookup", &colleague, &json!({ "nin": me["nin"], "reason": reason })).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_appointment_opens_the_record_to_its_own_practitioner_from_a_day_before_to_a_week_after() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    link_demo_practitioner(&app, &c.practitioner_id).await;
+    let patient = s(&app.citizen_tokens().await, "access_token");
+    let patient_id = s(&app.get_auth("/api/v1/me", &patient).await.json::<Value>().await.unwrap(), "id");
+    let slot = free_slots(&app, &c, 3).await.into_iter().find(|s| s["practitioner_id"] == c.practitioner_id.as_str()).expect("a slot of the practitioner");
+    let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": slot["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let starts: chrono::DateTime<Utc> = slot["starts_at"].as_str().unwrap().parse().unwrap();
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let facility: uuid::Uuid = c.facility_id.parse().unwrap();
+    let colleague = new_staff(&app, facility, Role::Practitioner, "0661444555").await;
+    let read = |token: String| {
+        let (app, path) = (&app, format!("/api/v1/record/{patient_id}"));
+        async move { app.get_auth(&path, &token).await.status() }
+    };
+
+    // Days ahead: not yet.
+    assert_eq!(read(doctor.clone()).await, StatusCode::NOT_FOUND);
+    // The day before: open to the appointment's practitioner…
+    app.domain.clock().advance(starts - Utc::now() - Duration::hours(23));
+    assert_eq!(read(doctor.clone()).await, StatusCode::OK);
+    // …not to a colleague of the same polyclinic, until they look the
+    // patient up with a reason (which the patient then reads).
+    assert_eq!(read(colleague.clone()).await, StatusCode::NOT_FOUND);
+    care_by_lookup(&app, &colleague, &patient).await;
+    assert_eq!(read(colleague.clone()).await, StatusCode::OK);
+    // Six days after: still open; eight days after: closed.
+    app.domain.clock().advance(Duration::hours(23) + Duration::days(6));
+    assert_eq!(read(doctor.clone()).await, StatusCode::OK);
+    app.domain.clock().advance(Duration::days(2));
+    assert_eq!(read(doctor).await, StatusCode::NOT_FOUND, "the window ended, nobody needed to close the appointment");
+    assert_eq!(read(colleague).await, StatusCode::NOT_FOUND, "the look-up lasted a day");
+}
+
+#[tokio::test]
+async fn a_visit_whose_time_has_passed_no_longer_counts_toward_the_booking_caps() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let patient = s(&app.citizen_tokens().await, "access_token");
+    let patient_id: uuid::Uuid = s(&app.get_auth("/api/v1/me", &patient).await.json::<Value>().await.unwrap(), "id").parse().unwrap();
+    let slots: Vec<Value> = free_slots(&app, &c, 3).await;
+    let (first, second) = (slots[0].clone(), slots[1].clone());
+    let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": first["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let booked: Value = res.json().await.unwrap();
+    // Control: while the visit is ahead, a second one of the specialty is refused.
+    let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": second["id"] })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "already_booked_specialty"));
+
+    // The visit is over (test arrangement: its slot moved into the past),
+    // and nobody marked it arrived, fulfilled or absent.
+    let slot_id: uuid::Uuid = s(&booked, "slot_id").parse().unwrap();
+    let mut row: slot::ActiveModel = slot::Entity::find_by_id(slot_id).one(app.domain.db()).await.unwrap().unwrap().into();
+    row.starts_at = Set(Utc::now() - Duration::hours(3));
+    row.ends_at = Set(Utc::now() - Duration::hours(2) - Duration::minutes(40));
+    row.update(app.domain.db()).await.unwrap();
+    let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": second["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let past = appointment::Entity::find_by_id(s(&booked, "id").parse::<uuid::Uuid>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
+    assert_eq!((past.status.as_str(), past.subject_id), ("booked", Some(patient_id)), "no automatic no-show: the desk reviews the day");
+}
