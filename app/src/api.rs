@@ -708,7 +708,7 @@ pub async fn icd10_search(q: String) -> Result<Vec<shared::dto::Icd10Out>, AppEr
 
 /// Who read or wrote the citizen's record.
 #[server(prefix = "/sfn", endpoint = "my_record_accesses")]
-pub async fn my_record_accesses() -> Result<Vec<shared::dto::AccessOut>, AppError> {
+pub async fn my_record_accesses(before: Option<String>) -> Result<shared::dto::AccessPage, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.my_record_accesses(&actor).await.map_err(to_app_error)
+    ctx()?.domain.my_record_accesses(&actor, before.as_deref(), 50).await.map_err(to_app_error)
 }

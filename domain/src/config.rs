@@ -8,6 +8,11 @@ pub struct DomainConfig {
     /// HMAC key for signed links and verification codes, independent of
     /// the JWT key, at least 32 bytes.
     pub link_secret: Vec<u8>,
+    /// HMAC key of the medical-record access log and its anchors, at least
+    /// 32 bytes, of its own.
+    pub audit_secret: Vec<u8>,
+    /// Where the access-log heads are anchored (an append-only file).
+    pub audit_dir: std::path::PathBuf,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     /// Access-token lifetime; the issue caps it at 15 minutes.
@@ -135,6 +140,8 @@ impl DomainConfig {
         Self {
             jwt_secret: secret.to_vec(),
             link_secret: [secret, b"/links"].concat(),
+            audit_secret: [secret, b"/audit"].concat(),
+            audit_dir: std::env::temp_dir().join(format!("sihati-audit-{}", std::process::id())),
             jwt_issuer: "sihati".into(),
             jwt_audience: "sihati-api".into(),
             access_ttl_secs: 600,

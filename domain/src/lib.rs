@@ -48,6 +48,8 @@ struct Inner {
     account_throttle: throttle::Throttle,
     tokens: tokens::AccessTokens,
     clock: notify::Clock,
+    /// When this process last anchored the access-log heads.
+    anchored_until: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Domain {
@@ -72,6 +74,7 @@ impl Domain {
                 account_throttle,
                 tokens,
                 clock: notify::Clock::default(),
+                anchored_until: std::sync::Mutex::new(None),
             }),
         }
     }

@@ -13,6 +13,7 @@ mod m20261123_000005_notify;
 mod m20261123_000006_record;
 mod m20261124_000007_care;
 mod m20261202_000008_identity;
+mod m20261202_000009_audit;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_record::Migration),
             Box::new(m20261124_000007_care::Migration),
             Box::new(m20261202_000008_identity::Migration),
+            Box::new(m20261202_000009_audit::Migration),
         ]
     }
 }

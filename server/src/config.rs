@@ -31,6 +31,16 @@ pub struct Config {
     /// is generated once into `data_dir/link.key`.
     #[serde(skip_serializing)]
     pub link_secret: Option<SecretString>,
+    /// HMAC key of the medical-record access log and its anchors; when
+    /// absent, generated once into `data_dir/audit.key`.
+    #[serde(skip_serializing)]
+    pub audit_secret: Option<SecretString>,
+    /// Where the heads of the access-log chains are anchored (an
+    /// append-only file; a write-once volume in production); defaults to
+    /// `data_dir/audit`.
+    pub audit_dir: Option<PathBuf>,
+    /// How often the heads are anchored, in seconds.
+    pub audit_anchor_secs: u64,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_ttl_secs: u64,
@@ -107,6 +117,9 @@ impl Default for Config {
             database_max_connections: 10,
             jwt_secret: None,
             link_secret: None,
+            audit_secret: None,
+            audit_dir: None,
+            audit_anchor_secs: 300,
             jwt_issuer: "sihati".into(),
             jwt_audience: "sihati-api".into(),
             access_ttl_secs: 600,
@@ -175,6 +188,11 @@ impl Config {
         self.key(self.link_secret.as_ref(), "SIHATI_LINK_SECRET", "link.key")
     }
 
+    /// The access-log key: configured, or `data_dir/audit.key`.
+    pub fn audit_key(&self) -> anyhow::Result<Vec<u8>> {
+        self.key(self.audit_secret.as_ref(), "SIHATI_AUDIT_SECRET", "audit.key")
+    }
+
     fn key(&self, configured: Option<&SecretString>, var: &str, file: &str) -> anyhow::Result<Vec<u8>> {
         if let Some(s) = configured {
             let key = s.expose_secret().as_bytes().to_vec();
@@ -202,6 +220,8 @@ impl Config {
         Ok(domain::DomainConfig {
             jwt_secret: self.jwt_key()?,
             link_secret: self.link_key()?,
+            audit_secret: self.audit_key()?,
+            audit_dir: self.audit_dir.clone().unwrap_or_else(|| self.data_dir.join("audit")),
             jwt_issuer: self.jwt_issuer.clone(),
             jwt_audience: self.jwt_audience.clone(),
             access_ttl_secs: self.access_ttl_secs.min(domain::tokens::MAX_ACCESS_TTL_SECS),

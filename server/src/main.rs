@@ -115,10 +115,11 @@ async fn main() -> anyhow::Result<()> {
             let d = domain::Domain::new(db, config.domain_config()?);
             let report = d.verify_access_log().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("access log: {} rows, {} patients, {} broken chains", report.rows, report.patients, report.broken.len());
+            println!("anchors: {} lines, {} with a wrong MAC", report.anchors, report.forged_anchors);
             for (subject, seq) in &report.broken {
-                println!("  broken: patient {subject} from row {seq}");
+                println!("  broken: patient {subject} at row {seq}");
             }
-            if !report.broken.is_empty() {
+            if !report.broken.is_empty() || report.forged_anchors > 0 {
                 std::process::exit(1);
             }
             Ok(())

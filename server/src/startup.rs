@@ -162,7 +162,7 @@ pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Futur
     use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt;
 
-    let jobs = spawn_jobs(&app.state.domain);
+    let jobs = spawn_jobs(&app.state.domain, app.state.config.audit_anchor_secs);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let transports = crate::notify::Transports::from_config(&app.state.config)?;
     let poll = std::time::Duration::from_millis(app.state.config.outbox_poll_ms.max(10));
@@ -219,8 +219,9 @@ pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Futur
 /// database, so a restart (or a second server) loses nothing: throttle and
 /// idempotency-key pruning every 5 minutes; waitlist offers (expiry, next
 /// offer) every 30 seconds; the rolling booking horizon and the purge of
-/// settled outbox messages at start and hourly.
-fn spawn_jobs(domain: &domain::Domain) -> Vec<tokio::task::JoinHandle<()>> {
+/// settled outbox messages at start and hourly; the access-log heads
+/// anchored at start and every `audit_anchor_secs`.
+fn spawn_jobs(domain: &domain::Domain, anchor_secs: u64) -> Vec<tokio::task::JoinHandle<()>> {
     use std::time::Duration;
     fn every<F, Fut>(period: Duration, domain: &domain::Domain, what: &'static str, job: F) -> tokio::task::JoinHandle<()>
     where
@@ -247,6 +248,7 @@ fn spawn_jobs(domain: &domain::Domain) -> Vec<tokio::task::JoinHandle<()>> {
         every(Duration::from_secs(30), domain, "waitlist", |d| async move { d.run_waitlist().await }),
         every(Duration::from_secs(3600), domain, "horizon", |d| async move { d.extend_horizon().await.map(|_| ()) }),
         every(Duration::from_secs(3600), domain, "outbox purge", |d| async move { d.purge_outbox().await.map(|_| ()) }),
+        every(Duration::from_secs(anchor_secs.max(1)), domain, "access-log anchors", |d| async move { d.anchor_access_heads().await.map(|_| ()) }),
     ]
 }
 

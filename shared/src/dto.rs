@@ -948,3 +948,13 @@ pub struct AccessOut {
     pub entry_id: Option<uuid::Uuid>,
     pub reason: String,
 }
+
+/// One page of "who looked at my record", newest first. Every row is
+/// reachable: pass `next_cursor` as `before` for the next (older) page;
+/// `null` on the last one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccessPage {
+    pub items: Vec<AccessOut>,
+    pub next_cursor: Option<String>,
+}

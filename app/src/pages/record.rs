@@ -36,7 +36,9 @@ pub fn RecordPage() -> impl IntoView {
     let query = use_query_map();
     let args = move || filter_args(&query.read());
     let entries = Resource::new(args, |(k, f, t, fa, su)| crate::api::my_record(k, f, t, fa, su));
-    let accesses = Resource::new(|| (), |_| crate::api::my_record_accesses());
+    // "Who looked", 50 rows a page, older pages by a plain link.
+    let who_before = move || query.read().get("who_before");
+    let accesses = Resource::new(who_before, crate::api::my_record_accesses);
     // Every facility and person of the unfiltered record, for the selects:
     // the list itself when nothing is filtered (one read, one log row),
     // fetched separately only when a filter narrows the list.
@@ -128,10 +130,13 @@ pub fn RecordPage() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, record.who_title)}</h2>
             <Suspense fallback=|| ()>
-                {move || accesses.get().and_then(|r| r.ok()).map(|rows| view! {
+                {move || accesses.get().and_then(|r| r.ok()).map(|page| view! {
                     <ul class="slots" data-test="accesses">
-                        {rows.into_iter().map(|a| view! { <Access access=a/> }).collect_view()}
+                        {page.items.into_iter().map(|a| view! { <Access access=a/> }).collect_view()}
                     </ul>
+                    {page.next_cursor.map(|c| view! {
+                        <p><a href=format!("/record?who_before={c}") data-test="accesses-older">{t!(i18n, record.older)}</a></p>
+                    })}
                 })}
             </Suspense>
         </section>

@@ -122,9 +122,9 @@ impl Domain {
             .into_iter()
             .map(|d| DependantOut { nin: None, ..dependant_out(d) })
             .collect();
-        crate::record::access::append(&txn, holder.id, actor, Some(facility), "desk_lookup", None, reason).await?;
+        crate::record::access::append(&self.config().audit_secret, &txn, holder.id, actor, Some(facility), "desk_lookup", None, reason).await?;
         for d in &dependants {
-            crate::record::access::append(&txn, d.id, actor, Some(facility), "desk_lookup", None, reason).await?;
+            crate::record::access::append(&self.config().audit_secret, &txn, d.id, actor, Some(facility), "desk_lookup", None, reason).await?;
         }
         txn.commit().await?;
         Ok(PersonOut {

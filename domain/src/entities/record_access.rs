@@ -19,6 +19,9 @@ pub struct Model {
     pub reason: String,
     pub prev_hash: String,
     pub hash: String,
+    /// 1: `hash` is SHA-256 (rows written before the key existed); 2:
+    /// HMAC-SHA-256 under the audit key.
+    pub mac_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -142,7 +142,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        super::access::append(&txn, subject, actor, Some(facility), "lookup", None, reason).await?;
+        super::access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), "lookup", None, reason).await?;
         txn.commit().await?;
         Ok(CarePatientOut { subject_id: subject, name, birth_date, appointment_id: None, starts_at: None, via: "lookup".into(), reason: Some(reason.to_owned()) })
     }

@@ -166,7 +166,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        super::access::append(&txn, entry.subject_id, actor, Some(facility), "attach_file", Some(entry.id), "").await?;
+        super::access::append(&self.config().audit_secret, &txn, entry.subject_id, actor, Some(facility), "attach_file", Some(entry.id), "").await?;
         txn.commit().await?;
         Ok(attachment_out(&row))
     }
@@ -178,7 +178,7 @@ impl Domain {
         let txn = self.begin_write().await?;
         let a = record_attachment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.reader_facility(&txn, actor, a.holder_id, a.subject_id).await?;
-        super::access::append(&txn, a.subject_id, actor, facility, "read_file", Some(a.entry_id), "").await?;
+        super::access::append(&self.config().audit_secret, &txn, a.subject_id, actor, facility, "read_file", Some(a.entry_id), "").await?;
         txn.commit().await?;
         let bytes = self.files().get(&a.sha256).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
         Ok(Download { file_name: a.file_name, media_type: a.media_type, bytes })

@@ -17,6 +17,7 @@
 //! wrote it, and a new entry (`corrects_id`) carries the correction.
 
 pub mod access;
+pub mod anchors;
 pub mod care;
 pub mod fhir;
 pub mod files;
@@ -29,7 +30,7 @@ use crate::{Actor, Domain, Error, Result};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
-use shared::dto::{AccessOut, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
+use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
 use shared::{ErrorCode, FacilityId, FieldError, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -244,7 +245,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        access::append(&txn, subject, actor, Some(facility), "write_entry", Some(row.id), "").await?;
+        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), "write_entry", Some(row.id), "").await?;
         match kind {
             "prescription" => self.queue_record_news(&txn, &row, Kind::Prescription).await?,
             "exam_result" => self.queue_record_news(&txn, &row, Kind::Result).await?,
@@ -280,7 +281,7 @@ impl Domain {
         if changed != 1 {
             return Err(Error::code(ErrorCode::ValidationFailed));
         }
-        access::append(&txn, e.subject_id, actor, Some(facility), "mark_error", Some(id), reason).await?;
+        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, Some(facility), "mark_error", Some(id), reason).await?;
         txn.commit().await?;
         let e = record_entry::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         Ok(self.describe_entries(vec![e]).await?.remove(0))
@@ -291,7 +292,7 @@ impl Domain {
     pub async fn patient_record(&self, actor: &Actor, subject: Uuid, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
         let txn = self.begin_write().await?;
         let facility = self.care_facility(&txn, actor, subject).await?;
-        access::append(&txn, subject, actor, Some(facility), "read_record", None, "").await?;
+        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), "read_record", None, "").await?;
         let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::SubjectId.eq(subject)), filter)
             .order_by_desc(record_entry::Column::CreatedAt)
             .all(&txn)
@@ -307,7 +308,7 @@ impl Domain {
         let txn = self.begin_write().await?;
         let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.reader_facility(&txn, actor, e.holder_id, e.subject_id).await?;
-        access::append(&txn, e.subject_id, actor, facility, "read_entry", Some(e.id), "").await?;
+        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, facility, "read_entry", Some(e.id), "").await?;
         txn.commit().await?;
         Ok(self.describe_entries(vec![e]).await?.remove(0))
     }
@@ -334,15 +335,16 @@ impl Domain {
         subjects.sort();
         subjects.dedup();
         for s in subjects {
-            access::append(&txn, s, actor, None, action, None, "").await?;
+            access::append(&self.config().audit_secret, &txn, s, actor, None, action, None, "").await?;
         }
         txn.commit().await?;
         self.describe_entries(rows).await
     }
 
     /// "Who looked at my record": the accesses to the citizen's record and
-    /// their dependants', newest first.
-    pub async fn my_record_accesses(&self, actor: &Actor) -> Result<Vec<AccessOut>> {
+    /// their dependants', newest first, a page at a time: every row, not
+    /// the last few hundred. `before` is the previous page's cursor.
+    pub async fn my_record_accesses(&self, actor: &Actor, before: Option<&str>, limit: u64) -> Result<AccessPage> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
@@ -350,12 +352,30 @@ impl Domain {
         let holder = actor.user_id.as_uuid();
         let mut subjects = vec![holder];
         subjects.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(holder)).all(self.db()).await?.into_iter().map(|d| d.id));
-        let rows = record_access::Entity::find()
-            .filter(record_access::Column::SubjectId.is_in(subjects))
+        let limit = limit.clamp(1, 200);
+        let mut q = record_access::Entity::find().filter(record_access::Column::SubjectId.is_in(subjects));
+        if let Some(cursor) = before.filter(|c| !c.is_empty()) {
+            // `at` then `id`, both descending: a total order, so no row is
+            // skipped or repeated between pages.
+            let (at, id) = parse_cursor(cursor).ok_or_else(|| Error::code(ErrorCode::BadRequest))?;
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(record_access::Column::At.lt(at))
+                    .add(sea_orm::Condition::all().add(record_access::Column::At.eq(at)).add(record_access::Column::Id.lt(id))),
+            );
+        }
+        let mut rows = q
             .order_by_desc(record_access::Column::At)
-            .limit(500)
+            .order_by_desc(record_access::Column::Id)
+            .limit(limit + 1)
             .all(self.db())
             .await?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| format!("{}.{}", r.at.timestamp_micros(), r.id))
+        } else {
+            None
+        };
         let actors: HashMap<Uuid, user::Model> =
             user::Entity::find().filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>())).all(self.db()).await?.into_iter().map(|u| (u.id, u)).collect();
         let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
@@ -365,7 +385,7 @@ impl Domain {
             .into_iter()
             .map(|f| (f.id, f))
             .collect();
-        Ok(rows
+        let items = rows
             .into_iter()
             .map(|r| {
                 let f = r.facility_id.and_then(|id| facilities.get(&id));
@@ -381,7 +401,8 @@ impl Domain {
                     reason: r.reason,
                 }
             })
-            .collect())
+            .collect();
+        Ok(AccessPage { items, next_cursor })
     }
 
     /// Entries with the names readers need (author, facility, patient)
@@ -461,4 +482,10 @@ mod tests {
         assert!(c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()) && !c.contains(['O', '0', 'I', '1']));
         assert_ne!(c, verification_code());
     }
+}
+
+/// A "who looked" cursor: `<microseconds>.<row id>`.
+fn parse_cursor(c: &str) -> Option<(chrono::DateTime<chrono::Utc>, Uuid)> {
+    let (micros, id) = c.split_once('.')?;
+    Some((chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?, id.parse().ok()?))
 }

@@ -9,7 +9,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use shared::dto::{AccessOut, AttachmentOut, CareLookupIn, CarePatientOut, EnteredInErrorIn, EntryIn, EntryOut, Icd10Out, RecordFilter};
+use shared::dto::{AccessPage, AttachmentOut, CareLookupIn, CarePatientOut, EnteredInErrorIn, EntryIn, EntryOut, Icd10Out, RecordFilter};
 use shared::{ErrorCode, FieldError};
 use uuid::Uuid;
 
@@ -57,11 +57,27 @@ pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(
     state.domain.my_record(&actor, &f).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
-/// Who read or wrote one's record (and one's dependants').
-#[utoipa::path(get, path = "/api/v1/me/record/accesses", tag = "record", security(("bearer" = [])), responses((status = 200, body = [AccessOut])))]
+/// The page of "who looked" to fetch: older than `before` (a cursor from
+/// the previous page), at most `limit` rows (default 50, at most 200).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct AccessQuery {
+    before: Option<String>,
+    limit: Option<u64>,
+}
+
+/// Who read or wrote one's record (and one's dependants'), newest first,
+/// every row, a page at a time.
+#[utoipa::path(get, path = "/api/v1/me/record/accesses", tag = "record", security(("bearer" = [])), params(AccessQuery),
+    responses((status = 200, body = AccessPage), (status = 400, description = "A malformed cursor", body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/me/record/accesses", skip_all)]
-pub async fn accesses(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<AccessOut>>, ApiFailure> {
-    state.domain.my_record_accesses(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn accesses(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    q: Result<Query<AccessQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<AccessPage>, ApiFailure> {
+    let Query(q) = q.map_err(|_| ApiFailure::new(ErrorCode::BadRequest, lang))?;
+    state.domain.my_record_accesses(&actor, q.before.as_deref(), q.limit.unwrap_or(50)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
 /// Open a patient's record by NIN with a reason (practitioners): a care

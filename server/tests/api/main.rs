@@ -3,6 +3,7 @@
 //! PostgreSQL admin URL to run the same suite on PostgreSQL (one new
 //! database per test).
 
+mod audit;
 mod auth;
 mod authz;
 mod booking;
