@@ -107,6 +107,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         CodeInvalid => td_string!(locale, errors.code_invalid),
         CodeExpired => td_string!(locale, errors.code_expired),
         PhoneUnverified => td_string!(locale, errors.phone_unverified),
+        TooManyDependants => td_string!(locale, errors.too_many_dependants),
+        AdultNeedsConsent => td_string!(locale, errors.adult_needs_consent),
     }
 }
 

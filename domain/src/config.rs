@@ -89,6 +89,11 @@ pub struct IdentityRules {
     /// phone retrying after a lost answer) both get the same new pair;
     /// later, a reused token revokes the whole session.
     pub refresh_grace_secs: i64,
+    /// Dependants one account may hold.
+    pub max_dependants: u64,
+    /// The age of majority (19 in Algeria): an adult is not added as a
+    /// dependant without their consent.
+    pub age_of_majority: u32,
 }
 
 impl Default for IdentityRules {
@@ -102,6 +107,8 @@ impl Default for IdentityRules {
             session_absolute_days: 30,
             web_idle_timeout_minutes: 30,
             refresh_grace_secs: 10,
+            max_dependants: 10,
+            age_of_majority: 19,
         }
     }
 }

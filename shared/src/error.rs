@@ -63,10 +63,13 @@ pub enum ErrorCode {
     CodeInvalid,
     CodeExpired,
     PhoneUnverified,
+    // Dependants.
+    TooManyDependants,
+    AdultNeedsConsent,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 43] = [
+    pub const ALL: [ErrorCode; 45] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -110,6 +113,8 @@ impl ErrorCode {
         ErrorCode::CodeInvalid,
         ErrorCode::CodeExpired,
         ErrorCode::PhoneUnverified,
+        ErrorCode::TooManyDependants,
+        ErrorCode::AdultNeedsConsent,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -158,6 +163,8 @@ impl ErrorCode {
             ErrorCode::CodeInvalid => "code_invalid",
             ErrorCode::CodeExpired => "code_expired",
             ErrorCode::PhoneUnverified => "phone_unverified",
+            ErrorCode::TooManyDependants => "too_many_dependants",
+            ErrorCode::AdultNeedsConsent => "adult_needs_consent",
         }
     }
 
@@ -174,7 +181,7 @@ impl ErrorCode {
             | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap
             | CodeInvalid | CodeExpired => 422,
             NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
-            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting => 409,
+            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent => 409,
             BadRequest => 400,
             FileTooLarge => 413,
             FileTypeRejected => 415,

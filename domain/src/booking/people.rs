@@ -9,7 +9,7 @@ use super::{desk_facility, field, Channel};
 use crate::entities::{appointment, dependant, slot, user};
 use crate::{Actor, Domain, Error, Result};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
 use shared::{ErrorCode, FieldError, Nin, Role, Sex, UserId};
 use uuid::Uuid;
@@ -28,14 +28,27 @@ fn dependant_out(d: dependant::Model) -> DependantOut {
 }
 
 impl Domain {
-    /// Adds a dependant to the actor's account, unverified until the desk
-    /// has seen the papers.
+    /// Adds a dependant (a minor) to the actor's account, unverified until
+    /// the desk has seen the papers; at most `max_dependants`.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn add_dependant(&self, actor: &Actor, input: &DependantIn) -> Result<DependantOut> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
-        let d = input.validate(super::algiers_today()).map_err(Error::fields)?;
+        let today = super::algiers_today();
+        let d = input.validate(today).map_err(Error::fields)?;
+        let rules = &self.config().identity;
+        // An adult decides for themself: never added on someone else's word
+        // (the approval by an adult with an account comes with the
+        // persons' model; until then, their own account or the desk).
+        let majority = d.birth_date.checked_add_months(chrono::Months::new(rules.age_of_majority * 12));
+        if majority.is_some_and(|m| m <= today) {
+            return Err(Error::fields(vec![FieldError::new("birth_date", ErrorCode::AdultNeedsConsent)]));
+        }
+        let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(actor.user_id.as_uuid())).count(self.db()).await?;
+        if held >= rules.max_dependants {
+            return Err(Error::code(ErrorCode::TooManyDependants));
+        }
         if let Some(nin) = &d.nin {
             if user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(self.db()).await?.is_some() {
                 return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]));

@@ -104,7 +104,13 @@ impl Domain {
     /// else: not found.
     pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, holder: Uuid, subject: Uuid) -> Result<Option<Uuid>> {
         match actor.role {
-            Role::Citizen if holder == actor.user_id.as_uuid() => actor.require_verified_phone().map(|_| None),
+            Role::Citizen if holder == actor.user_id.as_uuid() => {
+                actor.require_verified_phone()?;
+                if subject != holder && !self.verified_dependants(db, holder).await?.contains(&subject) {
+                    return Err(Error::code(ErrorCode::NotFound));
+                }
+                Ok(None)
+            }
             Role::Citizen => Err(Error::code(ErrorCode::NotFound)),
             _ => Ok(Some(self.care_facility(db, actor, subject).await?)),
         }

@@ -328,7 +328,11 @@ impl Domain {
             let u = user::Entity::find_by_id(holder).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
             Patient { id: u.id, nin: u.nin, given: u.given_name, family: u.family_name, birth_date: u.birth_date, sex: u.sex }
         } else {
-            let d = dependant::Entity::find_by_id(subject).one(self.db()).await?.filter(|d| d.holder_id == holder).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+            let d = dependant::Entity::find_by_id(subject)
+                .one(self.db())
+                .await?
+                .filter(|d| d.holder_id == holder && d.verified_at.is_some())
+                .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
             Patient { id: d.id, nin: d.nin, given: d.given_name, family: d.family_name, birth_date: Some(d.birth_date), sex: Some(d.sex) }
         };
         let entries = self.my_record_as(actor, &RecordFilter { subject_id: Some(subject), ..Default::default() }, "export").await?;

@@ -327,7 +327,14 @@ impl Domain {
         actor.require_verified_phone()?;
         let holder = actor.user_id.as_uuid();
         let txn = self.begin_write().await?;
-        let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::HolderId.eq(holder)), filter)
+        // A dependant's record is read through the account only once the
+        // desk has verified the link (an unverified one can be booked for).
+        let mut readable = vec![holder];
+        readable.extend(self.verified_dependants(&txn, holder).await?);
+        let rows = filtered(
+            record_entry::Entity::find().filter(record_entry::Column::HolderId.eq(holder)).filter(record_entry::Column::SubjectId.is_in(readable)),
+            filter,
+        )
             .order_by_desc(record_entry::Column::CreatedAt)
             .all(&txn)
             .await?;
@@ -339,6 +346,18 @@ impl Domain {
         }
         txn.commit().await?;
         self.describe_entries(rows).await
+    }
+
+    /// The ids of the holder's dependants the desk has verified.
+    pub(crate) async fn verified_dependants<C: ConnectionTrait>(&self, db: &C, holder: Uuid) -> Result<Vec<Uuid>> {
+        Ok(dependant::Entity::find()
+            .filter(dependant::Column::HolderId.eq(holder))
+            .filter(dependant::Column::VerifiedAt.is_not_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| d.id)
+            .collect())
     }
 
     /// "Who looked at my record": the accesses to the citizen's record and

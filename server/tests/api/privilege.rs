@@ -117,3 +117,47 @@ async fn a_visit_whose_time_has_passed_no_longer_counts_toward_the_booking_caps(
     let past = appointment::Entity::find_by_id(s(&booked, "id").parse::<uuid::Uuid>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
     assert_eq!((past.status.as_str(), past.subject_id), ("booked", Some(patient_id)), "no automatic no-show: the desk reviews the day");
 }
+
+#[tokio::test]
+async fn dependants_are_minors_capped_per_account_and_their_record_opens_to_the_guardian_once_the_desk_verified_them() {
+    let app = spawn_app_with(|c| c.identity.max_dependants = 2).await;
+    let c = clinic_with_slots(&app).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let child = |nin: String, born: &'static str| json!({ "given_name": "Yacine", "family_name": "Benali", "birth_date": born, "sex": "male", "nin": nin, "relation": "child" });
+    // An adult (19 or over) is not added on someone else's word.
+    let (adult_nin, _) = unique_ids();
+    let (status, _, body) = error_code(app.post_auth("/api/v1/me/dependants", &alice, &child(adult_nin, "1990-01-01")).await).await;
+    assert_eq!((status, body["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("adult_needs_consent")), "{body}");
+    // Two minors, then the cap.
+    let (nin1, _) = unique_ids();
+    let res = app.post_auth("/api/v1/me/dependants", &alice, &child(nin1.clone(), "2018-03-01")).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let kid = s(&res.json::<Value>().await.unwrap(), "id");
+    let (nin2, _) = unique_ids();
+    assert_eq!(app.post_auth("/api/v1/me/dependants", &alice, &child(nin2, "2020-03-01")).await.status(), StatusCode::CREATED);
+    let (nin3, _) = unique_ids();
+    let (status, code, _) = error_code(app.post_auth("/api/v1/me/dependants", &alice, &child(nin3, "2021-03-01")).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "too_many_dependants"));
+
+    // A practitioner writes in the child's record; the guardian, whose
+    // link to the child is not verified yet, cannot read it…
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let res = app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": nin1, "reason": "Fièvre, sans rendez-vous" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.post_auth(&format!("/api/v1/record/{kid}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Pénicilline", "severity": "severe" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let entry = s(&res.json::<Value>().await.unwrap(), "id");
+    let mine: Vec<Value> = app.get_auth("/api/v1/me/record", &alice).await.json().await.unwrap();
+    assert!(mine.is_empty(), "{mine:?}");
+    assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &alice).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get_auth(&format!("/api/v1/me/record/fhir?subject_id={kid}"), &alice).await.status(), StatusCode::NOT_FOUND);
+    // …but may book for the child, and the desk of that polyclinic then
+    // verifies the link: the record opens.
+    let slot = free_slots(&app, &c, 3).await.into_iter().find(|s| s["facility_id"] == c.facility_id.as_str()).expect("a slot at the clinic");
+    let res = app.post_auth("/api/v1/appointments", &alice, &json!({ "slot_id": slot["id"], "dependant_id": kid })).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    assert_eq!(app.post_auth(&format!("/api/v1/desk/dependants/{kid}/verify"), &c.receptionist, &json!({})).await.status(), StatusCode::OK);
+    let mine: Vec<Value> = app.get_auth("/api/v1/me/record", &alice).await.json().await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &alice).await.status(), StatusCode::OK);
+}
