@@ -5,13 +5,17 @@
 //! for each, with a unique canary string in every free-text field and in
 //! the attached PDF. Then every record door — REST endpoints, server
 //! functions and the web's file routes — is asked for every object with
-//! every *other* patient's credentials and with staff credentials that have
+//! every *other* patient's credentials, with staff credentials that have
 //! no care relationship (practitioner, receptionist and facility admin of
-//! another facility; the receptionist of the same facility). Each answer
-//! must refuse (403/404, or an empty list where the door is "mine"), and
-//! no answer may contain a canary that is not the caller's own. Controls:
-//! the owner and the treating practitioner do get the objects, with the
-//! canaries, so the canaries are where the test looks.
+//! another facility; the receptionist of the same facility), with the
+//! health directorate's, and with none at all. Each answer must refuse
+//! (401/403/404), or be exactly empty where the door lists the caller's
+//! own data, and no answer may contain a canary that is not the caller's
+//! own. The desk's look-up by NIN is in the matrix too: it may answer a
+//! desk, never with record data. Positive controls, one per door: the
+//! owner and the treating practitioner get every object, with its
+//! canaries, and every write of theirs goes through — so a door that
+//! refused everyone would fail the test.
 
 use crate::helpers::*;
 use crate::record::PDF;
@@ -27,6 +31,7 @@ const PATIENTS: usize = 14;
 #[derive(Clone)]
 struct Patient {
     canary: String,
+    nin: String,
     bearer: String,
     cookie: String,
     /// The citizen and their dependant.
@@ -39,14 +44,20 @@ struct Patient {
 enum Auth {
     Bearer(String),
     Cookie(String),
+    /// No credentials at all.
+    Nobody,
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Expect {
     /// 403 or 404 (a server function: the error code in its body).
     Refused,
-    /// A "mine" door: 200 with nothing, or refused (staff).
+    /// A "mine" door asked for someone else's data: 200 with exactly
+    /// nothing, or refused (staff, nobody).
     EmptyOrRefused,
+    /// A door that answers the caller's own data whoever they are (their
+    /// log, a desk's look-up): anything, but none of another's canaries.
+    NoOneElses,
     /// The web upload form: back to the page with an error, nothing stored.
     RedirectWithError,
 }
@@ -91,6 +102,7 @@ async fn send(app: &TestApp, client: &reqwest::Client, p: &Probe) -> (StatusCode
     req = match &p.auth {
         Auth::Bearer(t) => req.bearer_auth(t),
         Auth::Cookie(c) => req.header("cookie", c),
+        Auth::Nobody => req,
     };
     req = match &p.body {
         Body::None => req,
@@ -108,31 +120,56 @@ async fn send(app: &TestApp, client: &reqwest::Client, p: &Probe) -> (StatusCode
 }
 
 fn refused(status: StatusCode, body: &str) -> bool {
-    if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
         return true;
     }
     // Server functions answer errors with their code in a JSON body.
-    status.is_server_error() && serde_json::from_str::<Value>(body).is_ok_and(|v| v["code"] == "not_found" || v["code"] == "forbidden")
+    status.is_server_error() && serde_json::from_str::<Value>(body).is_ok_and(|v| ["not_found", "forbidden", "unauthorized"].contains(&v["code"].as_str().unwrap_or("")))
+}
+
+/// An answer that lists nothing: `[]`, or a page whose `items` are `[]`.
+fn exactly_empty(body: &str) -> bool {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Array(a)) => a.is_empty(),
+        Ok(v) => v["items"].as_array().is_some_and(|a| a.is_empty()),
+        Err(_) => false,
+    }
 }
 
 /// Every door, for every object of `victim`, with `auth`.
 fn probes(victim: &Patient, auth: &Auth, own: Option<usize>) -> Vec<Probe> {
-    let mut out = Vec::new();
     let p = |post: bool, path: String, body: Body, expect: Expect| Probe { post, path, body, auth: auth.clone(), expect, own };
+    // Nobody knocks on both kinds of door.
+    if matches!(auth, Auth::Nobody) {
+        let mut both = probes_of(victim, &Auth::Bearer(String::new()), own, p, true);
+        both.extend(probes_of(victim, &Auth::Cookie(String::new()), own, p, false));
+        return both;
+    }
     let bearer = matches!(auth, Auth::Bearer(_));
+    probes_of(victim, auth, own, p, bearer)
+}
+
+fn probes_of(victim: &Patient, _auth: &Auth, _own: Option<usize>, p: impl Fn(bool, String, Body, Expect) -> Probe, bearer: bool) -> Vec<Probe> {
+    let mut out = Vec::new();
+    let reason = "Rendez-vous au guichet";
+    if bearer {
+        out.push(p(true, "/api/v1/desk/lookup".into(), Body::Json(json!({ "nin": victim.nin, "reason": reason })), Expect::NoOneElses));
+    } else {
+        out.push(p(true, "/sfn/desk_lookup".into(), Body::Form(vec![("nin".into(), victim.nin.clone()), ("reason".into(), reason.into())]), Expect::NoOneElses));
+    }
     for subject in &victim.subjects {
         if bearer {
             out.push(p(false, format!("/api/v1/record/{subject}"), Body::None, Expect::Refused));
             out.push(p(true, format!("/api/v1/record/{subject}/entries"), Body::Json(json!({ "kind": "allergy", "substance": "x", "severity": "mild" })), Expect::Refused));
             out.push(p(false, format!("/api/v1/me/record/fhir?subject_id={subject}"), Body::None, Expect::Refused));
             out.push(p(false, format!("/api/v1/me/record?subject_id={subject}"), Body::None, Expect::EmptyOrRefused));
-            out.push(p(false, format!("/api/v1/me/record/accesses"), Body::None, Expect::EmptyOrRefused));
+            out.push(p(false, "/api/v1/me/record/accesses".to_string(), Body::None, Expect::NoOneElses));
         } else {
             out.push(p(true, "/sfn/patient_record".into(), Body::Form(vec![("subject".into(), subject.clone())]), Expect::Refused));
             out.push(p(true, "/sfn/write_entry".into(), Body::Json(json!({ "subject": subject, "entry": { "kind": "allergy", "substance": "x", "severity": "mild" } })), Expect::Refused));
             let filter = ["kind", "from", "to", "facility"].iter().map(|k| (k.to_string(), String::new())).chain([("subject".to_owned(), subject.clone())]).collect();
             out.push(p(true, "/sfn/my_record".into(), Body::Form(filter), Expect::EmptyOrRefused));
-            out.push(p(true, "/sfn/my_record_accesses".into(), Body::Form(vec![]), Expect::EmptyOrRefused));
+            out.push(p(true, "/sfn/my_record_accesses".into(), Body::Form(vec![]), Expect::NoOneElses));
             out.push(p(false, format!("/record/export.json?subject={subject}"), Body::None, Expect::Refused));
         }
     }
@@ -171,6 +208,7 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     for i in 0..PATIENTS {
         let canary = format!("CANARY{i:02}x{}", uuid::Uuid::new_v4().simple());
         let (phone, reg) = app.register_citizen().await;
+        let nin = s(&reg, "nin");
         let bearer = s(&app.token(&phone, PASSWORD).await, "access_token");
         let cookie = web_session(&app, &phone, PASSWORD).await;
         let me = s(&app.get_auth("/api/v1/me", &bearer).await.json::<Value>().await.unwrap(), "id");
@@ -206,7 +244,7 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
                 entries.push(s(&e, "id"));
             }
         }
-        patients.push(Patient { canary, bearer, cookie, subjects: vec![me, dep], entries, files });
+        patients.push(Patient { canary, nin, bearer, cookie, subjects: vec![me, dep], entries, files });
     }
 
     // Controls: the owner and the treating practitioner see the canaries.
@@ -221,12 +259,64 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     let treating = app.get_auth(&format!("/api/v1/record/{}", p0.subjects[1]), &doctor).await.text().await.unwrap();
     assert!(treating.contains(&p0.canary));
 
-    // The attackers: every other patient, and staff without a care relationship.
+    // A positive control for every door: its rightful user gets through
+    // (the last patient's records: the final check reads the first's).
+    let pl = patients.last().unwrap().clone();
+    let doctor_cookie = web_session(&app, "0550000003", domain::seed::DEMO_PASSWORD).await;
+    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let desk_cookie = web_session(&app, "0550000002", domain::seed::DEMO_PASSWORD).await;
+    let (subject, own_entry, file) = (pl.subjects[1].clone(), pl.entries[6].clone(), pl.files[0].clone());
+    let owner = Auth::Bearer(pl.bearer.clone());
+    let owner_web = Auth::Cookie(pl.cookie.clone());
+    let treating = Auth::Bearer(doctor.clone());
+    let treating_web = Auth::Cookie(doctor_cookie.clone());
+    let allergy = json!({ "kind": "allergy", "substance": "control", "severity": "mild" });
+    let probe = |auth: &Auth, post: bool, path: String, body: Body| Probe { post, path, body, auth: auth.clone(), expect: Expect::Refused, own: None };
+    type Check = fn(StatusCode, Option<&str>, &str, &str) -> bool;
+    let with_canary: Check = |st, _, body, canary| st == StatusCode::OK && body.contains(canary);
+    let listed: Check = |st, _, body, _| st == StatusCode::OK && !exactly_empty(body);
+    let written: Check = |st, _, _, _| st.is_success();
+    let stored: Check = |st, loc, _, _| st.is_redirection() && loc.is_some_and(|l| l.contains("file=ok"));
+    let reason = "Rendez-vous au guichet";
+    let controls: Vec<(Probe, Check)> = vec![
+        (probe(&owner, false, format!("/api/v1/me/record?subject_id={subject}"), Body::None), with_canary),
+        (probe(&owner, false, format!("/api/v1/me/record/fhir?subject_id={subject}"), Body::None), with_canary),
+        (probe(&owner, false, "/api/v1/me/record/accesses".into(), Body::None), listed),
+        (probe(&owner, false, format!("/api/v1/record/entries/{own_entry}"), Body::None), with_canary),
+        (probe(&owner, false, format!("/api/v1/record/attachments/{file}"), Body::None), with_canary),
+        (probe(&treating, false, format!("/api/v1/record/{subject}"), Body::None), with_canary),
+        (probe(&treating, true, format!("/api/v1/record/{subject}/entries"), Body::Json(allergy.clone())), written),
+        (probe(&treating, true, format!("/api/v1/record/entries/{own_entry}/attachments"), Body::File), written),
+        (probe(&treating, true, format!("/api/v1/record/entries/{}/entered-in-error", pl.entries[7]), Body::Json(json!({ "reason": "control" }))), written),
+        (probe(&Auth::Bearer(desk.clone()), true, "/api/v1/desk/lookup".into(), Body::Json(json!({ "nin": pl.nin, "reason": reason }))), written),
+        (probe(&Auth::Cookie(desk_cookie.clone()), true, "/sfn/desk_lookup".into(), Body::Form(vec![("nin".into(), pl.nin.clone()), ("reason".into(), reason.into())])), written),
+        (probe(&owner_web, true, "/sfn/my_record".into(), Body::Form(["kind", "from", "to", "facility"].iter().map(|k| (k.to_string(), String::new())).chain([("subject".to_owned(), subject.clone())]).collect())), with_canary),
+        (probe(&owner_web, true, "/sfn/my_record_accesses".into(), Body::Form(vec![])), listed),
+        (probe(&owner_web, true, "/sfn/record_entry".into(), Body::Form(vec![("id".into(), own_entry.clone())])), with_canary),
+        (probe(&owner_web, false, format!("/record/export.json?subject={subject}"), Body::None), with_canary),
+        (probe(&owner_web, false, format!("/files/{file}"), Body::None), with_canary),
+        (probe(&treating_web, true, "/sfn/patient_record".into(), Body::Form(vec![("subject".into(), subject.clone())])), with_canary),
+        (probe(&treating_web, true, "/sfn/write_entry".into(), Body::Json(json!({ "subject": subject, "entry": allergy }))), written),
+        (probe(&treating_web, true, "/sfn/mark_entered_in_error".into(), Body::Form(vec![("id".into(), pl.entries[8].clone()), ("reason".into(), "control".into())])), written),
+        (probe(&treating_web, true, format!("/care/entries/{own_entry}/files"), Body::File), stored),
+    ];
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("origin", app.base.parse().unwrap());
+    let control_client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap();
+    for (probe, check) in &controls {
+        let (status, location, body) = send(&app, &control_client, probe).await;
+        assert!(check(status, location.as_deref(), &body, &pl.canary), "control {} {}: {status} {}", if probe.post { "POST" } else { "GET" }, probe.path, body.chars().take(200).collect::<String>());
+    }
+
+    // The attackers: every other patient, staff without a care
+    // relationship, the directorate, and nobody.
     let mut staff = Vec::new();
     for (role, phone) in [(Role::Practitioner, "0661700001"), (Role::Receptionist, "0661700002"), (Role::FacilityAdmin, "0661700003")] {
         staff.push(staff_at(&app, other, role, phone).await);
     }
     staff.push((s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token"), web_session(&app, "0550000002", domain::seed::DEMO_PASSWORD).await));
+    // The health directorate runs the network; it reads no one's record.
+    staff.push((s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token"), web_session(&app, "0550000005", domain::seed::DEMO_PASSWORD).await));
 
     let mut all = Vec::new();
     for (v, victim) in patients.iter().enumerate() {
@@ -238,6 +328,7 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
             all.extend(probes(victim, &Auth::Bearer(bearer.clone()), None));
             all.extend(probes(victim, &Auth::Cookie(cookie.clone()), None));
         }
+        all.extend(probes(victim, &Auth::Nobody, None));
     }
     let total = all.len();
     assert!(total >= 20_000, "{total} requests");
@@ -255,8 +346,10 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
                 let (status, location, body) = send(app, client, &probe).await;
                 let ok = match probe.expect {
                     Expect::Refused => refused(status, &body),
-                    Expect::EmptyOrRefused => refused(status, &body) || (status == StatusCode::OK && !body.is_empty()),
-                    Expect::RedirectWithError => status.is_redirection() && location.as_deref().is_some_and(|l| l.contains("file_error=")),
+                    Expect::EmptyOrRefused => refused(status, &body) || (status == StatusCode::OK && exactly_empty(&body)),
+                    Expect::NoOneElses => true,
+                    // Without a session at all the form route answers 401.
+                    Expect::RedirectWithError => refused(status, &body) || (status.is_redirection() && location.as_deref().is_some_and(|l| l.contains("file_error="))),
                 };
                 let leaked = canaries.iter().enumerate().find(|(i, c)| Some(*i) != probe.own && (body.contains(c.as_str()) || location.as_deref().is_some_and(|l| l.contains(c.as_str()))));
                 match (ok, leaked) {
