@@ -208,17 +208,28 @@ impl Domain {
     /// change in progress, else the account's own (if not yet verified).
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn resend_phone_code(&self, actor: &Actor, ip: Option<IpAddr>) -> Result<VerificationOut> {
+        self.resend(actor, Purpose::Phone, ip).await
+    }
+
+    /// A new code or link for the phone or email being verified: the
+    /// target of a change in progress, else the account's own while it is
+    /// unverified; nothing to verify is `bad_request`.
+    async fn resend(&self, actor: &Actor, purpose: Purpose, ip: Option<IpAddr>) -> Result<VerificationOut> {
         let u = self.own_user(actor).await?;
         let now = self.clock().now();
-        let pending = self.latest_verification(self.db(), u.id, Purpose::Phone).await?.filter(|v| v.expires_at > now);
-        let target = match (pending, &u.phone) {
+        let (current, verified, channel) = match purpose {
+            Purpose::Email => (u.email.clone(), u.email_verified_at.is_some(), VerifyChannel::Email),
+            _ => (u.phone.clone(), u.phone_verified_at.is_some(), VerifyChannel::Sms),
+        };
+        let pending = self.latest_verification(self.db(), u.id, purpose).await?.filter(|v| v.expires_at > now);
+        let target = match (pending, current) {
             (Some(v), _) => v.target,
-            (None, Some(p)) if u.phone_verified_at.is_none() => p.clone(),
+            (None, Some(c)) if !verified => c,
             _ => return Err(Error::code(ErrorCode::BadRequest)),
         };
         self.admit_send(ip, &target)?;
         let txn = self.begin_write().await?;
-        let out = self.start_verification(&txn, u.id, Purpose::Phone, VerifyChannel::Sms, &target, now).await?;
+        let out = self.start_verification(&txn, u.id, purpose, channel, &target, now).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -267,19 +278,7 @@ impl Domain {
     /// Sends a new link to the email being verified.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn resend_email_link(&self, actor: &Actor, ip: Option<IpAddr>) -> Result<VerificationOut> {
-        let u = self.own_user(actor).await?;
-        let now = self.clock().now();
-        let pending = self.latest_verification(self.db(), u.id, Purpose::Email).await?.filter(|v| v.expires_at > now);
-        let target = match (pending, &u.email) {
-            (Some(v), _) => v.target,
-            (None, Some(e)) if u.email_verified_at.is_none() => e.clone(),
-            _ => return Err(Error::code(ErrorCode::BadRequest)),
-        };
-        self.admit_send(ip, &target)?;
-        let txn = self.begin_write().await?;
-        let out = self.start_verification(&txn, u.id, Purpose::Email, VerifyChannel::Email, &target, now).await?;
-        txn.commit().await?;
-        Ok(out)
+        self.resend(actor, Purpose::Email, ip).await
     }
 
     /// Starts a change of email: the current password, then a link to the

@@ -70,3 +70,32 @@ export async function registerCitizen(request: APIRequestContext, data: Record<s
   expect(verified.status()).toBe(200);
   return token as string;
 }
+
+const DAY_MS = 86_400_000;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/** A specialty without referral rule that has a free slot in wilaya 31
+ * (3 to 24 days ahead), and that slot's day in Algiers. */
+export async function freeSlot(request: APIRequestContext): Promise<{ specialty: string; day: string }> {
+  const from = isoDay(new Date(Date.now() + 3 * DAY_MS));
+  const to = isoDay(new Date(Date.now() + 24 * DAY_MS));
+  for (const specialty of ['paediatrics', 'dermatology', 'ophthalmology', 'ent', 'general_practice']) {
+    const slots = await (await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}`)).json();
+    if (Array.isArray(slots) && slots.length > 0) {
+      return { specialty, day: isoDay(new Date(new Date(slots[0].starts_at).getTime() + 3_600_000)) };
+    }
+  }
+  throw new Error('no free slot in the demo data');
+}
+
+/** Searches that specialty and day on /book and presses the first slot's Book. */
+export async function bookFirstSlot(page: Page, specialty: string, day: string) {
+  await page.goto('/book');
+  await hydrated(page);
+  await page.selectOption('#specialty', specialty);
+  await page.selectOption('#wilaya', '31');
+  await page.fill('#from', day);
+  await page.fill('#to', day);
+  await page.click('[data-test="search"] button[type="submit"]');
+  await page.locator('[data-test="slot"] button[type="submit"]').first().click();
+}

@@ -1,25 +1,9 @@
-import { test, expect, APIRequestContext } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import * as http from 'http';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AddressInfo } from 'net';
-import { hydrated, signIn, smsCode, uniqueCitizen } from './helpers';
-
-const DAY = 86_400_000;
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-
-/** A specialty without referral rule with a free slot in wilaya 31, and that slot's day. */
-async function freeSlot(request: APIRequestContext): Promise<{ specialty: string; day: string }> {
-  const from = iso(new Date(Date.now() + 3 * DAY));
-  const to = iso(new Date(Date.now() + 24 * DAY));
-  for (const specialty of ['dermatology', 'ophthalmology', 'ent', 'paediatrics', 'general_practice']) {
-    const slots = await (await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}`)).json();
-    if (Array.isArray(slots) && slots.length > 0) {
-      return { specialty, day: iso(new Date(new Date(slots[0].starts_at).getTime() + 3_600_000)) };
-    }
-  }
-  throw new Error('no free slot in the demo data');
-}
+import { bookFirstSlot, freeSlot, hydrated, signIn, smsCode, uniqueCitizen } from './helpers';
 
 test('a citizen registers in the browser, cannot book until the SMS code comes back, verifies and books', async ({ page, request }) => {
   const c = uniqueCitizen();
@@ -37,17 +21,7 @@ test('a citizen registers in the browser, cannot book until the SMS code comes b
 
   // Booking before the code: refused, with the reason in French.
   const { specialty, day } = await freeSlot(request);
-  const search = async () => {
-    await page.goto('/book');
-    await hydrated(page);
-    await page.selectOption('#specialty', specialty);
-    await page.selectOption('#wilaya', '31');
-    await page.fill('#from', day);
-    await page.fill('#to', day);
-    await page.click('[data-test="search"] button[type="submit"]');
-    await page.locator('[data-test="slot"] button[type="submit"]').first().click();
-  };
-  await search();
+  await bookFirstSlot(page, specialty, day);
   await expect(page.locator('.form-error[data-code="phone_unverified"]').first()).toContainText('Vérifiez d\'abord votre numéro');
 
   // The code, as the SMS output holds it; a wrong one first.
@@ -62,7 +36,7 @@ test('a citizen registers in the browser, cannot book until the SMS code comes b
   await expect(page.locator('[data-test="phone-verified"]')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/verify-fr.png', fullPage: true });
 
-  await search();
+  await bookFirstSlot(page, specialty, day);
   await expect(page).toHaveURL(/\/appointments$/);
   await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(1);
 });

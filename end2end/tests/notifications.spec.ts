@@ -1,11 +1,8 @@
-import { test, expect, APIRequestContext } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { simpleParser, ParsedMail } from 'mailparser';
 import * as fs from 'fs';
 import * as path from 'path';
-import { hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
-
-const DAY = 86_400_000;
-const iso = (d: Date) => d.toISOString().slice(0, 10);
+import { bookFirstSlot, freeSlot, hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
 
 /** What the real SMTP server (aiosmtpd, started by scripts/test.sh) received. */
 async function received(): Promise<ParsedMail[]> {
@@ -29,21 +26,6 @@ async function mailTo(address: string, subject: RegExp): Promise<ParsedMail> {
   return found!;
 }
 
-/** A specialty without referral rule that has a free slot in wilaya 31, and that slot's day. */
-async function freeSlot(request: APIRequestContext): Promise<{ specialty: string; day: string }> {
-  const from = iso(new Date(Date.now() + 3 * DAY));
-  const to = iso(new Date(Date.now() + 24 * DAY));
-  for (const specialty of ['paediatrics', 'dermatology', 'ophthalmology', 'ent', 'general_practice']) {
-    const res = await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}`);
-    const slots = await res.json();
-    if (Array.isArray(slots) && slots.length > 0) {
-      const local = new Date(new Date(slots[0].starts_at).getTime() + 3_600_000);
-      return { specialty, day: iso(local) };
-    }
-  }
-  throw new Error('no free slot in the demo data');
-}
-
 test('a booking confirmation with its .ics reaches the SMTP server, shows in the inbox, and its cancel link cancels', async ({ page, browser, request }) => {
   const c = uniqueCitizen();
   const email = `e2e.${c.phone}@example.dz`;
@@ -62,14 +44,7 @@ test('a booking confirmation with its .ics reaches the SMTP server, shows in the
   await signIn(page, c.phone, c.password);
 
   const { specialty, day } = await freeSlot(request);
-  await page.goto('/book');
-  await hydrated(page);
-  await page.selectOption('#specialty', specialty);
-  await page.selectOption('#wilaya', '31');
-  await page.fill('#from', day);
-  await page.fill('#to', day);
-  await page.click('[data-test="search"] button[type="submit"]');
-  await page.locator('[data-test="slot"] button[type="submit"]').first().click();
+  await bookFirstSlot(page, specialty, day);
   await expect(page).toHaveURL(/\/appointments$/);
   const booked = page.locator('[data-test="appointment"][data-status="booked"]');
   await expect(booked).toHaveCount(1);
