@@ -109,6 +109,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         PhoneUnverified => td_string!(locale, errors.phone_unverified),
         TooManyDependants => td_string!(locale, errors.too_many_dependants),
         AdultNeedsConsent => td_string!(locale, errors.adult_needs_consent),
+        NinClaimAtDesk => td_string!(locale, errors.nin_claim_at_desk),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Accounts: citizen registration, sign-in, one's own profile and password,
 //! and staff accounts created by operators.
 
-use crate::entities::user;
+use crate::entities::{dependant, user};
 use crate::identity::Purpose;
 use shared::identity::VerifyChannel;
 use crate::{Actor, Domain, Error, Result};
@@ -85,6 +85,11 @@ impl Domain {
         let mut taken = Vec::new();
         if user::Entity::find().filter(user::Column::Nin.eq(r.nin.as_ref())).one(db).await?.is_some() {
             taken.push(FieldError::new("nin", ErrorCode::NinTaken));
+        } else if dependant::Entity::find().filter(dependant::Column::Nin.eq(r.nin.as_ref())).one(db).await?.is_some() {
+            // One person, one record: not a second row for this NIN, and not
+            // the dependant's record handed over on the word of whoever
+            // registers first — the claim is made at a desk, with the card.
+            taken.push(FieldError::new("nin", ErrorCode::NinClaimAtDesk));
         }
         if user::Entity::find().filter(user::Column::Phone.eq(r.phone.as_ref())).one(db).await?.is_some() {
             taken.push(FieldError::new("phone", ErrorCode::PhoneTaken));

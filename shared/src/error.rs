@@ -66,10 +66,13 @@ pub enum ErrorCode {
     // Dependants.
     TooManyDependants,
     AdultNeedsConsent,
+    /// The NIN belongs to a patient already known (someone's dependant):
+    /// the record is claimed at a desk with the identity card.
+    NinClaimAtDesk,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 46] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -115,6 +118,7 @@ impl ErrorCode {
         ErrorCode::PhoneUnverified,
         ErrorCode::TooManyDependants,
         ErrorCode::AdultNeedsConsent,
+        ErrorCode::NinClaimAtDesk,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -165,6 +169,7 @@ impl ErrorCode {
             ErrorCode::PhoneUnverified => "phone_unverified",
             ErrorCode::TooManyDependants => "too_many_dependants",
             ErrorCode::AdultNeedsConsent => "adult_needs_consent",
+            ErrorCode::NinClaimAtDesk => "nin_claim_at_desk",
         }
     }
 
@@ -181,7 +186,7 @@ impl ErrorCode {
             | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap
             | CodeInvalid | CodeExpired => 422,
             NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
-            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent => 409,
+            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent | NinClaimAtDesk => 409,
             BadRequest => 400,
             FileTooLarge => 413,
             FileTypeRejected => 415,

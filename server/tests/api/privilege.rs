@@ -161,3 +161,27 @@ async fn dependants_are_minors_capped_per_account_and_their_record_opens_to_the_
     assert_eq!(mine.len(), 1);
     assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &alice).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn registering_with_a_dependants_nin_creates_no_second_person_and_sends_the_claim_to_the_desk() {
+    let app = spawn_app().await;
+    let guardian = s(&app.citizen_tokens().await, "access_token");
+    let (nin, phone) = unique_ids();
+    let res = app
+        .post_auth("/api/v1/me/dependants", &guardian, &json!({ "given_name": "Rania", "family_name": "Benali", "birth_date": "2012-02-02", "sex": "female", "nin": nin, "relation": "child" }))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body = json!({ "nin": nin, "given_name": "Rania", "family_name": "Benali", "birth_date": "2012-02-02", "sex": "female", "phone": phone, "password": PASSWORD, "lang": "fr" });
+    let res = app.client.post(app.url("/api/v1/auth/register")).header("accept-language", "fr").json(&body).send().await.unwrap();
+    let (status, code, err) = error_code(res).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "nin_claim_at_desk"), "{err}");
+    assert_eq!(err["fields"][0]["field"], "nin");
+    assert!(err["fields"][0]["message"].as_str().unwrap().contains("guichet"), "translated: {err}");
+    use domain::entities::user;
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    assert_eq!(user::Entity::find().filter(user::Column::Nin.eq(nin.as_str())).count(app.domain.db()).await.unwrap(), 0, "no second person");
+    // Positive control: the same form with a NIN nobody holds registers.
+    let (fresh, _) = unique_ids();
+    let res = app.post("/api/v1/auth/register", &json!({ "nin": fresh, "given_name": "Rania", "family_name": "Benali", "birth_date": "2001-02-02", "sex": "female", "phone": phone, "password": PASSWORD, "lang": "fr" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
