@@ -99,6 +99,9 @@ pub struct Config {
     pub proxy_hops: usize,
     /// A request that has not been answered after this long gets 408.
     pub request_timeout_secs: u64,
+    /// The same for the two attachment uploads (a 10 MiB scan over a
+    /// slow line takes minutes).
+    pub upload_timeout_secs: u64,
     /// A connection that has not sent its request headers after this long
     /// is closed (slow clients cannot hold connections open).
     pub header_read_timeout_secs: u64,
@@ -146,6 +149,7 @@ impl Default for Config {
             cookie_secure: true,
             proxy_hops: 0,
             request_timeout_secs: 60,
+            upload_timeout_secs: 600,
             header_read_timeout_secs: 15,
             seed_demo: false,
             log_json: false,

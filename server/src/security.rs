@@ -69,6 +69,28 @@ pub async fn same_origin_writes(axum::extract::State(rule): axum::extract::State
     next.run(req).await
 }
 
+/// How long a request may take: most, and the attachment uploads.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub request: std::time::Duration,
+    pub upload: std::time::Duration,
+}
+
+/// The two routes that take a file (the REST upload and the web form).
+fn is_upload(path: &str) -> bool {
+    (path.starts_with("/api/v1/record/entries/") && path.ends_with("/attachments")) || (path.starts_with("/care/entries/") && path.ends_with("/files"))
+}
+
+/// Answers 408 when the request (its body included) is not done in time.
+pub async fn timeout(axum::extract::State(t): axum::extract::State<Timeouts>, req: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let limit = if is_upload(req.uri().path()) { t.upload } else { t.request };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
 /// The nonce of this request's CSP.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
@@ -127,6 +149,15 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn only_the_two_upload_routes_get_the_upload_timeout() {
+        assert!(is_upload("/api/v1/record/entries/3f2a/attachments"));
+        assert!(is_upload("/care/entries/3f2a/files"));
+        assert!(!is_upload("/api/v1/record/entries/3f2a"));
+        assert!(!is_upload("/files/3f2a"));
+        assert!(!is_upload("/sfn/write_entry"));
     }
 
     #[test]

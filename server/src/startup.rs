@@ -97,7 +97,10 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let same_origin = security::SameOrigin::from_public_url(&state.domain.config().notify.public_url);
-    let request_timeout = std::time::Duration::from_secs(state.config.request_timeout_secs.max(1));
+    let timeouts = security::Timeouts {
+        request: std::time::Duration::from_secs(state.config.request_timeout_secs.max(1)),
+        upload: std::time::Duration::from_secs(state.config.upload_timeout_secs.max(1)),
+    };
     Router::new()
         .nest("/api/v1", crate::api::router(state.clone()))
         .merge(crate::files::router(state.config.attachment_max_bytes))
@@ -111,9 +114,9 @@ fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(same_origin, security::same_origin_writes))
-        // A handler that has not answered in time gets 408 (a stuck
-        // database call must not hold the connection for ever).
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+        // A request not answered in time gets 408 (a stuck database call
+        // must not hold the connection for ever); uploads get longer.
+        .layer(axum::middleware::from_fn_with_state(timeouts, security::timeout))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -188,6 +188,27 @@ async fn a_client_that_does_not_finish_its_headers_is_cut_off() {
 }
 
 #[tokio::test]
+async fn a_request_whose_body_never_finishes_gets_408() {
+    let app = spawn_app_with(|c| c.request_timeout_secs = 1).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let head = "POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 60\r\n\r\n";
+    // Positive control: the whole body is answered (wrong credentials).
+    let body = r#"{"login":"0550000099","password":"not the right one at all"}"#;
+    let mut whole = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    whole.write_all(format!("{}{body}", head.replace("60", &body.len().to_string())).as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    whole.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    // Ten bytes of sixty, then silence.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(format!("{head}{{\"login\":").as_bytes()).await.unwrap();
+    let mut buf = String::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), slow.read_to_string(&mut buf)).await;
+    assert!(read.is_ok(), "still waiting after 10 s");
+    assert!(buf.starts_with("HTTP/1.1 408"), "{buf}");
+}
+
+#[tokio::test]
 async fn registration_is_throttled_per_client() {
     let app = spawn_app_with(|c| c.identity.account_actions_per_ip_per_minute = 2).await;
     for _ in 0..2 {
