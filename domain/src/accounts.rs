@@ -202,9 +202,7 @@ impl Domain {
         let new = NewPassword::parse(&input.new_password)
             .map_err(|code| Error::fields(vec![FieldError::new("new_password", code)]))?;
         let current = self.own_user(actor).await?;
-        if !self.passwords().verify(&input.current_password, Some(&current.password_hash)).await? {
-            return Err(Error::fields(vec![FieldError::new("current_password", ErrorCode::CurrentPasswordWrong)]));
-        }
+        self.check_current_password(&current, &input.current_password).await?;
         let hash = self.passwords().hash(new.expose()).await?;
         let now = Utc::now();
         let txn = sea_orm::TransactionTrait::begin(self.db()).await?;

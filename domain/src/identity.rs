@@ -77,9 +77,7 @@ fn channel_code(c: VerifyChannel) -> &'static str {
 /// The key for codes and email links, derived from the link key so that a
 /// code can never pass for an appointment link or the other way round.
 fn mac(secret: &[u8], context: &[u8]) -> Hmac<Sha256> {
-    let mut derive = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
-    derive.update(context);
-    Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes()).expect("any key length")
+    crate::keys::keyed_mac(secret, context)
 }
 
 /// The six-digit code of verification `id`.
@@ -126,7 +124,7 @@ fn secret_hash(id: Uuid, secret: &str) -> String {
     let mut h = Sha256::new();
     h.update(id.as_bytes());
     h.update(secret.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::keys::hex(&h.finalize())
 }
 
 /// Equal without telling, by its timing, how much of it was.

@@ -15,6 +15,7 @@ pub mod entities;
 pub mod error;
 pub mod idempotency;
 pub mod identity;
+mod keys;
 pub mod notify;
 pub mod passwords;
 pub mod record;

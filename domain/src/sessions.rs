@@ -163,10 +163,8 @@ impl Domain {
     /// window can be answered with the same successor although only hashes
     /// are stored.
     fn successor(&self, token: &str) -> String {
-        use hmac::{Hmac, Mac};
-        let mut derive = Hmac::<sha2::Sha256>::new_from_slice(&self.config().link_secret).expect("any key length");
-        derive.update(b"sihati/refresh-successor/v1");
-        let mut m = Hmac::<sha2::Sha256>::new_from_slice(&derive.finalize().into_bytes()).expect("any key length");
+        use hmac::Mac;
+        let mut m = crate::keys::keyed_mac(&self.config().link_secret, b"sihati/refresh-successor/v1");
         m.update(token.as_bytes());
         URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
     }

@@ -34,9 +34,7 @@ pub enum Purpose {
 /// The HMAC under a key of its own, derived from the server's secret, so
 /// that a link tag can never pass for anything else signed with it.
 fn link_mac(secret: &[u8]) -> Hmac<Sha256> {
-    let mut derive = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
-    derive.update(b"sihati/appointment-links/v1");
-    Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes()).expect("any key length")
+    crate::keys::keyed_mac(secret, b"sihati/appointment-links/v1")
 }
 
 pub fn sign(secret: &[u8], id: Uuid, purpose: Purpose, expires: DateTime<Utc>) -> String {

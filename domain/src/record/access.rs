@@ -22,7 +22,7 @@ use crate::entities::record_access;
 use crate::{Actor, Domain, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -57,16 +57,12 @@ fn chain_bytes(prev: &str, subject: Uuid, seq: i64, at: DateTime<Utc>, actor: Uu
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::keys::hex;
 
 /// The keyed MAC: the audit key is first derived for this use, so it never
 /// signs anything else.
 fn mac(key: &[u8], bytes: &[u8]) -> String {
-    let mut derive = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    derive.update(b"sihati/record-access-log/v2");
-    let mut m = Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes()).expect("any key length");
+    let mut m = crate::keys::keyed_mac(key, b"sihati/record-access-log/v2");
     m.update(bytes);
     hex(&m.finalize().into_bytes())
 }

@@ -13,9 +13,8 @@
 use crate::entities::record_access;
 use crate::{Domain, Error, Result};
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
-use sha2::Sha256;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -24,11 +23,9 @@ use uuid::Uuid;
 const FILE: &str = "access-heads.log";
 
 fn line_mac(key: &[u8], body: &str) -> String {
-    let mut derive = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    derive.update(b"sihati/access-log-anchor/v1");
-    let mut m = Hmac::<Sha256>::new_from_slice(&derive.finalize().into_bytes()).expect("any key length");
+    let mut m = crate::keys::keyed_mac(key, b"sihati/access-log-anchor/v1");
     m.update(body.as_bytes());
-    m.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    crate::keys::hex(&m.finalize().into_bytes())
 }
 
 /// What the anchor file says: the highest anchored head of each chain.
