@@ -22,6 +22,11 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
         SESSION_COOKIE_INSECURE
     }
 }
+/// The short-lived HttpOnly cookie between a staff member's password and
+/// their authenticator's code: a signed ticket, not a session.
+pub const MFA_COOKIE: &str = "__Host-sihati_mfa";
+pub const MFA_COOKIE_INSECURE: &str = "sihati_mfa";
+
 /// The cookie leptos_i18n reads for the chosen language.
 pub const LANG_COOKIE: &str = "i18n_pref_locale";
 
@@ -121,13 +126,34 @@ pub mod server_side {
         format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code())
     }
 
-    /// Starts a web session for `user` and sets its cookie, plus the
-    /// language cookie to the account's language.
-    pub async fn sign_in(ctx: &WebContext, user: shared::UserId, lang: shared::Lang) -> Result<(), AppError> {
-        let secret = ctx.domain.start_web_session(user).await.map_err(to_app_error)?;
+    /// Starts a web session for someone who proved every factor and sets
+    /// its cookie, plus the language cookie to the account's language.
+    pub async fn sign_in(ctx: &WebContext, who: &domain::mfa::Authenticated) -> Result<(), AppError> {
+        let secret = ctx.domain.start_web_session(who).await.map_err(to_app_error)?;
         set_cookie(session_cookie(&secret, ctx.domain.config().web_session_ttl_secs, ctx.cookie_secure));
-        set_cookie(lang_cookie(lang));
+        set_cookie(lang_cookie(shared::Lang::parse(&who.user().lang).unwrap_or_default()));
         Ok(())
+    }
+
+    fn mfa_cookie_name(secure: bool) -> &'static str {
+        if secure {
+            MFA_COOKIE
+        } else {
+            MFA_COOKIE_INSECURE
+        }
+    }
+
+    pub fn mfa_cookie(ticket: &str, max_age_secs: i64, secure: bool) -> String {
+        let name = mfa_cookie_name(secure);
+        let secure = if secure { "; Secure" } else { "" };
+        format!("{name}={ticket}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+    }
+
+    /// The staff member between password and code, from the ticket cookie;
+    /// `unauthorized` when it is missing or over (sign in again).
+    pub async fn ticket_user(ctx: &WebContext) -> Result<domain::entities::user::Model, AppError> {
+        let ticket = cookie(mfa_cookie_name(ctx.cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
+        ctx.domain.ticket_user(&ticket).await.map_err(to_app_error)
     }
 }
 
@@ -169,8 +195,8 @@ pub async fn register(
         lang,
     };
     let ip = client_ip(ctx.proxy_hops);
-    let profile = ctx.domain.register(&input, ip).await.map_err(to_app_error)?;
-    sign_in(&ctx, profile.id, profile.lang).await?;
+    let who = ctx.domain.register(&input, ip).await.map_err(to_app_error)?;
+    sign_in(&ctx, &who).await?;
     // Next: the code sent by SMS.
     leptos_axum::redirect("/verify");
     Ok(())
@@ -181,11 +207,57 @@ pub async fn register(
 pub async fn login(login: String, password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let ip = client_ip(ctx.proxy_hops);
-    let user = ctx.domain.authenticate(&shared::dto::LoginIn { login, password }, ip).await.map_err(to_app_error)?;
-    let lang = shared::Lang::parse(&user.lang).unwrap_or_default();
-    sign_in(&ctx, shared::UserId(user.id), lang).await?;
+    let input = shared::dto::LoginIn { login, password, otp: None };
+    match ctx.domain.authenticate(&input, ip).await.map_err(to_app_error)? {
+        domain::mfa::SignIn::Done(who) => {
+            sign_in(&ctx, &who).await?;
+            leptos_axum::redirect("/profile");
+        }
+        // Staff who need it: the password was right; the authenticator's
+        // code (or its enrolment) comes next, carried by a signed ticket.
+        domain::mfa::SignIn::SecondFactor { user, enrolled } => {
+            set_cookie(mfa_cookie(&ctx.domain.mfa_ticket(&user), domain::mfa::TICKET_SECS, ctx.cookie_secure));
+            leptos_axum::redirect(if enrolled { "/signin/code" } else { "/signin/enrol" });
+        }
+    }
+    Ok(())
+}
+
+/// What a staff member between password and code needs to enrol an
+/// authenticator (shown until the first code comes back).
+#[server(prefix = "/sfn", endpoint = "mfa_enrolment")]
+pub async fn mfa_enrolment() -> Result<shared::identity::EnrolmentOut, AppError> {
+    let ctx = ctx()?;
+    let user = ticket_user(&ctx).await?;
+    ctx.domain.enrolment(user.id).await.map_err(to_app_error)
+}
+
+/// The authenticator's code (or a recovery code) after the password: the
+/// session starts. The first code also confirms an enrolment.
+#[server(prefix = "/sfn", endpoint = "second_factor")]
+pub async fn second_factor(code: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let user = ticket_user(&ctx).await?;
+    let who = ctx.domain.second_factor(user.id, &code, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
+    sign_in(&ctx, &who).await?;
+    set_cookie(mfa_cookie("", 0, ctx.cookie_secure));
     leptos_axum::redirect("/profile");
     Ok(())
+}
+
+/// The staff the signed-in administrator manages.
+#[server(prefix = "/sfn", endpoint = "staff")]
+pub async fn staff() -> Result<Vec<shared::identity::StaffOut>, AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.list_staff(&actor).await.map_err(to_app_error)
+}
+
+/// Removes a staff member's authenticator; they enrol again.
+#[server(prefix = "/sfn", endpoint = "reset_second_factor")]
+pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.reset_second_factor(&actor, shared::UserId(id)).await.map_err(to_app_error)
 }
 
 /// Ends this browser's session.
@@ -224,9 +296,8 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::dto::PasswordChangeIn { current_password, new_password };
-    let user = ctx.domain.change_password(&actor, &input).await.map_err(to_app_error)?;
-    let lang = shared::Lang::parse(&user.lang).unwrap_or_default();
-    sign_in(&ctx, shared::UserId(user.id), lang).await
+    let who = ctx.domain.change_password(&actor, &input).await.map_err(to_app_error)?;
+    sign_in(&ctx, &who).await
 }
 
 /// Confirms the phone with the code it received; then the account may book.

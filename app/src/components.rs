@@ -59,6 +59,7 @@ pub fn Header() -> impl IntoView {
                                 {(p.role == shared::Role::Practitioner).then(|| view! { <A href="/care" attr:data-test="nav-care">{t!(i18n, nav.care)}</A> })}
                                 {staff.then(|| view! { <A href="/desk">{t!(i18n, nav.desk)}</A> })}
                                 {(staff || admin).then(|| view! { <A href="/holidays">{t!(i18n, nav.holidays)}</A> })}
+                                {matches!(p.role, shared::Role::FacilityAdmin | shared::Role::HealthAdmin).then(|| view! { <A href="/staff" attr:data-test="nav-staff">{t!(i18n, nav.staff)}</A> })}
                                 {(!staff && !admin).then(|| view! {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>

@@ -110,6 +110,10 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         TooManyDependants => td_string!(locale, errors.too_many_dependants),
         AdultNeedsConsent => td_string!(locale, errors.adult_needs_consent),
         NinClaimAtDesk => td_string!(locale, errors.nin_claim_at_desk),
+        MfaRequired => td_string!(locale, errors.mfa_required),
+        MfaInvalid => td_string!(locale, errors.mfa_invalid),
+        MfaEnrolmentRequired => td_string!(locale, errors.mfa_enrolment_required),
+        MfaAlreadyEnrolled => td_string!(locale, errors.mfa_already_enrolled),
     }
 }
 

@@ -76,6 +76,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=pages::Home ssr=SsrMode::InOrder/>
                         <Route path=path!("register") view=pages::RegisterPage ssr=SsrMode::InOrder/>
                         <Route path=path!("login") view=pages::LoginPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("signin/code") view=pages::SecondFactorPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("signin/enrol") view=pages::EnrolPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::InOrder/>
                         <Route path=path!("verify") view=pages::VerifyPhonePage ssr=SsrMode::InOrder/>
                         <Route path=path!("forgot") view=pages::ForgotPage ssr=SsrMode::InOrder/>
@@ -176,6 +179,7 @@ macro_rules! lazy_page {
 
 lazy_page!(DeskRoute, DeskPage);
 lazy_page!(HolidaysRoute, HolidaysPage);
+lazy_page!(StaffRoute, StaffPage);
 lazy_page!(CareRoute, CarePage);
 lazy_page!(PrintRecordRoute, PrintRecordPage);
 lazy_page!(PrescriptionRoute, PrescriptionPage);

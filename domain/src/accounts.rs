@@ -3,6 +3,7 @@
 
 use crate::entities::{dependant, user};
 use crate::identity::Purpose;
+use crate::mfa::{Authenticated, SignIn};
 use shared::identity::VerifyChannel;
 use crate::{Actor, Domain, Error, Result};
 use chrono::Utc;
@@ -75,8 +76,9 @@ impl Domain {
     /// to the phone (and a link to the email), queued in the registration's
     /// transaction; until the code comes back the account can browse but
     /// not book or read a record. Throttled per client IP.
+    /// Returns the new account, signed in (a citizen owes no second factor).
     #[tracing::instrument(skip_all)]
-    pub async fn register(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<ProfileOut> {
+    pub async fn register(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<Authenticated> {
         let r = input.validate(today_in_algiers()).map_err(Error::fields)?;
         self.account_throttle().check_ip(ip).map_err(Error::throttled)?;
         let db = self.db();
@@ -139,14 +141,15 @@ impl Domain {
         }
         txn.commit().await?;
         tracing::info!(user_id = %saved.id, "citizen registered");
-        Ok(profile_of(&saved))
+        Ok(self.reauthenticated(saved))
     }
 
     /// Checks a phone-or-email and password. Throttled per IP and per
     /// account; unknown accounts cost one full argon2 verification like
     /// known ones, and every failure is the same `invalid_credentials`.
+    /// Staff whose role needs it then owe a second factor (`mfa`).
     #[tracing::instrument(skip_all)]
-    pub async fn authenticate(&self, input: &LoginIn, ip: Option<IpAddr>) -> Result<user::Model> {
+    pub async fn authenticate(&self, input: &LoginIn, ip: Option<IpAddr>) -> Result<SignIn> {
         let login = LoginId::parse(&input.login);
         let key = match &login {
             Ok(l) => l.throttle_key(),
@@ -162,7 +165,7 @@ impl Domain {
         };
         let ok = self.passwords().verify(&input.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
         match found {
-            Some(u) if ok => Ok(u),
+            Some(u) if ok => self.after_password(u).await,
             _ => Err(Error::code(ErrorCode::InvalidCredentials)),
         }
     }
@@ -198,7 +201,7 @@ impl Domain {
     /// every session of the account, this one included: the caller starts a
     /// new one.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn change_password(&self, actor: &Actor, input: &PasswordChangeIn) -> Result<user::Model> {
+    pub async fn change_password(&self, actor: &Actor, input: &PasswordChangeIn) -> Result<Authenticated> {
         let new = NewPassword::parse(&input.new_password)
             .map_err(|code| Error::fields(vec![FieldError::new("new_password", code)]))?;
         let current = self.own_user(actor).await?;
@@ -214,7 +217,7 @@ impl Domain {
         self.revoke_all_sessions(&txn, actor.user_id).await?;
         txn.commit().await?;
         tracing::info!("password changed; all sessions ended");
-        Ok(saved)
+        Ok(self.reauthenticated(saved))
     }
 
     /// Creates a staff account. Called by operators (CLI, seed), never by a

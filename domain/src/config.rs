@@ -11,6 +11,9 @@ pub struct DomainConfig {
     /// HMAC key of the medical-record access log and its anchors, at least
     /// 32 bytes, of its own.
     pub audit_secret: Vec<u8>,
+    /// Key that encrypts the staff's authenticator secrets and derives
+    /// their recovery codes, at least 32 bytes, of its own.
+    pub mfa_secret: Vec<u8>,
     /// Where the access-log heads are anchored (an append-only file).
     pub audit_dir: std::path::PathBuf,
     pub jwt_issuer: String,
@@ -148,6 +151,7 @@ impl DomainConfig {
             jwt_secret: secret.to_vec(),
             link_secret: [secret, b"/links"].concat(),
             audit_secret: [secret, b"/audit"].concat(),
+            mfa_secret: [secret, b"/mfa"].concat(),
             audit_dir: std::env::temp_dir().join(format!("sihati-audit-{}", std::process::id())),
             jwt_issuer: "sihati".into(),
             jwt_audience: "sihati-api".into(),

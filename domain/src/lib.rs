@@ -16,6 +16,7 @@ pub mod error;
 pub mod idempotency;
 pub mod identity;
 mod keys;
+pub mod mfa;
 pub mod notify;
 pub mod passwords;
 pub mod record;

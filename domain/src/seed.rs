@@ -26,14 +26,30 @@ const HOLIDAYS_ISLAMIC: &str = include_str!("../seed/holidays_islamic.csv");
 /// data is never loaded into a production database (see `seed_demo`).
 pub const DEMO_PASSWORD: &str = "Sihati-demo-2026";
 
-/// Demo logins: (role, phone).
-pub const DEMO_LOGINS: [(Role, &str); 5] = [
+/// Demo logins: (role, phone). The last, a practitioner who just arrived,
+/// has not enrolled an authenticator yet: her first sign-in shows the
+/// enrolment.
+pub const DEMO_LOGINS: [(Role, &str); 6] = [
     (Role::Citizen, "0550000001"),
     (Role::Receptionist, "0550000002"),
     (Role::Practitioner, "0550000003"),
     (Role::FacilityAdmin, "0550000004"),
     (Role::HealthAdmin, "0550000005"),
+    (Role::Practitioner, NEW_PRACTITIONER_PHONE),
 ];
+
+/// The demo practitioner without an authenticator (Leila Haddad, neurology).
+pub const NEW_PRACTITIONER_PHONE: &str = "0550000006";
+
+/// The authenticator secret (base32) of the demo staff who sign in with a
+/// second factor, printed by the run command: add it to any authenticator
+/// app. Demo data only, never in a production database.
+pub const DEMO_TOTP_SECRET: &str = "SIHATIDEMOSIHATIDEMOSIHATIDEMO23";
+
+/// The demo secret's bytes.
+pub fn demo_totp_secret() -> Vec<u8> {
+    totp_rs::Secret::Encoded(DEMO_TOTP_SECRET.into()).to_bytes().expect("valid base32")
+}
 
 /// Specialties that demo facilities offer (the first ten of the reference list).
 const DEMO_SPECIALTIES: usize = 10;
@@ -187,6 +203,9 @@ impl Domain {
         let password = || NewPassword::parse(DEMO_PASSWORD).expect("demo password meets the policy");
         let home = FacilityId(facility_ids[0]);
         for (role, phone) in DEMO_LOGINS {
+            if phone == NEW_PRACTITIONER_PHONE {
+                continue;
+            }
             if role == Role::Citizen {
                 let citizen = self.register(&RegisterIn {
                     nin: "119900123456789012".into(),
@@ -200,9 +219,9 @@ impl Domain {
                     lang: "ar".into(),
                 }, None)
                 .await
-                .map(|p| p.id)?;
+                .map(|a| a.user().id)?;
                 // The demo numbers are fictitious: nobody could receive a code.
-                self.mark_contacts_verified(citizen.as_uuid()).await?;
+                self.mark_contacts_verified(citizen).await?;
                 continue;
             }
             let (g, f) = match role {
@@ -223,6 +242,9 @@ impl Domain {
                     lang: Lang::Fr,
                 })
                 .await?;
+            if role.needs_second_factor() {
+                self.enrol_with_secret(user_id.as_uuid(), &demo_totp_secret()).await?;
+            }
             if role == Role::Practitioner {
                 if let Some(p) = first_practitioner {
                     practitioner::Entity::update_many()
@@ -255,9 +277,21 @@ impl Domain {
         // end-to-end tests use this to control exactly which slots exist).
         if let Some(neuro) = specialties.iter().find(|s| s.code == NEW_PRACTITIONER_SPECIALTY) {
             let id = Uuid::new_v4();
+            let leila = self
+                .create_staff(NewStaff {
+                    role: Role::Practitioner,
+                    facility_id: Some(home),
+                    given_name: PersonName::parse("Leila").expect("valid"),
+                    family_name: PersonName::parse("Haddad").expect("valid"),
+                    phone: Some(Phone::parse(NEW_PRACTITIONER_PHONE).expect("valid")),
+                    email: Some(Email::parse("leila.haddad@sihati.example.dz").expect("valid")),
+                    password: password(),
+                    lang: Lang::Fr,
+                })
+                .await?;
             practitioner::Entity::insert(practitioner::ActiveModel {
                 id: Set(id),
-                user_id: Set(None),
+                user_id: Set(Some(leila.as_uuid())),
                 given_name: Set("Leila".into()),
                 family_name: Set("Haddad".into()),
                 specialty_id: Set(neuro.id),

@@ -4,6 +4,7 @@
 //! refresh tokens and every access token that names it.
 
 use crate::entities::{refresh_token, session, user};
+use crate::mfa::Authenticated;
 use crate::{Actor, Domain, Error, Result};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
@@ -72,10 +73,11 @@ impl Domain {
         Ok(id)
     }
 
-    /// Starts a web session; returns the cookie secret to hand to the browser.
-    pub async fn start_web_session(&self, user: UserId) -> Result<String> {
+    /// Starts a web session for someone who proved every factor; returns
+    /// the cookie secret to hand to the browser.
+    pub async fn start_web_session(&self, who: &Authenticated) -> Result<String> {
         let secret = new_secret();
-        self.insert_session(self.db(), user.as_uuid(), WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, self.clock().now())
+        self.insert_session(self.db(), who.user().id, WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, self.clock().now())
             .await?;
         Ok(secret)
     }
@@ -126,9 +128,10 @@ impl Domain {
         Ok(actor_of(&u, s.id))
     }
 
-    /// Starts a mobile session: an access token and the first refresh token
-    /// of a new family.
-    pub async fn start_mobile_session(&self, user: &user::Model) -> Result<TokenOut> {
+    /// Starts a mobile session for someone who proved every factor: an
+    /// access token and the first refresh token of a new family.
+    pub async fn start_mobile_session(&self, who: &Authenticated) -> Result<TokenOut> {
+        let user = who.user();
         let now = self.clock().now();
         let ttl = self.config().refresh_ttl_secs.min(self.absolute_secs());
         let txn = self.begin_write().await?;

@@ -1,4 +1,5 @@
 import { expect, Page, APIRequestContext } from '@playwright/test';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -25,14 +26,81 @@ export async function switchLanguage(page: Page, lang: 'ar' | 'fr' | 'en') {
   await expect(page.locator('html')).toHaveAttribute('lang', lang);
 }
 
-/** Signs in through the login form (in French) and lands on the profile page. */
+/** The demo staff's authenticator key (printed by the run command). */
+export const DEMO_TOTP_SECRET = 'SIHATIDEMOSIHATIDEMOSIHATIDEMO23';
+
+function base32Decode(s: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out: number[] = [];
+  for (const c of s.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 (HMAC-SHA-1, 6 digits, 30-second steps), written here from the
+ * RFC rather than taken from the server, so each checks the other. */
+export function totp(secret: string, at = Date.now()): string {
+  const step = Buffer.alloc(8);
+  step.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(step).digest();
+  const o = mac[mac.length - 1] & 15;
+  const n = ((mac[o] & 0x7f) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3];
+  return String(n % 1_000_000).padStart(6, '0');
+}
+
+/** Codes to try for one sign-in: this step's, then the next one's (the
+ * server accepts one step of drift), then, after waiting for the step to
+ * turn, the new one's — a code works once, and the same account may have
+ * signed in a moment ago. */
+async function* codesToTry(secret: string) {
+  yield totp(secret);
+  yield totp(secret, Date.now() + 30_000);
+  await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200));
+  yield totp(secret, Date.now() + 30_000);
+}
+
+/** The second step of a staff sign-in on the web: the authenticator's code. */
+export async function secondFactor(page: Page, secret = DEMO_TOTP_SECRET) {
+  await expect(page).toHaveURL(/\/signin\/code$/);
+  await hydrated(page);
+  for await (const code of codesToTry(secret)) {
+    await page.fill('#code', code);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/sfn/second_factor')),
+      page.click('button[type="submit"]'),
+    ]);
+    if (res.ok()) {
+      await expect(page).toHaveURL(/\/profile$/);
+      return;
+    }
+  }
+  throw new Error('no code of the authenticator was accepted');
+}
+
+/** Signs in through the login form (in French) and lands on the profile
+ * page; staff who need it give the demo authenticator's code. */
 export async function signIn(page: Page, login: string, password: string) {
   await page.goto('/lang/fr?next=/login');
   await hydrated(page);
   await page.fill('#login', login);
   await page.fill('#password', password);
   await page.click('button[type="submit"]');
-  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page).toHaveURL(/\/(profile|signin\/code)$/);
+  if (page.url().endsWith('/signin/code')) await secondFactor(page);
+}
+
+/** An access token for a demo staff login, with the authenticator's code. */
+export async function staffToken(request: APIRequestContext, login: string, password = 'Sihati-demo-2026'): Promise<string> {
+  for await (const otp of codesToTry(DEMO_TOTP_SECRET)) {
+    const res = await request.post('/api/v1/auth/token', { data: { login, password, otp } });
+    if (res.status() === 200) return (await res.json()).access_token;
+    expect((await res.json()).code).toBe('mfa_invalid');
+  }
+  throw new Error(`no code accepted for ${login}`);
 }
 
 /** The SMS the server wrote for `phone` (files under SIHATI_E2E_SMS_DIR, the

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
+import { hydrated, registerCitizen, signIn, staffToken, uniqueCitizen } from './helpers';
 
 const DAY = 86_400_000;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -13,7 +13,7 @@ test('the patient reads what the practitioner wrote, in French and Arabic, and s
   const me = await (await request.get('/api/v1/me', { headers: { authorization: `Bearer ${token}` } })).json();
 
   // The practitioner opens the record by NIN, with a reason the patient reads.
-  const doctor = (await (await request.post('/api/v1/auth/token', { data: { login: '0550000003', password: 'Sihati-demo-2026' } })).json()).access_token;
+  const doctor = await staffToken(request, '0550000003');
   const lookup = await request.post('/api/v1/record/lookup', { headers: { authorization: `Bearer ${doctor}` }, data: { nin: c.nin, reason: 'Consultation sans rendez-vous' } });
   expect(lookup.status()).toBe(200);
 

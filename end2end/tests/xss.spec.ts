@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
+import { hydrated, registerCitizen, signIn, staffToken, uniqueCitizen } from './helpers';
 import { PAYLOADS } from './xss-payloads';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -51,7 +51,7 @@ test('52 script payloads in every free-text field stay text on the patient and s
   test.setTimeout(240_000);
   const c = uniqueCitizen();
   await registerCitizen(request, { nin: c.nin, given_name: 'Sara', family_name: 'Kaci', birth_date: '1995-02-14', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr' });
-  const doctor = (await (await request.post('/api/v1/auth/token', { data: { login: '0550000003', password: 'Sihati-demo-2026' } })).json()).access_token;
+  const doctor = await staffToken(request, '0550000003');
 
   let subject = '';
   let prescription = '';

@@ -14,6 +14,7 @@ mod m20261123_000006_record;
 mod m20261124_000007_care;
 mod m20261202_000008_identity;
 mod m20261202_000009_audit;
+mod m20261203_000010_mfa;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_care::Migration),
             Box::new(m20261202_000008_identity::Migration),
             Box::new(m20261202_000009_audit::Migration),
+            Box::new(m20261203_000010_mfa::Migration),
         ]
     }
 }

@@ -35,6 +35,11 @@ pub struct Config {
     /// absent, generated once into `data_dir/audit.key`.
     #[serde(skip_serializing)]
     pub audit_secret: Option<SecretString>,
+    /// Key that encrypts the staff's authenticator secrets (and derives
+    /// their recovery codes); when absent, generated once into
+    /// `data_dir/mfa.key`. Losing it means every staff member enrols again.
+    #[serde(skip_serializing)]
+    pub mfa_secret: Option<SecretString>,
     /// Where the heads of the access-log chains are anchored (an
     /// append-only file; a write-once volume in production); defaults to
     /// `data_dir/audit`.
@@ -121,6 +126,7 @@ impl Default for Config {
             jwt_secret: None,
             link_secret: None,
             audit_secret: None,
+            mfa_secret: None,
             audit_dir: None,
             audit_anchor_secs: 300,
             jwt_issuer: "sihati".into(),
@@ -197,6 +203,11 @@ impl Config {
         self.key(self.audit_secret.as_ref(), "SIHATI_AUDIT_SECRET", "audit.key")
     }
 
+    /// The second-factor key: configured, or `data_dir/mfa.key`.
+    pub fn mfa_key(&self) -> anyhow::Result<Vec<u8>> {
+        self.key(self.mfa_secret.as_ref(), "SIHATI_MFA_SECRET", "mfa.key")
+    }
+
     fn key(&self, configured: Option<&SecretString>, var: &str, file: &str) -> anyhow::Result<Vec<u8>> {
         if let Some(s) = configured {
             let key = s.expose_secret().as_bytes().to_vec();
@@ -225,6 +236,7 @@ impl Config {
             jwt_secret: self.jwt_key()?,
             link_secret: self.link_key()?,
             audit_secret: self.audit_key()?,
+            mfa_secret: self.mfa_key()?,
             audit_dir: self.audit_dir.clone().unwrap_or_else(|| self.data_dir.join("audit")),
             jwt_issuer: self.jwt_issuer.clone(),
             jwt_audience: self.jwt_audience.clone(),

@@ -69,8 +69,22 @@ fn parse_role(s: &str) -> Result<Role, String> {
 fn print_demo_logins(config: &Config) {
     println!("\nDemo logins (password for all: {}):", domain::seed::DEMO_PASSWORD);
     for (role, phone) in domain::seed::DEMO_LOGINS {
-        println!("  {:<15} {}", role.code(), phone);
+        let note = if phone == domain::seed::NEW_PRACTITIONER_PHONE {
+            "  (sets up her authenticator app at first sign-in)"
+        } else if role.needs_second_factor() {
+            "  (+ authenticator code)"
+        } else {
+            ""
+        };
+        println!("  {:<15} {}{note}", role.code(), phone);
     }
+    println!(
+        "Staff sign in with a code from an authenticator app (FreeOTP, Google Authenticator, Aegis…).\n\
+         Demo staff's key, to add to the app:  {}\n\
+         or as a link:  otpauth://totp/Sihati:demo?secret={}&issuer=Sihati",
+        domain::seed::DEMO_TOTP_SECRET,
+        domain::seed::DEMO_TOTP_SECRET
+    );
     // New accounts verify their phone with a code sent by SMS: without a
     // gateway, each SMS (and each email) is a file to open.
     if config.sms_gateway_url.as_deref().unwrap_or("").is_empty() {

@@ -107,6 +107,11 @@ pub struct LoginIn {
     /// Mobile number (any common spelling) or email address.
     pub login: String,
     pub password: String,
+    /// Staff who sign in with a second factor: the authenticator's current
+    /// 6-digit code, or one of the recovery codes. Without it such an
+    /// account is answered `mfa_required` (or `mfa_enrolment_required`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
 }
 
 /// What a login names: the parser decides which, so the service never guesses.

@@ -69,10 +69,19 @@ pub enum ErrorCode {
     /// The NIN belongs to a patient already known (someone's dependant):
     /// the record is claimed at a desk with the identity card.
     NinClaimAtDesk,
+    // Staff second factor.
+    /// The password was right; the authenticator's code is needed too.
+    MfaRequired,
+    /// The code (or recovery code) is wrong, expired or already used.
+    MfaInvalid,
+    /// This account must first enrol an authenticator.
+    MfaEnrolmentRequired,
+    /// An authenticator is already enrolled (an administrator resets it).
+    MfaAlreadyEnrolled,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 46] = [
+    pub const ALL: [ErrorCode; 50] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -119,6 +128,10 @@ impl ErrorCode {
         ErrorCode::TooManyDependants,
         ErrorCode::AdultNeedsConsent,
         ErrorCode::NinClaimAtDesk,
+        ErrorCode::MfaRequired,
+        ErrorCode::MfaInvalid,
+        ErrorCode::MfaEnrolmentRequired,
+        ErrorCode::MfaAlreadyEnrolled,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -170,6 +183,10 @@ impl ErrorCode {
             ErrorCode::TooManyDependants => "too_many_dependants",
             ErrorCode::AdultNeedsConsent => "adult_needs_consent",
             ErrorCode::NinClaimAtDesk => "nin_claim_at_desk",
+            ErrorCode::MfaRequired => "mfa_required",
+            ErrorCode::MfaInvalid => "mfa_invalid",
+            ErrorCode::MfaEnrolmentRequired => "mfa_enrolment_required",
+            ErrorCode::MfaAlreadyEnrolled => "mfa_already_enrolled",
         }
     }
 
@@ -186,13 +203,13 @@ impl ErrorCode {
             | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap
             | CodeInvalid | CodeExpired => 422,
             NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
-            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent | NinClaimAtDesk => 409,
+            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent | NinClaimAtDesk | MfaAlreadyEnrolled => 409,
             BadRequest => 400,
             FileTooLarge => 413,
             FileTypeRejected => 415,
-            InvalidCredentials | Unauthorized | TokenInvalid => 401,
+            InvalidCredentials | Unauthorized | TokenInvalid | MfaRequired | MfaInvalid => 401,
             TooManyAttempts => 429,
-            Forbidden | PhoneUnverified => 403,
+            Forbidden | PhoneUnverified | MfaEnrolmentRequired => 403,
             NotFound | LinkInvalid => 404,
             Internal => 500,
         }

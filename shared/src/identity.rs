@@ -247,6 +247,18 @@ mod tests {
     }
 
     #[test]
+    fn a_second_factor_is_six_digits_or_a_recovery_code() {
+        assert!(matches!(SecondFactorCode::parse("١٢٣ ٤٥٦"), Ok(SecondFactorCode::Totp(c)) if c.as_str() == "123456"));
+        assert_eq!(SecondFactorCode::parse("abcde-fgh23"), Ok(SecondFactorCode::Recovery("ABCDEFGH23".into())));
+        assert_eq!(SecondFactorCode::parse("ABCDE FGH23"), Ok(SecondFactorCode::Recovery("ABCDEFGH23".into())));
+        assert_eq!(SecondFactorCode::parse("ABCDE-FGH2"), Err(ErrorCode::MfaInvalid), "too short");
+        assert_eq!(SecondFactorCode::parse("ABCDE-FGH01"), Err(ErrorCode::MfaInvalid), "0 and 1 are not base32");
+        assert_eq!(SecondFactorCode::parse("12345"), Err(ErrorCode::MfaInvalid));
+        assert_eq!(SecondFactorCode::parse(" - "), Err(ErrorCode::Required));
+        assert!(!format!("{:?}", SecondFactorCode::parse("abcde-fgh23").unwrap()).contains("ABC"));
+    }
+
+    #[test]
     fn destinations_are_masked() {
         assert_eq!(mask_phone("+213550000001"), "05••••••01");
         assert_eq!(mask_email("amina@example.dz"), "a•••@example.dz");
@@ -259,4 +271,76 @@ mod tests {
         assert_eq!(names, ["login", "code", "new_password"]);
         assert!(ResetByCodeIn { login: "0550000001".into(), code: "123456".into(), new_password: "jardin de Tlemcen".into() }.validate().is_ok());
     }
+}
+
+/// What a staff member types after the password: the authenticator's
+/// 6-digit code, or one of the ten recovery codes (`XXXXX-XXXXX`, letters
+/// and digits; case, spaces and dashes ignored).
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecondFactorCode {
+    Totp(VerifyCode),
+    Recovery(String),
+}
+
+/// Characters in a recovery code, dash aside. The alphabet is RFC 4648
+/// base32 (A–Z, 2–7): no 0, 1, 8 or 9 to confuse with O, I, B or g.
+pub const RECOVERY_CODE_LEN: usize = 10;
+
+impl SecondFactorCode {
+    pub fn parse(input: &str) -> Result<Self, ErrorCode> {
+        if let Ok(code) = VerifyCode::parse(input) {
+            return Ok(SecondFactorCode::Totp(code));
+        }
+        let cleaned: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{00A0}')).collect::<String>().to_ascii_uppercase();
+        if cleaned.is_empty() {
+            return Err(ErrorCode::Required);
+        }
+        if cleaned.len() == RECOVERY_CODE_LEN && cleaned.chars().all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c)) {
+            return Ok(SecondFactorCode::Recovery(cleaned));
+        }
+        Err(ErrorCode::MfaInvalid)
+    }
+}
+
+impl std::fmt::Debug for SecondFactorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecondFactorCode(…)")
+    }
+}
+
+/// The authenticator's code (or a recovery code), on the web's second step.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SecondFactorIn {
+    pub code: String,
+}
+
+/// What a staff member needs to enrol an authenticator: the secret as a QR
+/// code and as text, and the recovery codes to keep. Shown again until the
+/// first code comes back; never after.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EnrolmentOut {
+    /// Base32, to type into an authenticator that cannot scan.
+    pub secret: String,
+    /// `otpauth://totp/Sihati:…?secret=…&issuer=Sihati`: what the QR code says.
+    pub otpauth_uri: String,
+    /// The QR code of `otpauth_uri`, as an SVG document.
+    pub qr_svg: String,
+    /// Ten single-use codes that stand in for the authenticator when it is lost.
+    pub recovery_codes: Vec<String>,
+}
+
+/// A staff member as their administrator sees them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffOut {
+    pub id: crate::UserId,
+    pub role: crate::Role,
+    pub given_name: String,
+    pub family_name: String,
+    /// Whether the role signs in with a second factor at all.
+    pub second_factor_required: bool,
+    /// Whether an authenticator is enrolled (and confirmed).
+    pub second_factor_enrolled: bool,
 }

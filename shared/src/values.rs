@@ -369,6 +369,35 @@ impl Role {
     pub fn needs_facility(self) -> bool {
         matches!(self, Role::Receptionist | Role::Practitioner | Role::FacilityAdmin)
     }
+
+    /// Roles that sign in with a second factor (an authenticator's code)
+    /// after the password: those that read records or run facilities.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Role::Practitioner | Role::FacilityAdmin | Role::HealthAdmin)
+    }
+}
+
+/// An administrator's act on an account, as the audit trail names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AdminAction {
+    /// A staff member's second factor was removed: they enrol again.
+    SecondFactorReset,
+}
+
+impl AdminAction {
+    pub const ALL: [AdminAction; 1] = [AdminAction::SecondFactorReset];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AdminAction::SecondFactorReset => "second_factor_reset",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AdminAction> {
+        AdminAction::ALL.into_iter().find(|a| a.code() == s)
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod not_found;
 mod profile;
 mod record;
 mod register;
+mod signin;
 
 pub use booking::{AppointmentsPage, BookPage};
 pub use care::{CarePage, CarePatientPage};
@@ -27,3 +28,4 @@ pub use not_found::NotFound;
 pub use profile::ProfilePage;
 pub use record::{PrescriptionPage, PrintRecordPage, RecordPage};
 pub use register::RegisterPage;
+pub use signin::{EnrolPage, SecondFactorPage, StaffPage};

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use shared::{ErrorCode, Lang, Role};
 
-fn role_text(i18n: I18nContext<Locale>, role: Role) -> &'static str {
+pub(crate) fn role_text(i18n: I18nContext<Locale>, role: Role) -> &'static str {
     match role {
         Role::Citizen => t_string!(i18n, roles.citizen),
         Role::Receptionist => t_string!(i18n, roles.receptionist),

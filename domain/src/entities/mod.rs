@@ -28,3 +28,5 @@ pub mod record_entry;
 pub mod care_relation;
 pub mod record_attachment;
 pub mod verification;
+pub mod staff_mfa;
+pub mod admin_audit;

@@ -29,10 +29,12 @@ pub enum AccountKind {
     ResetLink,
     /// To the phone or address that was replaced: it no longer is the account's.
     ContactChanged,
+    /// To a staff member: an administrator removed their authenticator.
+    SecondFactorReset,
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 5] = [AccountKind::PhoneCode, AccountKind::EmailLink, AccountKind::ResetCode, AccountKind::ResetLink, AccountKind::ContactChanged];
+    pub const ALL: [AccountKind; 6] = [AccountKind::PhoneCode, AccountKind::EmailLink, AccountKind::ResetCode, AccountKind::ResetLink, AccountKind::ContactChanged, AccountKind::SecondFactorReset];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -41,6 +43,7 @@ impl AccountKind {
             AccountKind::ResetCode => "reset_code",
             AccountKind::ResetLink => "reset_link",
             AccountKind::ContactChanged => "contact_changed",
+            AccountKind::SecondFactorReset => "second_factor_reset",
         }
     }
 
@@ -49,7 +52,8 @@ impl AccountKind {
     }
 }
 
-/// Queues one account message about verification `about` on `channel`.
+/// Queues one account message on `channel`, about verification `about`
+/// (or, for `SecondFactorReset`, the admin audit row).
 pub(crate) async fn queue<C: ConnectionTrait>(db: &C, kind: AccountKind, channel: &str, account: Uuid, about: Uuid, now: DateTime<Utc>) -> Result<()> {
     let mut row = outbox_row(format!("account:{about}:{}", kind.code()), kind.code(), channel, account, now, now);
     row.subject_id = sea_orm::Set(Some(about));
@@ -124,6 +128,21 @@ pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
             "مرحبًا،\n\nحساب صحتي الذي كان يستخدم هذا العنوان يستخدم الآن {new}. إذا لم تكن أنت، توجّه إلى عيادتك المتعددة الخدمات ومعك بطاقة التعريف.",
             "صحتي: حسابك يستخدم الآن الرقم {new}. إذا لم تكن أنت، توجّه إلى عيادتك المتعددة الخدمات ومعك بطاقة التعريف.",
         ),
+        (AccountKind::SecondFactorReset, Lang::Fr) => (
+            "",
+            "",
+            "Sihati : un administrateur a retiré votre application d'authentification. Vous en ajouterez une nouvelle à votre prochaine connexion. Si vous n'avez rien demandé, prévenez-le.",
+        ),
+        (AccountKind::SecondFactorReset, Lang::En) => (
+            "",
+            "",
+            "Sihati: an administrator removed your authenticator app. At your next sign-in you will set up a new one. If you did not ask for this, tell your administrator.",
+        ),
+        (AccountKind::SecondFactorReset, Lang::Ar) => (
+            "",
+            "",
+            "صحتي: أزال أحد المسؤولين تطبيق المصادقة الخاص بك. عند تسجيل دخولك القادم ستضيف تطبيقًا جديدًا. إذا لم تطلب ذلك، أبلغ المسؤول.",
+        ),
     };
     let signature = match lang {
         Lang::Fr => "— Sihati, le portail de santé des polycliniques publiques",
@@ -141,6 +160,13 @@ impl Domain {
     /// Renders an account message for its one channel, or says why not.
     pub(super) async fn prepare_account(&self, kind: AccountKind, r: &outbox::Model) -> Result<Prepared> {
         let db = self.db();
+        if kind == AccountKind::SecondFactorReset {
+            // About the account itself: to its phone as it is now.
+            let Some(u) = user::Entity::find_by_id(r.account_id).one(db).await? else { return Ok(Prepared::Skip("no_account")) };
+            let Some(to) = u.phone.clone() else { return Ok(Prepared::Skip("no_address")) };
+            let t = render(kind, Lang::parse(&u.lang).unwrap_or(Lang::Fr), &[]);
+            return Ok(Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms }));
+        }
         let Some(v) = verification::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else {
             return Ok(Prepared::Skip("gone"));
         };
@@ -197,8 +223,8 @@ mod tests {
         for lang in Lang::ALL {
             for kind in AccountKind::ALL {
                 let t = render(kind, lang, &values);
-                let sms_kind = matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::ContactChanged);
-                let email_kind = !matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode);
+                let sms_kind = matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::ContactChanged | AccountKind::SecondFactorReset);
+                let email_kind = !matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::SecondFactorReset);
                 if sms_kind {
                     assert!(!t.sms.is_empty() && t.sms.chars().count() <= 200, "{lang:?} {kind:?}: {}", t.sms);
                 }

@@ -24,16 +24,22 @@ pub async fn register(
     ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<RegisterIn>,
 ) -> Result<(StatusCode, Json<ProfileOut>), ApiFailure> {
-    let profile = state.domain.register(&input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
-    Ok((StatusCode::CREATED, Json(profile)))
+    let who = state.domain.register(&input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::CREATED, Json(who.profile())))
 }
 
 /// Sign in with a phone number or email and a password; returns an access
 /// token (JWT, at most 15 minutes) and a single-use refresh token.
+/// Practitioners, facility admins and health admins also send `otp`: their
+/// authenticator's current code (each code works once) or a recovery code.
+/// Without one they are answered `mfa_required`, or
+/// `mfa_enrolment_required` before they enrolled (`/auth/mfa/enrolment`;
+/// the first code sent here afterwards confirms the enrolment).
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = LoginIn,
     responses(
         (status = 200, body = TokenOut),
-        (status = 401, description = "`invalid_credentials`", body = shared::ApiError),
+        (status = 401, description = "`invalid_credentials`; `mfa_required` (send `otp`); `mfa_invalid` (wrong, expired or already used code)", body = shared::ApiError),
+        (status = 403, description = "`mfa_enrolment_required`: enrol an authenticator first", body = shared::ApiError),
         (status = 429, description = "`too_many_attempts`, with Retry-After", body = shared::ApiError),
     ))]
 #[tracing::instrument(name = "POST /api/v1/auth/token", skip_all)]
@@ -44,8 +50,35 @@ pub async fn token(
     ApiJson(input): ApiJson<LoginIn>,
 ) -> Result<Json<TokenOut>, ApiFailure> {
     let fail = |e| ApiFailure::from_domain(e, lang);
-    let user = state.domain.authenticate(&input, ip).await.map_err(fail)?;
-    Ok(Json(state.domain.start_mobile_session(&user).await.map_err(fail)?))
+    let who = state.domain.sign_in_for_token(&input, ip).await.map_err(fail)?;
+    Ok(Json(state.domain.start_mobile_session(&who).await.map_err(fail)?))
+}
+
+/// Start (or see again) the enrolment of an authenticator app, with the
+/// password: the secret as a QR code and as text, and ten single-use
+/// recovery codes to keep. Shown the same until the first code is sent to
+/// `/auth/token`; refused once enrolled.
+#[utoipa::path(post, path = "/api/v1/auth/mfa/enrolment", tag = "auth", request_body = LoginIn,
+    responses(
+        (status = 200, body = shared::identity::EnrolmentOut),
+        (status = 401, description = "`invalid_credentials`", body = shared::ApiError),
+        (status = 403, description = "`forbidden`: this account signs in without a second factor", body = shared::ApiError),
+        (status = 409, description = "`mfa_already_enrolled`: an administrator resets it", body = shared::ApiError),
+        (status = 429, description = "`too_many_attempts`, with Retry-After", body = shared::ApiError),
+    ))]
+#[tracing::instrument(name = "POST /api/v1/auth/mfa/enrolment", skip_all)]
+pub async fn enrolment(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    ApiJson(input): ApiJson<LoginIn>,
+) -> Result<Json<shared::identity::EnrolmentOut>, ApiFailure> {
+    let fail = |e| ApiFailure::from_domain(e, lang);
+    let user_id = match state.domain.authenticate(&input, ip).await.map_err(fail)? {
+        domain::mfa::SignIn::SecondFactor { user, .. } => user.id,
+        domain::mfa::SignIn::Done(_) => return Err(ApiFailure::new(shared::ErrorCode::Forbidden, lang)),
+    };
+    state.domain.enrolment(user_id).await.map(Json).map_err(fail)
 }
 
 /// Exchange a refresh token for a new pair. Each refresh token works once;

@@ -37,8 +37,8 @@ pub async fn change_password(
     ApiJson(input): ApiJson<PasswordChangeIn>,
 ) -> Result<Json<TokenOut>, ApiFailure> {
     let fail = |e| ApiFailure::from_domain(e, lang);
-    let user = state.domain.change_password(&actor, &input).await.map_err(fail)?;
-    Ok(Json(state.domain.start_mobile_session(&user).await.map_err(fail)?))
+    let who = state.domain.change_password(&actor, &input).await.map_err(fail)?;
+    Ok(Json(state.domain.start_mobile_session(&who).await.map_err(fail)?))
 }
 
 /// One's dependants (children, elderly parents).

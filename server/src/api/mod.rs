@@ -10,6 +10,7 @@ mod identity;
 mod me;
 mod notify;
 mod record;
+mod staff;
 pub mod openapi;
 
 use crate::startup::AppState;
@@ -38,6 +39,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(appointments)
         .route("/auth/register", post(auth::register))
         .route("/auth/token", post(auth::token))
+        .route("/auth/mfa/enrolment", post(auth::enrolment))
+        .route("/staff", get(staff::list))
+        .route("/staff/{id}/second-factor/reset", post(staff::reset_second_factor))
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/email/verify", post(identity::verify_email))

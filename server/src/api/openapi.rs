@@ -9,7 +9,8 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Sihati API", version = "1", description = "REST API for the Sihati mobile apps. Errors share one body: `code` (stable, snake_case), `message` (in the Accept-Language language: ar, fr, en), `fields` (per-field codes)."),
     paths(
-        super::auth::register, super::auth::token, super::auth::refresh, super::auth::logout,
+        super::auth::register, super::auth::token, super::auth::enrolment, super::auth::refresh, super::auth::logout,
+        super::staff::list, super::staff::reset_second_factor,
         super::me::get_me, super::me::update_me, super::me::change_password,
         super::identity::phone_code, super::identity::verify_phone, super::identity::change_phone, super::identity::email_link, super::identity::change_email,
         super::identity::verify_email, super::identity::forgot, super::identity::reset, super::identity::reset_link,
@@ -26,7 +27,8 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Registration, tokens, email verification and the forgotten password"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"),
+    tags((name = "auth", description = "Registration, tokens (with the staff's second factor), email verification and the forgotten password"),
+        (name = "staff", description = "Staff administration: second-factor resets"), (name = "me", description = "The signed-in person"), (name = "booking", description = "Availability, slots and appointments"),
         (name = "schedule", description = "Closures, holidays, template changes"), (name = "waitlist", description = "The waiting list and held offers"),
         (name = "desk", description = "The polyclinic desk: day list, look-up by NIN, bookings on a citizen's behalf, referrals"),
         (name = "notifications", description = "In-app inbox, channel preferences, signed appointment links, undelivered messages"),

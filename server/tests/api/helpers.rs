@@ -13,6 +13,9 @@ pub struct TestApp {
     pub client: Client,
     /// The server's data directory (SMS and mail files land under it).
     pub dir: std::path::PathBuf,
+    /// Authenticator secrets of staff logins signed in here, with the last
+    /// TOTP step used (a code works once).
+    pub authenticators: std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, i64)>>,
     _dir: tempfile::TempDir,
 }
 
@@ -75,7 +78,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("origin", base.parse().unwrap());
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).default_headers(headers).build().unwrap();
-    TestApp { base, domain, client, dir: dir.path().to_owned(), _dir: dir }
+    TestApp { base, domain, client, dir: dir.path().to_owned(), authenticators: Default::default(), _dir: dir }
 }
 
 impl TestApp {
@@ -186,11 +189,54 @@ impl TestApp {
         panic!("fewer than {count} SMS to {to} after 10 s");
     }
 
-    /// Signs in; returns the token body.
+    /// Signs in; returns the token body. Staff who need a second factor
+    /// send their authenticator's code (enrolling first if they have none).
     pub async fn token(&self, login: &str, password: &str) -> Value {
         let res = self.post("/api/v1/auth/token", &json!({ "login": login, "password": password })).await;
-        assert_eq!(res.status(), StatusCode::OK);
+        if res.status() == StatusCode::OK {
+            return res.json().await.unwrap();
+        }
+        let (status, code, body) = error_code(res).await;
+        assert!(code == "mfa_required" || code == "mfa_enrolment_required", "sign-in {login}: {status} {body}");
+        let otp = self.next_code(login, password).await;
+        let res = self.post("/api/v1/auth/token", &json!({ "login": login, "password": password, "otp": otp })).await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-in {login} with its code");
         res.json().await.unwrap()
+    }
+
+    /// The authenticator secret of a staff login: enrolled here through
+    /// the API if it has none yet, else the demo staff's.
+    pub async fn authenticator(&self, login: &str, password: &str) -> Vec<u8> {
+        if let Some((secret, _)) = self.authenticators.lock().unwrap().get(login) {
+            return secret.clone();
+        }
+        let res = self.post("/api/v1/auth/mfa/enrolment", &json!({ "login": login, "password": password })).await;
+        let secret = match res.status() {
+            StatusCode::OK => {
+                let e: Value = res.json().await.unwrap();
+                totp_rs::Secret::Encoded(s(&e, "secret")).to_bytes().unwrap()
+            }
+            StatusCode::CONFLICT => domain::seed::demo_totp_secret(),
+            other => panic!("enrolment of {login}: {other}"),
+        };
+        self.authenticators.lock().unwrap().insert(login.to_owned(), (secret.clone(), 0));
+        secret
+    }
+
+    /// A code of the login's authenticator that was not used yet: like a
+    /// person waiting for the next code, the test clock moves to the next
+    /// 30-second step when this one's code was already used.
+    pub async fn next_code(&self, login: &str, password: &str) -> String {
+        let secret = self.authenticator(login, password).await;
+        let mut map = self.authenticators.lock().unwrap();
+        let entry = map.get_mut(login).unwrap();
+        let now = self.domain.clock().now().timestamp();
+        if now / 30 <= entry.1 {
+            self.domain.clock().advance(chrono::Duration::seconds((entry.1 + 1) * 30 - now));
+        }
+        let now = self.domain.clock().now();
+        entry.1 = now.timestamp() / 30;
+        domain::mfa::code_at(&secret, now)
     }
 
     pub async fn citizen_tokens(&self) -> Value {
@@ -233,13 +279,31 @@ pub async fn new_staff(app: &TestApp, facility: uuid::Uuid, role: shared::Role, 
     s(&app.token(phone, PASSWORD).await, "access_token")
 }
 
-/// Signs in through the web's server function; returns the session cookie pair.
+/// The `name=value` of the cookie `name` that a response sets.
+pub fn set_cookie(res: &Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+/// Signs in through the web's server functions (and, for staff who need
+/// one, the second step with the authenticator's code); returns the
+/// session cookie pair.
 pub async fn web_session(app: &TestApp, login: &str, password: &str) -> String {
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let res = client.post(app.url("/sfn/login")).header("origin", &app.base).form(&[("login", login), ("password", password)]).send().await.unwrap();
-    assert!(res.status().is_success(), "web sign-in {login}: {}", res.status());
-    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("__Host-sihati_session=")).expect("session cookie");
-    cookie.split(';').next().unwrap().to_owned()
+    assert!(res.status().is_success() || res.status().is_redirection(), "web sign-in {login}: {}", res.status());
+    if let Some(session) = set_cookie(&res, "__Host-sihati_session") {
+        return session;
+    }
+    let ticket = set_cookie(&res, "__Host-sihati_mfa").unwrap_or_else(|| panic!("web sign-in {login}: neither a session nor a second step"));
+    let otp = app.next_code(login, password).await;
+    let res = client.post(app.url("/sfn/second_factor")).header("origin", &app.base).header("cookie", &ticket).form(&[("code", otp)]).send().await.unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection(), "second step of {login}: {}", res.status());
+    set_cookie(&res, "__Host-sihati_session").expect("session cookie after the second step")
 }
 
 /// A practitioner opens a citizen's record by NIN with a reason (the

@@ -12,6 +12,7 @@ mod helpers;
 mod identity;
 mod jwt_tamper;
 mod mail;
+mod mfa;
 mod notify;
 mod privilege;
 mod record;

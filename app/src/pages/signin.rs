@@ -1,0 +1,143 @@
+//! The staff's second step of signing in: the authenticator's code, or the
+//! enrolment of an authenticator at the first sign-in. Between the password
+//! and the code the browser holds only a five-minute signed ticket
+//! (HttpOnly); without one these pages send back to `/login`.
+
+use crate::components::*;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+use shared::ErrorCode;
+
+fn check_second_factor(s: &str) -> Option<ErrorCode> {
+    shared::identity::SecondFactorCode::parse(s).err()
+}
+
+/// The code form, on both pages.
+#[component]
+fn CodeForm(action: ServerAction<crate::api::SecondFactor>, hint: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let value = action.value();
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormError error=action_error(value)/>
+            <Field name="code" label=t_string!(i18n, mfa.code) inputmode="text" autocomplete="one-time-code" dir="ltr"
+                hint=hint server_error=field_error(value, "code") check=check_second_factor/>
+            <button type="submit" disabled=move || action.pending().get()>{t!(i18n, mfa.submit)}</button>
+        </ActionForm>
+    }
+}
+
+fn expired(e: &crate::error::AppError) -> bool {
+    matches!(e.code(), ErrorCode::Unauthorized | ErrorCode::TokenInvalid)
+}
+
+/// `/signin/code`: the authenticator's current code, or a recovery code.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<crate::api::SecondFactor>::new();
+    // An expired ticket: the password again.
+    let gone = move || action.value().get().and_then(|r| r.err()).is_some_and(|e| expired(&e));
+    view! {
+        <Title text=move || t_string!(i18n, mfa.title)/>
+        <h1>{t!(i18n, mfa.title)}</h1>
+        <p>{t!(i18n, mfa.intro)}</p>
+        <CodeForm action=action hint=t_string!(i18n, mfa.code_hint)/>
+        {move || gone().then(|| view! { <p class="error" role="alert"><A href="/login">{t!(i18n, mfa.again)}</A></p> })}
+        <p class="hint">{t!(i18n, mfa.lost)}</p>
+    }
+}
+
+/// `/signin/enrol`: the QR code and the secret for the authenticator app,
+/// the recovery codes to keep, then the first code.
+#[component]
+pub fn EnrolPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<crate::api::SecondFactor>::new();
+    let enrolment = Resource::new(|| (), |_| crate::api::mfa_enrolment());
+    view! {
+        <Title text=move || t_string!(i18n, mfa.enrol_title)/>
+        <h1>{t!(i18n, mfa.enrol_title)}</h1>
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, profile.loading)}</p> }>
+            {move || enrolment.get().map(|r| match r {
+                Ok(e) => view! {
+                    <ol class="steps">
+                        <li>
+                            <p>{t!(i18n, mfa.scan)}</p>
+                            // The SVG is made by the server from the otpauth URI
+                            // (squares only, no text from any user).
+                            <div class="qr" data-test="mfa-qr" role="img" aria-label=t_string!(i18n, mfa.qr_label) inner_html=e.qr_svg.clone()></div>
+                            <p>{t!(i18n, mfa.type_secret)}</p>
+                            <p><code dir="ltr" class="secret" data-test="mfa-secret">{e.secret.clone()}</code></p>
+                        </li>
+                        <li>
+                            <p>{t!(i18n, mfa.keep_codes)}</p>
+                            <ul class="codes" dir="ltr" data-test="recovery-codes">
+                                {e.recovery_codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
+                            </ul>
+                        </li>
+                        <li>
+                            <p>{t!(i18n, mfa.confirm)}</p>
+                            <CodeForm action=action hint=t_string!(i18n, mfa.first_code_hint)/>
+                        </li>
+                    </ol>
+                }.into_any(),
+                Err(e) if e.code() == ErrorCode::MfaAlreadyEnrolled => view! { <Redirect path="/signin/code"/> }.into_any(),
+                Err(e) if expired(&e) => view! { <Redirect path="/login"/> }.into_any(),
+                Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// `/staff`: an administrator's staff, and the reset of a lost authenticator.
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let reset = ServerAction::<crate::api::ResetSecondFactor>::new();
+    let list = Resource::new(move || reset.version().get(), |_| crate::api::staff());
+    view! {
+        <Title text=move || t_string!(i18n, staff.title)/>
+        <h1>{t!(i18n, staff.title)}</h1>
+        <FormError error=action_error(reset.value())/>
+        {move || matches!(reset.value().get(), Some(Ok(()))).then(|| view! { <p class="ok" role="status" data-test="mfa-reset-done">{t!(i18n, staff.reset_done)}</p> })}
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, profile.loading)}</p> }>
+            {move || list.get().map(|r| match r {
+                Err(e) if expired(&e) => view! { <Redirect path="/login"/> }.into_any(),
+                Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                Ok(people) if people.is_empty() => view! { <p>{t!(i18n, staff.none)}</p> }.into_any(),
+                Ok(people) => view! {
+                    <ul class="slots">
+                        {people.into_iter().map(|p| {
+                            let role = super::profile::role_text(i18n, p.role);
+                            let name = format!("{} {}", p.given_name, p.family_name);
+                            let state = if !p.second_factor_required {
+                                t_string!(i18n, staff.mfa_not_needed)
+                            } else if p.second_factor_enrolled {
+                                t_string!(i18n, staff.mfa_on)
+                            } else {
+                                t_string!(i18n, staff.mfa_pending)
+                            };
+                            view! {
+                                <li class="card slot" data-test="staff-member">
+                                    <strong>{name}</strong>
+                                    <span>{role}</span>
+                                    <span class="hint" data-test="mfa-state">{state}</span>
+                                    {p.second_factor_enrolled.then(|| view! {
+                                        <ActionForm action=reset attr:class="inline">
+                                            <input type="hidden" name="id" value=p.id.to_string()/>
+                                            <button type="submit" data-test="mfa-reset" disabled=move || reset.pending().get()>{t!(i18n, staff.reset)}</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <p class="hint">{t!(i18n, staff.reset_hint)}</p>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
