@@ -56,6 +56,8 @@ pub struct SessionActions {
     pub update_profile: ServerAction<api::UpdateProfile>,
     pub change_password: ServerAction<api::ChangePassword>,
     pub verify_phone: ServerAction<api::VerifyPhone>,
+    /// The staff's authenticator code: the session starts with it.
+    pub second_factor: ServerAction<api::SecondFactor>,
 }
 
 /// Who is signed in, as the header and pages see it.
@@ -114,6 +116,7 @@ fn Layout() -> impl IntoView {
         update_profile: ServerAction::new(),
         change_password: ServerAction::new(),
         verify_phone: ServerAction::new(),
+        second_factor: ServerAction::new(),
     };
     provide_context(actions);
     let session: SessionResource = Resource::new(
@@ -125,6 +128,7 @@ fn Layout() -> impl IntoView {
                 actions.update_profile.version().get(),
                 actions.change_password.version().get(),
                 actions.verify_phone.version().get(),
+                actions.second_factor.version().get(),
             )
         },
         |_| api::whoami(),

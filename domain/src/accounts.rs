@@ -1,7 +1,7 @@
 //! Accounts: citizen registration, sign-in, one's own profile and password,
 //! and staff accounts created by operators.
 
-use crate::entities::{dependant, user};
+use crate::entities::user;
 use crate::identity::Purpose;
 use crate::mfa::{Authenticated, SignIn};
 use shared::identity::VerifyChannel;
@@ -85,13 +85,13 @@ impl Domain {
         // Friendly pre-check so that every taken field is named at once; the
         // unique indexes below remain the guarantee under concurrency.
         let mut taken = Vec::new();
-        if user::Entity::find().filter(user::Column::Nin.eq(r.nin.as_ref())).one(db).await?.is_some() {
-            taken.push(FieldError::new("nin", ErrorCode::NinTaken));
-        } else if dependant::Entity::find().filter(dependant::Column::Nin.eq(r.nin.as_ref())).one(db).await?.is_some() {
+        match self.who_has_nin(db, r.nin.as_ref()).await? {
+            crate::persons::Known::Nobody => {}
+            crate::persons::Known::Account => taken.push(FieldError::new("nin", ErrorCode::NinTaken)),
             // One person, one record: not a second row for this NIN, and not
             // the dependant's record handed over on the word of whoever
             // registers first — the claim is made at a desk, with the card.
-            taken.push(FieldError::new("nin", ErrorCode::NinClaimAtDesk));
+            crate::persons::Known::WithoutAccount => taken.push(FieldError::new("nin", ErrorCode::NinClaimAtDesk)),
         }
         if user::Entity::find().filter(user::Column::Phone.eq(r.phone.as_ref())).one(db).await?.is_some() {
             taken.push(FieldError::new("phone", ErrorCode::PhoneTaken));
@@ -107,8 +107,9 @@ impl Domain {
         }
         let hash = self.passwords().hash(r.password.expose()).await?;
         let now = Utc::now();
+        let id = Uuid::new_v4();
         let row = user::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(id),
             role: Set(Role::Citizen.code().to_owned()),
             facility_id: Set(None),
             nin: Set(Some(r.nin.to_string())),
@@ -131,6 +132,8 @@ impl Domain {
         // account still exists and asks for a code again later.
         let send_code = self.code_throttle().check(ip, &format!("to:{}", r.phone.as_ref())).is_ok();
         let txn = self.begin_write().await?;
+        // The NIN first: its unique index over every person is the guarantee.
+        crate::persons::claim_nin(&txn, id, r.nin.as_ref(), now).await?;
         let saved = row.insert(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
         let clock = self.clock().now();
         if send_code {

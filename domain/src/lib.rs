@@ -19,6 +19,7 @@ mod keys;
 pub mod mfa;
 pub mod notify;
 pub mod passwords;
+pub mod persons;
 pub mod record;
 pub mod seed;
 pub mod sessions;

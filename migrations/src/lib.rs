@@ -15,6 +15,7 @@ mod m20261124_000007_care;
 mod m20261202_000008_identity;
 mod m20261202_000009_audit;
 mod m20261203_000010_mfa;
+mod m20261203_000011_persons;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_identity::Migration),
             Box::new(m20261202_000009_audit::Migration),
             Box::new(m20261203_000010_mfa::Migration),
+            Box::new(m20261203_000011_persons::Migration),
         ]
     }
 }

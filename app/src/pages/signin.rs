@@ -37,7 +37,7 @@ fn expired(e: &crate::error::AppError) -> bool {
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<crate::api::SecondFactor>::new();
+    let action = expect_context::<crate::SessionActions>().second_factor;
     // An expired ticket: the password again.
     let gone = move || action.value().get().and_then(|r| r.err()).is_some_and(|e| expired(&e));
     view! {
@@ -55,7 +55,7 @@ pub fn SecondFactorPage() -> impl IntoView {
 #[component]
 pub fn EnrolPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<crate::api::SecondFactor>::new();
+    let action = expect_context::<crate::SessionActions>().second_factor;
     let enrolment = Resource::new(|| (), |_| crate::api::mfa_enrolment());
     view! {
         <Title text=move || t_string!(i18n, mfa.enrol_title)/>

@@ -50,12 +50,18 @@ impl Domain {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
         if let Some(nin) = &d.nin {
-            if user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(self.db()).await?.is_some() {
+            if !matches!(self.who_has_nin(self.db(), nin.as_ref()).await?, crate::persons::Known::Nobody) {
                 return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]));
             }
         }
+        let id = Uuid::new_v4();
+        let now = Utc::now();
+        let txn = self.begin_write().await?;
+        if let Some(nin) = &d.nin {
+            crate::persons::claim_nin(&txn, id, nin.as_ref(), now).await?;
+        }
         let row = dependant::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(id),
             holder_id: Set(actor.user_id.as_uuid()),
             given_name: Set(d.given_name.to_string()),
             family_name: Set(d.family_name.to_string()),
@@ -65,14 +71,15 @@ impl Domain {
             relation: Set(d.relation.into()),
             verified_at: Set(None),
             verified_by: Set(None),
-            created_at: Set(Utc::now()),
+            created_at: Set(now),
         }
-        .insert(self.db())
+        .insert(&txn)
         .await
         .map_err(|e| match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]),
             _ => Error::Db(e),
         })?;
+        txn.commit().await?;
         Ok(dependant_out(row))
     }
 

@@ -30,3 +30,4 @@ pub mod record_attachment;
 pub mod verification;
 pub mod staff_mfa;
 pub mod admin_audit;
+pub mod person;

@@ -185,3 +185,35 @@ async fn registering_with_a_dependants_nin_creates_no_second_person_and_sends_th
     let res = app.post("/api/v1/auth/register", &json!({ "nin": fresh, "given_name": "Rania", "family_name": "Benali", "birth_date": "2001-02-02", "sex": "female", "phone": phone, "password": PASSWORD, "lang": "fr" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn one_nin_raced_by_registrations_and_a_guardian_names_one_person() {
+    use domain::entities::{dependant, person, user};
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let app = spawn_app().await;
+    let guardian = s(&app.citizen_tokens().await, "access_token");
+    for _ in 0..6 {
+        // Two people register with one NIN while a guardian adds it as a
+        // child's: all three at once.
+        let (nin, _) = unique_ids();
+        let register = |phone: String| {
+            let body = json!({ "nin": nin, "given_name": "Rania", "family_name": "Benali", "birth_date": "2001-02-02", "sex": "female", "phone": phone, "password": PASSWORD, "lang": "fr" });
+            let app = &app;
+            async move { app.post("/api/v1/auth/register", &body).await.status() }
+        };
+        let child = json!({ "given_name": "Rania", "family_name": "Benali", "birth_date": "2012-02-02", "sex": "female", "nin": nin, "relation": "child" });
+        let (a, b, c) = tokio::join!(register(unique_ids().1), register(unique_ids().1), async { app.post_auth("/api/v1/me/dependants", &guardian, &child).await.status() });
+        let created = [a, b, c].iter().filter(|s| **s == StatusCode::CREATED).count();
+        assert_eq!(created, 1, "exactly one of {a} {b} {c}");
+        assert!([a, b, c].iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{a} {b} {c}");
+        let db = app.domain.db();
+        let people = person::Entity::find().filter(person::Column::Nin.eq(nin.as_str())).count(db).await.unwrap();
+        let accounts = user::Entity::find().filter(user::Column::Nin.eq(nin.as_str())).count(db).await.unwrap();
+        let dependants = dependant::Entity::find().filter(dependant::Column::Nin.eq(nin.as_str())).count(db).await.unwrap();
+        assert_eq!((people, accounts + dependants), (1, 1), "one person, one row");
+    }
+    // Positive control: a NIN nobody holds is added as a child's.
+    let (fresh, _) = unique_ids();
+    let child = json!({ "given_name": "Ilyes", "family_name": "Benali", "birth_date": "2014-02-02", "sex": "male", "nin": fresh, "relation": "child" });
+    assert_eq!(app.post_auth("/api/v1/me/dependants", &guardian, &child).await.status(), StatusCode::CREATED);
+}
