@@ -444,7 +444,11 @@ impl Domain {
         let t = t.filter(|t| Self::administers(actor, t)).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
-        staff_mfa::Entity::delete_by_id(t.id).exec(&txn).await?;
+        // Nothing enrolled, nothing to reset: no trace, no message, no
+        // sign-out (a second click, a role without a second factor).
+        if staff_mfa::Entity::delete_by_id(t.id).exec(&txn).await?.rows_affected == 0 {
+            return Ok(());
+        }
         self.revoke_all_sessions(&txn, target).await?;
         let audit_id = Uuid::new_v4();
         admin_audit::ActiveModel {

@@ -233,6 +233,8 @@ async fn a_facility_admin_resets_a_staff_members_authenticator_and_the_act_is_lo
     assert_eq!(app.get_auth("/api/v1/me", &doctor).await.status(), StatusCode::UNAUTHORIZED, "his sessions ended");
     let (status, code, _) = error_code(token_with(&app, DOCTOR, Some(&domain::mfa::code_at(&demo_totp_secret(), app.domain.clock().now()))).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "mfa_enrolment_required"), "the old authenticator no longer works");
+    // A second click finds nothing to reset: no second trace.
+    assert_eq!(reset(admin.clone(), karim_id.clone()).await.status(), StatusCode::NO_CONTENT);
     let log = app.domain.admin_audit_of(shared::UserId(karim_id.parse().unwrap())).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].action.as_str(), log[0].actor_id.to_string()), ("second_factor_reset", nadia.clone()));
