@@ -116,10 +116,15 @@ pub mod server_side {
         }
     }
 
-    pub fn session_cookie(secret: &str, max_age_secs: u64, secure: bool) -> String {
-        let name = session_cookie_name(secure);
+    /// An HttpOnly cookie for the whole site; `Secure` (and the
+    /// `__Host-` name) except on a plain-HTTP test setup.
+    fn private_cookie(name: &str, value: &str, max_age_secs: u64, same_site: &str, secure: bool) -> String {
         let secure = if secure { "; Secure" } else { "" };
-        format!("{name}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+        format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}")
+    }
+
+    pub fn session_cookie(secret: &str, max_age_secs: u64, secure: bool) -> String {
+        private_cookie(session_cookie_name(secure), secret, max_age_secs, "Lax", secure)
     }
 
     pub fn lang_cookie(lang: shared::Lang) -> String {
@@ -143,10 +148,8 @@ pub mod server_side {
         }
     }
 
-    pub fn mfa_cookie(ticket: &str, max_age_secs: i64, secure: bool) -> String {
-        let name = mfa_cookie_name(secure);
-        let secure = if secure { "; Secure" } else { "" };
-        format!("{name}={ticket}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+    pub fn mfa_cookie(ticket: &str, max_age_secs: u64, secure: bool) -> String {
+        private_cookie(mfa_cookie_name(secure), ticket, max_age_secs, "Strict", secure)
     }
 
     /// The staff member between password and code, from the ticket cookie;
@@ -216,7 +219,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         // Staff who need it: the password was right; the authenticator's
         // code (or its enrolment) comes next, carried by a signed ticket.
         domain::mfa::SignIn::SecondFactor { user, enrolled } => {
-            set_cookie(mfa_cookie(&ctx.domain.mfa_ticket(&user), domain::mfa::TICKET_SECS, ctx.cookie_secure));
+            set_cookie(mfa_cookie(&ctx.domain.mfa_ticket(&user), domain::mfa::TICKET_SECS as u64, ctx.cookie_secure));
             leptos_axum::redirect(if enrolled { "/signin/code" } else { "/signin/enrol" });
         }
     }

@@ -26,6 +26,7 @@
 use crate::accounts::{profile_of, unique_violation};
 use crate::entities::{user, verification};
 use crate::notify::account::{self as account_messages, AccountKind};
+use crate::keys::same;
 use crate::{Actor, Domain, Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -127,10 +128,6 @@ fn secret_hash(id: Uuid, secret: &str) -> String {
     crate::keys::hex(&h.finalize())
 }
 
-/// Equal without telling, by its timing, how much of it was.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 fn masked(channel: VerifyChannel, target: &str) -> String {
     match channel {

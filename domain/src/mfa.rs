@@ -22,7 +22,7 @@
 //!   the person's sessions end and they are told by SMS.
 
 use crate::entities::{admin_audit, staff_mfa, user};
-use crate::keys::keyed_mac;
+use crate::keys::{keyed_mac, same};
 use crate::notify::account::{self as account_messages, AccountKind};
 use crate::{Actor, Domain, Error, Result};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -110,22 +110,7 @@ pub fn recovery_codes(key: &[u8], enrolment_id: Uuid) -> Vec<String> {
 }
 
 fn base32_upper(bytes: &[u8]) -> String {
-    // RFC 4648 alphabet, no padding: 7 bytes give 12 characters.
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::new();
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        buffer = (buffer << 8) | b as u32;
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    base32::encode(base32::Alphabet::Rfc4648 { padding: false }, bytes)
 }
 
 /// The TOTP generator for a secret; `account` labels it in the app.
@@ -152,10 +137,6 @@ fn matching_step(t: &TOTP, code: &str, now: DateTime<Utc>) -> Option<i64> {
         .into_iter()
         .filter(|s| *s >= 0)
         .find(|s| same(t.generate((*s * STEP) as u64).as_bytes(), code.as_bytes()))
-}
-
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn invalid() -> Error {
