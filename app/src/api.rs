@@ -184,7 +184,8 @@ pub async fn register(
     email: String,
     password: String,
     lang: String,
-) -> Result<(), AppError> {
+    claim: Option<String>,
+) -> Result<Option<shared::identity::ClaimOut>, AppError> {
     let ctx = ctx()?;
     let input = shared::dto::RegisterIn {
         nin,
@@ -198,11 +199,16 @@ pub async fn register(
         lang,
     };
     let ip = client_ip(ctx.proxy_hops);
+    if claim.is_some() {
+        // The NIN is a dependant's: ask for that record instead (no
+        // account until the guardian or a desk approves).
+        return ctx.domain.request_claim(&input, ip).await.map(Some).map_err(to_app_error);
+    }
     let who = ctx.domain.register(&input, ip).await.map_err(to_app_error)?;
     sign_in(&ctx, &who).await?;
     // Next: the code sent by SMS.
     leptos_axum::redirect("/verify");
-    Ok(())
+    Ok(None)
 }
 
 /// Signs in with a phone or email and a password.
@@ -442,6 +448,22 @@ pub async fn my_dependants() -> Result<Vec<shared::dto::DependantOut>, AppError>
     ctx()?.domain.my_dependants(&actor).await.map_err(to_app_error)
 }
 
+/// Requests from people asking for the records the signed-in citizen
+/// holds as dependants'.
+#[server(prefix = "/sfn", endpoint = "my_claims")]
+pub async fn my_claims() -> Result<Vec<shared::identity::ClaimOut>, AppError> {
+    let Ok(actor) = actor().await else { return Ok(Vec::new()) };
+    ctx()?.domain.my_claims(&actor).await.map_err(to_app_error)
+}
+
+/// The guardian approves (`approve` = "yes") or declines a request.
+#[server(prefix = "/sfn", endpoint = "decide_claim")]
+pub async fn decide_claim(id: String, approve: String) -> Result<shared::identity::ClaimOut, AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.guardian_decides(&actor, id, approve == "yes").await.map_err(to_app_error)
+}
+
 /// Adds a dependant to the signed-in citizen's account.
 #[server(prefix = "/sfn", endpoint = "add_dependant")]
 pub async fn add_dependant(given_name: String, family_name: String, birth_date: String, sex: String, nin: String, relation: String) -> Result<shared::dto::DependantOut, AppError> {
@@ -576,6 +598,15 @@ pub async fn verify_dependant(id: String) -> Result<shared::dto::DependantOut, A
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     ctx()?.domain.verify_dependant(&actor, id).await.map_err(to_app_error)
+}
+
+/// The desk hands a record over to the person who asked for it, after
+/// seeing their identity card.
+#[server(prefix = "/sfn", endpoint = "desk_approve_claim")]
+pub async fn desk_approve_claim(id: String) -> Result<shared::identity::ClaimOut, AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.desk_approves_claim(&actor, id).await.map_err(to_app_error)
 }
 
 /// The signed-in citizen's referrals.

@@ -110,6 +110,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         TooManyDependants => td_string!(locale, errors.too_many_dependants),
         AdultNeedsConsent => td_string!(locale, errors.adult_needs_consent),
         NinClaimAtDesk => td_string!(locale, errors.nin_claim_at_desk),
+        NinNotClaimable => td_string!(locale, errors.nin_not_claimable),
+        ClaimClosed => td_string!(locale, errors.claim_closed),
         MfaRequired => td_string!(locale, errors.mfa_required),
         MfaInvalid => td_string!(locale, errors.mfa_invalid),
         MfaEnrolmentRequired => td_string!(locale, errors.mfa_enrolment_required),

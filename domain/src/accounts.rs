@@ -85,13 +85,13 @@ impl Domain {
         // Friendly pre-check so that every taken field is named at once; the
         // unique indexes below remain the guarantee under concurrency.
         let mut taken = Vec::new();
-        match self.who_has_nin(db, r.nin.as_ref()).await? {
-            crate::persons::Known::Nobody => {}
-            crate::persons::Known::Account => taken.push(FieldError::new("nin", ErrorCode::NinTaken)),
+        match crate::persons::by_nin(db, r.nin.as_ref()).await? {
+            None => {}
+            Some(crate::persons::Person::Account(_)) => taken.push(FieldError::new("nin", ErrorCode::NinTaken)),
             // One person, one record: not a second row for this NIN, and not
             // the dependant's record handed over on the word of whoever
             // registers first — the claim is made at a desk, with the card.
-            crate::persons::Known::WithoutAccount => taken.push(FieldError::new("nin", ErrorCode::NinClaimAtDesk)),
+            Some(crate::persons::Person::Dependant(_)) => taken.push(FieldError::new("nin", ErrorCode::NinClaimAtDesk)),
         }
         if user::Entity::find().filter(user::Column::Phone.eq(r.phone.as_ref())).one(db).await?.is_some() {
             taken.push(FieldError::new("phone", ErrorCode::PhoneTaken));

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod booking;
+pub mod claims;
 pub mod config;
 pub mod db;
 pub mod entities;

@@ -182,6 +182,15 @@ impl Domain {
         }
     }
 
+    /// The enrolment of the mobile API: the password first (throttled like
+    /// a sign-in); only an account whose role needs a second factor has one.
+    pub async fn enrolment_with_password(&self, input: &shared::dto::LoginIn, ip: Option<IpAddr>) -> Result<EnrolmentOut> {
+        match self.authenticate(input, ip).await? {
+            SignIn::SecondFactor { user, .. } => self.enrolment(user.id).await,
+            SignIn::Done(_) => Err(Error::code(ErrorCode::Forbidden)),
+        }
+    }
+
     /// The enrolment of the account's authenticator: started on first
     /// call, the same until a first code confirms it. Refused once enrolled.
     pub async fn enrolment(&self, user_id: Uuid) -> Result<EnrolmentOut> {
@@ -327,11 +336,6 @@ impl Domain {
             return Err(unauthorized());
         }
         Ok(u)
-    }
-
-    /// Whether the ticket's account already has an authenticator.
-    pub async fn is_enrolled(&self, user_id: Uuid) -> Result<bool> {
-        Ok(self.mfa_row(user_id).await?.is_some_and(|r| r.enrolled_at.is_some()))
     }
 
     /// Enrols an authenticator with a known secret, confirmed: the demo's

@@ -7,7 +7,7 @@
 //! friendly checks before it only choose the message.
 
 use crate::entities::{dependant, person, user};
-use crate::{Domain, Error, Result};
+use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::{ErrorCode, FieldError};
@@ -28,21 +28,22 @@ fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
-/// Who a NIN already names, for the message: an account, or someone known
-/// without one (a dependant; a walk-in), whose record is claimed at a desk.
-pub(crate) enum Known {
-    Nobody,
-    Account,
-    WithoutAccount,
+/// The person a NIN names, found through `persons` (the one index over
+/// every NIN): an account (citizen or staff), or a dependant of an account.
+pub(crate) enum Person {
+    Account(user::Model),
+    Dependant(dependant::Model),
 }
 
-impl Domain {
-    pub(crate) async fn who_has_nin<C: ConnectionTrait>(&self, db: &C, nin: &str) -> Result<Known> {
-        if user::Entity::find().filter(user::Column::Nin.eq(nin)).one(db).await?.is_some() {
-            return Ok(Known::Account);
-        }
-        let known = person::Entity::find().filter(person::Column::Nin.eq(nin)).one(db).await?.is_some()
-            || dependant::Entity::find().filter(dependant::Column::Nin.eq(nin)).one(db).await?.is_some();
-        Ok(if known { Known::WithoutAccount } else { Known::Nobody })
+/// Who `nin` names, if anyone. Every caller that finds a person by NIN —
+/// registration, a guardian adding a dependant, the desk's and the
+/// practitioner's look-ups — goes through here.
+pub(crate) async fn by_nin<C: ConnectionTrait>(db: &C, nin: &str) -> Result<Option<Person>> {
+    let Some(p) = person::Entity::find().filter(person::Column::Nin.eq(nin)).one(db).await? else {
+        return Ok(None);
+    };
+    if let Some(u) = user::Entity::find_by_id(p.id).one(db).await? {
+        return Ok(Some(Person::Account(u)));
     }
+    Ok(dependant::Entity::find_by_id(p.id).one(db).await?.map(Person::Dependant))
 }

@@ -16,6 +16,7 @@ mod m20261202_000008_identity;
 mod m20261202_000009_audit;
 mod m20261203_000010_mfa;
 mod m20261203_000011_persons;
+mod m20261204_000012_claims;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_audit::Migration),
             Box::new(m20261203_000010_mfa::Migration),
             Box::new(m20261203_000011_persons::Migration),
+            Box::new(m20261204_000012_claims::Migration),
         ]
     }
 }

@@ -542,6 +542,10 @@ pub struct PersonOut {
     pub dependants: Vec<DependantOut>,
     /// Set when the NIN was a dependant's.
     pub matched_dependant_id: Option<uuid::Uuid>,
+    /// That dependant's open request to take over their own record, which
+    /// the desk approves on seeing the identity card.
+    #[serde(default)]
+    pub claim: Option<crate::identity::ClaimOut>,
 }
 
 /// A booking made at the desk on a citizen's behalf.

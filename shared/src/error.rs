@@ -69,6 +69,10 @@ pub enum ErrorCode {
     /// The NIN belongs to a patient already known (someone's dependant):
     /// the record is claimed at a desk with the identity card.
     NinClaimAtDesk,
+    /// Nobody without an account has this NIN: there is no record to claim.
+    NinNotClaimable,
+    /// The request to take over a record was already decided, replaced or expired.
+    ClaimClosed,
     // Staff second factor.
     /// The password was right; the authenticator's code is needed too.
     MfaRequired,
@@ -81,7 +85,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 50] = [
+    pub const ALL: [ErrorCode; 52] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -128,6 +132,8 @@ impl ErrorCode {
         ErrorCode::TooManyDependants,
         ErrorCode::AdultNeedsConsent,
         ErrorCode::NinClaimAtDesk,
+        ErrorCode::NinNotClaimable,
+        ErrorCode::ClaimClosed,
         ErrorCode::MfaRequired,
         ErrorCode::MfaInvalid,
         ErrorCode::MfaEnrolmentRequired,
@@ -183,6 +189,8 @@ impl ErrorCode {
             ErrorCode::TooManyDependants => "too_many_dependants",
             ErrorCode::AdultNeedsConsent => "adult_needs_consent",
             ErrorCode::NinClaimAtDesk => "nin_claim_at_desk",
+            ErrorCode::NinNotClaimable => "nin_not_claimable",
+            ErrorCode::ClaimClosed => "claim_closed",
             ErrorCode::MfaRequired => "mfa_required",
             ErrorCode::MfaInvalid => "mfa_invalid",
             ErrorCode::MfaEnrolmentRequired => "mfa_enrolment_required",
@@ -201,9 +209,9 @@ impl ErrorCode {
             Required | NinInvalid | PhoneInvalid | EmailInvalid | NameInvalid
             | BirthDateInvalid | SexInvalid | LangInvalid | PasswordTooShort
             | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap
-            | CodeInvalid | CodeExpired => 422,
+            | CodeInvalid | CodeExpired | NinNotClaimable => 422,
             NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
-            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent | NinClaimAtDesk | MfaAlreadyEnrolled => 409,
+            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent | NinClaimAtDesk | ClaimClosed | MfaAlreadyEnrolled => 409,
             BadRequest => 400,
             FileTooLarge => 413,
             FileTypeRejected => 415,

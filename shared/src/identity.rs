@@ -344,3 +344,59 @@ pub struct StaffOut {
     /// Whether an authenticator is enrolled (and confirmed).
     pub second_factor_enrolled: bool,
 }
+
+/// Where a request to take over a record stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    /// Waiting for the guardian's approval or a desk's, with the identity card.
+    Pending,
+    /// The account exists: the record, appointments and referrals are the person's.
+    Approved,
+    /// The guardian said no; a desk can still approve it with the identity card.
+    Declined,
+    /// A newer request for the same record replaced it, or it expired.
+    Closed,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 4] = [ClaimStatus::Pending, ClaimStatus::Approved, ClaimStatus::Declined, ClaimStatus::Closed];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ClaimStatus::Pending => "pending",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Declined => "declined",
+            ClaimStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClaimStatus> {
+        ClaimStatus::ALL.into_iter().find(|c| c.code() == s)
+    }
+}
+
+/// A request to take over a record that an account holds for a dependant:
+/// what the person asking, the guardian and the desk see of it. The
+/// person's own words (names, birth date) beside the record's, so whoever
+/// approves sees a mismatch; the phone partly hidden.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClaimOut {
+    pub id: crate::ClaimId,
+    pub status: ClaimStatus,
+    /// As the person asking typed them.
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: chrono::NaiveDate,
+    /// As the guardian recorded the dependant.
+    pub record_name: String,
+    pub record_birth_date: chrono::NaiveDate,
+    /// Where the account's codes will go: `05••••••01`.
+    pub phone: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Whether the caller may approve (or, for the guardian, decline) it now.
+    pub can_decide: bool,
+}

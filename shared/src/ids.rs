@@ -44,4 +44,6 @@ id_type!(
     PractitionerId,
     /// One signed-in session (a web cookie or a mobile refresh-token family).
     SessionId,
+    /// A request to take over a record held as someone's dependant.
+    ClaimId,
 );

@@ -207,6 +207,7 @@ pub fn DeskPage() -> impl IntoView {
 fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let verify = ServerAction::<crate::api::VerifyDependant>::new();
+    let hand_over = ServerAction::<crate::api::DeskApproveClaim>::new();
     // Re-run the look-up after a verification so the badge updates (the
     // same reason; the citizen's log shows the second look too).
     let last_nin = RwSignal::new(String::new());
@@ -241,7 +242,13 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
             <button type="submit" disabled=move || lookup.pending().get()>{t!(i18n, desk.find)}</button>
         </ActionForm>
         <FormError error=action_error(verify.value())/>
+        <FormError error=action_error(hand_over.value())/>
+        {move || hand_over.value().get().and_then(|r| r.ok()).map(|_| view! {
+            <p class="ok" role="status" data-test="claim-handed-over">{t!(i18n, desk.claim_done)}</p>
+        })}
         {move || lookup.value().get().and_then(|r| r.ok()).map(|p| {
+            let done = hand_over.value().get().and_then(|r| r.ok()).map(|d| d.id);
+            let claim = p.claim.clone().filter(|c| c.can_decide && done != Some(c.id));
             let holder = format!("{} {}", p.given_name, p.family_name);
             view! {
                 <section class="card" data-test="patient">
@@ -280,6 +287,21 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
                     </ul>
                     <p class="hint">{t!(i18n, desk.book_hint)}</p>
                 </section>
+                {claim.map(|c| {
+                    let typed = format!("{} {} — {}", c.given_name, c.family_name, c.birth_date.format("%d/%m/%Y"));
+                    let id = c.id.to_string();
+                    view! {
+                        <section class="card" data-test="desk-claim">
+                            <h3>{t!(i18n, desk.claim_title)}</h3>
+                            <p>{typed}</p>
+                            <p dir="ltr">{c.phone.clone()}</p>
+                            <ActionForm action=hand_over>
+                                <input type="hidden" name="id" value=id/>
+                                <button type="submit">{t!(i18n, desk.claim_approve)}</button>
+                            </ActionForm>
+                        </section>
+                    }
+                })}
             }
         })}
     }

@@ -11,7 +11,8 @@ pub fn FamilyPage() -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<crate::api::AddDependant>::new();
     let value = add.value();
-    let list = Resource::new(move || add.version().get(), |_| crate::api::my_dependants());
+    let decide = ServerAction::<crate::api::DecideClaim>::new();
+    let list = Resource::new(move || (add.version().get(), decide.version().get()), |_| crate::api::my_dependants());
     let err = move |name: &'static str| {
         let e = field_error(value, name);
         move || e.get().map(|c| crate::error::error_text(i18n.get_locale(), c))
@@ -25,6 +26,7 @@ pub fn FamilyPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, family.title)/>
         <h1>{t!(i18n, family.title)}</h1>
+        <Claims decide=decide/>
         <p class="hint">{t!(i18n, family.note)}</p>
         <Suspense fallback=|| ()>
             {move || list.get().map(|r| match r {
@@ -84,5 +86,56 @@ pub fn FamilyPage() -> impl IntoView {
             </div>
             <button type="submit" disabled=move || add.pending().get()>{t!(i18n, family.add_button)}</button>
         </ActionForm>
+    }
+}
+
+/// Requests from people who ask for the record this account holds for
+/// them: approve (it becomes theirs) or decline (a desk can still approve
+/// it on seeing their identity card).
+#[component]
+fn Claims(decide: ServerAction<crate::api::DecideClaim>) -> impl IntoView {
+    let i18n = use_i18n();
+    let claims = Resource::new(move || decide.version().get(), |_| crate::api::my_claims());
+    let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    view! {
+        <FormError error=action_error(decide.value())/>
+        {move || decide.value().get().and_then(|r| r.ok()).map(|c| view! {
+            <p class="ok" role="status" data-test="claim-decided">
+                {if c.status == shared::identity::ClaimStatus::Approved { t_string!(i18n, family.claim_approved) } else { t_string!(i18n, family.claim_declined) }}
+            </p>
+        })}
+        <Suspense fallback=|| ()>
+            {move || claims.get().and_then(|r| r.ok()).filter(|c| !c.is_empty()).map(|list| view! {
+                <section class="card" data-test="claims">
+                    <h2>{t!(i18n, family.claims_title)}</h2>
+                    <p class="hint">{t!(i18n, family.claim_note)}</p>
+                    <ul>
+                        {list.into_iter().map(|c| {
+                            let typed = format!("{} {}", c.given_name, c.family_name);
+                            let (born, record_name, record_born) = (date(c.birth_date), c.record_name.clone(), date(c.record_birth_date));
+                            let (id_yes, id_no) = (c.id.to_string(), c.id.to_string());
+                            view! {
+                                <li data-test="claim">
+                                    <p>{t!(i18n, family.claim_typed, name = move || typed.clone(), date = move || born.clone())}</p>
+                                    <p>{t!(i18n, family.claim_record, name = move || record_name.clone(), date = move || record_born.clone())}</p>
+                                    <p dir="ltr">{c.phone.clone()}</p>
+                                    <ActionForm action=decide attr:class="inline">
+                                        <input type="hidden" name="id" value=id_yes/>
+                                        <input type="hidden" name="approve" value="yes"/>
+                                        <button type="submit" data-test="claim-approve">{t!(i18n, family.approve)}</button>
+                                    </ActionForm>
+                                    " "
+                                    <ActionForm action=decide attr:class="inline">
+                                        <input type="hidden" name="id" value=id_no/>
+                                        <input type="hidden" name="approve" value="no"/>
+                                        <button type="submit" class="secondary-button" data-test="claim-decline">{t!(i18n, family.decline)}</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </Suspense>
     }
 }

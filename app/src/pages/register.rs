@@ -14,11 +14,30 @@ pub fn RegisterPage() -> impl IntoView {
     let value = register.value();
     let current = lang_of(i18n.get_locale_untracked());
     let sex_error = field_error(value, "sex");
+    let nin_error = field_error(value, "nin");
+    // The NIN is a dependant's: offer to ask for that record instead.
+    let claimable = RwSignal::new(false);
+    Effect::new(move |_| {
+        if nin_error.get() == Some(shared::ErrorCode::NinClaimAtDesk) {
+            claimable.set(true);
+        }
+    });
+    let claiming = RwSignal::new(false);
+    let sent = move || value.get().and_then(|r| r.ok()).flatten();
     view! {
         <Title text=move || t_string!(i18n, register.title)/>
         <h1>{t!(i18n, register.title)}</h1>
         <p>{t!(i18n, register.intro)}</p>
-        <ActionForm action=register attr:class="form" attr:novalidate=true>
+        {move || sent().map(|c| {
+            let phone = c.phone.clone();
+            view! {
+                <section class="card" role="status" data-test="claim-sent">
+                    <h2>{t!(i18n, register.claim_sent_title)}</h2>
+                    <p>{t!(i18n, register.claim_sent, phone = move || view! { <bdi dir="ltr">{phone.clone()}</bdi> })}</p>
+                </section>
+            }
+        })}
+        <ActionForm action=register attr:class="form" attr:novalidate=true attr:hidden=move || sent().is_some()>
             <FormError error=action_error(value)/>
             <Field name="nin" label=t_string!(i18n, fields.nin) inputmode="numeric" autocomplete="off" dir="ltr"
                 server_error=field_error(value, "nin") check=check_nin/>
@@ -48,8 +67,20 @@ pub fn RegisterPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <Show when=move || claimable.get()>
+                <label class="choice" data-test="claim-choice">
+                    <input type="checkbox" name="claim" value="yes" on:change=move |ev| claiming.set(event_target_checked(&ev))/>
+                    {t!(i18n, register.claim_choice)}
+                </label>
+            </Show>
             <button type="submit" disabled=move || register.pending().get()>
-                {move || if register.pending().get() { t_string!(i18n, register.pending) } else { t_string!(i18n, register.submit) }}
+                {move || if register.pending().get() {
+                    t_string!(i18n, register.pending)
+                } else if claiming.get() {
+                    t_string!(i18n, register.claim_submit)
+                } else {
+                    t_string!(i18n, register.submit)
+                }}
             </button>
         </ActionForm>
         <p>{t!(i18n, register.have_account)}" "<A href="/login">{t!(i18n, nav.login)}</A></p>

@@ -7,6 +7,7 @@
 
 use super::{desk_facility, field, Channel};
 use crate::entities::{appointment, dependant, slot, user};
+use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
@@ -50,7 +51,7 @@ impl Domain {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
         if let Some(nin) = &d.nin {
-            if !matches!(self.who_has_nin(self.db(), nin.as_ref()).await?, crate::persons::Known::Nobody) {
+            if crate::persons::by_nin(self.db(), nin.as_ref()).await?.is_some() {
                 return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]));
             }
         }
@@ -121,18 +122,17 @@ impl Domain {
         };
         self.lookup_throttle().check(None, &format!("desk:{}", actor.user_id)).map_err(Error::throttled)?;
         let txn = self.begin_write().await?;
-        let citizen = |u: &user::Model| u.role == Role::Citizen.code();
-        let (holder, matched) = match user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(&txn).await?.filter(citizen) {
-            Some(u) => (u, None),
-            None => {
-                let d = dependant::Entity::find()
-                    .filter(dependant::Column::Nin.eq(nin.as_ref()))
-                    .one(&txn)
-                    .await?
-                    .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let (holder, matched) = match crate::persons::by_nin(&txn, nin.as_ref()).await? {
+            Some(Person::Account(u)) if u.role == Role::Citizen.code() => (u, None),
+            Some(Person::Dependant(d)) => {
                 let u = user::Entity::find_by_id(d.holder_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-                (u, Some(d.id))
+                (u, Some(d))
             }
+            _ => return Err(Error::code(ErrorCode::NotFound)),
+        };
+        let claim = match &matched {
+            Some(d) => self.open_claim_for_desk(&txn, d).await?,
+            None => None,
         };
         let dependants: Vec<DependantOut> = dependant::Entity::find()
             .filter(dependant::Column::HolderId.eq(holder.id))
@@ -154,7 +154,8 @@ impl Domain {
             birth_date: holder.birth_date,
             phone: holder.phone.clone(),
             dependants,
-            matched_dependant_id: matched,
+            matched_dependant_id: matched.map(|d| d.id),
+            claim,
         })
     }
 

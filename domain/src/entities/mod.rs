@@ -31,3 +31,4 @@ pub mod verification;
 pub mod staff_mfa;
 pub mod admin_audit;
 pub mod person;
+pub mod claim;

@@ -7,7 +7,7 @@
 //! they are what makes a channel usable in the first place.
 
 use super::{outbox_row, Prepared, SmsOut, EmailOut};
-use crate::entities::{outbox, user, verification};
+use crate::entities::{claim, outbox, user, verification};
 use crate::identity::{code_for, link_token};
 use crate::{Domain, Result};
 use chrono::{DateTime, Utc};
@@ -31,10 +31,26 @@ pub enum AccountKind {
     ContactChanged,
     /// To a staff member: an administrator removed their authenticator.
     SecondFactorReset,
+    /// To a guardian: someone asks for the record they hold as a dependant's.
+    ClaimWaiting,
+    /// To the person whose claim was approved: their account is ready.
+    ClaimApproved,
+    /// To the guardian: that person's record and appointments are theirs now.
+    GuardianAccessEnded,
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 6] = [AccountKind::PhoneCode, AccountKind::EmailLink, AccountKind::ResetCode, AccountKind::ResetLink, AccountKind::ContactChanged, AccountKind::SecondFactorReset];
+    pub const ALL: [AccountKind; 9] = [
+        AccountKind::PhoneCode,
+        AccountKind::EmailLink,
+        AccountKind::ResetCode,
+        AccountKind::ResetLink,
+        AccountKind::ContactChanged,
+        AccountKind::SecondFactorReset,
+        AccountKind::ClaimWaiting,
+        AccountKind::ClaimApproved,
+        AccountKind::GuardianAccessEnded,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -44,6 +60,9 @@ impl AccountKind {
             AccountKind::ResetLink => "reset_link",
             AccountKind::ContactChanged => "contact_changed",
             AccountKind::SecondFactorReset => "second_factor_reset",
+            AccountKind::ClaimWaiting => "claim_waiting",
+            AccountKind::ClaimApproved => "claim_approved",
+            AccountKind::GuardianAccessEnded => "guardian_access_ended",
         }
     }
 
@@ -53,7 +72,8 @@ impl AccountKind {
 }
 
 /// Queues one account message on `channel`, about verification `about`
-/// (or, for `SecondFactorReset`, the admin audit row).
+/// (or, for `SecondFactorReset`, the admin audit row; for a claim's
+/// messages, the claim).
 pub(crate) async fn queue<C: ConnectionTrait>(db: &C, kind: AccountKind, channel: &str, account: Uuid, about: Uuid, now: DateTime<Utc>) -> Result<()> {
     let mut row = outbox_row(format!("account:{about}:{}", kind.code()), kind.code(), channel, account, now, now);
     row.subject_id = sea_orm::Set(Some(about));
@@ -143,6 +163,15 @@ pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
             "",
             "صحتي: أزال أحد المسؤولين تطبيق المصادقة الخاص بك. عند تسجيل دخولك القادم ستضيف تطبيقًا جديدًا. إذا لم تطلب ذلك، أبلغ المسؤول.",
         ),
+        (AccountKind::ClaimWaiting, Lang::Fr) => ("", "", "Sihati : {name} demande à gérer son propre dossier, que votre compte tient comme celui d'un proche. Acceptez ou refusez dans Sihati, rubrique Ma famille."),
+        (AccountKind::ClaimWaiting, Lang::En) => ("", "", "Sihati: {name} asks to manage their own record, which your account holds as a relative's. Approve or decline in Sihati, under My family."),
+        (AccountKind::ClaimWaiting, Lang::Ar) => ("", "", "صحتي: يطلب {name} إدارة ملفه بنفسه، وهو ملف يحتفظ به حسابك كملف أحد أقاربك. وافق أو ارفض في صحتي، قسم عائلتي."),
+        (AccountKind::ClaimApproved, Lang::Fr) => ("", "", "Sihati : votre compte est prêt et votre dossier est désormais le vôtre. Connectez-vous avec ce numéro et le mot de passe choisi, puis saisissez le code reçu."),
+        (AccountKind::ClaimApproved, Lang::En) => ("", "", "Sihati: your account is ready and your record is now yours. Sign in with this number and the password you chose, then enter the code you received."),
+        (AccountKind::ClaimApproved, Lang::Ar) => ("", "", "صحتي: حسابك جاهز وأصبح ملفك الطبي ملكك. سجّل الدخول بهذا الرقم وكلمة المرور التي اخترتها، ثم أدخل الرمز الذي وصلك."),
+        (AccountKind::GuardianAccessEnded, Lang::Fr) => ("", "", "Sihati : {name} a désormais son propre compte. Son dossier et ses rendez-vous ne sont plus accessibles depuis le vôtre."),
+        (AccountKind::GuardianAccessEnded, Lang::En) => ("", "", "Sihati: {name} now has their own account. Their record and appointments are no longer reachable from yours."),
+        (AccountKind::GuardianAccessEnded, Lang::Ar) => ("", "", "صحتي: أصبح لـ{name} حسابه الخاص. لم يعد ملفه ومواعيده متاحين من حسابك."),
     };
     let signature = match lang {
         Lang::Fr => "— Sihati, le portail de santé des polycliniques publiques",
@@ -165,6 +194,14 @@ impl Domain {
             let Some(u) = user::Entity::find_by_id(r.account_id).one(db).await? else { return Ok(Prepared::Skip("no_account")) };
             let Some(to) = u.phone.clone() else { return Ok(Prepared::Skip("no_address")) };
             let t = render(kind, Lang::parse(&u.lang).unwrap_or(Lang::Fr), &[]);
+            return Ok(Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms }));
+        }
+        if matches!(kind, AccountKind::ClaimWaiting | AccountKind::ClaimApproved | AccountKind::GuardianAccessEnded) {
+            let Some(c) = claim::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(Prepared::Skip("gone")) };
+            let Some(u) = user::Entity::find_by_id(r.account_id).one(db).await? else { return Ok(Prepared::Skip("no_account")) };
+            let Some(to) = u.phone.clone() else { return Ok(Prepared::Skip("no_address")) };
+            let name = crate::booking::full_name(&c.given_name, &c.family_name);
+            let t = render(kind, Lang::parse(&u.lang).unwrap_or(Lang::Fr), &[("name", &name)]);
             return Ok(Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms }));
         }
         let Some(v) = verification::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else {
@@ -219,12 +256,16 @@ mod tests {
 
     #[test]
     fn every_account_message_renders_in_every_language_with_nothing_left_unfilled() {
-        let values = [("code", "123456"), ("link", "https://sihati.dz/x"), ("minutes", "10"), ("new", "05••••••01")];
+        let values = [("code", "123456"), ("link", "https://sihati.dz/x"), ("minutes", "10"), ("new", "05••••••01"), ("name", "Amina Benali")];
         for lang in Lang::ALL {
             for kind in AccountKind::ALL {
                 let t = render(kind, lang, &values);
-                let sms_kind = matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::ContactChanged | AccountKind::SecondFactorReset);
-                let email_kind = !matches!(kind, AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::SecondFactorReset);
+                let sms_only = matches!(
+                    kind,
+                    AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::SecondFactorReset | AccountKind::ClaimWaiting | AccountKind::ClaimApproved | AccountKind::GuardianAccessEnded
+                );
+                let sms_kind = sms_only || kind == AccountKind::ContactChanged;
+                let email_kind = !sms_only;
                 if sms_kind {
                     assert!(!t.sms.is_empty() && t.sms.chars().count() <= 200, "{lang:?} {kind:?}: {}", t.sms);
                 }

@@ -43,7 +43,7 @@ pub const SMS: &str = "sms";
 pub const INAPP: &str = "inapp";
 const CHANNELS: [&str; 3] = [EMAIL, SMS, INAPP];
 
-const PENDING: &str = "pending";
+pub(crate) const PENDING: &str = "pending";
 const SENT: &str = "sent";
 const WITHDRAWN: &str = "withdrawn";
 const SKIPPED: &str = "skipped";

@@ -15,6 +15,7 @@
 
 use crate::booking::{algiers_midnight, algiers_today, full_name, CANCELLED};
 use crate::entities::{appointment, care_relation, dependant, practitioner, slot, user};
+use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -34,18 +35,14 @@ pub(crate) fn practitioner_facility(actor: &Actor) -> Result<Uuid> {
     }
 }
 
-/// A patient found by NIN: (subject id, name, birth date).
+/// A patient found by NIN: (subject id, name, birth date). Staff are not
+/// patients here.
 async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<(Uuid, String, Option<NaiveDate>)>> {
-    if let Some(u) = user::Entity::find().filter(user::Column::Nin.eq(nin.as_ref())).one(db).await? {
-        if u.role == Role::Citizen.code() {
-            return Ok(Some((u.id, full_name(&u.given_name, &u.family_name), u.birth_date)));
-        }
-    }
-    Ok(dependant::Entity::find()
-        .filter(dependant::Column::Nin.eq(nin.as_ref()))
-        .one(db)
-        .await?
-        .map(|d| (d.id, full_name(&d.given_name, &d.family_name), Some(d.birth_date))))
+    Ok(match crate::persons::by_nin(db, nin.as_ref()).await? {
+        Some(Person::Account(u)) if u.role == Role::Citizen.code() => Some((u.id, full_name(&u.given_name, &u.family_name), u.birth_date)),
+        Some(Person::Dependant(d)) => Some((d.id, full_name(&d.given_name, &d.family_name), Some(d.birth_date))),
+        _ => None,
+    })
 }
 
 impl Domain {

@@ -73,12 +73,7 @@ pub async fn enrolment(
     ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<LoginIn>,
 ) -> Result<Json<shared::identity::EnrolmentOut>, ApiFailure> {
-    let fail = |e| ApiFailure::from_domain(e, lang);
-    let user_id = match state.domain.authenticate(&input, ip).await.map_err(fail)? {
-        domain::mfa::SignIn::SecondFactor { user, .. } => user.id,
-        domain::mfa::SignIn::Done(_) => return Err(ApiFailure::new(shared::ErrorCode::Forbidden, lang)),
-    };
-    state.domain.enrolment(user_id).await.map(Json).map_err(fail)
+    state.domain.enrolment_with_password(&input, ip).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
 /// Exchange a refresh token for a new pair. Each refresh token works once;

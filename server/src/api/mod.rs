@@ -4,6 +4,7 @@
 
 mod auth;
 mod booking;
+mod claims;
 mod desk;
 mod idempotency;
 mod identity;
@@ -40,6 +41,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/auth/register", post(auth::register))
         .route("/auth/token", post(auth::token))
         .route("/auth/mfa/enrolment", post(auth::enrolment))
+        .route("/auth/claims", post(claims::request))
+        .route("/auth/claims/{id}", get(claims::status))
+        .route("/me/claims", get(claims::mine))
+        .route("/me/claims/{id}/approve", post(claims::approve))
+        .route("/me/claims/{id}/decline", post(claims::decline))
+        .route("/desk/claims/{id}/approve", post(claims::desk_approve))
         .route("/staff", get(staff::list))
         .route("/staff/{id}/second-factor/reset", post(staff::reset_second_factor))
         .route("/auth/refresh", post(auth::refresh))

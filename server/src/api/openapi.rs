@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "Sihati API", version = "1", description = "REST API for the Sihati mobile apps. Errors share one body: `code` (stable, snake_case), `message` (in the Accept-Language language: ar, fr, en), `fields` (per-field codes)."),
     paths(
         super::auth::register, super::auth::token, super::auth::enrolment, super::auth::refresh, super::auth::logout,
+        super::claims::request, super::claims::status, super::claims::mine, super::claims::approve, super::claims::decline, super::claims::desk_approve,
         super::staff::list, super::staff::reset_second_factor,
         super::me::get_me, super::me::update_me, super::me::change_password,
         super::identity::phone_code, super::identity::verify_phone, super::identity::change_phone, super::identity::email_link, super::identity::change_email,

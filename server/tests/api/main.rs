@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod authz;
 mod booking;
+mod claims;
 mod doors;
 mod helpers;
 mod identity;

@@ -1,0 +1,74 @@
+//! Claiming one's record, for mobile apps: a person whose NIN an account
+//! holds for a dependant asks for it; the guardian approves or declines;
+//! a desk approves on seeing the identity card. The rules are
+//! `domain::claims`'.
+
+use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use crate::startup::{AppState, ClientIp};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use shared::dto::RegisterIn;
+use shared::identity::ClaimOut;
+use shared::ClaimId;
+use uuid::Uuid;
+
+/// Ask for the record an account holds for you as a dependant (when
+/// registration answered `nin_claim_at_desk`), with what registration
+/// asks. The guardian is told; when they (or a desk, with your identity
+/// card) approve, your account exists with this phone and password, and a
+/// code is sent to verify the phone. Keep the returned `id` to follow it.
+#[utoipa::path(post, path = "/api/v1/auth/claims", tag = "auth", request_body = RegisterIn,
+    responses((status = 202, body = ClaimOut),
+        (status = 409, description = "`nin_taken` (an account has this NIN), `phone_taken`, `email_taken`", body = shared::ApiError),
+        (status = 422, description = "Invalid fields, or `nin_not_claimable` (nobody without an account has this NIN: register)", body = shared::ApiError),
+        (status = 429, description = "`too_many_attempts`, with Retry-After", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/auth/claims", skip_all)]
+pub async fn request(State(state): State<AppState>, ReqLang(lang): ReqLang, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<RegisterIn>) -> Result<(StatusCode, Json<ClaimOut>), ApiFailure> {
+    let out = state.domain.request_claim(&input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok((StatusCode::ACCEPTED, Json(out)))
+}
+
+/// Where your request stands (`pending`, `approved`: sign in; `declined`:
+/// a desk can still approve it; `closed`).
+#[utoipa::path(get, path = "/api/v1/auth/claims/{id}", tag = "auth", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/auth/claims/{id}", skip_all)]
+pub async fn status(State(state): State<AppState>, ReqLang(lang): ReqLang, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+    state.domain.claim_status(ClaimId(id)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// The requests waiting for your decision, as the guardian of the record.
+#[utoipa::path(get, path = "/api/v1/me/claims", tag = "me", security(("bearer" = [])), responses((status = 200, body = Vec<ClaimOut>)))]
+#[tracing::instrument(name = "GET /api/v1/me/claims", skip_all)]
+pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<ClaimOut>>, ApiFailure> {
+    state.domain.my_claims(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Approve: the person gets their own account; their record, appointments
+/// and referrals leave yours.
+#[utoipa::path(post, path = "/api/v1/me/claims/{id}/approve", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/claims/{id}/approve", skip_all)]
+pub async fn approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+    state.domain.guardian_decides(&actor, ClaimId(id), true).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Decline (a desk can still approve it on seeing the identity card).
+#[utoipa::path(post, path = "/api/v1/me/claims/{id}/decline", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/claims/{id}/decline", skip_all)]
+pub async fn decline(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+    state.domain.guardian_decides(&actor, ClaimId(id), false).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// The desk approves a request after seeing the person's identity card
+/// (the request is in the desk look-up's answer). Written in the person's
+/// access log.
+#[utoipa::path(post, path = "/api/v1/desk/claims/{id}/approve", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ClaimOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError),
+        (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/claims/{id}/approve", skip_all)]
+pub async fn desk_approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+    state.domain.desk_approves_claim(&actor, ClaimId(id)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
