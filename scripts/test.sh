@@ -37,10 +37,16 @@ SMTP_PORT="${SIHATI_E2E_SMTP_PORT:-3925}"
 SMTPD_PID=$!
 # The XSS corpus opens a record per payload (52 look-ups by one practitioner
 # within the hour), so the look-up limit is raised for this server only.
+# Likewise sign-ins: every browser sign-in comes from 127.0.0.1 and the demo
+# practitioner signs in in several specs within a minute (each code tried
+# counts), and registrations all come from there too, so the per-client
+# and per-account limits are raised here; the
+# limits themselves are tested by the API tests (throttling, mfa).
 LEPTOS_OUTPUT_NAME=sihati LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" SIHATI_DATA_DIR="$E2E_DIR" SIHATI_SEED_DEMO=true \
   SIHATI_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SIHATI_OUTBOX_POLL_MS=200 SIHATI_LOG="${SIHATI_LOG:-warn}" \
-  SIHATI_LOOKUPS_PER_HOUR=1000 \
+  SIHATI_LOOKUPS_PER_HOUR=1000 SIHATI_LOGIN_PER_IP_PER_MINUTE=600 SIHATI_LOGIN_PER_ACCOUNT_PER_MINUTE=60 \
+  SIHATI_ACCOUNT_ACTIONS_PER_IP_PER_MINUTE=600 \
   "${CARGO_TARGET_DIR:-$ROOT/target}/debug/server" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 stop_server() {

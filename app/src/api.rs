@@ -464,6 +464,37 @@ pub async fn decide_claim(id: String, approve: String) -> Result<shared::identit
     ctx()?.domain.guardian_decides(&actor, id, approve == "yes").await.map_err(to_app_error)
 }
 
+/// Asks the adult whose NIN this is to let the signed-in citizen manage
+/// their appointments and record (they approve in their own account).
+#[server(prefix = "/sfn", endpoint = "request_consent")]
+pub async fn request_consent(nin: String, relation: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    ctx()?.domain.request_consent(&actor, &shared::identity::ConsentIn { nin, relation }).await.map_err(to_app_error)
+}
+
+/// Requests to manage the signed-in citizen, and who manages them now.
+#[server(prefix = "/sfn", endpoint = "my_consents")]
+pub async fn my_consents() -> Result<shared::identity::ConsentsOut, AppError> {
+    let Ok(actor) = actor().await else { return Ok(shared::identity::ConsentsOut { requests: Vec::new(), guardians: Vec::new() }) };
+    ctx()?.domain.my_consents(&actor).await.map_err(to_app_error)
+}
+
+/// The adult approves (`approve` = "yes") or declines a request to manage them.
+#[server(prefix = "/sfn", endpoint = "decide_consent")]
+pub async fn decide_consent(id: String, approve: String) -> Result<shared::identity::ConsentOut, AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.decide_consent(&actor, id, approve == "yes").await.map_err(to_app_error)
+}
+
+/// The adult withdraws their consent from the account that managed them.
+#[server(prefix = "/sfn", endpoint = "withdraw_consent")]
+pub async fn withdraw_consent(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.withdraw_consent(&actor, id).await.map_err(to_app_error)
+}
+
 /// Adds a dependant to the signed-in citizen's account.
 #[server(prefix = "/sfn", endpoint = "add_dependant")]
 pub async fn add_dependant(given_name: String, family_name: String, birth_date: String, sex: String, nin: String, relation: String) -> Result<shared::dto::DependantOut, AppError> {

@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::RegisterIn;
-use shared::identity::{mask_phone, ClaimOut, ClaimStatus, VerifyChannel};
+use shared::identity::{mask_phone, ClaimOut, RequestStatus, VerifyChannel};
 use shared::{ClaimId, ErrorCode, FieldError, Role};
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -43,55 +43,78 @@ enum Decider {
     Desk,
 }
 
-fn status_of(c: &claim::Model, now: DateTime<Utc>) -> ClaimStatus {
-    match ClaimStatus::parse(&c.status).unwrap_or(ClaimStatus::Closed) {
-        ClaimStatus::Pending | ClaimStatus::Declined if c.expires_at <= now => ClaimStatus::Closed,
+fn status_of(c: &claim::Model, now: DateTime<Utc>) -> RequestStatus {
+    match RequestStatus::parse(&c.status).unwrap_or(RequestStatus::Closed) {
+        RequestStatus::Pending | RequestStatus::Declined if c.expires_at <= now => RequestStatus::Closed,
         s => s,
     }
 }
 
+fn is_adult(d: &dependant::Model, majority_years: u32) -> bool {
+    d.birth_date.checked_add_months(chrono::Months::new(majority_years * 12)).is_some_and(|m| m <= today_in_algiers())
+}
+
 /// Whether `who` may decide on the request now: the guardian while it is
-/// pending, a desk while it is pending or declined.
-fn open_to(c: &claim::Model, now: DateTime<Utc>, who: Decider) -> bool {
-    match status_of(c, now) {
-        ClaimStatus::Pending => true,
-        ClaimStatus::Declined => who == Decider::Desk,
+/// pending; a desk, for an adult only (a minor's record is handed over by
+/// the guardian), while it is pending or after the guardian declined.
+fn open_to(c: &claim::Model, d: &dependant::Model, majority_years: u32, now: DateTime<Utc>, who: Decider) -> bool {
+    match (status_of(c, now), who) {
+        (RequestStatus::Pending, Decider::Guardian) => true,
+        (RequestStatus::Pending | RequestStatus::Declined, Decider::Desk) => is_adult(d, majority_years),
         _ => false,
     }
 }
 
-fn claim_out(c: &claim::Model, d: Option<&dependant::Model>, now: DateTime<Utc>, who: Option<Decider>) -> ClaimOut {
+/// Who looks at a request: the person who made it sees neither the
+/// record's name nor their own phone in full; approvers see both.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Viewer {
+    Claimant,
+    Approver(Decider),
+}
+
+fn claim_out(c: &claim::Model, d: Option<&dependant::Model>, majority_years: u32, now: DateTime<Utc>, viewer: Viewer) -> ClaimOut {
+    let approver = matches!(viewer, Viewer::Approver(_));
     ClaimOut {
         id: ClaimId(c.id),
         status: status_of(c, now),
         given_name: c.given_name.clone(),
         family_name: c.family_name.clone(),
         birth_date: c.birth_date,
-        record_name: d.map(|d| full_name(&d.given_name, &d.family_name)).unwrap_or_default(),
-        record_birth_date: d.map(|d| d.birth_date).unwrap_or(c.birth_date),
-        phone: mask_phone(&c.phone),
+        record_name: d.filter(|_| approver).map(|d| full_name(&d.given_name, &d.family_name)),
+        phone: if approver { c.phone.clone() } else { mask_phone(&c.phone) },
         created_at: c.created_at,
         expires_at: c.expires_at,
-        can_decide: who.is_some_and(|w| open_to(c, now, w)),
+        can_decide: match (viewer, d) {
+            (Viewer::Approver(who), Some(d)) => open_to(c, d, majority_years, now, who),
+            _ => false,
+        },
     }
 }
 
 impl Domain {
+    fn majority(&self) -> u32 {
+        self.config().identity.age_of_majority
+    }
+
     /// A person asks for the record an account holds for them as a
     /// dependant, with what registration asks. Validated like a
-    /// registration and throttled like one; a NIN that names nobody
-    /// without an account is `nin_not_claimable`. An earlier open request
-    /// for the same record is closed: the guardian sees the latest. The
-    /// guardian is told.
+    /// registration and throttled like one (per client, and per record so
+    /// that nobody floods a guardian). The NIN and the birth date must be
+    /// the dependant's (`nin_not_claimable` otherwise, whatever is wrong:
+    /// the answer reveals no birth date). An earlier open request for the
+    /// same record is closed: the guardian sees the latest. The guardian is
+    /// told.
     #[tracing::instrument(skip_all)]
     pub async fn request_claim(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<ClaimOut> {
         let r = input.validate(today_in_algiers()).map_err(Error::fields)?;
         self.account_throttle().check_ip(ip).map_err(Error::throttled)?;
         let d = match crate::persons::by_nin(self.db(), r.nin.as_ref()).await? {
-            Some(Person::Dependant(d)) => d,
+            Some(Person::Dependant(d)) if d.birth_date == r.birth_date => d,
             Some(Person::Account(_)) => return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)])),
-            None => return Err(Error::fields(vec![FieldError::new("nin", ErrorCode::NinNotClaimable)])),
+            _ => return Err(Error::fields(vec![FieldError::new("nin", ErrorCode::NinNotClaimable)])),
         };
+        self.code_throttle().check(None, &format!("claim:{}", d.id)).map_err(Error::throttled)?;
         let mut taken = Vec::new();
         if user::Entity::find().filter(user::Column::Phone.eq(r.phone.as_ref())).one(self.db()).await?.is_some() {
             taken.push(FieldError::new("phone", ErrorCode::PhoneTaken));
@@ -118,7 +141,7 @@ impl Domain {
             email: Set(r.email.map(String::from)),
             password_hash: Set(hash),
             lang: Set(r.lang.code().to_owned()),
-            status: Set(ClaimStatus::Pending.code().to_owned()),
+            status: Set(RequestStatus::Pending.code().to_owned()),
             created_at: Set(now),
             expires_at: Set(now + Duration::days(CLAIM_DAYS)),
             decided_at: Set(None),
@@ -126,25 +149,25 @@ impl Domain {
         };
         let txn = self.begin_write().await?;
         claim::Entity::update_many()
-            .col_expr(claim::Column::Status, Expr::value(ClaimStatus::Closed.code()))
+            .col_expr(claim::Column::Status, Expr::value(RequestStatus::Closed.code()))
             .col_expr(claim::Column::DecidedAt, Expr::value(now))
+            .col_expr(claim::Column::PasswordHash, Expr::value(""))
             .filter(claim::Column::PersonId.eq(d.id))
-            .filter(claim::Column::Status.is_in([ClaimStatus::Pending.code(), ClaimStatus::Declined.code()]))
+            .filter(claim::Column::Status.is_in([RequestStatus::Pending.code(), RequestStatus::Declined.code()]))
             .exec(&txn)
             .await?;
         let saved = row.insert(&txn).await?;
         account_messages::queue(&txn, AccountKind::ClaimWaiting, crate::notify::SMS, d.holder_id, saved.id, now).await?;
         txn.commit().await?;
         tracing::info!(claim_id = %saved.id, "record claimed");
-        Ok(claim_out(&saved, Some(&d), now, None))
+        Ok(claim_out(&saved, Some(&d), self.majority(), now, Viewer::Claimant))
     }
 
     /// Where a request stands, for whoever holds its id (the person who
     /// made it; the id is random and only they were given it).
     pub async fn claim_status(&self, id: ClaimId) -> Result<ClaimOut> {
         let c = claim::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let d = dependant::Entity::find_by_id(c.person_id).one(self.db()).await?;
-        Ok(claim_out(&c, d.as_ref(), self.clock().now(), None))
+        Ok(claim_out(&c, None, self.majority(), self.clock().now(), Viewer::Claimant))
     }
 
     /// The requests waiting for the actor as a guardian: open ones, newest first.
@@ -152,7 +175,7 @@ impl Domain {
         let now = self.clock().now();
         let rows = claim::Entity::find()
             .filter(claim::Column::HolderId.eq(actor.user_id.as_uuid()))
-            .filter(claim::Column::Status.eq(ClaimStatus::Pending.code()))
+            .filter(claim::Column::Status.eq(RequestStatus::Pending.code()))
             .filter(claim::Column::ExpiresAt.gt(now))
             .order_by_desc(claim::Column::CreatedAt)
             .all(self.db())
@@ -161,7 +184,7 @@ impl Domain {
         for c in rows {
             let d = dependant::Entity::find_by_id(c.person_id).one(self.db()).await?;
             if d.as_ref().is_some_and(|d| d.holder_id == c.holder_id) {
-                out.push(claim_out(&c, d.as_ref(), now, Some(Decider::Guardian)));
+                out.push(claim_out(&c, d.as_ref(), self.majority(), now, Viewer::Approver(Decider::Guardian)));
             }
         }
         Ok(out)
@@ -173,17 +196,17 @@ impl Domain {
         let now = self.clock().now();
         let c = claim::Entity::find()
             .filter(claim::Column::PersonId.eq(d.id))
-            .filter(claim::Column::Status.is_in([ClaimStatus::Pending.code(), ClaimStatus::Declined.code()]))
+            .filter(claim::Column::Status.is_in([RequestStatus::Pending.code(), RequestStatus::Declined.code()]))
             .filter(claim::Column::ExpiresAt.gt(now))
             .order_by_desc(claim::Column::CreatedAt)
             .one(db)
             .await?;
-        Ok(c.map(|c| claim_out(&c, Some(d), now, Some(Decider::Desk))))
+        Ok(c.map(|c| claim_out(&c, Some(d), self.majority(), now, Viewer::Approver(Decider::Desk))))
     }
 
     /// The guardian approves (the account is created and the record
-    /// follows the person) or declines (a desk can still approve it).
-    /// Someone else's request is "not found".
+    /// follows the person) or declines (a desk can still approve an
+    /// adult's). Someone else's request is "not found".
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn guardian_decides(&self, actor: &Actor, id: ClaimId, approve: bool) -> Result<ClaimOut> {
         if actor.role != Role::Citizen {
@@ -195,74 +218,79 @@ impl Domain {
             .await?
             .filter(|c| c.holder_id == actor.user_id.as_uuid())
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        if !open_to(&c, now, Decider::Guardian) {
-            return Err(Error::code(ErrorCode::ClaimClosed));
-        }
         let txn = self.begin_write().await?;
         let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?.filter(|d| d.holder_id == c.holder_id);
-        let Some(d) = d else { return Err(Error::code(ErrorCode::ClaimClosed)) };
-        let out = if approve {
+        let Some(d) = d.filter(|d| open_to(&c, d, self.majority(), now, Decider::Guardian)) else {
+            return Err(Error::code(ErrorCode::ClaimClosed));
+        };
+        let decided = if approve {
             self.hand_over(&txn, &c, &d, actor, Decider::Guardian, now).await?
         } else {
-            let status = ClaimStatus::Declined;
-            self.decide(&txn, &c, status, actor, Decider::Guardian, now).await?;
-            claim_out(&claim::Model { status: status.code().into(), decided_at: Some(now), decided_by: Some(actor.user_id.as_uuid()), ..c }, Some(&d), now, None)
+            self.decide(&txn, &c, RequestStatus::Declined, actor, Decider::Guardian, now).await?
         };
         txn.commit().await?;
-        Ok(out)
+        Ok(claim_out(&decided, Some(&d), self.majority(), now, Viewer::Claimant))
     }
 
-    /// A desk approves a request on seeing the person's identity card: the
-    /// account is created and the record follows the person. Written in
-    /// the person's access log.
+    /// A desk approves an adult's request on seeing their identity card:
+    /// the account is created and the record follows the person. Written
+    /// in the person's access log.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_approves_claim(&self, actor: &Actor, id: ClaimId) -> Result<ClaimOut> {
         let facility = crate::booking::desk_facility(actor)?;
         let now = self.clock().now();
         let c = claim::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        if !open_to(&c, now, Decider::Desk) {
-            return Err(Error::code(ErrorCode::ClaimClosed));
-        }
         let txn = self.begin_write().await?;
-        let Some(d) = dependant::Entity::find_by_id(c.person_id).one(&txn).await? else {
+        let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?;
+        let Some(d) = d.filter(|d| open_to(&c, d, self.majority(), now, Decider::Desk)) else {
             return Err(Error::code(ErrorCode::ClaimClosed));
         };
         crate::record::access::append(&self.config().audit_secret, &txn, d.id, actor, Some(facility), "desk_claim", None, "identity card seen").await?;
-        let out = self.hand_over(&txn, &c, &d, actor, Decider::Desk, now).await?;
+        let decided = self.hand_over(&txn, &c, &d, actor, Decider::Desk, now).await?;
         txn.commit().await?;
-        Ok(out)
+        Ok(claim_out(&decided, Some(&d), self.majority(), now, Viewer::Approver(Decider::Desk)))
     }
 
     /// Marks the request decided, if nobody decided it meanwhile (the
     /// guardian and a desk at once: one wins, the other is `claim_closed`).
-    async fn decide<C: ConnectionTrait>(&self, db: &C, c: &claim::Model, status: ClaimStatus, actor: &Actor, who: Decider, now: DateTime<Utc>) -> Result<()> {
+    /// The password hash leaves the request once it is of no more use (an
+    /// approved request copied it; a declined one keeps it for the desk).
+    async fn decide<C: ConnectionTrait>(&self, db: &C, c: &claim::Model, status: RequestStatus, actor: &Actor, who: Decider, now: DateTime<Utc>) -> Result<claim::Model> {
         let from: Vec<&str> = match who {
-            Decider::Guardian => vec![ClaimStatus::Pending.code()],
-            Decider::Desk => vec![ClaimStatus::Pending.code(), ClaimStatus::Declined.code()],
+            Decider::Guardian => vec![RequestStatus::Pending.code()],
+            Decider::Desk => vec![RequestStatus::Pending.code(), RequestStatus::Declined.code()],
         };
-        let done = claim::Entity::update_many()
+        let mut update = claim::Entity::update_many()
             .col_expr(claim::Column::Status, Expr::value(status.code()))
             .col_expr(claim::Column::DecidedAt, Expr::value(now))
-            .col_expr(claim::Column::DecidedBy, Expr::value(actor.user_id.as_uuid()))
+            .col_expr(claim::Column::DecidedBy, Expr::value(actor.user_id.as_uuid()));
+        if status == RequestStatus::Approved {
+            update = update.col_expr(claim::Column::PasswordHash, Expr::value(""));
+        }
+        let done = update
             .filter(claim::Column::Id.eq(c.id))
             .filter(claim::Column::Status.is_in(from))
             .filter(claim::Column::ExpiresAt.gt(now))
             .exec(db)
             .await?;
-        if done.rows_affected == 1 {
-            Ok(())
-        } else {
-            Err(Error::code(ErrorCode::ClaimClosed))
+        if done.rows_affected != 1 {
+            return Err(Error::code(ErrorCode::ClaimClosed));
         }
+        Ok(claim::Model { status: status.code().into(), decided_at: Some(now), decided_by: Some(actor.user_id.as_uuid()), ..c.clone() })
     }
 
-    /// The approval itself, in the caller's transaction: the account under
-    /// the dependant's id, what the guardian held moved to it, the
-    /// dependant row gone, a code to the phone, both told.
-    async fn hand_over<C: ConnectionTrait>(&self, db: &C, c: &claim::Model, d: &dependant::Model, actor: &Actor, who: Decider, now: DateTime<Utc>) -> Result<ClaimOut> {
-        self.decide(db, c, ClaimStatus::Approved, actor, who, now).await?;
+    /// The approval itself, in the caller's transaction: the dependant row
+    /// gone first (on PostgreSQL its row lock makes a booking for them at
+    /// the same moment wait, then find nobody), the account under the
+    /// dependant's id, what the guardian held moved to it, a code to the
+    /// phone, both told.
+    async fn hand_over<C: ConnectionTrait>(&self, db: &C, c: &claim::Model, d: &dependant::Model, actor: &Actor, who: Decider, now: DateTime<Utc>) -> Result<claim::Model> {
+        let decided = self.decide(db, c, RequestStatus::Approved, actor, who, now).await?;
         let person = d.id;
         let nin = d.nin.clone().ok_or_else(|| Error::code(ErrorCode::ClaimClosed))?;
+        if dependant::Entity::delete_by_id(person).exec(db).await?.rows_affected != 1 {
+            return Err(Error::code(ErrorCode::ClaimClosed));
+        }
         let email_key = c.email.as_ref().map(|e| e.to_lowercase());
         user::ActiveModel {
             id: Set(person),
@@ -287,51 +315,7 @@ impl Domain {
         .insert(db)
         .await
         .map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
-        let appointments: Vec<Uuid> =
-            appointment::Entity::find().select_only().column(appointment::Column::Id).filter(appointment::Column::DependantId.eq(person)).into_tuple().all(db).await?;
-        appointment::Entity::update_many()
-            .col_expr(appointment::Column::PatientId, Expr::value(person))
-            .col_expr(appointment::Column::DependantId, Expr::value(Option::<Uuid>::None))
-            .filter(appointment::Column::DependantId.eq(person))
-            .exec(db)
-            .await?;
-        referral::Entity::update_many()
-            .col_expr(referral::Column::HolderId, Expr::value(person))
-            .col_expr(referral::Column::DependantId, Expr::value(Option::<Uuid>::None))
-            .filter(referral::Column::SubjectId.eq(person))
-            .exec(db)
-            .await?;
-        let entries: Vec<Uuid> =
-            waitlist_entry::Entity::find().select_only().column(waitlist_entry::Column::Id).filter(waitlist_entry::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
-        waitlist_entry::Entity::update_many()
-            .col_expr(waitlist_entry::Column::HolderId, Expr::value(person))
-            .col_expr(waitlist_entry::Column::DependantId, Expr::value(Option::<Uuid>::None))
-            .filter(waitlist_entry::Column::SubjectId.eq(person))
-            .exec(db)
-            .await?;
-        if !entries.is_empty() {
-            slot_offer::Entity::update_many()
-                .col_expr(slot_offer::Column::HolderId, Expr::value(person))
-                .filter(slot_offer::Column::EntryId.is_in(entries))
-                .exec(db)
-                .await?;
-        }
-        record_entry::Entity::update_many().col_expr(record_entry::Column::HolderId, Expr::value(person)).filter(record_entry::Column::SubjectId.eq(person)).exec(db).await?;
-        record_attachment::Entity::update_many()
-            .col_expr(record_attachment::Column::HolderId, Expr::value(person))
-            .filter(record_attachment::Column::SubjectId.eq(person))
-            .exec(db)
-            .await?;
-        if !appointments.is_empty() {
-            // Reminders not yet sent go to the person now, not the guardian.
-            outbox::Entity::update_many()
-                .col_expr(outbox::Column::AccountId, Expr::value(person))
-                .filter(outbox::Column::AppointmentId.is_in(appointments))
-                .filter(outbox::Column::Status.eq(crate::notify::PENDING))
-                .exec(db)
-                .await?;
-        }
-        dependant::Entity::delete_by_id(person).exec(db).await?;
+        move_to_person(db, person).await?;
         self.start_verification(db, person, Purpose::Phone, VerifyChannel::Sms, &c.phone, now).await?;
         if let Some(email) = &c.email {
             self.start_verification(db, person, Purpose::Email, VerifyChannel::Email, email, now).await?;
@@ -339,7 +323,70 @@ impl Domain {
         account_messages::queue(db, AccountKind::ClaimApproved, crate::notify::SMS, person, c.id, now).await?;
         account_messages::queue(db, AccountKind::GuardianAccessEnded, crate::notify::SMS, c.holder_id, c.id, now).await?;
         tracing::info!(claim_id = %c.id, "record handed over");
-        let decided = claim::Model { status: ClaimStatus::Approved.code().into(), decided_at: Some(now), decided_by: Some(actor.user_id.as_uuid()), ..c.clone() };
-        Ok(claim_out(&decided, Some(d), now, None))
+        Ok(decided)
     }
+}
+
+/// What an account held for `person` as its dependant becomes the
+/// person's own account's (whose id is `person`): appointments, referrals,
+/// waiting-list entries and their offers, the holder of the record's
+/// entries and files, and the messages not yet sent about any of them.
+/// Used when a claim is approved and when an adult withdraws consent.
+pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> Result<()> {
+    let none = Option::<Uuid>::None;
+    let appointments: Vec<Uuid> =
+        appointment::Entity::find().select_only().column(appointment::Column::Id).filter(appointment::Column::DependantId.eq(person)).into_tuple().all(db).await?;
+    appointment::Entity::update_many()
+        .col_expr(appointment::Column::PatientId, Expr::value(person))
+        .col_expr(appointment::Column::DependantId, Expr::value(none))
+        .filter(appointment::Column::DependantId.eq(person))
+        .exec(db)
+        .await?;
+    let referrals: Vec<Uuid> = referral::Entity::find().select_only().column(referral::Column::Id).filter(referral::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
+    referral::Entity::update_many()
+        .col_expr(referral::Column::HolderId, Expr::value(person))
+        .col_expr(referral::Column::DependantId, Expr::value(none))
+        .filter(referral::Column::SubjectId.eq(person))
+        .exec(db)
+        .await?;
+    let entries: Vec<Uuid> =
+        waitlist_entry::Entity::find().select_only().column(waitlist_entry::Column::Id).filter(waitlist_entry::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
+    waitlist_entry::Entity::update_many()
+        .col_expr(waitlist_entry::Column::HolderId, Expr::value(person))
+        .col_expr(waitlist_entry::Column::DependantId, Expr::value(none))
+        .filter(waitlist_entry::Column::SubjectId.eq(person))
+        .exec(db)
+        .await?;
+    let mut offers: Vec<Uuid> = Vec::new();
+    if !entries.is_empty() {
+        offers = slot_offer::Entity::find().select_only().column(slot_offer::Column::Id).filter(slot_offer::Column::EntryId.is_in(entries.clone())).into_tuple().all(db).await?;
+        slot_offer::Entity::update_many().col_expr(slot_offer::Column::HolderId, Expr::value(person)).filter(slot_offer::Column::EntryId.is_in(entries)).exec(db).await?;
+    }
+    let record: Vec<Uuid> = record_entry::Entity::find().select_only().column(record_entry::Column::Id).filter(record_entry::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
+    record_entry::Entity::update_many().col_expr(record_entry::Column::HolderId, Expr::value(person)).filter(record_entry::Column::SubjectId.eq(person)).exec(db).await?;
+    record_attachment::Entity::update_many()
+        .col_expr(record_attachment::Column::HolderId, Expr::value(person))
+        .filter(record_attachment::Column::SubjectId.eq(person))
+        .exec(db)
+        .await?;
+    // Reminders, offers, referral and result notices not yet sent go to the
+    // person now, not to the account that held them.
+    if !appointments.is_empty() {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::AccountId, Expr::value(person))
+            .filter(outbox::Column::AppointmentId.is_in(appointments))
+            .filter(outbox::Column::Status.eq(crate::notify::PENDING))
+            .exec(db)
+            .await?;
+    }
+    let about: Vec<Uuid> = referrals.into_iter().chain(offers).chain(record).collect();
+    if !about.is_empty() {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::AccountId, Expr::value(person))
+            .filter(outbox::Column::SubjectId.is_in(about))
+            .filter(outbox::Column::Status.eq(crate::notify::PENDING))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod actor;
 pub mod booking;
 pub mod claims;
 pub mod config;
+pub mod consents;
 pub mod db;
 pub mod entities;
 pub mod error;

@@ -64,3 +64,35 @@ test('a dependant registers, asks for her record, the guardian approves, and she
   await expect.poll(() => smsTo(mother.phone).some((t) => t.includes('Lina Ouali a désormais son propre compte')), { timeout: 20_000 }).toBe(true);
   await ctx.close();
 });
+
+// An adult is not added on someone's word: her son asks on his family
+// page, she approves on hers, and he then finds her among his family.
+test('an adult approves, on her own family page, her son managing her appointments', async ({ page, browser, request }) => {
+  const son = uniqueCitizen();
+  await registerCitizen(request, { nin: son.nin, given_name: 'Karim', family_name: 'Zerrouki', birth_date: '1985-01-01', sex: 'male', phone: son.phone, email: '', password: son.password, lang: 'fr' });
+  const mother = uniqueCitizen();
+  await registerCitizen(request, { nin: mother.nin, given_name: 'Fatma', family_name: 'Zerrouki', birth_date: '1955-07-07', sex: 'female', phone: mother.phone, email: '', password: mother.password, lang: 'fr' });
+
+  await signIn(page, son.phone, son.password);
+  await page.goto('/family');
+  await hydrated(page);
+  await page.fill('#adult_nin', mother.nin);
+  await page.selectOption('#adult_relation', 'parent');
+  await page.click('[data-test="ask-adult"] button[type="submit"]');
+  await expect(page.locator('[data-test="adult-asked"]')).toBeVisible();
+  await expect(page.locator('[data-test="dependant"]')).toHaveCount(0);
+
+  const ctx = await browser.newContext();
+  const her = await ctx.newPage();
+  await signIn(her, mother.phone, mother.password);
+  await her.goto('/family');
+  await hydrated(her);
+  await expect(her.locator('[data-test="consent"]')).toContainText('Karim Zerrouki');
+  await her.click('[data-test="consent-approve"]');
+  await expect(her.locator('[data-test="guardian"]')).toContainText('Karim Zerrouki');
+  await expect(her.locator('[data-test="consents"]')).toHaveCount(0);
+  await ctx.close();
+
+  await page.reload();
+  await expect(page.locator('[data-test="dependant"]')).toContainText('Fatma Zerrouki');
+});

@@ -4,6 +4,9 @@
 //! a desk does on seeing the identity card; then their account is created
 //! under the dependant's id — the id their record is already kept under —
 //! and the record, appointments and referrals follow the person.
+//!
+//! Consent requests: an account holder asks to manage an adult's
+//! appointments and record; the adult, who has an account, approves.
 
 use sea_orm_migration::prelude::*;
 
@@ -36,6 +39,19 @@ enum Claims {
     DecidedBy,
 }
 
+#[derive(DeriveIden)]
+enum ConsentRequests {
+    Table,
+    Id,
+    HolderId,
+    PersonId,
+    Relation,
+    Status,
+    CreatedAt,
+    ExpiresAt,
+    DecidedAt,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -62,10 +78,26 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(Index::create().name("ix_claims_person").table(Claims::Table).col(Claims::PersonId).to_owned()).await?;
-        m.create_index(Index::create().name("ix_claims_holder").table(Claims::Table).col(Claims::HolderId).to_owned()).await
+        m.create_index(Index::create().name("ix_claims_holder").table(Claims::Table).col(Claims::HolderId).to_owned()).await?;
+        m.create_table(
+            Table::create()
+                .table(ConsentRequests::Table)
+                .col(ColumnDef::new(ConsentRequests::Id).uuid().not_null().primary_key())
+                .col(ColumnDef::new(ConsentRequests::HolderId).uuid().not_null())
+                .col(ColumnDef::new(ConsentRequests::PersonId).uuid().not_null())
+                .col(ColumnDef::new(ConsentRequests::Relation).string().not_null())
+                .col(ColumnDef::new(ConsentRequests::Status).string().not_null())
+                .col(ColumnDef::new(ConsentRequests::CreatedAt).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(ConsentRequests::ExpiresAt).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(ConsentRequests::DecidedAt).timestamp_with_time_zone().null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(Index::create().name("ix_consent_requests_person").table(ConsentRequests::Table).col(ConsentRequests::PersonId).to_owned()).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(ConsentRequests::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(Claims::Table).to_owned()).await
     }
 }

@@ -69,7 +69,7 @@ pub enum ErrorCode {
     /// The NIN belongs to a patient already known (someone's dependant):
     /// the record is claimed at a desk with the identity card.
     NinClaimAtDesk,
-    /// Nobody without an account has this NIN: there is no record to claim.
+    /// No dependant has this NIN and birth date: there is no record to claim.
     NinNotClaimable,
     /// The request to take over a record was already decided, replaced or expired.
     ClaimClosed,

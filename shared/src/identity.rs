@@ -345,58 +345,126 @@ pub struct StaffOut {
     pub second_factor_enrolled: bool,
 }
 
-/// Where a request to take over a record stands.
+/// Where a request stands: one to take over a record (a claim), or one to
+/// manage an adult's appointments and record (a consent request).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum ClaimStatus {
-    /// Waiting for the guardian's approval or a desk's, with the identity card.
+pub enum RequestStatus {
+    /// Waiting: for a claim, the guardian's approval or a desk's (with the
+    /// identity card); for a consent request, the adult's.
     Pending,
-    /// The account exists: the record, appointments and referrals are the person's.
+    /// A claim: the account exists, the record is the person's. A consent
+    /// request: the requester manages the adult's appointments and record.
     Approved,
-    /// The guardian said no; a desk can still approve it with the identity card.
+    /// Said no. A claim the guardian declined can still be approved at a desk.
     Declined,
     /// A newer request for the same record replaced it, or it expired.
     Closed,
 }
 
-impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 4] = [ClaimStatus::Pending, ClaimStatus::Approved, ClaimStatus::Declined, ClaimStatus::Closed];
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 4] = [RequestStatus::Pending, RequestStatus::Approved, RequestStatus::Declined, RequestStatus::Closed];
 
     pub fn code(self) -> &'static str {
         match self {
-            ClaimStatus::Pending => "pending",
-            ClaimStatus::Approved => "approved",
-            ClaimStatus::Declined => "declined",
-            ClaimStatus::Closed => "closed",
+            RequestStatus::Pending => "pending",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Declined => "declined",
+            RequestStatus::Closed => "closed",
         }
     }
 
-    pub fn parse(s: &str) -> Option<ClaimStatus> {
-        ClaimStatus::ALL.into_iter().find(|c| c.code() == s)
+    pub fn parse(s: &str) -> Option<RequestStatus> {
+        RequestStatus::ALL.into_iter().find(|c| c.code() == s)
     }
 }
 
 /// A request to take over a record that an account holds for a dependant:
-/// what the person asking, the guardian and the desk see of it. The
-/// person's own words (names, birth date) beside the record's, so whoever
-/// approves sees a mismatch; the phone partly hidden.
+/// what the person asking, the guardian and the desk see of it. The birth
+/// date typed matched the record's, or there would be no request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ClaimOut {
     pub id: crate::ClaimId,
-    pub status: ClaimStatus,
+    pub status: RequestStatus,
     /// As the person asking typed them.
     pub given_name: String,
     pub family_name: String,
     pub birth_date: chrono::NaiveDate,
-    /// As the guardian recorded the dependant.
-    pub record_name: String,
-    pub record_birth_date: chrono::NaiveDate,
-    /// Where the account's codes will go: `05••••••01`.
+    /// As the guardian recorded the dependant: shown to whoever approves
+    /// (a mismatch with the typed name is theirs to see), never to the
+    /// person asking (a NIN alone must not reveal a name).
+    pub record_name: Option<String>,
+    /// Where the account's codes will go: in full to whoever approves,
+    /// partly hidden (`05••••••01`) to the person asking.
     pub phone: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// Whether the caller may approve (or, for the guardian, decline) it now.
     pub can_decide: bool,
+}
+
+/// An account holder asks to manage an adult's appointments and record:
+/// the adult (who has an account) approves. The answer never says whether
+/// an account holds the NIN.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConsentIn {
+    pub nin: String,
+    /// `child`, `parent`, `spouse` or `other`.
+    pub relation: String,
+}
+
+impl ConsentIn {
+    /// The NIN and one of the relations a dependant may have.
+    pub fn validate(&self) -> Result<(crate::Nin, &'static str), Vec<FieldError>> {
+        let mut e = Vec::new();
+        let nin = crate::Nin::parse(&self.nin).map_err(|c| e.push(FieldError::new("nin", c))).ok();
+        let relation = crate::dto::RELATIONS.into_iter().find(|r| *r == self.relation.trim());
+        if relation.is_none() {
+            e.push(FieldError::new("relation", ErrorCode::Required));
+        }
+        match (nin, relation) {
+            (Some(n), Some(r)) if e.is_empty() => Ok((n, r)),
+            _ => Err(e),
+        }
+    }
+}
+
+/// A request to manage the caller's appointments and record, as the adult
+/// asked sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConsentOut {
+    pub id: crate::ConsentId,
+    pub status: RequestStatus,
+    /// Who asks.
+    pub requester_name: String,
+    /// Where their codes go: `05••••••01`.
+    pub requester_phone: String,
+    /// What the requester says they are to the adult.
+    pub relation: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub can_decide: bool,
+}
+
+/// An account that manages the caller's appointments and reads their
+/// record, with the caller's consent (withdrawn at any time).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GuardianOut {
+    pub holder_id: crate::UserId,
+    pub name: String,
+    pub relation: String,
+    pub since: chrono::DateTime<chrono::Utc>,
+}
+
+/// The caller's side of consent: requests waiting for them, and who
+/// manages their account now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConsentsOut {
+    pub requests: Vec<ConsentOut>,
+    pub guardians: Vec<GuardianOut>,
 }

@@ -46,4 +46,6 @@ id_type!(
     SessionId,
     /// A request to take over a record held as someone's dependant.
     ClaimId,
+    /// A request to manage an adult's appointments and record.
+    ConsentId,
 );

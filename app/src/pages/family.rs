@@ -27,6 +27,7 @@ pub fn FamilyPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, family.title)/>
         <h1>{t!(i18n, family.title)}</h1>
         <Claims decide=decide/>
+        <Consents/>
         <p class="hint">{t!(i18n, family.note)}</p>
         <Suspense fallback=|| ()>
             {move || list.get().map(|r| match r {
@@ -86,6 +87,106 @@ pub fn FamilyPage() -> impl IntoView {
             </div>
             <button type="submit" disabled=move || add.pending().get()>{t!(i18n, family.add_button)}</button>
         </ActionForm>
+        <AskAdult/>
+    }
+}
+
+/// An adult is not added: they are asked, by NIN, and approve in their own
+/// account. The answer is the same whether or not anyone has that NIN.
+#[component]
+fn AskAdult() -> impl IntoView {
+    let i18n = use_i18n();
+    let ask = ServerAction::<crate::api::RequestConsent>::new();
+    let value = ask.value();
+    let nin_error = field_error(value, "nin");
+    view! {
+        <ActionForm action=ask attr:class="form card" attr:data-test="ask-adult">
+            <h2>{t!(i18n, family.adult_title)}</h2>
+            <p class="hint">{t!(i18n, family.adult_note)}</p>
+            <FormError error=action_error(value)/>
+            {move || matches!(value.get(), Some(Ok(()))).then(|| view! {
+                <p class="ok" role="status" data-test="adult-asked">{t!(i18n, family.adult_sent)}</p>
+            })}
+            <div class="field">
+                <label for="adult_nin">{t!(i18n, fields.nin)}</label>
+                <input id="adult_nin" name="nin" inputmode="numeric" dir="ltr" autocomplete="off" required/>
+                <p class="error">{move || nin_error.get().map(|c| crate::error::error_text(i18n.get_locale(), c))}</p>
+            </div>
+            <div class="field">
+                <label for="adult_relation">{t!(i18n, family.relation)}</label>
+                <select id="adult_relation" name="relation">
+                    <option value="parent">{t!(i18n, family.parent)}</option>
+                    <option value="spouse">{t!(i18n, family.spouse)}</option>
+                    <option value="child">{t!(i18n, family.child)}</option>
+                    <option value="other">{t!(i18n, family.other)}</option>
+                </select>
+            </div>
+            <button type="submit" disabled=move || ask.pending().get()>{t!(i18n, family.adult_button)}</button>
+        </ActionForm>
+    }
+}
+
+/// The adult's side: requests to manage them (approve or decline) and the
+/// account that manages them now (withdraw).
+#[component]
+fn Consents() -> impl IntoView {
+    let i18n = use_i18n();
+    let decide = ServerAction::<crate::api::DecideConsent>::new();
+    let withdraw = ServerAction::<crate::api::WithdrawConsent>::new();
+    let data = Resource::new(move || (decide.version().get(), withdraw.version().get()), |_| crate::api::my_consents());
+    view! {
+        <FormError error=action_error(decide.value())/>
+        <FormError error=action_error(withdraw.value())/>
+        <Suspense fallback=|| ()>
+            {move || data.get().and_then(|r| r.ok()).map(|c| view! {
+                {(!c.requests.is_empty()).then(|| view! {
+                    <section class="card" data-test="consents">
+                        <h2>{t!(i18n, family.consents_title)}</h2>
+                        <p class="hint">{t!(i18n, family.consent_note)}</p>
+                        <ul>
+                            {c.requests.into_iter().map(|r| {
+                                let (id_yes, id_no) = (r.id.to_string(), r.id.to_string());
+                                view! {
+                                    <li data-test="consent">
+                                        <strong>{r.requester_name.clone()}</strong>" "<bdi dir="ltr">{r.requester_phone.clone()}</bdi>
+                                        <ActionForm action=decide attr:class="inline">
+                                            <input type="hidden" name="id" value=id_yes/>
+                                            <input type="hidden" name="approve" value="yes"/>
+                                            <button type="submit" data-test="consent-approve">{t!(i18n, family.approve)}</button>
+                                        </ActionForm>
+                                        " "
+                                        <ActionForm action=decide attr:class="inline">
+                                            <input type="hidden" name="id" value=id_no/>
+                                            <input type="hidden" name="approve" value="no"/>
+                                            <button type="submit" class="secondary-button" data-test="consent-decline">{t!(i18n, family.decline)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {(!c.guardians.is_empty()).then(|| view! {
+                    <section class="card" data-test="guardians">
+                        <h2>{t!(i18n, family.guardians_title)}</h2>
+                        <ul>
+                            {c.guardians.into_iter().map(|g| {
+                                let id = g.holder_id.to_string();
+                                view! {
+                                    <li data-test="guardian">
+                                        <strong>{g.name.clone()}</strong>" "
+                                        <ActionForm action=withdraw attr:class="inline">
+                                            <input type="hidden" name="id" value=id/>
+                                            <button type="submit" class="secondary-button" data-test="consent-withdraw">{t!(i18n, family.withdraw)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+            })}
+        </Suspense>
     }
 }
 
@@ -101,7 +202,7 @@ fn Claims(decide: ServerAction<crate::api::DecideClaim>) -> impl IntoView {
         <FormError error=action_error(decide.value())/>
         {move || decide.value().get().and_then(|r| r.ok()).map(|c| view! {
             <p class="ok" role="status" data-test="claim-decided">
-                {if c.status == shared::identity::ClaimStatus::Approved { t_string!(i18n, family.claim_approved) } else { t_string!(i18n, family.claim_declined) }}
+                {if c.status == shared::identity::RequestStatus::Approved { t_string!(i18n, family.claim_approved) } else { t_string!(i18n, family.claim_declined) }}
             </p>
         })}
         <Suspense fallback=|| ()>
@@ -112,12 +213,13 @@ fn Claims(decide: ServerAction<crate::api::DecideClaim>) -> impl IntoView {
                     <ul>
                         {list.into_iter().map(|c| {
                             let typed = format!("{} {}", c.given_name, c.family_name);
-                            let (born, record_name, record_born) = (date(c.birth_date), c.record_name.clone(), date(c.record_birth_date));
+                            let born = date(c.birth_date);
+                            let record_name = c.record_name.clone().unwrap_or_default();
                             let (id_yes, id_no) = (c.id.to_string(), c.id.to_string());
                             view! {
                                 <li data-test="claim">
                                     <p>{t!(i18n, family.claim_typed, name = move || typed.clone(), date = move || born.clone())}</p>
-                                    <p>{t!(i18n, family.claim_record, name = move || record_name.clone(), date = move || record_born.clone())}</p>
+                                    <p>{t!(i18n, family.claim_record, name = move || record_name.clone())}</p>
                                     <p dir="ltr">{c.phone.clone()}</p>
                                     <ActionForm action=decide attr:class="inline">
                                         <input type="hidden" name="id" value=id_yes/>

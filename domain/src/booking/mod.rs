@@ -285,6 +285,17 @@ impl Domain {
         slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))
     }
 
+    /// The appointments a citizen sees and manages: those they booked, and
+    /// any for themself or one of their dependants — an adult who lets an
+    /// account manage them still sees what it booked for them, and it
+    /// sees what they book themself.
+    pub(crate) async fn own_appointments<C: ConnectionTrait>(&self, db: &C, actor: &Actor) -> Result<sea_orm::Condition> {
+        let me = actor.user_id.as_uuid();
+        let mut people = vec![me];
+        people.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(me)).all(db).await?.into_iter().map(|d| d.id));
+        Ok(sea_orm::Condition::any().add(appointment::Column::PatientId.eq(me)).add(appointment::Column::SubjectId.is_in(people)))
+    }
+
     /// The holder themself, or one of the holder's dependants. Anyone
     /// else's dependant is "not found".
     pub(crate) async fn resolve_subject<C: ConnectionTrait>(&self, db: &C, holder_id: Uuid, dependant_id: &str) -> Result<Subject> {
@@ -306,7 +317,7 @@ impl Domain {
         let now = Utc::now();
         let txn = self.begin_write().await?;
         let old = appointment::Entity::find_by_id(id)
-            .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
+            .filter(self.own_appointments(&txn, actor).await?)
             .one(&txn)
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
@@ -600,7 +611,7 @@ impl Domain {
 
     /// The actor's own appointments and their dependants', upcoming first.
     pub async fn my_appointments(&self, actor: &Actor) -> Result<Vec<AppointmentOut>> {
-        let list = appointment::Entity::find().filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid())).all(self.db()).await?;
+        let list = appointment::Entity::find().filter(self.own_appointments(self.db(), actor).await?).all(self.db()).await?;
         let mut out = self.describe_all(&list).await?;
         out.sort_by_key(|a| a.starts_at);
         Ok(out)
@@ -633,7 +644,7 @@ impl Domain {
         let now = Utc::now();
         let txn = self.begin_write().await?;
         let a = appointment::Entity::find_by_id(id)
-            .filter(appointment::Column::PatientId.eq(actor.user_id.as_uuid()))
+            .filter(self.own_appointments(&txn, actor).await?)
             .one(&txn)
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;

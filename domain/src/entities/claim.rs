@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// A person's request to take over the record an account holds for them
 /// as a dependant (`person_id` is the dependant's id, which becomes their
-/// account's). `status` is a `shared::identity::ClaimStatus` code.
+/// account's). `status` is a `shared::identity::RequestStatus` code.
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "claims")]
 pub struct Model {

@@ -32,3 +32,4 @@ pub mod staff_mfa;
 pub mod admin_audit;
 pub mod person;
 pub mod claim;
+pub mod consent_request;

@@ -7,7 +7,7 @@
 //! they are what makes a channel usable in the first place.
 
 use super::{outbox_row, Prepared, SmsOut, EmailOut};
-use crate::entities::{claim, outbox, user, verification};
+use crate::entities::{claim, consent_request, outbox, user, verification};
 use crate::identity::{code_for, link_token};
 use crate::{Domain, Result};
 use chrono::{DateTime, Utc};
@@ -37,10 +37,12 @@ pub enum AccountKind {
     ClaimApproved,
     /// To the guardian: that person's record and appointments are theirs now.
     GuardianAccessEnded,
+    /// To an adult: an account holder asks to manage their appointments and record.
+    ConsentWaiting,
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 9] = [
+    pub const ALL: [AccountKind; 10] = [
         AccountKind::PhoneCode,
         AccountKind::EmailLink,
         AccountKind::ResetCode,
@@ -50,6 +52,7 @@ impl AccountKind {
         AccountKind::ClaimWaiting,
         AccountKind::ClaimApproved,
         AccountKind::GuardianAccessEnded,
+        AccountKind::ConsentWaiting,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +66,7 @@ impl AccountKind {
             AccountKind::ClaimWaiting => "claim_waiting",
             AccountKind::ClaimApproved => "claim_approved",
             AccountKind::GuardianAccessEnded => "guardian_access_ended",
+            AccountKind::ConsentWaiting => "consent_waiting",
         }
     }
 
@@ -169,6 +173,9 @@ pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
         (AccountKind::ClaimApproved, Lang::Fr) => ("", "", "Sihati : votre compte est prêt et votre dossier est désormais le vôtre. Connectez-vous avec ce numéro et le mot de passe choisi, puis saisissez le code reçu."),
         (AccountKind::ClaimApproved, Lang::En) => ("", "", "Sihati: your account is ready and your record is now yours. Sign in with this number and the password you chose, then enter the code you received."),
         (AccountKind::ClaimApproved, Lang::Ar) => ("", "", "صحتي: حسابك جاهز وأصبح ملفك الطبي ملكك. سجّل الدخول بهذا الرقم وكلمة المرور التي اخترتها، ثم أدخل الرمز الذي وصلك."),
+        (AccountKind::ConsentWaiting, Lang::Fr) => ("", "", "Sihati : {name} demande à gérer vos rendez-vous et à consulter votre dossier. Acceptez ou refusez dans Sihati, rubrique Ma famille ; sans votre accord, rien ne change."),
+        (AccountKind::ConsentWaiting, Lang::En) => ("", "", "Sihati: {name} asks to manage your appointments and read your record. Approve or decline in Sihati, under My family; without your approval nothing changes."),
+        (AccountKind::ConsentWaiting, Lang::Ar) => ("", "", "صحتي: يطلب {name} إدارة مواعيدك والاطلاع على ملفك. وافق أو ارفض في صحتي، قسم عائلتي؛ دون موافقتك لا يتغير شيء."),
         (AccountKind::GuardianAccessEnded, Lang::Fr) => ("", "", "Sihati : {name} a désormais son propre compte. Son dossier et ses rendez-vous ne sont plus accessibles depuis le vôtre."),
         (AccountKind::GuardianAccessEnded, Lang::En) => ("", "", "Sihati: {name} now has their own account. Their record and appointments are no longer reachable from yours."),
         (AccountKind::GuardianAccessEnded, Lang::Ar) => ("", "", "صحتي: أصبح لـ{name} حسابه الخاص. لم يعد ملفه ومواعيده متاحين من حسابك."),
@@ -194,6 +201,15 @@ impl Domain {
             let Some(u) = user::Entity::find_by_id(r.account_id).one(db).await? else { return Ok(Prepared::Skip("no_account")) };
             let Some(to) = u.phone.clone() else { return Ok(Prepared::Skip("no_address")) };
             let t = render(kind, Lang::parse(&u.lang).unwrap_or(Lang::Fr), &[]);
+            return Ok(Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms }));
+        }
+        if kind == AccountKind::ConsentWaiting {
+            let Some(c) = consent_request::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(Prepared::Skip("gone")) };
+            let Some(requester) = user::Entity::find_by_id(c.holder_id).one(db).await? else { return Ok(Prepared::Skip("gone")) };
+            let Some(u) = user::Entity::find_by_id(r.account_id).one(db).await? else { return Ok(Prepared::Skip("no_account")) };
+            let Some(to) = u.phone.clone() else { return Ok(Prepared::Skip("no_address")) };
+            let name = crate::booking::full_name(&requester.given_name, &requester.family_name);
+            let t = render(kind, Lang::parse(&u.lang).unwrap_or(Lang::Fr), &[("name", &name)]);
             return Ok(Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms }));
         }
         if matches!(kind, AccountKind::ClaimWaiting | AccountKind::ClaimApproved | AccountKind::GuardianAccessEnded) {
@@ -262,7 +278,7 @@ mod tests {
                 let t = render(kind, lang, &values);
                 let sms_only = matches!(
                     kind,
-                    AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::SecondFactorReset | AccountKind::ClaimWaiting | AccountKind::ClaimApproved | AccountKind::GuardianAccessEnded
+                    AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::SecondFactorReset | AccountKind::ClaimWaiting | AccountKind::ClaimApproved | AccountKind::GuardianAccessEnded | AccountKind::ConsentWaiting
                 );
                 let sms_kind = sms_only || kind == AccountKind::ContactChanged;
                 let email_kind = !sms_only;

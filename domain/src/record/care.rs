@@ -96,19 +96,22 @@ impl Domain {
     }
 
     /// Who may read one item of a patient's record: the account that holds
-    /// it (the patient, or a dependant's guardian) — `None`, no facility —
+    /// it (the patient, or the account holding them as a verified
+    /// dependant) — `None`, no facility —
     /// or a practitioner in a care relationship — their facility. Anyone
     /// else: not found.
-    pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, holder: Uuid, subject: Uuid) -> Result<Option<Uuid>> {
+    pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Option<Uuid>> {
         match actor.role {
-            Role::Citizen if holder == actor.user_id.as_uuid() => {
-                actor.require_verified_phone()?;
-                if subject != holder && !self.verified_dependants(db, holder).await?.contains(&subject) {
+            // The person themself, or the account holding them as a verified
+            // dependant — whoever booked the visit the entry came from.
+            Role::Citizen => {
+                let me = actor.user_id.as_uuid();
+                if subject != me && !self.verified_dependants(db, me).await?.contains(&subject) {
                     return Err(Error::code(ErrorCode::NotFound));
                 }
+                actor.require_verified_phone()?;
                 Ok(None)
             }
-            Role::Citizen => Err(Error::code(ErrorCode::NotFound)),
             _ => Ok(Some(self.care_facility(db, actor, subject).await?)),
         }
     }

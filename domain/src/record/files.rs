@@ -177,7 +177,7 @@ impl Domain {
     pub async fn download_attachment(&self, actor: &Actor, id: Uuid) -> Result<Download> {
         let txn = self.begin_write().await?;
         let a = record_attachment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let facility = self.reader_facility(&txn, actor, a.holder_id, a.subject_id).await?;
+        let facility = self.reader_facility(&txn, actor, a.subject_id).await?;
         super::access::append(&self.config().audit_secret, &txn, a.subject_id, actor, facility, "read_file", Some(a.entry_id), "").await?;
         txn.commit().await?;
         let bytes = self.files().get(&a.sha256).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;

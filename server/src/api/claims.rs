@@ -1,7 +1,8 @@
 //! Claiming one's record, for mobile apps: a person whose NIN an account
 //! holds for a dependant asks for it; the guardian approves or declines;
-//! a desk approves on seeing the identity card. The rules are
-//! `domain::claims`'.
+//! a desk approves on seeing the identity card. And an adult's consent to
+//! be managed by another account. The rules are `domain::claims`' and
+//! `domain::consents`'.
 
 use super::{ApiFailure, ApiJson, Bearer, ReqLang};
 use crate::startup::{AppState, ClientIp};
@@ -9,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use shared::dto::RegisterIn;
-use shared::identity::ClaimOut;
-use shared::ClaimId;
+use shared::identity::{ClaimOut, ConsentIn, ConsentOut, ConsentsOut};
+use shared::{ClaimId, ConsentId};
 use uuid::Uuid;
 
 /// Ask for the record an account holds for you as a dependant (when
@@ -71,4 +72,52 @@ pub async fn decline(State(state): State<AppState>, ReqLang(lang): ReqLang, Bear
 #[tracing::instrument(name = "POST /api/v1/desk/claims/{id}/approve", skip_all)]
 pub async fn desk_approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.desk_approves_claim(&actor, ClaimId(id)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Ask to manage an adult's appointments and record (adults are not added
+/// as dependants on someone else's word). If an adult's account holds the
+/// NIN, they are told and approve or decline in their account; the answer
+/// is the same either way, so it says nothing about who has an account.
+#[utoipa::path(post, path = "/api/v1/me/dependants/consent-requests", tag = "me", security(("bearer" = [])), request_body = ConsentIn,
+    responses((status = 202, description = "Sent, if an adult's account holds this NIN"), (status = 409, description = "`too_many_dependants`", body = shared::ApiError),
+        (status = 422, body = shared::ApiError), (status = 429, description = "`too_many_attempts`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/dependants/consent-requests", skip_all)]
+pub async fn request_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<ConsentIn>) -> Result<StatusCode, ApiFailure> {
+    state.domain.request_consent(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Requests to manage your appointments and record, and the account that
+/// manages them now (with your consent).
+#[utoipa::path(get, path = "/api/v1/me/consents", tag = "me", security(("bearer" = [])), responses((status = 200, body = ConsentsOut)))]
+#[tracing::instrument(name = "GET /api/v1/me/consents", skip_all)]
+pub async fn consents(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<ConsentsOut>, ApiFailure> {
+    state.domain.my_consents(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Approve a request: that account books for you and reads your record
+/// until you withdraw your consent.
+#[utoipa::path(post, path = "/api/v1/me/consents/{id}/approve", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/consents/{id}/approve", skip_all)]
+pub async fn approve_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
+    state.domain.decide_consent(&actor, ConsentId(id), true).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Decline a request.
+#[utoipa::path(post, path = "/api/v1/me/consents/{id}/decline", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/consents/{id}/decline", skip_all)]
+pub async fn decline_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
+    state.domain.decide_consent(&actor, ConsentId(id), false).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+}
+
+/// Withdraw your consent: that account no longer books for you or reads
+/// your record.
+#[utoipa::path(post, path = "/api/v1/me/guardians/{id}/withdraw", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/guardians/{id}/withdraw", skip_all)]
+pub async fn withdraw_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+    state.domain.withdraw_consent(&actor, shared::UserId(id)).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    Ok(StatusCode::NO_CONTENT)
 }

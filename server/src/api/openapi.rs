@@ -11,6 +11,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::auth::register, super::auth::token, super::auth::enrolment, super::auth::refresh, super::auth::logout,
         super::claims::request, super::claims::status, super::claims::mine, super::claims::approve, super::claims::decline, super::claims::desk_approve,
+        super::claims::request_consent, super::claims::consents, super::claims::approve_consent, super::claims::decline_consent, super::claims::withdraw_consent,
         super::staff::list, super::staff::reset_second_factor,
         super::me::get_me, super::me::update_me, super::me::change_password,
         super::identity::phone_code, super::identity::verify_phone, super::identity::change_phone, super::identity::email_link, super::identity::change_email,

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// An account holder (`holder_id`) asks to manage the appointments and
+/// record of an adult who has an account (`person_id`); `status` is a
+/// `shared::identity::RequestStatus` code.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consent_requests")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub holder_id: Uuid,
+    pub person_id: Uuid,
+    pub relation: String,
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+    pub decided_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
