@@ -21,7 +21,10 @@ RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p shared -p domain -p app -p server
 say "API tests (PostgreSQL, a fresh database per test)"
 psql "$PG_ADMIN_URL" -qtAc "select datname from pg_database where datname like 'sihati_test_%'" \
   | while read -r db; do [ -n "$db" ] && psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
-SIHATI_TEST_DATABASE_URL="$PG_ADMIN_URL" RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p server --test api
+# The same package selection as the first pass (only the api binary runs):
+# `-p server` alone unifies features differently and rebuilt the workspace
+# crates (about 90 s here) before running.
+SIHATI_TEST_DATABASE_URL="$PG_ADMIN_URL" RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p shared -p domain -p app -p server --test api
 
 say "end-to-end tests in Chromium (the real server, fresh SQLite database with demo data)"
 # --split: lazy routes (staff, print pages) become their own WASM chunks.
