@@ -729,7 +729,9 @@ pub struct UndeliveredOut {
 }
 
 /// What a signed link shows: the appointment (without the patient's name)
-/// and whether this link may cancel it.
+/// and whether this link may cancel it now — a cancel link, the
+/// appointment still booked, before the cut-off — decided in the domain for
+/// the web page and the apps alike.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LinkAppointmentOut {

@@ -84,7 +84,7 @@ pub fn LinkPage() -> impl IntoView {
                 Ok(l) => {
                     let a = l.appointment;
                     let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
-                    let can_cancel = l.can_cancel && a.status == "booked";
+                    let can_cancel = l.can_cancel;
                     view! {
                         <section class="card" data-test="link-appointment" data-status=a.status.clone()>
                             <p><strong dir="ltr">{local_time(a.starts_at)}</strong></p>

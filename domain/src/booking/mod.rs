@@ -661,11 +661,21 @@ impl Domain {
     /// Cancels an active appointment inside `txn`: online only until the
     /// cut-off, at the desk until it starts; the slot is released, the
     /// reminders withdrawn and the patient told.
+    /// Whether the patient may still cancel online: the appointment is
+    /// booked and starts more than the cut-off from now.
+    pub(crate) fn may_cancel_online(&self, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>) -> bool {
+        a.status == BOOKED && self.before_cutoff(s, now)
+    }
+
+    fn before_cutoff(&self, s: &slot::Model, now: DateTime<Utc>) -> bool {
+        s.starts_at - now >= Duration::hours(self.config().booking.cancel_cutoff_hours)
+    }
+
     pub(crate) async fn cancel_in(&self, txn: &sea_orm::DatabaseTransaction, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>, channel: Channel) -> Result<()> {
         if a.status != BOOKED {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }
-        if channel == Channel::Online && s.starts_at - now < Duration::hours(self.config().booking.cancel_cutoff_hours) {
+        if channel == Channel::Online && !self.before_cutoff(s, now) {
             return Err(Error::code(ErrorCode::CancelTooLate));
         }
         self.release(txn, a, now).await?;

@@ -90,7 +90,10 @@ impl Domain {
         let s = slot::Entity::find_by_id(a.slot_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let mut out = self.describe(&a, &s).await?;
         out.patient_name.clear();
-        Ok((out, purpose == Purpose::Cancel))
+        // One rule for every door: a cancel link, on an appointment still
+        // booked, before the cut-off.
+        let can_cancel = purpose == Purpose::Cancel && self.may_cancel_online(&a, &s, Utc::now());
+        Ok((out, can_cancel))
     }
 
     /// Cancels the appointment a cancel link names, under the same rules

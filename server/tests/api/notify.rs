@@ -538,9 +538,14 @@ async fn the_cancel_link_of_an_email_cancels_that_appointment_without_signing_in
     let res = anon.post(app.url(&format!("/api/v1/links/{}/cancel", String::from_utf8(forged).unwrap()))).send().await.unwrap();
     assert_eq!(error_code(res).await.1, "link_invalid");
 
+    let before: Value = anon.get(app.url(&format!("/api/v1/links/{cancel}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(before["can_cancel"], true, "{before}");
     let res = anon.post(app.url(&format!("/api/v1/links/{cancel}/cancel"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "cancelled");
+    // The link now says what the web page said already: nothing left to cancel.
+    let after: Value = anon.get(app.url(&format!("/api/v1/links/{cancel}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(after["can_cancel"], false, "{after}");
     let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &amina.token).await.json().await.unwrap();
     assert_eq!(mine.iter().find(|x| x["id"] == a["id"]).unwrap()["status"], "cancelled");
     let res = anon.post(app.url(&format!("/api/v1/links/{cancel}/cancel"))).send().await.unwrap();
