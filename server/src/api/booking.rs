@@ -1,8 +1,8 @@
 //! Slots and appointments for the mobile apps.
 
-use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use super::{ApiFailure, ApiJson, ApiPath, Bearer, ReqLang};
 use crate::startup::{AppState, ClientIp};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
@@ -48,7 +48,7 @@ pub async fn publish_template(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    Path(facility_id): Path<Uuid>,
+    ApiPath(facility_id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<TemplateIn>,
 ) -> Result<(StatusCode, Json<TemplateOut>), ApiFailure> {
     let out = state.domain.publish_template(&actor, FacilityId(facility_id), &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
@@ -81,7 +81,7 @@ pub async fn reschedule(
     ReqLang(lang): ReqLang,
     ClientIp(ip): ClientIp,
     Bearer(actor): Bearer,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<BookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
     let out = state.domain.reschedule(&actor, id, &input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
@@ -104,7 +104,7 @@ pub async fn cancel(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<AppointmentOut>, ApiFailure> {
     state.domain.cancel_appointment(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
@@ -113,7 +113,7 @@ pub async fn cancel(
 #[utoipa::path(post, path = "/api/v1/slots/{id}/close", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, description = "`slot_taken`: the slot has a booking", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/slots/{id}/close", skip_all)]
-pub async fn close_slot(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn close_slot(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
     state.domain.close_slot(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -143,7 +143,7 @@ pub async fn add_closure(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    Path(facility_id): Path<Uuid>,
+    ApiPath(facility_id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ClosureIn>,
 ) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
     let out = state.domain.add_closure(&actor, FacilityId(facility_id), &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
@@ -160,7 +160,7 @@ pub async fn end_template(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    Path((facility_id, template_id)): Path<(Uuid, Uuid)>,
+    ApiPath((facility_id, template_id)): ApiPath<(Uuid, Uuid)>,
     ApiJson(input): ApiJson<TemplateEndIn>,
 ) -> Result<Json<ScheduleChangeOut>, ApiFailure> {
     state.domain.end_template(&actor, FacilityId(facility_id), template_id, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
@@ -208,7 +208,7 @@ pub async fn join_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang
 #[utoipa::path(post, path = "/api/v1/waitlist/{id}/leave", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/waitlist/{id}/leave", skip_all)]
-pub async fn leave_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn leave_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
     state.domain.leave_waitlist(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -222,7 +222,7 @@ pub async fn accept_offer(
     ReqLang(lang): ReqLang,
     ClientIp(ip): ClientIp,
     Bearer(actor): Bearer,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
     let out = state.domain.accept_offer(&actor, id, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
@@ -232,7 +232,7 @@ pub async fn accept_offer(
 #[utoipa::path(post, path = "/api/v1/offers/{id}/decline", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/offers/{id}/decline", skip_all)]
-pub async fn decline_offer(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn decline_offer(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
     state.domain.decline_offer(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,9 +4,9 @@
 //! be managed by another account. The rules are `domain::claims`' and
 //! `domain::consents`'.
 
-use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use super::{ApiFailure, ApiJson, ApiPath, Bearer, ReqLang};
 use crate::startup::{AppState, ClientIp};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use shared::dto::RegisterIn;
@@ -35,7 +35,7 @@ pub async fn request(State(state): State<AppState>, ReqLang(lang): ReqLang, Clie
 #[utoipa::path(get, path = "/api/v1/auth/claims/{id}", tag = "auth", params(("id" = Uuid, Path)),
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/auth/claims/{id}", skip_all)]
-pub async fn status(State(state): State<AppState>, ReqLang(lang): ReqLang, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+pub async fn status(State(state): State<AppState>, ReqLang(lang): ReqLang, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.claim_status(ClaimId(id)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -51,7 +51,7 @@ pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(
 #[utoipa::path(post, path = "/api/v1/me/claims/{id}/approve", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/claims/{id}/approve", skip_all)]
-pub async fn approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+pub async fn approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.guardian_decides(&actor, ClaimId(id), true).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -59,7 +59,7 @@ pub async fn approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bear
 #[utoipa::path(post, path = "/api/v1/me/claims/{id}/decline", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/claims/{id}/decline", skip_all)]
-pub async fn decline(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+pub async fn decline(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.guardian_decides(&actor, ClaimId(id), false).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -70,7 +70,7 @@ pub async fn decline(State(state): State<AppState>, ReqLang(lang): ReqLang, Bear
     responses((status = 200, body = ClaimOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError),
         (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/claims/{id}/approve", skip_all)]
-pub async fn desk_approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+pub async fn desk_approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.desk_approves_claim(&actor, ClaimId(id)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -100,7 +100,7 @@ pub async fn consents(State(state): State<AppState>, ReqLang(lang): ReqLang, Bea
 #[utoipa::path(post, path = "/api/v1/me/consents/{id}/approve", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/consents/{id}/approve", skip_all)]
-pub async fn approve_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
+pub async fn approve_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
     state.domain.decide_consent(&actor, ConsentId(id), true).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -108,7 +108,7 @@ pub async fn approve_consent(State(state): State<AppState>, ReqLang(lang): ReqLa
 #[utoipa::path(post, path = "/api/v1/me/consents/{id}/decline", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/consents/{id}/decline", skip_all)]
-pub async fn decline_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
+pub async fn decline_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
     state.domain.decide_consent(&actor, ConsentId(id), false).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -117,7 +117,7 @@ pub async fn decline_consent(State(state): State<AppState>, ReqLang(lang): ReqLa
 #[utoipa::path(post, path = "/api/v1/me/guardians/{id}/withdraw", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/guardians/{id}/withdraw", skip_all)]
-pub async fn withdraw_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn withdraw_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
     state.domain.withdraw_consent(&actor, shared::UserId(id)).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,9 +3,9 @@
 //! referrals. Every handler resolves the actor and calls one domain
 //! service, which scopes everything to the actor's facility.
 
-use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use super::{ApiFailure, ApiJson, ApiPath, Bearer, ReqLang};
 use crate::startup::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
@@ -56,7 +56,7 @@ pub async fn lookup(State(state): State<AppState>, ReqLang(lang): ReqLang, Beare
 #[utoipa::path(get, path = "/api/v1/desk/patients/{patient_id}/appointments", tag = "desk", security(("bearer" = [])), params(("patient_id" = Uuid, Path)),
     responses((status = 200, body = [AppointmentOut]), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/patients/{patient_id}/appointments", skip_all)]
-pub async fn patient_appointments(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(patient_id): Path<Uuid>) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
+pub async fn patient_appointments(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(patient_id): ApiPath<Uuid>) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
     state.domain.desk_patient_appointments(&actor, &patient_id.to_string()).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -73,7 +73,7 @@ pub async fn book(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(
 #[utoipa::path(post, path = "/api/v1/desk/appointments/{id}/cancel", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/cancel", skip_all)]
-pub async fn cancel(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<AppointmentOut>, ApiFailure> {
+pub async fn cancel(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<AppointmentOut>, ApiFailure> {
     state.domain.desk_cancel(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -86,7 +86,7 @@ pub struct MoveIn {
 #[utoipa::path(post, path = "/api/v1/desk/appointments/{id}/reschedule", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = MoveIn,
     responses((status = 201, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/reschedule", skip_all)]
-pub async fn reschedule(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>, ApiJson(input): ApiJson<MoveIn>) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
+pub async fn reschedule(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>, ApiJson(input): ApiJson<MoveIn>) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
     let out = state.domain.desk_reschedule(&actor, id, &input.slot_id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -95,7 +95,7 @@ pub async fn reschedule(State(state): State<AppState>, ReqLang(lang): ReqLang, B
 #[utoipa::path(post, path = "/api/v1/desk/dependants/{id}/verify", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = DependantOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/dependants/{id}/verify", skip_all)]
-pub async fn verify_dependant(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, Path(id): Path<Uuid>) -> Result<Json<DependantOut>, ApiFailure> {
+pub async fn verify_dependant(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<DependantOut>, ApiFailure> {
     state.domain.verify_dependant(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 

@@ -191,6 +191,25 @@ where
     }
 }
 
+/// A path parameter whose rejection (a malformed id) is our error body
+/// (`400 bad_request`) rather than axum's plain text.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiFailure;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = request_lang(&parts.headers);
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(ApiFailure::new(ErrorCode::BadRequest, lang)),
+        }
+    }
+}
+
 /// The actor named by a valid `Authorization: Bearer` access token whose
 /// session is still live.
 pub struct Bearer(pub Actor);

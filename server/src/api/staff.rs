@@ -1,9 +1,9 @@
 //! Staff administration: the staff an administrator manages, and the reset
 //! of a staff member's second factor.
 
-use super::{ApiFailure, Bearer, ReqLang};
+use super::{ApiFailure, ApiPath, Bearer, ReqLang};
 use crate::startup::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use shared::identity::StaffOut;
@@ -31,7 +31,7 @@ pub async fn reset_second_factor(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    Path(id): Path<uuid::Uuid>,
+    ApiPath(id): ApiPath<uuid::Uuid>,
 ) -> Result<StatusCode, ApiFailure> {
     state.domain.reset_second_factor(&actor, UserId(id)).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)

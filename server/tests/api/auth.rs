@@ -169,3 +169,45 @@ async fn health_endpoints_and_the_openapi_document_are_served() {
     }
     assert!(doc["components"]["schemas"].get("RegisterIn").is_some());
 }
+
+#[tokio::test]
+async fn every_documented_route_answers_a_malformed_id_with_the_json_error_body() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let mut probed = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let uuid_params: Vec<&str> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path" && p["schema"]["format"] == "uuid")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            if uuid_params.is_empty() {
+                continue;
+            }
+            let url = uuid_params.iter().fold(path.clone(), |u, name| u.replace(&format!("{{{name}}}"), "not-an-id"));
+            let req = match method.as_str() {
+                "get" => app.client.get(app.url(&url)),
+                "post" => app.client.post(app.url(&url)).json(&json!({})),
+                "put" => app.client.put(app.url(&url)).json(&json!({})),
+                "patch" => app.client.patch(app.url(&url)).json(&json!({})),
+                "delete" => app.client.delete(app.url(&url)),
+                other => panic!("{other} {path}"),
+            };
+            let res = req.bearer_auth(&citizen).send().await.unwrap();
+            let status = res.status();
+            let kind = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            let body = res.text().await.unwrap();
+            assert!(kind.starts_with("application/json"), "{method} {url}: {status} {kind} {body}");
+            let err: Value = serde_json::from_str(&body).unwrap();
+            assert!(status.is_client_error() && err["code"].is_string(), "{method} {url}: {status} {body}");
+            probed += 1;
+        }
+    }
+    // Positive control: the routes with an id parameter were found and probed.
+    assert!(probed >= 20, "only {probed} routes with an id parameter");
+}
