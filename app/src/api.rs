@@ -393,7 +393,7 @@ pub async fn directory() -> Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::
     let ctx = ctx()?;
     let specialties = ctx.domain.specialties().await.map_err(to_app_error)?;
     let wilayas = ctx.domain.wilayas_with_facilities().await.map_err(to_app_error)?;
-    Ok((specialties, wilayas, domain::booking::algiers_today()))
+    Ok((specialties, wilayas, ctx.domain.today()))
 }
 
 /// The facilities of a wilaya, for the search form.
@@ -407,7 +407,8 @@ pub async fn facilities_in(wilaya: String) -> Result<Vec<shared::dto::FacilityOu
 #[server(prefix = "/sfn", endpoint = "search_slots")]
 pub async fn search_slots(specialty: String, wilaya: String, from: String, to: String, facility: String) -> Result<Vec<shared::dto::SlotOut>, AppError> {
     use chrono::{Duration, NaiveDate};
-    let today = domain::booking::algiers_today();
+    let ctx = ctx()?;
+    let today = ctx.domain.today();
     let parse = |s: &str, default: NaiveDate| {
         if s.trim().is_empty() {
             return Ok(default);
@@ -417,7 +418,7 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
     let only = domain::booking::SlotFilter { facility_id: facility.parse().ok(), ..Default::default() };
-    ctx()?.domain.search_slots(&specialty, &wilaya, from, to, &only).await.map_err(to_app_error)
+    ctx.domain.search_slots(&specialty, &wilaya, from, to, &only).await.map_err(to_app_error)
 }
 
 /// Books a slot for the signed-in citizen (or a dependant), or moves the

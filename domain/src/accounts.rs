@@ -6,17 +6,11 @@ use crate::identity::Purpose;
 use crate::mfa::{Authenticated, SignIn};
 use shared::identity::VerifyChannel;
 use crate::{Actor, Domain, Error, Result};
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::dto::{LoginId, LoginIn, PasswordChangeIn, ProfileOut, ProfileUpdateIn, RegisterIn};
 use shared::{Email, ErrorCode, FacilityId, FieldError, Lang, NewPassword, Phone, PersonName, Role, Sex, UserId};
 use std::net::IpAddr;
 use uuid::Uuid;
-
-/// Today in Algeria (UTC+1, no daylight saving), for birth-date checks.
-pub fn today_in_algiers() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(1)).date_naive()
-}
 
 pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
     ProfileOut {
@@ -79,7 +73,7 @@ impl Domain {
     /// Returns the new account, signed in (a citizen owes no second factor).
     #[tracing::instrument(skip_all)]
     pub async fn register(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<Authenticated> {
-        let r = input.validate(today_in_algiers()).map_err(Error::fields)?;
+        let r = input.validate(self.today()).map_err(Error::fields)?;
         self.account_throttle().check_ip(ip).map_err(Error::throttled)?;
         let db = self.db();
         // Friendly pre-check so that every taken field is named at once; the
@@ -106,7 +100,7 @@ impl Domain {
             return Err(Error::taken(taken));
         }
         let hash = self.passwords().hash(r.password.expose()).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let id = Uuid::new_v4();
         let row = user::ActiveModel {
             id: Set(id),
@@ -195,7 +189,7 @@ impl Domain {
         row.given_name = Set(u.given_name.to_string());
         row.family_name = Set(u.family_name.to_string());
         row.lang = Set(u.lang.code().to_owned());
-        row.updated_at = Set(Utc::now());
+        row.updated_at = Set(self.clock().now());
         let saved = row.update(self.db()).await?;
         Ok(profile_of(&saved))
     }
@@ -210,7 +204,7 @@ impl Domain {
         let current = self.own_user(actor).await?;
         self.check_current_password(&current, &input.current_password).await?;
         let hash = self.passwords().hash(new.expose()).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
         let mut row: user::ActiveModel = current.into();
         row.password_hash = Set(hash);
@@ -236,7 +230,7 @@ impl Domain {
             return Err(Error::fields(vec![FieldError::new("phone", ErrorCode::Required)]));
         }
         let hash = self.passwords().hash(s.password.expose()).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let id = Uuid::new_v4();
         user::ActiveModel {
             id: Set(id),

@@ -17,7 +17,7 @@
 //! guardian's access ends everywhere at once. The person's phone is then
 //! verified like any new account's (a code is sent), and both are told.
 
-use crate::accounts::{today_in_algiers, unique_violation};
+use crate::accounts::unique_violation;
 use crate::booking::full_name;
 use crate::entities::{appointment, claim, dependant, outbox, record_attachment, record_entry, referral, slot_offer, user, waitlist_entry};
 use crate::identity::Purpose;
@@ -50,8 +50,8 @@ fn status_of(c: &claim::Model, now: DateTime<Utc>) -> RequestStatus {
     }
 }
 
-fn is_adult(d: &dependant::Model, majority_years: u32) -> bool {
-    d.birth_date.checked_add_months(chrono::Months::new(majority_years * 12)).is_some_and(|m| m <= today_in_algiers())
+fn is_adult(d: &dependant::Model, majority_years: u32, now: DateTime<Utc>) -> bool {
+    d.birth_date.checked_add_months(chrono::Months::new(majority_years * 12)).is_some_and(|m| m <= shared::time::algiers_date(now))
 }
 
 /// Whether `who` may decide on the request now: the guardian while it is
@@ -60,7 +60,7 @@ fn is_adult(d: &dependant::Model, majority_years: u32) -> bool {
 fn open_to(c: &claim::Model, d: &dependant::Model, majority_years: u32, now: DateTime<Utc>, who: Decider) -> bool {
     match (status_of(c, now), who) {
         (RequestStatus::Pending, Decider::Guardian) => true,
-        (RequestStatus::Pending | RequestStatus::Declined, Decider::Desk) => is_adult(d, majority_years),
+        (RequestStatus::Pending | RequestStatus::Declined, Decider::Desk) => is_adult(d, majority_years, now),
         _ => false,
     }
 }
@@ -107,7 +107,7 @@ impl Domain {
     /// told.
     #[tracing::instrument(skip_all)]
     pub async fn request_claim(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<ClaimOut> {
-        let r = input.validate(today_in_algiers()).map_err(Error::fields)?;
+        let r = input.validate(self.today()).map_err(Error::fields)?;
         self.account_throttle().check_ip(ip).map_err(Error::throttled)?;
         let d = match crate::persons::by_nin(self.db(), r.nin.as_ref()).await? {
             Some(Person::Dependant(d)) if d.birth_date == r.birth_date => d,

@@ -17,7 +17,6 @@
 //! One account manages an adult at a time (the dependant row's id is the
 //! adult's).
 
-use crate::accounts::today_in_algiers;
 use crate::booking::full_name;
 use crate::entities::{consent_request, dependant, user};
 use crate::notify::account::{self as account_messages, AccountKind};
@@ -33,8 +32,7 @@ use uuid::Uuid;
 /// How long a request waits for the adult.
 pub const CONSENT_DAYS: i64 = 30;
 
-fn is_adult(born: Option<chrono::NaiveDate>, majority_years: u32) -> bool {
-    let today = today_in_algiers();
+fn is_adult(born: Option<chrono::NaiveDate>, majority_years: u32, today: chrono::NaiveDate) -> bool {
     born.and_then(|b| b.checked_add_months(chrono::Months::new(majority_years * 12))).is_some_and(|m| m <= today)
 }
 
@@ -63,7 +61,7 @@ impl Domain {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
         let Some(Person::Account(adult)) = crate::persons::by_nin(self.db(), nin.as_ref()).await? else { return Ok(()) };
-        if adult.id == me || adult.role != Role::Citizen.code() || !is_adult(adult.birth_date, rules.age_of_majority) {
+        if adult.id == me || adult.role != Role::Citizen.code() || !is_adult(adult.birth_date, rules.age_of_majority, self.today()) {
             return Ok(());
         }
         if dependant::Entity::find_by_id(adult.id).one(self.db()).await?.is_some() {

@@ -6,7 +6,7 @@
 
 use crate::entities::idempotency_key;
 use crate::{Domain, Result};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::UserId;
 
@@ -40,7 +40,7 @@ impl Domain {
             request_hash: Set(request_hash.to_owned()),
             status_code: Set(None),
             response_body: Set(None),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.clock().now()),
         };
         match row.insert(self.db()).await {
             Ok(_) => Ok(Begin::New),
@@ -85,7 +85,7 @@ impl Domain {
 
     /// Deletes answers older than `KEEP_HOURS`.
     pub async fn idempotency_prune(&self) -> Result<u64> {
-        let cutoff = Utc::now() - Duration::hours(KEEP_HOURS);
+        let cutoff = self.clock().now() - Duration::hours(KEEP_HOURS);
         Ok(idempotency_key::Entity::delete_many().filter(idempotency_key::Column::CreatedAt.lt(cutoff)).exec(self.db()).await?.rows_affected)
     }
 }

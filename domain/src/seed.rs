@@ -9,7 +9,7 @@
 use crate::accounts::NewStaff;
 use crate::entities::{commune, facility, holiday, practitioner, practitioner_facility, specialty, user, wilaya};
 use crate::{Domain, Error, Result};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use shared::dto::RegisterIn;
 use shared::{Email, FacilityId, Lang, NewPassword, PersonName, Phone, Role};
@@ -110,7 +110,7 @@ impl Domain {
             ignore_conflict(specialty::Entity::insert_many(rows).exec(db).await)?;
         }
         if holiday::Entity::find().count(db).await? == 0 {
-            let now = Utc::now();
+            let now = self.clock().now();
             let mut rows = Vec::new();
             for r in csv_rows(HOLIDAYS_ISLAMIC)? {
                 let date = NaiveDate::parse_from_str(&r[0], "%Y-%m-%d").map_err(|e| Error::Internal(format!("holiday date: {e}")))?;
@@ -139,7 +139,7 @@ impl Domain {
         }
         let communes = commune::Entity::find().all(db).await?;
         let commune_id = |name: &str| communes.iter().find(|c| c.name_fr == name).map(|c| c.id);
-        let now = Utc::now();
+        let now = self.clock().now();
         // (name_fr, name_ar, wilaya, commune, address)
         let demo_facilities = [
             ("Polyclinique Es-Seddikia", "العيادة المتعددة الخدمات الصديقية", "31", "Oran", "Boulevard de l'ALN, Es-Seddikia"),
@@ -260,7 +260,7 @@ impl Domain {
         // Sunday to Thursday, 20-minute slots, for every practitioner: mornings
         // at their first facility, afternoons at a second one (a practitioner
         // is in one place at a time): a usable booking demo.
-        let today = crate::booking::algiers_today();
+        let today = self.today();
         let links = practitioner_facility::Entity::find().all(db).await?;
         let creator = user::Entity::find().one(db).await?.map(|u| u.id).unwrap_or_default();
         let mut seen = std::collections::HashSet::new();

@@ -9,6 +9,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod redirect;
+pub mod time;
 pub mod values;
 
 pub use error::{ApiError, ErrorCode, FieldError};

@@ -12,8 +12,7 @@ use shared::dto::{AppointmentOut, SlotOut};
 
 /// Algiers wall-clock time (UTC+1 all year), day first as read in Algeria.
 pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    let offset = chrono::FixedOffset::east_opt(3600).expect("valid offset");
-    t.with_timezone(&offset).format("%d/%m/%Y %H:%M").to_string()
+    shared::time::algiers_display(t)
 }
 
 /// An appointment's status in the page's language.

@@ -18,7 +18,7 @@ pub mod waitlist;
 
 use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, slot, specialty, user};
 use crate::{Actor, Domain, Error, Result};
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, SlotOut};
@@ -39,19 +39,14 @@ pub const SEARCH_MAX_DAYS: i64 = 62;
 /// The most slots one search returns.
 const SEARCH_LIMIT: u64 = 200;
 
-/// Algeria keeps UTC+1 all year (no daylight saving since 1981).
-pub fn algiers() -> FixedOffset {
-    FixedOffset::east_opt(3600).expect("valid offset")
-}
+// Algeria's time is `shared::time`'s, the same in every crate.
+pub use shared::time::{algiers, algiers_midnight};
 
-/// Today's date in Algiers.
-pub fn algiers_today() -> NaiveDate {
-    Utc::now().with_timezone(&algiers()).date_naive()
-}
-
-/// The UTC instant of an Algiers date's midnight.
-pub fn algiers_midnight(d: NaiveDate) -> DateTime<Utc> {
-    algiers().from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").with_timezone(&Utc)
+impl Domain {
+    /// Today in Algiers, by the domain's clock (which tests move).
+    pub fn today(&self) -> NaiveDate {
+        shared::time::algiers_date(self.clock().now())
+    }
 }
 
 /// Friday and Saturday are the weekend: no template produces slots on them.
@@ -204,7 +199,7 @@ impl Domain {
         use sea_orm::sea_query::{ExprTrait as _, Query};
         use sea_orm::JoinType;
         let rules = &self.config().booking;
-        let start = std::cmp::max(algiers_midnight(from), Utc::now() + Duration::hours(rules.min_notice_hours));
+        let start = std::cmp::max(algiers_midnight(from), self.clock().now() + Duration::hours(rules.min_notice_hours));
         let end = algiers_midnight(to + Duration::days(1));
         let booked = Query::select()
             .expr(Expr::val(1))
@@ -265,7 +260,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
         let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let subject = self.resolve_subject(&txn, actor.user_id.as_uuid(), &input.dependant_id).await?;
         let s = self.lock_open_slot(&txn, slot_id, now, Channel::Online).await?;
@@ -314,7 +309,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn reschedule(&self, actor: &Actor, id: Uuid, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
         let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let old = appointment::Entity::find_by_id(id)
             .filter(self.own_appointments(&txn, actor).await?)
@@ -360,7 +355,7 @@ impl Domain {
     pub(crate) async fn lock_open_slot(&self, txn: &sea_orm::DatabaseTransaction, slot_id: Uuid, now: DateTime<Utc>, channel: Channel) -> Result<slot::Model> {
         let rules = &self.config().booking;
         let earliest = if channel == Channel::Online { now + Duration::hours(rules.min_notice_hours) } else { now };
-        let latest = algiers_midnight(algiers_today() + Duration::days(rules.horizon_days + 1));
+        let latest = algiers_midnight(self.today() + Duration::days(rules.horizon_days + 1));
         let locked = slot::Entity::update_many()
             .col_expr(slot::Column::Status, Expr::value(OPEN))
             .filter(slot::Column::Id.eq(slot_id))
@@ -604,7 +599,7 @@ impl Domain {
             txn.rollback().await?;
             return Err(Error::code(ErrorCode::SlotTaken));
         }
-        self.withdraw_offers(&txn, &[slot_id], Utc::now()).await?;
+        self.withdraw_offers(&txn, &[slot_id], self.clock().now()).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -641,7 +636,7 @@ impl Domain {
     /// never "forbidden".
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn cancel_appointment(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let a = appointment::Entity::find_by_id(id)
             .filter(self.own_appointments(&txn, actor).await?)

@@ -9,7 +9,6 @@ use super::{desk_facility, field, Channel};
 use crate::entities::{appointment, dependant, slot, user};
 use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
 use shared::{ErrorCode, FieldError, Nin, Role, Sex, UserId};
@@ -36,7 +35,7 @@ impl Domain {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
-        let today = super::algiers_today();
+        let today = self.today();
         let d = input.validate(today).map_err(Error::fields)?;
         let rules = &self.config().identity;
         // An adult decides for themself: never added on someone else's word
@@ -56,7 +55,7 @@ impl Domain {
             }
         }
         let id = Uuid::new_v4();
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         if let Some(nin) = &d.nin {
             crate::persons::claim_nin(&txn, id, nin.as_ref(), now).await?;
@@ -179,7 +178,7 @@ impl Domain {
             return Ok(dependant_out(d));
         }
         let mut row: dependant::ActiveModel = d.into();
-        row.verified_at = Set(Some(Utc::now()));
+        row.verified_at = Set(Some(self.clock().now()));
         row.verified_by = Set(Some(actor.user_id.as_uuid()));
         Ok(dependant_out(row.update(self.db()).await?))
     }
@@ -199,7 +198,7 @@ impl Domain {
         let facility = desk_facility(actor)?;
         let holder = self.citizen(&input.patient_id).await?;
         let slot_id: Uuid = input.slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let subject = self.resolve_subject(&txn, holder.id, &input.dependant_id).await?;
         let s = self.lock_open_slot(&txn, slot_id, now, Channel::Desk).await?;
@@ -225,7 +224,7 @@ impl Domain {
     /// it (no online cut-off): how conflicts of a schedule change are resolved.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_cancel(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let a = self.facility_appointment(&txn, actor, id).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
@@ -243,7 +242,7 @@ impl Domain {
     pub async fn desk_reschedule(&self, actor: &Actor, id: Uuid, slot_id: &str) -> Result<AppointmentOut> {
         let facility = desk_facility(actor)?;
         let slot_id: Uuid = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let old = self.facility_appointment(&txn, actor, id).await?;
         let target = slot::Entity::find_by_id(slot_id).one(&txn).await?;

@@ -7,7 +7,7 @@
 use super::{field, Subject};
 use crate::entities::{referral, specialty, user};
 use crate::{Actor, Domain, Error, Result};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{ReferralIn, ReferralOut};
@@ -42,7 +42,7 @@ impl Domain {
         if reason.is_empty() || reason.chars().count() > 1000 {
             errors.push(field("reason", ErrorCode::Required));
         }
-        let today = super::algiers_today();
+        let today = self.today();
         let expires = NaiveDate::parse_from_str(input.expires_on.trim(), "%Y-%m-%d").ok().filter(|d| *d >= today && *d <= today + chrono::Duration::days(366));
         if expires.is_none() {
             errors.push(field("expires_on", ErrorCode::BadRequest));
@@ -65,7 +65,7 @@ impl Domain {
             facility_id: Set(facility),
             issued_by: Set(actor.user_id.as_uuid()),
             used_by_appointment_id: Set(None),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.clock().now()),
         }
         .insert(&txn)
         .await?;

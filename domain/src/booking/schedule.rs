@@ -206,7 +206,7 @@ impl Domain {
     /// Stores a template and creates its slots within the horizon. Callers
     /// have checked who may do this (`publish_template`, the demo seed).
     pub(crate) async fn create_template(&self, facility: FacilityId, practitioner: &practitioner::Model, rule: WeeklyRule, created_by: Uuid) -> Result<TemplateOut> {
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         // Lock the practitioner's row so that two overlapping templates
         // published at once cannot both pass the check.
@@ -297,14 +297,14 @@ impl Domain {
     /// slots up to `horizon_days` from today. Run at start-up and daily by
     /// the server; idempotent, so a crash mid-way is repaired by the next run.
     pub async fn extend_horizon(&self) -> Result<u64> {
-        let today = super::algiers_today();
+        let today = self.today();
         let templates = availability_template::Entity::find()
             .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
             .all(self.db())
             .await?;
         let practitioners =
             load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| p.id).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let mut created = 0;
         for t in &templates {
             if let Some(p) = practitioners.get(&t.practitioner_id) {
@@ -361,7 +361,7 @@ impl Domain {
         let (Some(date), true) = (date, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let c = closure::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -471,7 +471,7 @@ impl Domain {
         let Some(valid_to) = parse_date(&input.valid_to).filter(|d| *d + Duration::days(1) >= t.valid_from) else {
             return Err(Error::fields(vec![field("valid_to", ErrorCode::BadRequest)]));
         };
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let mut row: availability_template::ActiveModel = t.clone().into();
         row.valid_to = Set(Some(t.valid_to.map_or(valid_to, |v| v.min(valid_to))));
@@ -490,7 +490,7 @@ impl Domain {
     /// ended before today), by practitioner and weekday.
     pub async fn facility_templates(&self, actor: &Actor) -> Result<Vec<TemplateRowOut>> {
         let facility = desk_facility(actor)?;
-        let today = super::algiers_today();
+        let today = self.today();
         let list = availability_template::Entity::find()
             .filter(availability_template::Column::FacilityId.eq(facility))
             .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
@@ -578,7 +578,7 @@ impl Domain {
         let (Some(date), true) = (date, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let id = Uuid::new_v4();
         holiday::ActiveModel {

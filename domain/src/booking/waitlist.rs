@@ -49,7 +49,7 @@ impl Domain {
         if facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).one(self.db()).await?.is_none() {
             errors.push(field("wilaya", ErrorCode::Required));
         }
-        let today = super::algiers_today();
+        let today = self.today();
         let horizon = today + Duration::days(self.config().booking.horizon_days);
         let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
         let from = date(&input.from).filter(|d| *d <= horizon).map(|d| d.max(today));
@@ -64,7 +64,7 @@ impl Domain {
             return Err(Error::fields(errors));
         };
         let subject = self.resolve_subject(self.db(), actor.user_id.as_uuid(), &input.dependant_id).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let entry = waitlist_entry::ActiveModel {
             id: Set(Uuid::new_v4()),
             holder_id: Set(subject.holder_id),
@@ -142,7 +142,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn leave_waitlist(&self, actor: &Actor, id: Uuid) -> Result<()> {
         self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let e = waitlist_entry::Entity::find_by_id(id)
             .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
@@ -168,7 +168,7 @@ impl Domain {
         }
         actor.require_verified_phone()?;
         self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let o = self.pending_offer(&txn, actor, offer_id, now).await?;
         let e = waitlist_entry::Entity::find_by_id(o.entry_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
@@ -185,7 +185,7 @@ impl Domain {
     /// entry keeps waiting for another slot.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn decline_offer(&self, actor: &Actor, offer_id: Uuid) -> Result<()> {
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let o = self.pending_offer(&txn, actor, offer_id, now).await?;
         self.end_offer(&txn, &o, "declined", now).await?;
@@ -266,7 +266,7 @@ impl Domain {
     /// Ends offers whose hold has run out (their entries lapse) and entries
     /// whose period is over. Run periodically by the server.
     pub async fn expire_offers(&self) -> Result<u64> {
-        let now = Utc::now();
+        let now = self.clock().now();
         let expired = slot_offer::Entity::find()
             .filter(slot_offer::Column::Status.eq(PENDING))
             .filter(slot_offer::Column::ExpiresAt.lte(now))
@@ -290,7 +290,7 @@ impl Domain {
             }
             txn.commit().await?;
         }
-        let today = super::algiers_today();
+        let today = self.today();
         // Entries whose period is over end in one statement.
         waitlist_entry::Entity::update_many()
             .col_expr(waitlist_entry::Column::Status, Expr::value(LAPSED))
@@ -311,7 +311,7 @@ impl Domain {
     /// earliest matching slot it has not already been offered. Returns how
     /// many offers were made.
     pub async fn offer_free_slots(&self) -> Result<u64> {
-        let today = super::algiers_today();
+        let today = self.today();
         let waiting = waitlist_entry::Entity::find()
             .filter(waitlist_entry::Column::Status.eq(WAITING))
             .filter(waitlist_entry::Column::DateTo.gte(today))
@@ -346,7 +346,7 @@ impl Domain {
     /// Holds one free slot for one waiting entry, or reports that it could
     /// not (booked, closed or held meanwhile; the entry answered meanwhile).
     async fn hold_for(&self, e: &waitlist_entry::Model, slot_id: Uuid, hold: Duration) -> Result<bool> {
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let held = slot::Entity::update_many()
             .col_expr(slot::Column::Status, Expr::value(HELD))

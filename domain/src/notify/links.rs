@@ -79,7 +79,7 @@ impl Domain {
     }
 
     fn link(&self, token: &str) -> Result<(Uuid, Purpose)> {
-        verify(&self.config().link_secret, token, Utc::now()).ok_or_else(|| Error::code(ErrorCode::LinkInvalid))
+        verify(&self.config().link_secret, token, self.clock().now()).ok_or_else(|| Error::code(ErrorCode::LinkInvalid))
     }
 
     /// The appointment a link names, without the patient's name; and
@@ -92,7 +92,7 @@ impl Domain {
         out.patient_name.clear();
         // One rule for every door: a cancel link, on an appointment still
         // booked, before the cut-off.
-        let can_cancel = purpose == Purpose::Cancel && self.may_cancel_online(&a, &s, Utc::now());
+        let can_cancel = purpose == Purpose::Cancel && self.may_cancel_online(&a, &s, self.clock().now());
         Ok((out, can_cancel))
     }
 
@@ -104,7 +104,7 @@ impl Domain {
         if purpose != Purpose::Cancel {
             return Err(Error::code(ErrorCode::LinkInvalid));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let a = appointment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;

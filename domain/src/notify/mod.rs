@@ -611,8 +611,8 @@ impl Domain {
                     practitioner: String::new(),
                     facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
                     address: fac.map(|f| f.address).unwrap_or_default(),
-                    starts_at: Utc::now(),
-                    ends_at: Utc::now(),
+                    starts_at: self.clock().now(),
+                    ends_at: self.clock().now(),
                     hours: 0,
                     deadline: None,
                     expires_on: Some(rf.expires_on),
@@ -686,7 +686,7 @@ impl Domain {
 
     pub async fn set_notification_prefs(&self, actor: &Actor, p: &NotificationPrefs) -> Result<NotificationPrefs> {
         let id = actor.user_id.as_uuid();
-        let row = notification_pref::ActiveModel { account_id: Set(id), email: Set(p.email), sms: Set(p.sms), updated_at: Set(Utc::now()) };
+        let row = notification_pref::ActiveModel { account_id: Set(id), email: Set(p.email), sms: Set(p.sms), updated_at: Set(self.clock().now()) };
         notification_pref::Entity::insert(row)
             .on_conflict(
                 sea_orm::sea_query::OnConflict::column(notification_pref::Column::AccountId)
@@ -739,7 +739,7 @@ impl Domain {
     /// or all of them when `id` is None.
     pub async fn mark_read(&self, actor: &Actor, id: Option<Uuid>) -> Result<u64> {
         let mut q = inbox_message::Entity::update_many()
-            .col_expr(inbox_message::Column::ReadAt, Expr::value(Some(Utc::now())))
+            .col_expr(inbox_message::Column::ReadAt, Expr::value(Some(self.clock().now())))
             .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
             .filter(inbox_message::Column::ReadAt.is_null());
         if let Some(id) = id {

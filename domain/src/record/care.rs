@@ -13,7 +13,7 @@
 //!
 //! Without either, the patient does not exist for that practitioner (404).
 
-use crate::booking::{algiers_midnight, algiers_today, full_name, CANCELLED};
+use crate::booking::{algiers_midnight, full_name, CANCELLED};
 use crate::entities::{appointment, care_relation, dependant, practitioner, slot, user};
 use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
@@ -168,7 +168,7 @@ impl Domain {
     pub async fn care_list(&self, actor: &Actor) -> Result<Vec<CarePatientOut>> {
         let facility = practitioner_facility(actor)?;
         let db = self.db();
-        let today = algiers_today();
+        let today = self.today();
         let mine: Vec<Uuid> = practitioner::Entity::find()
             .filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid()))
             .all(db)

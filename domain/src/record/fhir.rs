@@ -342,7 +342,7 @@ impl Domain {
         for e in entries.iter().rev() {
             resources.extend(entry_resources(e, patient.id, &public_url));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         Ok(json!({
             "resourceType": "Bundle",
             "id": Uuid::new_v4().to_string(),

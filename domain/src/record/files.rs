@@ -13,7 +13,6 @@
 use super::care::practitioner_facility;
 use crate::entities::{record_attachment, record_entry};
 use crate::{Actor, Domain, Error, Result};
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use shared::dto::AttachmentOut;
@@ -162,7 +161,7 @@ impl Domain {
             media_type: Set(media_type.into()),
             size: Set(bytes.len() as i64),
             file_name: Set(clean_file_name(file_name, media_type)),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.clock().now()),
         }
         .insert(&txn)
         .await?;

@@ -27,7 +27,7 @@ use crate::booking::full_name;
 use crate::entities::{appointment, dependant, facility, record_access, record_entry, user};
 use crate::notify::Kind;
 use crate::{Actor, Domain, Error, Result};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
@@ -60,8 +60,9 @@ fn text(errors: &mut Vec<FieldError>, name: &str, value: &str, required: bool, m
     }
 }
 
-/// Checks an entry's content; every problem named by its field.
-pub fn validate(data: &EntryData) -> std::result::Result<(), Vec<FieldError>> {
+/// Checks an entry's content; every problem named by its field. `today`
+/// (in Algiers) bounds the dates an entry may carry.
+pub fn validate(data: &EntryData, today: NaiveDate) -> std::result::Result<(), Vec<FieldError>> {
     let mut e = Vec::new();
     match data {
         EntryData::Consultation { reason, findings, diagnosis_code, diagnosis_text } => {
@@ -122,7 +123,7 @@ pub fn validate(data: &EntryData) -> std::result::Result<(), Vec<FieldError>> {
         EntryData::Vaccination { vaccine, date, lot, .. } => {
             text(&mut e, "vaccine", vaccine, true, 200);
             text(&mut e, "lot", lot, false, 100);
-            let ok = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_ok_and(|d| d <= crate::booking::algiers_today());
+            let ok = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_ok_and(|d| d <= today);
             if !ok {
                 e.push(field("date", ErrorCode::BadRequest));
             }
@@ -193,8 +194,8 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn write_entry(&self, actor: &Actor, subject: Uuid, input: &EntryIn) -> Result<EntryOut> {
         let facility = self.care_facility(self.db(), actor, subject).await?;
-        validate(&input.data).map_err(Error::fields)?;
-        let now = Utc::now();
+        validate(&input.data, self.today()).map_err(Error::fields)?;
+        let now = self.clock().now();
         let txn = self.begin_write().await?;
         let holder = self.holder_of(&txn, subject).await?;
         if let Some(id) = input.appointment_id {
@@ -272,7 +273,7 @@ impl Domain {
         let changed = record_entry::Entity::update_many()
             .col_expr(record_entry::Column::Status, Expr::value(ENTERED_IN_ERROR))
             .col_expr(record_entry::Column::ErrorReason, Expr::value(Some(reason.to_owned())))
-            .col_expr(record_entry::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(record_entry::Column::UpdatedAt, Expr::value(self.clock().now()))
             .filter(record_entry::Column::Id.eq(id))
             .filter(record_entry::Column::Status.eq(ACTIVE))
             .exec(&txn)
@@ -489,11 +490,11 @@ mod tests {
     #[test]
     fn a_prescription_needs_complete_lines() {
         let empty = EntryData::Prescription { items: vec![] };
-        assert_eq!(validate(&empty).unwrap_err()[0].field, "items");
+        assert_eq!(validate(&empty, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field, "items");
         let line = MedicationLine { medication: "Amoxicilline".into(), form: "gélule".into(), dose: "500 mg".into(), frequency: "3/j".into(), duration: "7 j".into(), instructions: String::new() };
-        assert!(validate(&EntryData::Prescription { items: vec![line.clone()] }).is_ok());
+        assert!(validate(&EntryData::Prescription { items: vec![line.clone()] }, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).is_ok());
         let missing = MedicationLine { dose: " ".into(), ..line };
-        assert_eq!(validate(&EntryData::Prescription { items: vec![missing] }).unwrap_err()[0].field, "items[0].dose");
+        assert_eq!(validate(&EntryData::Prescription { items: vec![missing] }, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field, "items[0].dose");
     }
 
     #[test]

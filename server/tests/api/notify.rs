@@ -75,7 +75,7 @@ fn ics_start(m: &Mail) -> String {
 }
 
 fn algiers_stamp(t: DateTime<Utc>) -> String {
-    t.with_timezone(&domain::booking::algiers()).format("%Y%m%dT%H%M%S").to_string()
+    t.with_timezone(&shared::time::algiers()).format("%Y%m%dT%H%M%S").to_string()
 }
 
 async fn quiet(ms: u64) {

@@ -244,7 +244,7 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
         let (app, patient) = (&app, patient.clone());
         async move { app.get_auth(&format!("/api/v1/me/record{q}"), &patient).await.json::<Vec<Value>>().await.unwrap().len() }
     };
-    let today = domain::booking::algiers_today();
+    let today = app.domain.today();
     assert_eq!(count("?kind=exam_result".into()).await, 1);
     assert_eq!(count("?kind=prescription".into()).await, 0);
     assert_eq!(count(format!("?from={today}&to={today}")).await, 1);
