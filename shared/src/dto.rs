@@ -295,6 +295,14 @@ pub struct AppointmentOut {
     pub dependant_id: Option<uuid::Uuid>,
     /// Whom the appointment is for.
     pub patient_name: String,
+    /// Whether it may still be cancelled online: booked, and more than the
+    /// cut-off before it starts. Decided by the domain; pages and apps
+    /// show the action from this, never from `status`.
+    #[serde(default)]
+    pub can_cancel: bool,
+    /// Whether it may still be moved to another slot online (the same rule).
+    #[serde(default)]
+    pub can_move: bool,
 }
 
 /// A practitioner of the staff member's own facility.

@@ -312,7 +312,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                     <ul class="slots">
                         {list.into_iter().map(|a: AppointmentOut| {
                             let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
-                            let booked = a.status == "booked";
+                            let (can_move, can_cancel) = (a.can_move, a.can_cancel);
                             view! {
                                 <li class="card slot" data-test="appointment" data-status=a.status.clone()>
                                     <strong dir="ltr">{local_time(a.starts_at)}</strong>
@@ -320,12 +320,12 @@ pub fn AppointmentsPage() -> impl IntoView {
                                     <span>{a.practitioner_name.clone()}</span>
                                     {a.dependant_id.map(|_| view! { <span>{t!(i18n, appointments.for_person)}" "{a.patient_name.clone()}</span> })}
                                     <span class="status">{status_text(&a.status)}</span>
-                                    {booked.then(|| view! {
+                                    {can_move.then(|| view! {
                                         <A href=format!("/book?specialty={}&reschedule={}", a.specialty, a.id) attr:class="button secondary-button" attr:data-test="reschedule">
                                             {t!(i18n, appointments.reschedule)}
                                         </A>
                                     })}
-                                    {booked.then(|| view! {
+                                    {can_cancel.then(|| view! {
                                         <ActionForm action=cancel attr:class="inline">
                                             <input type="hidden" name="id" value=a.id.to_string()/>
                                             <button type="submit" class="secondary-button">{t!(i18n, appointments.cancel)}</button>

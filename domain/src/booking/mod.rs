@@ -115,7 +115,7 @@ pub(crate) fn subject_of(a: &appointment::Model) -> Uuid {
     a.dependant_id.unwrap_or(a.patient_id)
 }
 
-fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility::Model>, p: Option<&practitioner::Model>, specialty: String, patient_name: String) -> AppointmentOut {
+fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility::Model>, p: Option<&practitioner::Model>, specialty: String, patient_name: String, may_change: bool) -> AppointmentOut {
     AppointmentOut {
         id: a.id,
         slot_id: a.slot_id,
@@ -131,6 +131,8 @@ fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility:
         specialty,
         dependant_id: a.dependant_id,
         patient_name,
+        can_cancel: may_change,
+        can_move: may_change,
     }
 }
 
@@ -337,7 +339,7 @@ impl Domain {
         if old.status != BOOKED {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }
-        if channel == Channel::Online && old_slot.starts_at - now < Duration::hours(self.config().booking.cancel_cutoff_hours) {
+        if channel == Channel::Online && !self.before_cutoff(&old_slot, now) {
             return Err(Error::code(ErrorCode::CancelTooLate));
         }
         let s = self.lock_open_slot(txn, slot_id, now, channel).await?;
@@ -506,7 +508,7 @@ impl Domain {
         let names = subject_names(self.db(), std::slice::from_ref(a)).await?;
         let name = names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default();
         let code = specialty::Entity::find_by_id(a.specialty_id).one(self.db()).await?.map(|s| s.code).unwrap_or_default();
-        Ok(appointment_out(a, s, f.as_ref(), p.as_ref(), code, name))
+        Ok(appointment_out(a, s, f.as_ref(), p.as_ref(), code, name, self.may_cancel_online(a, s, self.clock().now())))
     }
 
     /// The practitioners of the actor's own facility (staff only).
@@ -614,6 +616,7 @@ impl Domain {
 
     pub(crate) async fn describe_all(&self, list: &[appointment::Model]) -> Result<Vec<AppointmentOut>> {
         let db = self.db();
+        let now = self.clock().now();
         let slots = load_map::<slot::Entity, _, _>(db, slot::Column::Id, list.iter().map(|a| a.slot_id).collect(), |s| s.id).await?;
         let facilities = load_map::<facility::Entity, _, _>(db, facility::Column::Id, list.iter().map(|a| a.facility_id).collect(), |f| f.id).await?;
         let practitioner_ids = slots.values().map(|s| s.practitioner_id).collect();
@@ -626,7 +629,7 @@ impl Domain {
                 let s = slots.get(&a.slot_id)?;
                 let name = names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default();
                 let code = codes.get(&a.specialty_id).cloned().unwrap_or_default();
-                Some(appointment_out(a, s, facilities.get(&a.facility_id), practitioners.get(&s.practitioner_id), code, name))
+                Some(appointment_out(a, s, facilities.get(&a.facility_id), practitioners.get(&s.practitioner_id), code, name, self.may_cancel_online(a, s, now)))
             })
             .collect())
     }

@@ -383,3 +383,41 @@ async fn a_search_over_a_reversed_or_too_long_period_is_a_400() {
         assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{from}..{to}");
     }
 }
+
+#[tokio::test]
+async fn what_the_patient_may_do_comes_with_the_appointment_and_matches_what_the_doors_allow() {
+    use domain::entities::slot;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let patient = s(&app.citizen_tokens().await, "access_token");
+    let slots = free_slots(&app, &c, 3).await;
+    let mine = |token: String| {
+        let app = &app;
+        async move { app.get_auth("/api/v1/appointments", &token).await.json::<Vec<Value>>().await.unwrap() }
+    };
+    // Days ahead: it may be cancelled and moved.
+    let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": slots[0]["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let booked: Value = res.json().await.unwrap();
+    assert_eq!((booked["can_cancel"].as_bool(), booked["can_move"].as_bool()), (Some(true), Some(true)), "{booked}");
+    // Inside the cut-off (test arrangement: its slot moved to two hours from
+    // now): neither, and the door agrees.
+    let slot_id: uuid::Uuid = s(&booked, "slot_id").parse().unwrap();
+    let mut row: slot::ActiveModel = slot::Entity::find_by_id(slot_id).one(app.domain.db()).await.unwrap().unwrap().into();
+    row.starts_at = Set(Utc::now() + Duration::hours(2));
+    row.ends_at = Set(Utc::now() + Duration::hours(2) + Duration::minutes(20));
+    row.update(app.domain.db()).await.unwrap();
+    let listed = mine(patient.clone()).await.into_iter().find(|a| a["id"] == booked["id"]).unwrap();
+    assert_eq!((listed["can_cancel"].as_bool(), listed["can_move"].as_bool()), (Some(false), Some(false)), "{listed}");
+    let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &patient, &json!({})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "cancel_too_late"));
+    // A cancelled one: neither.
+    let other = s(&app.citizen_tokens().await, "access_token");
+    let res = app.post_auth("/api/v1/appointments", &other, &json!({ "slot_id": slots[1]["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&res.json::<Value>().await.unwrap(), "id")), &other, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let cancelled: Value = res.json().await.unwrap();
+    assert_eq!((cancelled["status"].as_str(), cancelled["can_cancel"].as_bool(), cancelled["can_move"].as_bool()), (Some("cancelled"), Some(false), Some(false)), "{cancelled}");
+}
