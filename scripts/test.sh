@@ -15,6 +15,12 @@ ensure_postgres
 ensure_e2e_packages
 ensure_smtp_server
 
+say "layout (cargo fmt --check, rustfmt.toml)"
+if ! cargo fmt --version >/dev/null 2>&1; then
+  rustup component add rustfmt
+fi
+cargo fmt --all --check
+
 say "unit, property and API tests (SQLite)"
 RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p shared -p domain -p app -p server
 

@@ -86,13 +86,7 @@ pub mod server_side {
             return peer;
         }
         // Several headers count as one list, in order.
-        let entries: Vec<&str> = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .collect();
+        let entries: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim).collect();
         let forwarded = entries.len().checked_sub(hops).and_then(|i| entries[i].parse().ok());
         forwarded.or(peer)
     }
@@ -187,17 +181,7 @@ pub async fn register(
     claim: Option<String>,
 ) -> Result<Option<shared::identity::ClaimOut>, AppError> {
     let ctx = ctx()?;
-    let input = shared::dto::RegisterIn {
-        nin,
-        given_name,
-        family_name,
-        birth_date,
-        sex: sex.unwrap_or_default(),
-        phone,
-        email,
-        password,
-        lang,
-    };
+    let input = shared::dto::RegisterIn { nin, given_name, family_name, birth_date, sex: sex.unwrap_or_default(), phone, email, password, lang };
     let ip = client_ip(ctx.proxy_hops);
     if claim.is_some() {
         // The NIN is a dependant's: ask for that record instead (no
@@ -498,7 +482,14 @@ pub async fn withdraw_consent(id: String) -> Result<(), AppError> {
 
 /// Adds a dependant to the signed-in citizen's account.
 #[server(prefix = "/sfn", endpoint = "add_dependant")]
-pub async fn add_dependant(given_name: String, family_name: String, birth_date: String, sex: String, nin: String, relation: String) -> Result<shared::dto::DependantOut, AppError> {
+pub async fn add_dependant(
+    given_name: String,
+    family_name: String,
+    birth_date: String,
+    sex: String,
+    nin: String,
+    relation: String,
+) -> Result<shared::dto::DependantOut, AppError> {
     let actor = actor().await?;
     let input = shared::dto::DependantIn { given_name, family_name, birth_date, sex, nin, relation };
     ctx()?.domain.add_dependant(&actor, &input).await.map_err(to_app_error)
@@ -585,7 +576,14 @@ pub async fn publish_template(
 
 /// Closes a day, hours or a practitioner's day at the staff member's facility.
 #[server(prefix = "/sfn", endpoint = "add_closure")]
-pub async fn add_closure(date: String, practitioner_id: String, start: String, end: String, kind: String, note: Option<String>) -> Result<shared::dto::ScheduleChangeOut, AppError> {
+pub async fn add_closure(
+    date: String,
+    practitioner_id: String,
+    start: String,
+    end: String,
+    kind: String,
+    note: Option<String>,
+) -> Result<shared::dto::ScheduleChangeOut, AppError> {
     let actor = actor().await?;
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let input = shared::dto::ClosureIn { practitioner_id, date, start, end, kind, note: note.unwrap_or_default() };
@@ -778,7 +776,13 @@ fn record_filter(kind: String, from: String, to: String, facility: String, subje
             s.parse().map(Some).map_err(|_| AppError::from(shared::ErrorCode::BadRequest))
         }
     }
-    Ok(shared::dto::RecordFilter { kind: (!kind.is_empty()).then_some(kind), from: opt(&from)?, to: opt(&to)?, facility_id: opt(&facility)?, subject_id: opt(&subject)? })
+    Ok(shared::dto::RecordFilter {
+        kind: (!kind.is_empty()).then_some(kind),
+        from: opt(&from)?,
+        to: opt(&to)?,
+        facility_id: opt(&facility)?,
+        subject_id: opt(&subject)?,
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -832,7 +836,13 @@ pub async fn mark_entered_in_error(id: String, reason: String) -> Result<(), App
 
 /// A practitioner refers the patient in their care to a specialty.
 #[server(prefix = "/sfn", endpoint = "care_refer")]
-pub async fn care_refer(subject: String, specialty: String, priority: String, reason: String, expires_on: String) -> Result<shared::dto::ReferralOut, AppError> {
+pub async fn care_refer(
+    subject: String,
+    specialty: String,
+    priority: String,
+    reason: String,
+    expires_on: String,
+) -> Result<shared::dto::ReferralOut, AppError> {
     let actor = actor().await?;
     ctx()?.domain.refer_in_care(&actor, uuid_arg(&subject)?, specialty, priority, reason, expires_on).await.map_err(to_app_error)
 }

@@ -112,7 +112,8 @@ pub fn lang_name(lang: Lang) -> &'static str {
 pub fn Field(
     name: &'static str,
     /// The element id, when one page has two fields of one name.
-    #[prop(optional)] id: Option<&'static str>,
+    #[prop(optional)]
+    id: Option<&'static str>,
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -213,7 +214,11 @@ pub fn check_phone(s: &str) -> Option<ErrorCode> {
     shared::Phone::parse(s).err()
 }
 pub fn check_email(s: &str) -> Option<ErrorCode> {
-    if s.trim().is_empty() { None } else { shared::Email::parse(s).err() }
+    if s.trim().is_empty() {
+        None
+    } else {
+        shared::Email::parse(s).err()
+    }
 }
 pub fn check_name(s: &str) -> Option<ErrorCode> {
     shared::PersonName::parse(s).err()

@@ -2,9 +2,9 @@
 //! codes for the pages and for the REST API's `message` field.
 
 use crate::i18n::{td_string, Locale};
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 use shared::{ApiError, ErrorCode, Lang};
 
 /// An [`ApiError`] travelling through a server function.

@@ -4,11 +4,11 @@
 use crate::entities::user;
 use crate::identity::Purpose;
 use crate::mfa::{Authenticated, SignIn};
-use shared::identity::VerifyChannel;
 use crate::{Actor, Domain, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::dto::{LoginId, LoginIn, PasswordChangeIn, ProfileOut, ProfileUpdateIn, RegisterIn};
-use shared::{Email, ErrorCode, FacilityId, FieldError, Lang, NewPassword, Phone, PersonName, Role, Sex, UserId};
+use shared::identity::VerifyChannel;
+use shared::{Email, ErrorCode, FacilityId, FieldError, Lang, NewPassword, PersonName, Phone, Role, Sex, UserId};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -155,9 +155,7 @@ impl Domain {
         self.throttle().check(ip, &key).map_err(Error::throttled)?;
         let found = match login {
             Ok(LoginId::Phone(p)) => user::Entity::find().filter(user::Column::Phone.eq(p.as_ref())).one(self.db()).await?,
-            Ok(LoginId::Email(e)) => {
-                user::Entity::find().filter(user::Column::EmailKey.eq(e.as_ref().to_lowercase())).one(self.db()).await?
-            }
+            Ok(LoginId::Email(e)) => user::Entity::find().filter(user::Column::EmailKey.eq(e.as_ref().to_lowercase())).one(self.db()).await?,
             Err(_) => None,
         };
         let ok = self.passwords().verify(&input.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
@@ -168,10 +166,7 @@ impl Domain {
     }
 
     pub(crate) async fn own_user(&self, actor: &Actor) -> Result<user::Model> {
-        user::Entity::find_by_id(actor.user_id.as_uuid())
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::code(ErrorCode::Unauthorized))
+        user::Entity::find_by_id(actor.user_id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))
     }
 
     /// The actor's own profile.
@@ -199,8 +194,7 @@ impl Domain {
     /// new one.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn change_password(&self, actor: &Actor, input: &PasswordChangeIn) -> Result<Authenticated> {
-        let new = NewPassword::parse(&input.new_password)
-            .map_err(|code| Error::fields(vec![FieldError::new("new_password", code)]))?;
+        let new = NewPassword::parse(&input.new_password).map_err(|code| Error::fields(vec![FieldError::new("new_password", code)]))?;
         let current = self.own_user(actor).await?;
         self.check_current_password(&current, &input.current_password).await?;
         let hash = self.passwords().hash(new.expose()).await?;

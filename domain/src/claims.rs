@@ -255,7 +255,15 @@ impl Domain {
     /// guardian and a desk at once: one wins, the other is `claim_closed`).
     /// The password hash leaves the request once it is of no more use (an
     /// approved request copied it; a declined one keeps it for the desk).
-    async fn decide<C: ConnectionTrait>(&self, db: &C, c: &claim::Model, status: RequestStatus, actor: &Actor, who: Decider, now: DateTime<Utc>) -> Result<claim::Model> {
+    async fn decide<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        c: &claim::Model,
+        status: RequestStatus,
+        actor: &Actor,
+        who: Decider,
+        now: DateTime<Utc>,
+    ) -> Result<claim::Model> {
         let from: Vec<&str> = match who {
             Decider::Guardian => vec![RequestStatus::Pending.code()],
             Decider::Desk => vec![RequestStatus::Pending.code(), RequestStatus::Declined.code()],
@@ -267,12 +275,8 @@ impl Domain {
         if status == RequestStatus::Approved {
             update = update.col_expr(claim::Column::PasswordHash, Expr::value(""));
         }
-        let done = update
-            .filter(claim::Column::Id.eq(c.id))
-            .filter(claim::Column::Status.is_in(from))
-            .filter(claim::Column::ExpiresAt.gt(now))
-            .exec(db)
-            .await?;
+        let done =
+            update.filter(claim::Column::Id.eq(c.id)).filter(claim::Column::Status.is_in(from)).filter(claim::Column::ExpiresAt.gt(now)).exec(db).await?;
         if done.rows_affected != 1 {
             return Err(Error::code(ErrorCode::ClaimClosed));
         }
@@ -284,7 +288,15 @@ impl Domain {
     /// the same moment wait, then find nobody), the account under the
     /// dependant's id, what the guardian held moved to it, a code to the
     /// phone, both told.
-    async fn hand_over<C: ConnectionTrait>(&self, db: &C, c: &claim::Model, d: &dependant::Model, actor: &Actor, who: Decider, now: DateTime<Utc>) -> Result<claim::Model> {
+    async fn hand_over<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        c: &claim::Model,
+        d: &dependant::Model,
+        actor: &Actor,
+        who: Decider,
+        now: DateTime<Utc>,
+    ) -> Result<claim::Model> {
         let decided = self.decide(db, c, RequestStatus::Approved, actor, who, now).await?;
         let person = d.id;
         let nin = d.nin.clone().ok_or_else(|| Error::code(ErrorCode::ClaimClosed))?;
@@ -334,23 +346,34 @@ impl Domain {
 /// Used when a claim is approved and when an adult withdraws consent.
 pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> Result<()> {
     let none = Option::<Uuid>::None;
-    let appointments: Vec<Uuid> =
-        appointment::Entity::find().select_only().column(appointment::Column::Id).filter(appointment::Column::DependantId.eq(person)).into_tuple().all(db).await?;
+    let appointments: Vec<Uuid> = appointment::Entity::find()
+        .select_only()
+        .column(appointment::Column::Id)
+        .filter(appointment::Column::DependantId.eq(person))
+        .into_tuple()
+        .all(db)
+        .await?;
     appointment::Entity::update_many()
         .col_expr(appointment::Column::PatientId, Expr::value(person))
         .col_expr(appointment::Column::DependantId, Expr::value(none))
         .filter(appointment::Column::DependantId.eq(person))
         .exec(db)
         .await?;
-    let referrals: Vec<Uuid> = referral::Entity::find().select_only().column(referral::Column::Id).filter(referral::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
+    let referrals: Vec<Uuid> =
+        referral::Entity::find().select_only().column(referral::Column::Id).filter(referral::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
     referral::Entity::update_many()
         .col_expr(referral::Column::HolderId, Expr::value(person))
         .col_expr(referral::Column::DependantId, Expr::value(none))
         .filter(referral::Column::SubjectId.eq(person))
         .exec(db)
         .await?;
-    let entries: Vec<Uuid> =
-        waitlist_entry::Entity::find().select_only().column(waitlist_entry::Column::Id).filter(waitlist_entry::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
+    let entries: Vec<Uuid> = waitlist_entry::Entity::find()
+        .select_only()
+        .column(waitlist_entry::Column::Id)
+        .filter(waitlist_entry::Column::SubjectId.eq(person))
+        .into_tuple()
+        .all(db)
+        .await?;
     waitlist_entry::Entity::update_many()
         .col_expr(waitlist_entry::Column::HolderId, Expr::value(person))
         .col_expr(waitlist_entry::Column::DependantId, Expr::value(none))
@@ -359,11 +382,31 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
         .await?;
     let mut offers: Vec<Uuid> = Vec::new();
     if !entries.is_empty() {
-        offers = slot_offer::Entity::find().select_only().column(slot_offer::Column::Id).filter(slot_offer::Column::EntryId.is_in(entries.clone())).into_tuple().all(db).await?;
-        slot_offer::Entity::update_many().col_expr(slot_offer::Column::HolderId, Expr::value(person)).filter(slot_offer::Column::EntryId.is_in(entries)).exec(db).await?;
+        offers = slot_offer::Entity::find()
+            .select_only()
+            .column(slot_offer::Column::Id)
+            .filter(slot_offer::Column::EntryId.is_in(entries.clone()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        slot_offer::Entity::update_many()
+            .col_expr(slot_offer::Column::HolderId, Expr::value(person))
+            .filter(slot_offer::Column::EntryId.is_in(entries))
+            .exec(db)
+            .await?;
     }
-    let record: Vec<Uuid> = record_entry::Entity::find().select_only().column(record_entry::Column::Id).filter(record_entry::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
-    record_entry::Entity::update_many().col_expr(record_entry::Column::HolderId, Expr::value(person)).filter(record_entry::Column::SubjectId.eq(person)).exec(db).await?;
+    let record: Vec<Uuid> = record_entry::Entity::find()
+        .select_only()
+        .column(record_entry::Column::Id)
+        .filter(record_entry::Column::SubjectId.eq(person))
+        .into_tuple()
+        .all(db)
+        .await?;
+    record_entry::Entity::update_many()
+        .col_expr(record_entry::Column::HolderId, Expr::value(person))
+        .filter(record_entry::Column::SubjectId.eq(person))
+        .exec(db)
+        .await?;
     record_attachment::Entity::update_many()
         .col_expr(record_attachment::Column::HolderId, Expr::value(person))
         .filter(record_attachment::Column::SubjectId.eq(person))

@@ -166,7 +166,12 @@ impl DomainConfig {
             hash_concurrency: 2,
             booking: BookingRules::default(),
             record: RecordRules::default(),
-            identity: IdentityRules { codes_per_destination_per_hour: 1000, codes_per_ip_per_hour: 100_000, account_actions_per_ip_per_minute: 100_000, ..Default::default() },
+            identity: IdentityRules {
+                codes_per_destination_per_hour: 1000,
+                codes_per_ip_per_hour: 100_000,
+                account_actions_per_ip_per_minute: 100_000,
+                ..Default::default()
+            },
             notify: crate::NotifyRules::default(),
             files_dir: std::env::temp_dir().join(format!("sihati-files-{}", std::process::id())),
             attachment_max_bytes: 10 * 1024 * 1024,

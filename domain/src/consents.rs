@@ -117,7 +117,12 @@ impl Domain {
         let mut guardians = Vec::new();
         if let Some(d) = dependant::Entity::find_by_id(me).one(self.db()).await? {
             if let Some(u) = user::Entity::find_by_id(d.holder_id).one(self.db()).await? {
-                guardians.push(GuardianOut { holder_id: UserId(u.id), name: full_name(&u.given_name, &u.family_name), relation: d.relation.clone(), since: d.created_at });
+                guardians.push(GuardianOut {
+                    holder_id: UserId(u.id),
+                    name: full_name(&u.given_name, &u.family_name),
+                    relation: d.relation.clone(),
+                    since: d.created_at,
+                });
             }
         }
         Ok(ConsentsOut { requests, guardians })
@@ -190,11 +195,8 @@ impl Domain {
     pub async fn withdraw_consent(&self, actor: &Actor, holder: UserId) -> Result<()> {
         let me = citizen(actor)?;
         let txn = self.begin_write().await?;
-        let gone = dependant::Entity::delete_many()
-            .filter(dependant::Column::Id.eq(me))
-            .filter(dependant::Column::HolderId.eq(holder.as_uuid()))
-            .exec(&txn)
-            .await?;
+        let gone =
+            dependant::Entity::delete_many().filter(dependant::Column::Id.eq(me)).filter(dependant::Column::HolderId.eq(holder.as_uuid())).exec(&txn).await?;
         if gone.rows_affected != 1 {
             return Err(Error::code(ErrorCode::NotFound));
         }

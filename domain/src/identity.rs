@@ -25,8 +25,8 @@
 
 use crate::accounts::{profile_of, unique_violation};
 use crate::entities::{user, verification};
-use crate::notify::account::{self as account_messages, AccountKind};
 use crate::keys::same;
+use crate::notify::account::{self as account_messages, AccountKind};
 use crate::{Actor, Domain, Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -36,8 +36,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use sha2::{Digest, Sha256};
 use shared::dto::{LoginId, ProfileOut};
 use shared::identity::{
-    mask_email, mask_phone, CodeIn, EmailChangeIn, ForgotIn, LinkTokenIn, PhoneChangeIn, ResetByCodeIn, ResetByLinkIn, VerificationOut,
-    VerifyChannel, VerifyCode,
+    mask_email, mask_phone, CodeIn, EmailChangeIn, ForgotIn, LinkTokenIn, PhoneChangeIn, ResetByCodeIn, ResetByLinkIn, VerificationOut, VerifyChannel,
+    VerifyCode,
 };
 use shared::{ErrorCode, FieldError, NewPassword, Role};
 use std::net::IpAddr;
@@ -127,7 +127,6 @@ fn secret_hash(id: Uuid, secret: &str) -> String {
     h.update(secret.as_bytes());
     crate::keys::hex(&h.finalize())
 }
-
 
 fn masked(channel: VerifyChannel, target: &str) -> String {
     match channel {

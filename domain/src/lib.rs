@@ -30,8 +30,8 @@ pub mod tokens;
 
 pub use actor::Actor;
 pub use config::{BookingRules, DomainConfig, IdentityRules, RecordRules};
-pub use notify::NotifyRules;
 pub use error::{Error, Result};
+pub use notify::NotifyRules;
 
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -95,10 +95,7 @@ impl Domain {
     /// ignores the option.
     pub async fn begin_write(&self) -> std::result::Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
         use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-        self.inner
-            .db
-            .begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() })
-            .await
+        self.inner.db.begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }).await
     }
 
     pub fn config(&self) -> &DomainConfig {

@@ -79,9 +79,8 @@ fn cipher(key: &[u8]) -> ChaCha20Poly1305 {
 fn seal(key: &[u8], user_id: Uuid, secret: &[u8]) -> String {
     let mut nonce = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let ct = cipher(key)
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: secret, aad: user_id.as_bytes() })
-        .expect("encryption of a short secret cannot fail");
+    let ct =
+        cipher(key).encrypt(Nonce::from_slice(&nonce), Payload { msg: secret, aad: user_id.as_bytes() }).expect("encryption of a short secret cannot fail");
     URL_SAFE_NO_PAD.encode([nonce.as_slice(), &ct].concat())
 }
 
@@ -115,8 +114,7 @@ fn base32_upper(bytes: &[u8]) -> String {
 
 /// The TOTP generator for a secret; `account` labels it in the app.
 fn totp(secret: Vec<u8>, account: &str) -> Result<TOTP> {
-    TOTP::new(Algorithm::SHA1, 6, 1, STEP as u64, secret, Some(ISSUER.into()), account.replace(':', " "))
-        .map_err(|e| Error::Internal(format!("totp: {e}")))
+    TOTP::new(Algorithm::SHA1, 6, 1, STEP as u64, secret, Some(ISSUER.into()), account.replace(':', " ")).map_err(|e| Error::Internal(format!("totp: {e}")))
 }
 
 /// What the authenticator app shows the account as.
@@ -133,10 +131,7 @@ pub fn code_at(secret: &[u8], at: DateTime<Utc>) -> String {
 /// neighbours, if it is the secret's code for one of them.
 fn matching_step(t: &TOTP, code: &str, now: DateTime<Utc>) -> Option<i64> {
     let current = now.timestamp().div_euclid(STEP);
-    [current - 1, current, current + 1]
-        .into_iter()
-        .filter(|s| *s >= 0)
-        .find(|s| same(t.generate((*s * STEP) as u64).as_bytes(), code.as_bytes()))
+    [current - 1, current, current + 1].into_iter().filter(|s| *s >= 0).find(|s| same(t.generate((*s * STEP) as u64).as_bytes(), code.as_bytes()))
 }
 
 fn invalid() -> Error {
@@ -293,11 +288,7 @@ impl Domain {
 
     /// How many recovery codes the account has left (enrolled accounts).
     pub async fn recovery_codes_left(&self, user_id: UserId) -> Result<Option<u32>> {
-        Ok(self
-            .mfa_row(user_id.as_uuid())
-            .await?
-            .filter(|r| r.enrolled_at.is_some())
-            .map(|r| RECOVERY_CODES as u32 - r.recovery_used.count_ones()))
+        Ok(self.mfa_row(user_id.as_uuid()).await?.filter(|r| r.enrolled_at.is_some()).map(|r| RECOVERY_CODES as u32 - r.recovery_used.count_ones()))
     }
 
     /// The web's ticket between the password and the code.

@@ -22,10 +22,7 @@ fn argon2() -> Argon2<'static> {
 
 fn hash_blocking(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(format!("argon2 hash: {e}")))
+    argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| Error::Internal(format!("argon2 hash: {e}")))
 }
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
@@ -45,9 +42,7 @@ impl Passwords {
     pub async fn hash(&self, password: &str) -> Result<String> {
         let _permit = self.permits.acquire().await.map_err(|e| Error::Internal(e.to_string()))?;
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?
+        tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|e| Error::Internal(e.to_string()))?
     }
 
     /// Verifies against `hash`, or against the dummy hash when there is none.
@@ -57,9 +52,7 @@ impl Passwords {
         let known = hash.is_some();
         let hash = hash.unwrap_or(&self.dummy_hash).to_owned();
         let password = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
+        let ok = tokio::task::spawn_blocking(move || verify_blocking(&password, &hash)).await.map_err(|e| Error::Internal(e.to_string()))?;
         Ok(ok && known)
     }
 }

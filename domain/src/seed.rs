@@ -59,10 +59,7 @@ pub const NEW_PRACTITIONER_SPECIALTY: &str = "neurology";
 const REFERRAL_REQUIRED: [&str; 2] = ["cardiology", "endocrinology_diabetes"];
 
 fn csv_rows(data: &str) -> Result<Vec<csv::StringRecord>> {
-    csv::Reader::from_reader(data.as_bytes())
-        .records()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Internal(format!("seed CSV: {e}")))
+    csv::Reader::from_reader(data.as_bytes()).records().collect::<Result<Vec<_>, _>>().map_err(|e| Error::Internal(format!("seed CSV: {e}")))
 }
 
 fn ignore_conflict<T>(r: Result<T, sea_orm::DbErr>) -> Result<()> {
@@ -169,8 +166,40 @@ impl Domain {
         let specialties = specialty::Entity::find().all(db).await?;
         let mut offered: Vec<_> = csv_rows(SPECIALTIES)?.iter().take(DEMO_SPECIALTIES).map(|r| r[0].to_owned()).collect();
         offered.retain(|code| specialties.iter().any(|s| &s.code == code));
-        let given = ["Amina", "Karim", "Nadia", "Yacine", "Soumia", "Reda", "Lamia", "Sofiane", "Imane", "Walid", "Fatima Zohra", "Abdelkader", "Houria", "Mehdi", "Samira"];
-        let family = ["Benali", "Bouzid", "Mebarki", "Khelifa", "Belkacem", "Hamidi", "Saidi", "Cherif", "Rahmani", "Boudiaf", "Ziani", "Touati", "Messaoudi", "Larbi", "Djebbar"];
+        let given = [
+            "Amina",
+            "Karim",
+            "Nadia",
+            "Yacine",
+            "Soumia",
+            "Reda",
+            "Lamia",
+            "Sofiane",
+            "Imane",
+            "Walid",
+            "Fatima Zohra",
+            "Abdelkader",
+            "Houria",
+            "Mehdi",
+            "Samira",
+        ];
+        let family = [
+            "Benali",
+            "Bouzid",
+            "Mebarki",
+            "Khelifa",
+            "Belkacem",
+            "Hamidi",
+            "Saidi",
+            "Cherif",
+            "Rahmani",
+            "Boudiaf",
+            "Ziani",
+            "Touati",
+            "Messaoudi",
+            "Larbi",
+            "Djebbar",
+        ];
         let mut first_practitioner = None;
         for i in 0..30usize {
             let code = &offered[i % offered.len()];
@@ -193,9 +222,7 @@ impl Domain {
                 at.push(facility_ids[(i + 1) % facility_ids.len()]);
             }
             for f in at {
-                practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(f), practitioner_id: Set(id) })
-                    .exec(db)
-                    .await?;
+                practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(f), practitioner_id: Set(id) }).exec(db).await?;
             }
             first_practitioner.get_or_insert(id);
         }
@@ -207,19 +234,23 @@ impl Domain {
                 continue;
             }
             if role == Role::Citizen {
-                let citizen = self.register(&RegisterIn {
-                    nin: "119900123456789012".into(),
-                    given_name: "Amina".into(),
-                    family_name: "Benali".into(),
-                    birth_date: "1990-04-12".into(),
-                    sex: "female".into(),
-                    phone: phone.into(),
-                    email: "amina.benali@example.dz".into(),
-                    password: DEMO_PASSWORD.into(),
-                    lang: "ar".into(),
-                }, None)
-                .await
-                .map(|a| a.user().id)?;
+                let citizen = self
+                    .register(
+                        &RegisterIn {
+                            nin: "119900123456789012".into(),
+                            given_name: "Amina".into(),
+                            family_name: "Benali".into(),
+                            birth_date: "1990-04-12".into(),
+                            sex: "female".into(),
+                            phone: phone.into(),
+                            email: "amina.benali@example.dz".into(),
+                            password: DEMO_PASSWORD.into(),
+                            lang: "ar".into(),
+                        },
+                        None,
+                    )
+                    .await
+                    .map(|a| a.user().id)?;
                 // The demo numbers are fictitious: nobody could receive a code.
                 self.mark_contacts_verified(citizen).await?;
                 continue;

@@ -77,8 +77,7 @@ impl Domain {
     /// the cookie secret to hand to the browser.
     pub async fn start_web_session(&self, who: &Authenticated) -> Result<String> {
         let secret = new_secret();
-        self.insert_session(self.db(), who.user().id, WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, self.clock().now())
-            .await?;
+        self.insert_session(self.db(), who.user().id, WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, self.clock().now()).await?;
         Ok(secret)
     }
 
@@ -99,11 +98,7 @@ impl Domain {
             return Err(unauthorized());
         }
         if now - s.last_seen_at > Duration::seconds(60) {
-            session::Entity::update_many()
-                .col_expr(session::Column::LastSeenAt, Expr::value(now))
-                .filter(session::Column::Id.eq(s.id))
-                .exec(self.db())
-                .await?;
+            session::Entity::update_many().col_expr(session::Column::LastSeenAt, Expr::value(now)).filter(session::Column::Id.eq(s.id)).exec(self.db()).await?;
         }
         self.live_actor(s).await
     }
@@ -194,11 +189,7 @@ impl Domain {
     pub async fn refresh(&self, token: &str) -> Result<TokenOut> {
         let invalid = || Error::code(ErrorCode::TokenInvalid);
         let now = self.clock().now();
-        let row = refresh_token::Entity::find()
-            .filter(refresh_token::Column::TokenHash.eq(digest(token)))
-            .one(self.db())
-            .await?
-            .ok_or_else(invalid)?;
+        let row = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(digest(token))).one(self.db()).await?.ok_or_else(invalid)?;
         let s = session::Entity::find_by_id(row.session_id).one(self.db()).await?.ok_or_else(invalid)?;
         if s.revoked_at.is_some() || s.expires_at <= now || row.expires_at <= now {
             return Err(invalid());

@@ -10,7 +10,10 @@
 //! number of processes; docs/ARCHITECTURE.md says how that moves to a shared
 //! store.
 
-use governor::{clock::{Clock, DefaultClock}, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{
+    clock::{Clock, DefaultClock},
+    DefaultKeyedRateLimiter, Quota, RateLimiter,
+};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 

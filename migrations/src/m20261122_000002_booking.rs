@@ -18,20 +18,67 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum AvailabilityTemplates { Table, Id, FacilityId, PractitionerId, Weekday, StartMinute, EndMinute, SlotMinutes, ValidFrom, ValidTo, CreatedBy, CreatedAt }
+enum AvailabilityTemplates {
+    Table,
+    Id,
+    FacilityId,
+    PractitionerId,
+    Weekday,
+    StartMinute,
+    EndMinute,
+    SlotMinutes,
+    ValidFrom,
+    ValidTo,
+    CreatedBy,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Slots { Table, Id, FacilityId, PractitionerId, SpecialtyId, TemplateId, StartsAt, EndsAt, Status, CreatedAt }
+enum Slots {
+    Table,
+    Id,
+    FacilityId,
+    PractitionerId,
+    SpecialtyId,
+    TemplateId,
+    StartsAt,
+    EndsAt,
+    Status,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Appointments { Table, Id, FacilityId, SlotId, PatientId, BookedBy, SpecialtyId, Status, ActiveSlotId, ActiveSpecialtyId, Reason, CreatedAt, UpdatedAt }
+enum Appointments {
+    Table,
+    Id,
+    FacilityId,
+    SlotId,
+    PatientId,
+    BookedBy,
+    SpecialtyId,
+    Status,
+    ActiveSlotId,
+    ActiveSpecialtyId,
+    Reason,
+    CreatedAt,
+    UpdatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Facilities { Table, Id }
+enum Facilities {
+    Table,
+    Id,
+}
 #[derive(DeriveIden)]
-enum Practitioners { Table, Id }
+enum Practitioners {
+    Table,
+    Id,
+}
 #[derive(DeriveIden)]
-enum Users { Table, Id }
+enum Users {
+    Table,
+    Id,
+}
 
 fn uuid<T: IntoIden>(c: T) -> ColumnDef {
     ColumnDef::new(c).uuid().not_null().to_owned()
@@ -47,7 +94,8 @@ fn ts<T: IntoIden>(c: T) -> ColumnDef {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(AvailabilityTemplates::Table)
+            Table::create()
+                .table(AvailabilityTemplates::Table)
                 .col(uuid(AvailabilityTemplates::Id).primary_key())
                 .col(uuid(AvailabilityTemplates::FacilityId))
                 .col(uuid(AvailabilityTemplates::PractitionerId))
@@ -60,11 +108,15 @@ impl MigrationTrait for Migration {
                 .col(uuid(AvailabilityTemplates::CreatedBy))
                 .col(ts(AvailabilityTemplates::CreatedAt))
                 .foreign_key(ForeignKey::create().from(AvailabilityTemplates::Table, AvailabilityTemplates::FacilityId).to(Facilities::Table, Facilities::Id))
-                .foreign_key(ForeignKey::create().from(AvailabilityTemplates::Table, AvailabilityTemplates::PractitionerId).to(Practitioners::Table, Practitioners::Id))
+                .foreign_key(
+                    ForeignKey::create().from(AvailabilityTemplates::Table, AvailabilityTemplates::PractitionerId).to(Practitioners::Table, Practitioners::Id),
+                )
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_table(
-            Table::create().table(Slots::Table)
+            Table::create()
+                .table(Slots::Table)
                 .col(uuid(Slots::Id).primary_key())
                 .col(uuid(Slots::FacilityId))
                 .col(uuid(Slots::PractitionerId))
@@ -77,13 +129,18 @@ impl MigrationTrait for Migration {
                 .foreign_key(ForeignKey::create().from(Slots::Table, Slots::FacilityId).to(Facilities::Table, Facilities::Id))
                 .foreign_key(ForeignKey::create().from(Slots::Table, Slots::PractitionerId).to(Practitioners::Table, Practitioners::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         // A practitioner is in one place at a time: regenerating a template never duplicates a slot.
-        m.create_index(Index::create().name("ux_slots_practitioner_start").table(Slots::Table).col(Slots::PractitionerId).col(Slots::StartsAt).unique().to_owned()).await?;
+        m.create_index(
+            Index::create().name("ux_slots_practitioner_start").table(Slots::Table).col(Slots::PractitionerId).col(Slots::StartsAt).unique().to_owned(),
+        )
+        .await?;
         m.create_index(Index::create().name("ix_slots_specialty_start").table(Slots::Table).col(Slots::SpecialtyId).col(Slots::StartsAt).to_owned()).await?;
         m.create_index(Index::create().name("ix_slots_facility_start").table(Slots::Table).col(Slots::FacilityId).col(Slots::StartsAt).to_owned()).await?;
         m.create_table(
-            Table::create().table(Appointments::Table)
+            Table::create()
+                .table(Appointments::Table)
                 .col(uuid(Appointments::Id).primary_key())
                 .col(uuid(Appointments::FacilityId))
                 .col(uuid(Appointments::SlotId))
@@ -99,10 +156,24 @@ impl MigrationTrait for Migration {
                 .foreign_key(ForeignKey::create().from(Appointments::Table, Appointments::SlotId).to(Slots::Table, Slots::Id))
                 .foreign_key(ForeignKey::create().from(Appointments::Table, Appointments::PatientId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
-        m.create_index(Index::create().name("ux_appointments_active_slot").table(Appointments::Table).col(Appointments::ActiveSlotId).unique().to_owned()).await?;
-        m.create_index(Index::create().name("ux_appointments_patient_active_specialty").table(Appointments::Table).col(Appointments::PatientId).col(Appointments::ActiveSpecialtyId).unique().to_owned()).await?;
-        m.create_index(Index::create().name("ix_appointments_facility_slot").table(Appointments::Table).col(Appointments::FacilityId).col(Appointments::SlotId).to_owned()).await?;
+        )
+        .await?;
+        m.create_index(Index::create().name("ux_appointments_active_slot").table(Appointments::Table).col(Appointments::ActiveSlotId).unique().to_owned())
+            .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_appointments_patient_active_specialty")
+                .table(Appointments::Table)
+                .col(Appointments::PatientId)
+                .col(Appointments::ActiveSpecialtyId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create().name("ix_appointments_facility_slot").table(Appointments::Table).col(Appointments::FacilityId).col(Appointments::SlotId).to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

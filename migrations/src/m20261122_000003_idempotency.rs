@@ -11,13 +11,22 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum IdempotencyKeys { Table, UserId, Key, RequestHash, StatusCode, ResponseBody, CreatedAt }
+enum IdempotencyKeys {
+    Table,
+    UserId,
+    Key,
+    RequestHash,
+    StatusCode,
+    ResponseBody,
+    CreatedAt,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(IdempotencyKeys::Table)
+            Table::create()
+                .table(IdempotencyKeys::Table)
                 .col(ColumnDef::new(IdempotencyKeys::UserId).uuid().not_null())
                 .col(ColumnDef::new(IdempotencyKeys::Key).string().not_null())
                 .col(ColumnDef::new(IdempotencyKeys::RequestHash).string().not_null())
@@ -26,7 +35,8 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(IdempotencyKeys::CreatedAt).timestamp_with_time_zone().not_null())
                 .primary_key(Index::create().col(IdempotencyKeys::UserId).col(IdempotencyKeys::Key))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(Index::create().name("ix_idempotency_keys_created").table(IdempotencyKeys::Table).col(IdempotencyKeys::CreatedAt).to_owned()).await
     }
 

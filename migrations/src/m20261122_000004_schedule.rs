@@ -21,32 +21,121 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum Closures { Table, Id, FacilityId, PractitionerId, Date, StartMinute, EndMinute, Kind, Note, CreatedBy, CreatedAt }
+enum Closures {
+    Table,
+    Id,
+    FacilityId,
+    PractitionerId,
+    Date,
+    StartMinute,
+    EndMinute,
+    Kind,
+    Note,
+    CreatedBy,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Holidays { Table, Id, Date, Kind, NameAr, NameFr, NameEn, CreatedAt }
+enum Holidays {
+    Table,
+    Id,
+    Date,
+    Kind,
+    NameAr,
+    NameFr,
+    NameEn,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Dependants { Table, Id, HolderId, GivenName, FamilyName, BirthDate, Sex, Nin, Relation, VerifiedAt, VerifiedBy, CreatedAt }
+enum Dependants {
+    Table,
+    Id,
+    HolderId,
+    GivenName,
+    FamilyName,
+    BirthDate,
+    Sex,
+    Nin,
+    Relation,
+    VerifiedAt,
+    VerifiedBy,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Referrals { Table, Id, HolderId, SubjectId, DependantId, SpecialtyId, Priority, Reason, ExpiresOn, FacilityId, IssuedBy, UsedByAppointmentId, CreatedAt }
+enum Referrals {
+    Table,
+    Id,
+    HolderId,
+    SubjectId,
+    DependantId,
+    SpecialtyId,
+    Priority,
+    Reason,
+    ExpiresOn,
+    FacilityId,
+    IssuedBy,
+    UsedByAppointmentId,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum WaitlistEntries { Table, Id, HolderId, SubjectId, DependantId, SpecialtyId, ActiveSpecialtyId, WilayaCode, DateFrom, DateTo, Status, CreatedAt, UpdatedAt }
+enum WaitlistEntries {
+    Table,
+    Id,
+    HolderId,
+    SubjectId,
+    DependantId,
+    SpecialtyId,
+    ActiveSpecialtyId,
+    WilayaCode,
+    DateFrom,
+    DateTo,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
 
 #[derive(DeriveIden)]
-enum SlotOffers { Table, Id, SlotId, EntryId, HolderId, Status, ActiveSlotId, ActiveEntryId, ExpiresAt, CreatedAt, RespondedAt }
+enum SlotOffers {
+    Table,
+    Id,
+    SlotId,
+    EntryId,
+    HolderId,
+    Status,
+    ActiveSlotId,
+    ActiveEntryId,
+    ExpiresAt,
+    CreatedAt,
+    RespondedAt,
+}
 
 #[derive(DeriveIden)]
-enum Appointments { Table, PatientId, SubjectId, DependantId, ActiveSpecialtyId }
+enum Appointments {
+    Table,
+    PatientId,
+    SubjectId,
+    DependantId,
+    ActiveSpecialtyId,
+}
 
 #[derive(DeriveIden)]
-enum Facilities { Table, Id }
+enum Facilities {
+    Table,
+    Id,
+}
 #[derive(DeriveIden)]
-enum Users { Table, Id }
+enum Users {
+    Table,
+    Id,
+}
 #[derive(DeriveIden)]
-enum Slots { Table, Id }
+enum Slots {
+    Table,
+    Id,
+}
 
 fn uuid<T: IntoIden>(c: T) -> ColumnDef {
     ColumnDef::new(c).uuid().not_null().to_owned()
@@ -68,7 +157,8 @@ fn date<T: IntoIden>(c: T) -> ColumnDef {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(Closures::Table)
+            Table::create()
+                .table(Closures::Table)
                 .col(uuid(Closures::Id).primary_key())
                 .col(uuid(Closures::FacilityId))
                 .col(uuid_null(Closures::PractitionerId))
@@ -81,11 +171,14 @@ impl MigrationTrait for Migration {
                 .col(ts(Closures::CreatedAt))
                 .foreign_key(ForeignKey::create().from(Closures::Table, Closures::FacilityId).to(Facilities::Table, Facilities::Id))
                 .to_owned(),
-        ).await?;
-        m.create_index(Index::create().name("ix_closures_facility_date").table(Closures::Table).col(Closures::FacilityId).col(Closures::Date).to_owned()).await?;
+        )
+        .await?;
+        m.create_index(Index::create().name("ix_closures_facility_date").table(Closures::Table).col(Closures::FacilityId).col(Closures::Date).to_owned())
+            .await?;
 
         m.create_table(
-            Table::create().table(Holidays::Table)
+            Table::create()
+                .table(Holidays::Table)
                 .col(uuid(Holidays::Id).primary_key())
                 .col(date(Holidays::Date))
                 .col(text(Holidays::Kind))
@@ -94,11 +187,13 @@ impl MigrationTrait for Migration {
                 .col(text(Holidays::NameEn))
                 .col(ts(Holidays::CreatedAt))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(Index::create().name("ux_holidays_date").table(Holidays::Table).col(Holidays::Date).unique().to_owned()).await?;
 
         m.create_table(
-            Table::create().table(Dependants::Table)
+            Table::create()
+                .table(Dependants::Table)
                 .col(uuid(Dependants::Id).primary_key())
                 .col(uuid(Dependants::HolderId))
                 .col(text(Dependants::GivenName))
@@ -112,7 +207,8 @@ impl MigrationTrait for Migration {
                 .col(ts(Dependants::CreatedAt))
                 .foreign_key(ForeignKey::create().from(Dependants::Table, Dependants::HolderId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(Index::create().name("ix_dependants_holder").table(Dependants::Table).col(Dependants::HolderId).to_owned()).await?;
         m.create_index(Index::create().name("ux_dependants_nin").table(Dependants::Table).col(Dependants::Nin).unique().to_owned()).await?;
 
@@ -122,13 +218,20 @@ impl MigrationTrait for Migration {
         m.exec_stmt(Query::update().table(Appointments::Table).value(Appointments::SubjectId, Expr::col(Appointments::PatientId)).to_owned()).await?;
         m.drop_index(Index::drop().name("ux_appointments_patient_active_specialty").table(Appointments::Table).to_owned()).await?;
         m.create_index(
-            Index::create().name("ux_appointments_subject_active_specialty").table(Appointments::Table)
-                .col(Appointments::SubjectId).col(Appointments::ActiveSpecialtyId).unique().to_owned(),
-        ).await?;
+            Index::create()
+                .name("ux_appointments_subject_active_specialty")
+                .table(Appointments::Table)
+                .col(Appointments::SubjectId)
+                .col(Appointments::ActiveSpecialtyId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.create_index(Index::create().name("ix_appointments_patient").table(Appointments::Table).col(Appointments::PatientId).to_owned()).await?;
 
         m.create_table(
-            Table::create().table(Referrals::Table)
+            Table::create()
+                .table(Referrals::Table)
                 .col(uuid(Referrals::Id).primary_key())
                 .col(uuid(Referrals::HolderId))
                 .col(uuid(Referrals::SubjectId))
@@ -143,12 +246,17 @@ impl MigrationTrait for Migration {
                 .col(ts(Referrals::CreatedAt))
                 .foreign_key(ForeignKey::create().from(Referrals::Table, Referrals::HolderId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
-        m.create_index(Index::create().name("ix_referrals_subject_specialty").table(Referrals::Table).col(Referrals::SubjectId).col(Referrals::SpecialtyId).to_owned()).await?;
+        )
+        .await?;
+        m.create_index(
+            Index::create().name("ix_referrals_subject_specialty").table(Referrals::Table).col(Referrals::SubjectId).col(Referrals::SpecialtyId).to_owned(),
+        )
+        .await?;
         m.create_index(Index::create().name("ux_referrals_used_by").table(Referrals::Table).col(Referrals::UsedByAppointmentId).unique().to_owned()).await?;
 
         m.create_table(
-            Table::create().table(WaitlistEntries::Table)
+            Table::create()
+                .table(WaitlistEntries::Table)
                 .col(uuid(WaitlistEntries::Id).primary_key())
                 .col(uuid(WaitlistEntries::HolderId))
                 .col(uuid(WaitlistEntries::SubjectId))
@@ -163,19 +271,33 @@ impl MigrationTrait for Migration {
                 .col(ts(WaitlistEntries::UpdatedAt))
                 .foreign_key(ForeignKey::create().from(WaitlistEntries::Table, WaitlistEntries::HolderId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         // One live waitlist entry per subject and specialty.
         m.create_index(
-            Index::create().name("ux_waitlist_subject_active_specialty").table(WaitlistEntries::Table)
-                .col(WaitlistEntries::SubjectId).col(WaitlistEntries::ActiveSpecialtyId).unique().to_owned(),
-        ).await?;
+            Index::create()
+                .name("ux_waitlist_subject_active_specialty")
+                .table(WaitlistEntries::Table)
+                .col(WaitlistEntries::SubjectId)
+                .col(WaitlistEntries::ActiveSpecialtyId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
-            Index::create().name("ix_waitlist_specialty_status").table(WaitlistEntries::Table)
-                .col(WaitlistEntries::SpecialtyId).col(WaitlistEntries::Status).col(WaitlistEntries::CreatedAt).to_owned(),
-        ).await?;
+            Index::create()
+                .name("ix_waitlist_specialty_status")
+                .table(WaitlistEntries::Table)
+                .col(WaitlistEntries::SpecialtyId)
+                .col(WaitlistEntries::Status)
+                .col(WaitlistEntries::CreatedAt)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
-            Table::create().table(SlotOffers::Table)
+            Table::create()
+                .table(SlotOffers::Table)
                 .col(uuid(SlotOffers::Id).primary_key())
                 .col(uuid(SlotOffers::SlotId))
                 .col(uuid(SlotOffers::EntryId))
@@ -188,12 +310,14 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(SlotOffers::RespondedAt).timestamp_with_time_zone().null())
                 .foreign_key(ForeignKey::create().from(SlotOffers::Table, SlotOffers::SlotId).to(Slots::Table, Slots::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         // A slot is held for one person at a time, and a person holds one offer at a time.
         m.create_index(Index::create().name("ux_offers_active_slot").table(SlotOffers::Table).col(SlotOffers::ActiveSlotId).unique().to_owned()).await?;
         m.create_index(Index::create().name("ux_offers_active_entry").table(SlotOffers::Table).col(SlotOffers::ActiveEntryId).unique().to_owned()).await?;
         m.create_index(Index::create().name("ix_offers_entry").table(SlotOffers::Table).col(SlotOffers::EntryId).to_owned()).await?;
-        m.create_index(Index::create().name("ix_offers_status_expires").table(SlotOffers::Table).col(SlotOffers::Status).col(SlotOffers::ExpiresAt).to_owned()).await?;
+        m.create_index(Index::create().name("ix_offers_status_expires").table(SlotOffers::Table).col(SlotOffers::Status).col(SlotOffers::ExpiresAt).to_owned())
+            .await?;
         Ok(())
     }
 
@@ -204,9 +328,15 @@ impl MigrationTrait for Migration {
         m.drop_index(Index::drop().name("ix_appointments_patient").table(Appointments::Table).to_owned()).await?;
         m.drop_index(Index::drop().name("ux_appointments_subject_active_specialty").table(Appointments::Table).to_owned()).await?;
         m.create_index(
-            Index::create().name("ux_appointments_patient_active_specialty").table(Appointments::Table)
-                .col(Appointments::PatientId).col(Appointments::ActiveSpecialtyId).unique().to_owned(),
-        ).await?;
+            Index::create()
+                .name("ux_appointments_patient_active_specialty")
+                .table(Appointments::Table)
+                .col(Appointments::PatientId)
+                .col(Appointments::ActiveSpecialtyId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(Table::alter().table(Appointments::Table).drop_column(Appointments::DependantId).to_owned()).await?;
         m.alter_table(Table::alter().table(Appointments::Table).drop_column(Appointments::SubjectId).to_owned()).await?;
         m.drop_table(Table::drop().table(Dependants::Table).to_owned()).await?;

@@ -20,18 +20,55 @@ impl MigrationName for Migration {
 
 #[derive(DeriveIden)]
 enum Outbox {
-    Table, Id, DedupeKey, Kind, Channel, AccountId, AppointmentId, SubjectId, FacilityId, Params, DueAt, Status, Attempts,
-    NextAttemptAt, LeaseOwner, LeaseUntil, LastError, SentAt, CreatedAt, UpdatedAt,
+    Table,
+    Id,
+    DedupeKey,
+    Kind,
+    Channel,
+    AccountId,
+    AppointmentId,
+    SubjectId,
+    FacilityId,
+    Params,
+    DueAt,
+    Status,
+    Attempts,
+    NextAttemptAt,
+    LeaseOwner,
+    LeaseUntil,
+    LastError,
+    SentAt,
+    CreatedAt,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
-enum InboxMessages { Table, Id, AccountId, OutboxId, Kind, AppointmentId, Texts, CreatedAt, ReadAt }
+enum InboxMessages {
+    Table,
+    Id,
+    AccountId,
+    OutboxId,
+    Kind,
+    AppointmentId,
+    Texts,
+    CreatedAt,
+    ReadAt,
+}
 
 #[derive(DeriveIden)]
-enum NotificationPrefs { Table, AccountId, Email, Sms, UpdatedAt }
+enum NotificationPrefs {
+    Table,
+    AccountId,
+    Email,
+    Sms,
+    UpdatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Users { Table, Id }
+enum Users {
+    Table,
+    Id,
+}
 
 fn uuid<T: IntoIden>(c: T) -> ColumnDef {
     ColumnDef::new(c).uuid().not_null().to_owned()
@@ -53,7 +90,8 @@ fn ts_null<T: IntoIden>(c: T) -> ColumnDef {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(Outbox::Table)
+            Table::create()
+                .table(Outbox::Table)
                 .col(uuid(Outbox::Id).primary_key())
                 .col(text(Outbox::DedupeKey))
                 .col(text(Outbox::Kind))
@@ -75,14 +113,16 @@ impl MigrationTrait for Migration {
                 .col(ts(Outbox::UpdatedAt))
                 .foreign_key(ForeignKey::create().from(Outbox::Table, Outbox::AccountId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(Index::create().name("ux_outbox_dedupe_key").table(Outbox::Table).col(Outbox::DedupeKey).unique().to_owned()).await?;
         m.create_index(Index::create().name("ix_outbox_due").table(Outbox::Table).col(Outbox::Status).col(Outbox::NextAttemptAt).to_owned()).await?;
         m.create_index(Index::create().name("ix_outbox_appointment").table(Outbox::Table).col(Outbox::AppointmentId).to_owned()).await?;
         m.create_index(Index::create().name("ix_outbox_facility_status").table(Outbox::Table).col(Outbox::FacilityId).col(Outbox::Status).to_owned()).await?;
 
         m.create_table(
-            Table::create().table(InboxMessages::Table)
+            Table::create()
+                .table(InboxMessages::Table)
                 .col(uuid(InboxMessages::Id).primary_key())
                 .col(uuid(InboxMessages::AccountId))
                 .col(uuid(InboxMessages::OutboxId))
@@ -93,19 +133,25 @@ impl MigrationTrait for Migration {
                 .col(ts_null(InboxMessages::ReadAt))
                 .foreign_key(ForeignKey::create().from(InboxMessages::Table, InboxMessages::AccountId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(Index::create().name("ux_inbox_outbox").table(InboxMessages::Table).col(InboxMessages::OutboxId).unique().to_owned()).await?;
-        m.create_index(Index::create().name("ix_inbox_account").table(InboxMessages::Table).col(InboxMessages::AccountId).col(InboxMessages::CreatedAt).to_owned()).await?;
+        m.create_index(
+            Index::create().name("ix_inbox_account").table(InboxMessages::Table).col(InboxMessages::AccountId).col(InboxMessages::CreatedAt).to_owned(),
+        )
+        .await?;
 
         m.create_table(
-            Table::create().table(NotificationPrefs::Table)
+            Table::create()
+                .table(NotificationPrefs::Table)
                 .col(uuid(NotificationPrefs::AccountId).primary_key())
                 .col(ColumnDef::new(NotificationPrefs::Email).boolean().not_null())
                 .col(ColumnDef::new(NotificationPrefs::Sms).boolean().not_null())
                 .col(ts(NotificationPrefs::UpdatedAt))
                 .foreign_key(ForeignKey::create().from(NotificationPrefs::Table, NotificationPrefs::AccountId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         Ok(())
     }
 

@@ -16,11 +16,39 @@ impl MigrationName for Migration {
 
 #[derive(DeriveIden)]
 enum RecordEntries {
-    Table, Id, SubjectId, HolderId, FacilityId, AuthorId, Kind, AppointmentId, Body, Status, CorrectsId, ErrorReason, VerificationCode, CreatedAt, UpdatedAt,
+    Table,
+    Id,
+    SubjectId,
+    HolderId,
+    FacilityId,
+    AuthorId,
+    Kind,
+    AppointmentId,
+    Body,
+    Status,
+    CorrectsId,
+    ErrorReason,
+    VerificationCode,
+    CreatedAt,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
-enum RecordAccessLog { Table, Id, SubjectId, Seq, At, ActorId, ActorRole, FacilityId, Action, EntryId, Reason, PrevHash, Hash }
+enum RecordAccessLog {
+    Table,
+    Id,
+    SubjectId,
+    Seq,
+    At,
+    ActorId,
+    ActorRole,
+    FacilityId,
+    Action,
+    EntryId,
+    Reason,
+    PrevHash,
+    Hash,
+}
 
 fn uuid<T: IntoIden>(c: T) -> ColumnDef {
     ColumnDef::new(c).uuid().not_null().to_owned()
@@ -39,7 +67,8 @@ fn ts<T: IntoIden>(c: T) -> ColumnDef {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(RecordEntries::Table)
+            Table::create()
+                .table(RecordEntries::Table)
                 .col(uuid(RecordEntries::Id).primary_key())
                 .col(uuid(RecordEntries::SubjectId))
                 .col(uuid(RecordEntries::HolderId))
@@ -55,13 +84,24 @@ impl MigrationTrait for Migration {
                 .col(ts(RecordEntries::CreatedAt))
                 .col(ts(RecordEntries::UpdatedAt))
                 .to_owned(),
-        ).await?;
-        m.create_index(Index::create().name("ix_record_entries_subject").table(RecordEntries::Table).col(RecordEntries::SubjectId).col(RecordEntries::CreatedAt).to_owned()).await?;
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_record_entries_subject")
+                .table(RecordEntries::Table)
+                .col(RecordEntries::SubjectId)
+                .col(RecordEntries::CreatedAt)
+                .to_owned(),
+        )
+        .await?;
         m.create_index(Index::create().name("ix_record_entries_holder").table(RecordEntries::Table).col(RecordEntries::HolderId).to_owned()).await?;
-        m.create_index(Index::create().name("ux_record_entries_code").table(RecordEntries::Table).col(RecordEntries::VerificationCode).unique().to_owned()).await?;
+        m.create_index(Index::create().name("ux_record_entries_code").table(RecordEntries::Table).col(RecordEntries::VerificationCode).unique().to_owned())
+            .await?;
 
         m.create_table(
-            Table::create().table(RecordAccessLog::Table)
+            Table::create()
+                .table(RecordAccessLog::Table)
                 .col(uuid(RecordAccessLog::Id).primary_key())
                 .col(uuid(RecordAccessLog::SubjectId))
                 .col(ColumnDef::new(RecordAccessLog::Seq).big_integer().not_null())
@@ -75,8 +115,18 @@ impl MigrationTrait for Migration {
                 .col(text(RecordAccessLog::PrevHash))
                 .col(text(RecordAccessLog::Hash))
                 .to_owned(),
-        ).await?;
-        m.create_index(Index::create().name("ux_record_access_subject_seq").table(RecordAccessLog::Table).col(RecordAccessLog::SubjectId).col(RecordAccessLog::Seq).unique().to_owned()).await?;
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_record_access_subject_seq")
+                .table(RecordAccessLog::Table)
+                .col(RecordAccessLog::SubjectId)
+                .col(RecordAccessLog::Seq)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

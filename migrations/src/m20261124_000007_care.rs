@@ -14,10 +14,32 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum CareRelations { Table, Id, FacilityId, SubjectId, PractitionerId, Reason, CreatedAt, ExpiresAt }
+enum CareRelations {
+    Table,
+    Id,
+    FacilityId,
+    SubjectId,
+    PractitionerId,
+    Reason,
+    CreatedAt,
+    ExpiresAt,
+}
 
 #[derive(DeriveIden)]
-enum RecordAttachments { Table, Id, EntryId, SubjectId, HolderId, FacilityId, AuthorId, Sha256, MediaType, Size, FileName, CreatedAt }
+enum RecordAttachments {
+    Table,
+    Id,
+    EntryId,
+    SubjectId,
+    HolderId,
+    FacilityId,
+    AuthorId,
+    Sha256,
+    MediaType,
+    Size,
+    FileName,
+    CreatedAt,
+}
 
 fn uuid<T: IntoIden>(c: T) -> ColumnDef {
     ColumnDef::new(c).uuid().not_null().to_owned()
@@ -33,7 +55,8 @@ fn ts<T: IntoIden>(c: T) -> ColumnDef {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(CareRelations::Table)
+            Table::create()
+                .table(CareRelations::Table)
                 .col(uuid(CareRelations::Id).primary_key())
                 .col(uuid(CareRelations::FacilityId))
                 .col(uuid(CareRelations::SubjectId))
@@ -42,11 +65,21 @@ impl MigrationTrait for Migration {
                 .col(ts(CareRelations::CreatedAt))
                 .col(ts(CareRelations::ExpiresAt))
                 .to_owned(),
-        ).await?;
-        m.create_index(Index::create().name("ix_care_relations_facility_subject").table(CareRelations::Table).col(CareRelations::FacilityId).col(CareRelations::SubjectId).to_owned()).await?;
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_care_relations_facility_subject")
+                .table(CareRelations::Table)
+                .col(CareRelations::FacilityId)
+                .col(CareRelations::SubjectId)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
-            Table::create().table(RecordAttachments::Table)
+            Table::create()
+                .table(RecordAttachments::Table)
                 .col(uuid(RecordAttachments::Id).primary_key())
                 .col(uuid(RecordAttachments::EntryId))
                 .col(uuid(RecordAttachments::SubjectId))
@@ -59,7 +92,8 @@ impl MigrationTrait for Migration {
                 .col(text(RecordAttachments::FileName))
                 .col(ts(RecordAttachments::CreatedAt))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(Index::create().name("ix_record_attachments_entry").table(RecordAttachments::Table).col(RecordAttachments::EntryId).to_owned()).await?;
         Ok(())
     }

@@ -14,10 +14,29 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum Users { Table, Role, CreatedAt, PhoneVerifiedAt, EmailVerifiedAt }
+enum Users {
+    Table,
+    Role,
+    CreatedAt,
+    PhoneVerifiedAt,
+    EmailVerifiedAt,
+}
 
 #[derive(DeriveIden)]
-enum Verifications { Table, Id, UserId, Purpose, Channel, Target, Previous, CodeHash, Tries, ExpiresAt, UsedAt, CreatedAt }
+enum Verifications {
+    Table,
+    Id,
+    UserId,
+    Purpose,
+    Channel,
+    Target,
+    Previous,
+    CodeHash,
+    Tries,
+    ExpiresAt,
+    UsedAt,
+    CreatedAt,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -37,7 +56,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_table(
-            Table::create().table(Verifications::Table)
+            Table::create()
+                .table(Verifications::Table)
                 .col(ColumnDef::new(Verifications::Id).uuid().not_null().primary_key())
                 .col(ColumnDef::new(Verifications::UserId).uuid().not_null())
                 .col(ColumnDef::new(Verifications::Purpose).string().not_null())
@@ -51,10 +71,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Verifications::CreatedAt).timestamp_with_time_zone().not_null())
                 .foreign_key(ForeignKey::create().from(Verifications::Table, Verifications::UserId).to(Users::Table, Alias::new("id")))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(
             Index::create().name("ix_verifications_user_purpose").table(Verifications::Table).col(Verifications::UserId).col(Verifications::Purpose).to_owned(),
-        ).await?;
+        )
+        .await?;
         Ok(())
     }
 

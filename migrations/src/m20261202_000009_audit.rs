@@ -13,16 +13,16 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum RecordAccessLog { Table, MacVersion }
+enum RecordAccessLog {
+    Table,
+    MacVersion,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(
-            Table::alter()
-                .table(RecordAccessLog::Table)
-                .add_column(ColumnDef::new(RecordAccessLog::MacVersion).integer().not_null().default(1))
-                .to_owned(),
+            Table::alter().table(RecordAccessLog::Table).add_column(ColumnDef::new(RecordAccessLog::MacVersion).integer().not_null().default(1)).to_owned(),
         )
         .await
     }

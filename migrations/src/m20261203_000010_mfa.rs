@@ -16,22 +16,48 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum StaffMfa { Table, UserId, SecretEnc, EnrolmentId, EnrolledAt, LastStep, RecoveryUsed, CreatedAt }
+enum StaffMfa {
+    Table,
+    UserId,
+    SecretEnc,
+    EnrolmentId,
+    EnrolledAt,
+    LastStep,
+    RecoveryUsed,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum AdminAudit { Table, Id, At, ActorId, Action, TargetUserId, FacilityId }
+enum AdminAudit {
+    Table,
+    Id,
+    At,
+    ActorId,
+    Action,
+    TargetUserId,
+    FacilityId,
+}
 
 #[derive(DeriveIden)]
-enum Users { Table, Id, Role }
+enum Users {
+    Table,
+    Id,
+    Role,
+}
 
 #[derive(DeriveIden)]
-enum Sessions { Table, UserId, RevokedAt }
+enum Sessions {
+    Table,
+    UserId,
+    RevokedAt,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(StaffMfa::Table)
+            Table::create()
+                .table(StaffMfa::Table)
                 .col(ColumnDef::new(StaffMfa::UserId).uuid().not_null().primary_key())
                 .col(ColumnDef::new(StaffMfa::SecretEnc).string().not_null())
                 .col(ColumnDef::new(StaffMfa::EnrolmentId).uuid().not_null())
@@ -41,9 +67,11 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(StaffMfa::CreatedAt).timestamp_with_time_zone().not_null())
                 .foreign_key(ForeignKey::create().from(StaffMfa::Table, StaffMfa::UserId).to(Users::Table, Users::Id))
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_table(
-            Table::create().table(AdminAudit::Table)
+            Table::create()
+                .table(AdminAudit::Table)
                 .col(ColumnDef::new(AdminAudit::Id).uuid().not_null().primary_key())
                 .col(ColumnDef::new(AdminAudit::At).timestamp_with_time_zone().not_null())
                 .col(ColumnDef::new(AdminAudit::ActorId).uuid().not_null())
@@ -51,13 +79,11 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(AdminAudit::TargetUserId).uuid().null())
                 .col(ColumnDef::new(AdminAudit::FacilityId).uuid().null())
                 .to_owned(),
-        ).await?;
-        m.create_index(
-            Index::create().name("ix_admin_audit_facility_at").table(AdminAudit::Table).col(AdminAudit::FacilityId).col(AdminAudit::At).to_owned(),
-        ).await?;
-        m.create_index(
-            Index::create().name("ix_admin_audit_target").table(AdminAudit::Table).col(AdminAudit::TargetUserId).to_owned(),
-        ).await?;
+        )
+        .await?;
+        m.create_index(Index::create().name("ix_admin_audit_facility_at").table(AdminAudit::Table).col(AdminAudit::FacilityId).col(AdminAudit::At).to_owned())
+            .await?;
+        m.create_index(Index::create().name("ix_admin_audit_target").table(AdminAudit::Table).col(AdminAudit::TargetUserId).to_owned()).await?;
         // Existing sessions of roles that now need a second factor end.
         m.exec_stmt(
             Query::update()

@@ -20,24 +20,41 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden)]
-enum Persons { Table, Id, Nin, CreatedAt }
+enum Persons {
+    Table,
+    Id,
+    Nin,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Users { Table, Id, Nin, CreatedAt }
+enum Users {
+    Table,
+    Id,
+    Nin,
+    CreatedAt,
+}
 
 #[derive(DeriveIden)]
-enum Dependants { Table, Id, Nin, CreatedAt }
+enum Dependants {
+    Table,
+    Id,
+    Nin,
+    CreatedAt,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create().table(Persons::Table)
+            Table::create()
+                .table(Persons::Table)
                 .col(ColumnDef::new(Persons::Id).uuid().not_null().primary_key())
                 .col(ColumnDef::new(Persons::Nin).string().not_null())
                 .col(ColumnDef::new(Persons::CreatedAt).timestamp_with_time_zone().not_null())
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         m.create_index(Index::create().name("ux_persons_nin").table(Persons::Table).col(Persons::Nin).unique().to_owned()).await?;
         m.exec_stmt(
             Query::insert()
@@ -52,7 +69,8 @@ impl MigrationTrait for Migration {
                 )
                 .map_err(|e| DbErr::Migration(e.to_string()))?
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         // Dependants (their NINs are unique among them) whose NIN no account has.
         m.exec_stmt(
             Query::insert()
@@ -64,14 +82,16 @@ impl MigrationTrait for Migration {
                         .from(Dependants::Table)
                         .and_where(Expr::col(Dependants::Nin).is_not_null())
                         .and_where(
-                            Expr::col((Dependants::Table, Dependants::Nin))
-                                .not_in_subquery(Query::select().column(Users::Nin).from(Users::Table).and_where(Expr::col(Users::Nin).is_not_null()).to_owned()),
+                            Expr::col((Dependants::Table, Dependants::Nin)).not_in_subquery(
+                                Query::select().column(Users::Nin).from(Users::Table).and_where(Expr::col(Users::Nin).is_not_null()).to_owned(),
+                            ),
                         )
                         .to_owned(),
                 )
                 .map_err(|e| DbErr::Migration(e.to_string()))?
                 .to_owned(),
-        ).await?;
+        )
+        .await?;
         Ok(())
     }
 

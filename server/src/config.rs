@@ -178,9 +178,7 @@ impl Config {
     }
 
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("sihati.db").display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("sihati.db").display()))
     }
 
     pub fn is_sqlite(&self) -> bool {

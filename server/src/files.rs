@@ -25,9 +25,7 @@ pub fn router(max_bytes: u64) -> Router<AppState> {
 
 /// `filename*` per RFC 5987: UTF-8, percent-encoded.
 fn rfc5987(name: &str) -> String {
-    name.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// A download, never a page: `attachment` disposition, the type found from

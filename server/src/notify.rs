@@ -75,11 +75,8 @@ impl Transports {
     /// outbox row, so every retry of one message carries the same one.
     pub fn build_email(&self, m: &EmailOut) -> anyhow::Result<Message> {
         let to = Mailbox::new(Some(m.to_name.clone()), m.to.parse()?);
-        let builder = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(m.subject.clone())
-            .message_id(Some(format!("<{}@{}>", m.outbox_id, self.mail_domain)));
+        let builder =
+            Message::builder().from(self.from.clone()).to(to).subject(m.subject.clone()).message_id(Some(format!("<{}@{}>", m.outbox_id, self.mail_domain)));
         let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(m.text.clone());
         Ok(match &m.calendar {
             None => builder.singlepart(text)?,
@@ -166,9 +163,9 @@ impl Deliver for Transports {
 
     async fn sms(&self, m: &SmsOut) -> Result<(), DeliveryError> {
         match &self.sms {
-            Sms::Files(dir) => tokio::fs::write(dir.join(format!("{}.txt", m.outbox_id)), format!("To: {}\n\n{}\n", m.to, m.text))
-                .await
-                .map_err(|_| transient("file_write")),
+            Sms::Files(dir) => {
+                tokio::fs::write(dir.join(format!("{}.txt", m.outbox_id)), format!("To: {}\n\n{}\n", m.to, m.text)).await.map_err(|_| transient("file_write"))
+            }
             Sms::Gateway { client, url, auth, template } => {
                 let body = template.replace("{to}", &json_escape(&m.to)).replace("{text}", &json_escape(&m.text));
                 let mut req = client.post(url).header(reqwest::header::CONTENT_TYPE, "application/json").body(body);

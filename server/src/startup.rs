@@ -82,11 +82,7 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
 }
 
 fn router(state: AppState) -> Router {
-    let web = WebContext {
-        domain: state.domain.clone(),
-        cookie_secure: state.config.cookie_secure,
-        proxy_hops: state.config.proxy_hops,
-    };
+    let web = WebContext { domain: state.domain.clone(), cookie_secure: state.config.cookie_secure, proxy_hops: state.config.proxy_hops };
     // Runs inside every page render and server function.
     let context = move || {
         provide_context(web.clone());

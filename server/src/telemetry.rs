@@ -5,8 +5,7 @@
 use tracing_subscriber::{fmt, EnvFilter};
 
 pub fn init(json: bool) {
-    let filter = EnvFilter::try_from_env("SIHATI_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=warn"));
+    let filter = EnvFilter::try_from_env("SIHATI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=warn"));
     let builder = fmt().with_env_filter(filter).with_target(false);
     let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
 }

@@ -24,11 +24,19 @@ fn check<T>(errors: &mut Vec<FieldError>, field: &str, r: Result<T, ErrorCode>) 
 }
 
 fn required(s: &str) -> Result<&str, ErrorCode> {
-    if s.trim().is_empty() { Err(ErrorCode::Required) } else { Ok(s) }
+    if s.trim().is_empty() {
+        Err(ErrorCode::Required)
+    } else {
+        Ok(s)
+    }
 }
 
 fn optional_email(s: &str) -> Result<Option<Email>, ErrorCode> {
-    if s.trim().is_empty() { Ok(None) } else { Email::parse(s).map(Some) }
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        Email::parse(s).map(Some)
+    }
 }
 
 /// Birth dates from 1900 up to `today`; the caller supplies today so that
@@ -36,7 +44,11 @@ fn optional_email(s: &str) -> Result<Option<Email>, ErrorCode> {
 pub fn parse_birth_date(s: &str, today: NaiveDate) -> Result<NaiveDate, ErrorCode> {
     let d = NaiveDate::parse_from_str(required(s)?.trim(), "%Y-%m-%d").map_err(|_| ErrorCode::BirthDateInvalid)?;
     let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
-    if d < earliest || d > today { Err(ErrorCode::BirthDateInvalid) } else { Ok(d) }
+    if d < earliest || d > today {
+        Err(ErrorCode::BirthDateInvalid)
+    } else {
+        Ok(d)
+    }
 }
 
 /// Citizen registration, as typed in the form or sent by the app.
@@ -86,13 +98,11 @@ impl RegisterIn {
         let phone = check(&mut e, "phone", required(&self.phone).and_then(Phone::parse));
         let email = check(&mut e, "email", optional_email(&self.email));
         let password = check(&mut e, "password", NewPassword::parse(&self.password));
-        let lang = if self.lang.is_empty() {
-            Some(Lang::default())
-        } else {
-            check(&mut e, "lang", Lang::parse(&self.lang).ok_or(ErrorCode::LangInvalid))
-        };
+        let lang = if self.lang.is_empty() { Some(Lang::default()) } else { check(&mut e, "lang", Lang::parse(&self.lang).ok_or(ErrorCode::LangInvalid)) };
         match (nin, given_name, family_name, birth_date, sex, phone, email, password, lang) {
-            (Some(nin), Some(given_name), Some(family_name), Some(birth_date), Some(sex), Some(phone), Some(email), Some(password), Some(lang)) if e.is_empty() => {
+            (Some(nin), Some(given_name), Some(family_name), Some(birth_date), Some(sex), Some(phone), Some(email), Some(password), Some(lang))
+                if e.is_empty() =>
+            {
                 Ok(Registration { nin, given_name, family_name, birth_date, sex, phone, email, password, lang })
             }
             _ => Err(e),
@@ -668,12 +678,15 @@ mod tests {
         let input = RegisterIn { nin: "123".into(), phone: "12".into(), birth_date: "2099-01-01".into(), password: "x".into(), ..valid() };
         let errors = input.validate(today()).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
-        assert_eq!(fields, vec![
-            ("nin", ErrorCode::NinInvalid),
-            ("birth_date", ErrorCode::BirthDateInvalid),
-            ("phone", ErrorCode::PhoneInvalid),
-            ("password", ErrorCode::PasswordTooShort),
-        ]);
+        assert_eq!(
+            fields,
+            vec![
+                ("nin", ErrorCode::NinInvalid),
+                ("birth_date", ErrorCode::BirthDateInvalid),
+                ("phone", ErrorCode::PhoneInvalid),
+                ("password", ErrorCode::PasswordTooShort),
+            ]
+        );
     }
 
     #[test]
@@ -789,7 +802,9 @@ pub enum EntryData {
         #[serde(default)]
         diagnosis_text: String,
     },
-    Prescription { items: Vec<MedicationLine> },
+    Prescription {
+        items: Vec<MedicationLine>,
+    },
     ExamRequest {
         /// `laboratory` or `imaging`.
         category: String,

@@ -206,12 +206,43 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            Required | NinInvalid | PhoneInvalid | EmailInvalid | NameInvalid
-            | BirthDateInvalid | SexInvalid | LangInvalid | PasswordTooShort
-            | PasswordTooLong | PasswordCommon | ValidationFailed | CurrentPasswordWrong | IdempotencyKeyMismatch | TemplateOverlap
-            | CodeInvalid | CodeExpired | NinNotClaimable => 422,
-            NinTaken | PhoneTaken | EmailTaken | SlotTaken | SlotUnavailable | AlreadyBookedSpecialty | CancelTooLate | IdempotencyKeyInFlight
-            | BookingTooSoon | BeyondHorizon | TooManyActive | ReferralRequired | OfferExpired | AlreadyWaiting | TooManyDependants | AdultNeedsConsent | NinClaimAtDesk | ClaimClosed | MfaAlreadyEnrolled => 409,
+            Required
+            | NinInvalid
+            | PhoneInvalid
+            | EmailInvalid
+            | NameInvalid
+            | BirthDateInvalid
+            | SexInvalid
+            | LangInvalid
+            | PasswordTooShort
+            | PasswordTooLong
+            | PasswordCommon
+            | ValidationFailed
+            | CurrentPasswordWrong
+            | IdempotencyKeyMismatch
+            | TemplateOverlap
+            | CodeInvalid
+            | CodeExpired
+            | NinNotClaimable => 422,
+            NinTaken
+            | PhoneTaken
+            | EmailTaken
+            | SlotTaken
+            | SlotUnavailable
+            | AlreadyBookedSpecialty
+            | CancelTooLate
+            | IdempotencyKeyInFlight
+            | BookingTooSoon
+            | BeyondHorizon
+            | TooManyActive
+            | ReferralRequired
+            | OfferExpired
+            | AlreadyWaiting
+            | TooManyDependants
+            | AdultNeedsConsent
+            | NinClaimAtDesk
+            | ClaimClosed
+            | MfaAlreadyEnrolled => 409,
             BadRequest => 400,
             FileTooLarge => 413,
             FileTypeRejected => 415,

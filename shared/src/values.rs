@@ -108,11 +108,7 @@ impl Phone {
             return Err(ErrorCode::PhoneInvalid);
         };
         // Some people keep the trunk 0 after the country code: +213 0551…
-        let national = if national.len() == 10 && national.starts_with('0') {
-            &national[1..]
-        } else {
-            national
-        };
+        let national = if national.len() == 10 && national.starts_with('0') { &national[1..] } else { national };
         let ok = national.len() == 9 && matches!(national.as_bytes()[0], b'5' | b'6' | b'7');
         if !ok {
             return Err(ErrorCode::PhoneInvalid);
@@ -148,11 +144,7 @@ impl Email {
             return Err(ErrorCode::EmailInvalid);
         }
         let (local, domain) = s.rsplit_once('@').ok_or(ErrorCode::EmailInvalid)?;
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && !domain.contains('@');
+        let domain_ok = domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..") && !domain.contains('@');
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
             return Err(ErrorCode::EmailInvalid);
         }
@@ -284,9 +276,7 @@ impl Lang {
         for (pos, part) in header.split(',').enumerate() {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             if q <= 0.0 {
                 continue;
             }
@@ -343,13 +333,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Citizen,
-        Role::Receptionist,
-        Role::Practitioner,
-        Role::FacilityAdmin,
-        Role::HealthAdmin,
-    ];
+    pub const ALL: [Role; 5] = [Role::Citizen, Role::Receptionist, Role::Practitioner, Role::FacilityAdmin, Role::HealthAdmin];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -428,7 +412,9 @@ mod tests {
 
     #[test]
     fn every_common_phone_spelling_normalises_to_e164() {
-        for input in ["0551234567", "+213551234567", "+213 551 23 45 67", "00213551234567", "213551234567", "05.51.23.45.67", "0551-23-45-67", "+213 (0) 551234567"] {
+        for input in
+            ["0551234567", "+213551234567", "+213 551 23 45 67", "00213551234567", "213551234567", "05.51.23.45.67", "0551-23-45-67", "+213 (0) 551234567"]
+        {
             assert_eq!(Phone::parse(input).map(String::from), Ok("+213551234567".to_owned()), "{input:?}");
         }
     }

@@ -143,7 +143,12 @@ pub fn CarePatientPage() -> impl IntoView {
 /// An entry as the practitioner sees it, with "entered in error" and, for
 /// results, the file form (the domain refuses other facilities' entries).
 #[component]
-fn StaffEntry(entry: EntryOut, kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static, mark: ServerAction<crate::api::MarkEnteredInError>, subject: String) -> impl IntoView {
+fn StaffEntry(
+    entry: EntryOut,
+    kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static,
+    mark: ServerAction<crate::api::MarkEnteredInError>,
+    subject: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = entry.id.to_string();
     let active = entry.status == "active";
@@ -226,7 +231,13 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
     let icd_q = RwSignal::new(String::new());
     let icd = LocalResource::new(move || {
         let q = icd_q.get();
-        async move { if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { crate::api::icd10_search(q).await } }
+        async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                crate::api::icd10_search(q).await
+            }
+        }
     });
     // Prescription.
     let lines = RwSignal::new(vec![MedicationLine::default()]);
@@ -250,16 +261,31 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let data = match kind.get_untracked().as_str() {
-            "consultation" => EntryData::Consultation { reason: reason.get_untracked(), findings: findings.get_untracked(), diagnosis_code: code.get_untracked().trim().to_uppercase(), diagnosis_text: diagnosis.get_untracked() },
+            "consultation" => EntryData::Consultation {
+                reason: reason.get_untracked(),
+                findings: findings.get_untracked(),
+                diagnosis_code: code.get_untracked().trim().to_uppercase(),
+                diagnosis_text: diagnosis.get_untracked(),
+            },
             "prescription" => EntryData::Prescription { items: lines.get_untracked() },
-            "exam_request" => EntryData::ExamRequest { category: category.get_untracked(), exam: exam.get_untracked(), priority: priority.get_untracked(), clinical_notes: notes.get_untracked() },
+            "exam_request" => EntryData::ExamRequest {
+                category: category.get_untracked(),
+                exam: exam.get_untracked(),
+                priority: priority.get_untracked(),
+                clinical_notes: notes.get_untracked(),
+            },
             "exam_result" => EntryData::ExamResult {
                 request_id: request_id.get_untracked().parse().ok(),
                 exam: exam.get_untracked(),
                 values: values.get_untracked().into_iter().filter(|v| !v.name.trim().is_empty() || !v.value.trim().is_empty()).collect(),
                 report: report.get_untracked(),
             },
-            "vaccination" => EntryData::Vaccination { vaccine: vaccine.get_untracked(), dose_number: dose_number.get_untracked().trim().parse().ok(), date: date.get_untracked(), lot: lot.get_untracked() },
+            "vaccination" => EntryData::Vaccination {
+                vaccine: vaccine.get_untracked(),
+                dose_number: dose_number.get_untracked().trim().parse().ok(),
+                date: date.get_untracked(),
+                lot: lot.get_untracked(),
+            },
             _ => EntryData::Allergy { substance: substance.get_untracked(), reaction: reaction.get_untracked(), severity: severity.get_untracked() },
         };
         let appointment_id = query.with_untracked(|q| q.get("appointment")).and_then(|a| a.parse().ok()).filter(|_| kind.get_untracked() == "consultation");
@@ -276,7 +302,8 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
             values.set(vec![LabValue::default()]);
         }
     });
-    let line_field = move |i: usize, label: &'static str, get: fn(&MedicationLine) -> String, set: fn(&mut MedicationLine, String)| row_field(lines, i, label, get, set);
+    let line_field =
+        move |i: usize, label: &'static str, get: fn(&MedicationLine) -> String, set: fn(&mut MedicationLine, String)| row_field(lines, i, label, get, set);
     let value_field = move |i: usize, label: &'static str, get: fn(&LabValue) -> String, set: fn(&mut LabValue, String)| row_field(values, i, label, get, set);
     view! {
         <form class="form card no-print" data-test="write" on:submit=submit>

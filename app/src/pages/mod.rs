@@ -2,9 +2,9 @@
 
 mod booking;
 mod care;
+mod desk;
 mod family;
 mod holidays;
-mod desk;
 mod home;
 mod identity;
 pub(crate) mod inbox;

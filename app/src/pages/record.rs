@@ -52,7 +52,11 @@ pub fn RecordPage() -> impl IntoView {
     let kind_name = move |k: &str| kind_label(i18n, k);
     let export_query = move || {
         let s = args().4;
-        if s.is_empty() { String::new() } else { format!("?subject={s}") }
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!("?subject={s}")
+        }
     };
     let print_href = move || {
         let (k, f, t, fa, su) = args();
@@ -233,7 +237,11 @@ pub(crate) fn PrintButton() -> impl IntoView {
 /// One entry in full. `children`: what the page adds (the practitioner's
 /// "entered in error" and file forms).
 #[component]
-pub(crate) fn Entry(entry: EntryOut, kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+pub(crate) fn Entry(
+    entry: EntryOut,
+    kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let e = entry;
     let place = if i18n.get_locale_untracked() == Locale::ar { e.facility_name_ar.clone() } else { e.facility_name_fr.clone() };

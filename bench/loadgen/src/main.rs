@@ -24,17 +24,33 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Serve a file's bytes as the slot-search JSON.
-    Raw { #[arg(long)] port: u16, #[arg(long)] json: std::path::PathBuf },
+    Raw {
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        json: std::path::PathBuf,
+    },
     /// Hammer one GET URL.
-    Search { #[arg(long)] url: String, #[arg(long, default_value_t = 200)] concurrency: usize, #[arg(long, default_value_t = 20)] seconds: u64 },
+    Search {
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value_t = 200)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
     /// Book slots: one client per line of `clients` (`token<TAB>dependant,dependant,…`),
     /// each booking for its next dependant (one active appointment per person
     /// and specialty), slot ids taken in turn from `slots`.
     Book {
-        #[arg(long)] base: String,
-        #[arg(long)] clients: std::path::PathBuf,
-        #[arg(long)] slots: std::path::PathBuf,
-        #[arg(long, default_value_t = 20)] seconds: u64,
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        clients: std::path::PathBuf,
+        #[arg(long)]
+        slots: std::path::PathBuf,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
     },
 }
 
@@ -158,7 +174,13 @@ async fn book(base: String, clients: Vec<String>, slots: Vec<String>, seconds: u
 }
 
 fn lines(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
-    Ok(std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect())
+    Ok(std::fs::read_to_string(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 #[tokio::main]
@@ -166,10 +188,8 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().cmd {
         Cmd::Raw { port, json } => {
             let body: &'static [u8] = Box::leak(std::fs::read(&json)?.into_boxed_slice());
-            let app = axum::Router::new().route(
-                "/api/v1/slots",
-                axum::routing::get(move || async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }),
-            );
+            let app = axum::Router::new()
+                .route("/api/v1/slots", axum::routing::get(move || async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }));
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
             axum::serve(listener, app).await?;
         }

@@ -103,7 +103,8 @@ impl Subject {
 pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointment::Model]) -> Result<HashMap<Uuid, (String, Option<String>)>> {
     let users = load_map::<user::Entity, _, _>(db, user::Column::Id, list.iter().map(|a| a.patient_id).collect(), |u| u.id).await?;
     let deps = load_map::<dependant::Entity, _, _>(db, dependant::Column::Id, list.iter().filter_map(|a| a.dependant_id).collect(), |d| d.id).await?;
-    let mut out: HashMap<Uuid, (String, Option<String>)> = users.values().map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.phone.clone()))).collect();
+    let mut out: HashMap<Uuid, (String, Option<String>)> =
+        users.values().map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.phone.clone()))).collect();
     for d in deps.values() {
         let phone = users.get(&d.holder_id).and_then(|u| u.phone.clone());
         out.insert(d.id, (full_name(&d.given_name, &d.family_name), phone));
@@ -115,7 +116,15 @@ pub(crate) fn subject_of(a: &appointment::Model) -> Uuid {
     a.dependant_id.unwrap_or(a.patient_id)
 }
 
-fn appointment_out(a: &appointment::Model, s: &slot::Model, f: Option<&facility::Model>, p: Option<&practitioner::Model>, specialty: String, patient_name: String, may_change: bool) -> AppointmentOut {
+fn appointment_out(
+    a: &appointment::Model,
+    s: &slot::Model,
+    f: Option<&facility::Model>,
+    p: Option<&practitioner::Model>,
+    specialty: String,
+    patient_name: String,
+    may_change: bool,
+) -> AppointmentOut {
     AppointmentOut {
         id: a.id,
         slot_id: a.slot_id,
@@ -483,11 +492,7 @@ impl Domain {
         self.withdraw_reminders(txn, a.id).await?;
         if let Some(s) = slot::Entity::find_by_id(a.slot_id).one(txn).await? {
             if self.slot_is_blocked(txn, &s).await? {
-                slot::Entity::update_many()
-                    .col_expr(slot::Column::Status, Expr::value(CLOSED))
-                    .filter(slot::Column::Id.eq(s.id))
-                    .exec(txn)
-                    .await?;
+                slot::Entity::update_many().col_expr(slot::Column::Status, Expr::value(CLOSED)).filter(slot::Column::Id.eq(s.id)).exec(txn).await?;
             }
         }
         Ok(())
@@ -546,7 +551,13 @@ impl Domain {
             .all(self.db())
             .await?
             .into_iter()
-            .map(|s| shared::dto::SpecialtyOut { code: s.code, name_ar: s.name_ar, name_fr: s.name_fr, name_en: s.name_en, referral_required: s.referral_required })
+            .map(|s| shared::dto::SpecialtyOut {
+                code: s.code,
+                name_ar: s.name_ar,
+                name_fr: s.name_fr,
+                name_en: s.name_en,
+                referral_required: s.referral_required,
+            })
             .collect())
     }
 
@@ -629,7 +640,15 @@ impl Domain {
                 let s = slots.get(&a.slot_id)?;
                 let name = names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default();
                 let code = codes.get(&a.specialty_id).cloned().unwrap_or_default();
-                Some(appointment_out(a, s, facilities.get(&a.facility_id), practitioners.get(&s.practitioner_id), code, name, self.may_cancel_online(a, s, now)))
+                Some(appointment_out(
+                    a,
+                    s,
+                    facilities.get(&a.facility_id),
+                    practitioners.get(&s.practitioner_id),
+                    code,
+                    name,
+                    self.may_cancel_online(a, s, now),
+                ))
             })
             .collect())
     }
@@ -669,7 +688,14 @@ impl Domain {
         s.starts_at - now >= Duration::hours(self.config().booking.cancel_cutoff_hours)
     }
 
-    pub(crate) async fn cancel_in(&self, txn: &sea_orm::DatabaseTransaction, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>, channel: Channel) -> Result<()> {
+    pub(crate) async fn cancel_in(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        a: &appointment::Model,
+        s: &slot::Model,
+        now: DateTime<Utc>,
+        channel: Channel,
+    ) -> Result<()> {
         if a.status != BOOKED {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }

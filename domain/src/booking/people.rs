@@ -213,11 +213,7 @@ impl Domain {
     /// An active appointment at the actor's facility.
     async fn facility_appointment(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: Uuid) -> Result<appointment::Model> {
         let facility = desk_facility(actor)?;
-        appointment::Entity::find_by_id(id)
-            .filter(appointment::Column::FacilityId.eq(facility))
-            .one(txn)
-            .await?
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))
+        appointment::Entity::find_by_id(id).filter(appointment::Column::FacilityId.eq(facility)).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))
     }
 
     /// The desk cancels an appointment at its facility, at any time before

@@ -111,11 +111,7 @@ impl Blocks {
             }
             d += Duration::days(1);
         }
-        let closures = closure::Entity::find()
-            .filter(closure::Column::Date.between(from, to))
-            .filter(closure::Column::FacilityId.eq(facility))
-            .all(db)
-            .await?;
+        let closures = closure::Entity::find().filter(closure::Column::Date.between(from, to)).filter(closure::Column::FacilityId.eq(facility)).all(db).await?;
         Ok(Self { holidays, closures })
     }
 
@@ -205,7 +201,13 @@ impl Domain {
 
     /// Stores a template and creates its slots within the horizon. Callers
     /// have checked who may do this (`publish_template`, the demo seed).
-    pub(crate) async fn create_template(&self, facility: FacilityId, practitioner: &practitioner::Model, rule: WeeklyRule, created_by: Uuid) -> Result<TemplateOut> {
+    pub(crate) async fn create_template(
+        &self,
+        facility: FacilityId,
+        practitioner: &practitioner::Model,
+        rule: WeeklyRule,
+        created_by: Uuid,
+    ) -> Result<TemplateOut> {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         // Lock the practitioner's row so that two overlapping templates
@@ -303,7 +305,8 @@ impl Domain {
             .all(self.db())
             .await?;
         let practitioners =
-            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| p.id).await?;
+            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| p.id)
+                .await?;
         let now = self.clock().now();
         let mut created = 0;
         for t in &templates {

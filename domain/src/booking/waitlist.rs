@@ -103,14 +103,9 @@ impl Domain {
             q = q.filter(waitlist_entry::Column::Id.eq(id));
         }
         let entries = q.order_by_desc(waitlist_entry::Column::CreatedAt).all(db).await?;
-        let offers = slot_offer::Entity::find()
-            .filter(slot_offer::Column::HolderId.eq(holder))
-            .filter(slot_offer::Column::Status.eq(PENDING))
-            .all(db)
-            .await?;
+        let offers = slot_offer::Entity::find().filter(slot_offer::Column::HolderId.eq(holder)).filter(slot_offer::Column::Status.eq(PENDING)).all(db).await?;
         let slots = super::load_map::<slot::Entity, _, _>(db, slot::Column::Id, offers.iter().map(|o| o.slot_id).collect(), |s| s.id).await?;
-        let facilities =
-            super::load_map::<facility::Entity, _, _>(db, facility::Column::Id, slots.values().map(|s| s.facility_id).collect(), |f| f.id).await?;
+        let facilities = super::load_map::<facility::Entity, _, _>(db, facility::Column::Id, slots.values().map(|s| s.facility_id).collect(), |f| f.id).await?;
         let practitioners =
             super::load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, slots.values().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
         let codes: HashMap<Uuid, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
@@ -267,11 +262,8 @@ impl Domain {
     /// whose period is over. Run periodically by the server.
     pub async fn expire_offers(&self) -> Result<u64> {
         let now = self.clock().now();
-        let expired = slot_offer::Entity::find()
-            .filter(slot_offer::Column::Status.eq(PENDING))
-            .filter(slot_offer::Column::ExpiresAt.lte(now))
-            .all(self.db())
-            .await?;
+        let expired =
+            slot_offer::Entity::find().filter(slot_offer::Column::Status.eq(PENDING)).filter(slot_offer::Column::ExpiresAt.lte(now)).all(self.db()).await?;
         let mut n = 0;
         for o in &expired {
             let txn = self.begin_write().await?;
@@ -325,13 +317,8 @@ impl Domain {
         let mut made = 0;
         for e in waiting {
             let Some(spec) = specialty::Entity::find_by_id(e.specialty_id).one(self.db()).await? else { continue };
-            let seen: HashSet<Uuid> = slot_offer::Entity::find()
-                .filter(slot_offer::Column::EntryId.eq(e.id))
-                .all(self.db())
-                .await?
-                .into_iter()
-                .map(|o| o.slot_id)
-                .collect();
+            let seen: HashSet<Uuid> =
+                slot_offer::Entity::find().filter(slot_offer::Column::EntryId.eq(e.id)).all(self.db()).await?.into_iter().map(|o| o.slot_id).collect();
             let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &super::SlotFilter::default(), &seen, 5).await?;
             for c in candidates {
                 if self.hold_for(&e, c.id, hold).await? {
@@ -355,11 +342,8 @@ impl Domain {
             .exec(&txn)
             .await?
             .rows_affected;
-        let booked = crate::entities::appointment::Entity::find()
-            .filter(crate::entities::appointment::Column::ActiveSlotId.eq(slot_id))
-            .one(&txn)
-            .await?
-            .is_some();
+        let booked =
+            crate::entities::appointment::Entity::find().filter(crate::entities::appointment::Column::ActiveSlotId.eq(slot_id)).one(&txn).await?.is_some();
         let still_waiting = waitlist_entry::Entity::update_many()
             .col_expr(waitlist_entry::Column::Status, Expr::value(OFFERED))
             .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))

@@ -6,7 +6,7 @@
 //! account's current one — whatever the channel preferences say, since
 //! they are what makes a channel usable in the first place.
 
-use super::{outbox_row, Prepared, SmsOut, EmailOut};
+use super::{outbox_row, EmailOut, Prepared, SmsOut};
 use crate::entities::{claim, consent_request, outbox, user, verification};
 use crate::identity::{code_for, link_token};
 use crate::{Domain, Result};
@@ -278,7 +278,13 @@ mod tests {
                 let t = render(kind, lang, &values);
                 let sms_only = matches!(
                     kind,
-                    AccountKind::PhoneCode | AccountKind::ResetCode | AccountKind::SecondFactorReset | AccountKind::ClaimWaiting | AccountKind::ClaimApproved | AccountKind::GuardianAccessEnded | AccountKind::ConsentWaiting
+                    AccountKind::PhoneCode
+                        | AccountKind::ResetCode
+                        | AccountKind::SecondFactorReset
+                        | AccountKind::ClaimWaiting
+                        | AccountKind::ClaimApproved
+                        | AccountKind::GuardianAccessEnded
+                        | AccountKind::ConsentWaiting
                 );
                 let sms_kind = sms_only || kind == AccountKind::ContactChanged;
                 let email_kind = !sms_only;

@@ -14,7 +14,7 @@ use crate::{Domain, Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
-use sea_orm::{EntityTrait};
+use sea_orm::EntityTrait;
 use sha2::Sha256;
 use shared::dto::AppointmentOut;
 use shared::ErrorCode;

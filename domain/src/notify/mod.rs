@@ -27,10 +27,7 @@ use crate::entities::{
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
 use shared::{ErrorCode, Lang, Role};
 use std::future::Future;
@@ -65,7 +62,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral, Kind::Prescription, Kind::Result];
+    pub const ALL: [Kind; 8] =
+        [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral, Kind::Prescription, Kind::Result];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -267,10 +265,8 @@ async fn queue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> Re
     if rows.is_empty() {
         return Ok(());
     }
-    let insert = outbox::Entity::insert_many(rows)
-        .on_conflict(sea_orm::sea_query::OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned())
-        .exec(db)
-        .await;
+    let insert =
+        outbox::Entity::insert_many(rows).on_conflict(sea_orm::sea_query::OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned()).exec(db).await;
     match insert {
         Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
         Err(e) => Err(e.into()),
@@ -554,7 +550,15 @@ impl Domain {
                     cancelled: kind == Kind::Cancelled,
                     alarm_minutes: 120,
                 });
-                Prepared::Email(EmailOut { outbox_id: r.id, to: address, to_name: full_name(&u.given_name, &u.family_name), lang, subject: t.subject, text: t.text, calendar })
+                Prepared::Email(EmailOut {
+                    outbox_id: r.id,
+                    to: address,
+                    to_name: full_name(&u.given_name, &u.family_name),
+                    lang,
+                    subject: t.subject,
+                    text: t.text,
+                    calendar,
+                })
             }
             SMS => Prepared::Sms(SmsOut { outbox_id: r.id, to: address, text: texts::render(kind, lang, &facts).sms }),
             _ => {
@@ -743,10 +747,7 @@ impl Domain {
             .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
             .filter(inbox_message::Column::ReadAt.is_null());
         if let Some(id) = id {
-            let mine = inbox_message::Entity::find_by_id(id)
-                .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
-                .one(self.db())
-                .await?;
+            let mine = inbox_message::Entity::find_by_id(id).filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid())).one(self.db()).await?;
             if mine.is_none() {
                 return Err(Error::code(ErrorCode::NotFound));
             }

@@ -154,21 +154,13 @@ const AR: Catalog = Catalog {
     links: "عرض الموعد: {view_link}\nإلغاء الموعد: {cancel_link}",
     signature: "— صحتي، بوابة الصحة للعيادات المتعددة الخدمات العمومية",
     calendar_summary: "موعد {specialty} – {facility}",
-    booked: [
-        "تأكيد موعد: {specialty}، {when}",
-        "تم تأكيد موعد {patient}.",
-        "صحتي: تم تأكيد موعد {specialty} يوم {short}، {facility}. للإلغاء: {cancel_link}",
-    ],
+    booked: ["تأكيد موعد: {specialty}، {when}", "تم تأكيد موعد {patient}.", "صحتي: تم تأكيد موعد {specialty} يوم {short}، {facility}. للإلغاء: {cancel_link}"],
     rescheduled: [
         "تغيير موعد: {specialty}، {when}",
         "تم تغيير موعد {patient}. الموعد الجديد:",
         "صحتي: تم نقل موعد {specialty} إلى {short}، {facility}. للإلغاء: {cancel_link}",
     ],
-    cancelled: [
-        "إلغاء موعد: {specialty}، {when}",
-        "تم إلغاء موعد {patient}. يمكنكم حجز موعد آخر: {book_link}",
-        "صحتي: تم إلغاء موعد {specialty} يوم {short}.",
-    ],
+    cancelled: ["إلغاء موعد: {specialty}، {when}", "تم إلغاء موعد {patient}. يمكنكم حجز موعد آخر: {book_link}", "صحتي: تم إلغاء موعد {specialty} يوم {short}."],
     reminder: [
         "تذكير: موعد {specialty} بعد {hours} ساعة",
         "تذكير: لدى {patient} موعد بعد {hours} ساعة.",

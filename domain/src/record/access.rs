@@ -21,8 +21,8 @@
 use crate::entities::record_access;
 use crate::{Actor, Domain, Result};
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
 use hmac::Mac;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -36,7 +36,18 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// The bytes a row's hash covers: the previous hash and every field.
 #[allow(clippy::too_many_arguments)]
-fn chain_bytes(prev: &str, subject: Uuid, seq: i64, at: DateTime<Utc>, actor: Uuid, role: &str, facility: Option<Uuid>, action: &str, entry: Option<Uuid>, reason: &str) -> Vec<u8> {
+fn chain_bytes(
+    prev: &str,
+    subject: Uuid,
+    seq: i64,
+    at: DateTime<Utc>,
+    actor: Uuid,
+    role: &str,
+    facility: Option<Uuid>,
+    action: &str,
+    entry: Option<Uuid>,
+    reason: &str,
+) -> Vec<u8> {
     let opt = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
     let mut out = Vec::with_capacity(256);
     for part in [
@@ -69,7 +80,18 @@ fn mac(key: &[u8], bytes: &[u8]) -> String {
 
 #[cfg(test)]
 #[allow(clippy::too_many_arguments)]
-fn chain_hash(prev: &str, subject: Uuid, seq: i64, at: DateTime<Utc>, actor: Uuid, role: &str, facility: Option<Uuid>, action: &str, entry: Option<Uuid>, reason: &str) -> String {
+fn chain_hash(
+    prev: &str,
+    subject: Uuid,
+    seq: i64,
+    at: DateTime<Utc>,
+    actor: Uuid,
+    role: &str,
+    facility: Option<Uuid>,
+    action: &str,
+    entry: Option<Uuid>,
+    reason: &str,
+) -> String {
     hex(&Sha256::digest(chain_bytes(prev, subject, seq, at, actor, role, facility, action, entry, reason)))
 }
 
@@ -84,7 +106,16 @@ pub fn row_hash(key: &[u8], r: &record_access::Model, prev: &str) -> String {
 
 /// Appends one access to `subject`'s chain, inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn append<C: ConnectionTrait>(key: &[u8], db: &C, subject: Uuid, actor: &Actor, facility: Option<Uuid>, action: &str, entry: Option<Uuid>, reason: &str) -> Result<()> {
+pub(crate) async fn append<C: ConnectionTrait>(
+    key: &[u8],
+    db: &C,
+    subject: Uuid,
+    actor: &Actor,
+    facility: Option<Uuid>,
+    action: &str,
+    entry: Option<Uuid>,
+    reason: &str,
+) -> Result<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         let key = i64::from_be_bytes(subject.as_bytes()[..8].try_into().expect("8 bytes"));
         db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_advisory_xact_lock($1)", [key.into()])).await?;
@@ -135,11 +166,7 @@ impl Domain {
     /// anchored head of each is still in it, unchanged.
     pub async fn verify_access_log(&self) -> Result<ChainReport> {
         let key = &self.config().audit_secret;
-        let rows = record_access::Entity::find()
-            .order_by_asc(record_access::Column::SubjectId)
-            .order_by_asc(record_access::Column::Seq)
-            .all(self.db())
-            .await?;
+        let rows = record_access::Entity::find().order_by_asc(record_access::Column::SubjectId).order_by_asc(record_access::Column::Seq).all(self.db()).await?;
         let mut report = ChainReport { rows: rows.len() as u64, ..Default::default() };
         let mut current: Option<Uuid> = None;
         let (mut prev, mut expected, mut broken, mut keyed) = (GENESIS.to_owned(), 1i64, false, false);

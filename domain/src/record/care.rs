@@ -68,7 +68,14 @@ impl Domain {
 
     /// An appointment of `subject` with the actor's own practitioner
     /// profile at `facility`, not cancelled, whose care window holds `now`.
-    async fn in_appointment_window<C: ConnectionTrait>(&self, db: &C, actor: &Actor, facility: Uuid, subject: Uuid, now: chrono::DateTime<Utc>) -> Result<bool> {
+    async fn in_appointment_window<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        actor: &Actor,
+        facility: Uuid,
+        subject: Uuid,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<bool> {
         let appointments = appointment::Entity::find()
             .filter(appointment::Column::SubjectId.eq(subject))
             .filter(appointment::Column::FacilityId.eq(facility))
@@ -150,13 +157,29 @@ impl Domain {
         .await?;
         super::access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), "lookup", None, reason).await?;
         txn.commit().await?;
-        Ok(CarePatientOut { subject_id: subject, name, birth_date, appointment_id: None, starts_at: None, via: "lookup".into(), reason: Some(reason.to_owned()) })
+        Ok(CarePatientOut {
+            subject_id: subject,
+            name,
+            birth_date,
+            appointment_id: None,
+            starts_at: None,
+            via: "lookup".into(),
+            reason: Some(reason.to_owned()),
+        })
     }
 
     /// A practitioner refers a patient in their care (citizen or dependant)
     /// to a specialty; the referral then opens referral-required booking.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn refer_in_care(&self, actor: &Actor, subject: Uuid, specialty: String, priority: String, reason: String, expires_on: String) -> Result<ReferralOut> {
+    pub async fn refer_in_care(
+        &self,
+        actor: &Actor,
+        subject: Uuid,
+        specialty: String,
+        priority: String,
+        reason: String,
+        expires_on: String,
+    ) -> Result<ReferralOut> {
         practitioner_facility(actor)?;
         let holder = self.holder_of(self.db(), subject).await?;
         let dependant_id = if holder == subject { String::new() } else { subject.to_string() };
@@ -169,13 +192,8 @@ impl Domain {
         let facility = practitioner_facility(actor)?;
         let db = self.db();
         let today = self.today();
-        let mine: Vec<Uuid> = practitioner::Entity::find()
-            .filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
+        let mine: Vec<Uuid> =
+            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid())).all(db).await?.into_iter().map(|p| p.id).collect();
         let slots: HashMap<Uuid, slot::Model> = slot::Entity::find()
             .filter(slot::Column::FacilityId.eq(facility))
             .filter(slot::Column::PractitionerId.is_in(mine))
@@ -208,13 +226,28 @@ impl Domain {
             .into_iter()
             .map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.birth_date)))
             .collect();
-        people.extend(dependant::Entity::find().filter(dependant::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|d| (d.id, (full_name(&d.given_name, &d.family_name), Some(d.birth_date)))));
+        people.extend(
+            dependant::Entity::find()
+                .filter(dependant::Column::Id.is_in(ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, (full_name(&d.given_name, &d.family_name), Some(d.birth_date)))),
+        );
         let mut out: Vec<CarePatientOut> = appointments
             .iter()
             .filter_map(|a| {
                 let s = crate::booking::subject_of(a);
                 let (name, birth_date) = people.get(&s)?.clone();
-                Some(CarePatientOut { subject_id: s, name, birth_date, appointment_id: Some(a.id), starts_at: slots.get(&a.slot_id).map(|s| s.starts_at), via: "appointment".into(), reason: None })
+                Some(CarePatientOut {
+                    subject_id: s,
+                    name,
+                    birth_date,
+                    appointment_id: Some(a.id),
+                    starts_at: slots.get(&a.slot_id).map(|s| s.starts_at),
+                    via: "appointment".into(),
+                    reason: None,
+                })
             })
             .collect();
         out.sort_by_key(|p| p.starts_at);
@@ -225,7 +258,15 @@ impl Domain {
             }
             seen.push(r.subject_id);
             if let Some((name, birth_date)) = people.get(&r.subject_id).cloned() {
-                out.push(CarePatientOut { subject_id: r.subject_id, name, birth_date, appointment_id: None, starts_at: None, via: "lookup".into(), reason: Some(r.reason) });
+                out.push(CarePatientOut {
+                    subject_id: r.subject_id,
+                    name,
+                    birth_date,
+                    appointment_id: None,
+                    starts_at: None,
+                    via: "lookup".into(),
+                    reason: Some(r.reason),
+                });
             }
         }
         Ok(out)

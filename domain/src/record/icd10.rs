@@ -13,7 +13,12 @@ use shared::Lang;
 
 /// (code, French, English, Arabic)
 pub const CODES: &[(&str, &str, &str, &str)] = &[
-    ("A09", "Diarrhée et gastro-entérite d'origine présumée infectieuse", "Infectious gastroenteritis and colitis", "إسهال والتهاب المعدة والأمعاء من أصل معدٍ مفترض"),
+    (
+        "A09",
+        "Diarrhée et gastro-entérite d'origine présumée infectieuse",
+        "Infectious gastroenteritis and colitis",
+        "إسهال والتهاب المعدة والأمعاء من أصل معدٍ مفترض",
+    ),
     ("A15.0", "Tuberculose pulmonaire, confirmée", "Tuberculosis of lung, confirmed", "سل رئوي مؤكد"),
     ("A90", "Dengue", "Dengue fever", "حمى الضنك"),
     ("B01.9", "Varicelle sans complication", "Varicella without complication", "جدري الماء دون مضاعفات"),
@@ -34,8 +39,18 @@ pub const CODES: &[(&str, &str, &str, &str)] = &[
     ("E05.9", "Thyréotoxicose (hyperthyroïdie)", "Thyrotoxicosis (hyperthyroidism)", "فرط نشاط الغدة الدرقية"),
     ("E10.9", "Diabète de type 1 sans complication", "Type 1 diabetes mellitus without complications", "داء السكري من النوع الأول دون مضاعفات"),
     ("E11.9", "Diabète de type 2 sans complication", "Type 2 diabetes mellitus without complications", "داء السكري من النوع الثاني دون مضاعفات"),
-    ("E11.2", "Diabète de type 2 avec complications rénales", "Type 2 diabetes mellitus with renal complications", "داء السكري من النوع الثاني مع مضاعفات كلوية"),
-    ("E11.3", "Diabète de type 2 avec complications oculaires", "Type 2 diabetes mellitus with ophthalmic complications", "داء السكري من النوع الثاني مع مضاعفات عينية"),
+    (
+        "E11.2",
+        "Diabète de type 2 avec complications rénales",
+        "Type 2 diabetes mellitus with renal complications",
+        "داء السكري من النوع الثاني مع مضاعفات كلوية",
+    ),
+    (
+        "E11.3",
+        "Diabète de type 2 avec complications oculaires",
+        "Type 2 diabetes mellitus with ophthalmic complications",
+        "داء السكري من النوع الثاني مع مضاعفات عينية",
+    ),
     ("E55.9", "Carence en vitamine D", "Vitamin D deficiency", "نقص فيتامين د"),
     ("E66.9", "Obésité", "Obesity", "السمنة"),
     ("E78.0", "Hypercholestérolémie pure", "Pure hypercholesterolaemia", "فرط كوليسترول الدم الصرف"),
@@ -61,7 +76,12 @@ pub const CODES: &[(&str, &str, &str, &str)] = &[
     ("H61.2", "Bouchon de cérumen", "Impacted cerumen", "سدادة شمعية في الأذن"),
     ("H66.9", "Otite moyenne", "Otitis media", "التهاب الأذن الوسطى"),
     ("I10", "Hypertension essentielle", "Essential (primary) hypertension", "ارتفاع ضغط الدم الأساسي"),
-    ("I11.9", "Cardiopathie hypertensive sans insuffisance cardiaque", "Hypertensive heart disease without heart failure", "مرض القلب الناتج عن ارتفاع الضغط دون قصور قلبي"),
+    (
+        "I11.9",
+        "Cardiopathie hypertensive sans insuffisance cardiaque",
+        "Hypertensive heart disease without heart failure",
+        "مرض القلب الناتج عن ارتفاع الضغط دون قصور قلبي",
+    ),
     ("I20.9", "Angine de poitrine", "Angina pectoris", "الذبحة الصدرية"),
     ("I21.9", "Infarctus aigu du myocarde", "Acute myocardial infarction", "احتشاء عضلة القلب الحاد"),
     ("I25.9", "Cardiopathie ischémique chronique", "Chronic ischaemic heart disease", "مرض القلب الإقفاري المزمن"),

@@ -338,9 +338,9 @@ impl Domain {
             record_entry::Entity::find().filter(record_entry::Column::SubjectId.is_in(readable)),
             filter,
         )
-            .order_by_desc(record_entry::Column::CreatedAt)
-            .all(&txn)
-            .await?;
+        .order_by_desc(record_entry::Column::CreatedAt)
+        .all(&txn)
+        .await?;
         let mut subjects: Vec<Uuid> = rows.iter().map(|r| r.subject_id).collect();
         subjects.sort();
         subjects.dedup();
@@ -386,20 +386,20 @@ impl Domain {
                     .add(sea_orm::Condition::all().add(record_access::Column::At.eq(at)).add(record_access::Column::Id.lt(id))),
             );
         }
-        let mut rows = q
-            .order_by_desc(record_access::Column::At)
-            .order_by_desc(record_access::Column::Id)
-            .limit(limit + 1)
-            .all(self.db())
-            .await?;
+        let mut rows = q.order_by_desc(record_access::Column::At).order_by_desc(record_access::Column::Id).limit(limit + 1).all(self.db()).await?;
         let next_cursor = if rows.len() as u64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|r| format!("{}.{}", r.at.timestamp_micros(), r.id))
         } else {
             None
         };
-        let actors: HashMap<Uuid, user::Model> =
-            user::Entity::find().filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>())).all(self.db()).await?.into_iter().map(|u| (u.id, u)).collect();
+        let actors: HashMap<Uuid, user::Model> = user::Entity::find()
+            .filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
         let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
             .filter(facility::Column::Id.is_in(rows.iter().filter_map(|r| r.facility_id).collect::<Vec<_>>()))
             .all(self.db())
@@ -435,10 +435,20 @@ impl Domain {
         let mut people: Vec<Uuid> = rows.iter().flat_map(|r| [r.author_id, r.subject_id]).collect();
         people.sort();
         people.dedup();
-        let users: HashMap<Uuid, String> =
-            user::Entity::find().filter(user::Column::Id.is_in(people.clone())).all(db).await?.into_iter().map(|u| (u.id, full_name(&u.given_name, &u.family_name))).collect();
-        let deps: HashMap<Uuid, String> =
-            dependant::Entity::find().filter(dependant::Column::Id.is_in(people)).all(db).await?.into_iter().map(|d| (d.id, full_name(&d.given_name, &d.family_name))).collect();
+        let users: HashMap<Uuid, String> = user::Entity::find()
+            .filter(user::Column::Id.is_in(people.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, full_name(&u.given_name, &u.family_name)))
+            .collect();
+        let deps: HashMap<Uuid, String> = dependant::Entity::find()
+            .filter(dependant::Column::Id.is_in(people))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, full_name(&d.given_name, &d.family_name)))
+            .collect();
         let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
             .filter(facility::Column::Id.is_in(rows.iter().map(|r| r.facility_id).collect::<Vec<_>>()))
             .all(db)
@@ -491,10 +501,20 @@ mod tests {
     fn a_prescription_needs_complete_lines() {
         let empty = EntryData::Prescription { items: vec![] };
         assert_eq!(validate(&empty, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field, "items");
-        let line = MedicationLine { medication: "Amoxicilline".into(), form: "gélule".into(), dose: "500 mg".into(), frequency: "3/j".into(), duration: "7 j".into(), instructions: String::new() };
+        let line = MedicationLine {
+            medication: "Amoxicilline".into(),
+            form: "gélule".into(),
+            dose: "500 mg".into(),
+            frequency: "3/j".into(),
+            duration: "7 j".into(),
+            instructions: String::new(),
+        };
         assert!(validate(&EntryData::Prescription { items: vec![line.clone()] }, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).is_ok());
         let missing = MedicationLine { dose: " ".into(), ..line };
-        assert_eq!(validate(&EntryData::Prescription { items: vec![missing] }, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field, "items[0].dose");
+        assert_eq!(
+            validate(&EntryData::Prescription { items: vec![missing] }, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field,
+            "items[0].dose"
+        );
     }
 
     #[test]

@@ -81,11 +81,7 @@ pub async fn enrolment(
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshIn,
     responses((status = 200, body = TokenOut), (status = 401, description = "`token_invalid`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/refresh", skip_all)]
-pub async fn refresh(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    ApiJson(input): ApiJson<RefreshIn>,
-) -> Result<Json<TokenOut>, ApiFailure> {
+pub async fn refresh(State(state): State<AppState>, ReqLang(lang): ReqLang, ApiJson(input): ApiJson<RefreshIn>) -> Result<Json<TokenOut>, ApiFailure> {
     state.domain.refresh(&input.refresh_token).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 

@@ -6,7 +6,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
-use shared::dto::{AppointmentOut, BookIn, ClosureIn, HolidayIn, HolidayOut, ScheduleChangeOut, SlotOut, TemplateEndIn, TemplateIn, TemplateOut, WaitlistIn, WaitlistOut};
+use shared::dto::{
+    AppointmentOut, BookIn, ClosureIn, HolidayIn, HolidayOut, ScheduleChangeOut, SlotOut, TemplateEndIn, TemplateIn, TemplateOut, WaitlistIn, WaitlistOut,
+};
 use shared::{ErrorCode, FacilityId};
 use uuid::Uuid;
 
@@ -33,7 +35,11 @@ pub struct SlotQuery {
 #[utoipa::path(get, path = "/api/v1/slots", tag = "booking", params(SlotQuery),
     responses((status = 200, body = [SlotOut]), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/slots", skip_all)]
-pub async fn search(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
+pub async fn search(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
     let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
     state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
@@ -113,7 +119,12 @@ pub async fn cancel(
 #[utoipa::path(post, path = "/api/v1/slots/{id}/close", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, description = "`slot_taken`: the slot has a booking", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/slots/{id}/close", skip_all)]
-pub async fn close_slot(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn close_slot(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiFailure> {
     state.domain.close_slot(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -127,7 +138,11 @@ pub struct WilayaQuery {
 /// The facilities of a wilaya (to narrow a slot search).
 #[utoipa::path(get, path = "/api/v1/facilities", tag = "booking", params(WilayaQuery), responses((status = 200, body = [shared::dto::FacilityOut])))]
 #[tracing::instrument(name = "GET /api/v1/facilities", skip_all)]
-pub async fn facilities(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<WilayaQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<shared::dto::FacilityOut>>, ApiFailure> {
+pub async fn facilities(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    q: Result<Query<WilayaQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<shared::dto::FacilityOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
     state.domain.facilities_in_wilaya(&q.wilaya).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
@@ -174,7 +189,11 @@ pub struct YearQuery {
 /// Public holidays of a year (fixed and Islamic).
 #[utoipa::path(get, path = "/api/v1/holidays", tag = "schedule", params(YearQuery), responses((status = 200, body = [HolidayOut])))]
 #[tracing::instrument(name = "GET /api/v1/holidays", skip_all)]
-pub async fn holidays(State(state): State<AppState>, ReqLang(lang): ReqLang, q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<HolidayOut>>, ApiFailure> {
+pub async fn holidays(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<HolidayOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
     state.domain.holidays(q.year).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
@@ -183,7 +202,12 @@ pub async fn holidays(State(state): State<AppState>, ReqLang(lang): ReqLang, q: 
 #[utoipa::path(post, path = "/api/v1/holidays", tag = "schedule", security(("bearer" = [])), request_body = HolidayIn,
     responses((status = 201, body = ScheduleChangeOut), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/holidays", skip_all)]
-pub async fn add_holiday(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<HolidayIn>) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
+pub async fn add_holiday(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<HolidayIn>,
+) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
     let out = state.domain.add_holiday(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -199,7 +223,12 @@ pub async fn my_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, 
 #[utoipa::path(post, path = "/api/v1/waitlist", tag = "waitlist", security(("bearer" = [])), request_body = WaitlistIn,
     responses((status = 201, body = WaitlistOut), (status = 409, description = "`already_waiting`", body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/waitlist", skip_all)]
-pub async fn join_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<WaitlistIn>) -> Result<(StatusCode, Json<WaitlistOut>), ApiFailure> {
+pub async fn join_waitlist(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<WaitlistIn>,
+) -> Result<(StatusCode, Json<WaitlistOut>), ApiFailure> {
     let out = state.domain.join_waitlist(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -208,7 +237,12 @@ pub async fn join_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang
 #[utoipa::path(post, path = "/api/v1/waitlist/{id}/leave", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/waitlist/{id}/leave", skip_all)]
-pub async fn leave_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn leave_waitlist(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiFailure> {
     state.domain.leave_waitlist(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -232,7 +266,12 @@ pub async fn accept_offer(
 #[utoipa::path(post, path = "/api/v1/offers/{id}/decline", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/offers/{id}/decline", skip_all)]
-pub async fn decline_offer(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn decline_offer(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiFailure> {
     state.domain.decline_offer(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -25,7 +25,12 @@ use uuid::Uuid;
         (status = 422, description = "Invalid fields, or `nin_not_claimable` (nobody without an account has this NIN: register)", body = shared::ApiError),
         (status = 429, description = "`too_many_attempts`, with Retry-After", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/claims", skip_all)]
-pub async fn request(State(state): State<AppState>, ReqLang(lang): ReqLang, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<RegisterIn>) -> Result<(StatusCode, Json<ClaimOut>), ApiFailure> {
+pub async fn request(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    ApiJson(input): ApiJson<RegisterIn>,
+) -> Result<(StatusCode, Json<ClaimOut>), ApiFailure> {
     let out = state.domain.request_claim(&input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::ACCEPTED, Json(out)))
 }
@@ -51,7 +56,12 @@ pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(
 #[utoipa::path(post, path = "/api/v1/me/claims/{id}/approve", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/claims/{id}/approve", skip_all)]
-pub async fn approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+pub async fn approve(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.guardian_decides(&actor, ClaimId(id), true).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -59,7 +69,12 @@ pub async fn approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bear
 #[utoipa::path(post, path = "/api/v1/me/claims/{id}/decline", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/claims/{id}/decline", skip_all)]
-pub async fn decline(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+pub async fn decline(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.guardian_decides(&actor, ClaimId(id), false).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -70,7 +85,12 @@ pub async fn decline(State(state): State<AppState>, ReqLang(lang): ReqLang, Bear
     responses((status = 200, body = ClaimOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError),
         (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/claims/{id}/approve", skip_all)]
-pub async fn desk_approve(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ClaimOut>, ApiFailure> {
+pub async fn desk_approve(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ClaimOut>, ApiFailure> {
     state.domain.desk_approves_claim(&actor, ClaimId(id)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -82,7 +102,12 @@ pub async fn desk_approve(State(state): State<AppState>, ReqLang(lang): ReqLang,
     responses((status = 202, description = "Sent, if an adult's account holds this NIN"), (status = 409, description = "`too_many_dependants`", body = shared::ApiError),
         (status = 422, body = shared::ApiError), (status = 429, description = "`too_many_attempts`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/dependants/consent-requests", skip_all)]
-pub async fn request_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<ConsentIn>) -> Result<StatusCode, ApiFailure> {
+pub async fn request_consent(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<ConsentIn>,
+) -> Result<StatusCode, ApiFailure> {
     state.domain.request_consent(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -100,7 +125,12 @@ pub async fn consents(State(state): State<AppState>, ReqLang(lang): ReqLang, Bea
 #[utoipa::path(post, path = "/api/v1/me/consents/{id}/approve", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/consents/{id}/approve", skip_all)]
-pub async fn approve_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
+pub async fn approve_consent(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ConsentOut>, ApiFailure> {
     state.domain.decide_consent(&actor, ConsentId(id), true).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -108,7 +138,12 @@ pub async fn approve_consent(State(state): State<AppState>, ReqLang(lang): ReqLa
 #[utoipa::path(post, path = "/api/v1/me/consents/{id}/decline", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/consents/{id}/decline", skip_all)]
-pub async fn decline_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<ConsentOut>, ApiFailure> {
+pub async fn decline_consent(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ConsentOut>, ApiFailure> {
     state.domain.decide_consent(&actor, ConsentId(id), false).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -117,7 +152,12 @@ pub async fn decline_consent(State(state): State<AppState>, ReqLang(lang): ReqLa
 #[utoipa::path(post, path = "/api/v1/me/guardians/{id}/withdraw", tag = "me", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/guardians/{id}/withdraw", skip_all)]
-pub async fn withdraw_consent(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, ApiFailure> {
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, ApiFailure> {
     state.domain.withdraw_consent(&actor, shared::UserId(id)).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }

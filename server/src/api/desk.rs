@@ -25,7 +25,12 @@ pub struct DayQuery {
 #[utoipa::path(get, path = "/api/v1/desk/day", tag = "desk", security(("bearer" = [])), params(DayQuery),
     responses((status = 200, body = [DaySlotOut]), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/day", skip_all)]
-pub async fn day(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, q: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>) -> Result<Json<Vec<DaySlotOut>>, ApiFailure> {
+pub async fn day(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    q: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<DaySlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
     state.domain.day_list(&actor, q.date, q.practitioner_id.map(PractitionerId)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
@@ -48,7 +53,12 @@ pub async fn templates(State(state): State<AppState>, ReqLang(lang): ReqLang, Be
 #[utoipa::path(post, path = "/api/v1/desk/lookup", tag = "desk", security(("bearer" = [])), request_body = NinLookupIn,
     responses((status = 200, body = PersonOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/lookup", skip_all)]
-pub async fn lookup(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<NinLookupIn>) -> Result<Json<PersonOut>, ApiFailure> {
+pub async fn lookup(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<NinLookupIn>,
+) -> Result<Json<PersonOut>, ApiFailure> {
     state.domain.lookup_by_nin(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -56,7 +66,12 @@ pub async fn lookup(State(state): State<AppState>, ReqLang(lang): ReqLang, Beare
 #[utoipa::path(get, path = "/api/v1/desk/patients/{patient_id}/appointments", tag = "desk", security(("bearer" = [])), params(("patient_id" = Uuid, Path)),
     responses((status = 200, body = [AppointmentOut]), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/patients/{patient_id}/appointments", skip_all)]
-pub async fn patient_appointments(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(patient_id): ApiPath<Uuid>) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
+pub async fn patient_appointments(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(patient_id): ApiPath<Uuid>,
+) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
     state.domain.desk_patient_appointments(&actor, &patient_id.to_string()).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -64,7 +79,12 @@ pub async fn patient_appointments(State(state): State<AppState>, ReqLang(lang): 
 #[utoipa::path(post, path = "/api/v1/desk/appointments", tag = "desk", security(("bearer" = [])), request_body = DeskBookIn,
     responses((status = 201, body = AppointmentOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments", skip_all)]
-pub async fn book(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<DeskBookIn>) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
+pub async fn book(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<DeskBookIn>,
+) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
     let out = state.domain.desk_book(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -73,7 +93,12 @@ pub async fn book(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(
 #[utoipa::path(post, path = "/api/v1/desk/appointments/{id}/cancel", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/cancel", skip_all)]
-pub async fn cancel(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<AppointmentOut>, ApiFailure> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<AppointmentOut>, ApiFailure> {
     state.domain.desk_cancel(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -86,7 +111,13 @@ pub struct MoveIn {
 #[utoipa::path(post, path = "/api/v1/desk/appointments/{id}/reschedule", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = MoveIn,
     responses((status = 201, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/reschedule", skip_all)]
-pub async fn reschedule(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>, ApiJson(input): ApiJson<MoveIn>) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
+pub async fn reschedule(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<MoveIn>,
+) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
     let out = state.domain.desk_reschedule(&actor, id, &input.slot_id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -95,7 +126,12 @@ pub async fn reschedule(State(state): State<AppState>, ReqLang(lang): ReqLang, B
 #[utoipa::path(post, path = "/api/v1/desk/dependants/{id}/verify", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = DependantOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/dependants/{id}/verify", skip_all)]
-pub async fn verify_dependant(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<Uuid>) -> Result<Json<DependantOut>, ApiFailure> {
+pub async fn verify_dependant(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<DependantOut>, ApiFailure> {
     state.domain.verify_dependant(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -103,7 +139,12 @@ pub async fn verify_dependant(State(state): State<AppState>, ReqLang(lang): ReqL
 #[utoipa::path(post, path = "/api/v1/referrals", tag = "desk", security(("bearer" = [])), request_body = ReferralIn,
     responses((status = 201, body = ReferralOut), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/referrals", skip_all)]
-pub async fn refer(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<ReferralIn>) -> Result<(StatusCode, Json<ReferralOut>), ApiFailure> {
+pub async fn refer(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<ReferralIn>,
+) -> Result<(StatusCode, Json<ReferralOut>), ApiFailure> {
     let out = state.domain.create_referral(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }

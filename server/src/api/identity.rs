@@ -16,7 +16,12 @@ use shared::identity::{CodeIn, EmailChangeIn, ForgotIn, LinkTokenIn, PhoneChange
     responses((status = 200, body = VerificationOut), (status = 400, description = "Nothing to verify", body = shared::ApiError),
         (status = 429, description = "`too_many_attempts` (per number and per client), with Retry-After", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/phone/code", skip_all)]
-pub async fn phone_code(State(state): State<AppState>, ReqLang(lang): ReqLang, ClientIp(ip): ClientIp, Bearer(actor): Bearer) -> Result<Json<VerificationOut>, ApiFailure> {
+pub async fn phone_code(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    Bearer(actor): Bearer,
+) -> Result<Json<VerificationOut>, ApiFailure> {
     state.domain.resend_phone_code(&actor, ip).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -56,7 +61,12 @@ pub async fn change_phone(
 #[utoipa::path(post, path = "/api/v1/me/email/link", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = VerificationOut), (status = 400, description = "Nothing to verify", body = shared::ApiError), (status = 429, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/email/link", skip_all)]
-pub async fn email_link(State(state): State<AppState>, ReqLang(lang): ReqLang, ClientIp(ip): ClientIp, Bearer(actor): Bearer) -> Result<Json<VerificationOut>, ApiFailure> {
+pub async fn email_link(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    Bearer(actor): Bearer,
+) -> Result<Json<VerificationOut>, ApiFailure> {
     state.domain.resend_email_link(&actor, ip).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -92,7 +102,12 @@ pub async fn verify_email(State(state): State<AppState>, ReqLang(lang): ReqLang,
     responses((status = 202), (status = 422, description = "The login is neither a phone number nor an email", body = shared::ApiError),
         (status = 429, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/password/forgot", skip_all)]
-pub async fn forgot(State(state): State<AppState>, ReqLang(lang): ReqLang, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<ForgotIn>) -> Result<StatusCode, ApiFailure> {
+pub async fn forgot(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    ApiJson(input): ApiJson<ForgotIn>,
+) -> Result<StatusCode, ApiFailure> {
     state.domain.forgot_password(&input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -102,7 +117,12 @@ pub async fn forgot(State(state): State<AppState>, ReqLang(lang): ReqLang, Clien
     responses((status = 204), (status = 422, description = "`code_invalid`, `code_expired`, a password-policy code", body = shared::ApiError),
         (status = 429, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/password/reset", skip_all)]
-pub async fn reset(State(state): State<AppState>, ReqLang(lang): ReqLang, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<ResetByCodeIn>) -> Result<StatusCode, ApiFailure> {
+pub async fn reset(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    ApiJson(input): ApiJson<ResetByCodeIn>,
+) -> Result<StatusCode, ApiFailure> {
     state.domain.reset_password_by_code(&input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -52,7 +52,12 @@ pub async fn dependants(State(state): State<AppState>, ReqLang(lang): ReqLang, B
 #[utoipa::path(post, path = "/api/v1/me/dependants", tag = "me", security(("bearer" = [])), request_body = DependantIn,
     responses((status = 201, body = DependantOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/dependants", skip_all)]
-pub async fn add_dependant(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<DependantIn>) -> Result<(axum::http::StatusCode, Json<DependantOut>), ApiFailure> {
+pub async fn add_dependant(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<DependantIn>,
+) -> Result<(axum::http::StatusCode, Json<DependantOut>), ApiFailure> {
     let out = state.domain.add_dependant(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((axum::http::StatusCode::CREATED, Json(out)))
 }

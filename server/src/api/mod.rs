@@ -10,9 +10,9 @@ mod idempotency;
 mod identity;
 mod me;
 mod notify;
+pub mod openapi;
 mod record;
 mod staff;
-pub mod openapi;
 
 use crate::startup::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -99,10 +99,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/record/lookup", post(record::lookup))
         .route("/record/attachments/{id}", get(record::download))
         .route("/record/entries/{id}", get(record::entry))
-        .route(
-            "/record/entries/{id}/attachments",
-            post(record::upload).layer(axum::extract::DefaultBodyLimit::max(files_limit)),
-        )
+        .route("/record/entries/{id}/attachments", post(record::upload).layer(axum::extract::DefaultBodyLimit::max(files_limit)))
         .route("/me/record/fhir", get(record::fhir))
         .route("/icd10", get(record::icd10))
         .route("/record/{subject_id}", get(record::patient))
@@ -116,11 +113,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 
 /// The caller's language for error messages: `Accept-Language`, else Arabic.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::from_accept_language)
-        .unwrap_or_default()
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language).unwrap_or_default()
 }
 
 /// An error on its way to an API client: status from the code, body with

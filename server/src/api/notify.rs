@@ -31,7 +31,12 @@ pub async fn unread(State(state): State<AppState>, ReqLang(lang): ReqLang, Beare
 #[utoipa::path(post, path = "/api/v1/inbox/{id}/read", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, body = UnreadOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/inbox/{id}/read", skip_all)]
-pub async fn read(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<String>) -> Result<Json<UnreadOut>, ApiFailure> {
+pub async fn read(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<UnreadOut>, ApiFailure> {
     let fail = |e| ApiFailure::from_domain(e, lang);
     let id: Uuid = id.parse().map_err(|_| ApiFailure::new(shared::ErrorCode::NotFound, lang))?;
     state.domain.mark_read(&actor, Some(id)).await.map_err(fail)?;
@@ -57,7 +62,12 @@ pub async fn prefs(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer
 #[utoipa::path(put, path = "/api/v1/me/notifications", tag = "notifications", security(("bearer" = [])), request_body = NotificationPrefs,
     responses((status = 200, body = NotificationPrefs)))]
 #[tracing::instrument(name = "PUT /api/v1/me/notifications", skip_all)]
-pub async fn set_prefs(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<NotificationPrefs>) -> Result<Json<NotificationPrefs>, ApiFailure> {
+pub async fn set_prefs(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<NotificationPrefs>,
+) -> Result<Json<NotificationPrefs>, ApiFailure> {
     state.domain.set_notification_prefs(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -74,7 +84,11 @@ pub async fn link(State(state): State<AppState>, ReqLang(lang): ReqLang, ApiPath
 #[utoipa::path(post, path = "/api/v1/links/{token}/cancel", tag = "notifications",
     responses((status = 200, body = AppointmentOut), (status = 404, description = "`link_invalid`", body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/links/{token}/cancel", skip_all)]
-pub async fn cancel_by_link(State(state): State<AppState>, ReqLang(lang): ReqLang, ApiPath(token): ApiPath<String>) -> Result<Json<AppointmentOut>, ApiFailure> {
+pub async fn cancel_by_link(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<AppointmentOut>, ApiFailure> {
     state.domain.cancel_by_link(&token).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -90,7 +104,12 @@ pub async fn undelivered(State(state): State<AppState>, ReqLang(lang): ReqLang, 
 #[utoipa::path(post, path = "/api/v1/facility/undelivered/{id}/retry", tag = "notifications", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/facility/undelivered/{id}/retry", skip_all)]
-pub async fn retry(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(id): ApiPath<String>) -> Result<axum::http::StatusCode, ApiFailure> {
+pub async fn retry(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<String>,
+) -> Result<axum::http::StatusCode, ApiFailure> {
     let id: Uuid = id.parse().map_err(|_| ApiFailure::new(shared::ErrorCode::NotFound, lang))?;
     state.domain.retry_undelivered(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(axum::http::StatusCode::NO_CONTENT)

@@ -27,7 +27,13 @@ fn id(s: &str, lang: shared::Lang) -> Result<Uuid, ApiFailure> {
 #[utoipa::path(post, path = "/api/v1/record/{subject_id}/entries", tag = "record", security(("bearer" = [])), request_body = EntryIn,
     responses((status = 201, body = EntryOut), (status = 404, description = "no such patient in one's care", body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/{subject_id}/entries", skip_all)]
-pub async fn write(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(subject): ApiPath<String>, ApiJson(input): ApiJson<EntryIn>) -> Result<(StatusCode, Json<EntryOut>), ApiFailure> {
+pub async fn write(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(subject): ApiPath<String>,
+    ApiJson(input): ApiJson<EntryIn>,
+) -> Result<(StatusCode, Json<EntryOut>), ApiFailure> {
     let out = state.domain.write_entry(&actor, id(&subject, lang)?, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -36,7 +42,13 @@ pub async fn write(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer
 #[utoipa::path(get, path = "/api/v1/record/{subject_id}", tag = "record", security(("bearer" = [])), params(RecordFilter),
     responses((status = 200, body = [EntryOut]), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/{subject_id}", skip_all)]
-pub async fn patient(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(subject): ApiPath<String>, q: Filter) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
+pub async fn patient(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(subject): ApiPath<String>,
+    q: Filter,
+) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
     let f = filter(q, lang)?;
     state.domain.patient_record(&actor, id(&subject, lang)?, &f).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
@@ -45,7 +57,13 @@ pub async fn patient(State(state): State<AppState>, ReqLang(lang): ReqLang, Bear
 #[utoipa::path(post, path = "/api/v1/record/entries/{id}/entered-in-error", tag = "record", security(("bearer" = [])), request_body = EnteredInErrorIn,
     responses((status = 200, body = EntryOut), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/entries/{id}/entered-in-error", skip_all)]
-pub async fn entered_in_error(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(entry): ApiPath<String>, ApiJson(input): ApiJson<EnteredInErrorIn>) -> Result<Json<EntryOut>, ApiFailure> {
+pub async fn entered_in_error(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(entry): ApiPath<String>,
+    ApiJson(input): ApiJson<EnteredInErrorIn>,
+) -> Result<Json<EntryOut>, ApiFailure> {
     state.domain.mark_entered_in_error(&actor, id(&entry, lang)?, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -85,7 +103,12 @@ pub async fn accesses(
 #[utoipa::path(post, path = "/api/v1/record/lookup", tag = "record", security(("bearer" = [])), request_body = CareLookupIn,
     responses((status = 200, body = CarePatientOut), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/lookup", skip_all)]
-pub async fn lookup(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiJson(input): ApiJson<CareLookupIn>) -> Result<Json<CarePatientOut>, ApiFailure> {
+pub async fn lookup(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<CareLookupIn>,
+) -> Result<Json<CarePatientOut>, ApiFailure> {
     state.domain.open_by_nin(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }
 
@@ -101,7 +124,13 @@ pub async fn patients(State(state): State<AppState>, ReqLang(lang): ReqLang, Bea
 #[utoipa::path(post, path = "/api/v1/record/entries/{id}/attachments", tag = "record", security(("bearer" = [])), request_body(content_type = "multipart/form-data", content = String),
     responses((status = 201, body = AttachmentOut), (status = 404, body = shared::ApiError), (status = 413, body = shared::ApiError), (status = 415, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/entries/{id}/attachments", skip_all)]
-pub async fn upload(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(entry): ApiPath<String>, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<(StatusCode, Json<AttachmentOut>), ApiFailure> {
+pub async fn upload(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(entry): ApiPath<String>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<AttachmentOut>), ApiFailure> {
     let entry = id(&entry, lang)?;
     let mut form = form.map_err(|_| ApiFailure::new(ErrorCode::BadRequest, lang))?;
     let too_large = || ApiFailure::new(ErrorCode::FileTooLarge, lang);
@@ -121,7 +150,12 @@ pub async fn upload(State(state): State<AppState>, ReqLang(lang): ReqLang, Beare
 #[utoipa::path(get, path = "/api/v1/record/attachments/{id}", tag = "record", security(("bearer" = [])),
     responses((status = 200, description = "the file, Content-Disposition: attachment"), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/attachments/{id}", skip_all)]
-pub async fn download(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(a): ApiPath<String>) -> Result<Response, ApiFailure> {
+pub async fn download(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(a): ApiPath<String>,
+) -> Result<Response, ApiFailure> {
     let d = state.domain.download_attachment(&actor, id(&a, lang)?).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(crate::files::download_response(d))
 }
@@ -137,7 +171,12 @@ pub struct ExportQuery {
 #[utoipa::path(get, path = "/api/v1/me/record/fhir", tag = "record", security(("bearer" = [])), params(ExportQuery),
     responses((status = 200, description = "FHIR R4 Bundle (application/fhir+json)"), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/me/record/fhir", skip_all)]
-pub async fn fhir(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, q: Result<Query<ExportQuery>, QueryRejection>) -> Result<Response, ApiFailure> {
+pub async fn fhir(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    q: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
     let b = state.domain.export_fhir(&actor, q.subject_id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
     Ok(crate::files::fhir_response(b))
@@ -162,6 +201,11 @@ pub async fn icd10(ReqLang(lang): ReqLang, q: Result<Query<Icd10Query>, QueryRej
 #[utoipa::path(get, path = "/api/v1/record/entries/{id}", tag = "record", security(("bearer" = [])),
     responses((status = 200, body = EntryOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/entries/{id}", skip_all)]
-pub async fn entry(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, ApiPath(e): ApiPath<String>) -> Result<Json<EntryOut>, ApiFailure> {
+pub async fn entry(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Bearer(actor): Bearer,
+    ApiPath(e): ApiPath<String>,
+) -> Result<Json<EntryOut>, ApiFailure> {
     state.domain.entry_for(&actor, id(&e, lang)?).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
 }

@@ -102,16 +102,14 @@ async fn after_a_password_change_old_tokens_and_the_old_password_are_refused() {
     let other_device = app.token(&phone, PASSWORD).await;
     let this_device = app.token(&phone, PASSWORD).await;
     let new_password = "la mer à Oran en été";
-    let wrong = app
-        .post_auth("/api/v1/me/password", &s(&this_device, "access_token"), &json!({"current_password": "nope nope", "new_password": new_password}))
-        .await;
+    let wrong =
+        app.post_auth("/api/v1/me/password", &s(&this_device, "access_token"), &json!({"current_password": "nope nope", "new_password": new_password})).await;
     let (status, _, err) = error_code(wrong).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["fields"][0]["code"], "current_password_wrong");
 
-    let res = app
-        .post_auth("/api/v1/me/password", &s(&this_device, "access_token"), &json!({"current_password": PASSWORD, "new_password": new_password}))
-        .await;
+    let res =
+        app.post_auth("/api/v1/me/password", &s(&this_device, "access_token"), &json!({"current_password": PASSWORD, "new_password": new_password})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let fresh: Value = res.json().await.unwrap();
     for old in [&this_device, &other_device] {
@@ -161,9 +159,21 @@ async fn health_endpoints_and_the_openapi_document_are_served() {
     let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
-        "/api/v1/auth/register", "/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/me/password",
-        "/api/v1/me/phone", "/api/v1/me/phone/code", "/api/v1/me/phone/verify", "/api/v1/me/email", "/api/v1/me/email/link",
-        "/api/v1/auth/email/verify", "/api/v1/auth/password/forgot", "/api/v1/auth/password/reset", "/api/v1/auth/password/reset-link",
+        "/api/v1/auth/register",
+        "/api/v1/auth/token",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/me/password",
+        "/api/v1/me/phone",
+        "/api/v1/me/phone/code",
+        "/api/v1/me/phone/verify",
+        "/api/v1/me/email",
+        "/api/v1/me/email/link",
+        "/api/v1/auth/email/verify",
+        "/api/v1/auth/password/forgot",
+        "/api/v1/auth/password/reset",
+        "/api/v1/auth/password/reset-link",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from OpenAPI");
     }

@@ -124,7 +124,8 @@ fn refused(status: StatusCode, body: &str) -> bool {
         return true;
     }
     // Server functions answer errors with their code in a JSON body.
-    status.is_server_error() && serde_json::from_str::<Value>(body).is_ok_and(|v| ["not_found", "forbidden", "unauthorized"].contains(&v["code"].as_str().unwrap_or("")))
+    status.is_server_error()
+        && serde_json::from_str::<Value>(body).is_ok_and(|v| ["not_found", "forbidden", "unauthorized"].contains(&v["code"].as_str().unwrap_or("")))
 }
 
 /// An answer that lists nothing: `[]`, or a page whose `items` are `[]`.
@@ -155,19 +156,35 @@ fn probes_of(victim: &Patient, _auth: &Auth, _own: Option<usize>, p: impl Fn(boo
     if bearer {
         out.push(p(true, "/api/v1/desk/lookup".into(), Body::Json(json!({ "nin": victim.nin, "reason": reason })), Expect::NoOneElses));
     } else {
-        out.push(p(true, "/sfn/desk_lookup".into(), Body::Form(vec![("nin".into(), victim.nin.clone()), ("reason".into(), reason.into())]), Expect::NoOneElses));
+        out.push(p(
+            true,
+            "/sfn/desk_lookup".into(),
+            Body::Form(vec![("nin".into(), victim.nin.clone()), ("reason".into(), reason.into())]),
+            Expect::NoOneElses,
+        ));
     }
     for subject in &victim.subjects {
         if bearer {
             out.push(p(false, format!("/api/v1/record/{subject}"), Body::None, Expect::Refused));
-            out.push(p(true, format!("/api/v1/record/{subject}/entries"), Body::Json(json!({ "kind": "allergy", "substance": "x", "severity": "mild" })), Expect::Refused));
+            out.push(p(
+                true,
+                format!("/api/v1/record/{subject}/entries"),
+                Body::Json(json!({ "kind": "allergy", "substance": "x", "severity": "mild" })),
+                Expect::Refused,
+            ));
             out.push(p(false, format!("/api/v1/me/record/fhir?subject_id={subject}"), Body::None, Expect::Refused));
             out.push(p(false, format!("/api/v1/me/record?subject_id={subject}"), Body::None, Expect::EmptyOrRefused));
             out.push(p(false, "/api/v1/me/record/accesses".to_string(), Body::None, Expect::NoOneElses));
         } else {
             out.push(p(true, "/sfn/patient_record".into(), Body::Form(vec![("subject".into(), subject.clone())]), Expect::Refused));
-            out.push(p(true, "/sfn/write_entry".into(), Body::Json(json!({ "subject": subject, "entry": { "kind": "allergy", "substance": "x", "severity": "mild" } })), Expect::Refused));
-            let filter = ["kind", "from", "to", "facility"].iter().map(|k| (k.to_string(), String::new())).chain([("subject".to_owned(), subject.clone())]).collect();
+            out.push(p(
+                true,
+                "/sfn/write_entry".into(),
+                Body::Json(json!({ "subject": subject, "entry": { "kind": "allergy", "substance": "x", "severity": "mild" } })),
+                Expect::Refused,
+            ));
+            let filter =
+                ["kind", "from", "to", "facility"].iter().map(|k| (k.to_string(), String::new())).chain([("subject".to_owned(), subject.clone())]).collect();
             out.push(p(true, "/sfn/my_record".into(), Body::Form(filter), Expect::EmptyOrRefused));
             out.push(p(true, "/sfn/my_record_accesses".into(), Body::Form(vec![]), Expect::NoOneElses));
             out.push(p(false, format!("/record/export.json?subject={subject}"), Body::None, Expect::Refused));
@@ -180,7 +197,12 @@ fn probes_of(victim: &Patient, _auth: &Auth, _own: Option<usize>, p: impl Fn(boo
             out.push(p(true, format!("/api/v1/record/entries/{entry}/attachments"), Body::File, Expect::Refused));
         } else {
             out.push(p(true, "/sfn/record_entry".into(), Body::Form(vec![("id".into(), entry.clone())]), Expect::Refused));
-            out.push(p(true, "/sfn/mark_entered_in_error".into(), Body::Form(vec![("id".into(), entry.clone()), ("reason".into(), "probe".into())]), Expect::Refused));
+            out.push(p(
+                true,
+                "/sfn/mark_entered_in_error".into(),
+                Body::Form(vec![("id".into(), entry.clone()), ("reason".into(), "probe".into())]),
+                Expect::Refused,
+            ));
             out.push(p(true, format!("/care/entries/{entry}/files"), Body::File, Expect::RedirectWithError));
         }
     }
@@ -214,7 +236,11 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
         let me = s(&app.get_auth("/api/v1/me", &bearer).await.json::<Value>().await.unwrap(), "id");
         let (dep_nin, _) = unique_ids();
         let res = app
-            .post_auth("/api/v1/me/dependants", &bearer, &json!({ "given_name": "Yacine", "family_name": "Saidi", "birth_date": "2015-06-01", "sex": "male", "nin": dep_nin, "relation": "child" }))
+            .post_auth(
+                "/api/v1/me/dependants",
+                &bearer,
+                &json!({ "given_name": "Yacine", "family_name": "Saidi", "birth_date": "2015-06-01", "sex": "male", "nin": dep_nin, "relation": "child" }),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
         let dep = s(&res.json::<Value>().await.unwrap(), "id");
@@ -254,7 +280,14 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     assert_eq!(own.matches(&p0.canary).count(), 2 * 15, "every free-text field of both records carries the canary");
     let file = app.get_auth(&format!("/api/v1/record/attachments/{}", p0.files[0]), &p0.bearer).await.bytes().await.unwrap();
     assert!(String::from_utf8_lossy(&file).contains(&p0.canary));
-    let sfn = app.client.post(app.url("/sfn/my_record")).header("cookie", &p0.cookie).form(&[("kind", ""), ("from", ""), ("to", ""), ("facility", ""), ("subject", "")]).send().await.unwrap();
+    let sfn = app
+        .client
+        .post(app.url("/sfn/my_record"))
+        .header("cookie", &p0.cookie)
+        .form(&[("kind", ""), ("from", ""), ("to", ""), ("facility", ""), ("subject", "")])
+        .send()
+        .await
+        .unwrap();
     assert!(sfn.text().await.unwrap().contains(&p0.canary));
     let treating = app.get_auth(&format!("/api/v1/record/{}", p0.subjects[1]), &doctor).await.text().await.unwrap();
     assert!(treating.contains(&p0.canary));
@@ -289,15 +322,45 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
         (probe(&treating, true, format!("/api/v1/record/entries/{own_entry}/attachments"), Body::File), written),
         (probe(&treating, true, format!("/api/v1/record/entries/{}/entered-in-error", pl.entries[7]), Body::Json(json!({ "reason": "control" }))), written),
         (probe(&Auth::Bearer(desk.clone()), true, "/api/v1/desk/lookup".into(), Body::Json(json!({ "nin": pl.nin, "reason": reason }))), written),
-        (probe(&Auth::Cookie(desk_cookie.clone()), true, "/sfn/desk_lookup".into(), Body::Form(vec![("nin".into(), pl.nin.clone()), ("reason".into(), reason.into())])), written),
-        (probe(&owner_web, true, "/sfn/my_record".into(), Body::Form(["kind", "from", "to", "facility"].iter().map(|k| (k.to_string(), String::new())).chain([("subject".to_owned(), subject.clone())]).collect())), with_canary),
+        (
+            probe(
+                &Auth::Cookie(desk_cookie.clone()),
+                true,
+                "/sfn/desk_lookup".into(),
+                Body::Form(vec![("nin".into(), pl.nin.clone()), ("reason".into(), reason.into())]),
+            ),
+            written,
+        ),
+        (
+            probe(
+                &owner_web,
+                true,
+                "/sfn/my_record".into(),
+                Body::Form(
+                    ["kind", "from", "to", "facility"]
+                        .iter()
+                        .map(|k| (k.to_string(), String::new()))
+                        .chain([("subject".to_owned(), subject.clone())])
+                        .collect(),
+                ),
+            ),
+            with_canary,
+        ),
         (probe(&owner_web, true, "/sfn/my_record_accesses".into(), Body::Form(vec![])), listed),
         (probe(&owner_web, true, "/sfn/record_entry".into(), Body::Form(vec![("id".into(), own_entry.clone())])), with_canary),
         (probe(&owner_web, false, format!("/record/export.json?subject={subject}"), Body::None), with_canary),
         (probe(&owner_web, false, format!("/files/{file}"), Body::None), with_canary),
         (probe(&treating_web, true, "/sfn/patient_record".into(), Body::Form(vec![("subject".into(), subject.clone())])), with_canary),
         (probe(&treating_web, true, "/sfn/write_entry".into(), Body::Json(json!({ "subject": subject, "entry": allergy }))), written),
-        (probe(&treating_web, true, "/sfn/mark_entered_in_error".into(), Body::Form(vec![("id".into(), pl.entries[8].clone()), ("reason".into(), "control".into())])), written),
+        (
+            probe(
+                &treating_web,
+                true,
+                "/sfn/mark_entered_in_error".into(),
+                Body::Form(vec![("id".into(), pl.entries[8].clone()), ("reason".into(), "control".into())]),
+            ),
+            written,
+        ),
         (probe(&treating_web, true, format!("/care/entries/{own_entry}/files"), Body::File), stored),
     ];
     let mut headers = reqwest::header::HeaderMap::new();
@@ -305,7 +368,13 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     let control_client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap();
     for (probe, check) in &controls {
         let (status, location, body) = send(&app, &control_client, probe).await;
-        assert!(check(status, location.as_deref(), &body, &pl.canary), "control {} {}: {status} {}", if probe.post { "POST" } else { "GET" }, probe.path, body.chars().take(200).collect::<String>());
+        assert!(
+            check(status, location.as_deref(), &body, &pl.canary),
+            "control {} {}: {status} {}",
+            if probe.post { "POST" } else { "GET" },
+            probe.path,
+            body.chars().take(200).collect::<String>()
+        );
     }
 
     // The attackers: every other patient, staff without a care
@@ -314,9 +383,15 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     for (role, phone) in [(Role::Practitioner, "0661700001"), (Role::Receptionist, "0661700002"), (Role::FacilityAdmin, "0661700003")] {
         staff.push(staff_at(&app, other, role, phone).await);
     }
-    staff.push((s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token"), web_session(&app, "0550000002", domain::seed::DEMO_PASSWORD).await));
+    staff.push((
+        s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token"),
+        web_session(&app, "0550000002", domain::seed::DEMO_PASSWORD).await,
+    ));
     // The health directorate runs the network; it reads no one's record.
-    staff.push((s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token"), web_session(&app, "0550000005", domain::seed::DEMO_PASSWORD).await));
+    staff.push((
+        s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token"),
+        web_session(&app, "0550000005", domain::seed::DEMO_PASSWORD).await,
+    ));
 
     let mut all = Vec::new();
     for (v, victim) in patients.iter().enumerate() {
@@ -349,13 +424,24 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
                     Expect::EmptyOrRefused => refused(status, &body) || (status == StatusCode::OK && exactly_empty(&body)),
                     Expect::NoOneElses => true,
                     // Without a session at all the form route answers 401.
-                    Expect::RedirectWithError => refused(status, &body) || (status.is_redirection() && location.as_deref().is_some_and(|l| l.contains("file_error="))),
+                    Expect::RedirectWithError => {
+                        refused(status, &body) || (status.is_redirection() && location.as_deref().is_some_and(|l| l.contains("file_error=")))
+                    }
                 };
-                let leaked = canaries.iter().enumerate().find(|(i, c)| Some(*i) != probe.own && (body.contains(c.as_str()) || location.as_deref().is_some_and(|l| l.contains(c.as_str()))));
+                let leaked = canaries
+                    .iter()
+                    .enumerate()
+                    .find(|(i, c)| Some(*i) != probe.own && (body.contains(c.as_str()) || location.as_deref().is_some_and(|l| l.contains(c.as_str()))));
                 match (ok, leaked) {
                     (true, None) => None,
                     (_, Some((i, _))) => Some(format!("{} {} leaked patient {i}'s canary ({status})", if probe.post { "POST" } else { "GET" }, probe.path)),
-                    (false, None) => Some(format!("{} {} expected {:?}, got {status}: {}", if probe.post { "POST" } else { "GET" }, probe.path, probe.expect, body.chars().take(200).collect::<String>())),
+                    (false, None) => Some(format!(
+                        "{} {} expected {:?}, got {status}: {}",
+                        if probe.post { "POST" } else { "GET" },
+                        probe.path,
+                        probe.expect,
+                        body.chars().take(200).collect::<String>()
+                    )),
                 }
             }
         })

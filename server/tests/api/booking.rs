@@ -419,5 +419,9 @@ async fn what_the_patient_may_do_comes_with_the_appointment_and_matches_what_the
     let res = app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&res.json::<Value>().await.unwrap(), "id")), &other, &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let cancelled: Value = res.json().await.unwrap();
-    assert_eq!((cancelled["status"].as_str(), cancelled["can_cancel"].as_bool(), cancelled["can_move"].as_bool()), (Some("cancelled"), Some(false), Some(false)), "{cancelled}");
+    assert_eq!(
+        (cancelled["status"].as_str(), cancelled["can_cancel"].as_bool(), cancelled["can_move"].as_bool()),
+        (Some("cancelled"), Some(false), Some(false)),
+        "{cancelled}"
+    );
 }

@@ -37,7 +37,8 @@ async fn the_guardian_approves_and_the_record_appointments_and_access_log_follow
     let appointment = s(&res.json::<Value>().await.unwrap(), "id");
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
     assert_eq!(app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": nin, "reason": "Fièvre, sans rendez-vous" })).await.status(), StatusCode::OK);
-    let res = app.post_auth(&format!("/api/v1/record/{kid}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Pénicilline", "severity": "severe" })).await;
+    let res =
+        app.post_auth(&format!("/api/v1/record/{kid}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Pénicilline", "severity": "severe" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let entry = s(&res.json::<Value>().await.unwrap(), "id");
 
@@ -126,7 +127,8 @@ async fn a_dependant_who_came_of_age_is_handed_the_record_at_a_desk_even_after_t
     let first: Value = res.json().await.unwrap();
     assert!(first["record_name"].is_null(), "a NIN and a birth date reveal no name: {first}");
     let first = s(&first, "id");
-    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": nin, "reason": "Reprise de son dossier" })).await.json().await.unwrap();
+    let found: Value =
+        app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": nin, "reason": "Reprise de son dossier" })).await.json().await.unwrap();
     assert_eq!((found["claim"]["id"].as_str(), found["claim"]["can_decide"].as_bool()), (Some(first.as_str()), Some(false)), "{found}");
     let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/desk/claims/{first}/approve"), &c.receptionist, &json!({})).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "claim_closed"));
@@ -147,7 +149,8 @@ async fn a_dependant_who_came_of_age_is_handed_the_record_at_a_desk_even_after_t
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "claim_closed"), "the guardian decided");
 
     // At the desk, with her identity card: only the desk approves it.
-    let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": nin, "reason": "Reprise de son dossier" })).await.json().await.unwrap();
+    let found: Value =
+        app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": nin, "reason": "Reprise de son dossier" })).await.json().await.unwrap();
     assert_eq!((found["claim"]["id"].as_str(), found["claim"]["can_decide"].as_bool()), (Some(id.as_str()), Some(true)), "{found}");
     assert_eq!(found["claim"]["phone"], shared::Phone::parse(&phone).unwrap().to_string(), "the desk sees the number in full: {found}");
     assert_eq!(app.post_auth(&format!("/api/v1/desk/claims/{id}/approve"), &alice, &json!({})).await.status(), StatusCode::FORBIDDEN);
@@ -158,7 +161,11 @@ async fn a_dependant_who_came_of_age_is_handed_the_record_at_a_desk_even_after_t
     assert_eq!(res.status(), StatusCode::OK, "her account exists with the password she chose");
     let rania = s(&res.json::<Value>().await.unwrap(), "access_token");
     let me: Value = app.get_auth("/api/v1/me", &rania).await.json().await.unwrap();
-    assert_eq!((me["id"].as_str(), me["nin"].as_str(), me["phone_verified"].as_bool()), (Some(kid.to_string().as_str()), Some(nin.as_str()), Some(false)), "{me}");
+    assert_eq!(
+        (me["id"].as_str(), me["nin"].as_str(), me["phone_verified"].as_bool()),
+        (Some(kid.to_string().as_str()), Some(nin.as_str()), Some(false)),
+        "{me}"
+    );
     let res = app.post_auth("/api/v1/me/phone/verify", &rania, &json!({ "code": app.code_of(&kid.to_string(), "phone").await })).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let accesses: Value = app.get_auth("/api/v1/me/record/accesses", &rania).await.json().await.unwrap();
@@ -209,8 +216,13 @@ async fn an_adult_consents_to_be_managed_sees_what_is_booked_for_them_and_withdr
 
     // One record, read by both; what the daughter books, the mother sees and may cancel.
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
-    assert_eq!(app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": mother_nin, "reason": "Tension, sans rendez-vous" })).await.status(), StatusCode::OK);
-    let res = app.post_auth(&format!("/api/v1/record/{mother_id}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Aspirine", "severity": "moderate" })).await;
+    assert_eq!(
+        app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": mother_nin, "reason": "Tension, sans rendez-vous" })).await.status(),
+        StatusCode::OK
+    );
+    let res = app
+        .post_auth(&format!("/api/v1/record/{mother_id}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Aspirine", "severity": "moderate" }))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let entry = s(&res.json::<Value>().await.unwrap(), "id");
     for token in [&mother, &alice] {

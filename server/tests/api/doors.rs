@@ -71,9 +71,8 @@ async fn no_next_parameter_ever_redirects_off_site() {
         let app = &app;
         let cookie = cookie.clone();
         async move {
-            let form = reqwest::multipart::Form::new()
-                .text("next", next)
-                .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("a.pdf"));
+            let form =
+                reqwest::multipart::Form::new().text("next", next).part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("a.pdf"));
             let entry = uuid::Uuid::new_v4();
             let res = app.client.post(app.url(&format!("/care/entries/{entry}/files"))).header("cookie", cookie).multipart(form).send().await.unwrap();
             assert!(res.status().is_redirection(), "{}", res.status());
@@ -97,10 +96,11 @@ async fn a_write_with_the_session_cookie_from_another_site_is_refused_and_change
         let app = &app;
         let cookie = cookie.clone();
         async move {
-            let mut req = bare_client()
-                .post(app.url("/sfn/update_profile"))
-                .header("cookie", cookie)
-                .form(&[("given_name", name), ("family_name", "Haddad"), ("lang", "fr")]);
+            let mut req = bare_client().post(app.url("/sfn/update_profile")).header("cookie", cookie).form(&[
+                ("given_name", name),
+                ("family_name", "Haddad"),
+                ("lang", "fr"),
+            ]);
             if let Some(o) = origin {
                 req = req.header("origin", o);
             }
@@ -215,7 +215,8 @@ async fn registration_is_throttled_per_client() {
         app.register_unverified().await;
     }
     let (nin, phone) = unique_ids();
-    let body = json!({ "nin": nin, "given_name": "Omar", "family_name": "Haddad", "birth_date": "1980-01-01", "sex": "male", "phone": phone, "password": PASSWORD });
+    let body =
+        json!({ "nin": nin, "given_name": "Omar", "family_name": "Haddad", "birth_date": "1980-01-01", "sex": "male", "phone": phone, "password": PASSWORD });
     let (status, code, _) = error_code(app.post("/api/v1/auth/register", &body).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
 }

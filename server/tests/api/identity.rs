@@ -12,11 +12,7 @@ use serde_json::{json, Value};
 
 /// The six digits in an SMS text.
 fn code_in(sms: &str) -> String {
-    let digits: Vec<String> = sms
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|w| w.len() == 6)
-        .map(str::to_owned)
-        .collect();
+    let digits: Vec<String> = sms.split(|c: char| !c.is_ascii_digit()).filter(|w| w.len() == 6).map(str::to_owned).collect();
     assert_eq!(digits.len(), 1, "one six-digit code in {sms}");
     digits[0].clone()
 }
@@ -170,16 +166,12 @@ async fn a_forgotten_password_is_reset_by_sms_code_ends_every_session_and_never_
 
     let new_password = "un autre jardin à Oran";
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let (status, _, body) = error_code(
-        app.post("/api/v1/auth/password/reset", &json!({ "login": phone, "code": wrong, "new_password": new_password })).await,
-    )
-    .await;
+    let (status, _, body) =
+        error_code(app.post("/api/v1/auth/password/reset", &json!({ "login": phone, "code": wrong, "new_password": new_password })).await).await;
     assert_eq!((status, body["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("code_invalid")));
     // An unknown login is answered exactly like a wrong code.
-    let (status2, _, body2) = error_code(
-        app.post("/api/v1/auth/password/reset", &json!({ "login": "0699999999", "code": wrong, "new_password": new_password })).await,
-    )
-    .await;
+    let (status2, _, body2) =
+        error_code(app.post("/api/v1/auth/password/reset", &json!({ "login": "0699999999", "code": wrong, "new_password": new_password })).await).await;
     assert_eq!((status2, &body2), (status, &body));
 
     let res = app.post("/api/v1/auth/password/reset", &json!({ "login": phone, "code": code, "new_password": new_password })).await;
@@ -223,12 +215,14 @@ async fn a_verified_email_gets_a_reset_link_and_an_unverified_one_nothing() {
     let link = app.link_of(&id, "reset").await;
     let mut forged = link.clone();
     forged.replace_range(30..31, if &link[30..31] == "A" { "B" } else { "A" });
-    let (status, code, _) = error_code(app.post("/api/v1/auth/password/reset-link", &json!({ "token": forged, "new_password": "une phrase toute neuve" })).await).await;
+    let (status, code, _) =
+        error_code(app.post("/api/v1/auth/password/reset-link", &json!({ "token": forged, "new_password": "une phrase toute neuve" })).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "link_invalid"));
     let res = app.post("/api/v1/auth/password/reset-link", &json!({ "token": link, "new_password": "une phrase toute neuve" })).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     app.token(&phone, "une phrase toute neuve").await;
-    let (status, _, _) = error_code(app.post("/api/v1/auth/password/reset-link", &json!({ "token": link, "new_password": "encore une autre phrase" })).await).await;
+    let (status, _, _) =
+        error_code(app.post("/api/v1/auth/password/reset-link", &json!({ "token": link, "new_password": "encore une autre phrase" })).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a link works once");
 }
 
@@ -297,4 +291,3 @@ async fn a_mobile_sign_in_ends_at_its_absolute_lifetime_and_a_web_session_after_
     app.domain.clock().advance(Duration::minutes(31));
     assert_eq!(who(cookie).await, "null", "31 minutes idle: signed out");
 }
-

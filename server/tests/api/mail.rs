@@ -92,7 +92,12 @@ impl SmtpServer {
             if enough(&m) {
                 return m;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; received {} messages: {:?}", m.len(), m.iter().map(|m| &m.subject).collect::<Vec<_>>());
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; received {} messages: {:?}",
+                m.len(),
+                m.iter().map(|m| &m.subject).collect::<Vec<_>>()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

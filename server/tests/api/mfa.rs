@@ -49,7 +49,8 @@ async fn a_practitioner_enrols_at_first_sign_in_then_signs_in_with_codes_that_wo
     // Leila has no authenticator: the right password alone is not enough.
     let (status, code, _) = error_code(token_with(&app, NEW_PRACTITIONER_PHONE, None).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "mfa_enrolment_required"));
-    let (status, code, _) = error_code(app.post("/api/v1/auth/mfa/enrolment", &json!({ "login": NEW_PRACTITIONER_PHONE, "password": "not her password" })).await).await;
+    let (status, code, _) =
+        error_code(app.post("/api/v1/auth/mfa/enrolment", &json!({ "login": NEW_PRACTITIONER_PHONE, "password": "not her password" })).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
 
     let leila = json!({ "login": NEW_PRACTITIONER_PHONE, "password": DEMO_PASSWORD });
@@ -119,12 +120,14 @@ async fn wrong_second_factor_codes_are_throttled_per_account() {
     // One password, then codes only (the web's second step): the codes
     // have a limit of their own.
     let client = reqwest::Client::new();
-    let res = client.post(app.url("/sfn/login")).header("origin", &app.base).form(&[("login", FACILITY_ADMIN), ("password", DEMO_PASSWORD)]).send().await.unwrap();
+    let res =
+        client.post(app.url("/sfn/login")).header("origin", &app.base).form(&[("login", FACILITY_ADMIN), ("password", DEMO_PASSWORD)]).send().await.unwrap();
     let ticket = set_cookie(&res, "__Host-sihati_mfa").unwrap();
     let wrong = wrong_code(&demo_totp_secret(), &app);
     let mut answers = Vec::new();
     for _ in 0..5 {
-        let res = client.post(app.url("/sfn/second_factor")).header("origin", &app.base).header("cookie", &ticket).form(&[("code", &wrong)]).send().await.unwrap();
+        let res =
+            client.post(app.url("/sfn/second_factor")).header("origin", &app.base).header("cookie", &ticket).form(&[("code", &wrong)]).send().await.unwrap();
         answers.push(res.text().await.unwrap());
     }
     assert!(answers[0].contains("mfa_invalid"), "{answers:?}");
@@ -219,7 +222,11 @@ async fn a_facility_admin_resets_a_staff_members_authenticator_and_the_act_is_lo
         assert_eq!(app.get_auth("/api/v1/staff", token).await.status(), StatusCode::FORBIDDEN, "{who}");
     }
     let directorate = s(&app.token(HEALTH_ADMIN, DEMO_PASSWORD).await, "access_token");
-    assert_eq!(reset(directorate.clone(), karim_id.clone()).await.status(), StatusCode::NOT_FOUND, "the directorate manages facility admins, not practitioners");
+    assert_eq!(
+        reset(directorate.clone(), karim_id.clone()).await.status(),
+        StatusCode::NOT_FOUND,
+        "the directorate manages facility admins, not practitioners"
+    );
     let mine = s(&me(&app, &admin).await, "facility_id");
     let other = domain::entities::facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id.to_string() != mine).unwrap().id;
     let other_admin = new_staff(&app, other, shared::Role::FacilityAdmin, "0661990001").await;

@@ -522,7 +522,8 @@ async fn the_cancel_link_of_an_email_cancels_that_appointment_without_signing_in
     let slot = clinic_slots(&app, &clinic, 3).await[0].clone();
     let a = book(&app, &amina, &slot).await;
     let mail = to(&smtp.wait_until(20, "the confirmation", |m| !to(m, &amina.email).is_empty()).await, &amina.email).remove(0);
-    let tokens: Vec<String> = mail.text.split("/a/").skip(1).map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()).collect();
+    let tokens: Vec<String> =
+        mail.text.split("/a/").skip(1).map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()).collect();
     assert_eq!(tokens.len(), 2, "a view link and a cancel link: {}", mail.text);
     let (view, cancel) = (&tokens[0], &tokens[1]);
 
@@ -561,7 +562,8 @@ async fn a_citizen_who_turns_email_off_gets_no_email_but_still_the_in_app_messag
     let quiet_one = citizen(&app).await;
     let prefs: Value = app.get_auth("/api/v1/me/notifications", &quiet_one.token).await.json().await.unwrap();
     assert_eq!(prefs, json!({ "email": true, "sms": true }), "both on by default");
-    let res = app.client.put(app.url("/api/v1/me/notifications")).bearer_auth(&quiet_one.token).json(&json!({ "email": false, "sms": true })).send().await.unwrap();
+    let res =
+        app.client.put(app.url("/api/v1/me/notifications")).bearer_auth(&quiet_one.token).json(&json!({ "email": false, "sms": true })).send().await.unwrap();
     assert_eq!(res.json::<Value>().await.unwrap(), json!({ "email": false, "sms": true }));
     let loud_one = citizen(&app).await;
     let slots = clinic_slots(&app, &clinic, 3).await;
@@ -612,7 +614,8 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
     let me: Value = app.get_auth("/api/v1/me", &waiting.token).await.json().await.unwrap();
     let expires = (Utc::now() + Duration::days(30)).date_naive();
-    let body = json!({ "patient_id": me["id"], "specialty": "cardiology", "priority": "routine", "reason": "souffle systolique", "expires_on": expires.to_string() });
+    let body =
+        json!({ "patient_id": me["id"], "specialty": "cardiology", "priority": "routine", "reason": "souffle systolique", "expires_on": expires.to_string() });
     care_by_lookup(&app, &doctor, &waiting.token).await;
     assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::CREATED);
     let mail = smtp.wait_until(20, "the referral", |m| to(m, &waiting.email).iter().any(|x| x.subject.starts_with("Nouvelle orientation"))).await;

@@ -19,7 +19,11 @@ async fn the_desk_looks_a_citizen_up_only_with_a_reason_logged_for_each_person_s
     let alice = s(&app.citizen_tokens().await, "access_token");
     let (child_nin, _) = unique_ids();
     let res = app
-        .post_auth("/api/v1/me/dependants", &alice, &json!({"given_name": "Yacine", "family_name": "Benali", "birth_date": "2019-05-02", "sex": "male", "nin": child_nin, "relation": "child"}))
+        .post_auth(
+            "/api/v1/me/dependants",
+            &alice,
+            &json!({"given_name": "Yacine", "family_name": "Benali", "birth_date": "2019-05-02", "sex": "male", "nin": child_nin, "relation": "child"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let me: Value = app.get_auth("/api/v1/me", &alice).await.json().await.unwrap();
@@ -42,7 +46,10 @@ async fn the_desk_looks_a_citizen_up_only_with_a_reason_logged_for_each_person_s
     assert!(desk_rows.iter().all(|r| r["reason"] == reason && r["actor_role"] == "receptionist"), "{desk_rows:?}");
 
     // Three well-formed look-ups an hour (found or not), then 429.
-    assert_eq!(app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": "109876543210987654", "reason": reason })).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": "109876543210987654", "reason": reason })).await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": me["nin"], "reason": reason })).await.status(), StatusCode::OK);
     let res = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({ "nin": me["nin"], "reason": reason })).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -144,7 +151,8 @@ async fn dependants_are_minors_capped_per_account_and_their_record_opens_to_the_
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
     let res = app.post_auth("/api/v1/record/lookup", &doctor, &json!({ "nin": nin1, "reason": "Fièvre, sans rendez-vous" })).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = app.post_auth(&format!("/api/v1/record/{kid}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Pénicilline", "severity": "severe" })).await;
+    let res =
+        app.post_auth(&format!("/api/v1/record/{kid}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Pénicilline", "severity": "severe" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let entry = s(&res.json::<Value>().await.unwrap(), "id");
     let mine: Vec<Value> = app.get_auth("/api/v1/me/record", &alice).await.json().await.unwrap();
@@ -168,7 +176,11 @@ async fn registering_with_a_dependants_nin_creates_no_second_person_and_sends_th
     let guardian = s(&app.citizen_tokens().await, "access_token");
     let (nin, phone) = unique_ids();
     let res = app
-        .post_auth("/api/v1/me/dependants", &guardian, &json!({ "given_name": "Rania", "family_name": "Benali", "birth_date": "2012-02-02", "sex": "female", "nin": nin, "relation": "child" }))
+        .post_auth(
+            "/api/v1/me/dependants",
+            &guardian,
+            &json!({ "given_name": "Rania", "family_name": "Benali", "birth_date": "2012-02-02", "sex": "female", "nin": nin, "relation": "child" }),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let body = json!({ "nin": nin, "given_name": "Rania", "family_name": "Benali", "birth_date": "2012-02-02", "sex": "female", "phone": phone, "password": PASSWORD, "lang": "fr" });
@@ -202,7 +214,9 @@ async fn one_nin_raced_by_registrations_and_a_guardian_names_one_person() {
             async move { app.post("/api/v1/auth/register", &body).await.status() }
         };
         let child = json!({ "given_name": "Rania", "family_name": "Benali", "birth_date": "2012-02-02", "sex": "female", "nin": nin, "relation": "child" });
-        let (a, b, c) = tokio::join!(register(unique_ids().1), register(unique_ids().1), async { app.post_auth("/api/v1/me/dependants", &guardian, &child).await.status() });
+        let (a, b, c) = tokio::join!(register(unique_ids().1), register(unique_ids().1), async {
+            app.post_auth("/api/v1/me/dependants", &guardian, &child).await.status()
+        });
         let created = [a, b, c].iter().filter(|s| **s == StatusCode::CREATED).count();
         assert_eq!(created, 1, "exactly one of {a} {b} {c}");
         assert!([a, b, c].iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{a} {b} {c}");

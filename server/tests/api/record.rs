@@ -35,7 +35,12 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     let from = (Utc::now() + Duration::days(3)).date_naive();
     let slots: Vec<Value> = app
         .client
-        .get(app.url(&format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}", clinic.specialty, from + Duration::days(40), clinic.practitioner_id)))
+        .get(app.url(&format!(
+            "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}",
+            clinic.specialty,
+            from + Duration::days(40),
+            clinic.practitioner_id
+        )))
         .send()
         .await
         .unwrap()
@@ -74,7 +79,8 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
 
     let canary = format!("canary-{}", uuid::Uuid::new_v4());
     let res = write(json!({ "kind": "consultation", "appointment_id": appointment, "reason": "Toux depuis 3 semaines",
-                            "findings": canary, "diagnosis_code": "J45.9", "diagnosis_text": "Asthme" })).await;
+                            "findings": canary, "diagnosis_code": "J45.9", "diagnosis_text": "Asthme" }))
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let consultation: Value = res.json().await.unwrap();
     assert_eq!(consultation["kind"], "consultation");
@@ -82,23 +88,27 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     assert_eq!(mine.iter().find(|a| a["id"] == appointment.as_str()).unwrap()["status"], "fulfilled", "the consultation fulfils the appointment");
 
     let res = write(json!({ "kind": "prescription", "items": [{ "medication": "Salbutamol", "form": "inhalateur", "dose": "100 µg",
-                            "frequency": "2 bouffées si besoin", "duration": "3 mois" }] })).await;
+                            "frequency": "2 bouffées si besoin", "duration": "3 mois" }] }))
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let prescription: Value = res.json().await.unwrap();
     assert_eq!(prescription["verification_code"].as_str().unwrap().len(), 10);
     let res = write(json!({ "kind": "exam_request", "category": "laboratory", "exam": "NFS", "priority": "routine" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let res = write(json!({ "kind": "exam_result", "exam": "NFS", "values": [{ "name": "Hémoglobine", "value": "13.2", "unit": "g/dL",
-                            "reference_low": 12.0, "reference_high": 16.0 }], "report": "Normal" })).await;
+                            "reference_low": 12.0, "reference_high": 16.0 }], "report": "Normal" }))
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // A mistake stays, marked, and a new entry corrects it.
     let res = app.post_auth(&format!("/api/v1/record/entries/{}/entered-in-error", s(&consultation, "id")), &elsewhere, &json!({ "reason": "x" })).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "another facility cannot touch it");
-    let res = app.post_auth(&format!("/api/v1/record/entries/{}/entered-in-error", s(&consultation, "id")), &doctor, &json!({ "reason": "Mauvais code" })).await;
+    let res =
+        app.post_auth(&format!("/api/v1/record/entries/{}/entered-in-error", s(&consultation, "id")), &doctor, &json!({ "reason": "Mauvais code" })).await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "entered_in_error");
     let res = write(json!({ "kind": "consultation", "corrects_id": consultation["id"], "reason": "Toux depuis 3 semaines",
-                            "diagnosis_code": "J45.0", "diagnosis_text": "Asthme allergique" })).await;
+                            "diagnosis_code": "J45.0", "diagnosis_text": "Asthme allergique" }))
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // The patient reads it all; the stranger sees nothing of it.
@@ -126,7 +136,13 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     // The chain verifies, and a tampered row is found.
     let report = app.domain.verify_access_log().await.unwrap();
     assert_eq!((report.rows, report.broken.len()), (log.len() as u64, 0));
-    let row = record_access::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|r| r.action == "read_record" && r.actor_role == "practitioner").unwrap();
+    let row = record_access::Entity::find()
+        .all(app.domain.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.action == "read_record" && r.actor_role == "practitioner")
+        .unwrap();
     let seq = row.seq;
     let mut tampered: record_access::ActiveModel = row.into();
     tampered.actor_role = Set("citizen".into());
@@ -203,8 +219,12 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &elsewhere).await.status(), StatusCode::NOT_FOUND);
 
     let res = app
-        .post_auth(&format!("/api/v1/record/{patient_id}/entries"), &doctor, &json!({ "kind": "exam_result", "exam": "Bilan lipidique",
-            "values": [{ "name": "Cholestérol total", "value": "2,4", "unit": "g/L", "reference_high": 2.0 }], "report": "Hypercholestérolémie" }))
+        .post_auth(
+            &format!("/api/v1/record/{patient_id}/entries"),
+            &doctor,
+            &json!({ "kind": "exam_result", "exam": "Bilan lipidique",
+            "values": [{ "name": "Cholestérol total", "value": "2,4", "unit": "g/L", "reference_high": 2.0 }], "report": "Hypercholestérolémie" }),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let result = s(&res.json::<Value>().await.unwrap(), "id");
@@ -219,7 +239,10 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     let res = upload(&app, &doctor, &result, "../bilan lipidique.html", PDF).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let file: Value = res.json().await.unwrap();
-    assert_eq!((s(&file, "file_name"), s(&file, "media_type"), file["size"].as_u64()), ("bilan lipidique.pdf".to_owned(), "application/pdf".to_owned(), Some(PDF.len() as u64)));
+    assert_eq!(
+        (s(&file, "file_name"), s(&file, "media_type"), file["size"].as_u64()),
+        ("bilan lipidique.pdf".to_owned(), "application/pdf".to_owned(), Some(PDF.len() as u64))
+    );
     // Stored outside the database, named by its SHA-256.
     use sha2::Digest;
     let sha: String = sha2::Sha256::digest(PDF).iter().map(|b| format!("{b:02x}")).collect();
@@ -259,7 +282,8 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/fhir+json"));
     let bundle: Value = res.json().await.unwrap();
     assert_eq!((bundle["resourceType"].as_str(), bundle["type"].as_str()), (Some("Bundle"), Some("collection")));
-    let of = |t: &str| bundle["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == t).map(|e| e["resource"].clone()).collect::<Vec<_>>();
+    let of =
+        |t: &str| bundle["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == t).map(|e| e["resource"].clone()).collect::<Vec<_>>();
     assert_eq!(of("Patient")[0]["identifier"][0]["value"], nin.as_str());
     assert_eq!(of("Observation")[0]["valueQuantity"]["value"], 2.4);
     assert_eq!(of("DiagnosticReport")[0]["result"][0]["reference"], format!("urn:uuid:{}", of("Observation")[0]["id"].as_str().unwrap()));

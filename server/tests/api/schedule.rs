@@ -94,8 +94,11 @@ async fn closing_a_day_closes_its_free_slots_and_lists_the_booking_it_keeps_unti
     assert_eq!(status, StatusCode::CREATED);
 
     let res = app
-        .post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist,
-            &json!({"date": day.to_string(), "practitioner_id": c.practitioner_id, "kind": "leave", "note": "congé"}))
+        .post_auth(
+            &format!("/api/v1/facilities/{}/closures", c.facility_id),
+            &c.receptionist,
+            &json!({"date": day.to_string(), "practitioner_id": c.practitioner_id, "kind": "leave", "note": "congé"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let change: Value = res.json().await.unwrap();
@@ -113,7 +116,8 @@ async fn closing_a_day_closes_its_free_slots_and_lists_the_booking_it_keeps_unti
     let target = slots.iter().find(|s| local_date(s) != day).unwrap();
     let res = app.post_auth(&format!("/api/v1/desk/appointments/{}/reschedule", s(&booked, "id")), &c.receptionist, &json!({"slot_id": target["id"]})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let day_list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
+    let day_list: Vec<Value> =
+        app.get_auth(&format!("/api/v1/desk/day?date={day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
     assert!(!day_list.is_empty());
     assert!(day_list.iter().all(|s| s["status"] == "closed"), "{day_list:?}");
     let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
@@ -132,17 +136,27 @@ async fn closing_a_day_closes_its_free_slots_and_lists_the_booking_it_keeps_unti
         .with_timezone(&algiers())
         .date_naive();
     let res = app
-        .post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist,
-            &json!({"date": other_day.to_string(), "start": "18:00", "end": "20:00", "kind": "reduced"}))
+        .post_auth(
+            &format!("/api/v1/facilities/{}/closures", c.facility_id),
+            &c.receptionist,
+            &json!({"date": other_day.to_string(), "start": "18:00", "end": "20:00", "kind": "reduced"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let day_list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={other_day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
+    let day_list: Vec<Value> =
+        app.get_auth(&format!("/api/v1/desk/day?date={other_day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
     assert!(day_list.iter().any(|s| s["status"] == "closed") && day_list.iter().any(|s| s["status"] == "open"), "{day_list:?}");
     for s in &day_list {
         let hour = s["starts_at"].as_str().unwrap().parse::<chrono::DateTime<Utc>>().unwrap().with_timezone(&algiers()).format("%H").to_string();
         assert_eq!(s["status"] == "closed", hour.as_str() >= "18", "{s}");
     }
-    let bad = app.post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist, &json!({"date": "x", "start": "10:00", "end": "09:00", "kind": "?"})).await;
+    let bad = app
+        .post_auth(
+            &format!("/api/v1/facilities/{}/closures", c.facility_id),
+            &c.receptionist,
+            &json!({"date": "x", "start": "10:00", "end": "09:00", "kind": "?"}),
+        )
+        .await;
     let (status, _, err) = error_code(bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["fields"].as_array().unwrap().len(), 3, "{err}");
@@ -183,12 +197,8 @@ async fn an_overlapping_template_is_refused_and_ending_one_closes_its_later_slot
     assert!(change["slots_closed"].as_u64().unwrap() > 20, "{change}");
     assert_eq!(change["conflicts"].as_array().unwrap().len(), 1);
     assert_eq!(change["conflicts"][0]["appointment_id"], booked["id"]);
-    let still_open = slot::Entity::find()
-        .filter(slot::Column::TemplateId.eq(c.templates[0]))
-        .filter(slot::Column::Status.eq("open"))
-        .all(app.domain.db())
-        .await
-        .unwrap();
+    let still_open =
+        slot::Entity::find().filter(slot::Column::TemplateId.eq(c.templates[0])).filter(slot::Column::Status.eq("open")).all(app.domain.db()).await.unwrap();
     assert!(still_open.iter().all(|s| s.starts_at.with_timezone(&algiers()).date_naive() <= ends || s.id.to_string() == s_id(&later)));
     // The citizen cancels it: its slot closes instead of returning to the search.
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
@@ -241,9 +251,8 @@ async fn the_horizon_job_makes_missing_slots_again_but_not_on_closed_days() {
     // As if the horizon had been 20 days when the template was published.
     slot::Entity::delete_many().filter(slot::Column::TemplateId.is_in(c.templates.clone())).filter(slot::Column::StartsAt.gt(cut)).exec(db).await.unwrap();
     let sunday = (0..14).map(|d| (cut + Duration::days(2 + d)).with_timezone(&algiers()).date_naive()).find(|d| d.weekday() == chrono::Weekday::Sun).unwrap();
-    let res = app
-        .post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist, &json!({"date": sunday.to_string(), "kind": "closed"}))
-        .await;
+    let res =
+        app.post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist, &json!({"date": sunday.to_string(), "kind": "closed"})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert!(app.domain.extend_horizon().await.unwrap() > 0);
     let after = slot::Entity::find().filter(slot::Column::TemplateId.eq(c.templates[0])).all(db).await.unwrap();
@@ -294,7 +303,11 @@ async fn other_specialty_practitioner(app: &TestApp, facility: Uuid, not: Uuid) 
 
 async fn add_child(app: &TestApp, token: &str, nin: &str) -> String {
     let res = app
-        .post_auth("/api/v1/me/dependants", token, &json!({"given_name": "Yacine", "family_name": "Benali", "birth_date": "2019-05-02", "sex": "male", "nin": nin, "relation": "child"}))
+        .post_auth(
+            "/api/v1/me/dependants",
+            token,
+            &json!({"given_name": "Yacine", "family_name": "Benali", "birth_date": "2019-05-02", "sex": "male", "nin": nin, "relation": "child"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     s(&res.json::<Value>().await.unwrap(), "id")
@@ -310,7 +323,13 @@ async fn a_parent_books_for_a_child_and_the_desk_finds_them_by_nin_verifies_the_
     let child = add_child(&app, &alice, &child_nin).await;
     let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
     assert_eq!((deps.len(), deps[0]["verified"].as_bool()), (1, Some(false)));
-    let bad = app.post_auth("/api/v1/me/dependants", &alice, &json!({"given_name": "", "family_name": "B", "birth_date": "2100-01-01", "sex": "x", "relation": "cousin"})).await;
+    let bad = app
+        .post_auth(
+            "/api/v1/me/dependants",
+            &alice,
+            &json!({"given_name": "", "family_name": "B", "birth_date": "2100-01-01", "sex": "x", "relation": "cousin"}),
+        )
+        .await;
     let (status, _, err) = error_code(bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["fields"].as_array().unwrap().len(), 4, "{err}");
@@ -502,7 +521,13 @@ async fn every_id_taking_endpoint_refuses_other_users() {
     let day = local_date(&x);
     only_slot_of_the_day(&app, &c, x["id"].as_str().unwrap(), day).await;
     let (_, held) = book(&app, &bob, json!({"slot_id": x["id"], "dependant_id": ""})).await;
-    let res = app.post_auth("/api/v1/waitlist", &alice, &json!({"specialty": c.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string(), "dependant_id": child})).await;
+    let res = app
+        .post_auth(
+            "/api/v1/waitlist",
+            &alice,
+            &json!({"specialty": c.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string(), "dependant_id": child}),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&held, "id")), &bob, &json!({})).await.status(), StatusCode::OK);
     let entry = waitlist(&app, &alice).await.remove(0);
@@ -523,10 +548,8 @@ async fn every_id_taking_endpoint_refuses_other_users() {
     }
     let (status, _) = book(&app, &bob, json!({"slot_id": slots[3]["id"], "dependant_id": child})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "Bob books for Alice's child");
-    let desk_cases: Vec<(String, Value)> = vec![
-        (format!("/api/v1/desk/appointments/{appt}/cancel"), json!({})),
-        (format!("/api/v1/desk/appointments/{appt}/reschedule"), move_to.clone()),
-    ];
+    let desk_cases: Vec<(String, Value)> =
+        vec![(format!("/api/v1/desk/appointments/{appt}/cancel"), json!({})), (format!("/api/v1/desk/appointments/{appt}/reschedule"), move_to.clone())];
     for (path, body) in &desk_cases {
         assert_eq!(app.post_auth(path, &other, body).await.status(), StatusCode::NOT_FOUND, "other desk: {path}");
         assert_eq!(app.post_auth(path, &bob, body).await.status(), StatusCode::FORBIDDEN, "citizen: {path}");
@@ -546,7 +569,12 @@ async fn every_id_taking_endpoint_refuses_other_users() {
         let status = app.post_auth(path, &other, body).await.status();
         assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "other desk: {path} gave {status}");
     }
-    for path in [format!("/api/v1/desk/day?date={day}"), format!("/api/v1/desk/patients/{patient}/appointments"), "/api/v1/desk/practitioners".into(), "/api/v1/desk/templates".into()] {
+    for path in [
+        format!("/api/v1/desk/day?date={day}"),
+        format!("/api/v1/desk/patients/{patient}/appointments"),
+        "/api/v1/desk/practitioners".into(),
+        "/api/v1/desk/templates".into(),
+    ] {
         assert_eq!(app.get_auth(&path, &bob).await.status(), StatusCode::FORBIDDEN, "citizen: {path}");
     }
     // Nothing changed: Alice's appointment, entry and offer are intact.

@@ -30,7 +30,13 @@ async fn pages_carry_the_security_headers_and_every_inline_script_has_the_csp_no
     let body = res.text().await.unwrap();
     let scripts = body.matches("<script").count();
     assert!(scripts > 0);
-    assert_eq!(body.matches(&format!("<script nonce=\"{nonce}\"")).count() + body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count() + body.matches("<script></script>").count(), scripts, "{body}");
+    assert_eq!(
+        body.matches(&format!("<script nonce=\"{nonce}\"")).count()
+            + body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
+            + body.matches("<script></script>").count(),
+        scripts,
+        "{body}"
+    );
     // A second request gets another nonce.
     let again = plain_client().get(app.url("/")).send().await.unwrap();
     assert_ne!(again.headers()["content-security-policy"].to_str().unwrap(), csp);
@@ -100,7 +106,15 @@ async fn the_sign_in_form_works_without_javascript_and_sets_a_hardened_cookie() 
     assert!(html.contains(body["nin"].as_str().unwrap()), "the profile shows the NIN");
 
     // Signing out ends the session: the old cookie no longer opens the profile.
-    let out = client.post(app.url("/sfn/logout")).header("accept", "text/html").header("origin", &app.base).header("cookie", &pair).header("referer", app.url("/profile")).send().await.unwrap();
+    let out = client
+        .post(app.url("/sfn/logout"))
+        .header("accept", "text/html")
+        .header("origin", &app.base)
+        .header("cookie", &pair)
+        .header("referer", app.url("/profile"))
+        .send()
+        .await
+        .unwrap();
     assert!(out.status().is_redirection());
     let who = client.post(app.url("/sfn/whoami")).header("origin", &app.base).header("cookie", &pair).send().await.unwrap().text().await.unwrap();
     assert_eq!(who, "null");
