@@ -50,17 +50,15 @@ fn status_of(c: &claim::Model, now: DateTime<Utc>) -> RequestStatus {
     }
 }
 
-fn is_adult(d: &dependant::Model, majority_years: u32, now: DateTime<Utc>) -> bool {
-    d.birth_date.checked_add_months(chrono::Months::new(majority_years * 12)).is_some_and(|m| m <= shared::time::algiers_date(now))
-}
-
 /// Whether `who` may decide on the request now: the guardian while it is
 /// pending; a desk, for an adult only (a minor's record is handed over by
 /// the guardian), while it is pending or after the guardian declined.
 fn open_to(c: &claim::Model, d: &dependant::Model, majority_years: u32, now: DateTime<Utc>, who: Decider) -> bool {
     match (status_of(c, now), who) {
         (RequestStatus::Pending, Decider::Guardian) => true,
-        (RequestStatus::Pending | RequestStatus::Declined, Decider::Desk) => is_adult(d, majority_years, now),
+        (RequestStatus::Pending | RequestStatus::Declined, Decider::Desk) => {
+            crate::persons::is_adult(d.birth_date, majority_years, shared::time::algiers_date(now))
+        }
         _ => false,
     }
 }

@@ -32,10 +32,6 @@ use uuid::Uuid;
 /// How long a request waits for the adult.
 pub const CONSENT_DAYS: i64 = 30;
 
-fn is_adult(born: Option<chrono::NaiveDate>, majority_years: u32, today: chrono::NaiveDate) -> bool {
-    born.and_then(|b| b.checked_add_months(chrono::Months::new(majority_years * 12))).is_some_and(|m| m <= today)
-}
-
 fn citizen(actor: &Actor) -> Result<Uuid> {
     if actor.role == Role::Citizen {
         Ok(actor.user_id.as_uuid())
@@ -61,7 +57,10 @@ impl Domain {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
         let Some(Person::Account(adult)) = crate::persons::by_nin(self.db(), nin.as_ref()).await? else { return Ok(()) };
-        if adult.id == me || adult.role != Role::Citizen.code() || !is_adult(adult.birth_date, rules.age_of_majority, self.today()) {
+        if adult.id == me
+            || adult.role != Role::Citizen.code()
+            || !adult.birth_date.is_some_and(|b| crate::persons::is_adult(b, rules.age_of_majority, self.today()))
+        {
             return Ok(());
         }
         if dependant::Entity::find_by_id(adult.id).one(self.db()).await?.is_some() {

@@ -13,6 +13,13 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set
 use shared::{ErrorCode, FieldError};
 use uuid::Uuid;
 
+/// Whether someone born on `born` is of age (`majority_years`, 19 in
+/// Algeria) on `today`: the one rule for adding a dependant, a consent
+/// request and a desk's hand-over of a record.
+pub(crate) fn is_adult(born: chrono::NaiveDate, majority_years: u32, today: chrono::NaiveDate) -> bool {
+    born.checked_add_months(chrono::Months::new(majority_years * 12)).is_some_and(|m| m <= today)
+}
+
 /// Records that `nin` names the person whose record is kept under `id`;
 /// `nin_taken` if it already names someone.
 pub(crate) async fn claim_nin<C: ConnectionTrait>(db: &C, id: Uuid, nin: &str, now: DateTime<Utc>) -> Result<()> {

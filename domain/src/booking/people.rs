@@ -41,8 +41,7 @@ impl Domain {
         // An adult decides for themself: never added on someone else's word
         // (the approval by an adult with an account comes with the
         // persons' model; until then, their own account or the desk).
-        let majority = d.birth_date.checked_add_months(chrono::Months::new(rules.age_of_majority * 12));
-        if majority.is_some_and(|m| m <= today) {
+        if crate::persons::is_adult(d.birth_date, rules.age_of_majority, today) {
             return Err(Error::fields(vec![FieldError::new("birth_date", ErrorCode::AdultNeedsConsent)]));
         }
         let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(actor.user_id.as_uuid())).count(self.db()).await?;
