@@ -15,7 +15,7 @@ use uuid::Uuid;
 pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
     ProfileOut {
         id: UserId(u.id),
-        role: Role::parse(&u.role).unwrap_or(Role::Citizen),
+        role: u.role,
         facility_id: u.facility_id.map(FacilityId),
         nin: u.nin.clone(),
         given_name: u.given_name.clone(),
@@ -104,7 +104,7 @@ impl Domain {
         let id = Uuid::new_v4();
         let row = user::ActiveModel {
             id: Set(id),
-            role: Set(Role::Citizen.code().to_owned()),
+            role: Set(Role::Citizen),
             facility_id: Set(None),
             nin: Set(Some(r.nin.to_string())),
             given_name: Set(r.given_name.to_string()),
@@ -228,7 +228,7 @@ impl Domain {
         let id = Uuid::new_v4();
         user::ActiveModel {
             id: Set(id),
-            role: Set(s.role.code().to_owned()),
+            role: Set(s.role),
             facility_id: Set(s.facility_id.map(|f| f.as_uuid())),
             nin: Set(None),
             given_name: Set(s.given_name.to_string()),

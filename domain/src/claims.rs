@@ -44,7 +44,7 @@ enum Decider {
 }
 
 fn status_of(c: &claim::Model, now: DateTime<Utc>) -> RequestStatus {
-    match RequestStatus::parse(&c.status).unwrap_or(RequestStatus::Closed) {
+    match c.status {
         RequestStatus::Pending | RequestStatus::Declined if c.expires_at <= now => RequestStatus::Closed,
         s => s,
     }
@@ -139,7 +139,7 @@ impl Domain {
             email: Set(r.email.map(String::from)),
             password_hash: Set(hash),
             lang: Set(r.lang.code().to_owned()),
-            status: Set(RequestStatus::Pending.code().to_owned()),
+            status: Set(RequestStatus::Pending),
             created_at: Set(now),
             expires_at: Set(now + Duration::days(CLAIM_DAYS)),
             decided_at: Set(None),
@@ -147,11 +147,11 @@ impl Domain {
         };
         let txn = self.begin_write().await?;
         claim::Entity::update_many()
-            .col_expr(claim::Column::Status, Expr::value(RequestStatus::Closed.code()))
+            .col_expr(claim::Column::Status, Expr::value(RequestStatus::Closed))
             .col_expr(claim::Column::DecidedAt, Expr::value(now))
             .col_expr(claim::Column::PasswordHash, Expr::value(""))
             .filter(claim::Column::PersonId.eq(d.id))
-            .filter(claim::Column::Status.is_in([RequestStatus::Pending.code(), RequestStatus::Declined.code()]))
+            .filter(claim::Column::Status.is_in([RequestStatus::Pending, RequestStatus::Declined]))
             .exec(&txn)
             .await?;
         let saved = row.insert(&txn).await?;
@@ -173,7 +173,7 @@ impl Domain {
         let now = self.clock().now();
         let rows = claim::Entity::find()
             .filter(claim::Column::HolderId.eq(actor.user_id.as_uuid()))
-            .filter(claim::Column::Status.eq(RequestStatus::Pending.code()))
+            .filter(claim::Column::Status.eq(RequestStatus::Pending))
             .filter(claim::Column::ExpiresAt.gt(now))
             .order_by_desc(claim::Column::CreatedAt)
             .all(self.db())
@@ -194,7 +194,7 @@ impl Domain {
         let now = self.clock().now();
         let c = claim::Entity::find()
             .filter(claim::Column::PersonId.eq(d.id))
-            .filter(claim::Column::Status.is_in([RequestStatus::Pending.code(), RequestStatus::Declined.code()]))
+            .filter(claim::Column::Status.is_in([RequestStatus::Pending, RequestStatus::Declined]))
             .filter(claim::Column::ExpiresAt.gt(now))
             .order_by_desc(claim::Column::CreatedAt)
             .one(db)
@@ -262,12 +262,12 @@ impl Domain {
         who: Decider,
         now: DateTime<Utc>,
     ) -> Result<claim::Model> {
-        let from: Vec<&str> = match who {
-            Decider::Guardian => vec![RequestStatus::Pending.code()],
-            Decider::Desk => vec![RequestStatus::Pending.code(), RequestStatus::Declined.code()],
+        let from: Vec<RequestStatus> = match who {
+            Decider::Guardian => vec![RequestStatus::Pending],
+            Decider::Desk => vec![RequestStatus::Pending, RequestStatus::Declined],
         };
         let mut update = claim::Entity::update_many()
-            .col_expr(claim::Column::Status, Expr::value(status.code()))
+            .col_expr(claim::Column::Status, Expr::value(status))
             .col_expr(claim::Column::DecidedAt, Expr::value(now))
             .col_expr(claim::Column::DecidedBy, Expr::value(actor.user_id.as_uuid()));
         if status == RequestStatus::Approved {
@@ -278,7 +278,7 @@ impl Domain {
         if done.rows_affected != 1 {
             return Err(Error::code(ErrorCode::ClaimClosed));
         }
-        Ok(claim::Model { status: status.code().into(), decided_at: Some(now), decided_by: Some(actor.user_id.as_uuid()), ..c.clone() })
+        Ok(claim::Model { status, decided_at: Some(now), decided_by: Some(actor.user_id.as_uuid()), ..c.clone() })
     }
 
     /// The approval itself, in the caller's transaction: the dependant row
@@ -304,7 +304,7 @@ impl Domain {
         let email_key = c.email.as_ref().map(|e| e.to_lowercase());
         user::ActiveModel {
             id: Set(person),
-            role: Set(Role::Citizen.code().to_owned()),
+            role: Set(Role::Citizen),
             facility_id: Set(None),
             nin: Set(Some(nin)),
             given_name: Set(c.given_name.clone()),

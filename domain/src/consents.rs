@@ -57,9 +57,7 @@ impl Domain {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
         let Some(Person::Account(adult)) = crate::persons::by_nin(self.db(), nin.as_ref()).await? else { return Ok(()) };
-        if adult.id == me
-            || adult.role != Role::Citizen.code()
-            || !adult.birth_date.is_some_and(|b| crate::persons::is_adult(b, rules.age_of_majority, self.today()))
+        if adult.id == me || adult.role != Role::Citizen || !adult.birth_date.is_some_and(|b| crate::persons::is_adult(b, rules.age_of_majority, self.today()))
         {
             return Ok(());
         }
@@ -70,7 +68,7 @@ impl Domain {
         let waiting = consent_request::Entity::find()
             .filter(consent_request::Column::HolderId.eq(me))
             .filter(consent_request::Column::PersonId.eq(adult.id))
-            .filter(consent_request::Column::Status.eq(RequestStatus::Pending.code()))
+            .filter(consent_request::Column::Status.eq(RequestStatus::Pending))
             .filter(consent_request::Column::ExpiresAt.gt(now))
             .one(self.db())
             .await?;
@@ -83,7 +81,7 @@ impl Domain {
             holder_id: Set(me),
             person_id: Set(adult.id),
             relation: Set(relation.to_owned()),
-            status: Set(RequestStatus::Pending.code().to_owned()),
+            status: Set(RequestStatus::Pending),
             created_at: Set(now),
             expires_at: Set(now + Duration::days(CONSENT_DAYS)),
             decided_at: Set(None),
@@ -102,7 +100,7 @@ impl Domain {
         let now = self.clock().now();
         let rows = consent_request::Entity::find()
             .filter(consent_request::Column::PersonId.eq(me))
-            .filter(consent_request::Column::Status.eq(RequestStatus::Pending.code()))
+            .filter(consent_request::Column::Status.eq(RequestStatus::Pending))
             .filter(consent_request::Column::ExpiresAt.gt(now))
             .order_by_desc(consent_request::Column::CreatedAt)
             .all(self.db())
@@ -145,10 +143,10 @@ impl Domain {
         let status = if approve { RequestStatus::Approved } else { RequestStatus::Declined };
         let txn = self.begin_write().await?;
         let done = consent_request::Entity::update_many()
-            .col_expr(consent_request::Column::Status, Expr::value(status.code()))
+            .col_expr(consent_request::Column::Status, Expr::value(status))
             .col_expr(consent_request::Column::DecidedAt, Expr::value(now))
             .filter(consent_request::Column::Id.eq(r.id))
-            .filter(consent_request::Column::Status.eq(RequestStatus::Pending.code()))
+            .filter(consent_request::Column::Status.eq(RequestStatus::Pending))
             .filter(consent_request::Column::ExpiresAt.gt(now))
             .exec(&txn)
             .await?;
@@ -208,7 +206,7 @@ impl Domain {
 }
 
 fn consent_out(r: &consent_request::Model, requester: &user::Model, now: DateTime<Utc>) -> ConsentOut {
-    let status = match RequestStatus::parse(&r.status).unwrap_or(RequestStatus::Closed) {
+    let status = match r.status {
         RequestStatus::Pending if r.expires_at <= now => RequestStatus::Closed,
         s => s,
     };

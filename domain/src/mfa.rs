@@ -149,7 +149,7 @@ impl Domain {
 
     /// After a right password: signed in, or a second factor owed.
     pub(crate) async fn after_password(&self, u: user::Model) -> Result<SignIn> {
-        let role = Role::parse(&u.role).unwrap_or(Role::Citizen);
+        let role = u.role;
         if !role.needs_second_factor() {
             return Ok(SignIn::Done(Authenticated(u)));
         }
@@ -190,7 +190,7 @@ impl Domain {
     /// call, the same until a first code confirms it. Refused once enrolled.
     pub async fn enrolment(&self, user_id: Uuid) -> Result<EnrolmentOut> {
         let u = user::Entity::find_by_id(user_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
-        if !Role::parse(&u.role).is_some_and(Role::needs_second_factor) {
+        if !u.role.needs_second_factor() {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let row = match self.mfa_row(user_id).await? {
@@ -351,7 +351,7 @@ impl Domain {
     /// their facility; the health directorate, the facility admins and its
     /// own. Never oneself.
     fn administers(actor: &Actor, target: &user::Model) -> bool {
-        let role = Role::parse(&target.role).unwrap_or(Role::Citizen);
+        let role = target.role;
         if target.id == actor.user_id.as_uuid() {
             return false;
         }
@@ -396,7 +396,7 @@ impl Domain {
             .into_iter()
             .filter(|u| u.id != actor.user_id.as_uuid())
             .map(|u| {
-                let role = Role::parse(&u.role).unwrap_or(Role::Citizen);
+                let role = u.role;
                 StaffOut {
                     id: UserId(u.id),
                     role,

@@ -114,7 +114,7 @@ impl Domain {
                 rows.push(holiday::ActiveModel {
                     id: Set(Uuid::new_v4()),
                     date: Set(date),
-                    kind: Set("islamic".into()),
+                    kind: Set(shared::HolidayKind::Islamic),
                     name_fr: Set(r[1].to_owned()),
                     name_ar: Set(r[2].to_owned()),
                     name_en: Set(r[3].to_owned()),

@@ -13,7 +13,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use shared::dto::TokenOut;
-use shared::{ErrorCode, FacilityId, Role, SessionId, UserId};
+use shared::{ErrorCode, FacilityId, SessionId, UserId};
 use uuid::Uuid;
 
 const WEB: &str = "web";
@@ -40,7 +40,7 @@ fn unauthorized() -> Error {
 fn actor_of(u: &user::Model, session_id: Uuid) -> Actor {
     Actor {
         user_id: UserId(u.id),
-        role: Role::parse(&u.role).unwrap_or(Role::Citizen),
+        role: u.role,
         facility_id: u.facility_id.map(FacilityId),
         session_id: SessionId(session_id),
         phone_verified: u.phone_verified_at.is_some(),

@@ -63,7 +63,7 @@ enum UsersCommand {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| format!("one of: {}", Role::ALL.map(|r| r.code()).join(", ")))
+    Role::parse(s).ok_or_else(|| format!("one of: {}", Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")))
 }
 
 fn print_demo_logins(config: &Config) {

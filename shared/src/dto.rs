@@ -290,7 +290,7 @@ pub struct BookIn {
 pub struct AppointmentOut {
     pub id: uuid::Uuid,
     pub slot_id: uuid::Uuid,
-    pub status: String,
+    pub status: crate::AppointmentStatus,
     pub starts_at: chrono::DateTime<chrono::Utc>,
     pub ends_at: chrono::DateTime<chrono::Utc>,
     pub facility_id: FacilityId,
@@ -508,8 +508,7 @@ pub struct HolidayIn {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct HolidayOut {
     pub date: NaiveDate,
-    /// `fixed` (built in) or `islamic` (edited yearly).
-    pub kind: String,
+    pub kind: crate::HolidayKind,
     pub name_ar: String,
     pub name_fr: String,
     pub name_en: String,
@@ -524,8 +523,8 @@ pub struct DaySlotOut {
     pub ends_at: chrono::DateTime<chrono::Utc>,
     pub practitioner_id: crate::ids::PractitionerId,
     pub practitioner_name: String,
-    /// `open`, `closed`, `held` (offered to a waiting citizen) or `booked`.
-    pub status: String,
+    /// Open, closed, held (offered to a waiting citizen) or booked.
+    pub status: crate::DaySlotStatus,
     pub appointment_id: Option<uuid::Uuid>,
     pub patient_name: Option<String>,
     pub patient_phone: Option<String>,
@@ -599,7 +598,7 @@ pub struct ReferralIn {
 pub struct ReferralOut {
     pub id: uuid::Uuid,
     pub specialty: String,
-    pub priority: String,
+    pub priority: crate::ReferralPriority,
     pub reason: String,
     pub expires_on: NaiveDate,
     pub dependant_id: Option<uuid::Uuid>,
@@ -637,10 +636,12 @@ pub struct WaitlistOut {
     pub wilaya: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// `waiting`, `offered`, `fulfilled`, `left` or `lapsed`.
-    pub status: String,
+    pub status: crate::WaitlistStatus,
     pub dependant_id: Option<uuid::Uuid>,
     pub offer: Option<OfferOut>,
+    /// Whether the citizen may leave the list (waiting, or holding an offer).
+    #[serde(default)]
+    pub can_leave: bool,
 }
 
 #[cfg(test)]
@@ -884,8 +885,7 @@ pub struct EntryOut {
     pub facility_name_fr: String,
     pub author_name: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// `active` or `entered_in_error`.
-    pub status: String,
+    pub status: crate::EntryStatus,
     pub error_reason: Option<String>,
     pub corrects_id: Option<uuid::Uuid>,
     pub verification_code: Option<String>,

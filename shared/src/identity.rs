@@ -345,40 +345,22 @@ pub struct StaffOut {
     pub second_factor_enrolled: bool,
 }
 
-/// Where a request stands: one to take over a record (a claim), or one to
-/// manage an adult's appointments and record (a consent request).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
-    /// Waiting: for a claim, the guardian's approval or a desk's (with the
-    /// identity card); for a consent request, the adult's.
-    Pending,
-    /// A claim: the account exists, the record is the person's. A consent
-    /// request: the requester manages the adult's appointments and record.
-    Approved,
-    /// Said no. A claim the guardian declined can still be approved at a desk.
-    Declined,
-    /// A newer request for the same record replaced it, or it expired.
-    Closed,
-}
-
-impl RequestStatus {
-    pub const ALL: [RequestStatus; 4] = [RequestStatus::Pending, RequestStatus::Approved, RequestStatus::Declined, RequestStatus::Closed];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            RequestStatus::Pending => "pending",
-            RequestStatus::Approved => "approved",
-            RequestStatus::Declined => "declined",
-            RequestStatus::Closed => "closed",
-        }
+crate::codes::code_enum!(
+    /// Where a request stands: one to take over a record (a claim), or one to
+    /// manage an adult's appointments and record (a consent request).
+    RequestStatus {
+        /// Waiting: for a claim, the guardian's approval or a desk's (with the
+        /// identity card); for a consent request, the adult's.
+        Pending = "pending",
+        /// A claim: the account exists, the record is the person's. A consent
+        /// request: the requester manages the adult's appointments and record.
+        Approved = "approved",
+        /// Said no. A claim the guardian declined can still be approved at a desk.
+        Declined = "declined",
+        /// A newer request for the same record replaced it, or it expired.
+        Closed = "closed",
     }
-
-    pub fn parse(s: &str) -> Option<RequestStatus> {
-        RequestStatus::ALL.into_iter().find(|c| c.code() == s)
-    }
-}
+);
 
 /// A request to take over a record that an account holds for a dependant:
 /// what the person asking, the guardian and the desk see of it. The birth

@@ -11,6 +11,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+        #[cfg_attr(feature = "db", derive(sea_orm::DeriveValueType))]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
 
@@ -48,4 +49,28 @@ id_type!(
     ClaimId,
     /// A request to manage an adult's appointments and record.
     ConsentId,
+    /// A patient, whether or not they have an account: the subject of a
+    /// record and of appointments. A dependant's id is a person id, and it
+    /// stays the same when they take the record over with their own account.
+    PersonId,
+    /// A bookable slot of a practitioner's schedule.
+    SlotId,
+    /// An appointment.
+    AppointmentId,
+    /// A weekly availability template.
+    TemplateId,
+    /// A place on the waiting list.
+    WaitlistEntryId,
+    /// A freed slot offered to a citizen on the waiting list.
+    OfferId,
+    /// A referral to a specialty.
+    ReferralId,
+    /// An entry of a medical record.
+    EntryId,
+    /// A file attached to a record entry.
+    AttachmentId,
+    /// A message in a citizen's in-app inbox.
+    MessageId,
+    /// A message of the outbox (e-mail or SMS) as the desk sees it undelivered.
+    DeliveryId,
 );

@@ -4,6 +4,7 @@
 //! `wasm32-unknown-unknown` and the same validator runs in the browser for
 //! instant feedback and on the server as the rule that counts.
 
+pub mod codes;
 pub mod dto;
 pub mod error;
 pub mod identity;
@@ -12,6 +13,7 @@ pub mod redirect;
 pub mod time;
 pub mod values;
 
+pub use codes::*;
 pub use error::{ApiError, ErrorCode, FieldError};
 pub use ids::*;
 pub use redirect::{safe_next, safe_next_or_home};

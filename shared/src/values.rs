@@ -319,36 +319,19 @@ impl Sex {
     }
 }
 
-/// What an account may do. Staff roles other than health admin are tied to
-/// one facility.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Citizen,
-    Receptionist,
-    Practitioner,
-    FacilityAdmin,
-    HealthAdmin,
-}
+crate::codes::code_enum!(
+    /// What an account may do. Staff roles other than health admin are tied to
+    /// one facility.
+    Role {
+        Citizen = "citizen",
+        Receptionist = "receptionist",
+        Practitioner = "practitioner",
+        FacilityAdmin = "facility_admin",
+        HealthAdmin = "health_admin",
+    }
+);
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Citizen, Role::Receptionist, Role::Practitioner, Role::FacilityAdmin, Role::HealthAdmin];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Citizen => "citizen",
-            Role::Receptionist => "receptionist",
-            Role::Practitioner => "practitioner",
-            Role::FacilityAdmin => "facility_admin",
-            Role::HealthAdmin => "health_admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-
     /// Roles whose account must name the facility it works for.
     pub fn needs_facility(self) -> bool {
         matches!(self, Role::Receptionist | Role::Practitioner | Role::FacilityAdmin)
@@ -361,28 +344,13 @@ impl Role {
     }
 }
 
-/// An administrator's act on an account, as the audit trail names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum AdminAction {
-    /// A staff member's second factor was removed: they enrol again.
-    SecondFactorReset,
-}
-
-impl AdminAction {
-    pub const ALL: [AdminAction; 1] = [AdminAction::SecondFactorReset];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AdminAction::SecondFactorReset => "second_factor_reset",
-        }
+crate::codes::code_enum!(
+    /// An administrator's act on an account, as the audit trail names it.
+    AdminAction {
+        /// A staff member's second factor was removed: they enrol again.
+        SecondFactorReset = "second_factor_reset",
     }
-
-    pub fn parse(s: &str) -> Option<AdminAction> {
-        AdminAction::ALL.into_iter().find(|a| a.code() == s)
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {

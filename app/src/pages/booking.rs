@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use shared::dto::{AppointmentOut, SlotOut};
+use shared::{AppointmentStatus, WaitlistStatus};
 
 /// Algiers wall-clock time (UTC+1 all year), day first as read in Algeria.
 pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -16,13 +17,11 @@ pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// An appointment's status in the page's language.
-pub(super) fn appointment_status(i18n: leptos_i18n::I18nContext<Locale>, s: &str) -> &'static str {
+pub(super) fn appointment_status(i18n: leptos_i18n::I18nContext<Locale>, s: AppointmentStatus) -> &'static str {
     match s {
-        "booked" => t_string!(i18n, appointments.booked),
-        "cancelled" => t_string!(i18n, appointments.cancelled),
-        "arrived" => t_string!(i18n, appointments.arrived),
-        "fulfilled" => t_string!(i18n, appointments.fulfilled),
-        _ => t_string!(i18n, appointments.noshow),
+        AppointmentStatus::Booked => t_string!(i18n, appointments.booked),
+        AppointmentStatus::Cancelled => t_string!(i18n, appointments.cancelled),
+        AppointmentStatus::Fulfilled => t_string!(i18n, appointments.fulfilled),
     }
 }
 
@@ -224,14 +223,14 @@ pub fn AppointmentsPage() -> impl IntoView {
             .map(|s| specialty_label(locale, &s))
             .unwrap_or_else(|| code.to_owned())
     };
-    let entry_text = move |s: &str| match s {
-        "waiting" => t_string!(i18n, appointments.waiting),
-        "offered" => t_string!(i18n, appointments.offered),
-        "fulfilled" => t_string!(i18n, appointments.fulfilled),
-        "left" => t_string!(i18n, appointments.left),
-        _ => t_string!(i18n, appointments.lapsed),
+    let entry_text = move |s: WaitlistStatus| match s {
+        WaitlistStatus::Waiting => t_string!(i18n, appointments.waiting),
+        WaitlistStatus::Offered => t_string!(i18n, appointments.offered),
+        WaitlistStatus::Fulfilled => t_string!(i18n, appointments.fulfilled),
+        WaitlistStatus::Left => t_string!(i18n, appointments.left),
+        WaitlistStatus::Lapsed => t_string!(i18n, appointments.lapsed),
     };
-    let status_text = move |s: &str| appointment_status(i18n, s);
+    let status_text = move |s: AppointmentStatus| appointment_status(i18n, s);
     view! {
         <Title text=move || t_string!(i18n, appointments.title)/>
         <h1>{t!(i18n, appointments.title)}</h1>
@@ -259,13 +258,13 @@ pub fn AppointmentsPage() -> impl IntoView {
                 <h2>{t!(i18n, appointments.waitlist)}</h2>
                 <ul class="slots">
                     {entries.into_iter().map(|e: shared::dto::WaitlistOut| {
-                        let live = e.status == "waiting" || e.status == "offered";
+                        let live = e.can_leave;
                         let id = e.id.to_string();
                         view! {
-                            <li class="card slot" data-test="waitlist-entry" data-status=e.status.clone()>
+                            <li class="card slot" data-test="waitlist-entry" data-status=e.status.code()>
                                 <strong>{specialty_name(&e.specialty)}</strong>
                                 <span dir="ltr">{format!("{} → {}", e.from.format("%d/%m/%Y"), e.to.format("%d/%m/%Y"))}</span>
-                                <span class="status">{entry_text(&e.status)}</span>
+                                <span class="status">{entry_text(e.status)}</span>
                                 {e.offer.clone().map(|o| {
                                     let place = if i18n.get_locale_untracked() == Locale::ar { o.slot.facility_name_ar.clone() } else { o.slot.facility_name_fr.clone() };
                                     let (accept_id, decline_id) = (o.id.to_string(), o.id.to_string());
@@ -314,12 +313,12 @@ pub fn AppointmentsPage() -> impl IntoView {
                             let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
                             let (can_move, can_cancel) = (a.can_move, a.can_cancel);
                             view! {
-                                <li class="card slot" data-test="appointment" data-status=a.status.clone()>
+                                <li class="card slot" data-test="appointment" data-status=a.status.code()>
                                     <strong dir="ltr">{local_time(a.starts_at)}</strong>
                                     <span>{place}</span>
                                     <span>{a.practitioner_name.clone()}</span>
                                     {a.dependant_id.map(|_| view! { <span>{t!(i18n, appointments.for_person)}" "{a.patient_name.clone()}</span> })}
-                                    <span class="status">{status_text(&a.status)}</span>
+                                    <span class="status">{status_text(a.status)}</span>
                                     {can_move.then(|| view! {
                                         <A href=format!("/book?specialty={}&reschedule={}", a.specialty, a.id) attr:class="button secondary-button" attr:data-test="reschedule">
                                             {t!(i18n, appointments.reschedule)}

@@ -13,6 +13,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::dto::{EntryData, EntryIn, EntryOut, LabValue, MedicationLine};
+use shared::EntryStatus;
 
 /// Every field error of a failed write, named and translated.
 #[component]
@@ -117,7 +118,7 @@ pub fn CarePatientPage() -> impl IntoView {
                 Ok(list) => {
                     let name = list.first().map(|e| e.patient_name.clone()).unwrap_or_default();
                     let requests: Vec<(String, String)> = list.iter().filter_map(|e| match &e.data {
-                        EntryData::ExamRequest { exam, .. } if e.status == "active" => Some((e.id.to_string(), exam.clone())),
+                        EntryData::ExamRequest { exam, .. } if e.status == EntryStatus::Active => Some((e.id.to_string(), exam.clone())),
                         _ => None,
                     }).collect();
                     view! {
@@ -151,8 +152,8 @@ fn StaffEntry(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = entry.id.to_string();
-    let active = entry.status == "active";
-    let result = entry.data.kind() == "exam_result";
+    let active = entry.status == EntryStatus::Active;
+    let result = matches!(entry.data, EntryData::ExamResult { .. });
     view! {
         <Entry entry=entry kind_name=kind_name>
             {active.then(|| view! {

@@ -7,6 +7,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::DaySlotStatus;
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
@@ -30,11 +31,11 @@ pub fn DeskPage() -> impl IntoView {
             }
         },
     );
-    let slot_status = move |s: &str| match s {
-        "open" => t_string!(i18n, desk.free),
-        "closed" => t_string!(i18n, desk.closed),
-        "held" => t_string!(i18n, desk.held),
-        _ => t_string!(i18n, desk.booked),
+    let slot_status = move |s: DaySlotStatus| match s {
+        DaySlotStatus::Open => t_string!(i18n, desk.free),
+        DaySlotStatus::Closed => t_string!(i18n, desk.closed),
+        DaySlotStatus::Held => t_string!(i18n, desk.held),
+        DaySlotStatus::Booked => t_string!(i18n, desk.booked),
     };
     let value = publish.value();
     let day_names = move || {
@@ -160,13 +161,13 @@ pub fn DeskPage() -> impl IntoView {
                     <ul class="slots" data-test="day-list">
                         {rows.into_iter().map(|r| {
                             let booked = r.appointment_id;
-                            let free = r.status == "open";
+                            let free = r.status == DaySlotStatus::Open;
                             let slot_id = r.slot_id.to_string();
                             view! {
-                                <li class="card slot" data-test="day-slot" data-status=r.status.clone()>
+                                <li class="card slot" data-test="day-slot" data-status=r.status.code()>
                                     <strong dir="ltr">{super::booking::local_time(r.starts_at)}</strong>
                                     <span>{r.practitioner_name.clone()}</span>
-                                    <span class="status">{slot_status(&r.status)}</span>
+                                    <span class="status">{slot_status(r.status)}</span>
                                     {r.patient_name.clone().map(|n| view! { <span>{n}</span> })}
                                     {r.patient_phone.clone().map(|p| view! { <a href=format!("tel:{p}") dir="ltr">{p.clone()}</a> })}
                                     {r.booked_at_desk.then(|| view! { <span class="hint">{t!(i18n, desk.at_desk)}</span> })}

@@ -50,7 +50,7 @@ pub fn HolidaysPage() -> impl IntoView {
                                     <li class="card slot" data-test="holiday">
                                         <strong dir="ltr">{h.date.format("%d/%m/%Y").to_string()}</strong>
                                         <span>{name}</span>
-                                        <span class="hint">{if h.kind == "fixed" { t_string!(i18n, holidays.fixed) } else { t_string!(i18n, holidays.islamic) }}</span>
+                                        <span class="hint">{if h.kind == shared::HolidayKind::Fixed { t_string!(i18n, holidays.fixed) } else { t_string!(i18n, holidays.islamic) }}</span>
                                     </li>
                                 }
                             }).collect_view()}

@@ -72,7 +72,7 @@ pub fn LinkPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let cancel = ServerAction::<crate::api::CancelByLink>::new();
     let shown = Resource::new(move || (token(), cancel.version().get()), |(t, _)| crate::api::link_appointment(t));
-    let status_text = move |s: &str| super::booking::appointment_status(i18n, s);
+    let status_text = move |s: shared::AppointmentStatus| super::booking::appointment_status(i18n, s);
     view! {
         <Title text=move || t_string!(i18n, link.title)/>
         <h1>{t!(i18n, link.title)}</h1>
@@ -86,11 +86,11 @@ pub fn LinkPage() -> impl IntoView {
                     let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
                     let can_cancel = l.can_cancel;
                     view! {
-                        <section class="card" data-test="link-appointment" data-status=a.status.clone()>
+                        <section class="card" data-test="link-appointment" data-status=a.status.code()>
                             <p><strong dir="ltr">{local_time(a.starts_at)}</strong></p>
                             <p>{place}</p>
                             <p>{a.practitioner_name.clone()}</p>
-                            <p>{t!(i18n, link.status)}": "<span class="status">{status_text(&a.status)}</span></p>
+                            <p>{t!(i18n, link.status)}": "<span class="status">{status_text(a.status)}</span></p>
                             {can_cancel.then(|| view! {
                                 <p class="hint">{t!(i18n, link.cancel_hint)}</p>
                                 <ActionForm action=cancel attr:class="inline">

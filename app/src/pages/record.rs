@@ -10,6 +10,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use shared::dto::{AccessOut, EntryData, EntryOut};
+use shared::EntryStatus;
 
 const KINDS: [&str; 6] = ["consultation", "prescription", "exam_request", "exam_result", "vaccination", "allergy"];
 
@@ -202,7 +203,7 @@ pub fn PrescriptionPage() -> impl IntoView {
                             </header>
                             <h1>{t!(i18n, record.prescription)}</h1>
                             <p>{t!(i18n, record.for_person)}" "<strong data-test="rx-patient">{e.patient_name.clone()}</strong></p>
-                            {(e.status == "entered_in_error").then(|| view! { <p class="status">{t!(i18n, record.entered_in_error)}</p> })}
+                            {(e.status == EntryStatus::EnteredInError).then(|| view! { <p class="status">{t!(i18n, record.entered_in_error)}</p> })}
                             <ol class="rx-lines">
                                 {items.into_iter().map(|m| view! {
                                     <li><strong>{m.medication}</strong>" — "{m.form}<br/>{m.dose}", "{m.frequency}", "{m.duration}
@@ -245,7 +246,7 @@ pub(crate) fn Entry(
     let i18n = use_i18n();
     let e = entry;
     let place = if i18n.get_locale_untracked() == Locale::ar { e.facility_name_ar.clone() } else { e.facility_name_fr.clone() };
-    let wrong = e.status == "entered_in_error";
+    let wrong = e.status == EntryStatus::EnteredInError;
     let kind = e.data.kind();
     let body = match e.data.clone() {
         EntryData::Consultation { reason, findings, diagnosis_code, diagnosis_text } => view! {
@@ -308,7 +309,7 @@ pub(crate) fn Entry(
         }.into_any(),
     };
     view! {
-        <li class="card slot" class:wrong=wrong data-test="record-entry" data-kind=kind data-status=e.status.clone()>
+        <li class="card slot" class:wrong=wrong data-test="record-entry" data-kind=kind data-status=e.status.code()>
             <h3>{move || kind_name(kind)}" · "<span dir="ltr">{local_time(e.created_at)}</span></h3>
             <p class="hint">{t!(i18n, record.for_person)}" "{e.patient_name.clone()}" · "{t!(i18n, record.by)}" "{e.author_name.clone()}" · "{place}</p>
             {wrong.then(|| view! { <p class="status">{t!(i18n, record.entered_in_error)}{e.error_reason.clone().map(|r| format!(" — {r}"))}</p> })}

@@ -22,6 +22,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, SlotOut};
+use shared::{AppointmentStatus, SlotStatus};
 use shared::{ErrorCode, FacilityId, FieldError, PractitionerId, Role, SpecialtyId};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -29,11 +30,6 @@ use uuid::Uuid;
 
 pub use schedule::{slot_starts, WeeklyRule};
 
-pub(crate) const OPEN: &str = "open";
-pub(crate) const HELD: &str = "held";
-pub(crate) const CLOSED: &str = "closed";
-pub(crate) const BOOKED: &str = "booked";
-pub(crate) const CANCELLED: &str = "cancelled";
 /// The longest period one search may cover, in days.
 pub const SEARCH_MAX_DAYS: i64 = 62;
 /// The most slots one search returns.
@@ -234,7 +230,7 @@ impl Domain {
             .filter(facility::Column::WilayaCode.eq(wilaya))
             .filter(slot::Column::StartsAt.gte(start))
             .filter(slot::Column::StartsAt.lt(end))
-            .filter(slot::Column::Status.eq(OPEN))
+            .filter(slot::Column::Status.eq(SlotStatus::Open))
             .filter(Expr::exists(booked).not());
         if let Some(c) = only.commune_id {
             q = q.filter(facility::Column::CommuneId.eq(c));
@@ -345,7 +341,7 @@ impl Domain {
         channel: Channel,
     ) -> Result<appointment::Model> {
         let old_slot = slot::Entity::find_by_id(old.slot_id).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        if old.status != BOOKED {
+        if old.status != AppointmentStatus::Booked {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }
         if channel == Channel::Online && !self.before_cutoff(&old_slot, now) {
@@ -368,9 +364,9 @@ impl Domain {
         let earliest = if channel == Channel::Online { now + Duration::hours(rules.min_notice_hours) } else { now };
         let latest = algiers_midnight(self.today() + Duration::days(rules.horizon_days + 1));
         let locked = slot::Entity::update_many()
-            .col_expr(slot::Column::Status, Expr::value(OPEN))
+            .col_expr(slot::Column::Status, Expr::value(SlotStatus::Open))
             .filter(slot::Column::Id.eq(slot_id))
-            .filter(slot::Column::Status.eq(OPEN))
+            .filter(slot::Column::Status.eq(SlotStatus::Open))
             .filter(slot::Column::StartsAt.gt(earliest))
             .filter(slot::Column::StartsAt.lt(latest))
             .exec(txn)
@@ -379,8 +375,8 @@ impl Domain {
         let s = slot::Entity::find_by_id(slot_id).one(txn).await?;
         match s {
             Some(s) if locked == 1 => Ok(s),
-            Some(s) if s.status == OPEN && s.starts_at > now && s.starts_at <= earliest => Err(Error::code(ErrorCode::BookingTooSoon)),
-            Some(s) if s.status == OPEN && s.starts_at >= latest => Err(Error::code(ErrorCode::BeyondHorizon)),
+            Some(s) if s.status == SlotStatus::Open && s.starts_at > now && s.starts_at <= earliest => Err(Error::code(ErrorCode::BookingTooSoon)),
+            Some(s) if s.status == SlotStatus::Open && s.starts_at >= latest => Err(Error::code(ErrorCode::BeyondHorizon)),
             _ => Err(Error::code(ErrorCode::SlotUnavailable)),
         }
     }
@@ -450,7 +446,7 @@ impl Domain {
             dependant_id: Set(subject.dependant_id),
             booked_by: Set(booked_by),
             specialty_id: Set(s.specialty_id),
-            status: Set(BOOKED.into()),
+            status: Set(AppointmentStatus::Booked),
             active_slot_id: Set(Some(s.id)),
             active_specialty_id: Set(Some(s.specialty_id)),
             reason: Set((!reason.is_empty()).then(|| reason.chars().take(500).collect())),
@@ -476,12 +472,12 @@ impl Domain {
     /// it; otherwise the slot is free again for the next person.
     pub(crate) async fn release(&self, txn: &sea_orm::DatabaseTransaction, a: &appointment::Model, now: DateTime<Utc>) -> Result<()> {
         let released = appointment::Entity::update_many()
-            .col_expr(appointment::Column::Status, Expr::value(CANCELLED))
+            .col_expr(appointment::Column::Status, Expr::value(AppointmentStatus::Cancelled))
             .col_expr(appointment::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
             .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
             .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
             .filter(appointment::Column::Id.eq(a.id))
-            .filter(appointment::Column::Status.eq(BOOKED))
+            .filter(appointment::Column::Status.eq(AppointmentStatus::Booked))
             .exec(txn)
             .await?
             .rows_affected;
@@ -492,7 +488,7 @@ impl Domain {
         self.withdraw_reminders(txn, a.id).await?;
         if let Some(s) = slot::Entity::find_by_id(a.slot_id).one(txn).await? {
             if self.slot_is_blocked(txn, &s).await? {
-                slot::Entity::update_many().col_expr(slot::Column::Status, Expr::value(CLOSED)).filter(slot::Column::Id.eq(s.id)).exec(txn).await?;
+                slot::Entity::update_many().col_expr(slot::Column::Status, Expr::value(SlotStatus::Closed)).filter(slot::Column::Id.eq(s.id)).exec(txn).await?;
             }
         }
         Ok(())
@@ -596,10 +592,10 @@ impl Domain {
         let facility = desk_facility(actor)?;
         let txn = self.begin_write().await?;
         let closed = slot::Entity::update_many()
-            .col_expr(slot::Column::Status, Expr::value(CLOSED))
+            .col_expr(slot::Column::Status, Expr::value(SlotStatus::Closed))
             .filter(slot::Column::Id.eq(slot_id))
             .filter(slot::Column::FacilityId.eq(facility))
-            .filter(slot::Column::Status.is_in([OPEN, HELD]))
+            .filter(slot::Column::Status.is_in([SlotStatus::Open, SlotStatus::Held]))
             .exec(&txn)
             .await?
             .rows_affected;
@@ -681,7 +677,7 @@ impl Domain {
     /// Whether the patient may still cancel online: the appointment is
     /// booked and starts more than the cut-off from now.
     pub(crate) fn may_cancel_online(&self, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>) -> bool {
-        a.status == BOOKED && self.before_cutoff(s, now)
+        a.status == AppointmentStatus::Booked && self.before_cutoff(s, now)
     }
 
     fn before_cutoff(&self, s: &slot::Model, now: DateTime<Utc>) -> bool {
@@ -696,7 +692,7 @@ impl Domain {
         now: DateTime<Utc>,
         channel: Channel,
     ) -> Result<()> {
-        if a.status != BOOKED {
+        if a.status != AppointmentStatus::Booked {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }
         if channel == Channel::Online && !self.before_cutoff(s, now) {

@@ -121,7 +121,7 @@ impl Domain {
         self.lookup_throttle().check(None, &format!("desk:{}", actor.user_id)).map_err(Error::throttled)?;
         let txn = self.begin_write().await?;
         let (holder, matched) = match crate::persons::by_nin(&txn, nin.as_ref()).await? {
-            Some(Person::Account(u)) if u.role == Role::Citizen.code() => (u, None),
+            Some(Person::Account(u)) if u.role == Role::Citizen => (u, None),
             Some(Person::Dependant(d)) => {
                 let u = user::Entity::find_by_id(d.holder_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
                 (u, Some(d))
@@ -186,7 +186,7 @@ impl Domain {
     async fn citizen(&self, id: &str) -> Result<user::Model> {
         let not_found = || Error::fields(vec![field("patient_id", ErrorCode::NotFound)]);
         let id: Uuid = id.trim().parse().map_err(|_| not_found())?;
-        user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen.code()).ok_or_else(not_found)
+        user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen).ok_or_else(not_found)
     }
 
     /// The desk books one of its own facility's slots for a citizen (or a

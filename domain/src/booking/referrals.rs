@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{ReferralIn, ReferralOut};
-use shared::{ErrorCode, Role};
+use shared::{ErrorCode, ReferralPriority, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ impl Domain {
         let facility = crate::record::care::practitioner_facility(actor)?;
         let mut errors = Vec::new();
         let holder = match input.patient_id.trim().parse::<Uuid>() {
-            Ok(id) => user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen.code()),
+            Ok(id) => user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen),
             Err(_) => None,
         };
         if holder.is_none() {
@@ -35,7 +35,8 @@ impl Domain {
         if spec.is_none() {
             errors.push(field("specialty", ErrorCode::Required));
         }
-        if !["routine", "urgent"].contains(&input.priority.trim()) {
+        let priority = ReferralPriority::parse(input.priority.trim());
+        if priority.is_none() {
             errors.push(field("priority", ErrorCode::Required));
         }
         let reason = input.reason.trim();
@@ -47,7 +48,7 @@ impl Domain {
         if expires.is_none() {
             errors.push(field("expires_on", ErrorCode::BadRequest));
         }
-        let (Some(holder), Some(spec), Some(expires), true) = (holder, spec, expires, errors.is_empty()) else {
+        let (Some(holder), Some(spec), Some(priority), Some(expires), true) = (holder, spec, priority, expires, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
         let subject = self.resolve_subject(self.db(), holder.id, &input.dependant_id).await?;
@@ -59,7 +60,7 @@ impl Domain {
             subject_id: Set(subject.subject_id),
             dependant_id: Set(subject.dependant_id),
             specialty_id: Set(spec.id),
-            priority: Set(input.priority.trim().into()),
+            priority: Set(priority),
             reason: Set(reason.into()),
             expires_on: Set(expires),
             facility_id: Set(facility),

@@ -9,13 +9,14 @@
 //! for the desk to move or cancel explicitly; when such a booking is
 //! cancelled, its slot closes instead of returning to the pool.
 
-use super::{algiers, algiers_midnight, desk_facility, field, full_name, is_weekend, load_map, subject_names, subject_of, CLOSED, HELD, OPEN};
+use super::{algiers, algiers_midnight, desk_facility, field, full_name, is_weekend, load_map, subject_names, subject_of};
 use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot};
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut};
+use shared::{AppointmentStatus, ClosureKind, DaySlotStatus, HolidayKind, SlotStatus};
 use shared::{ErrorCode, FacilityId, PractitionerId, Role};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -272,7 +273,7 @@ impl Domain {
                             template_id: Set(Some(t.id)),
                             starts_at: Set(starts),
                             ends_at: Set(starts + Duration::minutes(rule.slot_minutes as i64)),
-                            status: Set(OPEN.into()),
+                            status: Set(SlotStatus::Open),
                             created_at: Set(now),
                         });
                     }
@@ -347,7 +348,8 @@ impl Domain {
                 (s, e)
             }
         };
-        if !["closed", "leave", "reduced"].contains(&input.kind.trim()) {
+        let kind = ClosureKind::parse(input.kind.trim());
+        if kind.is_none() {
             errors.push(field("kind", ErrorCode::Required));
         }
         let practitioner = if input.practitioner_id.trim().is_empty() {
@@ -361,7 +363,7 @@ impl Domain {
                 }
             }
         };
-        let (Some(date), true) = (date, errors.is_empty()) else {
+        let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
         let now = self.clock().now();
@@ -373,7 +375,7 @@ impl Domain {
             date: Set(date),
             start_minute: Set(start.map(|m| m as i32)),
             end_minute: Set(end.map(|m| m as i32)),
-            kind: Set(input.kind.trim().to_owned()),
+            kind: Set(kind),
             note: Set(Some(input.note.trim().chars().take(200).collect::<String>()).filter(|n| !n.is_empty())),
             created_by: Set(actor.user_id.as_uuid()),
             created_at: Set(now),
@@ -412,9 +414,9 @@ impl Domain {
         let mut closed = 0;
         for chunk in ids.chunks(500) {
             closed += slot::Entity::update_many()
-                .col_expr(slot::Column::Status, Expr::value(CLOSED))
+                .col_expr(slot::Column::Status, Expr::value(SlotStatus::Closed))
                 .filter(slot::Column::Id.is_in(chunk.to_vec()))
-                .filter(slot::Column::Status.is_in([OPEN, HELD]))
+                .filter(slot::Column::Status.is_in([SlotStatus::Open, SlotStatus::Held]))
                 .exec(txn)
                 .await?
                 .rows_affected;
@@ -429,9 +431,9 @@ impl Domain {
             // A booked slot stays open: its appointment is kept until the
             // desk moves or cancels it (which then closes the slot).
             let reopened = slot::Entity::update_many()
-                .col_expr(slot::Column::Status, Expr::value(OPEN))
+                .col_expr(slot::Column::Status, Expr::value(SlotStatus::Open))
                 .filter(slot::Column::Id.is_in(booked_slots))
-                .filter(slot::Column::Status.eq(CLOSED))
+                .filter(slot::Column::Status.eq(SlotStatus::Closed))
                 .exec(txn)
                 .await?
                 .rows_affected;
@@ -553,7 +555,7 @@ impl Domain {
         let mut d = from;
         while d <= to {
             if let Some((ar, fr, en)) = fixed_holiday(d) {
-                out.push(HolidayOut { date: d, kind: "fixed".into(), name_ar: ar.into(), name_fr: fr.into(), name_en: en.into() });
+                out.push(HolidayOut { date: d, kind: HolidayKind::Fixed, name_ar: ar.into(), name_fr: fr.into(), name_en: en.into() });
             }
             d += Duration::days(1);
         }
@@ -587,7 +589,7 @@ impl Domain {
         holiday::ActiveModel {
             id: Set(id),
             date: Set(date),
-            kind: Set("islamic".into()),
+            kind: Set(HolidayKind::Islamic),
             name_ar: Set(input.name_ar.trim().into()),
             name_fr: Set(input.name_fr.trim().into()),
             name_en: Set(input.name_en.trim().into()),
@@ -631,7 +633,7 @@ impl Domain {
         let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(ids.clone())).all(self.db()).await?;
         let ended = appointment::Entity::find()
             .filter(appointment::Column::SlotId.is_in(ids))
-            .filter(appointment::Column::Status.eq(super::CANCELLED))
+            .filter(appointment::Column::Status.eq(AppointmentStatus::Cancelled))
             .order_by_asc(appointment::Column::UpdatedAt)
             .all(self.db())
             .await?;
@@ -654,7 +656,7 @@ impl Domain {
                     ends_at: s.ends_at,
                     practitioner_id: PractitionerId(s.practitioner_id),
                     practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
-                    status: if a.is_some() { "booked".into() } else { s.status.clone() },
+                    status: if a.is_some() { DaySlotStatus::Booked } else { s.status.into() },
                     appointment_id: a.map(|a| a.id),
                     patient_name: who.as_ref().map(|w| w.0.clone()),
                     patient_phone: who.and_then(|w| w.1),
@@ -707,7 +709,7 @@ mod tests {
             date: day,
             start_minute: start,
             end_minute: end,
-            kind: "reduced".into(),
+            kind: ClosureKind::Reduced,
             note: None,
             created_by: Uuid::new_v4(),
             created_at: Utc::now(),

@@ -12,7 +12,7 @@
 //! but never loses one. Unique indexes keep a slot held for one person and
 //! a person holding one offer at a time.
 
-use super::{algiers, field, slot_out, Channel, Subject, HELD, OPEN};
+use super::{algiers, field, slot_out, Channel, Subject};
 use crate::entities::{facility, practitioner, slot, slot_offer, specialty, waitlist_entry};
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -20,16 +20,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
 use shared::{ErrorCode, Role};
+use shared::{OfferStatus, SlotStatus, WaitlistStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use uuid::Uuid;
-
-const WAITING: &str = "waiting";
-const OFFERED: &str = "offered";
-const FULFILLED: &str = "fulfilled";
-const LEFT: &str = "left";
-const LAPSED: &str = "lapsed";
-const PENDING: &str = "pending";
 
 impl Domain {
     /// Puts the actor (or a dependant) on the waiting list.
@@ -75,7 +69,7 @@ impl Domain {
             wilaya_code: Set(wilaya.into()),
             date_from: Set(from),
             date_to: Set(to.min(horizon)),
-            status: Set(WAITING.into()),
+            status: Set(WaitlistStatus::Waiting),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -103,7 +97,11 @@ impl Domain {
             q = q.filter(waitlist_entry::Column::Id.eq(id));
         }
         let entries = q.order_by_desc(waitlist_entry::Column::CreatedAt).all(db).await?;
-        let offers = slot_offer::Entity::find().filter(slot_offer::Column::HolderId.eq(holder)).filter(slot_offer::Column::Status.eq(PENDING)).all(db).await?;
+        let offers = slot_offer::Entity::find()
+            .filter(slot_offer::Column::HolderId.eq(holder))
+            .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
+            .all(db)
+            .await?;
         let slots = super::load_map::<slot::Entity, _, _>(db, slot::Column::Id, offers.iter().map(|o| o.slot_id).collect(), |s| s.id).await?;
         let facilities = super::load_map::<facility::Entity, _, _>(db, facility::Column::Id, slots.values().map(|s| s.facility_id).collect(), |f| f.id).await?;
         let practitioners =
@@ -127,13 +125,15 @@ impl Domain {
                     status: e.status,
                     dependant_id: e.dependant_id,
                     offer,
+                    can_leave: e.status.is_live(),
                 }
             })
             .collect())
     }
 
     /// Leaves the waiting list; a pending offer is withdrawn and its slot
-    /// goes to the next person.
+    /// goes to the next person. Only a live entry (waiting or offered) can
+    /// be left; an ended one is not found, and keeps its history.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn leave_waitlist(&self, actor: &Actor, id: Uuid) -> Result<()> {
         self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
@@ -143,11 +143,25 @@ impl Domain {
             .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
             .one(&txn)
             .await?
+            .filter(|e| e.status.is_live())
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         if let Some(o) = slot_offer::Entity::find().filter(slot_offer::Column::ActiveEntryId.eq(e.id)).one(&txn).await? {
-            self.end_offer(&txn, &o, "withdrawn", now).await?;
+            self.end_offer(&txn, &o, OfferStatus::Withdrawn, now).await?;
         }
-        Self::set_entry(&txn, e.id, LEFT, now).await?;
+        // Conditional: an offer accepted meanwhile made the entry fulfilled,
+        // and then there is nothing to leave (the transaction rolls back).
+        let left = waitlist_entry::Entity::update_many()
+            .col_expr(waitlist_entry::Column::Status, Expr::value(WaitlistStatus::Left))
+            .col_expr(waitlist_entry::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
+            .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
+            .filter(waitlist_entry::Column::Id.eq(e.id))
+            .filter(waitlist_entry::Column::Status.is_in([WaitlistStatus::Waiting, WaitlistStatus::Offered]))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if left != 1 {
+            return Err(Error::code(ErrorCode::NotFound));
+        }
         txn.commit().await?;
         self.after_release().await;
         Ok(())
@@ -167,11 +181,11 @@ impl Domain {
         let txn = self.begin_write().await?;
         let o = self.pending_offer(&txn, actor, offer_id, now).await?;
         let e = waitlist_entry::Entity::find_by_id(o.entry_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.end_offer(&txn, &o, "accepted", now).await?;
+        self.end_offer(&txn, &o, OfferStatus::Accepted, now).await?;
         let s = self.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
         let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
         let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, "", now, None).await?;
-        Self::set_entry(&txn, e.id, FULFILLED, now).await?;
+        Self::set_entry(&txn, e.id, WaitlistStatus::Fulfilled, now).await?;
         txn.commit().await?;
         self.describe(&a, &s).await
     }
@@ -183,8 +197,8 @@ impl Domain {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let o = self.pending_offer(&txn, actor, offer_id, now).await?;
-        self.end_offer(&txn, &o, "declined", now).await?;
-        Self::set_entry(&txn, o.entry_id, WAITING, now).await?;
+        self.end_offer(&txn, &o, OfferStatus::Declined, now).await?;
+        Self::set_entry(&txn, o.entry_id, WaitlistStatus::Waiting, now).await?;
         txn.commit().await?;
         self.after_release().await;
         Ok(())
@@ -199,9 +213,9 @@ impl Domain {
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let locked = slot_offer::Entity::update_many()
-            .col_expr(slot_offer::Column::Status, Expr::value(PENDING))
+            .col_expr(slot_offer::Column::Status, Expr::value(OfferStatus::Pending))
             .filter(slot_offer::Column::Id.eq(o.id))
-            .filter(slot_offer::Column::Status.eq(PENDING))
+            .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
             .filter(slot_offer::Column::ExpiresAt.gt(now))
             .exec(txn)
             .await?
@@ -214,26 +228,27 @@ impl Domain {
 
     /// Ends a pending offer with `status` and gives its slot back (held →
     /// open; a slot closed meanwhile stays closed).
-    async fn end_offer(&self, txn: &sea_orm::DatabaseTransaction, o: &slot_offer::Model, status: &str, now: DateTime<Utc>) -> Result<()> {
+    async fn end_offer(&self, txn: &sea_orm::DatabaseTransaction, o: &slot_offer::Model, status: OfferStatus, now: DateTime<Utc>) -> Result<()> {
         slot_offer::Entity::update_many()
             .col_expr(slot_offer::Column::Status, Expr::value(status))
             .col_expr(slot_offer::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
             .col_expr(slot_offer::Column::ActiveEntryId, Expr::value(Option::<Uuid>::None))
             .col_expr(slot_offer::Column::RespondedAt, Expr::value(Some(now)))
             .filter(slot_offer::Column::Id.eq(o.id))
+            .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
             .exec(txn)
             .await?;
         slot::Entity::update_many()
-            .col_expr(slot::Column::Status, Expr::value(OPEN))
+            .col_expr(slot::Column::Status, Expr::value(SlotStatus::Open))
             .filter(slot::Column::Id.eq(o.slot_id))
-            .filter(slot::Column::Status.eq(HELD))
+            .filter(slot::Column::Status.eq(SlotStatus::Held))
             .exec(txn)
             .await?;
         Ok(())
     }
 
-    async fn set_entry(txn: &sea_orm::DatabaseTransaction, id: Uuid, status: &str, now: DateTime<Utc>) -> Result<()> {
-        let live = matches!(status, WAITING | OFFERED);
+    async fn set_entry(txn: &sea_orm::DatabaseTransaction, id: Uuid, status: WaitlistStatus, now: DateTime<Utc>) -> Result<()> {
+        let live = status.is_live();
         let mut q = waitlist_entry::Entity::update_many()
             .col_expr(waitlist_entry::Column::Status, Expr::value(status))
             .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now));
@@ -251,8 +266,8 @@ impl Domain {
             let offers = slot_offer::Entity::find().filter(slot_offer::Column::ActiveSlotId.is_in(chunk.to_vec())).all(txn).await?;
             for o in offers {
                 // The slot is already closed, so `end_offer` leaves it so.
-                self.end_offer(txn, &o, "withdrawn", now).await?;
-                Self::set_entry(txn, o.entry_id, WAITING, now).await?;
+                self.end_offer(txn, &o, OfferStatus::Withdrawn, now).await?;
+                Self::set_entry(txn, o.entry_id, WaitlistStatus::Waiting, now).await?;
             }
         }
         Ok(())
@@ -262,22 +277,25 @@ impl Domain {
     /// whose period is over. Run periodically by the server.
     pub async fn expire_offers(&self) -> Result<u64> {
         let now = self.clock().now();
-        let expired =
-            slot_offer::Entity::find().filter(slot_offer::Column::Status.eq(PENDING)).filter(slot_offer::Column::ExpiresAt.lte(now)).all(self.db()).await?;
+        let expired = slot_offer::Entity::find()
+            .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
+            .filter(slot_offer::Column::ExpiresAt.lte(now))
+            .all(self.db())
+            .await?;
         let mut n = 0;
         for o in &expired {
             let txn = self.begin_write().await?;
             // Re-checked under the row lock: the citizen may have answered meanwhile.
             let still = slot_offer::Entity::update_many()
-                .col_expr(slot_offer::Column::Status, Expr::value(PENDING))
+                .col_expr(slot_offer::Column::Status, Expr::value(OfferStatus::Pending))
                 .filter(slot_offer::Column::Id.eq(o.id))
-                .filter(slot_offer::Column::Status.eq(PENDING))
+                .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
                 .exec(&txn)
                 .await?
                 .rows_affected;
             if still == 1 {
-                self.end_offer(&txn, o, "expired", now).await?;
-                Self::set_entry(&txn, o.entry_id, LAPSED, now).await?;
+                self.end_offer(&txn, o, OfferStatus::Expired, now).await?;
+                Self::set_entry(&txn, o.entry_id, WaitlistStatus::Lapsed, now).await?;
                 n += 1;
             }
             txn.commit().await?;
@@ -285,10 +303,10 @@ impl Domain {
         let today = self.today();
         // Entries whose period is over end in one statement.
         waitlist_entry::Entity::update_many()
-            .col_expr(waitlist_entry::Column::Status, Expr::value(LAPSED))
+            .col_expr(waitlist_entry::Column::Status, Expr::value(WaitlistStatus::Lapsed))
             .col_expr(waitlist_entry::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
             .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
-            .filter(waitlist_entry::Column::Status.eq(WAITING))
+            .filter(waitlist_entry::Column::Status.eq(WaitlistStatus::Waiting))
             .filter(waitlist_entry::Column::DateTo.lt(today))
             .exec(self.db())
             .await?;
@@ -305,7 +323,7 @@ impl Domain {
     pub async fn offer_free_slots(&self) -> Result<u64> {
         let today = self.today();
         let waiting = waitlist_entry::Entity::find()
-            .filter(waitlist_entry::Column::Status.eq(WAITING))
+            .filter(waitlist_entry::Column::Status.eq(WaitlistStatus::Waiting))
             .filter(waitlist_entry::Column::DateTo.gte(today))
             .order_by_asc(waitlist_entry::Column::CreatedAt)
             .all(self.db())
@@ -336,19 +354,19 @@ impl Domain {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let held = slot::Entity::update_many()
-            .col_expr(slot::Column::Status, Expr::value(HELD))
+            .col_expr(slot::Column::Status, Expr::value(SlotStatus::Held))
             .filter(slot::Column::Id.eq(slot_id))
-            .filter(slot::Column::Status.eq(OPEN))
+            .filter(slot::Column::Status.eq(SlotStatus::Open))
             .exec(&txn)
             .await?
             .rows_affected;
         let booked =
             crate::entities::appointment::Entity::find().filter(crate::entities::appointment::Column::ActiveSlotId.eq(slot_id)).one(&txn).await?.is_some();
         let still_waiting = waitlist_entry::Entity::update_many()
-            .col_expr(waitlist_entry::Column::Status, Expr::value(OFFERED))
+            .col_expr(waitlist_entry::Column::Status, Expr::value(WaitlistStatus::Offered))
             .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
             .filter(waitlist_entry::Column::Id.eq(e.id))
-            .filter(waitlist_entry::Column::Status.eq(WAITING))
+            .filter(waitlist_entry::Column::Status.eq(WaitlistStatus::Waiting))
             .exec(&txn)
             .await?
             .rows_affected;
@@ -361,7 +379,7 @@ impl Domain {
             slot_id: Set(slot_id),
             entry_id: Set(e.id),
             holder_id: Set(e.holder_id),
-            status: Set(PENDING.into()),
+            status: Set(OfferStatus::Pending),
             active_slot_id: Set(Some(slot_id)),
             active_entry_id: Set(Some(e.id)),
             expires_at: Set(now + hold),

@@ -16,8 +16,8 @@ pub struct Model {
     /// Who booked it (the patient, a guardian or a receptionist).
     pub booked_by: Uuid,
     pub specialty_id: Uuid,
-    /// FHIR appointment status: `booked`, `arrived`, `fulfilled`, `cancelled`, `noshow`.
-    pub status: String,
+    /// Booked, cancelled or fulfilled (the FHIR appointment statuses of the same names).
+    pub status: shared::AppointmentStatus,
     /// `slot_id` while active, NULL after: the unique index on it is the
     /// one-active-appointment-per-slot guarantee.
     pub active_slot_id: Option<Uuid>,

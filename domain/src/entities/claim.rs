@@ -18,7 +18,7 @@ pub struct Model {
     pub email: Option<String>,
     pub password_hash: String,
     pub lang: String,
-    pub status: String,
+    pub status: shared::identity::RequestStatus,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,

@@ -15,7 +15,7 @@ pub struct Model {
     pub start_minute: Option<i32>,
     pub end_minute: Option<i32>,
     /// `leave`, `closed` or `reduced`.
-    pub kind: String,
+    pub kind: shared::ClosureKind,
     pub note: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,

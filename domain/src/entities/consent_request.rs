@@ -11,7 +11,7 @@ pub struct Model {
     pub holder_id: Uuid,
     pub person_id: Uuid,
     pub relation: String,
-    pub status: String,
+    pub status: shared::identity::RequestStatus,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,

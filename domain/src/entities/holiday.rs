@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub date: Date,
     /// `islamic` (the only kind stored; fixed holidays are computed).
-    pub kind: String,
+    pub kind: shared::HolidayKind,
     pub name_ar: String,
     pub name_fr: String,
     pub name_en: String,

@@ -21,7 +21,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub body: String,
     /// `active` or `entered_in_error`.
-    pub status: String,
+    pub status: shared::EntryStatus,
     /// The entry this one corrects.
     pub corrects_id: Option<Uuid>,
     pub error_reason: Option<String>,

@@ -14,7 +14,7 @@ pub struct Model {
     pub dependant_id: Option<Uuid>,
     pub specialty_id: Uuid,
     /// `routine` or `urgent`.
-    pub priority: String,
+    pub priority: shared::ReferralPriority,
     pub reason: String,
     pub expires_on: Date,
     pub facility_id: Uuid,

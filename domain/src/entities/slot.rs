@@ -13,7 +13,7 @@ pub struct Model {
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     /// `open`, `closed`, or `held` for a waitlist offer.
-    pub status: String,
+    pub status: shared::SlotStatus,
     pub created_at: DateTimeUtc,
 }
 

@@ -10,7 +10,7 @@ pub struct Model {
     pub entry_id: Uuid,
     pub holder_id: Uuid,
     /// `pending`, `accepted`, `declined`, `expired`, `withdrawn`.
-    pub status: String,
+    pub status: shared::OfferStatus,
     /// `slot_id` / `entry_id` while pending, NULL after (unique).
     pub active_slot_id: Option<Uuid>,
     pub active_entry_id: Option<Uuid>,

@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// A `shared::Role` code.
-    pub role: String,
+    pub role: shared::Role,
     pub facility_id: Option<Uuid>,
     pub nin: Option<String>,
     pub given_name: String,

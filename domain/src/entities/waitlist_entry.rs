@@ -17,7 +17,7 @@ pub struct Model {
     pub date_from: Date,
     pub date_to: Date,
     /// `waiting`, `offered`, `fulfilled`, `left`, `lapsed`.
-    pub status: String,
+    pub status: shared::WaitlistStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

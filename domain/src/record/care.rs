@@ -13,13 +13,14 @@
 //!
 //! Without either, the patient does not exist for that practitioner (404).
 
-use crate::booking::{algiers_midnight, full_name, CANCELLED};
+use crate::booking::{algiers_midnight, full_name};
 use crate::entities::{appointment, care_relation, dependant, practitioner, slot, user};
 use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{CareLookupIn, CarePatientOut, ReferralIn, ReferralOut};
+use shared::AppointmentStatus;
 use shared::{ErrorCode, FieldError, Nin, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -39,7 +40,7 @@ pub(crate) fn practitioner_facility(actor: &Actor) -> Result<Uuid> {
 /// patients here.
 async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<(Uuid, String, Option<NaiveDate>)>> {
     Ok(match crate::persons::by_nin(db, nin.as_ref()).await? {
-        Some(Person::Account(u)) if u.role == Role::Citizen.code() => Some((u.id, full_name(&u.given_name, &u.family_name), u.birth_date)),
+        Some(Person::Account(u)) if u.role == Role::Citizen => Some((u.id, full_name(&u.given_name, &u.family_name), u.birth_date)),
         Some(Person::Dependant(d)) => Some((d.id, full_name(&d.given_name, &d.family_name), Some(d.birth_date))),
         _ => None,
     })
@@ -79,7 +80,7 @@ impl Domain {
         let appointments = appointment::Entity::find()
             .filter(appointment::Column::SubjectId.eq(subject))
             .filter(appointment::Column::FacilityId.eq(facility))
-            .filter(appointment::Column::Status.ne(CANCELLED))
+            .filter(appointment::Column::Status.ne(AppointmentStatus::Cancelled))
             .all(db)
             .await?;
         if appointments.is_empty() {
@@ -206,7 +207,7 @@ impl Domain {
             .collect();
         let appointments = appointment::Entity::find()
             .filter(appointment::Column::SlotId.is_in(slots.keys().copied().collect::<Vec<_>>()))
-            .filter(appointment::Column::Status.ne(CANCELLED))
+            .filter(appointment::Column::Status.ne(AppointmentStatus::Cancelled))
             .all(db)
             .await?;
         let relations = care_relation::Entity::find()

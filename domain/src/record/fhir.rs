@@ -24,7 +24,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use shared::dto::{EntryData, EntryOut, RecordFilter};
-use shared::{ErrorCode, Role};
+use shared::{ErrorCode, ReferralPriority, Role};
 use uuid::Uuid;
 
 /// The identifier system of the Algerian national identification number.
@@ -102,7 +102,7 @@ fn patient_resource(p: &Patient) -> Value {
 /// The FHIR resources of one entry (and of its attachments).
 pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uuid, Value)> {
     let subject = json!({ "reference": urn(patient) });
-    let error = e.status == "entered_in_error";
+    let error = e.status == shared::EntryStatus::EnteredInError;
     let when = instant(e.created_at);
     let author = display(&e.author_name);
     let facility = display(if e.facility_name_fr.is_empty() { &e.facility_name_ar } else { &e.facility_name_fr });
@@ -181,7 +181,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
                 "status": if error { "entered-in-error" } else { "active" },
                 "intent": "order",
                 "category": [{ "coding": [{ "system": "http://snomed.info/sct", "code": sct, "display": label }] }],
-                "priority": if priority == "urgent" { "urgent" } else { "routine" },
+                "priority": ReferralPriority::parse(priority).unwrap_or(ReferralPriority::Routine).code(),
                 "code": text(exam),
                 "subject": subject,
                 "authoredOn": when,

@@ -31,12 +31,10 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
+use shared::{AppointmentStatus, EntryStatus, ReferralPriority};
 use shared::{ErrorCode, FacilityId, FieldError, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-const ACTIVE: &str = "active";
-const ENTERED_IN_ERROR: &str = "entered_in_error";
 
 fn field(name: &str, code: ErrorCode) -> FieldError {
     FieldError::new(name, code)
@@ -95,7 +93,7 @@ pub fn validate(data: &EntryData, today: NaiveDate) -> std::result::Result<(), V
                 e.push(field("category", ErrorCode::Required));
             }
             text(&mut e, "exam", exam, true, 500);
-            if !["routine", "urgent"].contains(&priority.as_str()) {
+            if ReferralPriority::parse(priority).is_none() {
                 e.push(field("priority", ErrorCode::Required));
             }
             text(&mut e, "clinical_notes", clinical_notes, false, 5000);
@@ -177,7 +175,7 @@ impl Domain {
     /// guardian of a dependant.
     pub(crate) async fn holder_of<C: ConnectionTrait>(&self, db: &C, subject: Uuid) -> Result<Uuid> {
         if let Some(u) = user::Entity::find_by_id(subject).one(db).await? {
-            if u.role == Role::Citizen.code() {
+            if u.role == Role::Citizen {
                 return Ok(u.id);
             }
         }
@@ -205,9 +203,9 @@ impl Domain {
                 .one(&txn)
                 .await?
                 .ok_or_else(|| Error::fields(vec![field("appointment_id", ErrorCode::NotFound)]))?;
-            if matches!(input.data, EntryData::Consultation { .. }) && (a.status == "booked" || a.status == "arrived") {
+            if matches!(input.data, EntryData::Consultation { .. }) && a.status == AppointmentStatus::Booked {
                 appointment::Entity::update_many()
-                    .col_expr(appointment::Column::Status, Expr::value("fulfilled"))
+                    .col_expr(appointment::Column::Status, Expr::value(AppointmentStatus::Fulfilled))
                     .col_expr(appointment::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
                     .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
                     .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
@@ -220,7 +218,7 @@ impl Domain {
         if let Some(c) = input.corrects_id {
             let wrong = record_entry::Entity::find_by_id(c)
                 .filter(record_entry::Column::SubjectId.eq(subject))
-                .filter(record_entry::Column::Status.eq(ENTERED_IN_ERROR))
+                .filter(record_entry::Column::Status.eq(EntryStatus::EnteredInError))
                 .one(&txn)
                 .await?;
             if wrong.is_none() {
@@ -237,7 +235,7 @@ impl Domain {
             kind: Set(kind.into()),
             appointment_id: Set(input.appointment_id),
             body: Set(serde_json::to_string(&input.data).map_err(|e| Error::Internal(e.to_string()))?),
-            status: Set(ACTIVE.into()),
+            status: Set(EntryStatus::Active),
             corrects_id: Set(input.corrects_id),
             error_reason: Set(None),
             verification_code: Set((kind == "prescription").then(verification_code)),
@@ -271,11 +269,11 @@ impl Domain {
             return Err(Error::code(ErrorCode::NotFound));
         }
         let changed = record_entry::Entity::update_many()
-            .col_expr(record_entry::Column::Status, Expr::value(ENTERED_IN_ERROR))
+            .col_expr(record_entry::Column::Status, Expr::value(EntryStatus::EnteredInError))
             .col_expr(record_entry::Column::ErrorReason, Expr::value(Some(reason.to_owned())))
             .col_expr(record_entry::Column::UpdatedAt, Expr::value(self.clock().now()))
             .filter(record_entry::Column::Id.eq(id))
-            .filter(record_entry::Column::Status.eq(ACTIVE))
+            .filter(record_entry::Column::Status.eq(EntryStatus::Active))
             .exec(&txn)
             .await?
             .rows_affected;

@@ -238,7 +238,7 @@ async fn queued_messages(n: usize) -> (String, tempfile::TempDir) {
     d.seed_reference().await.unwrap();
     d.seed_demo().await.unwrap();
     let db = d.db();
-    let mut holder: user::ActiveModel = user::Entity::find().filter(user::Column::Role.eq("citizen")).one(db).await.unwrap().unwrap().into();
+    let mut holder: user::ActiveModel = user::Entity::find().filter(user::Column::Role.eq(shared::Role::Citizen)).one(db).await.unwrap().unwrap().into();
     holder.email = Set(Some("crash@example.dz".into()));
     let holder = holder.update(db).await.unwrap();
     let spec = specialty::Entity::find().one(db).await.unwrap().unwrap();
@@ -250,7 +250,7 @@ async fn queued_messages(n: usize) -> (String, tempfile::TempDir) {
         subject_id: Set(holder.id),
         dependant_id: Set(None),
         specialty_id: Set(spec.id),
-        priority: Set("routine".into()),
+        priority: Set(shared::ReferralPriority::Routine),
         reason: Set("test".into()),
         expires_on: Set((now + Duration::days(30)).date_naive()),
         facility_id: Set(facility.id),

@@ -54,7 +54,7 @@ async fn insert_slot(app: &TestApp, facility: Uuid, practitioner: &practitioner:
         template_id: Set(None),
         starts_at: Set(starts),
         ends_at: Set(starts + Duration::minutes(20)),
-        status: Set("open".into()),
+        status: Set(shared::SlotStatus::Open),
         created_at: Set(Utc::now()),
     }
     .insert(app.domain.db())
@@ -197,13 +197,17 @@ async fn an_overlapping_template_is_refused_and_ending_one_closes_its_later_slot
     assert!(change["slots_closed"].as_u64().unwrap() > 20, "{change}");
     assert_eq!(change["conflicts"].as_array().unwrap().len(), 1);
     assert_eq!(change["conflicts"][0]["appointment_id"], booked["id"]);
-    let still_open =
-        slot::Entity::find().filter(slot::Column::TemplateId.eq(c.templates[0])).filter(slot::Column::Status.eq("open")).all(app.domain.db()).await.unwrap();
+    let still_open = slot::Entity::find()
+        .filter(slot::Column::TemplateId.eq(c.templates[0]))
+        .filter(slot::Column::Status.eq(shared::SlotStatus::Open))
+        .all(app.domain.db())
+        .await
+        .unwrap();
     assert!(still_open.iter().all(|s| s.starts_at.with_timezone(&algiers()).date_naive() <= ends || s.id.to_string() == s_id(&later)));
     // The citizen cancels it: its slot closes instead of returning to the search.
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
     let freed = slot::Entity::find_by_id(s_id(&later).parse::<Uuid>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
-    assert_eq!(freed.status, "closed");
+    assert_eq!(freed.status, shared::SlotStatus::Closed);
     // After the end, the template is no longer "live": re-publishing those hours is allowed from then on.
     let again = json!({"practitioner_id": c.practitioner_id, "weekday": 7, "start": "16:00", "end": "20:00", "slot_minutes": 20, "valid_from": (ends + Duration::days(1)).to_string()});
     assert_eq!(app.post_auth(&url, &c.receptionist, &again).await.status(), StatusCode::CREATED);
@@ -414,7 +418,7 @@ async fn only_slot_of_the_day(app: &TestApp, c: &Clinic, keep: &str, day: NaiveD
     for s in search_day(app, &c.specialty, day).await {
         if s["id"] != keep {
             slot::Entity::update_many()
-                .col_expr(slot::Column::Status, Expr::value("closed"))
+                .col_expr(slot::Column::Status, Expr::value(shared::SlotStatus::Closed))
                 .filter(slot::Column::Id.eq(s_id(&s).parse::<Uuid>().unwrap()))
                 .exec(app.domain.db())
                 .await
@@ -496,10 +500,22 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
     let open = search_day(&app, &c.specialty, day).await;
     assert_eq!(open.len(), 1, "the slot is free for everyone again");
     assert_eq!(open[0]["id"], x["id"]);
-    // Bob leaves the list.
-    let id = s_id(&waitlist(&app, bob).await[0]);
+    // An entry that has ended (fulfilled, lapsed) cannot be left: its
+    // history stays as it was, and the list says so before anyone tries.
+    for (who, status) in [(carol, "fulfilled"), (dave, "lapsed")] {
+        let entry = waitlist(&app, who).await[0].clone();
+        assert_eq!((entry["status"].as_str(), entry["can_leave"].as_bool()), (Some(status), Some(false)), "{entry}");
+        let res = app.post_auth(&format!("/api/v1/waitlist/{}/leave", s_id(&entry)), who, &json!({})).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(waitlist(&app, who).await[0]["status"], status);
+    }
+    // Bob, still waiting, may leave, and does.
+    let entry = waitlist(&app, bob).await[0].clone();
+    assert_eq!(entry["can_leave"], true);
+    let id = s_id(&entry);
     assert_eq!(app.post_auth(&format!("/api/v1/waitlist/{id}/leave"), bob, &json!({})).await.status(), StatusCode::NO_CONTENT);
-    assert_eq!(waitlist(&app, bob).await[0]["status"], "left");
+    let left = waitlist(&app, bob).await[0].clone();
+    assert_eq!((left["status"].as_str(), left["can_leave"].as_bool()), (Some("left"), Some(false)));
 }
 
 /// Every endpoint that takes an id, called by someone it does not belong
@@ -605,7 +621,7 @@ async fn closing_a_held_slot_withdraws_its_offer_and_the_citizen_waits_again() {
     let w = waitlist(&app, &bob).await;
     assert_eq!((w[0]["status"].as_str(), w[0]["offer"].is_null()), (Some("waiting"), true), "{w:?}");
     let closed = slot::Entity::find_by_id(s_id(&x).parse::<Uuid>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
-    assert_eq!(closed.status, "closed");
+    assert_eq!(closed.status, shared::SlotStatus::Closed);
 }
 
 #[tokio::test]

@@ -1,0 +1,219 @@
+//! Closed sets of codes: statuses, kinds and priorities. Each is an enum
+//! whose wire form (JSON) and stored form (a string column) are the same
+//! snake_case code, declared once here. With the `db` feature (the server
+//! only, never the WASM build) each is also a sea-orm value type, so entity
+//! fields hold the enum and a query compares `SlotStatus::Open`, never the
+//! text `"open"`; a code the database holds that no variant names is an
+//! error at read time, not a silent mismatch.
+
+use serde::{Deserialize, Serialize};
+
+/// A stored or sent code that no variant of the enum names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCode(pub String);
+
+impl std::fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown code `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCode {}
+
+/// Declares a code enum: serde, OpenAPI and (feature `db`) sea-orm from one
+/// list of `Variant = "code"`, with `ALL`, `code()`, `parse()`, `Display`
+/// and `FromStr`.
+macro_rules! code_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "db", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The code, as sent and as stored.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            /// The variant a code names, exactly (no trimming, no case folding).
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::codes::UnknownCode;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::parse(s).ok_or_else(|| $crate::codes::UnknownCode(s.to_owned()))
+            }
+        }
+    };
+}
+
+pub(crate) use code_enum;
+
+code_enum!(
+    /// A bookable slot of a practitioner's schedule.
+    SlotStatus {
+        /// Free: anyone may book it.
+        Open = "open",
+        /// Offered to a citizen on the waiting list until the offer ends.
+        Held = "held",
+        /// Taken out by a closure, a holiday or a booking.
+        Closed = "closed",
+    }
+);
+
+code_enum!(
+    /// A slot of a practitioner's day as the desk sees it: the slot's own
+    /// status, or `booked` when an appointment holds it.
+    DaySlotStatus {
+        Open = "open",
+        Held = "held",
+        Closed = "closed",
+        Booked = "booked",
+    }
+);
+
+impl From<SlotStatus> for DaySlotStatus {
+    fn from(s: SlotStatus) -> Self {
+        match s {
+            SlotStatus::Open => DaySlotStatus::Open,
+            SlotStatus::Held => DaySlotStatus::Held,
+            SlotStatus::Closed => DaySlotStatus::Closed,
+        }
+    }
+}
+
+code_enum!(
+    /// An appointment.
+    AppointmentStatus {
+        /// Confirmed; the slot is the patient's.
+        Booked = "booked",
+        /// Cancelled by the patient, a guardian or the desk (or moved away).
+        Cancelled = "cancelled",
+        /// The consultation was written in the record.
+        Fulfilled = "fulfilled",
+    }
+);
+
+code_enum!(
+    /// A place on the waiting list.
+    WaitlistStatus {
+        /// Waiting for a freed slot.
+        Waiting = "waiting",
+        /// A freed slot is held for the citizen (see the offer).
+        Offered = "offered",
+        /// An offer was accepted: the citizen has an appointment.
+        Fulfilled = "fulfilled",
+        /// The citizen left the list.
+        Left = "left",
+        /// The period ended, or an offer expired unanswered.
+        Lapsed = "lapsed",
+    }
+);
+
+impl WaitlistStatus {
+    /// Still on the list: waiting, or holding an offer.
+    pub fn is_live(self) -> bool {
+        matches!(self, WaitlistStatus::Waiting | WaitlistStatus::Offered)
+    }
+}
+
+code_enum!(
+    /// A freed slot offered to a citizen on the waiting list.
+    OfferStatus {
+        /// Held for the citizen until it expires.
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+        /// Ran out unanswered.
+        Expired = "expired",
+        /// Ended by the citizen leaving the list, or by a closure of the slot.
+        Withdrawn = "withdrawn",
+    }
+);
+
+code_enum!(
+    /// A record entry. Entries are never deleted: a wrong one is marked.
+    EntryStatus {
+        Active = "active",
+        /// Marked wrong by its author, with a reason; kept and shown as such.
+        EnteredInError = "entered_in_error",
+    }
+);
+
+code_enum!(
+    /// How soon a referral must be seen.
+    ReferralPriority {
+        Routine = "routine",
+        Urgent = "urgent",
+    }
+);
+
+code_enum!(
+    /// What a closure entered by the desk is.
+    ClosureKind {
+        /// The facility or practitioner does not consult.
+        Closed = "closed",
+        /// A practitioner's leave.
+        Leave = "leave",
+        /// Fewer hours than the template.
+        Reduced = "reduced",
+    }
+);
+
+code_enum!(
+    /// A public holiday.
+    HolidayKind {
+        /// Built in (same date every year).
+        Fixed = "fixed",
+        /// Moves with the Hijri calendar; entered yearly by the directorate.
+        Islamic = "islamic",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_parses_back_to_its_variant_and_serialises_as_itself() {
+        for s in WaitlistStatus::ALL {
+            assert_eq!(WaitlistStatus::parse(s.code()), Some(*s));
+            assert_eq!(serde_json::to_string(s).unwrap(), format!("\"{}\"", s.code()));
+        }
+        assert_eq!("entered_in_error".parse::<EntryStatus>(), Ok(EntryStatus::EnteredInError));
+        assert_eq!(serde_json::from_str::<ReferralPriority>("\"urgent\"").unwrap(), ReferralPriority::Urgent);
+    }
+
+    #[test]
+    fn an_unknown_or_differently_written_code_is_refused() {
+        assert_eq!("Open".parse::<SlotStatus>(), Err(UnknownCode("Open".into())));
+        assert_eq!(SlotStatus::parse(" open"), None);
+        assert!(serde_json::from_str::<ClosureKind>("\"holiday\"").is_err());
+    }
+
+    #[test]
+    fn a_day_slot_is_the_slot_status_or_booked() {
+        assert_eq!(DaySlotStatus::from(SlotStatus::Held), DaySlotStatus::Held);
+        assert_eq!(DaySlotStatus::Booked.code(), "booked");
+    }
+}
