@@ -21,6 +21,12 @@ if ! cargo fmt --version >/dev/null 2>&1; then
 fi
 cargo fmt --all --check
 
+say "lints (cargo clippy, every warning an error; workspace lints in Cargo.toml)"
+if ! cargo clippy --version >/dev/null 2>&1; then
+  rustup component add clippy
+fi
+RUSTFLAGS="$TEST_RUSTFLAGS" cargo clippy -p shared -p domain -p app -p server --all-targets -- -D warnings
+
 say "unit, property and API tests (SQLite)"
 RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p shared -p domain -p app -p server
 

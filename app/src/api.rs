@@ -57,11 +57,12 @@ pub mod server_side {
         use_context::<WebContext>().ok_or_else(|| shared::ErrorCode::Internal.into())
     }
 
-    pub fn to_app_error(e: domain::Error) -> AppError {
-        if e.is_internal() {
-            tracing::error!(error = ?e, "server function failed");
+    /// The one mapping from a domain error to a server function's error,
+    /// so server functions use `?`.
+    impl From<domain::Error> for AppError {
+        fn from(e: domain::Error) -> Self {
+            AppError(e.into_answer())
         }
-        AppError(e.to_api())
     }
 
     fn parts() -> Option<Parts> {
@@ -101,7 +102,7 @@ pub mod server_side {
     pub async fn actor() -> Result<Actor, AppError> {
         let ctx = ctx()?;
         let secret = cookie(session_cookie_name(ctx.cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
-        ctx.domain.web_actor(&secret).await.map_err(to_app_error)
+        Ok(ctx.domain.web_actor(&secret).await?)
     }
 
     pub fn set_cookie(value: String) {
@@ -128,7 +129,7 @@ pub mod server_side {
     /// Starts a web session for someone who proved every factor and sets
     /// its cookie, plus the language cookie to the account's language.
     pub async fn sign_in(ctx: &WebContext, who: &domain::mfa::Authenticated) -> Result<(), AppError> {
-        let secret = ctx.domain.start_web_session(who).await.map_err(to_app_error)?;
+        let secret = ctx.domain.start_web_session(who).await?;
         set_cookie(session_cookie(&secret, ctx.domain.config().web_session_ttl_secs, ctx.cookie_secure));
         set_cookie(lang_cookie(shared::Lang::parse(&who.user().lang).unwrap_or_default()));
         Ok(())
@@ -150,7 +151,7 @@ pub mod server_side {
     /// `unauthorized` when it is missing or over (sign in again).
     pub async fn ticket_user(ctx: &WebContext) -> Result<domain::entities::user::Model, AppError> {
         let ticket = cookie(mfa_cookie_name(ctx.cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
-        ctx.domain.ticket_user(&ticket).await.map_err(to_app_error)
+        Ok(ctx.domain.ticket_user(&ticket).await?)
     }
 }
 
@@ -162,7 +163,7 @@ use server_side::*;
 pub async fn whoami() -> Result<Option<ProfileOut>, AppError> {
     let Ok(actor) = actor().await else { return Ok(None) };
     let ctx = ctx()?;
-    ctx.domain.profile(&actor).await.map(Some).map_err(to_app_error)
+    Ok(Some(ctx.domain.profile(&actor).await?))
 }
 
 /// Registers a citizen and signs them in.
@@ -186,9 +187,9 @@ pub async fn register(
     if claim.is_some() {
         // The NIN is a dependant's: ask for that record instead (no
         // account until the guardian or a desk approves).
-        return ctx.domain.request_claim(&input, ip).await.map(Some).map_err(to_app_error);
+        return Ok(Some(ctx.domain.request_claim(&input, ip).await?));
     }
-    let who = ctx.domain.register(&input, ip).await.map_err(to_app_error)?;
+    let who = ctx.domain.register(&input, ip).await?;
     sign_in(&ctx, &who).await?;
     // Next: the code sent by SMS.
     leptos_axum::redirect("/verify");
@@ -201,7 +202,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let ip = client_ip(ctx.proxy_hops);
     let input = shared::dto::LoginIn { login, password, otp: None };
-    match ctx.domain.authenticate(&input, ip).await.map_err(to_app_error)? {
+    match ctx.domain.authenticate(&input, ip).await? {
         domain::mfa::SignIn::Done(who) => {
             sign_in(&ctx, &who).await?;
             leptos_axum::redirect("/profile");
@@ -222,7 +223,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
 pub async fn mfa_enrolment() -> Result<shared::identity::EnrolmentOut, AppError> {
     let ctx = ctx()?;
     let user = ticket_user(&ctx).await?;
-    ctx.domain.enrolment(user.id).await.map_err(to_app_error)
+    Ok(ctx.domain.enrolment(shared::UserId(user.id)).await?)
 }
 
 /// The authenticator's code (or a recovery code) after the password: the
@@ -231,7 +232,7 @@ pub async fn mfa_enrolment() -> Result<shared::identity::EnrolmentOut, AppError>
 pub async fn second_factor(code: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let user = ticket_user(&ctx).await?;
-    let who = ctx.domain.second_factor(user.id, &code, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
+    let who = ctx.domain.second_factor(shared::UserId(user.id), &code, client_ip(ctx.proxy_hops)).await?;
     sign_in(&ctx, &who).await?;
     set_cookie(mfa_cookie("", 0, ctx.cookie_secure));
     leptos_axum::redirect("/profile");
@@ -242,7 +243,7 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "staff")]
 pub async fn staff() -> Result<Vec<shared::identity::StaffOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.list_staff(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.list_staff(&actor).await?)
 }
 
 /// Removes a staff member's authenticator; they enrol again.
@@ -250,7 +251,7 @@ pub async fn staff() -> Result<Vec<shared::identity::StaffOut>, AppError> {
 pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.reset_second_factor(&actor, shared::UserId(id)).await.map_err(to_app_error)
+    Ok(ctx()?.domain.reset_second_factor(&actor, shared::UserId(id)).await?)
 }
 
 /// Ends this browser's session.
@@ -258,7 +259,7 @@ pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     let ctx = ctx()?;
     if let Ok(actor) = actor().await {
-        ctx.domain.sign_out(&actor).await.map_err(to_app_error)?;
+        ctx.domain.sign_out(&actor).await?;
     }
     set_cookie(session_cookie("", 0, ctx.cookie_secure));
     leptos_axum::redirect("/");
@@ -269,7 +270,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "profile")]
 pub async fn get_profile() -> Result<ProfileOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.profile(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.profile(&actor).await?)
 }
 
 /// Saves changes to one's own names and language.
@@ -277,7 +278,7 @@ pub async fn get_profile() -> Result<ProfileOut, AppError> {
 pub async fn update_profile(given_name: String, family_name: String, lang: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let input = shared::dto::ProfileUpdateIn { given_name, family_name, lang };
-    let p = ctx()?.domain.update_profile(&actor, &input).await.map_err(to_app_error)?;
+    let p = ctx()?.domain.update_profile(&actor, &input).await?;
     set_cookie(lang_cookie(p.lang));
     Ok(())
 }
@@ -289,7 +290,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::dto::PasswordChangeIn { current_password, new_password };
-    let who = ctx.domain.change_password(&actor, &input).await.map_err(to_app_error)?;
+    let who = ctx.domain.change_password(&actor, &input).await?;
     sign_in(&ctx, &who).await
 }
 
@@ -297,7 +298,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 #[server(prefix = "/sfn", endpoint = "verify_phone")]
 pub async fn verify_phone(code: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    ctx()?.domain.verify_phone(&actor, &shared::identity::CodeIn { code }).await.map_err(to_app_error)?;
+    ctx()?.domain.verify_phone(&actor, &shared::identity::CodeIn { code }).await?;
     Ok(())
 }
 
@@ -306,7 +307,7 @@ pub async fn verify_phone(code: String) -> Result<(), AppError> {
 pub async fn resend_phone_code() -> Result<shared::identity::VerificationOut, AppError> {
     let ctx = ctx()?;
     let actor = actor().await?;
-    ctx.domain.resend_phone_code(&actor, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+    Ok(ctx.domain.resend_phone_code(&actor, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// Starts a change of phone number (the code goes to the new number).
@@ -315,7 +316,7 @@ pub async fn change_phone(current_password: String, phone: String) -> Result<sha
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::identity::PhoneChangeIn { current_password, phone };
-    let out = ctx.domain.request_phone_change(&actor, &input, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
+    let out = ctx.domain.request_phone_change(&actor, &input, client_ip(ctx.proxy_hops)).await?;
     leptos_axum::redirect("/verify");
     Ok(out)
 }
@@ -326,7 +327,7 @@ pub async fn change_email(current_password: String, email: String) -> Result<sha
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::identity::EmailChangeIn { current_password, email };
-    ctx.domain.request_email_change(&actor, &input, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+    Ok(ctx.domain.request_email_change(&actor, &input, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// Sends a new link to the email being verified.
@@ -334,20 +335,20 @@ pub async fn change_email(current_password: String, email: String) -> Result<sha
 pub async fn resend_email_link() -> Result<shared::identity::VerificationOut, AppError> {
     let ctx = ctx()?;
     let actor = actor().await?;
-    ctx.domain.resend_email_link(&actor, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+    Ok(ctx.domain.resend_email_link(&actor, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// Confirms an email address with the token of the link sent to it.
 #[server(prefix = "/sfn", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    ctx()?.domain.verify_email(&shared::identity::LinkTokenIn { token }).await.map_err(to_app_error)
+    Ok(ctx()?.domain.verify_email(&shared::identity::LinkTokenIn { token }).await?)
 }
 
 /// "I forgot my password": the same answer whether the account exists.
 #[server(prefix = "/sfn", endpoint = "forgot_password")]
 pub async fn forgot_password(login: String) -> Result<(), AppError> {
     let ctx = ctx()?;
-    ctx.domain.forgot_password(&shared::identity::ForgotIn { login }, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)
+    Ok(ctx.domain.forgot_password(&shared::identity::ForgotIn { login }, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// A new password with the SMS code; then signing in again.
@@ -355,7 +356,7 @@ pub async fn forgot_password(login: String) -> Result<(), AppError> {
 pub async fn reset_password(login: String, code: String, new_password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let input = shared::identity::ResetByCodeIn { login, code, new_password };
-    ctx.domain.reset_password_by_code(&input, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
+    ctx.domain.reset_password_by_code(&input, client_ip(ctx.proxy_hops)).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
 }
@@ -364,7 +365,7 @@ pub async fn reset_password(login: String, code: String, new_password: String) -
 #[server(prefix = "/sfn", endpoint = "reset_password_link")]
 pub async fn reset_password_link(token: String, new_password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
-    ctx.domain.reset_password_by_link(&shared::identity::ResetByLinkIn { token, new_password }).await.map_err(to_app_error)?;
+    ctx.domain.reset_password_by_link(&shared::identity::ResetByLinkIn { token, new_password }).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
 }
@@ -375,15 +376,15 @@ pub async fn reset_password_link(token: String, new_password: String) -> Result<
 #[server(prefix = "/sfn", endpoint = "directory")]
 pub async fn directory() -> Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), AppError> {
     let ctx = ctx()?;
-    let specialties = ctx.domain.specialties().await.map_err(to_app_error)?;
-    let wilayas = ctx.domain.wilayas_with_facilities().await.map_err(to_app_error)?;
+    let specialties = ctx.domain.specialties().await?;
+    let wilayas = ctx.domain.wilayas_with_facilities().await?;
     Ok((specialties, wilayas, ctx.domain.today()))
 }
 
 /// The facilities of a wilaya, for the search form.
 #[server(prefix = "/sfn", endpoint = "facilities_in")]
 pub async fn facilities_in(wilaya: String) -> Result<Vec<shared::dto::FacilityOut>, AppError> {
-    ctx()?.domain.facilities_in_wilaya(&wilaya).await.map_err(to_app_error)
+    Ok(ctx()?.domain.facilities_in_wilaya(&wilaya).await?)
 }
 
 /// Free slots for a search; empty dates mean from tomorrow, four weeks; an
@@ -402,7 +403,7 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
     let only = domain::booking::SlotFilter { facility_id: facility.parse().ok(), ..Default::default() };
-    ctx.domain.search_slots(&specialty, &wilaya, from, to, &only).await.map_err(to_app_error)
+    Ok(ctx.domain.search_slots(&specialty, &wilaya, from, to, &only).await?)
 }
 
 /// Books a slot for the signed-in citizen (or a dependant), or moves the
@@ -416,10 +417,10 @@ pub async fn book_slot(slot_id: String, reschedule: Option<String>, dependant_id
     match reschedule.filter(|r| !r.is_empty()) {
         Some(id) => {
             let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-            ctx.domain.reschedule(&actor, id, &input, ip).await.map_err(to_app_error)?;
+            ctx.domain.reschedule(&actor, id, &input, ip).await?;
         }
         None => {
-            ctx.domain.book(&actor, &input, ip).await.map_err(to_app_error)?;
+            ctx.domain.book(&actor, &input, ip).await?;
         }
     }
     leptos_axum::redirect("/appointments");
@@ -430,7 +431,7 @@ pub async fn book_slot(slot_id: String, reschedule: Option<String>, dependant_id
 #[server(prefix = "/sfn", endpoint = "my_dependants")]
 pub async fn my_dependants() -> Result<Vec<shared::dto::DependantOut>, AppError> {
     let Ok(actor) = actor().await else { return Ok(Vec::new()) };
-    ctx()?.domain.my_dependants(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_dependants(&actor).await?)
 }
 
 /// Requests from people asking for the records the signed-in citizen
@@ -438,7 +439,7 @@ pub async fn my_dependants() -> Result<Vec<shared::dto::DependantOut>, AppError>
 #[server(prefix = "/sfn", endpoint = "my_claims")]
 pub async fn my_claims() -> Result<Vec<shared::identity::ClaimOut>, AppError> {
     let Ok(actor) = actor().await else { return Ok(Vec::new()) };
-    ctx()?.domain.my_claims(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_claims(&actor).await?)
 }
 
 /// The guardian approves (`approve` = "yes") or declines a request.
@@ -446,7 +447,7 @@ pub async fn my_claims() -> Result<Vec<shared::identity::ClaimOut>, AppError> {
 pub async fn decide_claim(id: String, approve: String) -> Result<shared::identity::ClaimOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.guardian_decides(&actor, id, approve == "yes").await.map_err(to_app_error)
+    Ok(ctx()?.domain.guardian_decides(&actor, id, approve == "yes").await?)
 }
 
 /// Asks the adult whose NIN this is to let the signed-in citizen manage
@@ -454,14 +455,14 @@ pub async fn decide_claim(id: String, approve: String) -> Result<shared::identit
 #[server(prefix = "/sfn", endpoint = "request_consent")]
 pub async fn request_consent(nin: String, relation: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    ctx()?.domain.request_consent(&actor, &shared::identity::ConsentIn { nin, relation }).await.map_err(to_app_error)
+    Ok(ctx()?.domain.request_consent(&actor, &shared::identity::ConsentIn { nin, relation }).await?)
 }
 
 /// Requests to manage the signed-in citizen, and who manages them now.
 #[server(prefix = "/sfn", endpoint = "my_consents")]
 pub async fn my_consents() -> Result<shared::identity::ConsentsOut, AppError> {
     let Ok(actor) = actor().await else { return Ok(shared::identity::ConsentsOut { requests: Vec::new(), guardians: Vec::new() }) };
-    ctx()?.domain.my_consents(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_consents(&actor).await?)
 }
 
 /// The adult approves (`approve` = "yes") or declines a request to manage them.
@@ -469,7 +470,7 @@ pub async fn my_consents() -> Result<shared::identity::ConsentsOut, AppError> {
 pub async fn decide_consent(id: String, approve: String) -> Result<shared::identity::ConsentOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.decide_consent(&actor, id, approve == "yes").await.map_err(to_app_error)
+    Ok(ctx()?.domain.decide_consent(&actor, id, approve == "yes").await?)
 }
 
 /// The adult withdraws their consent from the account that managed them.
@@ -477,7 +478,7 @@ pub async fn decide_consent(id: String, approve: String) -> Result<shared::ident
 pub async fn withdraw_consent(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.withdraw_consent(&actor, id).await.map_err(to_app_error)
+    Ok(ctx()?.domain.withdraw_consent(&actor, id).await?)
 }
 
 /// Adds a dependant to the signed-in citizen's account.
@@ -492,7 +493,7 @@ pub async fn add_dependant(
 ) -> Result<shared::dto::DependantOut, AppError> {
     let actor = actor().await?;
     let input = shared::dto::DependantIn { given_name, family_name, birth_date, sex, nin, relation };
-    ctx()?.domain.add_dependant(&actor, &input).await.map_err(to_app_error)
+    Ok(ctx()?.domain.add_dependant(&actor, &input).await?)
 }
 
 /// Joins the waiting list, then shows it on the appointments page.
@@ -500,7 +501,7 @@ pub async fn add_dependant(
 pub async fn join_waitlist(specialty: String, wilaya: String, from: String, to: String, dependant_id: Option<String>) -> Result<(), AppError> {
     let actor = actor().await?;
     let input = shared::dto::WaitlistIn { specialty, wilaya, from, to, dependant_id: dependant_id.unwrap_or_default() };
-    ctx()?.domain.join_waitlist(&actor, &input).await.map_err(to_app_error)?;
+    ctx()?.domain.join_waitlist(&actor, &input).await?;
     leptos_axum::redirect("/appointments");
     Ok(())
 }
@@ -509,7 +510,7 @@ pub async fn join_waitlist(specialty: String, wilaya: String, from: String, to: 
 #[server(prefix = "/sfn", endpoint = "my_waitlist")]
 pub async fn my_waitlist() -> Result<Vec<shared::dto::WaitlistOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.my_waitlist(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_waitlist(&actor).await?)
 }
 
 /// Answers a held offer: `accept` books it, anything else declines it.
@@ -519,9 +520,9 @@ pub async fn answer_offer(id: String, answer: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     if answer == "accept" {
-        ctx.domain.accept_offer(&actor, id, client_ip(ctx.proxy_hops)).await.map_err(to_app_error)?;
+        ctx.domain.accept_offer(&actor, id, client_ip(ctx.proxy_hops)).await?;
     } else {
-        ctx.domain.decline_offer(&actor, id).await.map_err(to_app_error)?;
+        ctx.domain.decline_offer(&actor, id).await?;
     }
     Ok(())
 }
@@ -531,14 +532,14 @@ pub async fn answer_offer(id: String, answer: String) -> Result<(), AppError> {
 pub async fn leave_waitlist(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.leave_waitlist(&actor, id).await.map_err(to_app_error)
+    Ok(ctx()?.domain.leave_waitlist(&actor, id).await?)
 }
 
 /// The signed-in citizen's appointments.
 #[server(prefix = "/sfn", endpoint = "my_appointments")]
 pub async fn my_appointments() -> Result<Vec<shared::dto::AppointmentOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.my_appointments(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_appointments(&actor).await?)
 }
 
 /// Cancels one of the signed-in citizen's appointments.
@@ -546,7 +547,7 @@ pub async fn my_appointments() -> Result<Vec<shared::dto::AppointmentOut>, AppEr
 pub async fn cancel_appointment(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.cancel_appointment(&actor, id).await.map_err(to_app_error)?;
+    ctx()?.domain.cancel_appointment(&actor, id).await?;
     Ok(())
 }
 
@@ -554,7 +555,7 @@ pub async fn cancel_appointment(id: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "desk_practitioners")]
 pub async fn desk_practitioners() -> Result<Vec<shared::dto::PractitionerOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.facility_practitioners(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.facility_practitioners(&actor).await?)
 }
 
 /// Publishes a weekly template for the staff member's own facility.
@@ -571,7 +572,7 @@ pub async fn publish_template(
     let actor = actor().await?;
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let input = shared::dto::TemplateIn { practitioner_id, weekday, start, end, slot_minutes, valid_from, valid_to };
-    ctx()?.domain.publish_template(&actor, facility, &input).await.map_err(to_app_error)
+    Ok(ctx()?.domain.publish_template(&actor, facility, &input).await?)
 }
 
 /// Closes a day, hours or a practitioner's day at the staff member's facility.
@@ -587,7 +588,7 @@ pub async fn add_closure(
     let actor = actor().await?;
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let input = shared::dto::ClosureIn { practitioner_id, date, start, end, kind, note: note.unwrap_or_default() };
-    ctx()?.domain.add_closure(&actor, facility, &input).await.map_err(to_app_error)
+    Ok(ctx()?.domain.add_closure(&actor, facility, &input).await?)
 }
 
 /// The staff member's facility's day list.
@@ -595,7 +596,7 @@ pub async fn add_closure(
 pub async fn day_list(date: String) -> Result<Vec<shared::dto::DaySlotOut>, AppError> {
     let actor = actor().await?;
     let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| AppError::from(shared::ErrorCode::BadRequest))?;
-    ctx()?.domain.day_list(&actor, date, None).await.map_err(to_app_error)
+    Ok(ctx()?.domain.day_list(&actor, date, None).await?)
 }
 
 /// The desk cancels an appointment at its facility.
@@ -603,7 +604,7 @@ pub async fn day_list(date: String) -> Result<Vec<shared::dto::DaySlotOut>, AppE
 pub async fn desk_cancel(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.desk_cancel(&actor, id).await.map_err(to_app_error)?;
+    ctx()?.domain.desk_cancel(&actor, id).await?;
     Ok(())
 }
 
@@ -611,7 +612,7 @@ pub async fn desk_cancel(id: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "desk_lookup")]
 pub async fn desk_lookup(nin: String, reason: String) -> Result<shared::dto::PersonOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin, reason }).await.map_err(to_app_error)
+    Ok(ctx()?.domain.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin, reason }).await?)
 }
 
 /// The desk books one of its slots for a citizen or their dependant.
@@ -619,7 +620,7 @@ pub async fn desk_lookup(nin: String, reason: String) -> Result<shared::dto::Per
 pub async fn desk_book(patient_id: String, dependant_id: String, slot_id: String) -> Result<shared::dto::AppointmentOut, AppError> {
     let actor = actor().await?;
     let input = shared::dto::DeskBookIn { patient_id, dependant_id, slot_id, reason: String::new() };
-    ctx()?.domain.desk_book(&actor, &input).await.map_err(to_app_error)
+    Ok(ctx()?.domain.desk_book(&actor, &input).await?)
 }
 
 /// The desk marks a dependant verified.
@@ -627,7 +628,7 @@ pub async fn desk_book(patient_id: String, dependant_id: String, slot_id: String
 pub async fn verify_dependant(id: String) -> Result<shared::dto::DependantOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.verify_dependant(&actor, id).await.map_err(to_app_error)
+    Ok(ctx()?.domain.verify_dependant(&actor, id).await?)
 }
 
 /// The desk hands a record over to the person who asked for it, after
@@ -636,21 +637,21 @@ pub async fn verify_dependant(id: String) -> Result<shared::dto::DependantOut, A
 pub async fn desk_approve_claim(id: String) -> Result<shared::identity::ClaimOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.desk_approves_claim(&actor, id).await.map_err(to_app_error)
+    Ok(ctx()?.domain.desk_approves_claim(&actor, id).await?)
 }
 
 /// The signed-in citizen's referrals.
 #[server(prefix = "/sfn", endpoint = "my_referrals")]
 pub async fn my_referrals() -> Result<Vec<shared::dto::ReferralOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.my_referrals(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_referrals(&actor).await?)
 }
 
 /// The live templates of the staff member's facility.
 #[server(prefix = "/sfn", endpoint = "desk_templates")]
 pub async fn desk_templates() -> Result<Vec<shared::dto::TemplateRowOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.facility_templates(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.facility_templates(&actor).await?)
 }
 
 /// Ends a template of the staff member's facility after a date.
@@ -659,7 +660,7 @@ pub async fn end_template(id: String, valid_to: String) -> Result<shared::dto::S
     let actor = actor().await?;
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.end_template(&actor, facility, id, &shared::dto::TemplateEndIn { valid_to }).await.map_err(to_app_error)
+    Ok(ctx()?.domain.end_template(&actor, facility, id, &shared::dto::TemplateEndIn { valid_to }).await?)
 }
 
 /// The public holidays of a year, and whether the viewer may add one.
@@ -667,14 +668,14 @@ pub async fn end_template(id: String, valid_to: String) -> Result<shared::dto::S
 pub async fn holidays(year: i32) -> Result<(Vec<shared::dto::HolidayOut>, bool), AppError> {
     let ctx = ctx()?;
     let admin = actor().await.is_ok_and(|a| a.role == shared::Role::HealthAdmin);
-    Ok((ctx.domain.holidays(year).await.map_err(to_app_error)?, admin))
+    Ok((ctx.domain.holidays(year).await?, admin))
 }
 
 /// A health administrator adds a moving holiday.
 #[server(prefix = "/sfn", endpoint = "add_holiday")]
 pub async fn add_holiday(date: String, name_ar: String, name_fr: String, name_en: String) -> Result<shared::dto::ScheduleChangeOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.add_holiday(&actor, &shared::dto::HolidayIn { date, name_ar, name_fr, name_en }).await.map_err(to_app_error)
+    Ok(ctx()?.domain.add_holiday(&actor, &shared::dto::HolidayIn { date, name_ar, name_fr, name_en }).await?)
 }
 
 /// The page's language on the server: the language cookie, else the
@@ -694,28 +695,28 @@ fn page_lang() -> shared::Lang {
 #[server(prefix = "/sfn", endpoint = "inbox")]
 pub async fn inbox() -> Result<shared::dto::InboxOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.inbox(&actor, page_lang()).await.map_err(to_app_error)
+    Ok(ctx()?.domain.inbox(&actor, page_lang()).await?)
 }
 
 /// How many in-app messages are unread (the header's badge).
 #[server(prefix = "/sfn", endpoint = "unread_count")]
 pub async fn unread_count() -> Result<u64, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.unread_count(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.unread_count(&actor).await?)
 }
 
 /// Marks every in-app message read.
 #[server(prefix = "/sfn", endpoint = "mark_all_read")]
 pub async fn mark_all_read() -> Result<(), AppError> {
     let actor = actor().await?;
-    ctx()?.domain.mark_read(&actor, None).await.map_err(to_app_error)?;
+    ctx()?.domain.mark_read(&actor, None).await?;
     Ok(())
 }
 
 #[server(prefix = "/sfn", endpoint = "notification_prefs")]
 pub async fn notification_prefs() -> Result<shared::dto::NotificationPrefs, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.notification_prefs(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.notification_prefs(&actor).await?)
 }
 
 /// Saves the channel choices (an unticked checkbox is absent from the form).
@@ -723,21 +724,21 @@ pub async fn notification_prefs() -> Result<shared::dto::NotificationPrefs, AppE
 pub async fn set_notification_prefs(email: Option<String>, sms: Option<String>) -> Result<(), AppError> {
     let actor = actor().await?;
     let prefs = shared::dto::NotificationPrefs { email: email.is_some(), sms: sms.is_some() };
-    ctx()?.domain.set_notification_prefs(&actor, &prefs).await.map_err(to_app_error)?;
+    ctx()?.domain.set_notification_prefs(&actor, &prefs).await?;
     Ok(())
 }
 
 /// The appointment a signed link names (no sign-in).
 #[server(prefix = "/sfn", endpoint = "link_appointment")]
 pub async fn link_appointment(token: String) -> Result<shared::dto::LinkAppointmentOut, AppError> {
-    let (appointment, can_cancel) = ctx()?.domain.appointment_by_link(&token).await.map_err(to_app_error)?;
+    let (appointment, can_cancel) = ctx()?.domain.appointment_by_link(&token).await?;
     Ok(shared::dto::LinkAppointmentOut { appointment, can_cancel })
 }
 
 /// Cancels the appointment a cancel link names (no sign-in).
 #[server(prefix = "/sfn", endpoint = "cancel_by_link")]
 pub async fn cancel_by_link(token: String) -> Result<(), AppError> {
-    ctx()?.domain.cancel_by_link(&token).await.map_err(to_app_error)?;
+    ctx()?.domain.cancel_by_link(&token).await?;
     Ok(())
 }
 
@@ -745,14 +746,14 @@ pub async fn cancel_by_link(token: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "undelivered")]
 pub async fn undelivered() -> Result<Vec<shared::dto::UndeliveredOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.undelivered(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.undelivered(&actor).await?)
 }
 
 #[server(prefix = "/sfn", endpoint = "retry_undelivered")]
 pub async fn retry_undelivered(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.retry_undelivered(&actor, id).await.map_err(to_app_error)
+    Ok(ctx()?.domain.retry_undelivered(&actor, id).await?)
 }
 
 /// The signed-in citizen's medical record and their dependants' (each
@@ -763,7 +764,7 @@ pub async fn retry_undelivered(id: String) -> Result<(), AppError> {
 pub async fn my_record(kind: String, from: String, to: String, facility: String, subject: String) -> Result<Vec<shared::dto::EntryOut>, AppError> {
     let actor = actor().await?;
     let filter = record_filter(kind, from, to, facility, subject)?;
-    ctx()?.domain.my_record(&actor, &filter).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_record(&actor, &filter).await?)
 }
 
 #[cfg(feature = "ssr")]
@@ -776,17 +777,11 @@ fn record_filter(kind: String, from: String, to: String, facility: String, subje
             s.parse().map(Some).map_err(|_| AppError::from(shared::ErrorCode::BadRequest))
         }
     }
-    Ok(shared::dto::RecordFilter {
-        kind: (!kind.is_empty()).then_some(kind),
-        from: opt(&from)?,
-        to: opt(&to)?,
-        facility_id: opt(&facility)?,
-        subject_id: opt(&subject)?,
-    })
+    Ok(shared::dto::RecordFilter { kind: opt(&kind)?, from: opt(&from)?, to: opt(&to)?, facility_id: opt(&facility)?, subject_id: opt(&subject)? })
 }
 
 #[cfg(feature = "ssr")]
-fn uuid_arg(s: &str) -> Result<uuid::Uuid, AppError> {
+fn id_arg<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
     s.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))
 }
 
@@ -795,42 +790,42 @@ fn uuid_arg(s: &str) -> Result<uuid::Uuid, AppError> {
 #[server(prefix = "/sfn", endpoint = "record_entry")]
 pub async fn record_entry(id: String) -> Result<shared::dto::EntryOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.entry_for(&actor, uuid_arg(&id)?).await.map_err(to_app_error)
+    Ok(ctx()?.domain.entry_for(&actor, id_arg(&id)?).await?)
 }
 
 /// The practitioner's patients today.
 #[server(prefix = "/sfn", endpoint = "care_patients")]
 pub async fn care_patients() -> Result<Vec<shared::dto::CarePatientOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.care_list(&actor).await.map_err(to_app_error)
+    Ok(ctx()?.domain.care_list(&actor).await?)
 }
 
 /// A practitioner opens a record by NIN, with a reason.
 #[server(prefix = "/sfn", endpoint = "care_lookup")]
 pub async fn care_lookup(nin: String, reason: String) -> Result<shared::dto::CarePatientOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.open_by_nin(&actor, &shared::dto::CareLookupIn { nin, reason }).await.map_err(to_app_error)
+    Ok(ctx()?.domain.open_by_nin(&actor, &shared::dto::CareLookupIn { nin, reason }).await?)
 }
 
 /// A patient's record, for a practitioner in care.
 #[server(prefix = "/sfn", endpoint = "patient_record")]
 pub async fn patient_record(subject: String) -> Result<Vec<shared::dto::EntryOut>, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.patient_record(&actor, uuid_arg(&subject)?, &Default::default()).await.map_err(to_app_error)
+    Ok(ctx()?.domain.patient_record(&actor, id_arg(&subject)?, &Default::default()).await?)
 }
 
 /// A practitioner writes an entry (JSON: prescriptions and results have lists).
 #[server(prefix = "/sfn", endpoint = "write_entry", input = leptos::server_fn::codec::Json)]
 pub async fn write_entry(subject: String, entry: shared::dto::EntryIn) -> Result<shared::dto::EntryOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.write_entry(&actor, uuid_arg(&subject)?, &entry).await.map_err(to_app_error)
+    Ok(ctx()?.domain.write_entry(&actor, id_arg(&subject)?, &entry).await?)
 }
 
 /// Marks an entry of the practitioner's facility entered-in-error.
 #[server(prefix = "/sfn", endpoint = "mark_entered_in_error")]
 pub async fn mark_entered_in_error(id: String, reason: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    ctx()?.domain.mark_entered_in_error(&actor, uuid_arg(&id)?, &shared::dto::EnteredInErrorIn { reason }).await.map_err(to_app_error)?;
+    ctx()?.domain.mark_entered_in_error(&actor, id_arg(&id)?, &shared::dto::EnteredInErrorIn { reason }).await?;
     Ok(())
 }
 
@@ -844,7 +839,7 @@ pub async fn care_refer(
     expires_on: String,
 ) -> Result<shared::dto::ReferralOut, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.refer_in_care(&actor, uuid_arg(&subject)?, specialty, priority, reason, expires_on).await.map_err(to_app_error)
+    Ok(ctx()?.domain.refer_in_care(&actor, id_arg(&subject)?, specialty, priority, reason, expires_on).await?)
 }
 
 /// ICD-10 codes for the diagnosis picker, labels in the page's language.
@@ -857,5 +852,5 @@ pub async fn icd10_search(q: String) -> Result<Vec<shared::dto::Icd10Out>, AppEr
 #[server(prefix = "/sfn", endpoint = "my_record_accesses")]
 pub async fn my_record_accesses(before: Option<String>) -> Result<shared::dto::AccessPage, AppError> {
     let actor = actor().await?;
-    ctx()?.domain.my_record_accesses(&actor, before.as_deref(), 50).await.map_err(to_app_error)
+    Ok(ctx()?.domain.my_record_accesses(&actor, before.as_deref(), 50).await?)
 }

@@ -155,7 +155,7 @@ impl Domain {
             .exec(&txn)
             .await?;
         let saved = row.insert(&txn).await?;
-        account_messages::queue(&txn, AccountKind::ClaimWaiting, crate::notify::SMS, d.holder_id, saved.id, now).await?;
+        account_messages::queue(&txn, AccountKind::ClaimWaiting, shared::MessageChannel::Sms, d.holder_id, saved.id, now).await?;
         txn.commit().await?;
         tracing::info!(claim_id = %saved.id, "record claimed");
         Ok(claim_out(&saved, Some(&d), self.majority(), now, Viewer::Claimant))
@@ -243,7 +243,17 @@ impl Domain {
         let Some(d) = d.filter(|d| open_to(&c, d, self.majority(), now, Decider::Desk)) else {
             return Err(Error::code(ErrorCode::ClaimClosed));
         };
-        crate::record::access::append(&self.config().audit_secret, &txn, d.id, actor, Some(facility), "desk_claim", None, "identity card seen").await?;
+        crate::record::access::append(
+            &self.config().audit_secret,
+            &txn,
+            d.id,
+            actor,
+            Some(facility),
+            shared::AccessAction::DeskClaim,
+            None,
+            "identity card seen",
+        )
+        .await?;
         let decided = self.hand_over(&txn, &c, &d, actor, Decider::Desk, now).await?;
         txn.commit().await?;
         Ok(claim_out(&decided, Some(&d), self.majority(), now, Viewer::Approver(Decider::Desk)))
@@ -330,8 +340,8 @@ impl Domain {
         if let Some(email) = &c.email {
             self.start_verification(db, person, Purpose::Email, VerifyChannel::Email, email, now).await?;
         }
-        account_messages::queue(db, AccountKind::ClaimApproved, crate::notify::SMS, person, c.id, now).await?;
-        account_messages::queue(db, AccountKind::GuardianAccessEnded, crate::notify::SMS, c.holder_id, c.id, now).await?;
+        account_messages::queue(db, AccountKind::ClaimApproved, shared::MessageChannel::Sms, person, c.id, now).await?;
+        account_messages::queue(db, AccountKind::GuardianAccessEnded, shared::MessageChannel::Sms, c.holder_id, c.id, now).await?;
         tracing::info!(claim_id = %c.id, "record handed over");
         Ok(decided)
     }
@@ -416,7 +426,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
         outbox::Entity::update_many()
             .col_expr(outbox::Column::AccountId, Expr::value(person))
             .filter(outbox::Column::AppointmentId.is_in(appointments))
-            .filter(outbox::Column::Status.eq(crate::notify::PENDING))
+            .filter(outbox::Column::Status.eq(shared::OutboxStatus::Pending))
             .exec(db)
             .await?;
     }
@@ -425,7 +435,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
         outbox::Entity::update_many()
             .col_expr(outbox::Column::AccountId, Expr::value(person))
             .filter(outbox::Column::SubjectId.is_in(about))
-            .filter(outbox::Column::Status.eq(crate::notify::PENDING))
+            .filter(outbox::Column::Status.eq(shared::OutboxStatus::Pending))
             .exec(db)
             .await?;
     }

@@ -80,7 +80,7 @@ impl Domain {
             id: Set(Uuid::new_v4()),
             holder_id: Set(me),
             person_id: Set(adult.id),
-            relation: Set(relation.to_owned()),
+            relation: Set(relation),
             status: Set(RequestStatus::Pending),
             created_at: Set(now),
             expires_at: Set(now + Duration::days(CONSENT_DAYS)),
@@ -88,7 +88,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        account_messages::queue(&txn, AccountKind::ConsentWaiting, crate::notify::SMS, adult.id, row.id, now).await?;
+        account_messages::queue(&txn, AccountKind::ConsentWaiting, shared::MessageChannel::Sms, adult.id, row.id, now).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -117,7 +117,7 @@ impl Domain {
                 guardians.push(GuardianOut {
                     holder_id: UserId(u.id),
                     name: full_name(&u.given_name, &u.family_name),
-                    relation: d.relation.clone(),
+                    relation: d.relation,
                     since: d.created_at,
                 });
             }
@@ -168,7 +168,7 @@ impl Domain {
                 sex: Set(adult.sex.clone().unwrap_or_default()),
                 // The NIN is the account's (in `persons` under this id).
                 nin: Set(None),
-                relation: Set(r.relation.clone()),
+                relation: Set(r.relation),
                 // The adult proved the link themself, signed in.
                 verified_at: Set(Some(now)),
                 verified_by: Set(Some(me)),
@@ -215,7 +215,7 @@ fn consent_out(r: &consent_request::Model, requester: &user::Model, now: DateTim
         status,
         requester_name: full_name(&requester.given_name, &requester.family_name),
         requester_phone: requester.phone.as_deref().map(mask_phone).unwrap_or_default(),
-        relation: r.relation.clone(),
+        relation: r.relation,
         created_at: r.created_at,
         can_decide: status == RequestStatus::Pending,
     }

@@ -47,6 +47,16 @@ impl Error {
     pub fn is_internal(&self) -> bool {
         !matches!(self, Error::Api(_))
     }
+
+    /// The error on its way out of either door (API, server function, file
+    /// download): the one place where an internal cause is logged, once;
+    /// the client sees only `internal`.
+    pub fn into_answer(self) -> ApiError {
+        if self.is_internal() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        self.to_api()
+    }
 }
 
 impl From<ErrorCode> for Error {

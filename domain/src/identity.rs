@@ -39,39 +39,17 @@ use shared::identity::{
     mask_email, mask_phone, CodeIn, EmailChangeIn, ForgotIn, LinkTokenIn, PhoneChangeIn, ResetByCodeIn, ResetByLinkIn, VerificationOut, VerifyChannel,
     VerifyCode,
 };
-use shared::{ErrorCode, FieldError, NewPassword, Role};
+use shared::{ErrorCode, FieldError, MessageChannel, NewPassword, Role};
 use std::net::IpAddr;
 use uuid::Uuid;
 
-/// What a verification is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// The account's phone (at registration, or a new number).
-    Phone,
-    /// The account's email (at registration, or a new address).
-    Email,
-    /// A forgotten password.
-    Reset,
-}
+/// What a verification is for (phone, email, password reset).
+pub type Purpose = shared::VerifyPurpose;
 
-impl Purpose {
-    pub fn code(self) -> &'static str {
-        match self {
-            Purpose::Phone => "phone",
-            Purpose::Email => "email",
-            Purpose::Reset => "reset",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Purpose> {
-        [Purpose::Phone, Purpose::Email, Purpose::Reset].into_iter().find(|p| p.code() == s)
-    }
-}
-
-fn channel_code(c: VerifyChannel) -> &'static str {
+fn channel_code(c: VerifyChannel) -> MessageChannel {
     match c {
-        VerifyChannel::Sms => crate::notify::SMS,
-        VerifyChannel::Email => crate::notify::EMAIL,
+        VerifyChannel::Sms => MessageChannel::Sms,
+        VerifyChannel::Email => MessageChannel::Email,
     }
 }
 
@@ -155,7 +133,7 @@ impl Domain {
         verification::Entity::update_many()
             .col_expr(verification::Column::ExpiresAt, Expr::value(now))
             .filter(verification::Column::UserId.eq(user_id))
-            .filter(verification::Column::Purpose.eq(purpose.code()))
+            .filter(verification::Column::Purpose.eq(purpose))
             .filter(verification::Column::UsedAt.is_null())
             .filter(verification::Column::ExpiresAt.gt(now))
             .exec(db)
@@ -170,8 +148,8 @@ impl Domain {
         verification::ActiveModel {
             id: Set(id),
             user_id: Set(user_id),
-            purpose: Set(purpose.code().into()),
-            channel: Set(channel_code(channel).into()),
+            purpose: Set(purpose),
+            channel: Set(channel_code(channel)),
             target: Set(target.to_owned()),
             previous: Set(None),
             code_hash: Set(secret_hash(id, &proof)),
@@ -404,7 +382,7 @@ impl Domain {
     async fn latest_verification<C: ConnectionTrait>(&self, db: &C, user_id: Uuid, purpose: Purpose) -> Result<Option<verification::Model>> {
         Ok(verification::Entity::find()
             .filter(verification::Column::UserId.eq(user_id))
-            .filter(verification::Column::Purpose.eq(purpose.code()))
+            .filter(verification::Column::Purpose.eq(purpose))
             .filter(verification::Column::UsedAt.is_null())
             .order_by_desc(verification::Column::CreatedAt)
             .one(db)
@@ -421,7 +399,7 @@ impl Domain {
         let v = self
             .latest_verification(self.db(), user_id, purpose)
             .await?
-            .filter(|v| v.channel == crate::notify::SMS && v.expires_at > now)
+            .filter(|v| v.channel == MessageChannel::Sms && v.expires_at > now)
             .ok_or_else(expired)?;
         let counted = verification::Entity::update_many()
             .col_expr(verification::Column::Tries, Expr::col(verification::Column::Tries).add(1))
@@ -434,7 +412,7 @@ impl Domain {
         if counted != 1 {
             return Err(expired());
         }
-        if !same(&secret_hash(v.id, code.as_str()), &v.code_hash) {
+        if !same(secret_hash(v.id, code.as_str()), &v.code_hash) {
             return Err(Error::fields(vec![FieldError::new("code", ErrorCode::CodeInvalid)]));
         }
         Ok(v)
@@ -445,8 +423,8 @@ impl Domain {
         let invalid = || Error::code(ErrorCode::LinkInvalid);
         let id = link_id(&self.config().link_secret, token).ok_or_else(invalid)?;
         let v = verification::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(invalid)?;
-        let genuine = same(&secret_hash(id, token.trim()), &v.code_hash);
-        if !genuine || v.purpose != purpose.code() || v.used_at.is_some() || v.expires_at <= self.clock().now() {
+        let genuine = same(secret_hash(id, token.trim()), &v.code_hash);
+        if !genuine || v.purpose != purpose || v.used_at.is_some() || v.expires_at <= self.clock().now() {
             return Err(invalid());
         }
         Ok(v)
@@ -544,9 +522,9 @@ mod tests {
     fn stored_hashes_match_only_their_code() {
         let id = Uuid::new_v4();
         let h = secret_hash(id, "123456");
-        assert!(same(&h, &secret_hash(id, "123456")));
-        assert!(!same(&h, &secret_hash(id, "123457")));
-        assert!(!same(&h, &secret_hash(Uuid::new_v4(), "123456")));
+        assert!(same(&h, secret_hash(id, "123456")));
+        assert!(!same(&h, secret_hash(id, "123457")));
+        assert!(!same(&h, secret_hash(Uuid::new_v4(), "123456")));
         assert_ne!(h, "123456");
     }
 }

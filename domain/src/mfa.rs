@@ -170,7 +170,7 @@ impl Domain {
         match self.authenticate(input, ip).await? {
             SignIn::Done(a) => Ok(a),
             SignIn::SecondFactor { user, enrolled } => match input.otp.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(code) => self.second_factor(user.id, code, ip).await,
+                Some(code) => self.second_factor(UserId(user.id), code, ip).await,
                 None if enrolled => Err(Error::code(ErrorCode::MfaRequired)),
                 None => Err(Error::code(ErrorCode::MfaEnrolmentRequired)),
             },
@@ -181,14 +181,15 @@ impl Domain {
     /// a sign-in); only an account whose role needs a second factor has one.
     pub async fn enrolment_with_password(&self, input: &shared::dto::LoginIn, ip: Option<IpAddr>) -> Result<EnrolmentOut> {
         match self.authenticate(input, ip).await? {
-            SignIn::SecondFactor { user, .. } => self.enrolment(user.id).await,
+            SignIn::SecondFactor { user, .. } => self.enrolment(UserId(user.id)).await,
             SignIn::Done(_) => Err(Error::code(ErrorCode::Forbidden)),
         }
     }
 
     /// The enrolment of the account's authenticator: started on first
     /// call, the same until a first code confirms it. Refused once enrolled.
-    pub async fn enrolment(&self, user_id: Uuid) -> Result<EnrolmentOut> {
+    pub async fn enrolment(&self, user_id: UserId) -> Result<EnrolmentOut> {
+        let user_id = user_id.as_uuid();
         let u = user::Entity::find_by_id(user_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
         if !u.role.needs_second_factor() {
             return Err(Error::code(ErrorCode::Forbidden));
@@ -230,7 +231,8 @@ impl Domain {
     /// Throttled per account like the password; every refusal is the same
     /// `mfa_invalid`.
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-    pub async fn second_factor(&self, user_id: Uuid, code: &str, ip: Option<IpAddr>) -> Result<Authenticated> {
+    pub async fn second_factor(&self, user_id: UserId, code: &str, ip: Option<IpAddr>) -> Result<Authenticated> {
+        let user_id = user_id.as_uuid();
         self.throttle().check(ip, &format!("mfa:{user_id}")).map_err(Error::throttled)?;
         let u = user::Entity::find_by_id(user_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
         let row = self.mfa_row(user_id).await?.ok_or_else(|| Error::code(ErrorCode::MfaEnrolmentRequired))?;
@@ -438,7 +440,7 @@ impl Domain {
         .insert(&txn)
         .await?;
         if t.phone.is_some() {
-            account_messages::queue(&txn, AccountKind::SecondFactorReset, crate::notify::SMS, t.id, audit_id, now).await?;
+            account_messages::queue(&txn, AccountKind::SecondFactorReset, shared::MessageChannel::Sms, t.id, audit_id, now).await?;
         }
         txn.commit().await?;
         tracing::info!("second factor reset");

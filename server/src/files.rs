@@ -14,7 +14,6 @@ use axum::Router;
 use domain::record::files::Download;
 use domain::Actor;
 use shared::ErrorCode;
-use uuid::Uuid;
 
 pub fn router(max_bytes: u64) -> Router<AppState> {
     Router::new()
@@ -71,10 +70,7 @@ fn status(code: ErrorCode) -> Response {
 }
 
 fn failure(e: domain::Error) -> Response {
-    if e.is_internal() {
-        tracing::error!(error = ?e, "file request failed");
-    }
-    status(e.to_api().code)
+    status(e.into_answer().code)
 }
 
 async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -82,7 +78,7 @@ async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): P
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Ok(id) = id.parse::<Uuid>() else { return status(ErrorCode::NotFound) };
+    let Ok(id) = id.parse::<shared::AttachmentId>() else { return status(ErrorCode::NotFound) };
     match state.domain.download_attachment(&actor, id).await {
         Ok(d) => download_response(d),
         Err(e) => failure(e),
@@ -91,7 +87,7 @@ async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): P
 
 #[derive(serde::Deserialize)]
 struct ExportQuery {
-    subject: Option<Uuid>,
+    subject: Option<shared::PersonId>,
 }
 
 async fn export(State(state): State<AppState>, headers: HeaderMap, q: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>) -> Response {
@@ -114,7 +110,7 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Ok(entry) = id.parse::<Uuid>() else { return status(ErrorCode::NotFound) };
+    let Ok(entry) = id.parse::<shared::EntryId>() else { return status(ErrorCode::NotFound) };
     let mut next = "/care".to_owned();
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut too_large = false;

@@ -98,7 +98,7 @@ fn router(state: AppState) -> Router {
         upload: std::time::Duration::from_secs(state.config.upload_timeout_secs.max(1)),
     };
     Router::new()
-        .nest("/api/v1", crate::api::router(state.clone()))
+        .merge(crate::api::router(state.clone()))
         .merge(crate::files::router(state.config.attachment_max_bytes))
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))

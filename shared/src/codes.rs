@@ -131,9 +131,12 @@ code_enum!(
 );
 
 impl WaitlistStatus {
+    /// The statuses of an entry still on the list.
+    pub const LIVE: [WaitlistStatus; 2] = [WaitlistStatus::Waiting, WaitlistStatus::Offered];
+
     /// Still on the list: waiting, or holding an offer.
     pub fn is_live(self) -> bool {
-        matches!(self, WaitlistStatus::Waiting | WaitlistStatus::Offered)
+        Self::LIVE.contains(&self)
     }
 }
 
@@ -161,7 +164,7 @@ code_enum!(
 );
 
 code_enum!(
-    /// How soon a referral must be seen.
+    /// How soon a referral must be seen (also an exam request's priority).
     ReferralPriority {
         Routine = "routine",
         Urgent = "urgent",
@@ -187,6 +190,145 @@ code_enum!(
         Fixed = "fixed",
         /// Moves with the Hijri calendar; entered yearly by the directorate.
         Islamic = "islamic",
+    }
+);
+
+code_enum!(
+    /// How a message reaches its reader.
+    MessageChannel {
+        Email = "email",
+        Sms = "sms",
+        /// The in-app inbox.
+        Inapp = "inapp",
+    }
+);
+
+code_enum!(
+    /// A message of the outbox.
+    OutboxStatus {
+        /// Waiting for its due time or a retry.
+        Pending = "pending",
+        Sent = "sent",
+        /// No longer wanted (a reminder of a cancelled appointment).
+        Withdrawn = "withdrawn",
+        /// Not sent, for a reason recorded with it (channel off, unverified).
+        Skipped = "skipped",
+        /// Failed too many times; the facility's admins see it undelivered.
+        Dead = "dead",
+    }
+);
+
+code_enum!(
+    /// What a message (e-mail, SMS or in-app) is about.
+    MessageKind {
+        Booked = "booked",
+        Rescheduled = "rescheduled",
+        Cancelled = "cancelled",
+        Reminder = "reminder",
+        /// A freed slot offered from the waiting list.
+        Offer = "offer",
+        Referral = "referral",
+        /// A new prescription in the patient's record.
+        Prescription = "prescription",
+        /// A new exam result in the patient's record.
+        Result = "result",
+        /// A code to verify a phone.
+        PhoneCode = "phone_code",
+        /// A link to verify an e-mail address.
+        EmailLink = "email_link",
+        ResetCode = "reset_code",
+        ResetLink = "reset_link",
+        /// To the phone or address that was replaced.
+        ContactChanged = "contact_changed",
+        /// To a staff member whose authenticator an administrator removed.
+        SecondFactorReset = "second_factor_reset",
+        /// To a guardian: someone asks for the record they hold as a dependant's.
+        ClaimWaiting = "claim_waiting",
+        ClaimApproved = "claim_approved",
+        GuardianAccessEnded = "guardian_access_ended",
+        /// To an adult: an account holder asks to manage their appointments and record.
+        ConsentWaiting = "consent_waiting",
+    }
+);
+
+code_enum!(
+    /// What a dependant (or a managed adult) is to the account holder.
+    Relation {
+        Child = "child",
+        Parent = "parent",
+        Spouse = "spouse",
+        Other = "other",
+    }
+);
+
+code_enum!(
+    /// What a verification code or link is for.
+    VerifyPurpose {
+        /// The account's phone (at registration, or a new number).
+        Phone = "phone",
+        /// The account's e-mail (at registration, or a new address).
+        Email = "email",
+        /// A forgotten password.
+        Reset = "reset",
+    }
+);
+
+code_enum!(
+    /// What a record entry is (the `kind` of its JSON).
+    EntryKind {
+        Consultation = "consultation",
+        Prescription = "prescription",
+        ExamRequest = "exam_request",
+        ExamResult = "exam_result",
+        Vaccination = "vaccination",
+        Allergy = "allergy",
+    }
+);
+
+code_enum!(
+    /// What kind of exam a request asks for.
+    ExamCategory {
+        Laboratory = "laboratory",
+        Imaging = "imaging",
+    }
+);
+
+code_enum!(
+    /// How severe an allergy's reaction is.
+    AllergySeverity {
+        Mild = "mild",
+        Moderate = "moderate",
+        Severe = "severe",
+    }
+);
+
+code_enum!(
+    /// Why a patient is in a practitioner's care list today.
+    CareVia {
+        /// An appointment with the practitioner today.
+        Appointment = "appointment",
+        /// The practitioner opened the record by NIN, with a reason.
+        Lookup = "lookup",
+    }
+);
+
+code_enum!(
+    /// What someone did with a patient's data, as the patient's access log says.
+    AccessAction {
+        ReadRecord = "read_record",
+        ReadEntry = "read_entry",
+        WriteEntry = "write_entry",
+        MarkError = "mark_error",
+        AttachFile = "attach_file",
+        ReadFile = "read_file",
+        /// A practitioner opened the record by NIN.
+        Lookup = "lookup",
+        /// The desk found the person by NIN.
+        DeskLookup = "desk_lookup",
+        /// The desk handed a dependant's record over after seeing the identity card.
+        DeskClaim = "desk_claim",
+        /// The record exported as a FHIR bundle.
+        Export = "export",
     }
 );
 

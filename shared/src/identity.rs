@@ -400,10 +400,10 @@ pub struct ConsentIn {
 
 impl ConsentIn {
     /// The NIN and one of the relations a dependant may have.
-    pub fn validate(&self) -> Result<(crate::Nin, &'static str), Vec<FieldError>> {
+    pub fn validate(&self) -> Result<(crate::Nin, crate::Relation), Vec<FieldError>> {
         let mut e = Vec::new();
         let nin = crate::Nin::parse(&self.nin).map_err(|c| e.push(FieldError::new("nin", c))).ok();
-        let relation = crate::dto::RELATIONS.into_iter().find(|r| *r == self.relation.trim());
+        let relation = crate::Relation::parse(self.relation.trim());
         if relation.is_none() {
             e.push(FieldError::new("relation", ErrorCode::Required));
         }
@@ -426,7 +426,7 @@ pub struct ConsentOut {
     /// Where their codes go: `05••••••01`.
     pub requester_phone: String,
     /// What the requester says they are to the adult.
-    pub relation: String,
+    pub relation: crate::Relation,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub can_decide: bool,
 }
@@ -438,7 +438,7 @@ pub struct ConsentOut {
 pub struct GuardianOut {
     pub holder_id: crate::UserId,
     pub name: String,
-    pub relation: String,
+    pub relation: crate::Relation,
     pub since: chrono::DateTime<chrono::Utc>,
 }
 

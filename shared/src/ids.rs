@@ -23,6 +23,10 @@ macro_rules! id_type {
             fn from(u: Uuid) -> Self { Self(u) }
         }
 
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Self { id.0 }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.fmt(f) }
         }
@@ -73,4 +77,10 @@ id_type!(
     MessageId,
     /// A message of the outbox (e-mail or SMS) as the desk sees it undelivered.
     DeliveryId,
+    /// A commune of the reference data.
+    CommuneId,
+    /// A closure of a practitioner's or a facility's schedule.
+    ClosureId,
+    /// A public holiday set by the directorate.
+    HolidayId,
 );

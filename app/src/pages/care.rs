@@ -13,7 +13,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::dto::{EntryData, EntryIn, EntryOut, LabValue, MedicationLine};
-use shared::EntryStatus;
+use shared::{EntryKind, EntryStatus};
 
 /// Every field error of a failed write, named and translated.
 #[component]
@@ -89,8 +89,6 @@ pub fn CarePage() -> impl IntoView {
     }
 }
 
-const WRITE_KINDS: [&str; 6] = ["consultation", "prescription", "exam_request", "exam_result", "vaccination", "allergy"];
-
 #[component]
 pub fn CarePatientPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -103,7 +101,7 @@ pub fn CarePatientPage() -> impl IntoView {
     // Created here, never inside the Suspense below: a serialized resource
     // made inside a reactive closure shifts the ids hydration relies on.
     let directory = Resource::new(|| (), |_| crate::api::directory());
-    let kind_name = move |k: &str| kind_label(i18n, k);
+    let kind_name = move |k: EntryKind| kind_label(i18n, k);
     let file_ok = move || query.read().get("file").is_some();
     let file_error = move || query.read().get("file_error").and_then(|c| shared::ErrorCode::parse(&c));
     view! {
@@ -146,7 +144,7 @@ pub fn CarePatientPage() -> impl IntoView {
 #[component]
 fn StaffEntry(
     entry: EntryOut,
-    kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static,
+    kind_name: impl Fn(EntryKind) -> &'static str + Copy + Send + Sync + 'static,
     mark: ServerAction<crate::api::MarkEnteredInError>,
     subject: String,
 ) -> impl IntoView {
@@ -223,7 +221,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
     let params = use_params_map();
     let query = use_query_map();
     let requests = StoredValue::new(requests);
-    let kind = RwSignal::new("consultation".to_owned());
+    let kind = RwSignal::new(EntryKind::Consultation);
     // Consultation.
     let reason = RwSignal::new(String::new());
     let findings = RwSignal::new(String::new());
@@ -261,35 +259,38 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let data = match kind.get_untracked().as_str() {
-            "consultation" => EntryData::Consultation {
+        let data = match kind.get_untracked() {
+            EntryKind::Consultation => EntryData::Consultation {
                 reason: reason.get_untracked(),
                 findings: findings.get_untracked(),
                 diagnosis_code: code.get_untracked().trim().to_uppercase(),
                 diagnosis_text: diagnosis.get_untracked(),
             },
-            "prescription" => EntryData::Prescription { items: lines.get_untracked() },
-            "exam_request" => EntryData::ExamRequest {
+            EntryKind::Prescription => EntryData::Prescription { items: lines.get_untracked() },
+            EntryKind::ExamRequest => EntryData::ExamRequest {
                 category: category.get_untracked(),
                 exam: exam.get_untracked(),
                 priority: priority.get_untracked(),
                 clinical_notes: notes.get_untracked(),
             },
-            "exam_result" => EntryData::ExamResult {
+            EntryKind::ExamResult => EntryData::ExamResult {
                 request_id: request_id.get_untracked().parse().ok(),
                 exam: exam.get_untracked(),
                 values: values.get_untracked().into_iter().filter(|v| !v.name.trim().is_empty() || !v.value.trim().is_empty()).collect(),
                 report: report.get_untracked(),
             },
-            "vaccination" => EntryData::Vaccination {
+            EntryKind::Vaccination => EntryData::Vaccination {
                 vaccine: vaccine.get_untracked(),
                 dose_number: dose_number.get_untracked().trim().parse().ok(),
                 date: date.get_untracked(),
                 lot: lot.get_untracked(),
             },
-            _ => EntryData::Allergy { substance: substance.get_untracked(), reaction: reaction.get_untracked(), severity: severity.get_untracked() },
+            EntryKind::Allergy => {
+                EntryData::Allergy { substance: substance.get_untracked(), reaction: reaction.get_untracked(), severity: severity.get_untracked() }
+            }
         };
-        let appointment_id = query.with_untracked(|q| q.get("appointment")).and_then(|a| a.parse().ok()).filter(|_| kind.get_untracked() == "consultation");
+        let appointment_id =
+            query.with_untracked(|q| q.get("appointment")).and_then(|a| a.parse().ok()).filter(|_| kind.get_untracked() == EntryKind::Consultation);
         let subject = params.with_untracked(|p| p.get("subject")).unwrap_or_default();
         write.dispatch(crate::api::WriteEntry { subject, entry: EntryIn { appointment_id, corrects_id: None, data } });
     };
@@ -311,14 +312,14 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
             <h2>{t!(i18n, care.write_title)}</h2>
             <div class="field">
                 <label for="write_kind">{t!(i18n, record.kind)}</label>
-                <select id="write_kind" on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
-                    {WRITE_KINDS.into_iter().map(|k| view! { <option value=k>{kind_label(i18n, k)}</option> }).collect_view()}
+                <select id="write_kind" on:change=move |ev| { if let Some(k) = EntryKind::parse(&event_target_value(&ev)) { kind.set(k) } } prop:value=move || kind.get().code()>
+                    {EntryKind::ALL.iter().map(|k| view! { <option value=k.code()>{kind_label(i18n, *k)}</option> }).collect_view()}
                 </select>
             </div>
             <FormError error=action_error(write.value())/>
             <FieldErrors error=action_error(write.value())/>
-            {move || match kind.get().as_str() {
-                "consultation" => view! {
+            {move || match kind.get() {
+                EntryKind::Consultation => view! {
                     {text_input(t!(i18n, record.reason), "w_reason", reason, true)}
                     {text_area(t!(i18n, record.findings), "w_findings", findings)}
                     <div class="field">
@@ -338,7 +339,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
                     </div>
                     {text_input(t!(i18n, record.diagnosis), "w_diagnosis", diagnosis, false)}
                 }.into_any(),
-                "prescription" => view! {
+                EntryKind::Prescription => view! {
                     <ol class="lines">
                         {move || (0..lines.with(|l| l.len())).map(|i| view! {
                             <li class="line" data-test="rx-line">
@@ -353,7 +354,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
                     </ol>
                     <button type="button" class="secondary-button" data-test="add-line" on:click=move |_| lines.update(|l| l.push(MedicationLine::default()))>{t!(i18n, care.add_line)}</button>
                 }.into_any(),
-                "exam_request" => view! {
+                EntryKind::ExamRequest => view! {
                     <div class="field">
                         <label for="w_category">{t!(i18n, care.category)}</label>
                         <select id="w_category" on:change=move |ev| category.set(event_target_value(&ev))>
@@ -371,7 +372,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
                     </div>
                     {text_area(t!(i18n, care.clinical_notes), "w_notes", notes)}
                 }.into_any(),
-                "exam_result" => view! {
+                EntryKind::ExamResult => view! {
                     <div class="field">
                         <label for="w_request">{t!(i18n, care.answers)}</label>
                         <select id="w_request" on:change=move |ev| {
@@ -399,7 +400,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
                     {text_area(t!(i18n, record.report), "w_report", report)}
                     <p class="hint">{t!(i18n, care.file_after)}</p>
                 }.into_any(),
-                "vaccination" => view! {
+                EntryKind::Vaccination => view! {
                     {text_input(t!(i18n, record.vaccination), "w_vaccine", vaccine, true)}
                     {text_input(t!(i18n, record.dose), "w_dose_number", dose_number, false)}
                     <div class="field">
@@ -408,7 +409,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
                     </div>
                     {text_input(t!(i18n, record.lot), "w_lot", lot, false)}
                 }.into_any(),
-                _ => view! {
+                EntryKind::Allergy => view! {
                     {text_input(t!(i18n, care.substance), "w_substance", substance, true)}
                     {text_input(t!(i18n, record.reaction), "w_reaction", reaction, false)}
                     <div class="field">

@@ -5,6 +5,7 @@ use crate::components::{action_error, field_error, FormError};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use shared::Relation;
 
 #[component]
 pub fn FamilyPage() -> impl IntoView {
@@ -17,11 +18,11 @@ pub fn FamilyPage() -> impl IntoView {
         let e = field_error(value, name);
         move || e.get().map(|c| crate::error::error_text(i18n.get_locale(), c))
     };
-    let relation_text = move |r: &str| match r {
-        "child" => t_string!(i18n, family.child),
-        "parent" => t_string!(i18n, family.parent),
-        "spouse" => t_string!(i18n, family.spouse),
-        _ => t_string!(i18n, family.other),
+    let relation_text = move |r: Relation| match r {
+        Relation::Child => t_string!(i18n, family.child),
+        Relation::Parent => t_string!(i18n, family.parent),
+        Relation::Spouse => t_string!(i18n, family.spouse),
+        Relation::Other => t_string!(i18n, family.other),
     };
     view! {
         <Title text=move || t_string!(i18n, family.title)/>
@@ -38,7 +39,7 @@ pub fn FamilyPage() -> impl IntoView {
                             <li class="card slot" data-test="dependant">
                                 <strong>{format!("{} {}", d.given_name, d.family_name)}</strong>
                                 <span dir="ltr">{d.birth_date.format("%d/%m/%Y").to_string()}</span>
-                                <span>{relation_text(&d.relation)}</span>
+                                <span>{relation_text(d.relation)}</span>
                                 <span class="status">{if d.verified { t_string!(i18n, family.verified) } else { t_string!(i18n, family.unverified) }}</span>
                             </li>
                         }).collect_view()}

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_params_map;
+use shared::{MessageChannel, MessageKind};
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -33,7 +34,7 @@ pub fn InboxPage() -> impl IntoView {
                     })}
                     <ul class="slots">
                         {inbox.items.into_iter().map(|m| view! {
-                            <li class="card slot" data-test="inbox-item" data-kind=m.kind.clone() data-read=m.read.to_string()>
+                            <li class="card slot" data-test="inbox-item" data-kind=m.kind.code() data-read=m.read.to_string()>
                                 <strong>{m.title.clone()}</strong>
                                 {(!m.read).then(|| view! { <span class="status">{t!(i18n, inbox.unread)}</span> })}
                                 <span class="hint" dir="ltr">{local_time(m.created_at)}</span>
@@ -122,12 +123,15 @@ pub fn Undelivered() -> impl IntoView {
                     {rows.is_empty().then(|| view! { <p>{t!(i18n, undelivered.none)}</p> })}
                     <ul class="slots">
                         {rows.into_iter().map(|r| {
-                            let channel = if r.channel == "sms" { t_string!(i18n, undelivered.sms) } else { t_string!(i18n, undelivered.email) };
+                            let channel = match r.channel {
+                                MessageChannel::Sms => t_string!(i18n, undelivered.sms),
+                                MessageChannel::Email | MessageChannel::Inapp => t_string!(i18n, undelivered.email),
+                            };
                             view! {
                                 <li class="card slot" data-test="undelivered-row">
                                     <span dir="ltr">{local_time(r.updated_at)}</span>
                                     <span>{channel}</span>
-                                    <span>{r.kind.clone()}</span>
+                                    <span data-kind=r.kind.code()>{kind_label(i18n, r.kind)}</span>
                                     <span class="hint">{r.attempts}" "{t!(i18n, undelivered.attempts)}" · "<bdi dir="ltr">{r.last_error.clone()}</bdi></span>
                                     <ActionForm action=retry attr:class="inline">
                                         <input type="hidden" name="id" value=r.id.to_string()/>
@@ -140,5 +144,30 @@ pub fn Undelivered() -> impl IntoView {
                 </section>
             })}
         </Suspense>
+    }
+}
+
+/// What an undelivered message was about, in the admin's language.
+fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: MessageKind) -> &'static str {
+    use MessageKind as K;
+    match k {
+        K::Booked => t_string!(i18n, undelivered.kind_booked),
+        K::Rescheduled => t_string!(i18n, undelivered.kind_rescheduled),
+        K::Cancelled => t_string!(i18n, undelivered.kind_cancelled),
+        K::Reminder => t_string!(i18n, undelivered.kind_reminder),
+        K::Offer => t_string!(i18n, undelivered.kind_offer),
+        K::Referral => t_string!(i18n, undelivered.kind_referral),
+        K::Prescription => t_string!(i18n, undelivered.kind_prescription),
+        K::Result => t_string!(i18n, undelivered.kind_result),
+        K::PhoneCode
+        | K::EmailLink
+        | K::ResetCode
+        | K::ResetLink
+        | K::ContactChanged
+        | K::SecondFactorReset
+        | K::ClaimWaiting
+        | K::ClaimApproved
+        | K::GuardianAccessEnded
+        | K::ConsentWaiting => t_string!(i18n, undelivered.kind_account),
     }
 }

@@ -10,9 +10,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use shared::dto::{AccessOut, EntryData, EntryOut};
-use shared::EntryStatus;
-
-const KINDS: [&str; 6] = ["consultation", "prescription", "exam_request", "exam_result", "vaccination", "allergy"];
+use shared::{AccessAction, AllergySeverity, EntryKind, EntryStatus, ReferralPriority};
 
 /// The filter form's fields, read from the URL (a plain GET form).
 fn filter_args(q: &leptos_router::params::ParamsMap) -> (String, String, String, String, String) {
@@ -20,14 +18,34 @@ fn filter_args(q: &leptos_router::params::ParamsMap) -> (String, String, String,
     (g("kind"), g("from"), g("to"), g("facility"), g("subject"))
 }
 
-pub(crate) fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: &str) -> &'static str {
+pub(crate) fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: EntryKind) -> &'static str {
     match k {
-        "consultation" => t_string!(i18n, record.consultation),
-        "prescription" => t_string!(i18n, record.prescription),
-        "exam_request" => t_string!(i18n, record.exam_request),
-        "exam_result" => t_string!(i18n, record.exam_result),
-        "vaccination" => t_string!(i18n, record.vaccination),
-        _ => t_string!(i18n, record.allergy),
+        EntryKind::Consultation => t_string!(i18n, record.consultation),
+        EntryKind::Prescription => t_string!(i18n, record.prescription),
+        EntryKind::ExamRequest => t_string!(i18n, record.exam_request),
+        EntryKind::ExamResult => t_string!(i18n, record.exam_result),
+        EntryKind::Vaccination => t_string!(i18n, record.vaccination),
+        EntryKind::Allergy => t_string!(i18n, record.allergy),
+    }
+}
+
+/// An exam request's priority in the reader's language (the stored code
+/// as it is if no longer known).
+fn priority_label(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
+    match ReferralPriority::parse(code) {
+        Some(ReferralPriority::Routine) => t_string!(i18n, desk.routine).to_owned(),
+        Some(ReferralPriority::Urgent) => t_string!(i18n, desk.urgent).to_owned(),
+        None => code.to_owned(),
+    }
+}
+
+/// An allergy's severity in the reader's language.
+fn severity_label(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
+    match AllergySeverity::parse(code) {
+        Some(AllergySeverity::Mild) => t_string!(i18n, care.mild).to_owned(),
+        Some(AllergySeverity::Moderate) => t_string!(i18n, care.moderate).to_owned(),
+        Some(AllergySeverity::Severe) => t_string!(i18n, care.severe).to_owned(),
+        None => code.to_owned(),
     }
 }
 
@@ -50,7 +68,7 @@ pub fn RecordPage() -> impl IntoView {
             crate::api::my_record(String::new(), String::new(), String::new(), String::new(), String::new()).await.map(Some)
         }
     });
-    let kind_name = move |k: &str| kind_label(i18n, k);
+    let kind_name = move |k: EntryKind| kind_label(i18n, k);
     let export_query = move || {
         let s = args().4;
         if s.is_empty() {
@@ -71,7 +89,7 @@ pub fn RecordPage() -> impl IntoView {
                 <label for="kind">{t!(i18n, record.kind)}</label>
                 <select id="kind" name="kind">
                     <option value="">{t!(i18n, record.all_kinds)}</option>
-                    {KINDS.into_iter().map(|k| view! { <option value=k selected=move || args().0 == k>{move || kind_name(k)}</option> }).collect_view()}
+                    {EntryKind::ALL.iter().map(|&k| view! { <option value=k.code() selected=move || args().0 == k.code()>{move || kind_name(k)}</option> }).collect_view()}
                 </select>
             </div>
             <div class="field">
@@ -154,7 +172,7 @@ pub fn PrintRecordPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let entries = Resource::new(move || filter_args(&query.read()), |(k, f, t, fa, su)| crate::api::my_record(k, f, t, fa, su));
-    let kind_name = move |k: &str| kind_label(i18n, k);
+    let kind_name = move |k: EntryKind| kind_label(i18n, k);
     view! {
         <Title text=move || t_string!(i18n, record.print_record)/>
         <div class="print-page" data-test="print-page">
@@ -240,7 +258,7 @@ pub(crate) fn PrintButton() -> impl IntoView {
 #[component]
 pub(crate) fn Entry(
     entry: EntryOut,
-    kind_name: impl Fn(&str) -> &'static str + Copy + Send + Sync + 'static,
+    kind_name: impl Fn(EntryKind) -> &'static str + Copy + Send + Sync + 'static,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -267,8 +285,8 @@ pub(crate) fn Entry(
         }.into_any(),
         EntryData::ExamRequest { category: _, exam, priority, clinical_notes } => view! {
             <dl>
-                <dt>{move || kind_name("exam_request")}</dt><dd>{exam}</dd>
-                <dt>{t!(i18n, record.priority)}</dt><dd>{priority}</dd>
+                <dt>{move || kind_name(EntryKind::ExamRequest)}</dt><dd>{exam}</dd>
+                <dt>{t!(i18n, record.priority)}</dt><dd>{priority_label(i18n, &priority)}</dd>
                 {(!clinical_notes.is_empty()).then(|| view! { <dt>{t!(i18n, record.findings)}</dt><dd class="message">{clinical_notes.clone()}</dd> })}
             </dl>
         }.into_any(),
@@ -304,12 +322,12 @@ pub(crate) fn Entry(
             <p class="hint"><bdi dir="ltr">{date}</bdi>{(!lot.is_empty()).then(|| format!(" · {lot}"))}</p>
         }.into_any(),
         EntryData::Allergy { substance, reaction, severity } => view! {
-            <p><strong>{substance}</strong>" — "{severity}</p>
+            <p><strong>{substance}</strong>" — "{severity_label(i18n, &severity)}</p>
             {(!reaction.is_empty()).then(|| view! { <p>{reaction.clone()}</p> })}
         }.into_any(),
     };
     view! {
-        <li class="card slot" class:wrong=wrong data-test="record-entry" data-kind=kind data-status=e.status.code()>
+        <li class="card slot" class:wrong=wrong data-test="record-entry" data-kind=kind.code() data-status=e.status.code()>
             <h3>{move || kind_name(kind)}" · "<span dir="ltr">{local_time(e.created_at)}</span></h3>
             <p class="hint">{t!(i18n, record.for_person)}" "{e.patient_name.clone()}" · "{t!(i18n, record.by)}" "{e.author_name.clone()}" · "{place}</p>
             {wrong.then(|| view! { <p class="status">{t!(i18n, record.entered_in_error)}{e.error_reason.clone().map(|r| format!(" — {r}"))}</p> })}
@@ -323,7 +341,7 @@ pub(crate) fn Entry(
                     }).collect_view()}
                 </ul>
             })}
-            {(kind == "prescription").then(|| view! {
+            {(kind == EntryKind::Prescription).then(|| view! {
                 <p class="no-print"><a href=format!("/prescription/{}", e.id) data-test="print-prescription">{t!(i18n, record.print_prescription)}</a></p>
             })}
             {children.map(|c| c())}
@@ -336,20 +354,21 @@ fn Access(access: AccessOut) -> impl IntoView {
     let i18n = use_i18n();
     let a = access;
     let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
-    let action = a.action.clone();
-    let what = move || match action.as_str() {
-        "write_entry" => t_string!(i18n, record.write_entry),
-        "mark_error" => t_string!(i18n, record.mark_error),
-        "lookup" => t_string!(i18n, record.lookup),
-        "desk_lookup" => t_string!(i18n, record.desk_lookup),
-        "attach_file" => t_string!(i18n, record.attach_file),
-        "read_file" => t_string!(i18n, record.read_file),
-        "read_entry" => t_string!(i18n, record.read_entry),
-        "export" => t_string!(i18n, record.export),
-        _ => t_string!(i18n, record.read_record),
+    let action = a.action;
+    let what = move || match action {
+        AccessAction::WriteEntry => t_string!(i18n, record.write_entry),
+        AccessAction::MarkError => t_string!(i18n, record.mark_error),
+        AccessAction::Lookup => t_string!(i18n, record.lookup),
+        AccessAction::DeskLookup => t_string!(i18n, record.desk_lookup),
+        AccessAction::DeskClaim => t_string!(i18n, record.desk_claim),
+        AccessAction::AttachFile => t_string!(i18n, record.attach_file),
+        AccessAction::ReadFile => t_string!(i18n, record.read_file),
+        AccessAction::ReadEntry => t_string!(i18n, record.read_entry),
+        AccessAction::Export => t_string!(i18n, record.export),
+        AccessAction::ReadRecord => t_string!(i18n, record.read_record),
     };
     view! {
-        <li class="slot" data-test="access" data-action=a.action.clone() data-role=a.actor_role.code()>
+        <li class="slot" data-test="access" data-action=a.action.code() data-role=a.actor_role.code()>
             <span dir="ltr">{local_time(a.at)}</span>
             <strong>{a.actor_name.clone()}</strong>
             <span>{what}</span>

@@ -22,8 +22,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, SlotOut};
+use shared::{AppointmentId, CommuneId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, Role, SlotId, SpecialtyId};
 use shared::{AppointmentStatus, SlotStatus};
-use shared::{ErrorCode, FacilityId, FieldError, PractitionerId, Role, SpecialtyId};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -122,9 +122,9 @@ fn appointment_out(
     may_change: bool,
 ) -> AppointmentOut {
     AppointmentOut {
-        id: a.id,
-        slot_id: a.slot_id,
-        status: a.status.clone(),
+        id: a.id.into(),
+        slot_id: a.slot_id.into(),
+        status: a.status,
         starts_at: s.starts_at,
         ends_at: s.ends_at,
         facility_id: FacilityId(a.facility_id),
@@ -134,7 +134,7 @@ fn appointment_out(
         practitioner_name: p.map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
         specialty_id: SpecialtyId(a.specialty_id),
         specialty,
-        dependant_id: a.dependant_id,
+        dependant_id: a.dependant_id.map(PersonId),
         patient_name,
         can_cancel: may_change,
         can_move: may_change,
@@ -247,7 +247,7 @@ impl Domain {
             .filter(|r| !excluded.contains(&r.id))
             .take(limit as usize)
             .map(|r| SlotOut {
-                id: r.id,
+                id: SlotId(r.id),
                 starts_at: r.starts_at,
                 ends_at: r.ends_at,
                 facility_id: FacilityId(r.facility_id),
@@ -314,7 +314,7 @@ impl Domain {
     /// specialty in one transaction: the new slot is taken and the old one
     /// released together, or nothing changes.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn reschedule(&self, actor: &Actor, id: Uuid, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+    pub async fn reschedule(&self, actor: &Actor, id: AppointmentId, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
         let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
@@ -400,7 +400,7 @@ impl Domain {
         moved_from: Option<Uuid>,
     ) -> Result<appointment::Model> {
         user::Entity::update_many()
-            .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt).into())
+            .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
             .filter(user::Column::Id.eq(subject.holder_id))
             .exec(txn)
             .await?;
@@ -565,7 +565,7 @@ impl Domain {
             .all(self.db())
             .await?
             .into_iter()
-            .map(|f| shared::dto::FacilityOut { id: FacilityId(f.id), name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id })
+            .map(|f| shared::dto::FacilityOut { id: FacilityId(f.id), name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id.map(CommuneId) })
             .collect())
     }
 
@@ -588,7 +588,7 @@ impl Domain {
     /// Locking the slot row first makes this safe against a concurrent
     /// booking on both databases: whichever takes the lock first wins.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn close_slot(&self, actor: &Actor, slot_id: Uuid) -> Result<()> {
+    pub async fn close_slot(&self, actor: &Actor, slot_id: SlotId) -> Result<()> {
         let facility = desk_facility(actor)?;
         let txn = self.begin_write().await?;
         let closed = slot::Entity::update_many()
@@ -608,7 +608,7 @@ impl Domain {
             txn.rollback().await?;
             return Err(Error::code(ErrorCode::SlotTaken));
         }
-        self.withdraw_offers(&txn, &[slot_id], self.clock().now()).await?;
+        self.withdraw_offers(&txn, &[slot_id.as_uuid()], self.clock().now()).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -653,7 +653,7 @@ impl Domain {
     /// until the cut-off. Another person's appointment is "not found",
     /// never "forbidden".
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn cancel_appointment(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
+    pub async fn cancel_appointment(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let a = appointment::Entity::find_by_id(id)
@@ -705,7 +705,7 @@ impl Domain {
 
 pub(crate) fn slot_out(s: &slot::Model, f: &facility::Model, p: Option<&practitioner::Model>, specialty: &str) -> SlotOut {
     SlotOut {
-        id: s.id,
+        id: SlotId(s.id),
         starts_at: s.starts_at,
         ends_at: s.ends_at,
         facility_id: FacilityId(f.id),

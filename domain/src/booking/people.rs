@@ -11,12 +11,12 @@ use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
-use shared::{ErrorCode, FieldError, Nin, Role, Sex, UserId};
+use shared::{AppointmentId, ErrorCode, FieldError, Nin, PersonId, Role, Sex, UserId};
 use uuid::Uuid;
 
 fn dependant_out(d: dependant::Model) -> DependantOut {
     DependantOut {
-        id: d.id,
+        id: PersonId(d.id),
         given_name: d.given_name,
         family_name: d.family_name,
         birth_date: d.birth_date,
@@ -67,7 +67,7 @@ impl Domain {
             birth_date: Set(d.birth_date),
             sex: Set(d.sex.code().into()),
             nin: Set(d.nin.map(|n| n.to_string())),
-            relation: Set(d.relation.into()),
+            relation: Set(d.relation),
             verified_at: Set(None),
             verified_by: Set(None),
             created_at: Set(now),
@@ -140,9 +140,20 @@ impl Domain {
             .into_iter()
             .map(|d| DependantOut { nin: None, ..dependant_out(d) })
             .collect();
-        crate::record::access::append(&self.config().audit_secret, &txn, holder.id, actor, Some(facility), "desk_lookup", None, reason).await?;
+        crate::record::access::append(&self.config().audit_secret, &txn, holder.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason)
+            .await?;
         for d in &dependants {
-            crate::record::access::append(&self.config().audit_secret, &txn, d.id, actor, Some(facility), "desk_lookup", None, reason).await?;
+            crate::record::access::append(
+                &self.config().audit_secret,
+                &txn,
+                d.id.as_uuid(),
+                actor,
+                Some(facility),
+                shared::AccessAction::DeskLookup,
+                None,
+                reason,
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(PersonOut {
@@ -152,7 +163,7 @@ impl Domain {
             birth_date: holder.birth_date,
             phone: holder.phone.clone(),
             dependants,
-            matched_dependant_id: matched.map(|d| d.id),
+            matched_dependant_id: matched.map(|d| PersonId(d.id)),
             claim,
         })
     }
@@ -161,7 +172,7 @@ impl Domain {
     /// of one of the family's own polyclinics (where the holder or a
     /// dependant has or had an appointment); any other desk: not found.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn verify_dependant(&self, actor: &Actor, id: Uuid) -> Result<DependantOut> {
+    pub async fn verify_dependant(&self, actor: &Actor, id: PersonId) -> Result<DependantOut> {
         let facility = desk_facility(actor)?;
         let d = dependant::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let known_here = appointment::Entity::find()
@@ -210,7 +221,7 @@ impl Domain {
     }
 
     /// An active appointment at the actor's facility.
-    async fn facility_appointment(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: Uuid) -> Result<appointment::Model> {
+    async fn facility_appointment(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: AppointmentId) -> Result<appointment::Model> {
         let facility = desk_facility(actor)?;
         appointment::Entity::find_by_id(id).filter(appointment::Column::FacilityId.eq(facility)).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))
     }
@@ -218,7 +229,7 @@ impl Domain {
     /// The desk cancels an appointment at its facility, at any time before
     /// it (no online cut-off): how conflicts of a schedule change are resolved.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn desk_cancel(&self, actor: &Actor, id: Uuid) -> Result<AppointmentOut> {
+    pub async fn desk_cancel(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let a = self.facility_appointment(&txn, actor, id).await?;
@@ -234,7 +245,7 @@ impl Domain {
     /// The desk moves an appointment at its facility to another of its
     /// slots in the same specialty, atomically.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn desk_reschedule(&self, actor: &Actor, id: Uuid, slot_id: &str) -> Result<AppointmentOut> {
+    pub async fn desk_reschedule(&self, actor: &Actor, id: AppointmentId, slot_id: &str) -> Result<AppointmentOut> {
         let facility = desk_facility(actor)?;
         let slot_id: Uuid = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
         let now = self.clock().now();

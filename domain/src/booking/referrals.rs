@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{ReferralIn, ReferralOut};
-use shared::{ErrorCode, ReferralPriority, Role};
+use shared::{ErrorCode, PersonId, ReferralId, ReferralPriority, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -151,12 +151,12 @@ impl Domain {
 
 fn referral_out(r: referral::Model, specialty: &str) -> ReferralOut {
     ReferralOut {
-        id: r.id,
+        id: ReferralId(r.id),
         specialty: specialty.to_owned(),
         priority: r.priority,
         reason: r.reason,
         expires_on: r.expires_on,
-        dependant_id: r.dependant_id,
+        dependant_id: r.dependant_id.map(PersonId),
         used: r.used_by_appointment_id.is_some(),
     }
 }

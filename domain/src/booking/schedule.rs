@@ -16,8 +16,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut};
+use shared::{AppointmentId, ErrorCode, FacilityId, PractitionerId, Role, SlotId, TemplateId};
 use shared::{AppointmentStatus, ClosureKind, DaySlotStatus, HolidayKind, SlotStatus};
-use shared::{ErrorCode, FacilityId, PractitionerId, Role};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -214,7 +214,7 @@ impl Domain {
         // Lock the practitioner's row so that two overlapping templates
         // published at once cannot both pass the check.
         practitioner::Entity::update_many()
-            .col_expr(practitioner::Column::GivenName, Expr::col(practitioner::Column::GivenName).into())
+            .col_expr(practitioner::Column::GivenName, Expr::col(practitioner::Column::GivenName))
             .filter(practitioner::Column::Id.eq(practitioner.id))
             .exec(&txn)
             .await?;
@@ -244,7 +244,7 @@ impl Domain {
         let created = self.generate_slots(&txn, &template, practitioner.specialty_id, now).await?;
         txn.commit().await?;
         tracing::info!(slots = created, "template published");
-        Ok(TemplateOut { template_id: template.id, slots_created: created })
+        Ok(TemplateOut { template_id: TemplateId(template.id), slots_created: created })
     }
 
     /// Makes a template's missing slots from today to the horizon. Existing
@@ -449,7 +449,7 @@ impl Domain {
                 let s = by_id[&a.slot_id];
                 let (name, phone) = names.get(&subject_of(a)).cloned().unwrap_or_default();
                 ConflictOut {
-                    appointment_id: a.id,
+                    appointment_id: AppointmentId(a.id),
                     starts_at: s.starts_at,
                     practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                     patient_name: name,
@@ -464,7 +464,7 @@ impl Domain {
     /// Ends a template of the actor's facility after `valid_to`: its free
     /// slots after that day close, its booked ones are listed as conflicts.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn end_template(&self, actor: &Actor, facility: FacilityId, template_id: Uuid, input: &TemplateEndIn) -> Result<ScheduleChangeOut> {
+    pub async fn end_template(&self, actor: &Actor, facility: FacilityId, template_id: TemplateId, input: &TemplateEndIn) -> Result<ScheduleChangeOut> {
         if desk_facility(actor)? != facility.as_uuid() {
             return Err(Error::code(ErrorCode::Forbidden));
         }
@@ -507,7 +507,7 @@ impl Domain {
         let mut out: Vec<TemplateRowOut> = list
             .into_iter()
             .map(|t| TemplateRowOut {
-                id: t.id,
+                id: TemplateId(t.id),
                 practitioner_id: PractitionerId(t.practitioner_id),
                 practitioner_name: practitioners.get(&t.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                 weekday: t.weekday as u8,
@@ -651,13 +651,13 @@ impl Domain {
                 let a = by_slot.get(&s.id);
                 let who = a.and_then(|a| names.get(&subject_of(a)).cloned());
                 DaySlotOut {
-                    slot_id: s.id,
+                    slot_id: SlotId(s.id),
                     starts_at: s.starts_at,
                     ends_at: s.ends_at,
                     practitioner_id: PractitionerId(s.practitioner_id),
                     practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                     status: if a.is_some() { DaySlotStatus::Booked } else { s.status.into() },
-                    appointment_id: a.map(|a| a.id),
+                    appointment_id: a.map(|a| AppointmentId(a.id)),
                     patient_name: who.as_ref().map(|w| w.0.clone()),
                     patient_phone: who.and_then(|w| w.1),
                     booked_at_desk: a.is_some_and(|a| a.booked_by != a.patient_id),

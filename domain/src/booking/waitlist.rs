@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
-use shared::{ErrorCode, Role};
+use shared::{ErrorCode, OfferId, PersonId, Role, WaitlistEntryId};
 use shared::{OfferStatus, SlotStatus, WaitlistStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -114,16 +114,16 @@ impl Domain {
                 let offer = offers.iter().find(|o| o.entry_id == e.id).and_then(|o| {
                     let s = slots.get(&o.slot_id)?;
                     let f = facilities.get(&s.facility_id)?;
-                    Some(OfferOut { id: o.id, expires_at: o.expires_at, slot: slot_out(s, f, practitioners.get(&s.practitioner_id), &code) })
+                    Some(OfferOut { id: OfferId(o.id), expires_at: o.expires_at, slot: slot_out(s, f, practitioners.get(&s.practitioner_id), &code) })
                 });
                 WaitlistOut {
-                    id: e.id,
+                    id: WaitlistEntryId(e.id),
                     specialty: code,
                     wilaya: e.wilaya_code,
                     from: e.date_from,
                     to: e.date_to,
                     status: e.status,
-                    dependant_id: e.dependant_id,
+                    dependant_id: e.dependant_id.map(PersonId),
                     offer,
                     can_leave: e.status.is_live(),
                 }
@@ -135,7 +135,7 @@ impl Domain {
     /// goes to the next person. Only a live entry (waiting or offered) can
     /// be left; an ended one is not found, and keeps its history.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn leave_waitlist(&self, actor: &Actor, id: Uuid) -> Result<()> {
+    pub async fn leave_waitlist(&self, actor: &Actor, id: WaitlistEntryId) -> Result<()> {
         self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
@@ -143,23 +143,13 @@ impl Domain {
             .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
             .one(&txn)
             .await?
-            .filter(|e| e.status.is_live())
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         if let Some(o) = slot_offer::Entity::find().filter(slot_offer::Column::ActiveEntryId.eq(e.id)).one(&txn).await? {
             self.end_offer(&txn, &o, OfferStatus::Withdrawn, now).await?;
         }
-        // Conditional: an offer accepted meanwhile made the entry fulfilled,
-        // and then there is nothing to leave (the transaction rolls back).
-        let left = waitlist_entry::Entity::update_many()
-            .col_expr(waitlist_entry::Column::Status, Expr::value(WaitlistStatus::Left))
-            .col_expr(waitlist_entry::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
-            .col_expr(waitlist_entry::Column::UpdatedAt, Expr::value(now))
-            .filter(waitlist_entry::Column::Id.eq(e.id))
-            .filter(waitlist_entry::Column::Status.is_in([WaitlistStatus::Waiting, WaitlistStatus::Offered]))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if left != 1 {
+        // Conditional: an ended entry (or one an offer accepted meanwhile
+        // made fulfilled) has nothing to leave; the transaction rolls back.
+        if !Self::set_entry(&txn, e.id, WaitlistStatus::Left, now).await? {
             return Err(Error::code(ErrorCode::NotFound));
         }
         txn.commit().await?;
@@ -171,7 +161,7 @@ impl Domain {
     /// person, under the same rules as an online booking; if a rule refuses
     /// it, nothing changes and the offer stays pending.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn accept_offer(&self, actor: &Actor, offer_id: Uuid, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+    pub async fn accept_offer(&self, actor: &Actor, offer_id: OfferId, ip: Option<IpAddr>) -> Result<AppointmentOut> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
@@ -193,7 +183,7 @@ impl Domain {
     /// Declines a pending offer: the slot goes to the next person; the
     /// entry keeps waiting for another slot.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn decline_offer(&self, actor: &Actor, offer_id: Uuid) -> Result<()> {
+    pub async fn decline_offer(&self, actor: &Actor, offer_id: OfferId) -> Result<()> {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let o = self.pending_offer(&txn, actor, offer_id, now).await?;
@@ -206,7 +196,7 @@ impl Domain {
 
     /// The actor's pending, unexpired offer, locked; someone else's is
     /// "not found", an answered or expired one `offer_expired`.
-    async fn pending_offer(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: Uuid, now: DateTime<Utc>) -> Result<slot_offer::Model> {
+    async fn pending_offer(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: OfferId, now: DateTime<Utc>) -> Result<slot_offer::Model> {
         let o = slot_offer::Entity::find_by_id(id)
             .filter(slot_offer::Column::HolderId.eq(actor.user_id.as_uuid()))
             .one(txn)
@@ -247,7 +237,9 @@ impl Domain {
         Ok(())
     }
 
-    async fn set_entry(txn: &sea_orm::DatabaseTransaction, id: Uuid, status: WaitlistStatus, now: DateTime<Utc>) -> Result<()> {
+    /// Moves a live entry (waiting or offered) to `status`; an entry that
+    /// has ended meanwhile is left as it is. True when the entry changed.
+    async fn set_entry(txn: &sea_orm::DatabaseTransaction, id: Uuid, status: WaitlistStatus, now: DateTime<Utc>) -> Result<bool> {
         let live = status.is_live();
         let mut q = waitlist_entry::Entity::update_many()
             .col_expr(waitlist_entry::Column::Status, Expr::value(status))
@@ -255,8 +247,9 @@ impl Domain {
         if !live {
             q = q.col_expr(waitlist_entry::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None));
         }
-        q.filter(waitlist_entry::Column::Id.eq(id)).exec(txn).await?;
-        Ok(())
+        let changed =
+            q.filter(waitlist_entry::Column::Id.eq(id)).filter(waitlist_entry::Column::Status.is_in(WaitlistStatus::LIVE)).exec(txn).await?.rows_affected;
+        Ok(changed == 1)
     }
 
     /// Withdraws the pending offers on slots that are being closed; their
@@ -339,7 +332,7 @@ impl Domain {
                 slot_offer::Entity::find().filter(slot_offer::Column::EntryId.eq(e.id)).all(self.db()).await?.into_iter().map(|o| o.slot_id).collect();
             let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &super::SlotFilter::default(), &seen, 5).await?;
             for c in candidates {
-                if self.hold_for(&e, c.id, hold).await? {
+                if self.hold_for(&e, c.id.as_uuid(), hold).await? {
                     made += 1;
                     break;
                 }

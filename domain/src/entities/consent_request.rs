@@ -10,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub holder_id: Uuid,
     pub person_id: Uuid,
-    pub relation: String,
+    pub relation: shared::Relation,
     pub status: shared::identity::RequestStatus,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

@@ -12,8 +12,7 @@ pub struct Model {
     pub birth_date: Date,
     pub sex: String,
     pub nin: Option<String>,
-    /// `child`, `parent`, `spouse` or `other`.
-    pub relation: String,
+    pub relation: shared::Relation,
     /// Set when a receptionist has seen the papers.
     pub verified_at: Option<DateTimeUtc>,
     pub verified_by: Option<Uuid>,

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub account_id: Uuid,
     pub outbox_id: Uuid,
-    pub kind: String,
+    pub kind: shared::MessageKind,
     pub appointment_id: Option<Uuid>,
     /// JSON `{"ar": {"title", "body"}, "fr": …, "en": …}`, rendered at delivery.
     #[sea_orm(column_type = "Text")]

@@ -9,9 +9,8 @@ pub struct Model {
     pub id: Uuid,
     /// Unique: the event, its kind and the channel (`appt:<id>:booked:email`).
     pub dedupe_key: String,
-    pub kind: String,
-    /// `email`, `sms`, `inapp`.
-    pub channel: String,
+    pub kind: shared::MessageKind,
+    pub channel: shared::MessageChannel,
     /// The recipient (the account holder, also for a dependant's appointment).
     pub account_id: Uuid,
     pub appointment_id: Option<Uuid>,
@@ -23,8 +22,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub params: String,
     pub due_at: DateTimeUtc,
-    /// `pending`, `sent`, `withdrawn`, `skipped`, `dead`.
-    pub status: String,
+    pub status: shared::OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub lease_owner: Option<String>,

@@ -13,7 +13,8 @@ pub struct Model {
     pub actor_id: Uuid,
     pub actor_role: String,
     pub facility_id: Option<Uuid>,
-    /// `read_record`, `write_entry`, `mark_error`, `read_log`.
+    /// A `shared::AccessAction` code. Kept as the text that was hashed
+    /// (like `actor_role`): verifying the chain reads whatever a row holds.
     pub action: String,
     pub entry_id: Option<Uuid>,
     pub reason: String,

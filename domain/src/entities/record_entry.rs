@@ -15,7 +15,7 @@ pub struct Model {
     pub facility_id: Uuid,
     pub author_id: Uuid,
     /// `consultation`, `prescription`, `exam_request`, `exam_result`, `vaccination`, `allergy`.
-    pub kind: String,
+    pub kind: shared::EntryKind,
     pub appointment_id: Option<Uuid>,
     /// The entry's content, JSON (`shared::dto::EntryData`).
     #[sea_orm(column_type = "Text")]

@@ -8,10 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    /// A `domain::identity::Purpose` code.
-    pub purpose: String,
-    /// `sms` or `email`.
-    pub channel: String,
+    pub purpose: shared::VerifyPurpose,
+    /// SMS or e-mail.
+    pub channel: shared::MessageChannel,
     /// Where the code or link was sent (E.164 phone or email).
     pub target: String,
     /// The phone or email it replaced, once confirmed: told of the change.

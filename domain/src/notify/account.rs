@@ -13,7 +13,7 @@ use crate::{Domain, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use shared::identity::{mask_email, mask_phone};
-use shared::Lang;
+use shared::{Lang, MessageChannel, MessageKind};
 use uuid::Uuid;
 
 /// What an account message is about.
@@ -55,31 +55,44 @@ impl AccountKind {
         AccountKind::ConsentWaiting,
     ];
 
-    pub fn code(self) -> &'static str {
+    /// The stored kind (`shared::MessageKind`) of this message.
+    pub fn message_kind(self) -> MessageKind {
         match self {
-            AccountKind::PhoneCode => "phone_code",
-            AccountKind::EmailLink => "email_link",
-            AccountKind::ResetCode => "reset_code",
-            AccountKind::ResetLink => "reset_link",
-            AccountKind::ContactChanged => "contact_changed",
-            AccountKind::SecondFactorReset => "second_factor_reset",
-            AccountKind::ClaimWaiting => "claim_waiting",
-            AccountKind::ClaimApproved => "claim_approved",
-            AccountKind::GuardianAccessEnded => "guardian_access_ended",
-            AccountKind::ConsentWaiting => "consent_waiting",
+            AccountKind::PhoneCode => MessageKind::PhoneCode,
+            AccountKind::EmailLink => MessageKind::EmailLink,
+            AccountKind::ResetCode => MessageKind::ResetCode,
+            AccountKind::ResetLink => MessageKind::ResetLink,
+            AccountKind::ContactChanged => MessageKind::ContactChanged,
+            AccountKind::SecondFactorReset => MessageKind::SecondFactorReset,
+            AccountKind::ClaimWaiting => MessageKind::ClaimWaiting,
+            AccountKind::ClaimApproved => MessageKind::ClaimApproved,
+            AccountKind::GuardianAccessEnded => MessageKind::GuardianAccessEnded,
+            AccountKind::ConsentWaiting => MessageKind::ConsentWaiting,
         }
     }
 
-    pub fn parse(s: &str) -> Option<AccountKind> {
-        AccountKind::ALL.into_iter().find(|k| k.code() == s)
+    /// The account message a stored kind is, if it is one.
+    pub fn of(k: MessageKind) -> Option<AccountKind> {
+        AccountKind::ALL.into_iter().find(|x| x.message_kind() == k)
+    }
+
+    pub fn code(self) -> &'static str {
+        self.message_kind().code()
     }
 }
 
 /// Queues one account message on `channel`, about verification `about`
 /// (or, for `SecondFactorReset`, the admin audit row; for a claim's
 /// messages, the claim).
-pub(crate) async fn queue<C: ConnectionTrait>(db: &C, kind: AccountKind, channel: &str, account: Uuid, about: Uuid, now: DateTime<Utc>) -> Result<()> {
-    let mut row = outbox_row(format!("account:{about}:{}", kind.code()), kind.code(), channel, account, now, now);
+pub(crate) async fn queue<C: ConnectionTrait>(
+    db: &C,
+    kind: AccountKind,
+    channel: MessageChannel,
+    account: Uuid,
+    about: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut row = outbox_row(format!("account:{about}:{}", kind.code()), kind.message_kind(), channel, account, now, now);
     row.subject_id = sea_orm::Set(Some(about));
     match outbox::Entity::insert(row).exec(db).await {
         Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
@@ -230,7 +243,7 @@ impl Domain {
         let minutes = self.config().identity.code_ttl_minutes.to_string();
         let (to, code, link, new) = match kind {
             AccountKind::ContactChanged => {
-                let new = if r.channel == super::SMS { mask_phone(&v.target) } else { mask_email(&v.target) };
+                let new = if r.channel == MessageChannel::Sms { mask_phone(&v.target) } else { mask_email(&v.target) };
                 (v.previous.clone().unwrap_or_default(), String::new(), String::new(), new)
             }
             _ => {
@@ -250,7 +263,7 @@ impl Domain {
             return Ok(Prepared::Skip("no_address"));
         }
         let t = render(kind, lang, &[("code", &code), ("link", &link), ("minutes", &minutes), ("new", &new)]);
-        Ok(if r.channel == super::SMS {
+        Ok(if r.channel == MessageChannel::Sms {
             Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms })
         } else {
             Prepared::Email(EmailOut {

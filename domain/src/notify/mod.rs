@@ -29,22 +29,11 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
-use shared::{ErrorCode, Lang, Role};
+use shared::{AppointmentId, DeliveryId, ErrorCode, Lang, MessageChannel, MessageId, MessageKind, OutboxStatus, Role};
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, Ordering};
 use texts::{Facts, Rendered};
 use uuid::Uuid;
-
-pub const EMAIL: &str = "email";
-pub const SMS: &str = "sms";
-pub const INAPP: &str = "inapp";
-const CHANNELS: [&str; 3] = [EMAIL, SMS, INAPP];
-
-pub(crate) const PENDING: &str = "pending";
-const SENT: &str = "sent";
-const WITHDRAWN: &str = "withdrawn";
-const SKIPPED: &str = "skipped";
-const DEAD: &str = "dead";
 
 /// What a message is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,21 +54,27 @@ impl Kind {
     pub const ALL: [Kind; 8] =
         [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral, Kind::Prescription, Kind::Result];
 
-    pub fn code(self) -> &'static str {
+    /// The stored kind (`shared::MessageKind`) of this message.
+    pub fn message_kind(self) -> MessageKind {
         match self {
-            Kind::Booked => "booked",
-            Kind::Rescheduled => "rescheduled",
-            Kind::Cancelled => "cancelled",
-            Kind::Reminder => "reminder",
-            Kind::Offer => "offer",
-            Kind::Referral => "referral",
-            Kind::Prescription => "prescription",
-            Kind::Result => "result",
+            Kind::Booked => MessageKind::Booked,
+            Kind::Rescheduled => MessageKind::Rescheduled,
+            Kind::Cancelled => MessageKind::Cancelled,
+            Kind::Reminder => MessageKind::Reminder,
+            Kind::Offer => MessageKind::Offer,
+            Kind::Referral => MessageKind::Referral,
+            Kind::Prescription => MessageKind::Prescription,
+            Kind::Result => MessageKind::Result,
         }
     }
 
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == s)
+    /// The appointment or record message a stored kind is, if it is one.
+    pub fn of(k: MessageKind) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|x| x.message_kind() == k)
+    }
+
+    pub fn code(self) -> &'static str {
+        self.message_kind().code()
     }
 
     /// Messages about an appointment at a time carry a calendar file.
@@ -207,24 +202,31 @@ pub struct PassOutcome {
     pub failed: usize,
 }
 
-fn row(key: String, kind: Kind, channel: &str, account: Uuid, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
-    outbox_row(key, kind.code(), channel, account, due, now)
+fn row(key: String, kind: Kind, channel: MessageChannel, account: Uuid, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox_row(key, kind.message_kind(), channel, account, due, now)
 }
 
 /// A pending outbox row of any kind (appointment or account message).
-pub(crate) fn outbox_row(key: String, kind: &str, channel: &str, account: Uuid, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
+pub(crate) fn outbox_row(
+    key: String,
+    kind: MessageKind,
+    channel: MessageChannel,
+    account: Uuid,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
     outbox::ActiveModel {
         id: Set(Uuid::new_v4()),
         dedupe_key: Set(key),
-        kind: Set(kind.into()),
-        channel: Set(channel.into()),
+        kind: Set(kind),
+        channel: Set(channel),
         account_id: Set(account),
         appointment_id: Set(None),
         subject_id: Set(None),
         facility_id: Set(None),
         params: Set("{}".into()),
         due_at: Set(due),
-        status: Set(PENDING.into()),
+        status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(due),
         lease_owner: Set(None),
@@ -247,9 +249,9 @@ struct About {
 
 /// One row per channel for one event, keyed `<event>:<channel>`.
 fn on_every_channel(event: &str, kind: Kind, account: Uuid, about: &About, due: DateTime<Utc>, now: DateTime<Utc>, params: &str) -> Vec<outbox::ActiveModel> {
-    CHANNELS
-        .into_iter()
-        .map(|ch| {
+    MessageChannel::ALL
+        .iter()
+        .map(|&ch| {
             let mut r = row(format!("{event}:{ch}"), kind, ch, account, due, now);
             r.appointment_id = Set(about.appointment);
             r.subject_id = Set(about.subject);
@@ -313,11 +315,11 @@ impl Domain {
     /// reminder for the old time can leave afterwards.
     pub(crate) async fn withdraw_reminders<C: ConnectionTrait>(&self, db: &C, appointment_id: Uuid) -> Result<()> {
         outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(WITHDRAWN))
+            .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Withdrawn))
             .col_expr(outbox::Column::UpdatedAt, Expr::value(self.clock().now()))
             .filter(outbox::Column::AppointmentId.eq(appointment_id))
-            .filter(outbox::Column::Kind.eq(Kind::Reminder.code()))
-            .filter(outbox::Column::Status.eq(PENDING))
+            .filter(outbox::Column::Kind.eq(MessageKind::Reminder))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .exec(db)
             .await?;
         Ok(())
@@ -354,7 +356,7 @@ impl Domain {
         let mut due = Query::select();
         due.column(outbox::Column::Id)
             .from(outbox::Entity)
-            .and_where(outbox::Column::Status.eq(PENDING))
+            .and_where(outbox::Column::Status.eq(OutboxStatus::Pending))
             .and_where(outbox::Column::NextAttemptAt.lte(now))
             .cond_where(Condition::any().add(outbox::Column::LeaseUntil.is_null()).add(outbox::Column::LeaseUntil.lt(now)))
             .order_by(outbox::Column::NextAttemptAt, sea_orm::Order::Asc)
@@ -370,7 +372,7 @@ impl Domain {
             .await?;
         Ok(outbox::Entity::find()
             .filter(outbox::Column::LeaseOwner.eq(owner))
-            .filter(outbox::Column::Status.eq(PENDING))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .order_by_asc(outbox::Column::NextAttemptAt)
             .all(self.db())
             .await?)
@@ -405,7 +407,7 @@ impl Domain {
                 continue;
             }
             let result = match self.prepare(&r).await {
-                Ok(Prepared::Skip(why)) => self.finish(&r, owner, SKIPPED, Some(why)).await.map(|_| true),
+                Ok(Prepared::Skip(why)) => self.finish(&r, owner, OutboxStatus::Skipped, Some(why)).await.map(|_| true),
                 Ok(Prepared::InApp(texts)) => self.deliver_in_app(&r, owner, texts).await.map(|_| true),
                 Ok(Prepared::Email(m)) => self.record(&r, owner, d.email(&m).await).await,
                 Ok(Prepared::Sms(m)) => self.record(&r, owner, d.sms(&m).await).await,
@@ -428,17 +430,17 @@ impl Domain {
 
     async fn record(&self, r: &outbox::Model, owner: &str, sent: std::result::Result<(), DeliveryError>) -> Result<bool> {
         match sent {
-            Ok(()) => self.finish(r, owner, SENT, None).await.map(|_| true),
+            Ok(()) => self.finish(r, owner, OutboxStatus::Sent, None).await.map(|_| true),
             Err(e) => self.failed(r, owner, &e).await.map(|_| false),
         }
     }
 
     /// Marks a leased message done; false when the lease was lost meanwhile.
-    async fn finish(&self, r: &outbox::Model, owner: &str, status: &str, note: Option<&str>) -> Result<bool> {
+    async fn finish(&self, r: &outbox::Model, owner: &str, status: OutboxStatus, note: Option<&str>) -> Result<bool> {
         self.finish_on(self.db(), r, owner, status, note).await
     }
 
-    async fn finish_on<C: ConnectionTrait>(&self, db: &C, r: &outbox::Model, owner: &str, status: &str, note: Option<&str>) -> Result<bool> {
+    async fn finish_on<C: ConnectionTrait>(&self, db: &C, r: &outbox::Model, owner: &str, status: OutboxStatus, note: Option<&str>) -> Result<bool> {
         let now = self.clock().now();
         let n = outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value(status))
@@ -469,7 +471,7 @@ impl Domain {
         let delay = retry_delay(rules, attempts, rand::random::<f64>());
         tracing::info!(outbox_id = %r.id, attempts, dead, reason = %e.reason, "a message was not delivered");
         outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(if dead { DEAD } else { PENDING }))
+            .col_expr(outbox::Column::Status, Expr::value(if dead { OutboxStatus::Dead } else { OutboxStatus::Pending }))
             .col_expr(outbox::Column::Attempts, Expr::value(attempts))
             .col_expr(outbox::Column::NextAttemptAt, Expr::value(now + delay))
             .col_expr(outbox::Column::LastError, Expr::value(Some(e.reason.chars().take(200).collect::<String>())))
@@ -491,7 +493,7 @@ impl Domain {
             id: Set(Uuid::new_v4()),
             account_id: Set(r.account_id),
             outbox_id: Set(r.id),
-            kind: Set(r.kind.clone()),
+            kind: Set(r.kind),
             appointment_id: Set(r.appointment_id),
             texts: Set(texts.to_string()),
             created_at: Set(self.clock().now()),
@@ -505,7 +507,7 @@ impl Domain {
             Ok(_) | Err(DbErr::RecordNotInserted) => {}
             Err(e) => return Err(e.into()),
         }
-        if self.finish_on(&txn, r, owner, SENT, None).await? {
+        if self.finish_on(&txn, r, owner, OutboxStatus::Sent, None).await? {
             txn.commit().await?;
         }
         Ok(())
@@ -513,32 +515,32 @@ impl Domain {
 
     /// Loads what a message talks about and renders it for its channel.
     async fn prepare(&self, r: &outbox::Model) -> Result<Prepared> {
-        if let Some(kind) = account::AccountKind::parse(&r.kind) {
+        if let Some(kind) = account::AccountKind::of(r.kind) {
             return self.prepare_account(kind, r).await;
         }
-        let Some(kind) = Kind::parse(&r.kind) else { return Ok(Prepared::Skip("unknown_kind")) };
+        let Some(kind) = Kind::of(r.kind) else { return Ok(Prepared::Skip("unknown_kind")) };
         let Some(u) = user::Entity::find_by_id(r.account_id).one(self.db()).await? else { return Ok(Prepared::Skip("no_account")) };
         let prefs = self.prefs_of(u.id).await?;
-        let address = match r.channel.as_str() {
-            EMAIL if !prefs.email => return Ok(Prepared::Skip("email_off")),
-            SMS if !prefs.sms => return Ok(Prepared::Skip("sms_off")),
+        let address = match r.channel {
+            MessageChannel::Email if !prefs.email => return Ok(Prepared::Skip("email_off")),
+            MessageChannel::Sms if !prefs.sms => return Ok(Prepared::Skip("sms_off")),
             // Nothing goes to a destination the account has not proven.
-            EMAIL if u.email_verified_at.is_none() => return Ok(Prepared::Skip("email_unverified")),
-            SMS if u.phone_verified_at.is_none() => return Ok(Prepared::Skip("phone_unverified")),
-            EMAIL => match &u.email {
+            MessageChannel::Email if u.email_verified_at.is_none() => return Ok(Prepared::Skip("email_unverified")),
+            MessageChannel::Sms if u.phone_verified_at.is_none() => return Ok(Prepared::Skip("phone_unverified")),
+            MessageChannel::Email => match &u.email {
                 Some(e) => e.clone(),
                 None => return Ok(Prepared::Skip("no_email")),
             },
-            SMS => match &u.phone {
+            MessageChannel::Sms => match &u.phone {
                 Some(p) => p.clone(),
                 None => return Ok(Prepared::Skip("no_phone")),
             },
-            _ => String::new(),
+            MessageChannel::Inapp => String::new(),
         };
         let Some(facts) = self.facts(kind, r, &u).await? else { return Ok(Prepared::Skip("gone")) };
         let lang = Lang::parse(&u.lang).unwrap_or(Lang::Fr);
-        Ok(match r.channel.as_str() {
-            EMAIL => {
+        Ok(match r.channel {
+            MessageChannel::Email => {
                 let t = texts::render(kind, lang, &facts);
                 let calendar = kind.has_calendar().then(|| CalendarEvent {
                     uid: format!("{}@sihati", facts.appointment_id.unwrap_or(r.id)),
@@ -560,8 +562,8 @@ impl Domain {
                     calendar,
                 })
             }
-            SMS => Prepared::Sms(SmsOut { outbox_id: r.id, to: address, text: texts::render(kind, lang, &facts).sms }),
-            _ => {
+            MessageChannel::Sms => Prepared::Sms(SmsOut { outbox_id: r.id, to: address, text: texts::render(kind, lang, &facts).sms }),
+            MessageChannel::Inapp => {
                 let mut all = serde_json::Map::new();
                 for l in Lang::ALL {
                     let Rendered { subject, inapp, .. } = texts::render(kind, l, &facts);
@@ -718,11 +720,11 @@ impl Domain {
                 let texts: serde_json::Value = serde_json::from_str(&m.texts).unwrap_or_default();
                 let t = &texts[lang.code()];
                 InboxItemOut {
-                    id: m.id,
+                    id: MessageId(m.id),
                     kind: m.kind,
                     title: t["title"].as_str().unwrap_or_default().to_owned(),
                     body: t["body"].as_str().unwrap_or_default().to_owned(),
-                    appointment_id: m.appointment_id,
+                    appointment_id: m.appointment_id.map(AppointmentId),
                     created_at: m.created_at,
                     read: m.read_at.is_some(),
                 }
@@ -741,7 +743,7 @@ impl Domain {
 
     /// Marks one of the actor's messages read (another's is "not found"),
     /// or all of them when `id` is None.
-    pub async fn mark_read(&self, actor: &Actor, id: Option<Uuid>) -> Result<u64> {
+    pub async fn mark_read(&self, actor: &Actor, id: Option<MessageId>) -> Result<u64> {
         let mut q = inbox_message::Entity::update_many()
             .col_expr(inbox_message::Column::ReadAt, Expr::value(Some(self.clock().now())))
             .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
@@ -761,7 +763,7 @@ impl Domain {
         let facility = admin_facility(actor)?;
         let rows = outbox::Entity::find()
             .filter(outbox::Column::FacilityId.eq(facility))
-            .filter(outbox::Column::Status.eq(DEAD))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Dead))
             .order_by_desc(outbox::Column::UpdatedAt)
             .limit(200)
             .all(self.db())
@@ -769,12 +771,12 @@ impl Domain {
         Ok(rows
             .into_iter()
             .map(|r| UndeliveredOut {
-                id: r.id,
+                id: DeliveryId(r.id),
                 kind: r.kind,
                 channel: r.channel,
                 attempts: r.attempts,
                 last_error: r.last_error.unwrap_or_default(),
-                appointment_id: r.appointment_id,
+                appointment_id: r.appointment_id.map(AppointmentId),
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             })
@@ -782,17 +784,17 @@ impl Domain {
     }
 
     /// Puts a dead message of the admin's facility back in the queue.
-    pub async fn retry_undelivered(&self, actor: &Actor, id: Uuid) -> Result<()> {
+    pub async fn retry_undelivered(&self, actor: &Actor, id: DeliveryId) -> Result<()> {
         let facility = admin_facility(actor)?;
         let now = self.clock().now();
         let n = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(PENDING))
+            .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
             .col_expr(outbox::Column::Attempts, Expr::value(0))
             .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
             .col_expr(outbox::Column::UpdatedAt, Expr::value(now))
             .filter(outbox::Column::Id.eq(id))
             .filter(outbox::Column::FacilityId.eq(facility))
-            .filter(outbox::Column::Status.eq(DEAD))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Dead))
             .exec(self.db())
             .await?
             .rows_affected;
@@ -811,7 +813,7 @@ impl Domain {
     pub async fn purge_outbox(&self) -> Result<u64> {
         let cutoff = self.clock().now() - Duration::days(self.config().notify.outbox_retention_days.max(1));
         Ok(outbox::Entity::delete_many()
-            .filter(outbox::Column::Status.is_in([SENT, WITHDRAWN, SKIPPED]))
+            .filter(outbox::Column::Status.is_in([OutboxStatus::Sent, OutboxStatus::Withdrawn, OutboxStatus::Skipped]))
             .filter(outbox::Column::UpdatedAt.lt(cutoff))
             .exec(self.db())
             .await?
@@ -863,8 +865,8 @@ mod tests {
     #[test]
     fn kinds_round_trip() {
         for k in Kind::ALL {
-            assert_eq!(Kind::parse(k.code()), Some(k));
+            assert_eq!(Kind::of(k.message_kind()), Some(k));
         }
-        assert_eq!(Kind::parse("nope"), None);
+        assert_eq!(Kind::of(MessageKind::PhoneCode), None);
     }
 }

@@ -24,6 +24,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use hmac::Mac;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
 use sha2::{Digest, Sha256};
+use shared::AccessAction;
 use uuid::Uuid;
 
 /// `hash` is a plain SHA-256 (rows written before the audit key).
@@ -112,7 +113,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
     subject: Uuid,
     actor: &Actor,
     facility: Option<Uuid>,
-    action: &str,
+    action: AccessAction,
     entry: Option<Uuid>,
     reason: &str,
 ) -> Result<()> {
@@ -126,7 +127,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
     // recomputed from the stored row is the same.
     let at = Utc::now().trunc_subsecs(6);
     let role = actor.role.code();
-    let hash = mac(key, &chain_bytes(&prev, subject, seq, at, actor.user_id.as_uuid(), role, facility, action, entry, reason));
+    let hash = mac(key, &chain_bytes(&prev, subject, seq, at, actor.user_id.as_uuid(), role, facility, action.code(), entry, reason));
     record_access::ActiveModel {
         id: Set(Uuid::new_v4()),
         subject_id: Set(subject),
@@ -135,7 +136,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
         actor_id: Set(actor.user_id.as_uuid()),
         actor_role: Set(role.to_owned()),
         facility_id: Set(facility),
-        action: Set(action.to_owned()),
+        action: Set(action.code().to_owned()),
         entry_id: Set(entry),
         reason: Set(reason.to_owned()),
         prev_hash: Set(prev),

@@ -20,8 +20,8 @@ use crate::{Actor, Domain, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{CareLookupIn, CarePatientOut, ReferralIn, ReferralOut};
-use shared::AppointmentStatus;
-use shared::{ErrorCode, FieldError, Nin, Role};
+use shared::{AppointmentId, ErrorCode, FieldError, Nin, PersonId, Role};
+use shared::{AppointmentStatus, CareVia};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -156,15 +156,15 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        super::access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), "lookup", None, reason).await?;
+        super::access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), shared::AccessAction::Lookup, None, reason).await?;
         txn.commit().await?;
         Ok(CarePatientOut {
-            subject_id: subject,
+            subject_id: PersonId(subject),
             name,
             birth_date,
             appointment_id: None,
             starts_at: None,
-            via: "lookup".into(),
+            via: CareVia::Lookup,
             reason: Some(reason.to_owned()),
         })
     }
@@ -175,13 +175,14 @@ impl Domain {
     pub async fn refer_in_care(
         &self,
         actor: &Actor,
-        subject: Uuid,
+        subject: PersonId,
         specialty: String,
         priority: String,
         reason: String,
         expires_on: String,
     ) -> Result<ReferralOut> {
         practitioner_facility(actor)?;
+        let subject = subject.as_uuid();
         let holder = self.holder_of(self.db(), subject).await?;
         let dependant_id = if holder == subject { String::new() } else { subject.to_string() };
         self.create_referral(actor, &ReferralIn { patient_id: holder.to_string(), dependant_id, specialty, priority, reason, expires_on }).await
@@ -241,18 +242,18 @@ impl Domain {
                 let s = crate::booking::subject_of(a);
                 let (name, birth_date) = people.get(&s)?.clone();
                 Some(CarePatientOut {
-                    subject_id: s,
+                    subject_id: PersonId(s),
                     name,
                     birth_date,
-                    appointment_id: Some(a.id),
+                    appointment_id: Some(AppointmentId(a.id)),
                     starts_at: slots.get(&a.slot_id).map(|s| s.starts_at),
-                    via: "appointment".into(),
+                    via: CareVia::Appointment,
                     reason: None,
                 })
             })
             .collect();
         out.sort_by_key(|p| p.starts_at);
-        let mut seen: Vec<Uuid> = out.iter().map(|p| p.subject_id).collect();
+        let mut seen: Vec<Uuid> = out.iter().map(|p| p.subject_id.as_uuid()).collect();
         for r in relations {
             if seen.contains(&r.subject_id) {
                 continue;
@@ -260,12 +261,12 @@ impl Domain {
             seen.push(r.subject_id);
             if let Some((name, birth_date)) = people.get(&r.subject_id).cloned() {
                 out.push(CarePatientOut {
-                    subject_id: r.subject_id,
+                    subject_id: PersonId(r.subject_id),
                     name,
                     birth_date,
                     appointment_id: None,
                     starts_at: None,
-                    via: "lookup".into(),
+                    via: CareVia::Lookup,
                     reason: Some(r.reason),
                 });
             }

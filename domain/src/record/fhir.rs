@@ -101,6 +101,7 @@ fn patient_resource(p: &Patient) -> Value {
 
 /// The FHIR resources of one entry (and of its attachments).
 pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uuid, Value)> {
+    let entry_id = e.id.as_uuid();
     let subject = json!({ "reference": urn(patient) });
     let error = e.status == shared::EntryStatus::EnteredInError;
     let when = instant(e.created_at);
@@ -109,7 +110,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
     let mut out = Vec::new();
     match &e.data {
         EntryData::Consultation { reason, findings, diagnosis_code, diagnosis_text } => {
-            let enc = e.id;
+            let enc = entry_id;
             out.push((
                 enc,
                 json!({
@@ -124,7 +125,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
                     "serviceProvider": facility,
                 }),
             ));
-            let cond = derived(e.id, "Condition");
+            let cond = derived(entry_id, "Condition");
             let mut c = json!({
                 "resourceType": "Condition",
                 "id": cond.to_string(),
@@ -150,7 +151,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
         EntryData::Prescription { items } => {
             let code = e.verification_code.clone().unwrap_or_default();
             for (i, m) in items.iter().enumerate() {
-                let id = derived(e.id, &format!("MedicationRequest/{i}"));
+                let id = derived(entry_id, &format!("MedicationRequest/{i}"));
                 let mut dose = format!("{} — {} — {}", m.dose, m.frequency, m.duration);
                 if !m.instructions.trim().is_empty() {
                     dose.push_str(". ");
@@ -174,10 +175,14 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
             }
         }
         EntryData::ExamRequest { category, exam, priority, clinical_notes } => {
-            let (sct, label) = if category == "imaging" { ("363679005", "Imaging") } else { ("108252007", "Laboratory procedure") };
+            let (sct, label) = if shared::ExamCategory::parse(category) == Some(shared::ExamCategory::Imaging) {
+                ("363679005", "Imaging")
+            } else {
+                ("108252007", "Laboratory procedure")
+            };
             let mut r = json!({
                 "resourceType": "ServiceRequest",
-                "id": e.id.to_string(),
+                "id": entry_id.to_string(),
                 "status": if error { "entered-in-error" } else { "active" },
                 "intent": "order",
                 "category": [{ "coding": [{ "system": "http://snomed.info/sct", "code": sct, "display": label }] }],
@@ -190,13 +195,13 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
             if !clinical_notes.trim().is_empty() {
                 r["note"] = json!([{ "text": clinical_notes }]);
             }
-            out.push((e.id, r));
+            out.push((entry_id, r));
         }
         EntryData::ExamResult { request_id, exam, values, report } => {
             let status = if error { "entered-in-error" } else { "final" };
             let mut results = Vec::new();
             for (i, v) in values.iter().enumerate() {
-                let id = derived(e.id, &format!("Observation/{i}"));
+                let id = derived(entry_id, &format!("Observation/{i}"));
                 let (key, value) = observation_value(&v.value, &v.unit);
                 let mut o = json!({
                     "resourceType": "Observation",
@@ -229,7 +234,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
                 results.push(json!({ "reference": urn(id) }));
                 out.push((id, o));
             }
-            let id = derived(e.id, "DiagnosticReport");
+            let id = derived(entry_id, "DiagnosticReport");
             let mut r = json!({
                 "resourceType": "DiagnosticReport",
                 "id": id.to_string(),
@@ -241,7 +246,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
                 "performer": [facility],
             });
             if let Some(req) = request_id {
-                r["basedOn"] = json!([{ "reference": urn(*req) }]);
+                r["basedOn"] = json!([{ "reference": urn(req.as_uuid()) }]);
             }
             if !results.is_empty() {
                 r["result"] = json!(results);
@@ -254,7 +259,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
         EntryData::Vaccination { vaccine, dose_number, date, lot } => {
             let mut r = json!({
                 "resourceType": "Immunization",
-                "id": e.id.to_string(),
+                "id": entry_id.to_string(),
                 "status": if error { "entered-in-error" } else { "completed" },
                 "vaccineCode": text(vaccine),
                 "patient": subject,
@@ -268,14 +273,14 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
             if let Some(n) = dose_number.filter(|n| *n > 0) {
                 r["protocolApplied"] = json!([{ "doseNumberPositiveInt": n }]);
             }
-            out.push((e.id, r));
+            out.push((entry_id, r));
         }
         EntryData::Allergy { substance, reaction, severity } => {
             let mut r = json!({
                 "resourceType": "AllergyIntolerance",
-                "id": e.id.to_string(),
+                "id": entry_id.to_string(),
                 "verificationStatus": concept_status("http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", if error { "entered-in-error" } else { "confirmed" }),
-                "criticality": if severity == "severe" { "high" } else { "low" },
+                "criticality": if shared::AllergySeverity::parse(severity) == Some(shared::AllergySeverity::Severe) { "high" } else { "low" },
                 "code": text(substance),
                 "patient": subject,
                 "recordedDate": when,
@@ -287,12 +292,12 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
             if !reaction.trim().is_empty() {
                 r["reaction"] = json!([{ "manifestation": [text(reaction)], "severity": severity }]);
             }
-            out.push((e.id, r));
+            out.push((entry_id, r));
         }
     }
     for a in &e.attachments {
         out.push((
-            a.id,
+            a.id.as_uuid(),
             json!({
                 "resourceType": "DocumentReference",
                 "id": a.id.to_string(),
@@ -318,12 +323,12 @@ impl Domain {
     /// The citizen's record (or a dependant's) as a FHIR R4 Bundle; the
     /// export is logged like any read.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn export_fhir(&self, actor: &Actor, subject: Option<Uuid>) -> Result<Value> {
+    pub async fn export_fhir(&self, actor: &Actor, subject: Option<shared::PersonId>) -> Result<Value> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let holder = actor.user_id.as_uuid();
-        let subject = subject.unwrap_or(holder);
+        let subject = subject.map_or(holder, Uuid::from);
         let patient = if subject == holder {
             let u = user::Entity::find_by_id(holder).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
             Patient { id: u.id, nin: u.nin, given: u.given_name, family: u.family_name, birth_date: u.birth_date, sex: u.sex }
@@ -335,7 +340,8 @@ impl Domain {
                 .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
             Patient { id: d.id, nin: d.nin, given: d.given_name, family: d.family_name, birth_date: Some(d.birth_date), sex: Some(d.sex) }
         };
-        let entries = self.my_record_as(actor, &RecordFilter { subject_id: Some(subject), ..Default::default() }, "export").await?;
+        let entries =
+            self.my_record_as(actor, &RecordFilter { subject_id: Some(shared::PersonId(subject)), ..Default::default() }, shared::AccessAction::Export).await?;
         let public_url = self.config().notify.public_url.clone();
         let mut resources = vec![(patient.id, patient_resource(&patient))];
         // Oldest first: a request comes before its result.

@@ -16,7 +16,7 @@ use crate::{Actor, Domain, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use shared::dto::AttachmentOut;
-use shared::{ErrorCode, FieldError};
+use shared::{AttachmentId, EntryId, ErrorCode, FieldError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -132,7 +132,7 @@ impl Domain {
 
     /// A practitioner attaches a file to an entry their facility wrote.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn attach_file(&self, actor: &Actor, entry_id: Uuid, file_name: &str, bytes: &[u8]) -> Result<AttachmentOut> {
+    pub async fn attach_file(&self, actor: &Actor, entry_id: EntryId, file_name: &str, bytes: &[u8]) -> Result<AttachmentOut> {
         practitioner_facility(actor)?;
         let entry = record_entry::Entity::find_by_id(entry_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.care_facility(self.db(), actor, entry.subject_id).await?;
@@ -165,7 +165,8 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        super::access::append(&self.config().audit_secret, &txn, entry.subject_id, actor, Some(facility), "attach_file", Some(entry.id), "").await?;
+        super::access::append(&self.config().audit_secret, &txn, entry.subject_id, actor, Some(facility), shared::AccessAction::AttachFile, Some(entry.id), "")
+            .await?;
         txn.commit().await?;
         Ok(attachment_out(&row))
     }
@@ -173,11 +174,11 @@ impl Domain {
     /// An attachment's bytes, for the patient (or guardian) or a
     /// practitioner in a care relationship; logged.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn download_attachment(&self, actor: &Actor, id: Uuid) -> Result<Download> {
+    pub async fn download_attachment(&self, actor: &Actor, id: AttachmentId) -> Result<Download> {
         let txn = self.begin_write().await?;
         let a = record_attachment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.reader_facility(&txn, actor, a.subject_id).await?;
-        super::access::append(&self.config().audit_secret, &txn, a.subject_id, actor, facility, "read_file", Some(a.entry_id), "").await?;
+        super::access::append(&self.config().audit_secret, &txn, a.subject_id, actor, facility, shared::AccessAction::ReadFile, Some(a.entry_id), "").await?;
         txn.commit().await?;
         let bytes = self.files().get(&a.sha256).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
         Ok(Download { file_name: a.file_name, media_type: a.media_type, bytes })
@@ -199,7 +200,7 @@ impl Domain {
 }
 
 fn attachment_out(a: &record_attachment::Model) -> AttachmentOut {
-    AttachmentOut { id: a.id, file_name: a.file_name.clone(), media_type: a.media_type.clone(), size: a.size as u64 }
+    AttachmentOut { id: AttachmentId(a.id), file_name: a.file_name.clone(), media_type: a.media_type.clone(), size: a.size as u64 }
 }
 
 #[cfg(test)]

@@ -31,8 +31,8 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
-use shared::{AppointmentStatus, EntryStatus, ReferralPriority};
-use shared::{ErrorCode, FacilityId, FieldError, Role};
+use shared::{AccessAction, AllergySeverity, AppointmentStatus, EntryKind, EntryStatus, ExamCategory, ReferralPriority};
+use shared::{AppointmentId, EntryId, ErrorCode, FacilityId, FieldError, PersonId, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -89,7 +89,7 @@ pub fn validate(data: &EntryData, today: NaiveDate) -> std::result::Result<(), V
             }
         }
         EntryData::ExamRequest { category, exam, priority, clinical_notes } => {
-            if !["laboratory", "imaging"].contains(&category.as_str()) {
+            if ExamCategory::parse(category).is_none() {
                 e.push(field("category", ErrorCode::Required));
             }
             text(&mut e, "exam", exam, true, 500);
@@ -112,7 +112,8 @@ pub fn validate(data: &EntryData, today: NaiveDate) -> std::result::Result<(), V
                 text(&mut e, &format!("values[{i}].value"), &v.value, true, 200);
                 text(&mut e, &format!("values[{i}].unit"), &v.unit, false, 50);
                 if let (Some(lo), Some(hi)) = (v.reference_low, v.reference_high) {
-                    if !(lo <= hi) {
+                    // NaN bounds are refused too.
+                    if !matches!(lo.partial_cmp(&hi), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
                         e.push(field(&format!("values[{i}].reference_high"), ErrorCode::BadRequest));
                     }
                 }
@@ -129,7 +130,7 @@ pub fn validate(data: &EntryData, today: NaiveDate) -> std::result::Result<(), V
         EntryData::Allergy { substance, reaction, severity } => {
             text(&mut e, "substance", substance, true, 200);
             text(&mut e, "reaction", reaction, false, 1000);
-            if !["mild", "moderate", "severe"].contains(&severity.as_str()) {
+            if AllergySeverity::parse(severity).is_none() {
                 e.push(field("severity", ErrorCode::Required));
             }
         }
@@ -152,7 +153,7 @@ fn verification_code() -> String {
 
 /// Narrows a record query by kind, Algiers dates, facility and patient.
 fn filtered(mut q: Select<record_entry::Entity>, f: &RecordFilter) -> Select<record_entry::Entity> {
-    if let Some(kind) = f.kind.as_deref().filter(|k| !k.is_empty()) {
+    if let Some(kind) = f.kind {
         q = q.filter(record_entry::Column::Kind.eq(kind));
     }
     if let Some(from) = f.from {
@@ -190,7 +191,8 @@ impl Domain {
     /// prescription gets a verification code; a prescription or a result
     /// tells the patient it is there.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn write_entry(&self, actor: &Actor, subject: Uuid, input: &EntryIn) -> Result<EntryOut> {
+    pub async fn write_entry(&self, actor: &Actor, subject: PersonId, input: &EntryIn) -> Result<EntryOut> {
+        let subject = subject.as_uuid();
         let facility = self.care_facility(self.db(), actor, subject).await?;
         validate(&input.data, self.today()).map_err(Error::fields)?;
         let now = self.clock().now();
@@ -232,22 +234,22 @@ impl Domain {
             holder_id: Set(holder),
             facility_id: Set(facility),
             author_id: Set(actor.user_id.as_uuid()),
-            kind: Set(kind.into()),
-            appointment_id: Set(input.appointment_id),
+            kind: Set(kind),
+            appointment_id: Set(input.appointment_id.map(Uuid::from)),
             body: Set(serde_json::to_string(&input.data).map_err(|e| Error::Internal(e.to_string()))?),
             status: Set(EntryStatus::Active),
-            corrects_id: Set(input.corrects_id),
+            corrects_id: Set(input.corrects_id.map(Uuid::from)),
             error_reason: Set(None),
-            verification_code: Set((kind == "prescription").then(verification_code)),
+            verification_code: Set((kind == EntryKind::Prescription).then(verification_code)),
             created_at: Set(now),
             updated_at: Set(now),
         }
         .insert(&txn)
         .await?;
-        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), "write_entry", Some(row.id), "").await?;
+        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), AccessAction::WriteEntry, Some(row.id), "").await?;
         match kind {
-            "prescription" => self.queue_record_news(&txn, &row, Kind::Prescription).await?,
-            "exam_result" => self.queue_record_news(&txn, &row, Kind::Result).await?,
+            EntryKind::Prescription => self.queue_record_news(&txn, &row, Kind::Prescription).await?,
+            EntryKind::ExamResult => self.queue_record_news(&txn, &row, Kind::Result).await?,
             _ => {}
         }
         txn.commit().await?;
@@ -257,7 +259,7 @@ impl Domain {
     /// Marks an entry of the practitioner's facility entered-in-error. It
     /// stays in the record, shown as such, with the reason.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn mark_entered_in_error(&self, actor: &Actor, id: Uuid, input: &EnteredInErrorIn) -> Result<EntryOut> {
+    pub async fn mark_entered_in_error(&self, actor: &Actor, id: EntryId, input: &EnteredInErrorIn) -> Result<EntryOut> {
         let reason = input.reason.trim();
         if reason.is_empty() || reason.chars().count() > 1000 {
             return Err(Error::fields(vec![field("reason", ErrorCode::Required)]));
@@ -280,7 +282,7 @@ impl Domain {
         if changed != 1 {
             return Err(Error::code(ErrorCode::ValidationFailed));
         }
-        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, Some(facility), "mark_error", Some(id), reason).await?;
+        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id.as_uuid()), reason).await?;
         txn.commit().await?;
         let e = record_entry::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         Ok(self.describe_entries(vec![e]).await?.remove(0))
@@ -288,10 +290,11 @@ impl Domain {
 
     /// A patient's whole record, for a practitioner in their care.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn patient_record(&self, actor: &Actor, subject: Uuid, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
+    pub async fn patient_record(&self, actor: &Actor, subject: PersonId, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
+        let subject = subject.as_uuid();
         let txn = self.begin_write().await?;
         let facility = self.care_facility(&txn, actor, subject).await?;
-        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), "read_record", None, "").await?;
+        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), AccessAction::ReadRecord, None, "").await?;
         let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::SubjectId.eq(subject)), filter)
             .order_by_desc(record_entry::Column::CreatedAt)
             .all(&txn)
@@ -303,11 +306,11 @@ impl Domain {
     /// One entry, for its patient (or guardian) or a practitioner in a
     /// care relationship; logged. Anyone else: not found.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn entry_for(&self, actor: &Actor, id: Uuid) -> Result<EntryOut> {
+    pub async fn entry_for(&self, actor: &Actor, id: EntryId) -> Result<EntryOut> {
         let txn = self.begin_write().await?;
         let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.reader_facility(&txn, actor, e.subject_id).await?;
-        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, facility, "read_entry", Some(e.id), "").await?;
+        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, facility, AccessAction::ReadEntry, Some(e.id), "").await?;
         txn.commit().await?;
         Ok(self.describe_entries(vec![e]).await?.remove(0))
     }
@@ -315,11 +318,11 @@ impl Domain {
     /// The citizen's own record and their dependants', newest first.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn my_record(&self, actor: &Actor, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
-        self.my_record_as(actor, filter, "read_record").await
+        self.my_record_as(actor, filter, AccessAction::ReadRecord).await
     }
 
     /// [`Self::my_record`], logged as `action` (a read, an export).
-    pub(crate) async fn my_record_as(&self, actor: &Actor, filter: &RecordFilter, action: &str) -> Result<Vec<EntryOut>> {
+    pub(crate) async fn my_record_as(&self, actor: &Actor, filter: &RecordFilter, action: AccessAction) -> Result<Vec<EntryOut>> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
@@ -411,13 +414,14 @@ impl Domain {
                 let f = r.facility_id.and_then(|id| facilities.get(&id));
                 AccessOut {
                     at: r.at,
-                    subject_id: r.subject_id,
+                    subject_id: PersonId(r.subject_id),
                     actor_name: actors.get(&r.actor_id).map(|u| full_name(&u.given_name, &u.family_name)).unwrap_or_default(),
                     actor_role: Role::parse(&r.actor_role).unwrap_or(Role::Citizen),
                     facility_name_ar: f.map(|f| f.name_ar.clone()),
                     facility_name_fr: f.map(|f| f.name_fr.clone()),
-                    action: r.action,
-                    entry_id: r.entry_id,
+                    // A code this version does not know (a newer writer) reads as a read.
+                    action: AccessAction::parse(&r.action).unwrap_or(AccessAction::ReadRecord),
+                    entry_id: r.entry_id.map(EntryId),
                     reason: r.reason,
                 }
             })
@@ -459,11 +463,11 @@ impl Domain {
                 let data: EntryData = serde_json::from_str(&r.body).map_err(|e| Error::Internal(format!("record entry {}: {e}", r.id)))?;
                 let f = facilities.get(&r.facility_id);
                 Ok(EntryOut {
-                    id: r.id,
-                    subject_id: r.subject_id,
+                    id: EntryId(r.id),
+                    subject_id: PersonId(r.subject_id),
                     patient_name: users.get(&r.subject_id).or_else(|| deps.get(&r.subject_id)).cloned().unwrap_or_default(),
                     data,
-                    appointment_id: r.appointment_id,
+                    appointment_id: r.appointment_id.map(AppointmentId),
                     facility_id: FacilityId(r.facility_id),
                     facility_name_ar: f.map(|f| f.name_ar.clone()).unwrap_or_default(),
                     facility_name_fr: f.map(|f| f.name_fr.clone()).unwrap_or_default(),
@@ -471,13 +475,19 @@ impl Domain {
                     created_at: r.created_at,
                     status: r.status,
                     error_reason: r.error_reason,
-                    corrects_id: r.corrects_id,
+                    corrects_id: r.corrects_id.map(EntryId),
                     verification_code: r.verification_code,
                     attachments: files.remove(&r.id).unwrap_or_default(),
                 })
             })
             .collect()
     }
+}
+
+/// A "who looked" cursor: `<microseconds>.<row id>`.
+fn parse_cursor(c: &str) -> Option<(chrono::DateTime<chrono::Utc>, Uuid)> {
+    let (micros, id) = c.split_once('.')?;
+    Some((chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?, id.parse().ok()?))
 }
 
 #[cfg(test)]
@@ -522,10 +532,4 @@ mod tests {
         assert!(c.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()) && !c.contains(['O', '0', 'I', '1']));
         assert_ne!(c, verification_code());
     }
-}
-
-/// A "who looked" cursor: `<microseconds>.<row id>`.
-fn parse_cursor(c: &str) -> Option<(chrono::DateTime<chrono::Utc>, Uuid)> {
-    let (micros, id) = c.split_once('.')?;
-    Some((chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?, id.parse().ok()?))
 }

@@ -1,6 +1,6 @@
 //! Slots and appointments for the mobile apps.
 
-use super::{ApiFailure, ApiJson, ApiPath, Bearer, ReqLang};
+use super::{ApiFailure, ApiJson, ApiPath, Bearer};
 use crate::startup::{AppState, ClientIp};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use shared::dto::{
     AppointmentOut, BookIn, ClosureIn, HolidayIn, HolidayOut, ScheduleChangeOut, SlotOut, TemplateEndIn, TemplateIn, TemplateOut, WaitlistIn, WaitlistOut,
 };
-use shared::{ErrorCode, FacilityId};
+use shared::{AppointmentId, ErrorCode, FacilityId, OfferId, SlotId, TemplateId, WaitlistEntryId};
 use uuid::Uuid;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -32,100 +32,86 @@ pub struct SlotQuery {
 
 /// Free slots of a specialty in a wilaya between two dates, optionally in
 /// one commune, facility or with one practitioner; earliest first.
-#[utoipa::path(get, path = "/api/v1/slots", tag = "booking", params(SlotQuery),
+#[utoipa::path(get, path = "/slots", tag = "booking", params(SlotQuery),
     responses((status = 200, body = [SlotOut]), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/slots", skip_all)]
 pub async fn search(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
     let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
-    state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    Ok(Json(state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await?))
 }
 
 /// Publish a weekly availability template (receptionist or facility admin of that facility).
-#[utoipa::path(post, path = "/api/v1/facilities/{facility_id}/templates", tag = "booking", security(("bearer" = [])),
+#[utoipa::path(post, path = "/facilities/{facility_id}/templates", tag = "booking", security(("bearer" = [])),
     request_body = TemplateIn, params(("facility_id" = Uuid, Path)),
     responses((status = 201, body = TemplateOut), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/facilities/{facility_id}/templates", skip_all)]
 pub async fn publish_template(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    ApiPath(facility_id): ApiPath<Uuid>,
+    ApiPath(facility_id): ApiPath<FacilityId>,
     ApiJson(input): ApiJson<TemplateIn>,
 ) -> Result<(StatusCode, Json<TemplateOut>), ApiFailure> {
-    let out = state.domain.publish_template(&actor, FacilityId(facility_id), &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.publish_template(&actor, facility_id, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Book a slot for oneself. 409 `slot_taken` when someone else got it first.
-#[utoipa::path(post, path = "/api/v1/appointments", tag = "booking", security(("bearer" = [])), request_body = BookIn,
+#[utoipa::path(post, path = "/appointments", tag = "booking", security(("bearer" = [])), request_body = BookIn,
     responses((status = 201, body = AppointmentOut), (status = 409, description = "`slot_taken`, `slot_unavailable`, `already_booked_specialty`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/appointments", skip_all)]
 pub async fn book(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     ClientIp(ip): ClientIp,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<BookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.book(&actor, &input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.book(&actor, &input, ip).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Move one of one's own appointments to another slot, atomically: either
 /// the new slot is taken and the old released, or nothing changes.
-#[utoipa::path(post, path = "/api/v1/appointments/{id}/reschedule", tag = "booking", security(("bearer" = [])),
+#[utoipa::path(post, path = "/appointments/{id}/reschedule", tag = "booking", security(("bearer" = [])),
     request_body = BookIn, params(("id" = Uuid, Path)),
     responses((status = 201, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/appointments/{id}/reschedule", skip_all)]
 pub async fn reschedule(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     ClientIp(ip): ClientIp,
     Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
+    ApiPath(id): ApiPath<AppointmentId>,
     ApiJson(input): ApiJson<BookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.reschedule(&actor, id, &input, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.reschedule(&actor, id, &input, ip).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// One's own appointments.
-#[utoipa::path(get, path = "/api/v1/appointments", tag = "booking", security(("bearer" = [])),
+#[utoipa::path(get, path = "/appointments", tag = "booking", security(("bearer" = [])),
     responses((status = 200, body = [AppointmentOut])))]
 #[tracing::instrument(name = "GET /api/v1/appointments", skip_all)]
-pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
-    state.domain.my_appointments(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
+    Ok(Json(state.domain.my_appointments(&actor).await?))
 }
 
 /// Cancel one of one's own appointments, until 24 h before it.
-#[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/appointments/{id}/cancel", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`cancel_too_late`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/appointments/{id}/cancel", skip_all)]
-pub async fn cancel(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<AppointmentOut>, ApiFailure> {
-    state.domain.cancel_appointment(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn cancel(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<Json<AppointmentOut>, ApiFailure> {
+    Ok(Json(state.domain.cancel_appointment(&actor, id).await?))
 }
 
 /// Close an open slot of one's own facility (receptionist or facility admin).
-#[utoipa::path(post, path = "/api/v1/slots/{id}/close", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/slots/{id}/close", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, description = "`slot_taken`: the slot has a booking", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/slots/{id}/close", skip_all)]
-pub async fn close_slot(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<StatusCode, ApiFailure> {
-    state.domain.close_slot(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+pub async fn close_slot(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<SlotId>) -> Result<StatusCode, ApiFailure> {
+    state.domain.close_slot(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -136,49 +122,46 @@ pub struct WilayaQuery {
 }
 
 /// The facilities of a wilaya (to narrow a slot search).
-#[utoipa::path(get, path = "/api/v1/facilities", tag = "booking", params(WilayaQuery), responses((status = 200, body = [shared::dto::FacilityOut])))]
+#[utoipa::path(get, path = "/facilities", tag = "booking", params(WilayaQuery), responses((status = 200, body = [shared::dto::FacilityOut])))]
 #[tracing::instrument(name = "GET /api/v1/facilities", skip_all)]
 pub async fn facilities(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     q: Result<Query<WilayaQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<shared::dto::FacilityOut>>, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
-    state.domain.facilities_in_wilaya(&q.wilaya).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    Ok(Json(state.domain.facilities_in_wilaya(&q.wilaya).await?))
 }
 
 /// Close a day, a part of a day, or a practitioner's day (leave) at one's
 /// own facility. Free slots it covers close; booked ones are kept and
 /// listed as conflicts to move or cancel.
-#[utoipa::path(post, path = "/api/v1/facilities/{facility_id}/closures", tag = "schedule", security(("bearer" = [])),
+#[utoipa::path(post, path = "/facilities/{facility_id}/closures", tag = "schedule", security(("bearer" = [])),
     request_body = ClosureIn, params(("facility_id" = Uuid, Path)),
     responses((status = 201, body = ScheduleChangeOut), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/facilities/{facility_id}/closures", skip_all)]
 pub async fn add_closure(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    ApiPath(facility_id): ApiPath<Uuid>,
+    ApiPath(facility_id): ApiPath<FacilityId>,
     ApiJson(input): ApiJson<ClosureIn>,
 ) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
-    let out = state.domain.add_closure(&actor, FacilityId(facility_id), &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.add_closure(&actor, facility_id, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// End a template after a date. Free slots after it close; booked ones are
 /// kept and listed as conflicts.
-#[utoipa::path(post, path = "/api/v1/facilities/{facility_id}/templates/{template_id}/end", tag = "schedule", security(("bearer" = [])),
+#[utoipa::path(post, path = "/facilities/{facility_id}/templates/{template_id}/end", tag = "schedule", security(("bearer" = [])),
     request_body = TemplateEndIn, params(("facility_id" = Uuid, Path), ("template_id" = Uuid, Path)),
     responses((status = 200, body = ScheduleChangeOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/facilities/{facility_id}/templates/{template_id}/end", skip_all)]
 pub async fn end_template(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    ApiPath((facility_id, template_id)): ApiPath<(Uuid, Uuid)>,
+    ApiPath((facility_id, template_id)): ApiPath<(FacilityId, TemplateId)>,
     ApiJson(input): ApiJson<TemplateEndIn>,
 ) -> Result<Json<ScheduleChangeOut>, ApiFailure> {
-    state.domain.end_template(&actor, FacilityId(facility_id), template_id, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    Ok(Json(state.domain.end_template(&actor, facility_id, template_id, &input).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -187,91 +170,77 @@ pub struct YearQuery {
 }
 
 /// Public holidays of a year (fixed and Islamic).
-#[utoipa::path(get, path = "/api/v1/holidays", tag = "schedule", params(YearQuery), responses((status = 200, body = [HolidayOut])))]
+#[utoipa::path(get, path = "/holidays", tag = "schedule", params(YearQuery), responses((status = 200, body = [HolidayOut])))]
 #[tracing::instrument(name = "GET /api/v1/holidays", skip_all)]
 pub async fn holidays(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<HolidayOut>>, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
-    state.domain.holidays(q.year).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    Ok(Json(state.domain.holidays(q.year).await?))
 }
 
 /// Add a moving (Islamic) holiday; health administrators only.
-#[utoipa::path(post, path = "/api/v1/holidays", tag = "schedule", security(("bearer" = [])), request_body = HolidayIn,
+#[utoipa::path(post, path = "/holidays", tag = "schedule", security(("bearer" = [])), request_body = HolidayIn,
     responses((status = 201, body = ScheduleChangeOut), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/holidays", skip_all)]
 pub async fn add_holiday(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<HolidayIn>,
 ) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
-    let out = state.domain.add_holiday(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.add_holiday(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// One's waiting-list entries, each with its pending offer.
-#[utoipa::path(get, path = "/api/v1/waitlist", tag = "waitlist", security(("bearer" = [])), responses((status = 200, body = [WaitlistOut])))]
+#[utoipa::path(get, path = "/waitlist", tag = "waitlist", security(("bearer" = [])), responses((status = 200, body = [WaitlistOut])))]
 #[tracing::instrument(name = "GET /api/v1/waitlist", skip_all)]
-pub async fn my_waitlist(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<WaitlistOut>>, ApiFailure> {
-    state.domain.my_waitlist(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn my_waitlist(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<WaitlistOut>>, ApiFailure> {
+    Ok(Json(state.domain.my_waitlist(&actor).await?))
 }
 
 /// Join the waiting list for a specialty in a wilaya between two dates.
-#[utoipa::path(post, path = "/api/v1/waitlist", tag = "waitlist", security(("bearer" = [])), request_body = WaitlistIn,
+#[utoipa::path(post, path = "/waitlist", tag = "waitlist", security(("bearer" = [])), request_body = WaitlistIn,
     responses((status = 201, body = WaitlistOut), (status = 409, description = "`already_waiting`", body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/waitlist", skip_all)]
 pub async fn join_waitlist(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<WaitlistIn>,
 ) -> Result<(StatusCode, Json<WaitlistOut>), ApiFailure> {
-    let out = state.domain.join_waitlist(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.join_waitlist(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Leave the waiting list (a pending offer is withdrawn).
-#[utoipa::path(post, path = "/api/v1/waitlist/{id}/leave", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/waitlist/{id}/leave", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/waitlist/{id}/leave", skip_all)]
-pub async fn leave_waitlist(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<StatusCode, ApiFailure> {
-    state.domain.leave_waitlist(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+pub async fn leave_waitlist(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<WaitlistEntryId>) -> Result<StatusCode, ApiFailure> {
+    state.domain.leave_waitlist(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Accept a held offer: the slot is booked for the waiting person.
-#[utoipa::path(post, path = "/api/v1/offers/{id}/accept", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/offers/{id}/accept", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 201, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`offer_expired` and the booking rules' codes", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/offers/{id}/accept", skip_all)]
 pub async fn accept_offer(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     ClientIp(ip): ClientIp,
     Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
+    ApiPath(id): ApiPath<OfferId>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.accept_offer(&actor, id, ip).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.accept_offer(&actor, id, ip).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Decline a held offer: it goes to the next person; one keeps waiting.
-#[utoipa::path(post, path = "/api/v1/offers/{id}/decline", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/offers/{id}/decline", tag = "waitlist", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/offers/{id}/decline", skip_all)]
-pub async fn decline_offer(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<StatusCode, ApiFailure> {
-    state.domain.decline_offer(&actor, id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+pub async fn decline_offer(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<OfferId>) -> Result<StatusCode, ApiFailure> {
+    state.domain.decline_offer(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,14 +3,14 @@
 //! referrals. Every handler resolves the actor and calls one domain
 //! service, which scopes everything to the actor's facility.
 
-use super::{ApiFailure, ApiJson, ApiPath, Bearer, ReqLang};
+use super::{ApiFailure, ApiJson, ApiPath, Bearer};
 use crate::startup::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
 use shared::dto::{AppointmentOut, DaySlotOut, DependantOut, DeskBookIn, NinLookupIn, PersonOut, PractitionerOut, ReferralIn, ReferralOut, TemplateRowOut};
-use shared::{ErrorCode, PractitionerId};
+use shared::{AppointmentId, ErrorCode, PersonId, PractitionerId, UserId};
 use uuid::Uuid;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -22,84 +22,71 @@ pub struct DayQuery {
 }
 
 /// The day list of one's facility: every slot, with who is booked.
-#[utoipa::path(get, path = "/api/v1/desk/day", tag = "desk", security(("bearer" = [])), params(DayQuery),
+#[utoipa::path(get, path = "/desk/day", tag = "desk", security(("bearer" = [])), params(DayQuery),
     responses((status = 200, body = [DaySlotOut]), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/day", skip_all)]
 pub async fn day(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     q: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<DaySlotOut>>, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
-    state.domain.day_list(&actor, q.date, q.practitioner_id.map(PractitionerId)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    Ok(Json(state.domain.day_list(&actor, q.date, q.practitioner_id.map(PractitionerId)).await?))
 }
 
 /// The practitioners of one's facility.
-#[utoipa::path(get, path = "/api/v1/desk/practitioners", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [PractitionerOut])))]
+#[utoipa::path(get, path = "/desk/practitioners", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [PractitionerOut])))]
 #[tracing::instrument(name = "GET /api/v1/desk/practitioners", skip_all)]
-pub async fn practitioners(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<PractitionerOut>>, ApiFailure> {
-    state.domain.facility_practitioners(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn practitioners(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<PractitionerOut>>, ApiFailure> {
+    Ok(Json(state.domain.facility_practitioners(&actor).await?))
 }
 
 /// The live templates of one's facility.
-#[utoipa::path(get, path = "/api/v1/desk/templates", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [TemplateRowOut]), (status = 403, body = shared::ApiError)))]
+#[utoipa::path(get, path = "/desk/templates", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [TemplateRowOut]), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/templates", skip_all)]
-pub async fn templates(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<TemplateRowOut>>, ApiFailure> {
-    state.domain.facility_templates(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn templates(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<TemplateRowOut>>, ApiFailure> {
+    Ok(Json(state.domain.facility_templates(&actor).await?))
 }
 
 /// Find a citizen by NIN (in the body, never in the URL).
-#[utoipa::path(post, path = "/api/v1/desk/lookup", tag = "desk", security(("bearer" = [])), request_body = NinLookupIn,
+#[utoipa::path(post, path = "/desk/lookup", tag = "desk", security(("bearer" = [])), request_body = NinLookupIn,
     responses((status = 200, body = PersonOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/lookup", skip_all)]
-pub async fn lookup(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiJson(input): ApiJson<NinLookupIn>,
-) -> Result<Json<PersonOut>, ApiFailure> {
-    state.domain.lookup_by_nin(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn lookup(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<NinLookupIn>) -> Result<Json<PersonOut>, ApiFailure> {
+    Ok(Json(state.domain.lookup_by_nin(&actor, &input).await?))
 }
 
 /// A citizen's appointments at one's facility.
-#[utoipa::path(get, path = "/api/v1/desk/patients/{patient_id}/appointments", tag = "desk", security(("bearer" = [])), params(("patient_id" = Uuid, Path)),
+#[utoipa::path(get, path = "/desk/patients/{patient_id}/appointments", tag = "desk", security(("bearer" = [])), params(("patient_id" = Uuid, Path)),
     responses((status = 200, body = [AppointmentOut]), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/patients/{patient_id}/appointments", skip_all)]
 pub async fn patient_appointments(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    ApiPath(patient_id): ApiPath<Uuid>,
+    ApiPath(patient_id): ApiPath<UserId>,
 ) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
-    state.domain.desk_patient_appointments(&actor, &patient_id.to_string()).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    Ok(Json(state.domain.desk_patient_appointments(&actor, &patient_id.to_string()).await?))
 }
 
 /// Book one of one's facility's slots for a citizen or their dependant.
-#[utoipa::path(post, path = "/api/v1/desk/appointments", tag = "desk", security(("bearer" = [])), request_body = DeskBookIn,
+#[utoipa::path(post, path = "/desk/appointments", tag = "desk", security(("bearer" = [])), request_body = DeskBookIn,
     responses((status = 201, body = AppointmentOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments", skip_all)]
 pub async fn book(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<DeskBookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.desk_book(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.desk_book(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Cancel an appointment at one's facility (no online cut-off).
-#[utoipa::path(post, path = "/api/v1/desk/appointments/{id}/cancel", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/desk/appointments/{id}/cancel", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/cancel", skip_all)]
-pub async fn cancel(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<AppointmentOut>, ApiFailure> {
-    state.domain.desk_cancel(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn cancel(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<Json<AppointmentOut>, ApiFailure> {
+    Ok(Json(state.domain.desk_cancel(&actor, id).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -108,43 +95,36 @@ pub struct MoveIn {
 }
 
 /// Move an appointment at one's facility to another of its slots, atomically.
-#[utoipa::path(post, path = "/api/v1/desk/appointments/{id}/reschedule", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = MoveIn,
+#[utoipa::path(post, path = "/desk/appointments/{id}/reschedule", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = MoveIn,
     responses((status = 201, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/reschedule", skip_all)]
 pub async fn reschedule(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
+    ApiPath(id): ApiPath<AppointmentId>,
     ApiJson(input): ApiJson<MoveIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.desk_reschedule(&actor, id, &input.slot_id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.desk_reschedule(&actor, id, &input.slot_id).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Mark a dependant verified after seeing the papers.
-#[utoipa::path(post, path = "/api/v1/desk/dependants/{id}/verify", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/desk/dependants/{id}/verify", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = DependantOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/dependants/{id}/verify", skip_all)]
-pub async fn verify_dependant(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<DependantOut>, ApiFailure> {
-    state.domain.verify_dependant(&actor, id).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn verify_dependant(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<PersonId>) -> Result<Json<DependantOut>, ApiFailure> {
+    Ok(Json(state.domain.verify_dependant(&actor, id).await?))
 }
 
 /// Record a referral (practitioners and desk staff).
-#[utoipa::path(post, path = "/api/v1/referrals", tag = "desk", security(("bearer" = [])), request_body = ReferralIn,
+#[utoipa::path(post, path = "/referrals", tag = "desk", security(("bearer" = [])), request_body = ReferralIn,
     responses((status = 201, body = ReferralOut), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/referrals", skip_all)]
 pub async fn refer(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<ReferralIn>,
 ) -> Result<(StatusCode, Json<ReferralOut>), ApiFailure> {
-    let out = state.domain.create_referral(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.create_referral(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }

@@ -2,7 +2,7 @@
 //! a mobile app that lost the answer to a booking can send it again and get
 //! the same answer, never a second booking. Keys are per user.
 
-use super::{request_lang, ApiFailure};
+use super::ApiFailure;
 use crate::startup::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -19,9 +19,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let (Some(key), true) = (key, req.method() == Method::POST) else {
         return next.run(req).await;
     };
-    let lang = request_lang(req.headers());
     if key.is_empty() || key.len() > 255 {
-        return ApiFailure::new(ErrorCode::BadRequest, lang).into_response();
+        return ApiFailure::new(ErrorCode::BadRequest).into_response();
     }
     // Unauthenticated requests go on to the handler, which answers 401.
     let token = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_owned);
@@ -30,13 +29,13 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
 
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return ApiFailure::new(ErrorCode::BadRequest, lang).into_response();
+        return ApiFailure::new(ErrorCode::BadRequest).into_response();
     };
     let what = format!("{} {}", parts.method, parts.uri.path());
     match state.domain.idempotency_begin(actor.user_id, &key, &what, &bytes).await {
-        Err(e) => ApiFailure::from_domain(e, lang).into_response(),
-        Ok(Begin::Mismatch) => ApiFailure::new(ErrorCode::IdempotencyKeyMismatch, lang).into_response(),
-        Ok(Begin::InFlight) => ApiFailure::new(ErrorCode::IdempotencyKeyInFlight, lang).into_response(),
+        Err(e) => ApiFailure::from(e).into_response(),
+        Ok(Begin::Mismatch) => ApiFailure::new(ErrorCode::IdempotencyKeyMismatch).into_response(),
+        Ok(Begin::InFlight) => ApiFailure::new(ErrorCode::IdempotencyKeyInFlight).into_response(),
         Ok(Begin::Replay(status, body)) => {
             let mut res = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
             res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -1,70 +1,62 @@
 //! The signed-in person's own profile and password.
 
-use super::{ApiFailure, ApiJson, Bearer, ReqLang};
+use super::{ApiFailure, ApiJson, Bearer};
 use crate::startup::AppState;
 use axum::extract::State;
 use axum::Json;
 use shared::dto::{DependantIn, DependantOut, PasswordChangeIn, ProfileOut, ProfileUpdateIn, ReferralOut, TokenOut};
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+#[utoipa::path(get, path = "/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = ProfileOut), (status = 401, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/me", skip_all)]
-pub async fn get_me(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<ProfileOut>, ApiFailure> {
-    state.domain.profile(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn get_me(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<ProfileOut>, ApiFailure> {
+    Ok(Json(state.domain.profile(&actor).await?))
 }
 
-#[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("bearer" = [])), request_body = ProfileUpdateIn,
+#[utoipa::path(patch, path = "/me", tag = "me", security(("bearer" = [])), request_body = ProfileUpdateIn,
     responses((status = 200, body = ProfileOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "PATCH /api/v1/me", skip_all)]
-pub async fn update_me(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiJson(input): ApiJson<ProfileUpdateIn>,
-) -> Result<Json<ProfileOut>, ApiFailure> {
-    state.domain.update_profile(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn update_me(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<ProfileUpdateIn>) -> Result<Json<ProfileOut>, ApiFailure> {
+    Ok(Json(state.domain.update_profile(&actor, &input).await?))
 }
 
 /// Change the password. Every session of the account ends, this one too;
 /// the answer carries the tokens of a fresh session.
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "me", security(("bearer" = [])), request_body = PasswordChangeIn,
+#[utoipa::path(post, path = "/me/password", tag = "me", security(("bearer" = [])), request_body = PasswordChangeIn,
     responses((status = 200, body = TokenOut), (status = 422, description = "`current_password_wrong` or a password-policy code", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/password", skip_all)]
 pub async fn change_password(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<PasswordChangeIn>,
 ) -> Result<Json<TokenOut>, ApiFailure> {
-    let fail = |e| ApiFailure::from_domain(e, lang);
-    let who = state.domain.change_password(&actor, &input).await.map_err(fail)?;
-    Ok(Json(state.domain.start_mobile_session(&who).await.map_err(fail)?))
+    let who = state.domain.change_password(&actor, &input).await?;
+    Ok(Json(state.domain.start_mobile_session(&who).await?))
 }
 
 /// One's dependants (children, elderly parents).
-#[utoipa::path(get, path = "/api/v1/me/dependants", tag = "me", security(("bearer" = [])), responses((status = 200, body = [DependantOut])))]
+#[utoipa::path(get, path = "/me/dependants", tag = "me", security(("bearer" = [])), responses((status = 200, body = [DependantOut])))]
 #[tracing::instrument(name = "GET /api/v1/me/dependants", skip_all)]
-pub async fn dependants(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<DependantOut>>, ApiFailure> {
-    state.domain.my_dependants(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn dependants(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<DependantOut>>, ApiFailure> {
+    Ok(Json(state.domain.my_dependants(&actor).await?))
 }
 
 /// Add a dependant; unverified until the desk has seen the papers.
-#[utoipa::path(post, path = "/api/v1/me/dependants", tag = "me", security(("bearer" = [])), request_body = DependantIn,
+#[utoipa::path(post, path = "/me/dependants", tag = "me", security(("bearer" = [])), request_body = DependantIn,
     responses((status = 201, body = DependantOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/dependants", skip_all)]
 pub async fn add_dependant(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<DependantIn>,
 ) -> Result<(axum::http::StatusCode, Json<DependantOut>), ApiFailure> {
-    let out = state.domain.add_dependant(&actor, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.add_dependant(&actor, &input).await?;
     Ok((axum::http::StatusCode::CREATED, Json(out)))
 }
 
 /// One's referrals and one's dependants'.
-#[utoipa::path(get, path = "/api/v1/me/referrals", tag = "me", security(("bearer" = [])), responses((status = 200, body = [ReferralOut])))]
+#[utoipa::path(get, path = "/me/referrals", tag = "me", security(("bearer" = [])), responses((status = 200, body = [ReferralOut])))]
 #[tracing::instrument(name = "GET /api/v1/me/referrals", skip_all)]
-pub async fn referrals(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralOut>>, ApiFailure> {
-    state.domain.my_referrals(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn referrals(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralOut>>, ApiFailure> {
+    Ok(Json(state.domain.my_referrals(&actor).await?))
 }

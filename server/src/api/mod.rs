@@ -18,98 +18,117 @@ use crate::startup::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use domain::Actor;
 use shared::{ApiError, ErrorCode, Lang};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
+/// The API: its routes and its OpenAPI document are made from the same
+/// list (utoipa-axum's `routes!` reads each handler's `#[utoipa::path]`),
+/// so every route is documented and nothing undocumented is routed. The
+/// result is mounted at the root: its paths start with `/api/v1`.
 pub fn router(state: AppState) -> Router<AppState> {
+    let (api, doc) = documented(state);
+    let _ = DOCUMENT.set(doc);
+    api
+}
+
+/// The API's routes and its OpenAPI document.
+pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let files_limit = state.config.attachment_max_bytes as usize + 64 * 1024;
     // Booking, cancelling, rescheduling and accepting an offer honour
     // `Idempotency-Key`, at the desk too.
-    let appointments = Router::new()
-        .route("/appointments", get(booking::mine).post(booking::book))
-        .route("/appointments/{id}/cancel", post(booking::cancel))
-        .route("/appointments/{id}/reschedule", post(booking::reschedule))
-        .route("/offers/{id}/accept", post(booking::accept_offer))
-        .route("/desk/appointments", post(desk::book))
-        .route("/desk/appointments/{id}/cancel", post(desk::cancel))
-        .route("/desk/appointments/{id}/reschedule", post(desk::reschedule))
+    let appointments = OpenApiRouter::new()
+        .routes(routes!(booking::mine, booking::book))
+        .routes(routes!(booking::cancel))
+        .routes(routes!(booking::reschedule))
+        .routes(routes!(booking::accept_offer))
+        .routes(routes!(desk::book))
+        .routes(routes!(desk::cancel))
+        .routes(routes!(desk::reschedule))
         .layer(axum::middleware::from_fn_with_state(state, idempotency::layer));
-    Router::new()
+    let upload = OpenApiRouter::new().routes(routes!(record::upload)).layer(axum::extract::DefaultBodyLimit::max(files_limit));
+    let v1 = OpenApiRouter::new()
         .merge(appointments)
-        .route("/auth/register", post(auth::register))
-        .route("/auth/token", post(auth::token))
-        .route("/auth/mfa/enrolment", post(auth::enrolment))
-        .route("/auth/claims", post(claims::request))
-        .route("/auth/claims/{id}", get(claims::status))
-        .route("/me/claims", get(claims::mine))
-        .route("/me/claims/{id}/approve", post(claims::approve))
-        .route("/me/claims/{id}/decline", post(claims::decline))
-        .route("/desk/claims/{id}/approve", post(claims::desk_approve))
-        .route("/me/dependants/consent-requests", post(claims::request_consent))
-        .route("/me/consents", get(claims::consents))
-        .route("/me/consents/{id}/approve", post(claims::approve_consent))
-        .route("/me/consents/{id}/decline", post(claims::decline_consent))
-        .route("/me/guardians/{id}/withdraw", post(claims::withdraw_consent))
-        .route("/staff", get(staff::list))
-        .route("/staff/{id}/second-factor/reset", post(staff::reset_second_factor))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/email/verify", post(identity::verify_email))
-        .route("/auth/password/forgot", post(identity::forgot))
-        .route("/auth/password/reset", post(identity::reset))
-        .route("/auth/password/reset-link", post(identity::reset_link))
-        .route("/me/phone", post(identity::change_phone))
-        .route("/me/phone/code", post(identity::phone_code))
-        .route("/me/phone/verify", post(identity::verify_phone))
-        .route("/me/email", post(identity::change_email))
-        .route("/me/email/link", post(identity::email_link))
-        .route("/me", get(me::get_me).patch(me::update_me))
-        .route("/me/password", post(me::change_password))
-        .route("/me/dependants", get(me::dependants).post(me::add_dependant))
-        .route("/me/referrals", get(me::referrals))
-        .route("/waitlist", get(booking::my_waitlist).post(booking::join_waitlist))
-        .route("/waitlist/{id}/leave", post(booking::leave_waitlist))
-        .route("/offers/{id}/decline", post(booking::decline_offer))
-        .route("/holidays", get(booking::holidays).post(booking::add_holiday))
-        .route("/facilities", get(booking::facilities))
-        .route("/facilities/{facility_id}/closures", post(booking::add_closure))
-        .route("/facilities/{facility_id}/templates/{template_id}/end", post(booking::end_template))
-        .route("/desk/day", get(desk::day))
-        .route("/desk/practitioners", get(desk::practitioners))
-        .route("/desk/templates", get(desk::templates))
-        .route("/desk/lookup", post(desk::lookup))
-        .route("/desk/patients/{patient_id}/appointments", get(desk::patient_appointments))
-        .route("/desk/dependants/{id}/verify", post(desk::verify_dependant))
-        .route("/referrals", post(desk::refer))
-        .route("/slots", get(booking::search))
-        .route("/slots/{id}/close", post(booking::close_slot))
-        .route("/facilities/{facility_id}/templates", post(booking::publish_template))
-        .route("/inbox", get(notify::inbox))
-        .route("/inbox/unread", get(notify::unread))
-        .route("/inbox/read-all", post(notify::read_all))
-        .route("/inbox/{id}/read", post(notify::read))
-        .route("/me/notifications", get(notify::prefs).put(notify::set_prefs))
-        .route("/links/{token}", get(notify::link))
-        .route("/links/{token}/cancel", post(notify::cancel_by_link))
-        .route("/facility/undelivered", get(notify::undelivered))
-        .route("/facility/undelivered/{id}/retry", post(notify::retry))
-        .route("/record/patients", get(record::patients))
-        .route("/record/lookup", post(record::lookup))
-        .route("/record/attachments/{id}", get(record::download))
-        .route("/record/entries/{id}", get(record::entry))
-        .route("/record/entries/{id}/attachments", post(record::upload).layer(axum::extract::DefaultBodyLimit::max(files_limit)))
-        .route("/me/record/fhir", get(record::fhir))
-        .route("/icd10", get(record::icd10))
-        .route("/record/{subject_id}", get(record::patient))
-        .route("/record/{subject_id}/entries", post(record::write))
-        .route("/record/entries/{id}/entered-in-error", post(record::entered_in_error))
-        .route("/me/record", get(record::mine))
-        .route("/me/record/accesses", get(record::accesses))
+        .merge(upload)
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::token))
+        .routes(routes!(auth::enrolment))
+        .routes(routes!(claims::request))
+        .routes(routes!(claims::status))
+        .routes(routes!(claims::mine))
+        .routes(routes!(claims::approve))
+        .routes(routes!(claims::decline))
+        .routes(routes!(claims::desk_approve))
+        .routes(routes!(claims::request_consent))
+        .routes(routes!(claims::consents))
+        .routes(routes!(claims::approve_consent))
+        .routes(routes!(claims::decline_consent))
+        .routes(routes!(claims::withdraw_consent))
+        .routes(routes!(staff::list))
+        .routes(routes!(staff::reset_second_factor))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(identity::verify_email))
+        .routes(routes!(identity::forgot))
+        .routes(routes!(identity::reset))
+        .routes(routes!(identity::reset_link))
+        .routes(routes!(identity::change_phone))
+        .routes(routes!(identity::phone_code))
+        .routes(routes!(identity::verify_phone))
+        .routes(routes!(identity::change_email))
+        .routes(routes!(identity::email_link))
+        .routes(routes!(me::get_me, me::update_me))
+        .routes(routes!(me::change_password))
+        .routes(routes!(me::dependants, me::add_dependant))
+        .routes(routes!(me::referrals))
+        .routes(routes!(booking::my_waitlist, booking::join_waitlist))
+        .routes(routes!(booking::leave_waitlist))
+        .routes(routes!(booking::decline_offer))
+        .routes(routes!(booking::holidays, booking::add_holiday))
+        .routes(routes!(booking::facilities))
+        .routes(routes!(booking::add_closure))
+        .routes(routes!(booking::end_template))
+        .routes(routes!(desk::day))
+        .routes(routes!(desk::practitioners))
+        .routes(routes!(desk::templates))
+        .routes(routes!(desk::lookup))
+        .routes(routes!(desk::patient_appointments))
+        .routes(routes!(desk::verify_dependant))
+        .routes(routes!(desk::refer))
+        .routes(routes!(booking::search))
+        .routes(routes!(booking::close_slot))
+        .routes(routes!(booking::publish_template))
+        .routes(routes!(notify::inbox))
+        .routes(routes!(notify::unread))
+        .routes(routes!(notify::read_all))
+        .routes(routes!(notify::read))
+        .routes(routes!(notify::prefs, notify::set_prefs))
+        .routes(routes!(notify::link))
+        .routes(routes!(notify::cancel_by_link))
+        .routes(routes!(notify::undelivered))
+        .routes(routes!(notify::retry))
+        .routes(routes!(record::patients))
+        .routes(routes!(record::lookup))
+        .routes(routes!(record::download))
+        .routes(routes!(record::entry))
+        .routes(routes!(record::fhir))
+        .routes(routes!(record::icd10))
+        .routes(routes!(record::patient))
+        .routes(routes!(record::write))
+        .routes(routes!(record::entered_in_error))
+        .routes(routes!(record::mine))
+        .routes(routes!(record::accesses))
+        // The document itself is the one route it does not list.
         .route("/openapi.json", get(openapi::document))
-        .fallback(|| async { ApiFailure::new(ErrorCode::NotFound, Lang::default()) })
+        .fallback(|| async { ApiFailure::new(ErrorCode::NotFound) })
+        .layer(axum::middleware::from_fn(with_lang));
+    OpenApiRouter::with_openapi(openapi::base()).nest("/api/v1", v1).split_for_parts()
 }
+
+/// The document `router` built, served at `/api/v1/openapi.json`.
+static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
 
 /// The caller's language for error messages: `Accept-Language`, else Arabic.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
@@ -121,21 +140,30 @@ pub fn request_lang(headers: &HeaderMap) -> Lang {
 #[derive(Debug)]
 pub struct ApiFailure {
     error: ApiError,
-    lang: Lang,
 }
 
 impl ApiFailure {
-    pub fn new(code: ErrorCode, lang: Lang) -> Self {
-        Self { error: ApiError::new(code), lang }
+    pub fn new(code: ErrorCode) -> Self {
+        Self { error: ApiError::new(code) }
     }
+}
 
-    pub fn from_domain(e: domain::Error, lang: Lang) -> Self {
-        if e.is_internal() {
-            // Logged once, with its cause; the client sees only `internal`.
-            tracing::error!(error = ?e, "request failed");
-        }
-        Self { error: e.to_api(), lang }
+/// The one mapping from a domain error to an answer, so handlers use `?`.
+impl From<domain::Error> for ApiFailure {
+    fn from(e: domain::Error) -> Self {
+        Self { error: e.into_answer() }
     }
+}
+
+tokio::task_local! {
+    /// The language of the request being answered, set by [`with_lang`].
+    static LANG: Lang;
+}
+
+/// Every error answered inside the API is worded in the request's
+/// language (`Accept-Language`), without the handlers passing it around.
+pub async fn with_lang(req: Request, next: axum::middleware::Next) -> Response {
+    LANG.scope(request_lang(req.headers()), next.run(req)).await
 }
 
 impl IntoResponse for ApiFailure {
@@ -143,7 +171,7 @@ impl IntoResponse for ApiFailure {
         let status = StatusCode::from_u16(self.error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.error.retry_after;
         let code = self.error.code;
-        let body = app::error::translate(self.error, self.lang);
+        let body = app::error::translate(self.error, LANG.try_with(|l| *l).unwrap_or_default());
         let mut res = (status, Json(body)).into_response();
         if let Some(secs) = retry_after {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
@@ -176,10 +204,9 @@ where
 {
     type Rejection = ApiFailure;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let lang = request_lang(req.headers());
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(_) => Err(ApiFailure::new(ErrorCode::BadRequest, lang)),
+            Err(_) => Err(ApiFailure::new(ErrorCode::BadRequest)),
         }
     }
 }
@@ -195,10 +222,9 @@ where
 {
     type Rejection = ApiFailure;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let lang = request_lang(&parts.headers);
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
-            Err(_) => Err(ApiFailure::new(ErrorCode::BadRequest, lang)),
+            Err(_) => Err(ApiFailure::new(ErrorCode::BadRequest)),
         }
     }
 }
@@ -210,13 +236,12 @@ pub struct Bearer(pub Actor);
 impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiFailure;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = request_lang(&parts.headers);
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .ok_or_else(|| ApiFailure::new(ErrorCode::Unauthorized, lang))?;
-        state.domain.bearer_actor(token.trim()).await.map(Bearer).map_err(|e| ApiFailure::from_domain(e, lang))
+            .ok_or_else(|| ApiFailure::new(ErrorCode::Unauthorized))?;
+        state.domain.bearer_actor(token.trim()).await.map(Bearer).map_err(ApiFailure::from)
     }
 }

@@ -1,5 +1,6 @@
-//! The OpenAPI 3 document, generated from the handlers' annotations and the
-//! `shared` DTOs, served at `/api/v1/openapi.json`.
+//! The OpenAPI 3 document's frame (title, shared schemas, security, tags).
+//! The paths come from the router itself (`super::documented`), which
+//! serves the document at `/api/v1/openapi.json`.
 
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -8,25 +9,6 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sihati API", version = "1", description = "REST API for the Sihati mobile apps. Errors share one body: `code` (stable, snake_case), `message` (in the Accept-Language language: ar, fr, en), `fields` (per-field codes)."),
-    paths(
-        super::auth::register, super::auth::token, super::auth::enrolment, super::auth::refresh, super::auth::logout,
-        super::claims::request, super::claims::status, super::claims::mine, super::claims::approve, super::claims::decline, super::claims::desk_approve,
-        super::claims::request_consent, super::claims::consents, super::claims::approve_consent, super::claims::decline_consent, super::claims::withdraw_consent,
-        super::staff::list, super::staff::reset_second_factor,
-        super::me::get_me, super::me::update_me, super::me::change_password,
-        super::identity::phone_code, super::identity::verify_phone, super::identity::change_phone, super::identity::email_link, super::identity::change_email,
-        super::identity::verify_email, super::identity::forgot, super::identity::reset, super::identity::reset_link,
-        super::booking::search, super::booking::publish_template, super::booking::book, super::booking::mine, super::booking::cancel, super::booking::reschedule, super::booking::close_slot,
-        super::booking::facilities, super::booking::add_closure, super::booking::end_template, super::booking::holidays, super::booking::add_holiday,
-        super::booking::my_waitlist, super::booking::join_waitlist, super::booking::leave_waitlist, super::booking::accept_offer, super::booking::decline_offer,
-        super::me::dependants, super::me::add_dependant, super::me::referrals,
-        super::desk::day, super::desk::practitioners, super::desk::templates, super::desk::lookup, super::desk::patient_appointments, super::desk::book, super::desk::cancel,
-        super::desk::reschedule, super::desk::verify_dependant, super::desk::refer,
-        super::notify::inbox, super::notify::unread, super::notify::read, super::notify::read_all, super::notify::prefs, super::notify::set_prefs,
-        super::notify::link, super::notify::cancel_by_link, super::notify::undelivered, super::notify::retry,
-        super::record::write, super::record::patient, super::record::entered_in_error, super::record::mine, super::record::accesses,
-        super::record::lookup, super::record::patients, super::record::upload, super::record::download, super::record::fhir, super::record::icd10, super::record::entry,
-    ),
     components(schemas(shared::ApiError, shared::FieldError, shared::ErrorCode, shared::Lang, shared::Sex, shared::Role)),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Registration, tokens (with the staff's second factor), email verification and the forgotten password"),
@@ -47,6 +29,11 @@ impl Modify for BearerAuth {
     }
 }
 
+/// What every document starts from, before the router adds its paths.
+pub fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(super::DOCUMENT.get().cloned().unwrap_or_else(base))
 }

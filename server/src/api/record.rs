@@ -15,64 +15,62 @@ use uuid::Uuid;
 
 type Filter = Result<Query<RecordFilter>, QueryRejection>;
 
-fn filter(q: Filter, lang: shared::Lang) -> Result<RecordFilter, ApiFailure> {
-    q.map(|Query(f)| f).map_err(|_| ApiFailure::new(ErrorCode::BadRequest, lang))
+fn filter(q: Filter) -> Result<RecordFilter, ApiFailure> {
+    q.map(|Query(f)| f).map_err(|_| ApiFailure::new(ErrorCode::BadRequest))
 }
 
-fn id(s: &str, lang: shared::Lang) -> Result<Uuid, ApiFailure> {
-    s.parse().map_err(|_| ApiFailure::new(ErrorCode::NotFound, lang))
+/// A malformed id in a record path is as unknown as a missing one: 404.
+fn id<T: std::str::FromStr>(s: &str) -> Result<T, ApiFailure> {
+    s.parse().map_err(|_| ApiFailure::new(ErrorCode::NotFound))
 }
 
 /// Write an entry for a patient in one's care (practitioners).
-#[utoipa::path(post, path = "/api/v1/record/{subject_id}/entries", tag = "record", security(("bearer" = [])), request_body = EntryIn,
+#[utoipa::path(post, path = "/record/{subject_id}/entries", tag = "record", security(("bearer" = [])), request_body = EntryIn,
     responses((status = 201, body = EntryOut), (status = 404, description = "no such patient in one's care", body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/{subject_id}/entries", skip_all)]
 pub async fn write(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiPath(subject): ApiPath<String>,
     ApiJson(input): ApiJson<EntryIn>,
 ) -> Result<(StatusCode, Json<EntryOut>), ApiFailure> {
-    let out = state.domain.write_entry(&actor, id(&subject, lang)?, &input).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let out = state.domain.write_entry(&actor, id(&subject)?, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// A patient's whole record (practitioners in a care relationship).
-#[utoipa::path(get, path = "/api/v1/record/{subject_id}", tag = "record", security(("bearer" = [])), params(RecordFilter),
+#[utoipa::path(get, path = "/record/{subject_id}", tag = "record", security(("bearer" = [])), params(RecordFilter),
     responses((status = 200, body = [EntryOut]), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/{subject_id}", skip_all)]
 pub async fn patient(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiPath(subject): ApiPath<String>,
     q: Filter,
 ) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
-    let f = filter(q, lang)?;
-    state.domain.patient_record(&actor, id(&subject, lang)?, &f).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    let f = filter(q)?;
+    Ok(Json(state.domain.patient_record(&actor, id(&subject)?, &f).await?))
 }
 
 /// Mark an entry of one's facility entered-in-error (it stays, marked).
-#[utoipa::path(post, path = "/api/v1/record/entries/{id}/entered-in-error", tag = "record", security(("bearer" = [])), request_body = EnteredInErrorIn,
+#[utoipa::path(post, path = "/record/entries/{id}/entered-in-error", tag = "record", security(("bearer" = [])), request_body = EnteredInErrorIn,
     responses((status = 200, body = EntryOut), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/entries/{id}/entered-in-error", skip_all)]
 pub async fn entered_in_error(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiPath(entry): ApiPath<String>,
     ApiJson(input): ApiJson<EnteredInErrorIn>,
 ) -> Result<Json<EntryOut>, ApiFailure> {
-    state.domain.mark_entered_in_error(&actor, id(&entry, lang)?, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    Ok(Json(state.domain.mark_entered_in_error(&actor, id(&entry)?, &input).await?))
 }
 
 /// One's own record and one's dependants', newest first.
-#[utoipa::path(get, path = "/api/v1/me/record", tag = "record", security(("bearer" = [])), params(RecordFilter), responses((status = 200, body = [EntryOut])))]
+#[utoipa::path(get, path = "/me/record", tag = "record", security(("bearer" = [])), params(RecordFilter), responses((status = 200, body = [EntryOut])))]
 #[tracing::instrument(name = "GET /api/v1/me/record", skip_all)]
-pub async fn mine(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer, q: Filter) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
-    let f = filter(q, lang)?;
-    state.domain.my_record(&actor, &f).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer, q: Filter) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
+    let f = filter(q)?;
+    Ok(Json(state.domain.my_record(&actor, &f).await?))
 }
 
 /// The page of "who looked" to fetch: older than `before` (a cursor from
@@ -85,55 +83,48 @@ pub struct AccessQuery {
 
 /// Who read or wrote one's record (and one's dependants'), newest first,
 /// every row, a page at a time.
-#[utoipa::path(get, path = "/api/v1/me/record/accesses", tag = "record", security(("bearer" = [])), params(AccessQuery),
+#[utoipa::path(get, path = "/me/record/accesses", tag = "record", security(("bearer" = [])), params(AccessQuery),
     responses((status = 200, body = AccessPage), (status = 400, description = "A malformed cursor", body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/me/record/accesses", skip_all)]
 pub async fn accesses(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     q: Result<Query<AccessQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AccessPage>, ApiFailure> {
-    let Query(q) = q.map_err(|_| ApiFailure::new(ErrorCode::BadRequest, lang))?;
-    state.domain.my_record_accesses(&actor, q.before.as_deref(), q.limit.unwrap_or(50)).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+    let Query(q) = q.map_err(|_| ApiFailure::new(ErrorCode::BadRequest))?;
+    Ok(Json(state.domain.my_record_accesses(&actor, q.before.as_deref(), q.limit.unwrap_or(50)).await?))
 }
 
 /// Open a patient's record by NIN with a reason (practitioners): a care
 /// relationship at one's facility for a day, shown to the patient.
-#[utoipa::path(post, path = "/api/v1/record/lookup", tag = "record", security(("bearer" = [])), request_body = CareLookupIn,
+#[utoipa::path(post, path = "/record/lookup", tag = "record", security(("bearer" = [])), request_body = CareLookupIn,
     responses((status = 200, body = CarePatientOut), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/lookup", skip_all)]
-pub async fn lookup(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiJson(input): ApiJson<CareLookupIn>,
-) -> Result<Json<CarePatientOut>, ApiFailure> {
-    state.domain.open_by_nin(&actor, &input).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn lookup(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<CareLookupIn>) -> Result<Json<CarePatientOut>, ApiFailure> {
+    Ok(Json(state.domain.open_by_nin(&actor, &input).await?))
 }
 
 /// The practitioner's patients today (appointments, then open look-ups).
-#[utoipa::path(get, path = "/api/v1/record/patients", tag = "record", security(("bearer" = [])), responses((status = 200, body = [CarePatientOut])))]
+#[utoipa::path(get, path = "/record/patients", tag = "record", security(("bearer" = [])), responses((status = 200, body = [CarePatientOut])))]
 #[tracing::instrument(name = "GET /api/v1/record/patients", skip_all)]
-pub async fn patients(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<Vec<CarePatientOut>>, ApiFailure> {
-    state.domain.care_list(&actor).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn patients(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<CarePatientOut>>, ApiFailure> {
+    Ok(Json(state.domain.care_list(&actor).await?))
 }
 
 /// Attach a file (PDF, JPEG, PNG; multipart field `file`) to an entry of
 /// one's facility. The type is read from the content.
-#[utoipa::path(post, path = "/api/v1/record/entries/{id}/attachments", tag = "record", security(("bearer" = [])), request_body(content_type = "multipart/form-data", content = String),
+#[utoipa::path(post, path = "/record/entries/{id}/attachments", tag = "record", security(("bearer" = [])), request_body(content_type = "multipart/form-data", content = String),
     responses((status = 201, body = AttachmentOut), (status = 404, body = shared::ApiError), (status = 413, body = shared::ApiError), (status = 415, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/entries/{id}/attachments", skip_all)]
 pub async fn upload(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     Bearer(actor): Bearer,
     ApiPath(entry): ApiPath<String>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiFailure> {
-    let entry = id(&entry, lang)?;
-    let mut form = form.map_err(|_| ApiFailure::new(ErrorCode::BadRequest, lang))?;
-    let too_large = || ApiFailure::new(ErrorCode::FileTooLarge, lang);
+    let entry = id(&entry)?;
+    let mut form = form.map_err(|_| ApiFailure::new(ErrorCode::BadRequest))?;
+    let too_large = || ApiFailure::new(ErrorCode::FileTooLarge);
     let mut file = None;
     while let Some(field) = form.next_field().await.map_err(|_| too_large())? {
         if field.name() == Some("file") {
@@ -141,22 +132,17 @@ pub async fn upload(
             file = Some((name, field.bytes().await.map_err(|_| too_large())?));
         }
     }
-    let (name, bytes) = file.ok_or_else(|| ApiFailure::from_domain(domain::Error::fields(vec![FieldError::new("file", ErrorCode::Required)]), lang))?;
-    let out = state.domain.attach_file(&actor, entry, &name, &bytes).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+    let (name, bytes) = file.ok_or_else(|| ApiFailure::from(domain::Error::fields(vec![FieldError::new("file", ErrorCode::Required)])))?;
+    let out = state.domain.attach_file(&actor, entry, &name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// An attachment, always as a download.
-#[utoipa::path(get, path = "/api/v1/record/attachments/{id}", tag = "record", security(("bearer" = [])),
+#[utoipa::path(get, path = "/record/attachments/{id}", tag = "record", security(("bearer" = [])),
     responses((status = 200, description = "the file, Content-Disposition: attachment"), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/attachments/{id}", skip_all)]
-pub async fn download(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(a): ApiPath<String>,
-) -> Result<Response, ApiFailure> {
-    let d = state.domain.download_attachment(&actor, id(&a, lang)?).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+pub async fn download(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(a): ApiPath<String>) -> Result<Response, ApiFailure> {
+    let d = state.domain.download_attachment(&actor, id(&a)?).await?;
     Ok(crate::files::download_response(d))
 }
 
@@ -168,17 +154,12 @@ pub struct ExportQuery {
 }
 
 /// One's record (or a dependant's) as a FHIR R4 Bundle.
-#[utoipa::path(get, path = "/api/v1/me/record/fhir", tag = "record", security(("bearer" = [])), params(ExportQuery),
+#[utoipa::path(get, path = "/me/record/fhir", tag = "record", security(("bearer" = [])), params(ExportQuery),
     responses((status = 200, description = "FHIR R4 Bundle (application/fhir+json)"), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/me/record/fhir", skip_all)]
-pub async fn fhir(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    q: Result<Query<ExportQuery>, QueryRejection>,
-) -> Result<Response, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
-    let b = state.domain.export_fhir(&actor, q.subject_id).await.map_err(|e| ApiFailure::from_domain(e, lang))?;
+pub async fn fhir(State(state): State<AppState>, Bearer(actor): Bearer, q: Result<Query<ExportQuery>, QueryRejection>) -> Result<Response, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    let b = state.domain.export_fhir(&actor, q.subject_id.map(shared::PersonId)).await?;
     Ok(crate::files::fhir_response(b))
 }
 
@@ -190,22 +171,17 @@ pub struct Icd10Query {
 }
 
 /// ICD-10 codes matching a code prefix or words, labels in the caller's language.
-#[utoipa::path(get, path = "/api/v1/icd10", tag = "record", params(Icd10Query), responses((status = 200, body = [Icd10Out])))]
+#[utoipa::path(get, path = "/icd10", tag = "record", params(Icd10Query), responses((status = 200, body = [Icd10Out])))]
 #[tracing::instrument(name = "GET /api/v1/icd10", skip_all)]
 pub async fn icd10(ReqLang(lang): ReqLang, q: Result<Query<Icd10Query>, QueryRejection>) -> Result<Json<Vec<Icd10Out>>, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest, lang)) };
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
     Ok(Json(domain::record::icd10::search(&q.q, lang)))
 }
 
 /// One entry (its patient or guardian, or a practitioner in care).
-#[utoipa::path(get, path = "/api/v1/record/entries/{id}", tag = "record", security(("bearer" = [])),
+#[utoipa::path(get, path = "/record/entries/{id}", tag = "record", security(("bearer" = [])),
     responses((status = 200, body = EntryOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/entries/{id}", skip_all)]
-pub async fn entry(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Bearer(actor): Bearer,
-    ApiPath(e): ApiPath<String>,
-) -> Result<Json<EntryOut>, ApiFailure> {
-    state.domain.entry_for(&actor, id(&e, lang)?).await.map(Json).map_err(|e| ApiFailure::from_domain(e, lang))
+pub async fn entry(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(e): ApiPath<String>) -> Result<Json<EntryOut>, ApiFailure> {
+    Ok(Json(state.domain.entry_for(&actor, id(&e)?).await?))
 }

@@ -30,7 +30,10 @@ async fn who_looked_lists_every_row_page_by_page_newest_first() {
     let total = record_access::Entity::find().filter(record_access::Column::SubjectId.eq(patient_id)).count(app.domain.db()).await.unwrap();
     assert_eq!(total, 120);
 
-    let (mut seen, mut sizes, mut cursor, mut last): (HashSet<String>, Vec<usize>, Option<String>, Option<(String, String)>) = Default::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut last: Option<(String, String)> = None;
     loop {
         let path = match &cursor {
             Some(c) => format!("/api/v1/me/record/accesses?limit=50&before={c}"),

@@ -180,6 +180,36 @@ async fn health_endpoints_and_the_openapi_document_are_served() {
     assert!(doc["components"]["schemas"].get("RegisterIn").is_some());
 }
 
+/// The router is made from the document (utoipa-axum): each documented
+/// operation is routed, and on a documented path no other method is.
+#[tokio::test]
+async fn the_router_serves_exactly_the_documented_operations() {
+    let app = spawn_app().await;
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let methods = [reqwest::Method::GET, reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::PATCH, reqwest::Method::DELETE];
+    let (mut routed, mut refused) = (0, 0);
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        // Every `{param}` becomes a well-formed id nobody has.
+        let url = path.split('/').map(|seg| if seg.starts_with('{') { uuid::Uuid::new_v4().to_string() } else { seg.to_owned() }).collect::<Vec<_>>().join("/");
+        for m in &methods {
+            let documented = ops.get(m.as_str().to_lowercase()).is_some();
+            let status = app.client.request(m.clone(), app.url(&url)).send().await.unwrap().status();
+            if documented {
+                assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{m} {path} is documented but not routed");
+                routed += 1;
+            } else {
+                assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{m} {path} is routed but not documented");
+                refused += 1;
+            }
+        }
+    }
+    assert!(routed >= 80 && refused >= 250, "only {routed} operations and {refused} refusals probed");
+    // Off the list altogether: the JSON 404, not a page.
+    let res = app.client.get(app.url("/api/v1/no-such-route")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "not_found");
+}
+
 #[tokio::test]
 async fn every_documented_route_answers_a_malformed_id_with_the_json_error_body() {
     let app = spawn_app().await;

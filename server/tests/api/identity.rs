@@ -9,6 +9,7 @@ use crate::helpers::*;
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use shared::{MessageChannel, MessageKind, OutboxStatus};
 
 /// The six digits in an SMS text.
 fn code_in(sms: &str) -> String {
@@ -80,18 +81,18 @@ async fn no_sms_or_email_goes_to_a_destination_the_account_has_not_proven() {
     for _ in 0..100 {
         settled = outbox::Entity::find()
             .filter(outbox::Column::AppointmentId.eq(appointment))
-            .filter(outbox::Column::Kind.eq("booked"))
+            .filter(outbox::Column::Kind.eq(MessageKind::Booked))
             .all(app.domain.db())
             .await
             .unwrap();
-        if settled.iter().all(|r| r.status != "pending") {
+        if settled.iter().all(|r| r.status != OutboxStatus::Pending) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let by = |ch: &str| settled.iter().find(|r| r.channel == ch).map(|r| (r.status.clone(), r.last_error.clone())).unwrap();
-    assert_eq!(by("email"), ("skipped".to_owned(), Some("email_unverified".to_owned())));
-    assert_eq!(by("sms").0, "sent", "the verified phone gets its confirmation");
+    let by = |ch: MessageChannel| settled.iter().find(|r| r.channel == ch).map(|r| (r.status, r.last_error.clone())).unwrap();
+    assert_eq!(by(MessageChannel::Email), (OutboxStatus::Skipped, Some("email_unverified".to_owned())));
+    assert_eq!(by(MessageChannel::Sms).0, OutboxStatus::Sent, "the verified phone gets its confirmation");
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use domain::entities::{outbox, referral, specialty, user};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{json, Value};
+use shared::{MessageChannel, MessageKind, OutboxStatus};
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use uuid::Uuid;
@@ -208,8 +209,13 @@ async fn every_due_message_is_delivered_once_the_smtp_server_is_back() {
     let db = app.domain.db();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let rows = outbox::Entity::find().filter(outbox::Column::Channel.eq("email")).filter(outbox::Column::Kind.eq("booked")).all(db).await.unwrap();
-        if rows.len() == 3 && rows.iter().all(|r| r.attempts >= 2 && r.status == "pending") {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::Channel.eq(MessageChannel::Email))
+            .filter(outbox::Column::Kind.eq(MessageKind::Booked))
+            .all(db)
+            .await
+            .unwrap();
+        if rows.len() == 3 && rows.iter().all(|r| r.attempts >= 2 && r.status == OutboxStatus::Pending) {
             assert!(rows.iter().all(|r| r.last_error.as_deref() == Some("connection")), "{:?}", rows.iter().map(|r| &r.last_error).collect::<Vec<_>>());
             break;
         }
@@ -223,7 +229,12 @@ async fn every_due_message_is_delivered_once_the_smtp_server_is_back() {
     for p in &people {
         assert_eq!(to(&all, &p.email).len(), 1, "exactly one confirmation each");
     }
-    let sent = outbox::Entity::find().filter(outbox::Column::Channel.eq("email")).filter(outbox::Column::Status.eq("sent")).count(db).await.unwrap();
+    let sent = outbox::Entity::find()
+        .filter(outbox::Column::Channel.eq(MessageChannel::Email))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sent))
+        .count(db)
+        .await
+        .unwrap();
     assert_eq!(sent, 3);
 }
 
@@ -265,15 +276,15 @@ async fn queued_messages(n: usize) -> (String, tempfile::TempDir) {
         .map(|i| outbox::ActiveModel {
             id: Set(Uuid::new_v4()),
             dedupe_key: Set(format!("crash-test:{i}")),
-            kind: Set("referral".into()),
-            channel: Set("email".into()),
+            kind: Set(MessageKind::Referral),
+            channel: Set(MessageChannel::Email),
             account_id: Set(holder.id),
             appointment_id: Set(None),
             subject_id: Set(Some(r.id)),
             facility_id: Set(Some(facility.id)),
             params: Set("{}".into()),
             due_at: Set(now),
-            status: Set("pending".into()),
+            status: Set(OutboxStatus::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             lease_owner: Set(None),
@@ -309,7 +320,7 @@ fn server_process(db_url: &str, data_dir: &std::path::Path, smtp: &SmtpServer, l
         .expect("the server binary starts")
 }
 
-async fn count_status(db: &sea_orm::DatabaseConnection, status: &str) -> u64 {
+async fn count_status(db: &sea_orm::DatabaseConnection, status: OutboxStatus) -> u64 {
     outbox::Entity::find().filter(outbox::Column::Status.eq(status)).count(db).await.unwrap()
 }
 
@@ -333,7 +344,7 @@ async fn killing_the_server_repeatedly_loses_no_message_and_duplicates_almost_no
         quiet(700 + round * 150).await;
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        let sent = count_status(&db, "sent").await;
+        let sent = count_status(&db, OutboxStatus::Sent).await;
         if sent > 0 && sent < N as u64 {
             kills_mid_way += 1;
         }
@@ -348,7 +359,7 @@ async fn killing_the_server_repeatedly_loses_no_message_and_duplicates_almost_no
     let duplicates: usize = counts.values().map(|c| c - 1).sum();
     assert_eq!(counts.len(), N, "every message arrived ({} received)", all.len());
     assert!(duplicates * 1000 <= N * 5, "{duplicates} duplicates out of {N} is over 0.5 %");
-    assert_eq!(count_status(&db, "sent").await, N as u64);
+    assert_eq!(count_status(&db, OutboxStatus::Sent).await, N as u64);
     eprintln!("SIGKILL test: {N} messages, {kills_mid_way} kills mid-way, {duplicates} duplicates");
 }
 
@@ -375,7 +386,7 @@ async fn sigterm_finishes_the_send_in_hand_and_gives_back_the_rest() {
     assert!(exit.success(), "a clean exit: {exit:?}");
     let leased = outbox::Entity::find().filter(outbox::Column::LeaseOwner.is_not_null()).count(&db).await.unwrap();
     assert_eq!(leased, 0, "no message is left leased");
-    let sent = count_status(&db, "sent").await as usize;
+    let sent = count_status(&db, OutboxStatus::Sent).await as usize;
     let received = message_id_counts(&smtp.messages());
     assert_eq!(received.len(), sent, "what was sent is exactly what was recorded as sent");
     assert!(sent < N, "stopped before the end ({sent} of {N}), so the test means something");
@@ -583,8 +594,8 @@ async fn a_citizen_who_turns_email_off_gets_no_email_but_still_the_in_app_messag
     quiet(500).await;
     assert!(to(&smtp.messages(), &quiet_one.email).is_empty(), "no email for a citizen who turned email off");
     let skipped = outbox::Entity::find()
-        .filter(outbox::Column::Channel.eq("email"))
-        .filter(outbox::Column::Status.eq("skipped"))
+        .filter(outbox::Column::Channel.eq(MessageChannel::Email))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Skipped))
         .filter(outbox::Column::LastError.eq("email_off"))
         .count(app.domain.db())
         .await
@@ -639,18 +650,18 @@ async fn settled_messages_are_purged_after_the_retention_days_dead_and_pending_o
     let recent = Utc::now() - Duration::days(89);
     // (status, settled at, purged?)
     let plan = [
-        ("sent", old, true),
-        ("withdrawn", old, true),
-        ("skipped", old, true),
-        ("dead", old, false),
-        ("pending", old, false),
-        ("sent", recent, false),
-        ("pending", Utc::now(), false),
-        ("pending", Utc::now(), false),
+        (OutboxStatus::Sent, old, true),
+        (OutboxStatus::Withdrawn, old, true),
+        (OutboxStatus::Skipped, old, true),
+        (OutboxStatus::Dead, old, false),
+        (OutboxStatus::Pending, old, false),
+        (OutboxStatus::Sent, recent, false),
+        (OutboxStatus::Pending, Utc::now(), false),
+        (OutboxStatus::Pending, Utc::now(), false),
     ];
     for (row, (status, at, _)) in rows.iter().zip(plan) {
         let mut m: outbox::ActiveModel = row.clone().into();
-        m.status = Set(status.into());
+        m.status = Set(status);
         m.updated_at = Set(at);
         m.update(d.db()).await.unwrap();
     }
@@ -659,7 +670,7 @@ async fn settled_messages_are_purged_after_the_retention_days_dead_and_pending_o
         id: Set(inbox_id),
         account_id: Set(rows[0].account_id),
         outbox_id: Set(rows[0].id),
-        kind: Set("referral".into()),
+        kind: Set(MessageKind::Referral),
         appointment_id: Set(None),
         texts: Set("{}".into()),
         created_at: Set(old),

@@ -1,0 +1,73 @@
+//! The desk: finding a person by NIN, booking on their behalf, referrals.
+
+use super::*;
+
+/// The desk looks a citizen up by NIN (in the body, never in a URL).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NinLookupIn {
+    pub nin: String,
+    /// Why the desk looks this person up (5 to 500 characters): written in
+    /// the person's access log, which they read.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A citizen found by the desk, with their dependants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonOut {
+    pub patient_id: UserId,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub dependants: Vec<DependantOut>,
+    /// Set when the NIN was a dependant's.
+    pub matched_dependant_id: Option<PersonId>,
+    /// That dependant's open request to take over their own record, which
+    /// the desk approves on seeing the identity card.
+    #[serde(default)]
+    pub claim: Option<crate::identity::ClaimOut>,
+}
+
+/// A booking made at the desk on a citizen's behalf.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeskBookIn {
+    pub patient_id: String,
+    #[serde(default)]
+    pub dependant_id: String,
+    pub slot_id: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A referral recorded by a practitioner or the desk.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReferralIn {
+    pub patient_id: String,
+    #[serde(default)]
+    pub dependant_id: String,
+    /// Specialty code.
+    pub specialty: String,
+    /// `routine` or `urgent`.
+    pub priority: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`
+    pub expires_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReferralOut {
+    pub id: ReferralId,
+    pub specialty: String,
+    pub priority: crate::ReferralPriority,
+    pub reason: String,
+    pub expires_on: NaiveDate,
+    pub dependant_id: Option<PersonId>,
+    /// Already used by an appointment.
+    pub used: bool,
+}

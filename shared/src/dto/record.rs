@@ -1,0 +1,233 @@
+//! The medical record: entries, attachments, care relationships and the access log.
+
+use super::*;
+
+/// A medication line of a prescription.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MedicationLine {
+    pub medication: String,
+    /// Tablet, syrup, injection…
+    pub form: String,
+    pub dose: String,
+    pub frequency: String,
+    pub duration: String,
+    #[serde(default)]
+    pub instructions: String,
+}
+
+/// A laboratory value with its unit and reference range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LabValue {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub reference_low: Option<f64>,
+    #[serde(default)]
+    pub reference_high: Option<f64>,
+}
+
+/// What a record entry says, by kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EntryData {
+    Consultation {
+        reason: String,
+        #[serde(default)]
+        findings: String,
+        /// ICD-10 code, e.g. `J45.9`.
+        diagnosis_code: String,
+        #[serde(default)]
+        diagnosis_text: String,
+    },
+    Prescription {
+        items: Vec<MedicationLine>,
+    },
+    ExamRequest {
+        /// An [`ExamCategory`](crate::ExamCategory) code: `laboratory` or `imaging`.
+        category: String,
+        exam: String,
+        /// A [`ReferralPriority`](crate::ReferralPriority) code: `routine` or `urgent`.
+        priority: String,
+        #[serde(default)]
+        clinical_notes: String,
+    },
+    ExamResult {
+        /// The exam request this answers, if any.
+        #[serde(default)]
+        request_id: Option<EntryId>,
+        exam: String,
+        #[serde(default)]
+        values: Vec<LabValue>,
+        #[serde(default)]
+        report: String,
+    },
+    Vaccination {
+        vaccine: String,
+        #[serde(default)]
+        dose_number: Option<u32>,
+        /// `YYYY-MM-DD`
+        date: String,
+        #[serde(default)]
+        lot: String,
+    },
+    Allergy {
+        substance: String,
+        #[serde(default)]
+        reaction: String,
+        /// An [`AllergySeverity`](crate::AllergySeverity) code: `mild`, `moderate` or `severe`.
+        severity: String,
+    },
+}
+
+impl EntryData {
+    pub fn kind(&self) -> crate::EntryKind {
+        use crate::EntryKind as K;
+        match self {
+            EntryData::Consultation { .. } => K::Consultation,
+            EntryData::Prescription { .. } => K::Prescription,
+            EntryData::ExamRequest { .. } => K::ExamRequest,
+            EntryData::ExamResult { .. } => K::ExamResult,
+            EntryData::Vaccination { .. } => K::Vaccination,
+            EntryData::Allergy { .. } => K::Allergy,
+        }
+    }
+}
+
+/// A practitioner writes an entry for a patient (citizen or dependant).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EntryIn {
+    /// The appointment this entry belongs to; a consultation marks it fulfilled.
+    #[serde(default)]
+    pub appointment_id: Option<AppointmentId>,
+    /// The entry this one corrects (which must be marked entered-in-error).
+    #[serde(default)]
+    pub corrects_id: Option<EntryId>,
+    #[serde(flatten)]
+    pub data: EntryData,
+}
+
+/// A record entry as readers see it, signed by author, facility and time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EntryOut {
+    pub id: EntryId,
+    pub subject_id: PersonId,
+    pub patient_name: String,
+    #[serde(flatten)]
+    pub data: EntryData,
+    pub appointment_id: Option<AppointmentId>,
+    pub facility_id: FacilityId,
+    pub facility_name_ar: String,
+    pub facility_name_fr: String,
+    pub author_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub status: crate::EntryStatus,
+    pub error_reason: Option<String>,
+    pub corrects_id: Option<EntryId>,
+    pub verification_code: Option<String>,
+    /// Files attached to the entry (results: PDF, JPEG, PNG).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentOut>,
+}
+
+/// A file attached to a record entry; its bytes are downloaded separately
+/// (always as an attachment, never rendered inline).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AttachmentOut {
+    pub id: AttachmentId,
+    pub file_name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`, found from the content.
+    pub media_type: String,
+    pub size: u64,
+}
+
+/// Which entries of a record to show; every part optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct RecordFilter {
+    #[serde(default)]
+    pub kind: Option<crate::EntryKind>,
+    /// First day (Algiers), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day (Algiers), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub to: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub facility_id: Option<FacilityId>,
+    /// One patient (oneself or a dependant).
+    #[serde(default)]
+    pub subject_id: Option<PersonId>,
+}
+
+/// A practitioner opens a patient's record by NIN (in the body, never in a
+/// URL), saying why: a care relationship at their facility for a day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CareLookupIn {
+    pub nin: String,
+    pub reason: String,
+}
+
+/// A patient in a practitioner's care at their facility.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CarePatientOut {
+    pub subject_id: PersonId,
+    pub name: String,
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// Today's appointment, when the relationship is one.
+    pub appointment_id: Option<AppointmentId>,
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub via: crate::CareVia,
+    /// The look-up's reason.
+    pub reason: Option<String>,
+}
+
+/// An ICD-10 code with its label in the reader's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Icd10Out {
+    pub code: String,
+    pub label: String,
+}
+
+/// Why an entry is wrong (it stays, marked, and a new entry corrects it).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EnteredInErrorIn {
+    pub reason: String,
+}
+
+/// "Who looked at my record": one read or write of record data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccessOut {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub subject_id: PersonId,
+    pub actor_name: String,
+    pub actor_role: crate::Role,
+    pub facility_name_ar: Option<String>,
+    pub facility_name_fr: Option<String>,
+    pub action: crate::AccessAction,
+    pub entry_id: Option<EntryId>,
+    pub reason: String,
+}
+
+/// One page of "who looked at my record", newest first. Every row is
+/// reachable: pass `next_cursor` as `before` for the next (older) page;
+/// `null` on the last one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccessPage {
+    pub items: Vec<AccessOut>,
+    pub next_cursor: Option<String>,
+}
