@@ -140,7 +140,8 @@ pub fn CarePatientPage() -> impl IntoView {
 }
 
 /// An entry as the practitioner sees it, with "entered in error" and, for
-/// results, the file form (the domain refuses other facilities' entries).
+/// results, the file form — each shown when the entry says the reader may
+/// (only the facility that wrote an active entry).
 #[component]
 fn StaffEntry(
     entry: EntryOut,
@@ -150,12 +151,11 @@ fn StaffEntry(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = entry.id.to_string();
-    let active = entry.status == EntryStatus::Active;
-    let result = matches!(entry.data, EntryData::ExamResult { .. });
+    let (may_mark, may_attach) = (entry.can_mark_error, entry.can_attach);
     view! {
         <Entry entry=entry kind_name=kind_name>
-            {active.then(|| view! {
-                {result.then(|| view! { <UploadForm entry=id.clone() subject=subject.clone()/> })}
+            {may_attach.then(|| view! { <UploadForm entry=id.clone() subject=subject.clone()/> })}
+            {may_mark.then(|| view! {
                 <details class="no-print">
                     <summary>{t!(i18n, care.mark_error)}</summary>
                     <ActionForm action=mark attr:class="form" attr:data-test="mark-error">

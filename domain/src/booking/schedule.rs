@@ -12,23 +12,14 @@
 use super::{algiers, algiers_midnight, desk_facility, field, full_name, is_weekend, load_map, subject_names, subject_of};
 use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot};
 use crate::{Actor, Domain, Error, Result};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut};
 use shared::{AppointmentId, ErrorCode, FacilityId, PractitionerId, Role, SlotId, TemplateId};
-use shared::{AppointmentStatus, ClosureKind, DaySlotStatus, HolidayKind, SlotStatus};
+use shared::{AppointmentStatus, DaySlotStatus, HolidayKind, SlotStatus};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-fn parse_hhmm(s: &str) -> Option<u32> {
-    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()?;
-    Some(t.hour() * 60 + t.minute())
-}
-
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
-}
 
 /// Minutes after midnight, Algiers time, of an instant.
 fn local_minute(t: DateTime<Utc>) -> u32 {
@@ -145,40 +136,9 @@ impl Domain {
         if desk_facility(actor)? != facility.as_uuid() {
             return Err(Error::code(ErrorCode::Forbidden));
         }
-        let mut errors = Vec::new();
-        let practitioner_id = input.practitioner_id.parse::<Uuid>().ok();
-        if practitioner_id.is_none() {
-            errors.push(field("practitioner_id", ErrorCode::NotFound));
-        }
-        if !(1..=7).contains(&input.weekday) {
-            errors.push(field("weekday", ErrorCode::BadRequest));
-        }
-        let start = parse_hhmm(&input.start);
-        let end = parse_hhmm(&input.end);
-        if start.is_none() {
-            errors.push(field("start", ErrorCode::BadRequest));
-        }
-        if end.is_none() || end <= start {
-            errors.push(field("end", ErrorCode::BadRequest));
-        }
-        if !(5..=240).contains(&input.slot_minutes) {
-            errors.push(field("slot_minutes", ErrorCode::BadRequest));
-        }
-        let valid_from = parse_date(&input.valid_from);
-        if valid_from.is_none() {
-            errors.push(field("valid_from", ErrorCode::BadRequest));
-        }
-        let valid_to = if input.valid_to.trim().is_empty() { Some(None) } else { parse_date(&input.valid_to).filter(|d| Some(*d) >= valid_from).map(Some) };
-        if valid_to.is_none() {
-            errors.push(field("valid_to", ErrorCode::BadRequest));
-        }
-        let (Some(practitioner_id), Some(start), Some(end), Some(valid_from), Some(valid_to), true) =
-            (practitioner_id, start, end, valid_from, valid_to, errors.is_empty())
-        else {
-            return Err(Error::fields(errors));
-        };
-        let practitioner = self.practitioner_here(facility.as_uuid(), practitioner_id).await?;
-        let rule = WeeklyRule { weekday: input.weekday, start, end, slot_minutes: input.slot_minutes, valid_from, valid_to };
+        let t = input.validate().map_err(Error::fields)?;
+        let practitioner = self.practitioner_here(facility.as_uuid(), t.practitioner_id.as_uuid()).await?;
+        let rule = WeeklyRule { weekday: t.weekday, start: t.start, end: t.end, slot_minutes: t.slot_minutes, valid_from: t.valid_from, valid_to: t.valid_to };
         let out = self.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await?;
         // New time may be what someone on the waiting list needs.
         self.after_release().await;
@@ -330,42 +290,13 @@ impl Domain {
         if desk_facility(actor)? != facility.as_uuid() {
             return Err(Error::code(ErrorCode::Forbidden));
         }
-        let mut errors = Vec::new();
-        let date = parse_date(&input.date);
-        if date.is_none() {
-            errors.push(field("date", ErrorCode::BadRequest));
-        }
-        let (start, end) = match (input.start.trim(), input.end.trim()) {
-            ("", "") => (None, None),
-            (s, e) => {
-                let (s, e) = (parse_hhmm(s), parse_hhmm(e));
-                if s.is_none() {
-                    errors.push(field("start", ErrorCode::BadRequest));
-                }
-                if e.is_none() || e <= s {
-                    errors.push(field("end", ErrorCode::BadRequest));
-                }
-                (s, e)
-            }
+        let c = input.validate().map_err(Error::fields)?;
+        let practitioner = match c.practitioner_id {
+            Some(p) => Some(self.practitioner_here(facility.as_uuid(), p.as_uuid()).await?.id),
+            None => None,
         };
-        let kind = ClosureKind::parse(input.kind.trim());
-        if kind.is_none() {
-            errors.push(field("kind", ErrorCode::Required));
-        }
-        let practitioner = if input.practitioner_id.trim().is_empty() {
-            None
-        } else {
-            match input.practitioner_id.trim().parse::<Uuid>() {
-                Ok(id) => Some(self.practitioner_here(facility.as_uuid(), id).await?.id),
-                Err(_) => {
-                    errors.push(field("practitioner_id", ErrorCode::NotFound));
-                    None
-                }
-            }
-        };
-        let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) else {
-            return Err(Error::fields(errors));
-        };
+        let (date, kind) = (c.date, c.kind);
+        let (start, end) = c.window.map_or((None, None), |(s, e)| (Some(s), Some(e)));
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let c = closure::ActiveModel {
@@ -376,7 +307,7 @@ impl Domain {
             start_minute: Set(start.map(|m| m as i32)),
             end_minute: Set(end.map(|m| m as i32)),
             kind: Set(kind),
-            note: Set(Some(input.note.trim().chars().take(200).collect::<String>()).filter(|n| !n.is_empty())),
+            note: Set(c.note),
             created_by: Set(actor.user_id.as_uuid()),
             created_at: Set(now),
         }
@@ -473,9 +404,10 @@ impl Domain {
             .one(self.db())
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let Some(valid_to) = parse_date(&input.valid_to).filter(|d| *d + Duration::days(1) >= t.valid_from) else {
+        let valid_to = input.validate().map_err(Error::fields)?;
+        if valid_to + Duration::days(1) < t.valid_from {
             return Err(Error::fields(vec![field("valid_to", ErrorCode::BadRequest)]));
-        };
+        }
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let mut row: availability_template::ActiveModel = t.clone().into();
@@ -570,19 +502,8 @@ impl Domain {
         if actor.role != Role::HealthAdmin {
             return Err(Error::code(ErrorCode::Forbidden));
         }
-        let mut errors = Vec::new();
-        let date = parse_date(&input.date);
-        if date.is_none() {
-            errors.push(field("date", ErrorCode::BadRequest));
-        }
-        for (name, v) in [("name_ar", &input.name_ar), ("name_fr", &input.name_fr), ("name_en", &input.name_en)] {
-            if v.trim().is_empty() || v.chars().count() > 100 {
-                errors.push(field(name, ErrorCode::Required));
-            }
-        }
-        let (Some(date), true) = (date, errors.is_empty()) else {
-            return Err(Error::fields(errors));
-        };
+        let h = input.validate().map_err(Error::fields)?;
+        let date = h.date;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let id = Uuid::new_v4();
@@ -590,9 +511,9 @@ impl Domain {
             id: Set(id),
             date: Set(date),
             kind: Set(HolidayKind::Islamic),
-            name_ar: Set(input.name_ar.trim().into()),
-            name_fr: Set(input.name_fr.trim().into()),
-            name_en: Set(input.name_en.trim().into()),
+            name_ar: Set(h.name_ar),
+            name_fr: Set(h.name_fr),
+            name_en: Set(h.name_en),
             created_at: Set(now),
         }
         .insert(&txn)
@@ -709,7 +630,7 @@ mod tests {
             date: day,
             start_minute: start,
             end_minute: end,
-            kind: ClosureKind::Reduced,
+            kind: shared::ClosureKind::Reduced,
             note: None,
             created_by: Uuid::new_v4(),
             created_at: Utc::now(),

@@ -253,7 +253,7 @@ impl Domain {
             _ => {}
         }
         txn.commit().await?;
-        Ok(self.describe_entries(vec![row]).await?.remove(0))
+        Ok(self.describe_entries(vec![row], Some(facility)).await?.remove(0))
     }
 
     /// Marks an entry of the practitioner's facility entered-in-error. It
@@ -285,7 +285,7 @@ impl Domain {
         access::append(&self.config().audit_secret, &txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id.as_uuid()), reason).await?;
         txn.commit().await?;
         let e = record_entry::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        Ok(self.describe_entries(vec![e]).await?.remove(0))
+        Ok(self.describe_entries(vec![e], Some(facility)).await?.remove(0))
     }
 
     /// A patient's whole record, for a practitioner in their care.
@@ -300,7 +300,7 @@ impl Domain {
             .all(&txn)
             .await?;
         txn.commit().await?;
-        self.describe_entries(rows).await
+        self.describe_entries(rows, Some(facility)).await
     }
 
     /// One entry, for its patient (or guardian) or a practitioner in a
@@ -312,7 +312,7 @@ impl Domain {
         let facility = self.reader_facility(&txn, actor, e.subject_id).await?;
         access::append(&self.config().audit_secret, &txn, e.subject_id, actor, facility, AccessAction::ReadEntry, Some(e.id), "").await?;
         txn.commit().await?;
-        Ok(self.describe_entries(vec![e]).await?.remove(0))
+        Ok(self.describe_entries(vec![e], facility).await?.remove(0))
     }
 
     /// The citizen's own record and their dependants', newest first.
@@ -349,7 +349,7 @@ impl Domain {
             access::append(&self.config().audit_secret, &txn, s, actor, None, action, None, "").await?;
         }
         txn.commit().await?;
-        self.describe_entries(rows).await
+        self.describe_entries(rows, None).await
     }
 
     /// The ids of the holder's dependants the desk has verified.
@@ -429,9 +429,11 @@ impl Domain {
         Ok(AccessPage { items, next_cursor })
     }
 
-    /// Entries with the names readers need (author, facility, patient)
-    /// and their attachments.
-    pub(crate) async fn describe_entries(&self, rows: Vec<record_entry::Model>) -> Result<Vec<EntryOut>> {
+    /// Entries with the names readers need (author, facility, patient),
+    /// their attachments, and what the reader may do with each: `writer`
+    /// is the facility the reader writes for (a practitioner in care), None
+    /// for a patient or guardian.
+    pub(crate) async fn describe_entries(&self, rows: Vec<record_entry::Model>, writer: Option<Uuid>) -> Result<Vec<EntryOut>> {
         let db = self.db();
         let mut files = self.attachments_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
         let mut people: Vec<Uuid> = rows.iter().flat_map(|r| [r.author_id, r.subject_id]).collect();
@@ -462,6 +464,7 @@ impl Domain {
             .map(|r| {
                 let data: EntryData = serde_json::from_str(&r.body).map_err(|e| Error::Internal(format!("record entry {}: {e}", r.id)))?;
                 let f = facilities.get(&r.facility_id);
+                let correctable = r.status == EntryStatus::Active && writer == Some(r.facility_id);
                 Ok(EntryOut {
                     id: EntryId(r.id),
                     subject_id: PersonId(r.subject_id),
@@ -478,6 +481,8 @@ impl Domain {
                     corrects_id: r.corrects_id.map(EntryId),
                     verification_code: r.verification_code,
                     attachments: files.remove(&r.id).unwrap_or_default(),
+                    can_mark_error: correctable,
+                    can_attach: correctable && r.kind == EntryKind::ExamResult,
                 })
             })
             .collect()

@@ -251,6 +251,11 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     // The patient reads the entry with its file, and downloads it — as a download.
     let record: Vec<Value> = app.get_auth("/api/v1/me/record", &patient).await.json().await.unwrap();
     assert_eq!(record[0]["attachments"][0]["id"], file["id"]);
+    assert!(record.iter().all(|e| e["can_mark_error"] == false && e["can_attach"] == false), "the patient corrects nothing");
+    // The writing facility may correct it and attach to it (the door that
+    // refuses everyone is caught here).
+    let theirs: Vec<Value> = app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await.json().await.unwrap();
+    assert_eq!((theirs[0]["can_mark_error"].as_bool(), theirs[0]["can_attach"].as_bool()), (Some(true), Some(true)));
     let res = app.get_auth(&format!("/api/v1/record/attachments/{}", s(&file, "id")), &patient).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/pdf");
@@ -308,6 +313,7 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     assert_eq!(res.status(), StatusCode::OK);
     let theirs: Vec<Value> = app.get_auth(&format!("/api/v1/record/{patient_id}"), &elsewhere).await.json().await.unwrap();
     assert_eq!((theirs.len(), theirs[0]["facility_id"].as_str()), (1, Some(clinic.facility_id.as_str())));
+    assert_eq!((theirs[0]["can_mark_error"].as_bool(), theirs[0]["can_attach"].as_bool()), (Some(false), Some(false)), "nothing offered that is refused");
     assert_eq!(app.get_auth(&format!("/api/v1/record/attachments/{}", s(&file, "id")), &elsewhere).await.status(), StatusCode::OK);
     let res = app.post_auth(&format!("/api/v1/record/entries/{result}/entered-in-error"), &elsewhere, &json!({ "reason": "pas chez nous" })).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);

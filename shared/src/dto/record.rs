@@ -134,6 +134,13 @@ pub struct EntryOut {
     /// Files attached to the entry (results: PDF, JPEG, PNG).
     #[serde(default)]
     pub attachments: Vec<AttachmentOut>,
+    /// Whether the reader may mark it entered-in-error: a practitioner of
+    /// the facility that wrote it, while it is active.
+    #[serde(default)]
+    pub can_mark_error: bool,
+    /// Whether the reader may attach a file to it: the same, for a result.
+    #[serde(default)]
+    pub can_attach: bool,
 }
 
 /// A file attached to a record entry; its bytes are downloaded separately

@@ -1,6 +1,18 @@
 //! Availability: weekly templates, closures, holidays and the desk's day list.
 
 use super::*;
+use crate::{ClosureKind, PractitionerId};
+use chrono::{NaiveTime, Timelike};
+
+/// `HH:MM` (Algiers time) as minutes after midnight.
+pub fn parse_hhmm(s: &str) -> Option<u32> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok().map(|t| t.hour() * 60 + t.minute())
+}
+
+/// A day written `YYYY-MM-DD`.
+pub fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
 
 /// A weekly availability rule, as a receptionist enters it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -20,6 +32,48 @@ pub struct TemplateIn {
     /// `YYYY-MM-DD`, optional.
     #[serde(default)]
     pub valid_to: String,
+}
+
+/// The valid form of [`TemplateIn`]: times in minutes after midnight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewTemplate {
+    pub practitioner_id: PractitionerId,
+    pub weekday: u8,
+    pub start: u32,
+    pub end: u32,
+    pub slot_minutes: u16,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl TemplateIn {
+    /// Every field checked at once; whether the practitioner works at the
+    /// facility is the service's question.
+    pub fn validate(&self) -> Result<NewTemplate, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let practitioner_id = check(&mut e, "practitioner_id", self.practitioner_id.trim().parse::<PractitionerId>().map_err(|_| ErrorCode::NotFound));
+        if !(1..=7).contains(&self.weekday) {
+            e.push(FieldError::new("weekday", ErrorCode::BadRequest));
+        }
+        let (start, end) = (parse_hhmm(&self.start), parse_hhmm(&self.end));
+        let start = check(&mut e, "start", start.ok_or(ErrorCode::BadRequest));
+        let end = check(&mut e, "end", end.filter(|end| start.is_some_and(|s| *end > s)).ok_or(ErrorCode::BadRequest));
+        if !(5..=240).contains(&self.slot_minutes) {
+            e.push(FieldError::new("slot_minutes", ErrorCode::BadRequest));
+        }
+        let valid_from = check(&mut e, "valid_from", parse_day(&self.valid_from).ok_or(ErrorCode::BadRequest));
+        let valid_to = if self.valid_to.trim().is_empty() {
+            Some(None)
+        } else {
+            check(&mut e, "valid_to", parse_day(&self.valid_to).filter(|d| valid_from.is_some_and(|f| *d >= f)).map(Some).ok_or(ErrorCode::BadRequest))
+        };
+        match (practitioner_id, start, end, valid_from, valid_to) {
+            (Some(practitioner_id), Some(start), Some(end), Some(valid_from), Some(valid_to)) if e.is_empty() => {
+                Ok(NewTemplate { practitioner_id, weekday: self.weekday, start, end, slot_minutes: self.slot_minutes, valid_from, valid_to })
+            }
+            _ => Err(e),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,6 +105,46 @@ pub struct ClosureIn {
     pub note: String,
 }
 
+/// The valid form of [`ClosureIn`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewClosure {
+    /// None: the whole facility.
+    pub practitioner_id: Option<PractitionerId>,
+    pub date: NaiveDate,
+    /// Minutes after midnight; None: the whole day.
+    pub window: Option<(u32, u32)>,
+    pub kind: ClosureKind,
+    /// Trimmed, at most 200 characters; None when empty.
+    pub note: Option<String>,
+}
+
+impl ClosureIn {
+    /// Every field checked at once; whether the practitioner works at the
+    /// facility is the service's question.
+    pub fn validate(&self) -> Result<NewClosure, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let date = check(&mut e, "date", parse_day(&self.date).ok_or(ErrorCode::BadRequest));
+        let window = match (self.start.trim(), self.end.trim()) {
+            ("", "") => Some(None),
+            (s, end) => {
+                let start = check(&mut e, "start", parse_hhmm(s).ok_or(ErrorCode::BadRequest));
+                let end = check(&mut e, "end", parse_hhmm(end).filter(|end| start.is_some_and(|s| *end > s)).ok_or(ErrorCode::BadRequest));
+                start.zip(end).map(Some)
+            }
+        };
+        let kind = check(&mut e, "kind", ClosureKind::parse(self.kind.trim()).ok_or(ErrorCode::Required));
+        let practitioner_id = match self.practitioner_id.trim() {
+            "" => Some(None),
+            p => check(&mut e, "practitioner_id", p.parse::<PractitionerId>().map(Some).map_err(|_| ErrorCode::NotFound)),
+        };
+        let note = Some(self.note.trim().chars().take(200).collect::<String>()).filter(|n| !n.is_empty());
+        match (date, window, kind, practitioner_id) {
+            (Some(date), Some(window), Some(kind), Some(practitioner_id)) if e.is_empty() => Ok(NewClosure { practitioner_id, date, window, kind, note }),
+            _ => Err(e),
+        }
+    }
+}
+
 /// A published template, as the desk lists them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -74,6 +168,14 @@ pub struct TemplateRowOut {
 pub struct TemplateEndIn {
     /// `YYYY-MM-DD`, the last day the template still makes slots.
     pub valid_to: String,
+}
+
+impl TemplateEndIn {
+    /// The last day; whether it is after the template's start is the
+    /// service's question.
+    pub fn validate(&self) -> Result<NaiveDate, Vec<FieldError>> {
+        parse_day(&self.valid_to).ok_or_else(|| vec![FieldError::new("valid_to", ErrorCode::BadRequest)])
+    }
 }
 
 /// A booked appointment that a schedule change no longer covers: it was
@@ -117,6 +219,31 @@ pub struct HolidayIn {
     pub name_en: String,
 }
 
+/// The valid form of [`HolidayIn`]: a day and its trimmed names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewHoliday {
+    pub date: NaiveDate,
+    pub name_ar: String,
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+impl HolidayIn {
+    pub fn validate(&self) -> Result<NewHoliday, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let date = check(&mut e, "date", parse_day(&self.date).ok_or(ErrorCode::BadRequest));
+        let mut name = |field: &str, v: &str| {
+            let v = v.trim();
+            check(&mut e, field, if v.is_empty() || v.chars().count() > 100 { Err(ErrorCode::Required) } else { Ok(v.to_owned()) })
+        };
+        let (ar, fr, en) = (name("name_ar", &self.name_ar), name("name_fr", &self.name_fr), name("name_en", &self.name_en));
+        match (date, ar, fr, en) {
+            (Some(date), Some(name_ar), Some(name_fr), Some(name_en)) if e.is_empty() => Ok(NewHoliday { date, name_ar, name_fr, name_en }),
+            _ => Err(e),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct HolidayOut {
@@ -147,4 +274,77 @@ pub struct DaySlotOut {
     /// the desk sees cancellations as well as bookings.
     #[serde(default)]
     pub cancelled: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template() -> TemplateIn {
+        TemplateIn {
+            practitioner_id: "5f0c6f5e-8d0a-4d8e-9b43-0b1f2f1e6c11".into(),
+            weekday: 7,
+            start: "08:00".into(),
+            end: "12:30".into(),
+            slot_minutes: 20,
+            valid_from: "2026-12-06".into(),
+            valid_to: String::new(),
+        }
+    }
+
+    fn fields(e: Vec<FieldError>) -> Vec<String> {
+        e.into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn a_valid_template_becomes_minutes_and_days() {
+        let t = template().validate().unwrap();
+        assert_eq!((t.weekday, t.start, t.end, t.slot_minutes, t.valid_to), (7, 480, 750, 20, None));
+        assert_eq!(t.valid_from, NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+    }
+
+    #[test]
+    fn every_bad_template_field_is_named_at_once() {
+        let bad = TemplateIn {
+            practitioner_id: "x".into(),
+            weekday: 0,
+            start: "8h".into(),
+            end: "07:00".into(),
+            slot_minutes: 2,
+            valid_from: "06/12/2026".into(),
+            valid_to: "2026-12-01".into(),
+        };
+        assert_eq!(fields(bad.validate().unwrap_err()), ["practitioner_id", "weekday", "start", "end", "slot_minutes", "valid_from", "valid_to"]);
+        // An end before the start, and a last day before the first.
+        let t = TemplateIn { end: "07:59".into(), valid_to: "2026-12-05".into(), ..template() };
+        assert_eq!(fields(t.validate().unwrap_err()), ["end", "valid_to"]);
+    }
+
+    #[test]
+    fn a_closure_is_a_whole_day_or_a_window_of_a_known_kind() {
+        let c = ClosureIn { date: "2026-12-10".into(), kind: "leave".into(), note: "  congé  ".into(), ..Default::default() };
+        let v = c.validate().unwrap();
+        assert_eq!((v.window, v.kind, v.practitioner_id, v.note.as_deref()), (None, ClosureKind::Leave, None, Some("congé")));
+        let c = ClosureIn { start: "10:00".into(), end: "11:00".into(), kind: "reduced".into(), ..c };
+        assert_eq!(c.validate().unwrap().window, Some((600, 660)));
+        let bad = ClosureIn {
+            date: "demain".into(),
+            start: "11:00".into(),
+            end: "10:00".into(),
+            kind: "holiday".into(),
+            practitioner_id: "nobody".into(),
+            note: String::new(),
+        };
+        assert_eq!(fields(bad.validate().unwrap_err()), ["date", "end", "kind", "practitioner_id"]);
+    }
+
+    #[test]
+    fn a_holiday_needs_a_day_and_three_names() {
+        let h = HolidayIn { date: "2027-03-10".into(), name_ar: " عيد الفطر ".into(), name_fr: "Aïd el-Fitr".into(), name_en: "Eid al-Fitr".into() };
+        assert_eq!(h.validate().unwrap().name_ar, "عيد الفطر");
+        let bad = HolidayIn { date: String::new(), name_en: "x".repeat(101), ..h };
+        assert_eq!(fields(bad.validate().unwrap_err()), ["date", "name_en"]);
+        assert!(TemplateEndIn { valid_to: "2027-01-31".into() }.validate().is_ok());
+        assert_eq!(fields(TemplateEndIn { valid_to: "31/01/2027".into() }.validate().unwrap_err()), ["valid_to"]);
+    }
 }

@@ -1,0 +1,141 @@
+//! Queueing: the outbox rows an event writes, in the event's own transaction (one per channel, deduplicated by key).
+
+use super::*;
+
+fn row(key: String, kind: Kind, channel: MessageChannel, account: Uuid, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox_row(key, kind.message_kind(), channel, account, due, now)
+}
+
+/// A pending outbox row of any kind (appointment or account message).
+pub(crate) fn outbox_row(
+    key: String,
+    kind: MessageKind,
+    channel: MessageChannel,
+    account: Uuid,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        dedupe_key: Set(key),
+        kind: Set(kind),
+        channel: Set(channel),
+        account_id: Set(account),
+        appointment_id: Set(None),
+        subject_id: Set(None),
+        facility_id: Set(None),
+        params: Set("{}".into()),
+        due_at: Set(due),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(due),
+        lease_owner: Set(None),
+        lease_until: Set(None),
+        last_error: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// What a message is about: an appointment, or another row (a waitlist
+/// offer, a referral, a record entry), and the facility whose admins see
+/// it if it cannot be delivered.
+struct About {
+    appointment: Option<Uuid>,
+    subject: Option<Uuid>,
+    facility: Uuid,
+}
+
+/// One row per channel for one event, keyed `<event>:<channel>`.
+fn on_every_channel(event: &str, kind: Kind, account: Uuid, about: &About, due: DateTime<Utc>, now: DateTime<Utc>, params: &str) -> Vec<outbox::ActiveModel> {
+    MessageChannel::ALL
+        .iter()
+        .map(|&ch| {
+            let mut r = row(format!("{event}:{ch}"), kind, ch, account, due, now);
+            r.appointment_id = Set(about.appointment);
+            r.subject_id = Set(about.subject);
+            r.facility_id = Set(Some(about.facility));
+            r.params = Set(params.to_owned());
+            r
+        })
+        .collect()
+}
+
+/// Inserts rows, skipping any whose event and channel are already queued.
+async fn queue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let insert =
+        outbox::Entity::insert_many(rows).on_conflict(sea_orm::sea_query::OnConflict::column(outbox::Column::DedupeKey).do_nothing().to_owned()).exec(db).await;
+    match insert {
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl Domain {
+    /// Queues the confirmation (or the "moved" message) of an appointment
+    /// just taken and its reminders, on every channel, inside the booking's
+    /// transaction.
+    pub(crate) async fn queue_appointment<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, s: &slot::Model, moved: bool) -> Result<()> {
+        let now = self.clock().now();
+        let kind = if moved { Kind::Rescheduled } else { Kind::Booked };
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
+        let mut rows = on_every_channel(&format!("appt:{}:{}", a.id, kind.code()), kind, a.patient_id, &about, now, now, "{}");
+        for h in &self.rules().reminder_hours {
+            let due = s.starts_at - Duration::hours(*h);
+            if due > now {
+                let params = serde_json::json!({ "hours": h }).to_string();
+                rows.extend(on_every_channel(&format!("appt:{}:reminder{h}", a.id), Kind::Reminder, a.patient_id, &about, due, now, &params));
+            }
+        }
+        queue(db, rows).await
+    }
+
+    /// Queues the cancellation message of an appointment.
+    pub(crate) async fn queue_cancelled<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model) -> Result<()> {
+        let now = self.clock().now();
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
+        queue(db, on_every_channel(&format!("appt:{}:cancelled", a.id), Kind::Cancelled, a.patient_id, &about, now, now, "{}")).await
+    }
+
+    /// Withdraws the reminders still waiting for an appointment that ends
+    /// (cancelled or moved): it happens in the same transaction, so no
+    /// reminder for the old time can leave afterwards.
+    pub(crate) async fn withdraw_reminders<C: ConnectionTrait>(&self, db: &C, appointment_id: Uuid) -> Result<()> {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Withdrawn))
+            .col_expr(outbox::Column::UpdatedAt, Expr::value(self.clock().now()))
+            .filter(outbox::Column::AppointmentId.eq(appointment_id))
+            .filter(outbox::Column::Kind.eq(MessageKind::Reminder))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Queues the message that tells a waiting citizen a slot is held.
+    pub(crate) async fn queue_offer<C: ConnectionTrait>(&self, db: &C, o: &slot_offer::Model, facility_id: Uuid) -> Result<()> {
+        let now = self.clock().now();
+        let about = About { appointment: None, subject: Some(o.id), facility: facility_id };
+        queue(db, on_every_channel(&format!("offer:{}", o.id), Kind::Offer, o.holder_id, &about, now, now, "{}")).await
+    }
+
+    /// Queues the message that tells a patient (or guardian) that a new
+    /// prescription or result is in the record. It names no clinical
+    /// detail: the record says what it is.
+    pub(crate) async fn queue_record_news<C: ConnectionTrait>(&self, db: &C, e: &record_entry::Model, kind: Kind) -> Result<()> {
+        let now = self.clock().now();
+        let about = About { appointment: None, subject: Some(e.id), facility: e.facility_id };
+        queue(db, on_every_channel(&format!("record:{}:{}", e.id, kind.code()), kind, e.holder_id, &about, now, now, "{}")).await
+    }
+
+    /// Queues the message that tells a citizen about a new referral.
+    pub(crate) async fn queue_referral<C: ConnectionTrait>(&self, db: &C, r: &referral::Model) -> Result<()> {
+        let now = self.clock().now();
+        let about = About { appointment: None, subject: Some(r.id), facility: r.facility_id };
+        queue(db, on_every_channel(&format!("referral:{}", r.id), Kind::Referral, r.holder_id, &about, now, now, "{}")).await
+    }
+}
