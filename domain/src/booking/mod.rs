@@ -21,7 +21,7 @@ use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
-use shared::dto::{AppointmentOut, BookIn, SlotOut};
+use shared::dto::{AppointmentOut, BookIn, Booking, SlotOut};
 use shared::{AppointmentId, CommuneId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, Role, SlotId, SpecialtyId};
 use shared::{AppointmentStatus, SlotStatus};
 use std::collections::{HashMap, HashSet};
@@ -66,6 +66,15 @@ where
 
 pub(crate) fn field(name: &str, code: ErrorCode) -> FieldError {
     FieldError::new(name, code)
+}
+
+/// The `dependant_id` of an input that has no `validate()` yet: empty is
+/// the holder; anything else must be an id (`not_found` otherwise).
+pub(crate) fn dependant_field(s: &str) -> Result<Option<PersonId>> {
+    match s.trim() {
+        "" => Ok(None),
+        id => id.parse().map(Some).map_err(|_| Error::fields(vec![field("dependant_id", ErrorCode::NotFound)])),
+    }
 }
 
 pub(crate) fn full_name(given: &str, family: &str) -> String {
@@ -266,25 +275,25 @@ impl Domain {
     /// decides between concurrent bookings.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
+        let b = self.admit_booking(actor, input, ip)?;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
-        let subject = self.resolve_subject(&txn, actor.user_id.as_uuid(), &input.dependant_id).await?;
-        let s = self.lock_open_slot(&txn, slot_id, now, Channel::Online).await?;
-        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, input.reason.trim(), now, None).await?;
+        let subject = self.resolve_subject(&txn, actor.user_id.as_uuid(), b.dependant_id).await?;
+        let s = self.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Online).await?;
+        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
         txn.commit().await?;
         self.describe(&a, &s).await
     }
 
     /// What booking and rescheduling check first: a citizen, within the
-    /// rate limits, naming a slot id. Returns that id.
-    fn admit_booking(&self, actor: &Actor, slot_id: &str, ip: Option<IpAddr>) -> Result<Uuid> {
+    /// rate limits, with a well-formed booking.
+    fn admit_booking(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<Booking> {
         if actor.role != Role::Citizen {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         actor.require_verified_phone()?;
         self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
-        slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))
+        input.validate().map_err(Error::fields)
     }
 
     /// The appointments a citizen sees and manages: those they booked, and
@@ -300,12 +309,11 @@ impl Domain {
 
     /// The holder themself, or one of the holder's dependants. Anyone
     /// else's dependant is "not found".
-    pub(crate) async fn resolve_subject<C: ConnectionTrait>(&self, db: &C, holder_id: Uuid, dependant_id: &str) -> Result<Subject> {
-        if dependant_id.trim().is_empty() {
+    pub(crate) async fn resolve_subject<C: ConnectionTrait>(&self, db: &C, holder_id: Uuid, dependant_id: Option<PersonId>) -> Result<Subject> {
+        let Some(id) = dependant_id else {
             return Ok(Subject { holder_id, subject_id: holder_id, dependant_id: None });
-        }
+        };
         let not_found = || Error::fields(vec![field("dependant_id", ErrorCode::NotFound)]);
-        let id: Uuid = dependant_id.trim().parse().map_err(|_| not_found())?;
         let d = dependant::Entity::find_by_id(id).filter(dependant::Column::HolderId.eq(holder_id)).one(db).await?.ok_or_else(not_found)?;
         Ok(Subject { holder_id, subject_id: d.id, dependant_id: Some(d.id) })
     }
@@ -315,7 +323,7 @@ impl Domain {
     /// released together, or nothing changes.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn reschedule(&self, actor: &Actor, id: AppointmentId, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        let slot_id = self.admit_booking(actor, &input.slot_id, ip)?;
+        let slot_id = self.admit_booking(actor, input, ip)?.slot_id.as_uuid();
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let old = appointment::Entity::find_by_id(id)

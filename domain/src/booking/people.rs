@@ -11,7 +11,7 @@ use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
-use shared::{AppointmentId, ErrorCode, FieldError, Nin, PersonId, Role, Sex, UserId};
+use shared::{AppointmentId, ErrorCode, FieldError, PersonId, Role, Sex, UserId};
 use uuid::Uuid;
 
 fn dependant_out(d: dependant::Model) -> DependantOut {
@@ -109,15 +109,8 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn lookup_by_nin(&self, actor: &Actor, input: &NinLookupIn) -> Result<PersonOut> {
         let facility = desk_facility(actor)?;
-        let mut errors = Vec::new();
-        let nin = Nin::parse(&input.nin).map_err(|code| errors.push(FieldError::new("nin", code))).ok();
-        let reason = input.reason.trim();
-        if !(5..=500).contains(&reason.chars().count()) {
-            errors.push(FieldError::new("reason", ErrorCode::Required));
-        }
-        let Some(nin) = nin.filter(|_| errors.is_empty()) else {
-            return Err(Error::fields(errors));
-        };
+        let shared::dto::NinLookup { nin, reason } = input.validate().map_err(Error::fields)?;
+        let reason = reason.as_str();
         self.lookup_throttle().check(None, &format!("desk:{}", actor.user_id)).map_err(Error::throttled)?;
         let txn = self.begin_write().await?;
         let (holder, matched) = match crate::persons::by_nin(&txn, nin.as_ref()).await? {
@@ -194,10 +187,9 @@ impl Domain {
     }
 
     /// The citizen account (not staff) with this id, for desk actions.
-    async fn citizen(&self, id: &str) -> Result<user::Model> {
+    async fn citizen(&self, id: UserId) -> Result<user::Model> {
         let not_found = || Error::fields(vec![field("patient_id", ErrorCode::NotFound)]);
-        let id: Uuid = id.trim().parse().map_err(|_| not_found())?;
-        user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen).ok_or_else(not_found)
+        user::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.filter(|u| u.role == Role::Citizen).ok_or_else(not_found)
     }
 
     /// The desk books one of its own facility's slots for a citizen (or a
@@ -206,16 +198,16 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_book(&self, actor: &Actor, input: &DeskBookIn) -> Result<AppointmentOut> {
         let facility = desk_facility(actor)?;
-        let holder = self.citizen(&input.patient_id).await?;
-        let slot_id: Uuid = input.slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let shared::dto::DeskBooking { patient_id, booking: b } = input.validate().map_err(Error::fields)?;
+        let holder = self.citizen(patient_id).await?;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
-        let subject = self.resolve_subject(&txn, holder.id, &input.dependant_id).await?;
-        let s = self.lock_open_slot(&txn, slot_id, now, Channel::Desk).await?;
+        let subject = self.resolve_subject(&txn, holder.id, b.dependant_id).await?;
+        let s = self.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Desk).await?;
         if s.facility_id != facility {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, input.reason.trim(), now, None).await?;
+        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
         txn.commit().await?;
         self.describe(&a, &s).await
     }
@@ -264,7 +256,7 @@ impl Domain {
 
     /// Upcoming and past appointments of a citizen found at the desk, at
     /// the actor's facility only.
-    pub async fn desk_patient_appointments(&self, actor: &Actor, patient_id: &str) -> Result<Vec<AppointmentOut>> {
+    pub async fn desk_patient_appointments(&self, actor: &Actor, patient_id: UserId) -> Result<Vec<AppointmentOut>> {
         let facility = desk_facility(actor)?;
         let holder = self.citizen(patient_id).await?;
         let list = appointment::Entity::find()

@@ -51,7 +51,7 @@ impl Domain {
         let (Some(holder), Some(spec), Some(priority), Some(expires), true) = (holder, spec, priority, expires, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
-        let subject = self.resolve_subject(self.db(), holder.id, &input.dependant_id).await?;
+        let subject = self.resolve_subject(self.db(), holder.id, super::dependant_field(&input.dependant_id)?).await?;
         self.care_facility(self.db(), actor, subject.subject_id).await?;
         let txn = self.begin_write().await?;
         let row = referral::ActiveModel {

@@ -15,7 +15,7 @@
 use super::{algiers, field, slot_out, Channel, Subject};
 use crate::entities::{facility, practitioner, slot, slot_offer, specialty, waitlist_entry};
 use crate::{Actor, Domain, Error, Result};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
@@ -39,25 +39,21 @@ impl Domain {
         if spec.is_none() {
             errors.push(field("specialty", ErrorCode::Required));
         }
-        let wilaya = input.wilaya.trim();
-        if facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).one(self.db()).await?.is_none() {
+        if facility::Entity::find().filter(facility::Column::WilayaCode.eq(input.wilaya.trim())).one(self.db()).await?.is_none() {
             errors.push(field("wilaya", ErrorCode::Required));
         }
         let today = self.today();
         let horizon = today + Duration::days(self.config().booking.horizon_days);
-        let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-        let from = date(&input.from).filter(|d| *d <= horizon).map(|d| d.max(today));
-        let to = date(&input.to).filter(|d| Some(*d) >= from && *d >= today);
-        if from.is_none() {
-            errors.push(field("from", ErrorCode::BadRequest));
+        // The database's answers first, then the form's: every field at once.
+        let request = input.validate(today, horizon);
+        if let Err(e) = &request {
+            errors.extend(e.iter().cloned());
         }
-        if to.is_none() {
-            errors.push(field("to", ErrorCode::BadRequest));
-        }
-        let (Some(spec), Some(from), Some(to), true) = (spec, from, to, errors.is_empty()) else {
+        let (Some(spec), Ok(w), true) = (spec, request, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
-        let subject = self.resolve_subject(self.db(), actor.user_id.as_uuid(), &input.dependant_id).await?;
+        let (wilaya, from, to) = (w.wilaya.as_str(), w.from, w.to);
+        let subject = self.resolve_subject(self.db(), actor.user_id.as_uuid(), w.dependant_id).await?;
         let now = self.clock().now();
         let entry = waitlist_entry::ActiveModel {
             id: Set(Uuid::new_v4()),

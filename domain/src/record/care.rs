@@ -20,7 +20,7 @@ use crate::{Actor, Domain, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{CareLookupIn, CarePatientOut, ReferralIn, ReferralOut};
-use shared::{AppointmentId, ErrorCode, FieldError, Nin, PersonId, Role};
+use shared::{AppointmentId, ErrorCode, Nin, PersonId, Role};
 use shared::{AppointmentStatus, CareVia};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -129,15 +129,8 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn open_by_nin(&self, actor: &Actor, input: &CareLookupIn) -> Result<CarePatientOut> {
         let facility = practitioner_facility(actor)?;
-        let mut errors = Vec::new();
-        let nin = Nin::parse(&input.nin).map_err(|code| errors.push(FieldError::new("nin", code))).ok();
-        let reason = input.reason.trim();
-        if reason.chars().count() < 5 || reason.chars().count() > 500 {
-            errors.push(FieldError::new("reason", ErrorCode::Required));
-        }
-        let Some(nin) = nin.filter(|_| errors.is_empty()) else {
-            return Err(Error::fields(errors));
-        };
+        let shared::dto::NinLookup { nin, reason } = input.validate().map_err(Error::fields)?;
+        let reason = reason.as_str();
         // Every well-formed attempt counts, found or not: the answer tells
         // whether a NIN exists, so guessing is throttled like reading. A
         // typo or a missing reason (answered without a query) does not.

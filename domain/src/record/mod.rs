@@ -260,10 +260,8 @@ impl Domain {
     /// stays in the record, shown as such, with the reason.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn mark_entered_in_error(&self, actor: &Actor, id: EntryId, input: &EnteredInErrorIn) -> Result<EntryOut> {
-        let reason = input.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 1000 {
-            return Err(Error::fields(vec![field("reason", ErrorCode::Required)]));
-        }
+        let reason = input.validate().map_err(Error::fields)?;
+        let reason = reason.as_str();
         let txn = self.begin_write().await?;
         let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.care_facility(&txn, actor, e.subject_id).await?;

@@ -65,7 +65,7 @@ pub async fn patient_appointments(
     Bearer(actor): Bearer,
     ApiPath(patient_id): ApiPath<UserId>,
 ) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
-    Ok(Json(state.domain.desk_patient_appointments(&actor, &patient_id.to_string()).await?))
+    Ok(Json(state.domain.desk_patient_appointments(&actor, patient_id).await?))
 }
 
 /// Book one of one's facility's slots for a citizen or their dependant.

@@ -28,6 +28,39 @@ pub struct BookIn {
     pub dependant_id: String,
 }
 
+/// The valid form of [`BookIn`]: which slot, for whom, why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Booking {
+    pub slot_id: SlotId,
+    /// None: the account holder.
+    pub dependant_id: Option<PersonId>,
+    /// Trimmed; may be empty.
+    pub reason: String,
+}
+
+/// An optional person id: empty is None, anything else must be an id
+/// (`not_found` otherwise: no one has that id).
+pub(crate) fn optional_person(e: &mut Vec<FieldError>, field: &str, s: &str) -> Option<Option<PersonId>> {
+    match s.trim() {
+        "" => Some(None),
+        id => check(e, field, id.parse::<PersonId>().map(Some).map_err(|_| ErrorCode::NotFound)),
+    }
+}
+
+impl BookIn {
+    /// Whether the slot is free and the dependant the holder's are the
+    /// service's questions.
+    pub fn validate(&self) -> Result<Booking, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let slot_id = check(&mut e, "slot_id", self.slot_id.trim().parse::<SlotId>().map_err(|_| ErrorCode::SlotUnavailable));
+        let dependant_id = optional_person(&mut e, "dependant_id", &self.dependant_id);
+        match (slot_id, dependant_id) {
+            (Some(slot_id), Some(dependant_id)) if e.is_empty() => Ok(Booking { slot_id, dependant_id, reason: self.reason.trim().to_owned() }),
+            _ => Err(e),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AppointmentOut {
@@ -95,4 +128,31 @@ pub struct FacilityOut {
     pub name_ar: String,
     pub name_fr: String,
     pub commune_id: Option<CommuneId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SLOT: &str = "5f0c6f5e-8d0a-4d8e-9b43-0b1f2f1e6c11";
+
+    #[test]
+    fn a_booking_names_a_slot_and_perhaps_a_dependant() {
+        let b = BookIn { slot_id: format!(" {SLOT} "), reason: "  toux ".into(), dependant_id: String::new() }.validate().unwrap();
+        assert_eq!((b.slot_id.to_string(), b.dependant_id, b.reason.as_str()), (SLOT.to_owned(), None, "toux"));
+        let b = BookIn { slot_id: SLOT.into(), dependant_id: SLOT.into(), ..Default::default() }.validate().unwrap();
+        assert_eq!(b.dependant_id.map(|d| d.to_string()), Some(SLOT.to_owned()));
+    }
+
+    #[test]
+    fn a_malformed_slot_or_dependant_is_named_and_the_desk_names_the_patient_too() {
+        let e = BookIn { slot_id: "slot".into(), dependant_id: "child".into(), ..Default::default() }.validate().unwrap_err();
+        assert_eq!(
+            e.iter().map(|f| (f.field.as_str(), f.code)).collect::<Vec<_>>(),
+            [("slot_id", ErrorCode::SlotUnavailable), ("dependant_id", ErrorCode::NotFound)]
+        );
+        let e = DeskBookIn { patient_id: "x".into(), slot_id: "y".into(), ..Default::default() }.validate().unwrap_err();
+        assert_eq!(e.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["patient_id", "slot_id"]);
+        assert!(DeskBookIn { patient_id: SLOT.into(), slot_id: SLOT.into(), ..Default::default() }.validate().is_ok());
+    }
 }

@@ -13,6 +13,34 @@ pub struct NinLookupIn {
     pub reason: String,
 }
 
+/// A look-up by NIN with its reason — the desk's and the practitioner's
+/// alike. The reason (5 to 500 characters) is written in the person's
+/// access log, which they read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NinLookup {
+    pub nin: Nin,
+    pub reason: String,
+}
+
+impl NinLookup {
+    pub(crate) fn parse(nin: &str, reason: &str) -> Result<NinLookup, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let nin = check(&mut e, "nin", Nin::parse(nin));
+        let reason = reason.trim();
+        let reason = check(&mut e, "reason", if (5..=500).contains(&reason.chars().count()) { Ok(reason.to_owned()) } else { Err(ErrorCode::Required) });
+        match (nin, reason) {
+            (Some(nin), Some(reason)) if e.is_empty() => Ok(NinLookup { nin, reason }),
+            _ => Err(e),
+        }
+    }
+}
+
+impl NinLookupIn {
+    pub fn validate(&self) -> Result<NinLookup, Vec<FieldError>> {
+        NinLookup::parse(&self.nin, &self.reason)
+    }
+}
+
 /// A citizen found by the desk, with their dependants.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -41,6 +69,28 @@ pub struct DeskBookIn {
     pub slot_id: String,
     #[serde(default)]
     pub reason: String,
+}
+
+/// The valid form of [`DeskBookIn`]: the account and the booking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeskBooking {
+    pub patient_id: UserId,
+    pub booking: Booking,
+}
+
+impl DeskBookIn {
+    pub fn validate(&self) -> Result<DeskBooking, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let patient_id = check(&mut e, "patient_id", self.patient_id.trim().parse::<UserId>().map_err(|_| ErrorCode::NotFound));
+        let booking = BookIn { slot_id: self.slot_id.clone(), reason: self.reason.clone(), dependant_id: self.dependant_id.clone() }
+            .validate()
+            .map_err(|b| e.extend(b))
+            .ok();
+        match (patient_id, booking) {
+            (Some(patient_id), Some(booking)) if e.is_empty() => Ok(DeskBooking { patient_id, booking }),
+            _ => Err(e),
+        }
+    }
 }
 
 /// A referral recorded by a practitioner or the desk.

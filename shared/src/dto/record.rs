@@ -184,6 +184,12 @@ pub struct CareLookupIn {
     pub reason: String,
 }
 
+impl CareLookupIn {
+    pub fn validate(&self) -> Result<NinLookup, Vec<FieldError>> {
+        NinLookup::parse(&self.nin, &self.reason)
+    }
+}
+
 /// A patient in a practitioner's care at their facility.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -214,6 +220,18 @@ pub struct EnteredInErrorIn {
     pub reason: String,
 }
 
+impl EnteredInErrorIn {
+    /// The reason, trimmed: 1 to 1,000 characters.
+    pub fn validate(&self) -> Result<String, Vec<FieldError>> {
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            Err(vec![FieldError::new("reason", ErrorCode::Required)])
+        } else {
+            Ok(reason.to_owned())
+        }
+    }
+}
+
 /// "Who looked at my record": one read or write of record data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -237,4 +255,25 @@ pub struct AccessOut {
 pub struct AccessPage {
     pub items: Vec<AccessOut>,
     pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_look_up_needs_a_valid_nin_and_a_reason_the_patient_can_read() {
+        let ok = CareLookupIn { nin: "109876543210987654".into(), reason: "  Urgence : douleur thoracique ".into() }.validate().unwrap();
+        assert_eq!(ok.reason, "Urgence : douleur thoracique");
+        let bad = NinLookupIn { nin: "123".into(), reason: "vu".into() }.validate().unwrap_err();
+        assert_eq!(bad.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["nin", "reason"]);
+        assert!(NinLookupIn { nin: "109876543210987654".into(), reason: "x".repeat(501) }.validate().is_err());
+    }
+
+    #[test]
+    fn an_error_mark_needs_a_reason() {
+        assert_eq!(EnteredInErrorIn { reason: " Mauvais patient ".into() }.validate().unwrap(), "Mauvais patient");
+        assert!(EnteredInErrorIn { reason: "   ".into() }.validate().is_err());
+        assert!(EnteredInErrorIn { reason: "x".repeat(1001) }.validate().is_err());
+    }
 }
