@@ -398,7 +398,7 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
         if s.trim().is_empty() {
             return Ok(default);
         }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::from(shared::ErrorCode::BadRequest))
+        shared::dto::parse_day(s).ok_or_else(|| AppError::from(shared::ErrorCode::BadRequest))
     };
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
@@ -595,7 +595,7 @@ pub async fn add_closure(
 #[server(prefix = "/sfn", endpoint = "day_list")]
 pub async fn day_list(date: String) -> Result<Vec<shared::dto::DaySlotOut>, AppError> {
     let actor = actor().await?;
-    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| AppError::from(shared::ErrorCode::BadRequest))?;
+    let date = shared::dto::parse_day(&date).ok_or_else(|| AppError::from(shared::ErrorCode::BadRequest))?;
     Ok(ctx()?.domain.day_list(&actor, date, None).await?)
 }
 

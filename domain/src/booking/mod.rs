@@ -28,7 +28,8 @@ use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use uuid::Uuid;
 
-pub use schedule::{slot_starts, WeeklyRule};
+pub use schedule::slot_starts;
+pub use shared::dto::WeeklyRule;
 
 /// The longest period one search may cover, in days.
 pub const SEARCH_MAX_DAYS: i64 = 62;
@@ -66,15 +67,6 @@ where
 
 pub(crate) fn field(name: &str, code: ErrorCode) -> FieldError {
     FieldError::new(name, code)
-}
-
-/// The `dependant_id` of an input that has no `validate()` yet: empty is
-/// the holder; anything else must be an id (`not_found` otherwise).
-pub(crate) fn dependant_field(s: &str) -> Result<Option<PersonId>> {
-    match s.trim() {
-        "" => Ok(None),
-        id => id.parse().map(Some).map_err(|_| Error::fields(vec![field("dependant_id", ErrorCode::NotFound)])),
-    }
 }
 
 pub(crate) fn full_name(given: &str, family: &str) -> String {

@@ -44,14 +44,20 @@ impl Domain {
             errors.push(field("reason", ErrorCode::Required));
         }
         let today = self.today();
-        let expires = NaiveDate::parse_from_str(input.expires_on.trim(), "%Y-%m-%d").ok().filter(|d| *d >= today && *d <= today + chrono::Duration::days(366));
+        let expires = shared::dto::parse_day(&input.expires_on).filter(|d| *d >= today && *d <= today + chrono::Duration::days(366));
         if expires.is_none() {
             errors.push(field("expires_on", ErrorCode::BadRequest));
         }
         let (Some(holder), Some(spec), Some(priority), Some(expires), true) = (holder, spec, priority, expires, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
-        let subject = self.resolve_subject(self.db(), holder.id, super::dependant_field(&input.dependant_id)?).await?;
+        let subject = self
+            .resolve_subject(
+                self.db(),
+                holder.id,
+                shared::dto::optional_person_id(&input.dependant_id).map_err(|c| Error::fields(vec![field("dependant_id", c)]))?,
+            )
+            .await?;
         self.care_facility(self.db(), actor, subject.subject_id).await?;
         let txn = self.begin_write().await?;
         let row = referral::ActiveModel {

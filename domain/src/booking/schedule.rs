@@ -15,7 +15,9 @@ use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
-use shared::dto::{ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut};
+use shared::dto::{
+    ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut, WeeklyRule,
+};
 use shared::{AppointmentId, ErrorCode, FacilityId, PractitionerId, Role, SlotId, TemplateId};
 use shared::{AppointmentStatus, DaySlotStatus, HolidayKind, SlotStatus};
 use std::collections::{HashMap, HashSet};
@@ -51,36 +53,15 @@ pub fn fixed_holiday(d: NaiveDate) -> Option<(&'static str, &'static str, &'stat
     }
 }
 
-/// A validated weekly availability rule.
-#[derive(Clone, Copy, Debug)]
-pub struct WeeklyRule {
-    /// ISO weekday, 1 = Monday.
-    pub weekday: u8,
-    /// Minutes after midnight, Algiers time.
-    pub start: u32,
-    pub end: u32,
-    pub slot_minutes: u16,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
-}
-
-impl WeeklyRule {
-    fn of(t: &availability_template::Model) -> Self {
-        Self {
-            weekday: t.weekday as u8,
-            start: t.start_minute as u32,
-            end: t.end_minute as u32,
-            slot_minutes: t.slot_minutes as u16,
-            valid_from: t.valid_from,
-            valid_to: t.valid_to,
-        }
-    }
-
-    /// Two rules overlap when they share a weekday, some minutes of it, and
-    /// some days of validity.
-    pub fn overlaps(&self, other: &WeeklyRule) -> bool {
-        let days = self.valid_to.is_none_or(|to| to >= other.valid_from) && other.valid_to.is_none_or(|to| to >= self.valid_from);
-        self.weekday == other.weekday && self.start < other.end && other.start < self.end && days
+/// The rule a stored template follows.
+fn rule_of(t: &availability_template::Model) -> WeeklyRule {
+    WeeklyRule {
+        weekday: t.weekday as u8,
+        start: t.start_minute as u32,
+        end: t.end_minute as u32,
+        slot_minutes: t.slot_minutes as u16,
+        valid_from: t.valid_from,
+        valid_to: t.valid_to,
     }
 }
 
@@ -138,7 +119,7 @@ impl Domain {
         }
         let t = input.validate().map_err(Error::fields)?;
         let practitioner = self.practitioner_here(facility.as_uuid(), t.practitioner_id.as_uuid()).await?;
-        let rule = WeeklyRule { weekday: t.weekday, start: t.start, end: t.end, slot_minutes: t.slot_minutes, valid_from: t.valid_from, valid_to: t.valid_to };
+        let rule = t.rule;
         let out = self.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await?;
         // New time may be what someone on the waiting list needs.
         self.after_release().await;
@@ -183,7 +164,7 @@ impl Domain {
             .filter(availability_template::Column::Weekday.eq(rule.weekday as i32))
             .all(&txn)
             .await?;
-        if existing.iter().any(|t| WeeklyRule::of(t).overlaps(&rule)) {
+        if existing.iter().any(|t| rule_of(t).overlaps(&rule)) {
             return Err(Error::fields(vec![field("start", ErrorCode::TemplateOverlap)]));
         }
         let template = availability_template::ActiveModel {
@@ -218,7 +199,7 @@ impl Domain {
             return Ok(0);
         }
         let blocks = Blocks::load(db, t.facility_id, first, last).await?;
-        let rule = WeeklyRule::of(t);
+        let rule = rule_of(t);
         let mut rows = Vec::new();
         let mut day = first;
         while day <= last {

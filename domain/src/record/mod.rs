@@ -122,7 +122,7 @@ pub fn validate(data: &EntryData, today: NaiveDate) -> std::result::Result<(), V
         EntryData::Vaccination { vaccine, date, lot, .. } => {
             text(&mut e, "vaccine", vaccine, true, 200);
             text(&mut e, "lot", lot, false, 100);
-            let ok = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_ok_and(|d| d <= today);
+            let ok = shared::dto::parse_day(date).is_some_and(|d| d <= today);
             if !ok {
                 e.push(field("date", ErrorCode::BadRequest));
             }

@@ -38,13 +38,20 @@ pub struct Booking {
     pub reason: String,
 }
 
-/// An optional person id: empty is None, anything else must be an id
-/// (`not_found` otherwise: no one has that id).
-pub(crate) fn optional_person(e: &mut Vec<FieldError>, field: &str, s: &str) -> Option<Option<PersonId>> {
+/// An optional person id (a dependant's): empty is None, anything else
+/// must be an id (`not_found` otherwise: no one has that id).
+pub fn optional_person_id(s: &str) -> Result<Option<PersonId>, ErrorCode> {
     match s.trim() {
-        "" => Some(None),
-        id => check(e, field, id.parse::<PersonId>().map(Some).map_err(|_| ErrorCode::NotFound)),
+        "" => Ok(None),
+        id => id.parse::<PersonId>().map(Some).map_err(|_| ErrorCode::NotFound),
     }
+}
+
+/// A booking's fields, each problem recorded in `e`.
+pub(super) fn parse_booking(e: &mut Vec<FieldError>, slot_id: &str, dependant_id: &str, reason: &str) -> Option<Booking> {
+    let slot_id = check(e, "slot_id", slot_id.trim().parse::<SlotId>().map_err(|_| ErrorCode::SlotUnavailable));
+    let dependant_id = check(e, "dependant_id", optional_person_id(dependant_id));
+    Some(Booking { slot_id: slot_id?, dependant_id: dependant_id?, reason: reason.trim().to_owned() })
 }
 
 impl BookIn {
@@ -52,10 +59,8 @@ impl BookIn {
     /// service's questions.
     pub fn validate(&self) -> Result<Booking, Vec<FieldError>> {
         let mut e = Vec::new();
-        let slot_id = check(&mut e, "slot_id", self.slot_id.trim().parse::<SlotId>().map_err(|_| ErrorCode::SlotUnavailable));
-        let dependant_id = optional_person(&mut e, "dependant_id", &self.dependant_id);
-        match (slot_id, dependant_id) {
-            (Some(slot_id), Some(dependant_id)) if e.is_empty() => Ok(Booking { slot_id, dependant_id, reason: self.reason.trim().to_owned() }),
+        match parse_booking(&mut e, &self.slot_id, &self.dependant_id, &self.reason) {
+            Some(b) if e.is_empty() => Ok(b),
             _ => Err(e),
         }
     }

@@ -82,10 +82,7 @@ impl DeskBookIn {
     pub fn validate(&self) -> Result<DeskBooking, Vec<FieldError>> {
         let mut e = Vec::new();
         let patient_id = check(&mut e, "patient_id", self.patient_id.trim().parse::<UserId>().map_err(|_| ErrorCode::NotFound));
-        let booking = BookIn { slot_id: self.slot_id.clone(), reason: self.reason.clone(), dependant_id: self.dependant_id.clone() }
-            .validate()
-            .map_err(|b| e.extend(b))
-            .ok();
+        let booking = super::booking::parse_booking(&mut e, &self.slot_id, &self.dependant_id, &self.reason);
         match (patient_id, booking) {
             (Some(patient_id), Some(booking)) if e.is_empty() => Ok(DeskBooking { patient_id, booking }),
             _ => Err(e),

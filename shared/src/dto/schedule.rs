@@ -34,16 +34,33 @@ pub struct TemplateIn {
     pub valid_to: String,
 }
 
-/// The valid form of [`TemplateIn`]: times in minutes after midnight.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewTemplate {
-    pub practitioner_id: PractitionerId,
+/// A validated weekly availability rule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WeeklyRule {
+    /// ISO weekday, 1 = Monday.
     pub weekday: u8,
+    /// Minutes after midnight, Algiers time.
     pub start: u32,
     pub end: u32,
     pub slot_minutes: u16,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
+}
+
+impl WeeklyRule {
+    /// Two rules overlap when they share a weekday, some minutes of it, and
+    /// some days of validity.
+    pub fn overlaps(&self, other: &WeeklyRule) -> bool {
+        let days = self.valid_to.is_none_or(|to| to >= other.valid_from) && other.valid_to.is_none_or(|to| to >= self.valid_from);
+        self.weekday == other.weekday && self.start < other.end && other.start < self.end && days
+    }
+}
+
+/// The valid form of [`TemplateIn`]: whose rule it is, and the rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewTemplate {
+    pub practitioner_id: PractitionerId,
+    pub rule: WeeklyRule,
 }
 
 impl TemplateIn {
@@ -68,9 +85,10 @@ impl TemplateIn {
             check(&mut e, "valid_to", parse_day(&self.valid_to).filter(|d| valid_from.is_some_and(|f| *d >= f)).map(Some).ok_or(ErrorCode::BadRequest))
         };
         match (practitioner_id, start, end, valid_from, valid_to) {
-            (Some(practitioner_id), Some(start), Some(end), Some(valid_from), Some(valid_to)) if e.is_empty() => {
-                Ok(NewTemplate { practitioner_id, weekday: self.weekday, start, end, slot_minutes: self.slot_minutes, valid_from, valid_to })
-            }
+            (Some(practitioner_id), Some(start), Some(end), Some(valid_from), Some(valid_to)) if e.is_empty() => Ok(NewTemplate {
+                practitioner_id,
+                rule: WeeklyRule { weekday: self.weekday, start, end, slot_minutes: self.slot_minutes, valid_from, valid_to },
+            }),
             _ => Err(e),
         }
     }
@@ -298,7 +316,7 @@ mod tests {
 
     #[test]
     fn a_valid_template_becomes_minutes_and_days() {
-        let t = template().validate().unwrap();
+        let t = template().validate().unwrap().rule;
         assert_eq!((t.weekday, t.start, t.end, t.slot_minutes, t.valid_to), (7, 480, 750, 20, None));
         assert_eq!(t.valid_from, NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
     }

@@ -39,7 +39,7 @@ impl WaitlistIn {
         let to = super::schedule::parse_day(&self.to).filter(|d| from.is_some_and(|f| *d >= f) && *d >= today);
         let from = check(&mut e, "from", from.ok_or(ErrorCode::BadRequest));
         let to = check(&mut e, "to", to.ok_or(ErrorCode::BadRequest));
-        let dependant_id = super::booking::optional_person(&mut e, "dependant_id", &self.dependant_id);
+        let dependant_id = check(&mut e, "dependant_id", optional_person_id(&self.dependant_id));
         match (from, to, dependant_id) {
             (Some(from), Some(to), Some(dependant_id)) if e.is_empty() => {
                 Ok(WaitlistRequest { specialty: self.specialty.trim().to_owned(), wilaya: self.wilaya.trim().to_owned(), from, to, dependant_id })
