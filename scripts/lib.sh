@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+say() { printf '\033[1;32m==>\033[0m %s [%s]\n' "$*" "$(date +%T)"; }
 
 # Versions that work together (docs/ARCHITECTURE.md, "Toolchain").
 CARGO_LEPTOS_VERSION=0.3.10

@@ -8,6 +8,11 @@ source "$(dirname "$0")/lib.sh"
 # cargo test the same flags (and cargo-leptos none of its own) lets both
 # share one set of compiled dependencies.
 TEST_RUSTFLAGS="--cfg erase_components"
+# And the same environment: leptos and leptos_config read LEPTOS_OUTPUT_NAME
+# at compile time (option_env!) and cargo-leptos sets it, so a cargo run
+# without it found them stale and rebuilt them and everything above them
+# (leptos_axum, the workspace…) whenever the two kinds of run alternated.
+export LEPTOS_OUTPUT_NAME=sihati
 
 ensure_rust_tools
 ensure_chromium
@@ -40,7 +45,11 @@ SIHATI_TEST_DATABASE_URL="$PG_ADMIN_URL" RUSTFLAGS="$TEST_RUSTFLAGS" cargo test 
 
 say "end-to-end tests in Chromium (the real server, fresh SQLite database with demo data)"
 # --split: lazy routes (staff, print pages) become their own WASM chunks.
-cargo leptos build --split
+# --frontend-only: the server binary is the one `cargo test` just built for
+# the API tests, with the same features and flags. cargo-leptos's own
+# `--package=server` build unified features without the dev-dependencies
+# and compiled the workspace and the crates below it a second time.
+cargo leptos build --split --frontend-only
 # cargo-leptos 0.3.10's own `end-to-end` panics while stopping the server,
 # so the server is started and stopped here.
 E2E_DIR="$(mktemp -d)"

@@ -70,11 +70,23 @@ pub mod server_side {
     }
 
     pub fn cookie(name: &str) -> Option<String> {
-        let parts = parts()?;
-        parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        cookie_of(&parts()?.headers, name)
+    }
+
+    /// A cookie of a request's headers.
+    pub fn cookie_of(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
             let (k, v) = c.trim().split_once('=')?;
             (k == name).then(|| v.to_owned())
         })
+    }
+
+    /// Who acts at the web door: the session cookie of these headers,
+    /// resolved by the domain. Server functions and the web's file routes
+    /// both come here (the REST door's one way is its `Bearer` extractor).
+    pub async fn web_actor_of(domain: &Domain, headers: &http::HeaderMap, cookie_secure: bool) -> Result<Actor, AppError> {
+        let secret = cookie_of(headers, session_cookie_name(cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
+        Ok(domain.web_actor(&secret).await?)
     }
 
     /// The client's IP. With no proxy in front, the socket peer. Behind
@@ -101,8 +113,8 @@ pub mod server_side {
     /// The signed-in actor, or `unauthorized`.
     pub async fn actor() -> Result<Actor, AppError> {
         let ctx = ctx()?;
-        let secret = cookie(session_cookie_name(ctx.cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
-        Ok(ctx.domain.web_actor(&secret).await?)
+        let parts = parts().ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
+        web_actor_of(&ctx.domain, &parts.headers, ctx.cookie_secure).await
     }
 
     pub fn set_cookie(value: String) {
@@ -839,7 +851,8 @@ pub async fn care_refer(
     expires_on: String,
 ) -> Result<shared::dto::ReferralOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.refer_in_care(&actor, id_arg(&subject)?, specialty, priority, reason, expires_on).await?)
+    let input = shared::dto::CareReferralIn { specialty, priority, reason, expires_on };
+    Ok(ctx()?.domain.refer_in_care(&actor, id_arg(&subject)?, &input).await?)
 }
 
 /// ICD-10 codes for the diagnosis picker, labels in the page's language.

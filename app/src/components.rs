@@ -7,7 +7,7 @@ use crate::{SessionActions, SessionResource};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
-use shared::{ErrorCode, Lang};
+use shared::{ErrorCode, FieldError, Lang};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -204,6 +204,126 @@ where
     S: Get<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static,
 {
     Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+/// A whole form checked in the browser by the same `validate()` the server
+/// runs, each time a field is left: the field's error shows before
+/// anything is sent, translated like the server's. Only fields the person
+/// has changed since the last answer are judged here (an empty field
+/// further down is not an error yet); the others show what the server
+/// said. The server's answer replaces what the browser found: it also
+/// knows what needs the database (is the slot free, does the practitioner
+/// work here).
+#[derive(Clone, Copy)]
+pub struct FormCheck {
+    server: Signal<Option<AppError>>,
+    local: RwSignal<Vec<FieldError>>,
+    /// Names changed since the last answer; `None` in the list: all of them
+    /// (a form checked as a whole before it is sent).
+    touched: RwSignal<Vec<Option<String>>>,
+}
+
+impl FormCheck {
+    pub fn new(server: Signal<Option<AppError>>) -> Self {
+        let (local, touched) = (RwSignal::new(Vec::new()), RwSignal::new(Vec::new()));
+        Effect::new(move |_| {
+            server.track();
+            touched.set(Vec::new());
+        });
+        Self { server, local, touched }
+    }
+
+    /// The form's `on:change` handler: reads the whole form as its server
+    /// function will (same names, same decoding) and keeps `check`'s field
+    /// errors. `check` gets today's date in Algiers.
+    pub fn on_change<T>(self, check: impl Fn(&T, chrono::NaiveDate) -> Vec<FieldError> + 'static) -> impl Fn(leptos::ev::Event) + 'static
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        move |ev: leptos::ev::Event| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let name = target.as_ref().and_then(|t| t.get_attribute("name"));
+                let form = target.and_then(|t| t.closest("form").ok().flatten()).and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+                let value =
+                    form.and_then(|f| web_sys::FormData::new_with_form(&f).ok()).and_then(|d| <T as leptos::form::FromFormData>::from_form_data(&d).ok());
+                if let (Some(name), Some(value)) = (name, value) {
+                    self.local.set(check(&value, today()));
+                    self.touched.update(|t| {
+                        if !t.contains(&Some(name.clone())) {
+                            t.push(Some(name))
+                        }
+                    });
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&ev, &check);
+        }
+    }
+
+    /// Judges the whole form now (before sending one that is not an
+    /// `ActionForm`); true when nothing is wrong.
+    pub fn judge(self, errors: Vec<FieldError>) -> bool {
+        let ok = errors.is_empty();
+        self.local.set(errors);
+        self.touched.set(vec![None]);
+        ok
+    }
+
+    fn judged_here(self, name: &str) -> bool {
+        self.touched.with(|t| t.iter().any(|n| n.as_deref().is_none_or(|n| n == name)))
+    }
+
+    /// The error to show under field `name`.
+    pub fn error(self, name: &'static str) -> Signal<Option<ErrorCode>> {
+        Signal::derive(move || {
+            if self.judged_here(name) {
+                self.local.with(|l| l.iter().find(|f| f.field == name).map(|f| f.code))
+            } else {
+                self.server.get().and_then(|e| e.field(name))
+            }
+        })
+    }
+
+    /// Every field error to show, the browser's for the fields it judged
+    /// and the server's for the others, as one error (for a summary list).
+    pub fn all(self) -> Signal<Option<AppError>> {
+        Signal::derive(move || {
+            let server = self.server.get().map(|e| e.0.fields).unwrap_or_default();
+            let mut fields: Vec<FieldError> = server.into_iter().filter(|f| !self.judged_here(&f.field)).collect();
+            self.local.with(|l| fields.extend(l.iter().filter(|f| self.judged_here(&f.field)).cloned()));
+            (!fields.is_empty()).then(|| AppError(shared::ApiError::fields(fields)))
+        })
+    }
+
+    /// The translated error line under field `name`.
+    pub fn line(self, name: &'static str) -> impl IntoView {
+        let i18n = use_i18n();
+        let error = self.error(name);
+        view! { <p class="error" role="alert" data-field=name>{move || error.get().map(|c| error_text(i18n.get_locale(), c))}</p> }
+    }
+}
+
+/// A `validate()` result as the field errors it found.
+pub fn errors_of<C>(r: Result<C, Vec<FieldError>>) -> Vec<FieldError> {
+    r.err().unwrap_or_default()
+}
+
+/// Today in Algiers by the browser's clock, for a check run in the
+/// browser (the server's own check decides with its clock; this one only
+/// spares a round trip). On the server, where event handlers never run, a
+/// date no check relies on.
+pub fn today() -> chrono::NaiveDate {
+    #[cfg(feature = "hydrate")]
+    {
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).map(shared::time::algiers_date).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        chrono::NaiveDate::default()
+    }
 }
 
 // Browser-side checks: the same parsers as the server's.

@@ -14,3 +14,87 @@ pub struct Actor {
     /// The account's phone received a code (see `identity`).
     pub phone_verified: bool,
 }
+
+/// What an actor may reach, decided here once: every service asks these
+/// instead of matching on the role itself.
+impl Actor {
+    fn facility_if(&self, allowed: impl Fn(Role) -> bool) -> crate::Result<uuid::Uuid> {
+        match self.facility_id {
+            Some(f) if allowed(self.role) => Ok(f.as_uuid()),
+            _ => Err(forbidden()),
+        }
+    }
+
+    /// Booking, the record and reminders need a verified phone (citizens;
+    /// staff phones are entered by the operator who creates the account).
+    pub fn require_verified_phone(&self) -> crate::Result<()> {
+        if self.role == Role::Citizen && !self.phone_verified {
+            return Err(crate::Error::code(shared::ErrorCode::PhoneUnverified));
+        }
+        Ok(())
+    }
+
+    /// A citizen, acting for themselves and their dependants.
+    pub fn require_citizen(&self) -> crate::Result<()> {
+        if self.role == Role::Citizen {
+            Ok(())
+        } else {
+            Err(forbidden())
+        }
+    }
+
+    /// The facility whose desk the actor runs: receptionists and facility admins.
+    pub fn desk_facility(&self) -> crate::Result<uuid::Uuid> {
+        self.facility_if(|r| matches!(r, Role::Receptionist | Role::FacilityAdmin))
+    }
+
+    /// The facility where the practitioner sees patients.
+    pub fn practitioner_facility(&self) -> crate::Result<uuid::Uuid> {
+        self.facility_if(|r| r == Role::Practitioner)
+    }
+
+    /// The facility the facility admin runs.
+    pub fn admin_facility(&self) -> crate::Result<uuid::Uuid> {
+        self.facility_if(|r| r == Role::FacilityAdmin)
+    }
+
+    /// Any staff member's own facility (desk, practitioner, facility admin).
+    pub fn staff_facility(&self) -> crate::Result<uuid::Uuid> {
+        self.facility_if(Role::needs_facility)
+    }
+}
+
+fn forbidden() -> crate::Error {
+    crate::Error::code(shared::ErrorCode::Forbidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::{FacilityId, SessionId, UserId};
+
+    fn actor(role: Role, facility: Option<FacilityId>) -> Actor {
+        Actor { user_id: UserId(uuid::Uuid::new_v4()), role, facility_id: facility, session_id: SessionId(uuid::Uuid::new_v4()), phone_verified: true }
+    }
+
+    #[test]
+    fn each_scope_admits_its_roles_at_their_facility_and_no_one_else() {
+        let f = FacilityId(uuid::Uuid::new_v4());
+        type Scope = fn(&Actor) -> crate::Result<uuid::Uuid>;
+        let scopes: [(&str, Scope, &[Role]); 4] = [
+            ("desk", Actor::desk_facility, &[Role::Receptionist, Role::FacilityAdmin]),
+            ("practitioner", Actor::practitioner_facility, &[Role::Practitioner]),
+            ("admin", Actor::admin_facility, &[Role::FacilityAdmin]),
+            ("staff", Actor::staff_facility, &[Role::Receptionist, Role::Practitioner, Role::FacilityAdmin]),
+        ];
+        for (name, scope, admitted) in scopes {
+            for role in [Role::Citizen, Role::Receptionist, Role::Practitioner, Role::FacilityAdmin, Role::HealthAdmin] {
+                let expected = admitted.contains(&role);
+                assert_eq!(scope(&actor(role, Some(f))).ok(), expected.then_some(f.as_uuid()), "{name} {role:?}");
+                assert!(scope(&actor(role, None)).is_err(), "{name} {role:?} without a facility");
+            }
+        }
+        assert!(actor(Role::Citizen, None).require_citizen().is_ok());
+        assert!(actor(Role::Receptionist, Some(f)).require_citizen().is_err());
+    }
+}

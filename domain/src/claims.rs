@@ -207,9 +207,7 @@ impl Domain {
     /// adult's). Someone else's request is "not found".
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn guardian_decides(&self, actor: &Actor, id: ClaimId, approve: bool) -> Result<ClaimOut> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         let now = self.clock().now();
         let c = claim::Entity::find_by_id(id.as_uuid())
             .one(self.db())
@@ -235,7 +233,7 @@ impl Domain {
     /// in the person's access log.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_approves_claim(&self, actor: &Actor, id: ClaimId) -> Result<ClaimOut> {
-        let facility = crate::booking::desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let now = self.clock().now();
         let c = claim::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let txn = self.begin_write().await?;
@@ -243,17 +241,7 @@ impl Domain {
         let Some(d) = d.filter(|d| open_to(&c, d, self.majority(), now, Decider::Desk)) else {
             return Err(Error::code(ErrorCode::ClaimClosed));
         };
-        crate::record::access::append(
-            &self.config().audit_secret,
-            &txn,
-            d.id,
-            actor,
-            Some(facility),
-            shared::AccessAction::DeskClaim,
-            None,
-            "identity card seen",
-        )
-        .await?;
+        self.log_access(&txn, d.id, actor, Some(facility), shared::AccessAction::DeskClaim, None, "identity card seen").await?;
         let decided = self.hand_over(&txn, &c, &d, actor, Decider::Desk, now).await?;
         txn.commit().await?;
         Ok(claim_out(&decided, Some(&d), self.majority(), now, Viewer::Approver(Decider::Desk)))

@@ -39,7 +39,7 @@ use shared::identity::{
     mask_email, mask_phone, CodeIn, EmailChangeIn, ForgotIn, LinkTokenIn, PhoneChangeIn, ResetByCodeIn, ResetByLinkIn, VerificationOut, VerifyChannel,
     VerifyCode,
 };
-use shared::{ErrorCode, FieldError, MessageChannel, NewPassword, Role};
+use shared::{ErrorCode, FieldError, MessageChannel, NewPassword};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -472,17 +472,6 @@ impl Domain {
             .filter(verification::Column::UsedAt.is_null())
             .exec(self.db())
             .await?;
-        Ok(())
-    }
-}
-
-impl Actor {
-    /// Booking, the record and reminders need a verified phone (citizens;
-    /// staff phones are entered by the operator who creates the account).
-    pub fn require_verified_phone(&self) -> Result<()> {
-        if self.role == Role::Citizen && !self.phone_verified {
-            return Err(Error::code(ErrorCode::PhoneUnverified));
-        }
         Ok(())
     }
 }

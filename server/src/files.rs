@@ -53,16 +53,8 @@ pub fn fhir_response(bundle: serde_json::Value) -> Response {
     res
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
-}
-
 async fn web_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
-    let secret = cookie(headers, app::api::session_cookie_name(state.config.cookie_secure)).ok_or_else(|| status(ErrorCode::Unauthorized))?;
-    state.domain.web_actor(&secret).await.map_err(|e| status(e.to_api().code))
+    app::api::server_side::web_actor_of(&state.domain, headers, state.config.cookie_secure).await.map_err(|e| status(e.code()))
 }
 
 fn status(code: ErrorCode) -> Response {

@@ -14,6 +14,11 @@ pub fn algiers_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&algiers()).date_naive()
 }
 
+/// The wall-clock time in Algiers at the instant `at`.
+pub fn algiers_local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&algiers()).naive_local()
+}
+
 /// The UTC instant of an Algiers date's midnight.
 pub fn algiers_midnight(d: NaiveDate) -> DateTime<Utc> {
     algiers().from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").with_timezone(&Utc)

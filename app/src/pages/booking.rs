@@ -274,6 +274,8 @@ pub fn AppointmentsPage() -> impl IntoView {
                                             <span>{place}</span>
                                             <span>{o.slot.practitioner_name.clone()}</span>
                                             <span class="hint">{t!(i18n, appointments.offer_until)}" "<bdi dir="ltr">{local_time(o.expires_at)}</bdi></span>
+                                            {(!o.can_accept).then(|| view! { <span class="hint" data-test="offer-expired">{crate::error::error_text(i18n.get_locale_untracked(), shared::ErrorCode::OfferExpired)}</span> })}
+                                            {o.can_accept.then(|| view! {
                                             <ActionForm action=answer attr:class="inline">
                                                 <input type="hidden" name="id" value=accept_id/>
                                                 <input type="hidden" name="answer" value="accept"/>
@@ -284,6 +286,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                                                 <input type="hidden" name="answer" value="decline"/>
                                                 <button type="submit" class="secondary-button">{t!(i18n, appointments.decline)}</button>
                                             </ActionForm>
+                                            })}
                                         </div>
                                     }
                                 })}

@@ -5,14 +5,14 @@
 
 use super::booking::local_time;
 use super::record::{kind_label, Entry};
-use crate::components::{action_error, FormError};
+use crate::components::{action_error, errors_of, today, FormCheck, FormError};
 use crate::error::{error_text, AppError};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use shared::dto::{EntryData, EntryIn, EntryOut, LabValue, MedicationLine};
+use shared::dto::{CareLookupIn, CareReferralIn, EnteredInErrorIn, EntryData, EntryIn, EntryOut, LabValue, MedicationLine};
 use shared::{EntryKind, EntryStatus};
 
 /// Every field error of a failed write, named and translated.
@@ -35,6 +35,7 @@ pub fn CarePage() -> impl IntoView {
     let i18n = use_i18n();
     let lookup = ServerAction::<crate::api::CareLookup>::new();
     let patients = Resource::new(move || lookup.version().get(), |_| crate::api::care_patients());
+    let lookup_check = FormCheck::new(action_error(lookup.value()));
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(p)) = lookup.value().get() {
@@ -71,18 +72,20 @@ pub fn CarePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-        <ActionForm action=lookup attr:class="form card" attr:data-test="care-lookup">
+        <ActionForm action=lookup attr:class="form card" attr:data-test="care-lookup"
+            on:change=lookup_check.on_change(|l: &CareLookupIn, _| errors_of(l.validate()))>
             <h2>{t!(i18n, care.lookup_title)}</h2>
             <p class="hint">{t!(i18n, care.lookup_hint)}</p>
             <FormError error=action_error(lookup.value())/>
-            <FieldErrors error=action_error(lookup.value())/>
             <div class="field">
                 <label for="care_nin">{t!(i18n, fields.nin)}</label>
                 <input id="care_nin" name="nin" inputmode="numeric" dir="ltr" autocomplete="off" required/>
+                {lookup_check.line("nin")}
             </div>
             <div class="field">
                 <label for="care_reason">{t!(i18n, care.lookup_reason)}</label>
                 <textarea id="care_reason" name="reason" required minlength="5" maxlength="500"></textarea>
+                {lookup_check.line("reason")}
             </div>
             <button type="submit" disabled=move || lookup.pending().get()>{t!(i18n, care.open)}</button>
         </ActionForm>
@@ -152,17 +155,20 @@ fn StaffEntry(
     let i18n = use_i18n();
     let id = entry.id.to_string();
     let (may_mark, may_attach) = (entry.can_mark_error, entry.can_attach);
+    let mark_check = FormCheck::new(action_error(mark.value()));
     view! {
         <Entry entry=entry kind_name=kind_name>
             {may_attach.then(|| view! { <UploadForm entry=id.clone() subject=subject.clone()/> })}
             {may_mark.then(|| view! {
                 <details class="no-print">
                     <summary>{t!(i18n, care.mark_error)}</summary>
-                    <ActionForm action=mark attr:class="form" attr:data-test="mark-error">
+                    <ActionForm action=mark attr:class="form" attr:data-test="mark-error"
+                        on:change=mark_check.on_change(|m: &EnteredInErrorIn, _| errors_of(m.validate()))>
                         <FormError error=action_error(mark.value())/>
                         <input type="hidden" name="id" value=id.clone()/>
                         <div class="field">
                             <label>{t!(i18n, care.error_reason)}<input name="reason" required maxlength="1000"/></label>
+                            {mark_check.line("reason")}
                         </div>
                         <button type="submit" class="secondary-button">{t!(i18n, care.mark_error)}</button>
                     </ActionForm>
@@ -257,6 +263,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
     let reaction = RwSignal::new(String::new());
     let severity = RwSignal::new("moderate".to_owned());
 
+    let write_check = FormCheck::new(action_error(write.value()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let data = match kind.get_untracked() {
@@ -292,7 +299,11 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
         let appointment_id =
             query.with_untracked(|q| q.get("appointment")).and_then(|a| a.parse().ok()).filter(|_| kind.get_untracked() == EntryKind::Consultation);
         let subject = params.with_untracked(|p| p.get("subject")).unwrap_or_default();
-        write.dispatch(crate::api::WriteEntry { subject, entry: EntryIn { appointment_id, corrects_id: None, data } });
+        let entry = EntryIn { appointment_id, corrects_id: None, data };
+        // The server's own check first, here: a missing field is named at once.
+        if write_check.judge(errors_of(entry.validate(today()))) {
+            write.dispatch(crate::api::WriteEntry { subject, entry });
+        }
     };
     // A saved entry clears the form.
     Effect::new(move |_| {
@@ -317,7 +328,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
                 </select>
             </div>
             <FormError error=action_error(write.value())/>
-            <FieldErrors error=action_error(write.value())/>
+            <FieldErrors error=write_check.all()/>
             {move || match kind.get() {
                 EntryKind::Consultation => view! {
                     {text_input(t!(i18n, record.reason), "w_reason", reason, true)}
@@ -438,15 +449,16 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
 fn ReferForm(subject: String, directory: super::desk::DirectoryResource) -> impl IntoView {
     let i18n = use_i18n();
     let refer = ServerAction::<crate::api::CareRefer>::new();
+    let check = FormCheck::new(action_error(refer.value()));
     view! {
         <details class="card no-print">
             <summary>{t!(i18n, desk.refer_title)}</summary>
-            <ActionForm action=refer attr:class="form" attr:data-test="care-refer">
+            <ActionForm action=refer attr:class="form" attr:data-test="care-refer"
+                on:change=check.on_change(|r: &CareReferralIn, today| errors_of(r.validate(today)))>
                 <FormError error=action_error(refer.value())/>
-                <FieldErrors error=action_error(refer.value())/>
                 {move || refer.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status" data-test="referred">{t!(i18n, desk.referred)}</p> })}
                 <input type="hidden" name="subject" value=subject.clone()/>
-                <super::desk::ReferFields prefix="care_refer" directory=directory/>
+                <super::desk::ReferFields prefix="care_refer" directory=directory check=check/>
                 <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
             </ActionForm>
         </details>

@@ -2,11 +2,12 @@
 //! close a day or hours (and see the bookings that conflict), and the day
 //! list with who is booked.
 
-use crate::components::{action_error, field_error, FormError};
+use crate::components::{action_error, errors_of, FormCheck, FormError};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::dto::{ClosureIn, NinLookupIn, TemplateIn};
 use shared::DaySlotStatus;
 
 #[component]
@@ -47,10 +48,9 @@ pub fn DeskPage() -> impl IntoView {
             (7, t_string!(i18n, days.sun)),
         ]
     };
-    let field_err = move |name: &'static str| {
-        let e = field_error(value, name);
-        move || e.get().map(|c| crate::error::error_text(i18n.get_locale(), c))
-    };
+    // The same checks as the server's, as each field is left.
+    let publish_check = FormCheck::new(action_error(value));
+    let close_check = FormCheck::new(action_error(close.value()));
     view! {
         <Title text=move || t_string!(i18n, desk.title)/>
         <h1>{t!(i18n, desk.title)}</h1>
@@ -60,7 +60,7 @@ pub fn DeskPage() -> impl IntoView {
                 Ok(list) => {
                     let list2 = list.clone();
                     view! {
-                    <ActionForm action=publish attr:class="form card" attr:data-test="publish">
+                    <ActionForm action=publish attr:class="form card" attr:data-test="publish" on:change=publish_check.on_change(|t: &TemplateIn, _| errors_of(t.validate()))>
                         <FormError error=action_error(value)/>
                         {move || value.get().and_then(|r| r.ok()).map(|out| {
                             let count = out.slots_created;
@@ -71,7 +71,7 @@ pub fn DeskPage() -> impl IntoView {
                             <select id="practitioner_id" name="practitioner_id">
                                 {list.into_iter().map(|p| view! { <option value=p.id.to_string()>{format!("{} ({})", p.name, p.specialty)}</option> }).collect_view()}
                             </select>
-                            <p class="error">{field_err("practitioner_id")}</p>
+                            {publish_check.line("practitioner_id")}
                         </div>
                         <div class="field">
                             <label for="weekday">{t!(i18n, desk.weekday)}</label>
@@ -82,35 +82,38 @@ pub fn DeskPage() -> impl IntoView {
                         <div class="field">
                             <label for="start">{t!(i18n, desk.start)}</label>
                             <input id="start" name="start" type="time" value="08:00" required/>
+                            {publish_check.line("start")}
                         </div>
                         <div class="field">
                             <label for="end">{t!(i18n, desk.end)}</label>
                             <input id="end" name="end" type="time" value="12:00" required/>
-                            <p class="error">{field_err("end")}</p>
+                            {publish_check.line("end")}
                         </div>
                         <div class="field">
                             <label for="slot_minutes">{t!(i18n, desk.slot_minutes)}</label>
                             <input id="slot_minutes" name="slot_minutes" type="number" min="5" max="240" value="20" required/>
+                            {publish_check.line("slot_minutes")}
                         </div>
                         <div class="field">
                             <label for="valid_from">{t!(i18n, desk.valid_from)}</label>
                             <input id="valid_from" name="valid_from" type="date" required/>
-                            <p class="error">{field_err("valid_from")}</p>
+                            {publish_check.line("valid_from")}
                         </div>
                         <div class="field">
                             <label for="valid_to">{t!(i18n, desk.valid_to)}</label>
                             <input id="valid_to" name="valid_to" type="date"/>
+                            {publish_check.line("valid_to")}
                         </div>
                         <button type="submit" disabled=move || publish.pending().get()>{t!(i18n, desk.publish)}</button>
                     </ActionForm>
-                    <ActionForm action=close attr:class="form card" attr:data-test="close-day">
+                    <ActionForm action=close attr:class="form card" attr:data-test="close-day" on:change=close_check.on_change(|c: &ClosureIn, _| errors_of(c.validate()))>
                         <h2>{t!(i18n, desk.close_title)}</h2>
                         <FormError error=action_error(close.value())/>
                         {move || close.value().get().and_then(|r| r.ok()).map(|out| view! { <ChangeSummary out=out test="closed"/> })}
                         <div class="field">
                             <label for="close_date">{t!(i18n, desk.close_date)}</label>
                             <input id="close_date" name="date" type="date" required/>
-                            <p class="error">{move || field_error(close.value(), "date").get().map(|c| crate::error::error_text(i18n.get_locale(), c))}</p>
+                            {close_check.line("date")}
                         </div>
                         <div class="field">
                             <label for="close_practitioner">{t!(i18n, desk.practitioner)}</label>
@@ -130,11 +133,12 @@ pub fn DeskPage() -> impl IntoView {
                         <div class="field">
                             <label for="close_start">{t!(i18n, desk.close_start)}</label>
                             <input id="close_start" name="start" type="time"/>
+                            {close_check.line("start")}
                         </div>
                         <div class="field">
                             <label for="close_end">{t!(i18n, desk.close_end)}</label>
                             <input id="close_end" name="end" type="time"/>
-                            <p class="error">{move || field_error(close.value(), "end").get().map(|c| crate::error::error_text(i18n.get_locale(), c))}</p>
+                            {close_check.line("end")}
                         </div>
                         <button type="submit" disabled=move || close.pending().get()>{t!(i18n, desk.close_button)}</button>
                     </ActionForm>
@@ -224,21 +228,23 @@ fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal
             lookup.dispatch(crate::api::DeskLookup { nin: last_nin.get_untracked(), reason: last_reason.get_untracked() });
         }
     });
+    let check = FormCheck::new(action_error(lookup.value()));
     view! {
-        <ActionForm action=lookup attr:class="form card" attr:data-test="lookup">
+        <ActionForm action=lookup attr:class="form card" attr:data-test="lookup" on:change=check.on_change(|l: &NinLookupIn, _| errors_of(l.validate()))>
             <h2>{t!(i18n, desk.patient_title)}</h2>
             <FormError error=action_error(lookup.value())/>
             <div class="field">
                 <label for="lookup_nin">{t!(i18n, fields.nin)}</label>
                 <input id="lookup_nin" name="nin" inputmode="numeric" dir="ltr" autocomplete="off" required
                     on:change=move |ev| last_nin.set(event_target_value(&ev))/>
+                {check.line("nin")}
             </div>
             <div class="field">
                 <label for="lookup_reason">{t!(i18n, desk.lookup_reason)}</label>
                 <p class="hint" id="lookup_reason-hint">{t!(i18n, desk.lookup_reason_hint)}</p>
                 <input id="lookup_reason" name="reason" required minlength="5" maxlength="500" aria-describedby="lookup_reason-hint"
                     on:change=move |ev| last_reason.set(event_target_value(&ev))/>
-                <p class="error" role="alert">{move || field_error(lookup.value(), "reason").get().map(|c| crate::error::error_text(i18n.get_locale(), c))}</p>
+                {check.line("reason")}
             </div>
             <button type="submit" disabled=move || lookup.pending().get()>{t!(i18n, desk.find)}</button>
         </ActionForm>
@@ -373,7 +379,7 @@ pub(super) type DirectoryResource = Resource<Result<(Vec<shared::dto::SpecialtyO
 /// A referral's fields (specialty, priority, reason, validity), for the
 /// desk's form and the practitioner's; ids start with `prefix`.
 #[component]
-pub(super) fn ReferFields(prefix: &'static str, directory: DirectoryResource) -> impl IntoView {
+pub(super) fn ReferFields(prefix: &'static str, directory: DirectoryResource, check: FormCheck) -> impl IntoView {
     let i18n = use_i18n();
     let id = move |name: &str| format!("{prefix}_{name}");
     view! {
@@ -390,6 +396,7 @@ pub(super) fn ReferFields(prefix: &'static str, directory: DirectoryResource) ->
                     })}
                 </Suspense>
             </select>
+            {check.line("specialty")}
         </div>
         <div class="field">
             <label for=id("priority")>{t!(i18n, desk.priority)}</label>
@@ -401,10 +408,12 @@ pub(super) fn ReferFields(prefix: &'static str, directory: DirectoryResource) ->
         <div class="field">
             <label for=id("reason")>{t!(i18n, desk.reason)}</label>
             <textarea id=id("reason") name="reason" required maxlength="1000"></textarea>
+            {check.line("reason")}
         </div>
         <div class="field">
             <label for=id("expires")>{t!(i18n, desk.expires_on)}</label>
             <input id=id("expires") name="expires_on" type="date" dir="ltr" required/>
+            {check.line("expires_on")}
         </div>
     }
 }

@@ -1,10 +1,11 @@
 //! The account holder's dependants: children and elderly parents they book
 //! for. Added here, verified at the desk.
 
-use crate::components::{action_error, field_error, FormError};
+use crate::components::{action_error, errors_of, FormCheck, FormError};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use shared::dto::DependantIn;
 use shared::Relation;
 
 #[component]
@@ -14,10 +15,7 @@ pub fn FamilyPage() -> impl IntoView {
     let value = add.value();
     let decide = ServerAction::<crate::api::DecideClaim>::new();
     let list = Resource::new(move || (add.version().get(), decide.version().get()), |_| crate::api::my_dependants());
-    let err = move |name: &'static str| {
-        let e = field_error(value, name);
-        move || e.get().map(|c| crate::error::error_text(i18n.get_locale(), c))
-    };
+    let check = FormCheck::new(action_error(value));
     let relation_text = move |r: Relation| match r {
         Relation::Child => t_string!(i18n, family.child),
         Relation::Parent => t_string!(i18n, family.parent),
@@ -47,23 +45,23 @@ pub fn FamilyPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
-        <ActionForm action=add attr:class="form card" attr:data-test="add-dependant">
+        <ActionForm action=add attr:class="form card" attr:data-test="add-dependant" on:change=check.on_change(|d: &DependantIn, today| errors_of(d.validate(today)))>
             <h2>{t!(i18n, family.add)}</h2>
             <FormError error=action_error(value)/>
             <div class="field">
                 <label for="given_name">{t!(i18n, fields.given_name)}</label>
                 <input id="given_name" name="given_name" autocomplete="off" required/>
-                <p class="error">{err("given_name")}</p>
+                {check.line("given_name")}
             </div>
             <div class="field">
                 <label for="family_name">{t!(i18n, fields.family_name)}</label>
                 <input id="family_name" name="family_name" autocomplete="off" required/>
-                <p class="error">{err("family_name")}</p>
+                {check.line("family_name")}
             </div>
             <div class="field">
                 <label for="birth_date">{t!(i18n, fields.birth_date)}</label>
                 <input id="birth_date" name="birth_date" type="date" required/>
-                <p class="error">{err("birth_date")}</p>
+                {check.line("birth_date")}
             </div>
             <div class="field">
                 <label for="sex">{t!(i18n, fields.sex)}</label>
@@ -75,7 +73,7 @@ pub fn FamilyPage() -> impl IntoView {
             <div class="field">
                 <label for="nin">{t!(i18n, family.nin_optional)}</label>
                 <input id="nin" name="nin" inputmode="numeric" dir="ltr" autocomplete="off"/>
-                <p class="error">{err("nin")}</p>
+                {check.line("nin")}
             </div>
             <div class="field">
                 <label for="relation">{t!(i18n, family.relation)}</label>
@@ -99,9 +97,9 @@ fn AskAdult() -> impl IntoView {
     let i18n = use_i18n();
     let ask = ServerAction::<crate::api::RequestConsent>::new();
     let value = ask.value();
-    let nin_error = field_error(value, "nin");
+    let check = FormCheck::new(action_error(value));
     view! {
-        <ActionForm action=ask attr:class="form card" attr:data-test="ask-adult">
+        <ActionForm action=ask attr:class="form card" attr:data-test="ask-adult" on:change=check.on_change(|c: &shared::identity::ConsentIn, _| errors_of(c.validate()))>
             <h2>{t!(i18n, family.adult_title)}</h2>
             <p class="hint">{t!(i18n, family.adult_note)}</p>
             <FormError error=action_error(value)/>
@@ -111,7 +109,7 @@ fn AskAdult() -> impl IntoView {
             <div class="field">
                 <label for="adult_nin">{t!(i18n, fields.nin)}</label>
                 <input id="adult_nin" name="nin" inputmode="numeric" dir="ltr" autocomplete="off" required/>
-                <p class="error">{move || nin_error.get().map(|c| crate::error::error_text(i18n.get_locale(), c))}</p>
+                {check.line("nin")}
             </div>
             <div class="field">
                 <label for="adult_relation">{t!(i18n, family.relation)}</label>

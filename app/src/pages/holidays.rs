@@ -1,11 +1,12 @@
 //! Public holidays: the fixed ones and the Islamic ones whose dates the
 //! health administration enters each year. Slots are never made on them.
 
-use crate::components::{action_error, FormError};
+use crate::components::{action_error, errors_of, FormCheck, FormError};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use shared::dto::HolidayIn;
 
 #[component]
 pub fn HolidaysPage() -> impl IntoView {
@@ -23,6 +24,7 @@ pub fn HolidaysPage() -> impl IntoView {
             crate::api::holidays(y).await.map(|(h, admin)| (y, h, admin))
         },
     );
+    let check = FormCheck::new(action_error(add.value()));
     view! {
         <Title text=move || t_string!(i18n, holidays.title)/>
         <h1>{t!(i18n, holidays.title)}</h1>
@@ -56,13 +58,13 @@ pub fn HolidaysPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         {admin.then(|| view! {
-                            <ActionForm action=add attr:class="form card" attr:data-test="add-holiday">
+                            <ActionForm action=add attr:class="form card" attr:data-test="add-holiday" on:change=check.on_change(|h: &HolidayIn, _| errors_of(h.validate()))>
                                 <h2>{t!(i18n, holidays.add)}</h2>
                                 <p class="hint">{t!(i18n, holidays.add_note)}</p>
-                                <div class="field"><label for="h_date">{t!(i18n, desk.close_date)}</label><input id="h_date" name="date" type="date" required/></div>
-                                <div class="field"><label for="h_ar">"العربية"</label><input id="h_ar" name="name_ar" lang="ar" dir="rtl" required/></div>
-                                <div class="field"><label for="h_fr">"Français"</label><input id="h_fr" name="name_fr" lang="fr" dir="ltr" required/></div>
-                                <div class="field"><label for="h_en">"English"</label><input id="h_en" name="name_en" lang="en" dir="ltr" required/></div>
+                                <div class="field"><label for="h_date">{t!(i18n, desk.close_date)}</label><input id="h_date" name="date" type="date" required/>{check.line("date")}</div>
+                                <div class="field"><label for="h_ar">"العربية"</label><input id="h_ar" name="name_ar" lang="ar" dir="rtl" required/>{check.line("name_ar")}</div>
+                                <div class="field"><label for="h_fr">"Français"</label><input id="h_fr" name="name_fr" lang="fr" dir="ltr" required/>{check.line("name_fr")}</div>
+                                <div class="field"><label for="h_en">"English"</label><input id="h_en" name="name_en" lang="en" dir="ltr" required/>{check.line("name_en")}</div>
                                 <button type="submit" disabled=move || add.pending().get()>{t!(i18n, holidays.add_button)}</button>
                             </ActionForm>
                         })}

@@ -22,7 +22,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, Booking, SlotOut};
-use shared::{AppointmentId, CommuneId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, Role, SlotId, SpecialtyId};
+use shared::{AppointmentId, CommuneId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, SlotId, SpecialtyId};
 use shared::{AppointmentStatus, SlotStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -71,14 +71,6 @@ pub(crate) fn field(name: &str, code: ErrorCode) -> FieldError {
 
 pub(crate) fn full_name(given: &str, family: &str) -> String {
     format!("{given} {family}")
-}
-
-/// Staff of a facility who run its desk: receptionists and facility admins.
-pub(crate) fn desk_facility(actor: &Actor) -> Result<Uuid> {
-    match (actor.role, actor.facility_id) {
-        (Role::Receptionist | Role::FacilityAdmin, Some(f)) => Ok(f.as_uuid()),
-        _ => Err(Error::code(ErrorCode::Forbidden)),
-    }
 }
 
 /// The person an appointment, referral or waitlist entry is for: the
@@ -280,9 +272,7 @@ impl Domain {
     /// What booking and rescheduling check first: a citizen, within the
     /// rate limits, with a well-formed booking.
     fn admit_booking(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<Booking> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         actor.require_verified_phone()?;
         self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
         input.validate().map_err(Error::fields)
@@ -460,7 +450,7 @@ impl Domain {
         })?;
         let spec = specialty::Entity::find_by_id(s.specialty_id).one(txn).await?;
         if spec.is_some_and(|sp| sp.referral_required) {
-            let date = s.starts_at.with_timezone(&algiers()).date_naive();
+            let date = shared::time::algiers_date(s.starts_at);
             self.use_referral(txn, subject, s.specialty_id, date, a.id, moved_from).await?;
         }
         self.queue_appointment(txn, &a, s, moved_from.is_some()).await?;
@@ -514,11 +504,9 @@ impl Domain {
 
     /// The practitioners of the actor's own facility (staff only).
     pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
-        let Some(facility) = actor.facility_id.filter(|_| actor.role.needs_facility()) else {
-            return Err(Error::code(ErrorCode::Forbidden));
-        };
+        let facility = actor.staff_facility()?;
         let ids: Vec<Uuid> = practitioner_facility::Entity::find()
-            .filter(practitioner_facility::Column::FacilityId.eq(facility.as_uuid()))
+            .filter(practitioner_facility::Column::FacilityId.eq(facility))
             .all(self.db())
             .await?
             .into_iter()
@@ -589,7 +577,7 @@ impl Domain {
     /// booking on both databases: whichever takes the lock first wins.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn close_slot(&self, actor: &Actor, slot_id: SlotId) -> Result<()> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let txn = self.begin_write().await?;
         let closed = slot::Entity::update_many()
             .col_expr(slot::Column::Status, Expr::value(SlotStatus::Closed))

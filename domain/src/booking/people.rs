@@ -5,7 +5,7 @@
 //! The desk acts only on its own facility's slots and appointments; a
 //! citizen only on their own and their dependants'.
 
-use super::{desk_facility, field, Channel};
+use super::{field, Channel};
 use crate::entities::{appointment, dependant, slot, user};
 use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
@@ -32,9 +32,7 @@ impl Domain {
     /// the desk has seen the papers; at most `max_dependants`.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn add_dependant(&self, actor: &Actor, input: &DependantIn) -> Result<DependantOut> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         let today = self.today();
         let d = input.validate(today).map_err(Error::fields)?;
         let rules = &self.config().identity;
@@ -108,7 +106,7 @@ impl Domain {
     /// not: the answer tells whether a NIN exists).
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn lookup_by_nin(&self, actor: &Actor, input: &NinLookupIn) -> Result<PersonOut> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let shared::dto::NinLookup { nin, reason } = input.validate().map_err(Error::fields)?;
         let reason = reason.as_str();
         self.lookup_throttle().check(None, &format!("desk:{}", actor.user_id)).map_err(Error::throttled)?;
@@ -133,20 +131,9 @@ impl Domain {
             .into_iter()
             .map(|d| DependantOut { nin: None, ..dependant_out(d) })
             .collect();
-        crate::record::access::append(&self.config().audit_secret, &txn, holder.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason)
-            .await?;
+        self.log_access(&txn, holder.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
         for d in &dependants {
-            crate::record::access::append(
-                &self.config().audit_secret,
-                &txn,
-                d.id.as_uuid(),
-                actor,
-                Some(facility),
-                shared::AccessAction::DeskLookup,
-                None,
-                reason,
-            )
-            .await?;
+            self.log_access(&txn, d.id.as_uuid(), actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
         }
         txn.commit().await?;
         Ok(PersonOut {
@@ -166,7 +153,7 @@ impl Domain {
     /// dependant has or had an appointment); any other desk: not found.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn verify_dependant(&self, actor: &Actor, id: PersonId) -> Result<DependantOut> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let d = dependant::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let known_here = appointment::Entity::find()
             .filter(appointment::Column::PatientId.eq(d.holder_id))
@@ -197,7 +184,7 @@ impl Domain {
     /// except the minimum notice: the patient may be standing at the desk.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_book(&self, actor: &Actor, input: &DeskBookIn) -> Result<AppointmentOut> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let shared::dto::DeskBooking { patient_id, booking: b } = input.validate().map_err(Error::fields)?;
         let holder = self.citizen(patient_id).await?;
         let now = self.clock().now();
@@ -214,7 +201,7 @@ impl Domain {
 
     /// An active appointment at the actor's facility.
     async fn facility_appointment(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: AppointmentId) -> Result<appointment::Model> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         appointment::Entity::find_by_id(id).filter(appointment::Column::FacilityId.eq(facility)).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))
     }
 
@@ -238,7 +225,7 @@ impl Domain {
     /// slots in the same specialty, atomically.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_reschedule(&self, actor: &Actor, id: AppointmentId, slot_id: &str) -> Result<AppointmentOut> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let slot_id: Uuid = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
@@ -257,7 +244,7 @@ impl Domain {
     /// Upcoming and past appointments of a citizen found at the desk, at
     /// the actor's facility only.
     pub async fn desk_patient_appointments(&self, actor: &Actor, patient_id: UserId) -> Result<Vec<AppointmentOut>> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let holder = self.citizen(patient_id).await?;
         let list = appointment::Entity::find()
             .filter(appointment::Column::PatientId.eq(holder.id))

@@ -10,8 +10,8 @@ use crate::{Actor, Domain, Error, Result};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use shared::dto::{ReferralIn, ReferralOut};
-use shared::{ErrorCode, PersonId, ReferralId, ReferralPriority, Role};
+use shared::dto::{ReferralIn, ReferralOut, ReferralTerms};
+use shared::{ErrorCode, PersonId, ReferralId, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -22,42 +22,31 @@ impl Domain {
     /// has seen them. Anyone else's patient: not found.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn create_referral(&self, actor: &Actor, input: &ReferralIn) -> Result<ReferralOut> {
-        let facility = crate::record::care::practitioner_facility(actor)?;
-        let mut errors = Vec::new();
-        let holder = match input.patient_id.trim().parse::<Uuid>() {
-            Ok(id) => user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen),
-            Err(_) => None,
-        };
-        if holder.is_none() {
-            errors.push(field("patient_id", ErrorCode::NotFound));
-        }
-        let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(input.specialty.trim())).one(self.db()).await?;
-        if spec.is_none() {
-            errors.push(field("specialty", ErrorCode::Required));
-        }
-        let priority = ReferralPriority::parse(input.priority.trim());
-        if priority.is_none() {
-            errors.push(field("priority", ErrorCode::Required));
-        }
-        let reason = input.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 1000 {
-            errors.push(field("reason", ErrorCode::Required));
-        }
-        let today = self.today();
-        let expires = shared::dto::parse_day(&input.expires_on).filter(|d| *d >= today && *d <= today + chrono::Duration::days(366));
-        if expires.is_none() {
-            errors.push(field("expires_on", ErrorCode::BadRequest));
-        }
-        let (Some(holder), Some(spec), Some(priority), Some(expires), true) = (holder, spec, priority, expires, errors.is_empty()) else {
+        let facility = actor.practitioner_facility()?;
+        let r = input.validate(self.today()).map_err(Error::fields)?;
+        let holder = user::Entity::find_by_id(r.patient_id.as_uuid()).one(self.db()).await?.filter(|u| u.role == Role::Citizen);
+        let spec = self.referral_specialty(&r.terms).await?;
+        let (Some(holder), Some(spec)) = (holder.as_ref(), spec.as_ref().ok()) else {
+            let mut errors = Vec::new();
+            if holder.is_none() {
+                errors.push(field("patient_id", ErrorCode::NotFound));
+            }
+            errors.extend(spec.err());
             return Err(Error::fields(errors));
         };
-        let subject = self
-            .resolve_subject(
-                self.db(),
-                holder.id,
-                shared::dto::optional_person_id(&input.dependant_id).map_err(|c| Error::fields(vec![field("dependant_id", c)]))?,
-            )
-            .await?;
+        let subject = self.resolve_subject(self.db(), holder.id, r.dependant_id).await?;
+        self.refer(actor, facility, subject, spec, r.terms).await
+    }
+
+    /// The specialty a referral names, or the field's error.
+    pub(crate) async fn referral_specialty(&self, terms: &ReferralTerms) -> Result<std::result::Result<specialty::Model, shared::FieldError>> {
+        let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(terms.specialty.as_str())).one(self.db()).await?;
+        Ok(spec.ok_or_else(|| field("specialty", ErrorCode::Required)))
+    }
+
+    /// Writes the referral of a patient in the practitioner's care, with
+    /// its message to the patient.
+    pub(crate) async fn refer(&self, actor: &Actor, facility: Uuid, subject: Subject, spec: &specialty::Model, terms: ReferralTerms) -> Result<ReferralOut> {
         self.care_facility(self.db(), actor, subject.subject_id).await?;
         let txn = self.begin_write().await?;
         let row = referral::ActiveModel {
@@ -66,9 +55,9 @@ impl Domain {
             subject_id: Set(subject.subject_id),
             dependant_id: Set(subject.dependant_id),
             specialty_id: Set(spec.id),
-            priority: Set(priority),
-            reason: Set(reason.into()),
-            expires_on: Set(expires),
+            priority: Set(terms.priority),
+            reason: Set(terms.reason),
+            expires_on: Set(terms.expires_on),
             facility_id: Set(facility),
             issued_by: Set(actor.user_id.as_uuid()),
             used_by_appointment_id: Set(None),

@@ -9,7 +9,7 @@
 //! for the desk to move or cancel explicitly; when such a booking is
 //! cancelled, its slot closes instead of returning to the pool.
 
-use super::{algiers, algiers_midnight, desk_facility, field, full_name, is_weekend, load_map, subject_names, subject_of};
+use super::{algiers_midnight, field, full_name, is_weekend, load_map, subject_names, subject_of};
 use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot};
 use crate::{Actor, Domain, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 /// Minutes after midnight, Algiers time, of an instant.
 fn local_minute(t: DateTime<Utc>) -> u32 {
-    let l = t.with_timezone(&algiers());
+    let l = shared::time::algiers_local(t);
     l.hour() * 60 + l.minute()
 }
 
@@ -90,7 +90,7 @@ impl Blocks {
 
     /// Whether a slot of `minutes` starting at `start` is blocked.
     pub(crate) fn covers(&self, facility: Uuid, practitioner: Uuid, start: DateTime<Utc>, minutes: u32) -> bool {
-        let date = start.with_timezone(&algiers()).date_naive();
+        let date = shared::time::algiers_date(start);
         if self.holidays.contains(&date) {
             return true;
         }
@@ -114,7 +114,7 @@ impl Domain {
     /// refused: a practitioner is in one place at a time.
     #[tracing::instrument(skip_all, fields(facility_id = %facility))]
     pub async fn publish_template(&self, actor: &Actor, facility: FacilityId, input: &TemplateIn) -> Result<TemplateOut> {
-        if desk_facility(actor)? != facility.as_uuid() {
+        if actor.desk_facility()? != facility.as_uuid() {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let t = input.validate().map_err(Error::fields)?;
@@ -191,7 +191,7 @@ impl Domain {
     /// Makes a template's missing slots from today to the horizon. Existing
     /// slots (open, booked or closed) are left as they are.
     async fn generate_slots<C: ConnectionTrait>(&self, db: &C, t: &availability_template::Model, specialty_id: Uuid, now: DateTime<Utc>) -> Result<u64> {
-        let today = now.with_timezone(&algiers()).date_naive();
+        let today = shared::time::algiers_date(now);
         let last = today + Duration::days(self.config().booking.horizon_days);
         let first = t.valid_from.max(today);
         let last = t.valid_to.map_or(last, |to| to.min(last));
@@ -268,7 +268,7 @@ impl Domain {
     /// it covers and lists the booked ones it conflicts with.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn add_closure(&self, actor: &Actor, facility: FacilityId, input: &ClosureIn) -> Result<ScheduleChangeOut> {
-        if desk_facility(actor)? != facility.as_uuid() {
+        if actor.desk_facility()? != facility.as_uuid() {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let c = input.validate().map_err(Error::fields)?;
@@ -377,7 +377,7 @@ impl Domain {
     /// slots after that day close, its booked ones are listed as conflicts.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn end_template(&self, actor: &Actor, facility: FacilityId, template_id: TemplateId, input: &TemplateEndIn) -> Result<ScheduleChangeOut> {
-        if desk_facility(actor)? != facility.as_uuid() {
+        if actor.desk_facility()? != facility.as_uuid() {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let t = availability_template::Entity::find_by_id(template_id)
@@ -407,7 +407,7 @@ impl Domain {
     /// The templates of the actor's facility that still make slots (not
     /// ended before today), by practitioner and weekday.
     pub async fn facility_templates(&self, actor: &Actor) -> Result<Vec<TemplateRowOut>> {
-        let facility = desk_facility(actor)?;
+        let facility = actor.desk_facility()?;
         let today = self.today();
         let list = availability_template::Entity::find()
             .filter(availability_template::Column::FacilityId.eq(facility))
@@ -438,7 +438,7 @@ impl Domain {
     /// Whether a closure, a holiday or the end of its template now covers a
     /// slot: a slot freed then closes rather than being offered again.
     pub(crate) async fn slot_is_blocked<C: ConnectionTrait>(&self, db: &C, s: &slot::Model) -> Result<bool> {
-        let date = s.starts_at.with_timezone(&algiers()).date_naive();
+        let date = shared::time::algiers_date(s.starts_at);
         let blocks = Blocks::load(db, s.facility_id, date, date).await?;
         if blocks.covers(s.facility_id, s.practitioner_id, s.starts_at, (s.ends_at - s.starts_at).num_minutes() as u32) {
             return Ok(true);
@@ -519,10 +519,7 @@ impl Domain {
     /// A day of the actor's facility, slot by slot, with who is booked: the
     /// desk's list. Optionally one practitioner.
     pub async fn day_list(&self, actor: &Actor, date: NaiveDate, practitioner: Option<PractitionerId>) -> Result<Vec<DaySlotOut>> {
-        let facility = match (actor.role, actor.facility_id) {
-            (Role::Receptionist | Role::FacilityAdmin | Role::Practitioner, Some(f)) => f.as_uuid(),
-            _ => return Err(Error::code(ErrorCode::Forbidden)),
-        };
+        let facility = actor.staff_facility()?;
         let mut q = slot::Entity::find()
             .filter(slot::Column::FacilityId.eq(facility))
             .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))

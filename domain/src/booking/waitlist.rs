@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
-use shared::{ErrorCode, OfferId, PersonId, Role, WaitlistEntryId};
+use shared::{ErrorCode, OfferId, PersonId, WaitlistEntryId};
 use shared::{OfferStatus, SlotStatus, WaitlistStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -29,9 +29,7 @@ impl Domain {
     /// Puts the actor (or a dependant) on the waiting list.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn join_waitlist(&self, actor: &Actor, input: &WaitlistIn) -> Result<WaitlistOut> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         actor.require_verified_phone()?;
         self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
         let mut errors = Vec::new();
@@ -93,6 +91,7 @@ impl Domain {
             q = q.filter(waitlist_entry::Column::Id.eq(id));
         }
         let entries = q.order_by_desc(waitlist_entry::Column::CreatedAt).all(db).await?;
+        let now = self.clock().now();
         let offers = slot_offer::Entity::find()
             .filter(slot_offer::Column::HolderId.eq(holder))
             .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
@@ -110,7 +109,12 @@ impl Domain {
                 let offer = offers.iter().find(|o| o.entry_id == e.id).and_then(|o| {
                     let s = slots.get(&o.slot_id)?;
                     let f = facilities.get(&s.facility_id)?;
-                    Some(OfferOut { id: OfferId(o.id), expires_at: o.expires_at, slot: slot_out(s, f, practitioners.get(&s.practitioner_id), &code) })
+                    Some(OfferOut {
+                        id: OfferId(o.id),
+                        expires_at: o.expires_at,
+                        slot: slot_out(s, f, practitioners.get(&s.practitioner_id), &code),
+                        can_accept: o.expires_at > now,
+                    })
                 });
                 WaitlistOut {
                     id: WaitlistEntryId(e.id),
@@ -158,9 +162,7 @@ impl Domain {
     /// it, nothing changes and the offer stays pending.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn accept_offer(&self, actor: &Actor, offer_id: OfferId, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         actor.require_verified_phone()?;
         self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
         let now = self.clock().now();

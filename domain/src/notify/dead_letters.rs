@@ -5,7 +5,7 @@ use super::*;
 impl Domain {
     /// Messages of the admin's facility that could not be delivered.
     pub async fn undelivered(&self, actor: &Actor) -> Result<Vec<UndeliveredOut>> {
-        let facility = admin_facility(actor)?;
+        let facility = actor.admin_facility()?;
         let rows = outbox::Entity::find()
             .filter(outbox::Column::FacilityId.eq(facility))
             .filter(outbox::Column::Status.eq(OutboxStatus::Dead))
@@ -30,7 +30,7 @@ impl Domain {
 
     /// Puts a dead message of the admin's facility back in the queue.
     pub async fn retry_undelivered(&self, actor: &Actor, id: DeliveryId) -> Result<()> {
-        let facility = admin_facility(actor)?;
+        let facility = actor.admin_facility()?;
         let now = self.clock().now();
         let n = outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
@@ -48,12 +48,5 @@ impl Domain {
         } else {
             Err(Error::code(ErrorCode::NotFound))
         }
-    }
-}
-
-fn admin_facility(actor: &Actor) -> Result<Uuid> {
-    match (actor.role, actor.facility_id) {
-        (Role::FacilityAdmin, Some(f)) => Ok(f.as_uuid()),
-        _ => Err(Error::code(ErrorCode::Forbidden)),
     }
 }

@@ -29,7 +29,7 @@ pub(crate) use queue::outbox_row;
 pub use worker::retry_delay;
 use worker::Prepared;
 
-use crate::booking::{algiers, full_name};
+use crate::booking::full_name;
 use crate::entities::{
     appointment, dependant, facility, inbox_message, notification_pref, outbox, practitioner, record_entry, referral, slot, slot_offer, specialty, user,
 };
@@ -38,7 +38,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
-use shared::{AppointmentId, DeliveryId, ErrorCode, Lang, MessageChannel, MessageId, MessageKind, OutboxStatus, Role};
+use shared::{AppointmentId, DeliveryId, ErrorCode, Lang, MessageChannel, MessageId, MessageKind, OutboxStatus};
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, Ordering};
 use texts::{Facts, Rendered};
@@ -217,7 +217,7 @@ impl Domain {
 
 /// The local time of an instant in Algiers.
 pub(crate) fn local(t: DateTime<Utc>) -> chrono::NaiveDateTime {
-    t.with_timezone(&algiers()).naive_local()
+    shared::time::algiers_local(t)
 }
 
 #[cfg(test)]

@@ -105,10 +105,31 @@ pub fn row_hash(key: &[u8], r: &record_access::Model, prev: &str) -> String {
     }
 }
 
+impl crate::Domain {
+    /// Appends to the patient's access log, in the caller's transaction,
+    /// sealed with the audit secret.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn log_access<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        subject: Uuid,
+        actor: &Actor,
+        facility: Option<Uuid>,
+        action: AccessAction,
+        entry: Option<Uuid>,
+        reason: &str,
+    ) -> Result<()> {
+        // Real time, not the domain clock, on purpose: an audit trail is not
+        // moved by a test clock (ARCHITECTURE › Clock).
+        append(&self.config().audit_secret, Utc::now(), db, subject, actor, facility, action, entry, reason).await
+    }
+}
+
 /// Appends one access to `subject`'s chain, inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn append<C: ConnectionTrait>(
+async fn append<C: ConnectionTrait>(
     key: &[u8],
+    now: chrono::DateTime<Utc>,
     db: &C,
     subject: Uuid,
     actor: &Actor,
@@ -125,7 +146,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
     let (seq, prev) = last.map(|l| (l.seq + 1, l.hash)).unwrap_or((1, GENESIS.to_owned()));
     // Microseconds: what both databases store exactly, so the hash
     // recomputed from the stored row is the same.
-    let at = Utc::now().trunc_subsecs(6);
+    let at = now.trunc_subsecs(6);
     let role = actor.role.code();
     let hash = mac(key, &chain_bytes(&prev, subject, seq, at, actor.user_id.as_uuid(), role, facility, action.code(), entry, reason));
     record_access::ActiveModel {

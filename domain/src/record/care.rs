@@ -19,7 +19,7 @@ use crate::persons::Person;
 use crate::{Actor, Domain, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use shared::dto::{CareLookupIn, CarePatientOut, ReferralIn, ReferralOut};
+use shared::dto::{CareLookupIn, CarePatientOut, CareReferralIn, ReferralOut};
 use shared::{AppointmentId, ErrorCode, Nin, PersonId, Role};
 use shared::{AppointmentStatus, CareVia};
 use std::collections::HashMap;
@@ -27,14 +27,6 @@ use uuid::Uuid;
 
 /// How long a look-up by NIN keeps the record open to the facility.
 pub const LOOKUP_HOURS: i64 = 24;
-
-/// The practitioner's facility, or `forbidden` for anyone else.
-pub(crate) fn practitioner_facility(actor: &Actor) -> Result<Uuid> {
-    match (actor.role, actor.facility_id) {
-        (Role::Practitioner, Some(f)) => Ok(f.as_uuid()),
-        _ => Err(Error::code(ErrorCode::Forbidden)),
-    }
-}
 
 /// A patient found by NIN: (subject id, name, birth date). Staff are not
 /// patients here.
@@ -50,7 +42,7 @@ impl Domain {
     /// The practitioner's facility, when the patient is in their care
     /// now; otherwise the patient is "not found".
     pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Uuid> {
-        let facility = practitioner_facility(actor)?;
+        let facility = actor.practitioner_facility()?;
         let now = self.clock().now();
         let by_lookup = care_relation::Entity::find()
             .filter(care_relation::Column::FacilityId.eq(facility))
@@ -128,7 +120,7 @@ impl Domain {
     /// least a few words; it is shown to the patient).
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn open_by_nin(&self, actor: &Actor, input: &CareLookupIn) -> Result<CarePatientOut> {
-        let facility = practitioner_facility(actor)?;
+        let facility = actor.practitioner_facility()?;
         let shared::dto::NinLookup { nin, reason } = input.validate().map_err(Error::fields)?;
         let reason = reason.as_str();
         // Every well-formed attempt counts, found or not: the answer tells
@@ -149,7 +141,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        super::access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), shared::AccessAction::Lookup, None, reason).await?;
+        self.log_access(&txn, subject, actor, Some(facility), shared::AccessAction::Lookup, None, reason).await?;
         txn.commit().await?;
         Ok(CarePatientOut {
             subject_id: PersonId(subject),
@@ -165,26 +157,20 @@ impl Domain {
     /// A practitioner refers a patient in their care (citizen or dependant)
     /// to a specialty; the referral then opens referral-required booking.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn refer_in_care(
-        &self,
-        actor: &Actor,
-        subject: PersonId,
-        specialty: String,
-        priority: String,
-        reason: String,
-        expires_on: String,
-    ) -> Result<ReferralOut> {
-        practitioner_facility(actor)?;
-        let subject = subject.as_uuid();
-        let holder = self.holder_of(self.db(), subject).await?;
-        let dependant_id = if holder == subject { String::new() } else { subject.to_string() };
-        self.create_referral(actor, &ReferralIn { patient_id: holder.to_string(), dependant_id, specialty, priority, reason, expires_on }).await
+    pub async fn refer_in_care(&self, actor: &Actor, subject: PersonId, input: &CareReferralIn) -> Result<ReferralOut> {
+        let facility = actor.practitioner_facility()?;
+        let terms = input.validate(self.today()).map_err(Error::fields)?;
+        let spec = self.referral_specialty(&terms).await?.map_err(|f| Error::fields(vec![f]))?;
+        let holder = self.holder_of(self.db(), subject.as_uuid()).await?;
+        let dependant = (holder != subject.as_uuid()).then_some(subject);
+        let subject = self.resolve_subject(self.db(), holder, dependant).await?;
+        self.refer(actor, facility, subject, &spec, terms).await
     }
 
     /// The practitioner's patients today: their appointments at the
     /// facility (not cancelled), then the look-ups still open.
     pub async fn care_list(&self, actor: &Actor) -> Result<Vec<CarePatientOut>> {
-        let facility = practitioner_facility(actor)?;
+        let facility = actor.practitioner_facility()?;
         let db = self.db();
         let today = self.today();
         let mine: Vec<Uuid> =

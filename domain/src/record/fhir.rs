@@ -24,7 +24,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use shared::dto::{EntryData, EntryOut, RecordFilter};
-use shared::{ErrorCode, ReferralPriority, Role};
+use shared::{ErrorCode, ReferralPriority};
 use uuid::Uuid;
 
 /// The identifier system of the Algerian national identification number.
@@ -324,9 +324,7 @@ impl Domain {
     /// export is logged like any read.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn export_fhir(&self, actor: &Actor, subject: Option<shared::PersonId>) -> Result<Value> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         let holder = actor.user_id.as_uuid();
         let subject = subject.map_or(holder, Uuid::from);
         let patient = if subject == holder {

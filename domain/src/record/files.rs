@@ -10,7 +10,6 @@
 //! - Reading is authorised like the entry it belongs to, logged in the
 //!   access log, and the web and API doors serve it only as a download.
 
-use super::care::practitioner_facility;
 use crate::entities::{record_attachment, record_entry};
 use crate::{Actor, Domain, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -133,7 +132,7 @@ impl Domain {
     /// A practitioner attaches a file to an entry their facility wrote.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn attach_file(&self, actor: &Actor, entry_id: EntryId, file_name: &str, bytes: &[u8]) -> Result<AttachmentOut> {
-        practitioner_facility(actor)?;
+        actor.practitioner_facility()?;
         let entry = record_entry::Entity::find_by_id(entry_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.care_facility(self.db(), actor, entry.subject_id).await?;
         if entry.facility_id != facility {
@@ -165,8 +164,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        super::access::append(&self.config().audit_secret, &txn, entry.subject_id, actor, Some(facility), shared::AccessAction::AttachFile, Some(entry.id), "")
-            .await?;
+        self.log_access(&txn, entry.subject_id, actor, Some(facility), shared::AccessAction::AttachFile, Some(entry.id), "").await?;
         txn.commit().await?;
         Ok(attachment_out(&row))
     }
@@ -178,7 +176,7 @@ impl Domain {
         let txn = self.begin_write().await?;
         let a = record_attachment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.reader_facility(&txn, actor, a.subject_id).await?;
-        super::access::append(&self.config().audit_secret, &txn, a.subject_id, actor, facility, shared::AccessAction::ReadFile, Some(a.entry_id), "").await?;
+        self.log_access(&txn, a.subject_id, actor, facility, shared::AccessAction::ReadFile, Some(a.entry_id), "").await?;
         txn.commit().await?;
         let bytes = self.files().get(&a.sha256).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
         Ok(Download { file_name: a.file_name, media_type: a.media_type, bytes })

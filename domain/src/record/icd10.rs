@@ -215,7 +215,7 @@ mod tests {
     fn every_code_is_well_formed_and_listed_once() {
         let mut seen = std::collections::HashSet::new();
         for e in CODES {
-            assert!(super::super::is_icd10(e.0), "{}", e.0);
+            assert!(shared::dto::is_icd10(e.0), "{}", e.0);
             assert!(seen.insert(e.0), "{} twice", e.0);
             assert!(!e.1.is_empty() && !e.2.is_empty() && !e.3.is_empty(), "{}", e.0);
         }

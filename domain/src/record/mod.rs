@@ -27,119 +27,16 @@ use crate::booking::full_name;
 use crate::entities::{appointment, dependant, facility, record_access, record_entry, user};
 use crate::notify::Kind;
 use crate::{Actor, Domain, Error, Result};
-use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
-use shared::{AccessAction, AllergySeverity, AppointmentStatus, EntryKind, EntryStatus, ExamCategory, ReferralPriority};
+use shared::{AccessAction, AppointmentStatus, EntryKind, EntryStatus};
 use shared::{AppointmentId, EntryId, ErrorCode, FacilityId, FieldError, PersonId, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 fn field(name: &str, code: ErrorCode) -> FieldError {
     FieldError::new(name, code)
-}
-
-/// `J45`, `J45.9`, `S72.001A`: a letter, two digits, optionally a dot and
-/// up to four more characters.
-pub fn is_icd10(code: &str) -> bool {
-    let b = code.as_bytes();
-    let head = b.len() >= 3 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && (b[2].is_ascii_digit() || b[2].is_ascii_uppercase());
-    let tail = &b[3.min(b.len())..];
-    head && (tail.is_empty() || (tail[0] == b'.' && (2..=5).contains(&tail.len()) && tail[1..].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())))
-}
-
-fn text(errors: &mut Vec<FieldError>, name: &str, value: &str, required: bool, max: usize) {
-    let v = value.trim();
-    if required && v.is_empty() {
-        errors.push(field(name, ErrorCode::Required));
-    } else if v.chars().count() > max {
-        errors.push(field(name, ErrorCode::BadRequest));
-    }
-}
-
-/// Checks an entry's content; every problem named by its field. `today`
-/// (in Algiers) bounds the dates an entry may carry.
-pub fn validate(data: &EntryData, today: NaiveDate) -> std::result::Result<(), Vec<FieldError>> {
-    let mut e = Vec::new();
-    match data {
-        EntryData::Consultation { reason, findings, diagnosis_code, diagnosis_text } => {
-            text(&mut e, "reason", reason, true, 2000);
-            text(&mut e, "findings", findings, false, 10_000);
-            if !is_icd10(diagnosis_code.trim()) {
-                e.push(field("diagnosis_code", ErrorCode::BadRequest));
-            }
-            text(&mut e, "diagnosis_text", diagnosis_text, false, 2000);
-        }
-        EntryData::Prescription { items } => {
-            if items.is_empty() || items.len() > 30 {
-                e.push(field("items", ErrorCode::Required));
-            }
-            for (i, m) in items.iter().enumerate() {
-                for (name, v, required) in [
-                    ("medication", &m.medication, true),
-                    ("form", &m.form, true),
-                    ("dose", &m.dose, true),
-                    ("frequency", &m.frequency, true),
-                    ("duration", &m.duration, true),
-                    ("instructions", &m.instructions, false),
-                ] {
-                    text(&mut e, &format!("items[{i}].{name}"), v, required, 500);
-                }
-            }
-        }
-        EntryData::ExamRequest { category, exam, priority, clinical_notes } => {
-            if ExamCategory::parse(category).is_none() {
-                e.push(field("category", ErrorCode::Required));
-            }
-            text(&mut e, "exam", exam, true, 500);
-            if ReferralPriority::parse(priority).is_none() {
-                e.push(field("priority", ErrorCode::Required));
-            }
-            text(&mut e, "clinical_notes", clinical_notes, false, 5000);
-        }
-        EntryData::ExamResult { exam, values, report, .. } => {
-            text(&mut e, "exam", exam, true, 500);
-            text(&mut e, "report", report, false, 20_000);
-            if values.is_empty() && report.trim().is_empty() {
-                e.push(field("report", ErrorCode::Required));
-            }
-            if values.len() > 200 {
-                e.push(field("values", ErrorCode::BadRequest));
-            }
-            for (i, v) in values.iter().enumerate() {
-                text(&mut e, &format!("values[{i}].name"), &v.name, true, 200);
-                text(&mut e, &format!("values[{i}].value"), &v.value, true, 200);
-                text(&mut e, &format!("values[{i}].unit"), &v.unit, false, 50);
-                if let (Some(lo), Some(hi)) = (v.reference_low, v.reference_high) {
-                    // NaN bounds are refused too.
-                    if !matches!(lo.partial_cmp(&hi), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
-                        e.push(field(&format!("values[{i}].reference_high"), ErrorCode::BadRequest));
-                    }
-                }
-            }
-        }
-        EntryData::Vaccination { vaccine, date, lot, .. } => {
-            text(&mut e, "vaccine", vaccine, true, 200);
-            text(&mut e, "lot", lot, false, 100);
-            let ok = shared::dto::parse_day(date).is_some_and(|d| d <= today);
-            if !ok {
-                e.push(field("date", ErrorCode::BadRequest));
-            }
-        }
-        EntryData::Allergy { substance, reaction, severity } => {
-            text(&mut e, "substance", substance, true, 200);
-            text(&mut e, "reaction", reaction, false, 1000);
-            if AllergySeverity::parse(severity).is_none() {
-                e.push(field("severity", ErrorCode::Required));
-            }
-        }
-    }
-    if e.is_empty() {
-        Ok(())
-    } else {
-        Err(e)
-    }
 }
 
 /// A prescription's verification code: 10 characters from an alphabet
@@ -194,7 +91,7 @@ impl Domain {
     pub async fn write_entry(&self, actor: &Actor, subject: PersonId, input: &EntryIn) -> Result<EntryOut> {
         let subject = subject.as_uuid();
         let facility = self.care_facility(self.db(), actor, subject).await?;
-        validate(&input.data, self.today()).map_err(Error::fields)?;
+        input.validate(self.today()).map_err(Error::fields)?;
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let holder = self.holder_of(&txn, subject).await?;
@@ -246,7 +143,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), AccessAction::WriteEntry, Some(row.id), "").await?;
+        self.log_access(&txn, subject, actor, Some(facility), AccessAction::WriteEntry, Some(row.id), "").await?;
         match kind {
             EntryKind::Prescription => self.queue_record_news(&txn, &row, Kind::Prescription).await?,
             EntryKind::ExamResult => self.queue_record_news(&txn, &row, Kind::Result).await?,
@@ -280,7 +177,7 @@ impl Domain {
         if changed != 1 {
             return Err(Error::code(ErrorCode::ValidationFailed));
         }
-        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id.as_uuid()), reason).await?;
+        self.log_access(&txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id.as_uuid()), reason).await?;
         txn.commit().await?;
         let e = record_entry::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         Ok(self.describe_entries(vec![e], Some(facility)).await?.remove(0))
@@ -292,7 +189,7 @@ impl Domain {
         let subject = subject.as_uuid();
         let txn = self.begin_write().await?;
         let facility = self.care_facility(&txn, actor, subject).await?;
-        access::append(&self.config().audit_secret, &txn, subject, actor, Some(facility), AccessAction::ReadRecord, None, "").await?;
+        self.log_access(&txn, subject, actor, Some(facility), AccessAction::ReadRecord, None, "").await?;
         let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::SubjectId.eq(subject)), filter)
             .order_by_desc(record_entry::Column::CreatedAt)
             .all(&txn)
@@ -308,7 +205,7 @@ impl Domain {
         let txn = self.begin_write().await?;
         let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facility = self.reader_facility(&txn, actor, e.subject_id).await?;
-        access::append(&self.config().audit_secret, &txn, e.subject_id, actor, facility, AccessAction::ReadEntry, Some(e.id), "").await?;
+        self.log_access(&txn, e.subject_id, actor, facility, AccessAction::ReadEntry, Some(e.id), "").await?;
         txn.commit().await?;
         Ok(self.describe_entries(vec![e], facility).await?.remove(0))
     }
@@ -321,9 +218,7 @@ impl Domain {
 
     /// [`Self::my_record`], logged as `action` (a read, an export).
     pub(crate) async fn my_record_as(&self, actor: &Actor, filter: &RecordFilter, action: AccessAction) -> Result<Vec<EntryOut>> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         actor.require_verified_phone()?;
         let holder = actor.user_id.as_uuid();
         let txn = self.begin_write().await?;
@@ -344,7 +239,7 @@ impl Domain {
         subjects.sort();
         subjects.dedup();
         for s in subjects {
-            access::append(&self.config().audit_secret, &txn, s, actor, None, action, None, "").await?;
+            self.log_access(&txn, s, actor, None, action, None, "").await?;
         }
         txn.commit().await?;
         self.describe_entries(rows, None).await
@@ -366,9 +261,7 @@ impl Domain {
     /// their dependants', newest first, a page at a time: every row, not
     /// the last few hundred. `before` is the previous page's cursor.
     pub async fn my_record_accesses(&self, actor: &Actor, before: Option<&str>, limit: u64) -> Result<AccessPage> {
-        if actor.role != Role::Citizen {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
+        actor.require_citizen()?;
         actor.require_verified_phone()?;
         let holder = actor.user_id.as_uuid();
         let mut subjects = vec![holder];
@@ -496,37 +389,6 @@ fn parse_cursor(c: &str) -> Option<(chrono::DateTime<chrono::Utc>, Uuid)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::dto::MedicationLine;
-
-    #[test]
-    fn icd10_codes() {
-        for ok in ["J45", "J45.9", "S72.001A", "E11.65", "U07.1", "C4A.0"] {
-            assert!(is_icd10(ok), "{ok}");
-        }
-        for bad in ["", "J4", "j45", "45.9", "J45.", "J45.12345", "J45-9", "<script>"] {
-            assert!(!is_icd10(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_prescription_needs_complete_lines() {
-        let empty = EntryData::Prescription { items: vec![] };
-        assert_eq!(validate(&empty, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field, "items");
-        let line = MedicationLine {
-            medication: "Amoxicilline".into(),
-            form: "gélule".into(),
-            dose: "500 mg".into(),
-            frequency: "3/j".into(),
-            duration: "7 j".into(),
-            instructions: String::new(),
-        };
-        assert!(validate(&EntryData::Prescription { items: vec![line.clone()] }, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).is_ok());
-        let missing = MedicationLine { dose: " ".into(), ..line };
-        assert_eq!(
-            validate(&EntryData::Prescription { items: vec![missing] }, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field,
-            "items[0].dose"
-        );
-    }
 
     #[test]
     fn verification_codes_are_ten_unambiguous_characters() {

@@ -23,9 +23,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         return ApiFailure::new(ErrorCode::BadRequest).into_response();
     }
     // Unauthenticated requests go on to the handler, which answers 401.
-    let token = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_owned);
-    let Some(token) = token else { return next.run(req).await };
-    let Ok(actor) = state.domain.bearer_actor(token.trim()).await else { return next.run(req).await };
+    let Some(token) = super::bearer_token(req.headers()).map(str::to_owned) else { return next.run(req).await };
+    let Ok(actor) = state.domain.bearer_actor(&token).await else { return next.run(req).await };
 
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {

@@ -236,12 +236,16 @@ pub struct Bearer(pub Actor);
 impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiFailure;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .ok_or_else(|| ApiFailure::new(ErrorCode::Unauthorized))?;
-        state.domain.bearer_actor(token.trim()).await.map(Bearer).map_err(ApiFailure::from)
+        let token = bearer_token(&parts.headers).ok_or_else(|| ApiFailure::new(ErrorCode::Unauthorized))?;
+        state.domain.bearer_actor(token).await.map(Bearer).map_err(ApiFailure::from)
     }
+}
+
+/// The access token of an `Authorization: Bearer` header (the scheme's
+/// name in any case, as RFC 9110 says), for the extractor and the
+/// idempotency layer alike.
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
 }

@@ -351,6 +351,21 @@ async fn an_idempotency_key_replays_the_answer_refuses_another_body_and_never_bo
     assert_eq!(replay["id"], first["id"], "the stored answer, not a new booking");
     let (status, code, _) = error_code(send("key-1", slots[1]["id"].clone()).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_mismatch"));
+    // The scheme's name in any case (RFC 9110): the layer knows the caller
+    // as the handler does, so the same key replays instead of booking again.
+    let lower = app
+        .client
+        .post(app.url("/api/v1/appointments"))
+        .header("authorization", format!("bearer {alice}"))
+        .header("idempotency-key", "key-1")
+        .json(&json!({"slot_id": slots[0]["id"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (lower.status(), lower.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_owned())),
+        (StatusCode::CREATED, Some("true".into()))
+    );
 
     // Concurrent duplicates with a fresh key: one is processed, the others
     // are refused as in flight or get the stored answer; one booking in all.

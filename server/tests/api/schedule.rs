@@ -462,6 +462,7 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
     let bobs = waitlist(&app, bob).await;
     assert_eq!(bobs[0]["status"], "offered");
     assert_eq!(bobs[0]["offer"]["slot"]["id"], x["id"]);
+    assert_eq!(bobs[0]["offer"]["can_accept"], true, "a pending offer in time may be answered");
     assert!(waitlist(&app, carol).await[0]["offer"].is_null());
     assert!(search_day(&app, &c.specialty, day).await.is_empty(), "a held slot is not offered to the public");
     let (status, err) = book(&app, eve, json!({"slot_id": x["id"]})).await;
@@ -494,6 +495,11 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
         .exec(app.domain.db())
         .await
         .unwrap();
+    // Past its deadline and not yet swept: still listed, no longer answerable.
+    let daves = waitlist(&app, dave).await;
+    assert_eq!((daves[0]["status"].as_str(), daves[0]["offer"]["can_accept"].as_bool()), (Some("offered"), Some(false)));
+    let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/offers/{}/accept", s(&daves[0]["offer"], "id")), dave, &json!({})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "offer_expired"), "the flag and the door agree");
     app.domain.run_waitlist().await.unwrap();
     assert_eq!(waitlist(&app, dave).await[0]["status"], "lapsed");
     assert_eq!(waitlist(&app, bob).await[0]["status"], "waiting", "Bob declined this slot: not offered again");

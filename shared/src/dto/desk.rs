@@ -106,6 +106,73 @@ pub struct ReferralIn {
     pub expires_on: String,
 }
 
+/// A referral written from the care page, for the patient it shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CareReferralIn {
+    pub specialty: String,
+    pub priority: String,
+    pub reason: String,
+    pub expires_on: String,
+}
+
+/// What a referral says, checked: whether the specialty exists is the
+/// service's question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferralTerms {
+    /// The specialty's code, trimmed.
+    pub specialty: String,
+    pub priority: crate::ReferralPriority,
+    /// 1 to 1,000 characters, trimmed.
+    pub reason: String,
+    /// From today (Algiers) to a year ahead.
+    pub expires_on: NaiveDate,
+}
+
+/// The valid form of [`ReferralIn`]: whether the patient is a citizen and
+/// in the practitioner's care is the service's question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewReferral {
+    pub patient_id: UserId,
+    pub dependant_id: Option<PersonId>,
+    pub terms: ReferralTerms,
+}
+
+fn parse_terms(e: &mut Vec<FieldError>, specialty: &str, priority: &str, reason: &str, expires_on: &str, today: NaiveDate) -> Option<ReferralTerms> {
+    let specialty = check(e, "specialty", required(specialty).map(|s| s.trim().to_owned()));
+    let priority = check(e, "priority", crate::ReferralPriority::parse(priority.trim()).ok_or(ErrorCode::Required));
+    let reason = reason.trim();
+    let reason = check(e, "reason", if (1..=1000).contains(&reason.chars().count()) { Ok(reason.to_owned()) } else { Err(ErrorCode::Required) });
+    let expires = super::schedule::parse_day(expires_on).filter(|d| *d >= today && *d <= today + chrono::Duration::days(366));
+    let expires_on = check(e, "expires_on", expires.ok_or(ErrorCode::BadRequest));
+    Some(ReferralTerms { specialty: specialty?, priority: priority?, reason: reason?, expires_on: expires_on? })
+}
+
+impl CareReferralIn {
+    /// `today` is Algiers' date: a referral expires from today to a year ahead.
+    pub fn validate(&self, today: NaiveDate) -> Result<ReferralTerms, Vec<FieldError>> {
+        let mut e = Vec::new();
+        match parse_terms(&mut e, &self.specialty, &self.priority, &self.reason, &self.expires_on, today) {
+            Some(terms) if e.is_empty() => Ok(terms),
+            _ => Err(e),
+        }
+    }
+}
+
+impl ReferralIn {
+    /// Every field checked at once, as [`CareReferralIn::validate`] does,
+    /// and the patient's ids.
+    pub fn validate(&self, today: NaiveDate) -> Result<NewReferral, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let patient_id = check(&mut e, "patient_id", self.patient_id.trim().parse::<UserId>().map_err(|_| ErrorCode::NotFound));
+        let dependant_id = check(&mut e, "dependant_id", optional_person_id(&self.dependant_id));
+        let terms = parse_terms(&mut e, &self.specialty, &self.priority, &self.reason, &self.expires_on, today);
+        match (patient_id, dependant_id, terms) {
+            (Some(patient_id), Some(dependant_id), Some(terms)) if e.is_empty() => Ok(NewReferral { patient_id, dependant_id, terms }),
+            _ => Err(e),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ReferralOut {
@@ -117,4 +184,71 @@ pub struct ReferralOut {
     pub dependant_id: Option<PersonId>,
     /// Already used by an appointment.
     pub used: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn valid() -> ReferralIn {
+        ReferralIn {
+            patient_id: "6f1c1f5e-3f4a-4c55-9a43-0b7e5f0c2d11".into(),
+            dependant_id: String::new(),
+            specialty: " cardiology ".into(),
+            priority: "urgent".into(),
+            reason: " chest pain on effort ".into(),
+            expires_on: "2027-01-15".into(),
+        }
+    }
+
+    #[test]
+    fn a_referral_is_checked_field_by_field() {
+        let today = day("2026-12-03");
+        let ok = valid().validate(today).unwrap();
+        assert_eq!(ok.terms.specialty, "cardiology");
+        assert_eq!(ok.terms.priority, crate::ReferralPriority::Urgent);
+        assert_eq!(ok.terms.reason, "chest pain on effort");
+        assert_eq!(ok.terms.expires_on, day("2027-01-15"));
+        assert_eq!(ok.dependant_id, None);
+
+        let bad = ReferralIn {
+            patient_id: "nobody".into(),
+            dependant_id: "x".into(),
+            specialty: " ".into(),
+            priority: "soon".into(),
+            reason: "   ".into(),
+            expires_on: "2026-12-02".into(),
+        };
+        let mut fields: Vec<_> = bad.validate(today).unwrap_err().into_iter().map(|f| (f.field, f.code)).collect();
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            fields,
+            vec![
+                ("dependant_id".into(), ErrorCode::NotFound),
+                ("expires_on".into(), ErrorCode::BadRequest),
+                ("patient_id".into(), ErrorCode::NotFound),
+                ("priority".into(), ErrorCode::Required),
+                ("reason".into(), ErrorCode::Required),
+                ("specialty".into(), ErrorCode::Required),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_referral_expires_from_today_to_a_year_ahead() {
+        let today = day("2026-12-03");
+        for (expires, ok) in [("2026-12-03", true), ("2027-12-04", true), ("2027-12-05", false), ("2026-12-02", false), ("03/12/2026", false)] {
+            let input = CareReferralIn { specialty: "cardiology".into(), priority: "routine".into(), reason: "follow-up".into(), expires_on: expires.into() };
+            assert_eq!(input.validate(today).is_ok(), ok, "{expires}");
+        }
+        let long = CareReferralIn {
+            reason: "x".repeat(1001),
+            ..CareReferralIn { specialty: "c".into(), priority: "routine".into(), expires_on: "2026-12-10".into(), reason: String::new() }
+        };
+        assert_eq!(long.validate(today).unwrap_err()[0].field, "reason");
+    }
 }

@@ -112,6 +112,121 @@ pub struct EntryIn {
     pub data: EntryData,
 }
 
+/// `J45`, `J45.9`, `S72.001A`: a letter, two digits, optionally a dot and
+/// up to four more characters.
+pub fn is_icd10(code: &str) -> bool {
+    let b = code.as_bytes();
+    let head = b.len() >= 3 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && (b[2].is_ascii_digit() || b[2].is_ascii_uppercase());
+    let tail = &b[3.min(b.len())..];
+    head && (tail.is_empty() || (tail[0] == b'.' && (2..=5).contains(&tail.len()) && tail[1..].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())))
+}
+
+fn text(errors: &mut Vec<FieldError>, name: &str, value: &str, required: bool, max: usize) {
+    let v = value.trim();
+    if required && v.is_empty() {
+        errors.push(FieldError::new(name, ErrorCode::Required));
+    } else if v.chars().count() > max {
+        errors.push(FieldError::new(name, ErrorCode::BadRequest));
+    }
+}
+
+impl EntryData {
+    /// Checks an entry's content; every problem named by its field. `today`
+    /// (in Algiers) bounds the dates an entry may carry. The content stays
+    /// text (it is what the record stores and reads back); its codes are
+    /// checked against their enums here.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+        let mut e = Vec::new();
+        match self {
+            EntryData::Consultation { reason, findings, diagnosis_code, diagnosis_text } => {
+                text(&mut e, "reason", reason, true, 2000);
+                text(&mut e, "findings", findings, false, 10_000);
+                if !is_icd10(diagnosis_code.trim()) {
+                    e.push(FieldError::new("diagnosis_code", ErrorCode::BadRequest));
+                }
+                text(&mut e, "diagnosis_text", diagnosis_text, false, 2000);
+            }
+            EntryData::Prescription { items } => {
+                if items.is_empty() || items.len() > 30 {
+                    e.push(FieldError::new("items", ErrorCode::Required));
+                }
+                for (i, m) in items.iter().enumerate() {
+                    for (name, v, required) in [
+                        ("medication", &m.medication, true),
+                        ("form", &m.form, true),
+                        ("dose", &m.dose, true),
+                        ("frequency", &m.frequency, true),
+                        ("duration", &m.duration, true),
+                        ("instructions", &m.instructions, false),
+                    ] {
+                        text(&mut e, &format!("items[{i}].{name}"), v, required, 500);
+                    }
+                }
+            }
+            EntryData::ExamRequest { category, exam, priority, clinical_notes } => {
+                if crate::ExamCategory::parse(category).is_none() {
+                    e.push(FieldError::new("category", ErrorCode::Required));
+                }
+                text(&mut e, "exam", exam, true, 500);
+                if crate::ReferralPriority::parse(priority).is_none() {
+                    e.push(FieldError::new("priority", ErrorCode::Required));
+                }
+                text(&mut e, "clinical_notes", clinical_notes, false, 5000);
+            }
+            EntryData::ExamResult { exam, values, report, .. } => {
+                text(&mut e, "exam", exam, true, 500);
+                text(&mut e, "report", report, false, 20_000);
+                if values.is_empty() && report.trim().is_empty() {
+                    e.push(FieldError::new("report", ErrorCode::Required));
+                }
+                if values.len() > 200 {
+                    e.push(FieldError::new("values", ErrorCode::BadRequest));
+                }
+                for (i, v) in values.iter().enumerate() {
+                    text(&mut e, &format!("values[{i}].name"), &v.name, true, 200);
+                    text(&mut e, &format!("values[{i}].value"), &v.value, true, 200);
+                    text(&mut e, &format!("values[{i}].unit"), &v.unit, false, 50);
+                    if let (Some(lo), Some(hi)) = (v.reference_low, v.reference_high) {
+                        // NaN bounds are refused too.
+                        if !matches!(lo.partial_cmp(&hi), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
+                            e.push(FieldError::new(&format!("values[{i}].reference_high"), ErrorCode::BadRequest));
+                        }
+                    }
+                }
+            }
+            EntryData::Vaccination { vaccine, date, lot, .. } => {
+                text(&mut e, "vaccine", vaccine, true, 200);
+                text(&mut e, "lot", lot, false, 100);
+                let ok = super::schedule::parse_day(date).is_some_and(|d| d <= today);
+                if !ok {
+                    e.push(FieldError::new("date", ErrorCode::BadRequest));
+                }
+            }
+            EntryData::Allergy { substance, reaction, severity } => {
+                text(&mut e, "substance", substance, true, 200);
+                text(&mut e, "reaction", reaction, false, 1000);
+                if crate::AllergySeverity::parse(severity).is_none() {
+                    e.push(FieldError::new("severity", ErrorCode::Required));
+                }
+            }
+        }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl EntryIn {
+    /// The entry's content checked (see [`EntryData::validate`]); whether
+    /// the appointment and the corrected entry are the patient's is the
+    /// service's question.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+        self.data.validate(today)
+    }
+}
+
 /// A record entry as readers see it, signed by author, facility and time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -259,6 +374,36 @@ pub struct AccessPage {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn icd10_codes() {
+        for ok in ["J45", "J45.9", "S72.001A", "E11.65", "U07.1", "C4A.0"] {
+            assert!(is_icd10(ok), "{ok}");
+        }
+        for bad in ["", "J4", "j45", "45.9", "J45.", "J45.12345", "J45-9", "<script>"] {
+            assert!(!is_icd10(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_prescription_needs_complete_lines() {
+        let empty = EntryData::Prescription { items: vec![] };
+        assert_eq!(empty.validate(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field, "items");
+        let line = MedicationLine {
+            medication: "Amoxicilline".into(),
+            form: "gélule".into(),
+            dose: "500 mg".into(),
+            frequency: "3/j".into(),
+            duration: "7 j".into(),
+            instructions: String::new(),
+        };
+        assert!(EntryData::Prescription { items: vec![line.clone()] }.validate(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).is_ok());
+        let missing = MedicationLine { dose: " ".into(), ..line };
+        assert_eq!(
+            EntryData::Prescription { items: vec![missing] }.validate(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()).unwrap_err()[0].field,
+            "items[0].dose"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -56,6 +56,10 @@ pub struct OfferOut {
     pub id: OfferId,
     pub expires_at: chrono::DateTime<chrono::Utc>,
     pub slot: SlotOut,
+    /// Whether the citizen may still accept or decline it: pending and
+    /// not yet expired (an expired one waits for the sweep to end it).
+    #[serde(default)]
+    pub can_accept: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
