@@ -86,7 +86,7 @@ pub mod server_side {
     /// both come here (the REST door's one way is its `Bearer` extractor).
     pub async fn web_actor_of(domain: &Domain, headers: &http::HeaderMap, cookie_secure: bool) -> Result<Actor, AppError> {
         let secret = cookie_of(headers, session_cookie_name(cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
-        Ok(domain.web_actor(&secret).await?)
+        Ok(domain.sessions.web_actor(&secret).await?)
     }
 
     /// The client's IP. With no proxy in front, the socket peer. Behind
@@ -141,7 +141,7 @@ pub mod server_side {
     /// Starts a web session for someone who proved every factor and sets
     /// its cookie, plus the language cookie to the account's language.
     pub async fn sign_in(ctx: &WebContext, who: &domain::mfa::Authenticated) -> Result<(), AppError> {
-        let secret = ctx.domain.start_web_session(who).await?;
+        let secret = ctx.domain.sessions.start_web_session(who).await?;
         set_cookie(session_cookie(&secret, ctx.domain.config().web_session_ttl_secs, ctx.cookie_secure));
         set_cookie(lang_cookie(shared::Lang::parse(&who.user().lang).unwrap_or_default()));
         Ok(())
@@ -163,7 +163,7 @@ pub mod server_side {
     /// `unauthorized` when it is missing or over (sign in again).
     pub async fn ticket_user(ctx: &WebContext) -> Result<domain::entities::user::Model, AppError> {
         let ticket = cookie(mfa_cookie_name(ctx.cookie_secure)).ok_or_else(|| AppError::from(shared::ErrorCode::Unauthorized))?;
-        Ok(ctx.domain.ticket_user(&ticket).await?)
+        Ok(ctx.domain.sessions.ticket_user(&ticket).await?)
     }
 }
 
@@ -175,7 +175,7 @@ use server_side::*;
 pub async fn whoami() -> Result<Option<ProfileOut>, AppError> {
     let Ok(actor) = actor().await else { return Ok(None) };
     let ctx = ctx()?;
-    Ok(Some(ctx.domain.profile(&actor).await?))
+    Ok(Some(ctx.domain.accounts.profile(&actor).await?))
 }
 
 /// Registers a citizen and signs them in.
@@ -199,9 +199,9 @@ pub async fn register(
     if claim.is_some() {
         // The NIN is a dependant's: ask for that record instead (no
         // account until the guardian or a desk approves).
-        return Ok(Some(ctx.domain.request_claim(&input, ip).await?));
+        return Ok(Some(ctx.domain.people.request_claim(&input, ip).await?));
     }
-    let who = ctx.domain.register(&input, ip).await?;
+    let who = ctx.domain.accounts.register(&input, ip).await?;
     sign_in(&ctx, &who).await?;
     // Next: the code sent by SMS.
     leptos_axum::redirect("/verify");
@@ -214,7 +214,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let ip = client_ip(ctx.proxy_hops);
     let input = shared::dto::LoginIn { login, password, otp: None };
-    match ctx.domain.authenticate(&input, ip).await? {
+    match ctx.domain.sessions.authenticate(&input, ip).await? {
         domain::mfa::SignIn::Done(who) => {
             sign_in(&ctx, &who).await?;
             leptos_axum::redirect("/profile");
@@ -222,7 +222,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         // Staff who need it: the password was right; the authenticator's
         // code (or its enrolment) comes next, carried by a signed ticket.
         domain::mfa::SignIn::SecondFactor { user, enrolled } => {
-            set_cookie(mfa_cookie(&ctx.domain.mfa_ticket(&user), domain::mfa::TICKET_SECS as u64, ctx.cookie_secure));
+            set_cookie(mfa_cookie(&ctx.domain.sessions.mfa_ticket(&user), domain::mfa::TICKET_SECS as u64, ctx.cookie_secure));
             leptos_axum::redirect(if enrolled { "/signin/code" } else { "/signin/enrol" });
         }
     }
@@ -235,7 +235,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
 pub async fn mfa_enrolment() -> Result<shared::identity::EnrolmentOut, AppError> {
     let ctx = ctx()?;
     let user = ticket_user(&ctx).await?;
-    Ok(ctx.domain.enrolment(shared::UserId(user.id)).await?)
+    Ok(ctx.domain.sessions.enrolment(shared::UserId(user.id)).await?)
 }
 
 /// The authenticator's code (or a recovery code) after the password: the
@@ -244,7 +244,7 @@ pub async fn mfa_enrolment() -> Result<shared::identity::EnrolmentOut, AppError>
 pub async fn second_factor(code: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let user = ticket_user(&ctx).await?;
-    let who = ctx.domain.second_factor(shared::UserId(user.id), &code, client_ip(ctx.proxy_hops)).await?;
+    let who = ctx.domain.sessions.second_factor(shared::UserId(user.id), &code, client_ip(ctx.proxy_hops)).await?;
     sign_in(&ctx, &who).await?;
     set_cookie(mfa_cookie("", 0, ctx.cookie_secure));
     leptos_axum::redirect("/profile");
@@ -255,7 +255,7 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "staff")]
 pub async fn staff() -> Result<Vec<shared::identity::StaffOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.list_staff(&actor).await?)
+    Ok(ctx()?.domain.accounts.list_staff(&actor).await?)
 }
 
 /// Removes a staff member's authenticator; they enrol again.
@@ -263,7 +263,7 @@ pub async fn staff() -> Result<Vec<shared::identity::StaffOut>, AppError> {
 pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.reset_second_factor(&actor, shared::UserId(id)).await?)
+    Ok(ctx()?.domain.accounts.reset_second_factor(&actor, shared::UserId(id)).await?)
 }
 
 /// Ends this browser's session.
@@ -271,7 +271,7 @@ pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     let ctx = ctx()?;
     if let Ok(actor) = actor().await {
-        ctx.domain.sign_out(&actor).await?;
+        ctx.domain.sessions.sign_out(&actor).await?;
     }
     set_cookie(session_cookie("", 0, ctx.cookie_secure));
     leptos_axum::redirect("/");
@@ -282,7 +282,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "profile")]
 pub async fn get_profile() -> Result<ProfileOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.profile(&actor).await?)
+    Ok(ctx()?.domain.accounts.profile(&actor).await?)
 }
 
 /// Saves changes to one's own names and language.
@@ -290,7 +290,7 @@ pub async fn get_profile() -> Result<ProfileOut, AppError> {
 pub async fn update_profile(given_name: String, family_name: String, lang: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let input = shared::dto::ProfileUpdateIn { given_name, family_name, lang };
-    let p = ctx()?.domain.update_profile(&actor, &input).await?;
+    let p = ctx()?.domain.accounts.update_profile(&actor, &input).await?;
     set_cookie(lang_cookie(p.lang));
     Ok(())
 }
@@ -302,7 +302,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::dto::PasswordChangeIn { current_password, new_password };
-    let who = ctx.domain.change_password(&actor, &input).await?;
+    let who = ctx.domain.accounts.change_password(&actor, &input).await?;
     sign_in(&ctx, &who).await
 }
 
@@ -310,7 +310,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 #[server(prefix = "/sfn", endpoint = "verify_phone")]
 pub async fn verify_phone(code: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    ctx()?.domain.verify_phone(&actor, &shared::identity::CodeIn { code }).await?;
+    ctx()?.domain.accounts.verify_phone(&actor, &shared::identity::CodeIn { code }).await?;
     Ok(())
 }
 
@@ -319,7 +319,7 @@ pub async fn verify_phone(code: String) -> Result<(), AppError> {
 pub async fn resend_phone_code() -> Result<shared::identity::VerificationOut, AppError> {
     let ctx = ctx()?;
     let actor = actor().await?;
-    Ok(ctx.domain.resend_phone_code(&actor, client_ip(ctx.proxy_hops)).await?)
+    Ok(ctx.domain.accounts.resend_phone_code(&actor, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// Starts a change of phone number (the code goes to the new number).
@@ -328,7 +328,7 @@ pub async fn change_phone(current_password: String, phone: String) -> Result<sha
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::identity::PhoneChangeIn { current_password, phone };
-    let out = ctx.domain.request_phone_change(&actor, &input, client_ip(ctx.proxy_hops)).await?;
+    let out = ctx.domain.accounts.request_phone_change(&actor, &input, client_ip(ctx.proxy_hops)).await?;
     leptos_axum::redirect("/verify");
     Ok(out)
 }
@@ -339,7 +339,7 @@ pub async fn change_email(current_password: String, email: String) -> Result<sha
     let ctx = ctx()?;
     let actor = actor().await?;
     let input = shared::identity::EmailChangeIn { current_password, email };
-    Ok(ctx.domain.request_email_change(&actor, &input, client_ip(ctx.proxy_hops)).await?)
+    Ok(ctx.domain.accounts.request_email_change(&actor, &input, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// Sends a new link to the email being verified.
@@ -347,20 +347,20 @@ pub async fn change_email(current_password: String, email: String) -> Result<sha
 pub async fn resend_email_link() -> Result<shared::identity::VerificationOut, AppError> {
     let ctx = ctx()?;
     let actor = actor().await?;
-    Ok(ctx.domain.resend_email_link(&actor, client_ip(ctx.proxy_hops)).await?)
+    Ok(ctx.domain.accounts.resend_email_link(&actor, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// Confirms an email address with the token of the link sent to it.
 #[server(prefix = "/sfn", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    Ok(ctx()?.domain.verify_email(&shared::identity::LinkTokenIn { token }).await?)
+    Ok(ctx()?.domain.accounts.verify_email(&shared::identity::LinkTokenIn { token }).await?)
 }
 
 /// "I forgot my password": the same answer whether the account exists.
 #[server(prefix = "/sfn", endpoint = "forgot_password")]
 pub async fn forgot_password(login: String) -> Result<(), AppError> {
     let ctx = ctx()?;
-    Ok(ctx.domain.forgot_password(&shared::identity::ForgotIn { login }, client_ip(ctx.proxy_hops)).await?)
+    Ok(ctx.domain.accounts.forgot_password(&shared::identity::ForgotIn { login }, client_ip(ctx.proxy_hops)).await?)
 }
 
 /// A new password with the SMS code; then signing in again.
@@ -368,7 +368,7 @@ pub async fn forgot_password(login: String) -> Result<(), AppError> {
 pub async fn reset_password(login: String, code: String, new_password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let input = shared::identity::ResetByCodeIn { login, code, new_password };
-    ctx.domain.reset_password_by_code(&input, client_ip(ctx.proxy_hops)).await?;
+    ctx.domain.accounts.reset_password_by_code(&input, client_ip(ctx.proxy_hops)).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
 }
@@ -377,7 +377,7 @@ pub async fn reset_password(login: String, code: String, new_password: String) -
 #[server(prefix = "/sfn", endpoint = "reset_password_link")]
 pub async fn reset_password_link(token: String, new_password: String) -> Result<(), AppError> {
     let ctx = ctx()?;
-    ctx.domain.reset_password_by_link(&shared::identity::ResetByLinkIn { token, new_password }).await?;
+    ctx.domain.accounts.reset_password_by_link(&shared::identity::ResetByLinkIn { token, new_password }).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
 }
@@ -388,15 +388,15 @@ pub async fn reset_password_link(token: String, new_password: String) -> Result<
 #[server(prefix = "/sfn", endpoint = "directory")]
 pub async fn directory() -> Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), AppError> {
     let ctx = ctx()?;
-    let specialties = ctx.domain.specialties().await?;
-    let wilayas = ctx.domain.wilayas_with_facilities().await?;
+    let specialties = ctx.domain.directory.specialties().await?;
+    let wilayas = ctx.domain.directory.wilayas_with_facilities().await?;
     Ok((specialties, wilayas, ctx.domain.today()))
 }
 
 /// The facilities of a wilaya, for the search form.
 #[server(prefix = "/sfn", endpoint = "facilities_in")]
 pub async fn facilities_in(wilaya: String) -> Result<Vec<shared::dto::FacilityOut>, AppError> {
-    Ok(ctx()?.domain.facilities_in_wilaya(&wilaya).await?)
+    Ok(ctx()?.domain.directory.facilities_in_wilaya(&wilaya).await?)
 }
 
 /// Free slots for a search; empty dates mean from tomorrow, four weeks; an
@@ -415,7 +415,7 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
     let only = domain::booking::SlotFilter { facility_id: facility.parse().ok(), ..Default::default() };
-    Ok(ctx.domain.search_slots(&specialty, &wilaya, from, to, &only).await?)
+    Ok(ctx.domain.booking.search_slots(&specialty, &wilaya, from, to, &only).await?)
 }
 
 /// Books a slot for the signed-in citizen (or a dependant), or moves the
@@ -429,10 +429,10 @@ pub async fn book_slot(slot_id: String, reschedule: Option<String>, dependant_id
     match reschedule.filter(|r| !r.is_empty()) {
         Some(id) => {
             let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-            ctx.domain.reschedule(&actor, id, &input, ip).await?;
+            ctx.domain.booking.reschedule(&actor, id, &input, ip).await?;
         }
         None => {
-            ctx.domain.book(&actor, &input, ip).await?;
+            ctx.domain.booking.book(&actor, &input, ip).await?;
         }
     }
     leptos_axum::redirect("/appointments");
@@ -443,7 +443,7 @@ pub async fn book_slot(slot_id: String, reschedule: Option<String>, dependant_id
 #[server(prefix = "/sfn", endpoint = "my_dependants")]
 pub async fn my_dependants() -> Result<Vec<shared::dto::DependantOut>, AppError> {
     let Ok(actor) = actor().await else { return Ok(Vec::new()) };
-    Ok(ctx()?.domain.my_dependants(&actor).await?)
+    Ok(ctx()?.domain.people.my_dependants(&actor).await?)
 }
 
 /// Requests from people asking for the records the signed-in citizen
@@ -451,7 +451,7 @@ pub async fn my_dependants() -> Result<Vec<shared::dto::DependantOut>, AppError>
 #[server(prefix = "/sfn", endpoint = "my_claims")]
 pub async fn my_claims() -> Result<Vec<shared::identity::ClaimOut>, AppError> {
     let Ok(actor) = actor().await else { return Ok(Vec::new()) };
-    Ok(ctx()?.domain.my_claims(&actor).await?)
+    Ok(ctx()?.domain.people.my_claims(&actor).await?)
 }
 
 /// The guardian approves (`approve` = "yes") or declines a request.
@@ -459,7 +459,7 @@ pub async fn my_claims() -> Result<Vec<shared::identity::ClaimOut>, AppError> {
 pub async fn decide_claim(id: String, approve: String) -> Result<shared::identity::ClaimOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.guardian_decides(&actor, id, approve == "yes").await?)
+    Ok(ctx()?.domain.people.guardian_decides(&actor, id, approve == "yes").await?)
 }
 
 /// Asks the adult whose NIN this is to let the signed-in citizen manage
@@ -467,14 +467,14 @@ pub async fn decide_claim(id: String, approve: String) -> Result<shared::identit
 #[server(prefix = "/sfn", endpoint = "request_consent")]
 pub async fn request_consent(nin: String, relation: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.request_consent(&actor, &shared::identity::ConsentIn { nin, relation }).await?)
+    Ok(ctx()?.domain.people.request_consent(&actor, &shared::identity::ConsentIn { nin, relation }).await?)
 }
 
 /// Requests to manage the signed-in citizen, and who manages them now.
 #[server(prefix = "/sfn", endpoint = "my_consents")]
 pub async fn my_consents() -> Result<shared::identity::ConsentsOut, AppError> {
     let Ok(actor) = actor().await else { return Ok(shared::identity::ConsentsOut { requests: Vec::new(), guardians: Vec::new() }) };
-    Ok(ctx()?.domain.my_consents(&actor).await?)
+    Ok(ctx()?.domain.people.my_consents(&actor).await?)
 }
 
 /// The adult approves (`approve` = "yes") or declines a request to manage them.
@@ -482,7 +482,7 @@ pub async fn my_consents() -> Result<shared::identity::ConsentsOut, AppError> {
 pub async fn decide_consent(id: String, approve: String) -> Result<shared::identity::ConsentOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.decide_consent(&actor, id, approve == "yes").await?)
+    Ok(ctx()?.domain.people.decide_consent(&actor, id, approve == "yes").await?)
 }
 
 /// The adult withdraws their consent from the account that managed them.
@@ -490,7 +490,7 @@ pub async fn decide_consent(id: String, approve: String) -> Result<shared::ident
 pub async fn withdraw_consent(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.withdraw_consent(&actor, id).await?)
+    Ok(ctx()?.domain.people.withdraw_consent(&actor, id).await?)
 }
 
 /// Adds a dependant to the signed-in citizen's account.
@@ -505,7 +505,7 @@ pub async fn add_dependant(
 ) -> Result<shared::dto::DependantOut, AppError> {
     let actor = actor().await?;
     let input = shared::dto::DependantIn { given_name, family_name, birth_date, sex, nin, relation };
-    Ok(ctx()?.domain.add_dependant(&actor, &input).await?)
+    Ok(ctx()?.domain.people.add_dependant(&actor, &input).await?)
 }
 
 /// Joins the waiting list, then shows it on the appointments page.
@@ -513,7 +513,7 @@ pub async fn add_dependant(
 pub async fn join_waitlist(specialty: String, wilaya: String, from: String, to: String, dependant_id: Option<String>) -> Result<(), AppError> {
     let actor = actor().await?;
     let input = shared::dto::WaitlistIn { specialty, wilaya, from, to, dependant_id: dependant_id.unwrap_or_default() };
-    ctx()?.domain.join_waitlist(&actor, &input).await?;
+    ctx()?.domain.waitlist.join_waitlist(&actor, &input).await?;
     leptos_axum::redirect("/appointments");
     Ok(())
 }
@@ -522,7 +522,7 @@ pub async fn join_waitlist(specialty: String, wilaya: String, from: String, to: 
 #[server(prefix = "/sfn", endpoint = "my_waitlist")]
 pub async fn my_waitlist() -> Result<Vec<shared::dto::WaitlistOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.my_waitlist(&actor).await?)
+    Ok(ctx()?.domain.waitlist.my_waitlist(&actor).await?)
 }
 
 /// Answers a held offer: `accept` books it, anything else declines it.
@@ -532,9 +532,9 @@ pub async fn answer_offer(id: String, answer: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     if answer == "accept" {
-        ctx.domain.accept_offer(&actor, id, client_ip(ctx.proxy_hops)).await?;
+        ctx.domain.waitlist.accept_offer(&actor, id, client_ip(ctx.proxy_hops)).await?;
     } else {
-        ctx.domain.decline_offer(&actor, id).await?;
+        ctx.domain.waitlist.decline_offer(&actor, id).await?;
     }
     Ok(())
 }
@@ -544,14 +544,14 @@ pub async fn answer_offer(id: String, answer: String) -> Result<(), AppError> {
 pub async fn leave_waitlist(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.leave_waitlist(&actor, id).await?)
+    Ok(ctx()?.domain.waitlist.leave_waitlist(&actor, id).await?)
 }
 
 /// The signed-in citizen's appointments.
 #[server(prefix = "/sfn", endpoint = "my_appointments")]
 pub async fn my_appointments() -> Result<Vec<shared::dto::AppointmentOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.my_appointments(&actor).await?)
+    Ok(ctx()?.domain.booking.my_appointments(&actor).await?)
 }
 
 /// Cancels one of the signed-in citizen's appointments.
@@ -559,7 +559,7 @@ pub async fn my_appointments() -> Result<Vec<shared::dto::AppointmentOut>, AppEr
 pub async fn cancel_appointment(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.cancel_appointment(&actor, id).await?;
+    ctx()?.domain.booking.cancel_appointment(&actor, id).await?;
     Ok(())
 }
 
@@ -567,7 +567,7 @@ pub async fn cancel_appointment(id: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "desk_practitioners")]
 pub async fn desk_practitioners() -> Result<Vec<shared::dto::PractitionerOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.facility_practitioners(&actor).await?)
+    Ok(ctx()?.domain.directory.facility_practitioners(&actor).await?)
 }
 
 /// Publishes a weekly template for the staff member's own facility.
@@ -584,7 +584,7 @@ pub async fn publish_template(
     let actor = actor().await?;
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let input = shared::dto::TemplateIn { practitioner_id, weekday, start, end, slot_minutes, valid_from, valid_to };
-    Ok(ctx()?.domain.publish_template(&actor, facility, &input).await?)
+    Ok(ctx()?.domain.schedule.publish_template(&actor, facility, &input).await?)
 }
 
 /// Closes a day, hours or a practitioner's day at the staff member's facility.
@@ -600,7 +600,7 @@ pub async fn add_closure(
     let actor = actor().await?;
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let input = shared::dto::ClosureIn { practitioner_id, date, start, end, kind, note: note.unwrap_or_default() };
-    Ok(ctx()?.domain.add_closure(&actor, facility, &input).await?)
+    Ok(ctx()?.domain.schedule.add_closure(&actor, facility, &input).await?)
 }
 
 /// The staff member's facility's day list.
@@ -608,7 +608,7 @@ pub async fn add_closure(
 pub async fn day_list(date: String) -> Result<Vec<shared::dto::DaySlotOut>, AppError> {
     let actor = actor().await?;
     let date = shared::dto::parse_day(&date).ok_or_else(|| AppError::from(shared::ErrorCode::BadRequest))?;
-    Ok(ctx()?.domain.day_list(&actor, date, None).await?)
+    Ok(ctx()?.domain.schedule.day_list(&actor, date, None).await?)
 }
 
 /// The desk cancels an appointment at its facility.
@@ -616,7 +616,7 @@ pub async fn day_list(date: String) -> Result<Vec<shared::dto::DaySlotOut>, AppE
 pub async fn desk_cancel(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.desk_cancel(&actor, id).await?;
+    ctx()?.domain.booking.desk_cancel(&actor, id).await?;
     Ok(())
 }
 
@@ -624,7 +624,7 @@ pub async fn desk_cancel(id: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "desk_lookup")]
 pub async fn desk_lookup(nin: String, reason: String) -> Result<shared::dto::PersonOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin, reason }).await?)
+    Ok(ctx()?.domain.people.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin, reason }).await?)
 }
 
 /// The desk books one of its slots for a citizen or their dependant.
@@ -632,7 +632,7 @@ pub async fn desk_lookup(nin: String, reason: String) -> Result<shared::dto::Per
 pub async fn desk_book(patient_id: String, dependant_id: String, slot_id: String) -> Result<shared::dto::AppointmentOut, AppError> {
     let actor = actor().await?;
     let input = shared::dto::DeskBookIn { patient_id, dependant_id, slot_id, reason: String::new() };
-    Ok(ctx()?.domain.desk_book(&actor, &input).await?)
+    Ok(ctx()?.domain.booking.desk_book(&actor, &input).await?)
 }
 
 /// The desk marks a dependant verified.
@@ -640,7 +640,7 @@ pub async fn desk_book(patient_id: String, dependant_id: String, slot_id: String
 pub async fn verify_dependant(id: String) -> Result<shared::dto::DependantOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.verify_dependant(&actor, id).await?)
+    Ok(ctx()?.domain.people.verify_dependant(&actor, id).await?)
 }
 
 /// The desk hands a record over to the person who asked for it, after
@@ -649,21 +649,21 @@ pub async fn verify_dependant(id: String) -> Result<shared::dto::DependantOut, A
 pub async fn desk_approve_claim(id: String) -> Result<shared::identity::ClaimOut, AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.desk_approves_claim(&actor, id).await?)
+    Ok(ctx()?.domain.people.desk_approves_claim(&actor, id).await?)
 }
 
 /// The signed-in citizen's referrals.
 #[server(prefix = "/sfn", endpoint = "my_referrals")]
 pub async fn my_referrals() -> Result<Vec<shared::dto::ReferralOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.my_referrals(&actor).await?)
+    Ok(ctx()?.domain.referrals.my_referrals(&actor).await?)
 }
 
 /// The live templates of the staff member's facility.
 #[server(prefix = "/sfn", endpoint = "desk_templates")]
 pub async fn desk_templates() -> Result<Vec<shared::dto::TemplateRowOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.facility_templates(&actor).await?)
+    Ok(ctx()?.domain.schedule.facility_templates(&actor).await?)
 }
 
 /// Ends a template of the staff member's facility after a date.
@@ -672,7 +672,7 @@ pub async fn end_template(id: String, valid_to: String) -> Result<shared::dto::S
     let actor = actor().await?;
     let facility = actor.facility_id.ok_or_else(|| AppError::from(shared::ErrorCode::Forbidden))?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.end_template(&actor, facility, id, &shared::dto::TemplateEndIn { valid_to }).await?)
+    Ok(ctx()?.domain.schedule.end_template(&actor, facility, id, &shared::dto::TemplateEndIn { valid_to }).await?)
 }
 
 /// The public holidays of a year, and whether the viewer may add one.
@@ -680,14 +680,14 @@ pub async fn end_template(id: String, valid_to: String) -> Result<shared::dto::S
 pub async fn holidays(year: i32) -> Result<(Vec<shared::dto::HolidayOut>, bool), AppError> {
     let ctx = ctx()?;
     let admin = actor().await.is_ok_and(|a| a.role == shared::Role::HealthAdmin);
-    Ok((ctx.domain.holidays(year).await?, admin))
+    Ok((ctx.domain.directory.holidays(year).await?, admin))
 }
 
 /// A health administrator adds a moving holiday.
 #[server(prefix = "/sfn", endpoint = "add_holiday")]
 pub async fn add_holiday(date: String, name_ar: String, name_fr: String, name_en: String) -> Result<shared::dto::ScheduleChangeOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.add_holiday(&actor, &shared::dto::HolidayIn { date, name_ar, name_fr, name_en }).await?)
+    Ok(ctx()?.domain.schedule.add_holiday(&actor, &shared::dto::HolidayIn { date, name_ar, name_fr, name_en }).await?)
 }
 
 /// The page's language on the server: the language cookie, else the
@@ -707,28 +707,28 @@ fn page_lang() -> shared::Lang {
 #[server(prefix = "/sfn", endpoint = "inbox")]
 pub async fn inbox() -> Result<shared::dto::InboxOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.inbox(&actor, page_lang()).await?)
+    Ok(ctx()?.domain.notifications.inbox(&actor, page_lang()).await?)
 }
 
 /// How many in-app messages are unread (the header's badge).
 #[server(prefix = "/sfn", endpoint = "unread_count")]
 pub async fn unread_count() -> Result<u64, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.unread_count(&actor).await?)
+    Ok(ctx()?.domain.notifications.unread_count(&actor).await?)
 }
 
 /// Marks every in-app message read.
 #[server(prefix = "/sfn", endpoint = "mark_all_read")]
 pub async fn mark_all_read() -> Result<(), AppError> {
     let actor = actor().await?;
-    ctx()?.domain.mark_read(&actor, None).await?;
+    ctx()?.domain.notifications.mark_read(&actor, None).await?;
     Ok(())
 }
 
 #[server(prefix = "/sfn", endpoint = "notification_prefs")]
 pub async fn notification_prefs() -> Result<shared::dto::NotificationPrefs, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.notification_prefs(&actor).await?)
+    Ok(ctx()?.domain.notifications.notification_prefs(&actor).await?)
 }
 
 /// Saves the channel choices (an unticked checkbox is absent from the form).
@@ -736,21 +736,21 @@ pub async fn notification_prefs() -> Result<shared::dto::NotificationPrefs, AppE
 pub async fn set_notification_prefs(email: Option<String>, sms: Option<String>) -> Result<(), AppError> {
     let actor = actor().await?;
     let prefs = shared::dto::NotificationPrefs { email: email.is_some(), sms: sms.is_some() };
-    ctx()?.domain.set_notification_prefs(&actor, &prefs).await?;
+    ctx()?.domain.notifications.set_notification_prefs(&actor, &prefs).await?;
     Ok(())
 }
 
 /// The appointment a signed link names (no sign-in).
 #[server(prefix = "/sfn", endpoint = "link_appointment")]
 pub async fn link_appointment(token: String) -> Result<shared::dto::LinkAppointmentOut, AppError> {
-    let (appointment, can_cancel) = ctx()?.domain.appointment_by_link(&token).await?;
+    let (appointment, can_cancel) = ctx()?.domain.booking.appointment_by_link(&token).await?;
     Ok(shared::dto::LinkAppointmentOut { appointment, can_cancel })
 }
 
 /// Cancels the appointment a cancel link names (no sign-in).
 #[server(prefix = "/sfn", endpoint = "cancel_by_link")]
 pub async fn cancel_by_link(token: String) -> Result<(), AppError> {
-    ctx()?.domain.cancel_by_link(&token).await?;
+    ctx()?.domain.booking.cancel_by_link(&token).await?;
     Ok(())
 }
 
@@ -758,14 +758,14 @@ pub async fn cancel_by_link(token: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "undelivered")]
 pub async fn undelivered() -> Result<Vec<shared::dto::UndeliveredOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.undelivered(&actor).await?)
+    Ok(ctx()?.domain.notifications.undelivered(&actor).await?)
 }
 
 #[server(prefix = "/sfn", endpoint = "retry_undelivered")]
 pub async fn retry_undelivered(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.retry_undelivered(&actor, id).await?)
+    Ok(ctx()?.domain.notifications.retry_undelivered(&actor, id).await?)
 }
 
 /// The signed-in citizen's medical record and their dependants' (each
@@ -776,7 +776,7 @@ pub async fn retry_undelivered(id: String) -> Result<(), AppError> {
 pub async fn my_record(kind: String, from: String, to: String, facility: String, subject: String) -> Result<Vec<shared::dto::EntryOut>, AppError> {
     let actor = actor().await?;
     let filter = record_filter(kind, from, to, facility, subject)?;
-    Ok(ctx()?.domain.my_record(&actor, &filter).await?)
+    Ok(ctx()?.domain.record.my_record(&actor, &filter).await?)
 }
 
 #[cfg(feature = "ssr")]
@@ -802,42 +802,42 @@ fn id_arg<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
 #[server(prefix = "/sfn", endpoint = "record_entry")]
 pub async fn record_entry(id: String) -> Result<shared::dto::EntryOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.entry_for(&actor, id_arg(&id)?).await?)
+    Ok(ctx()?.domain.record.entry_for(&actor, id_arg(&id)?).await?)
 }
 
 /// The practitioner's patients today.
 #[server(prefix = "/sfn", endpoint = "care_patients")]
 pub async fn care_patients() -> Result<Vec<shared::dto::CarePatientOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.care_list(&actor).await?)
+    Ok(ctx()?.domain.record.care_list(&actor).await?)
 }
 
 /// A practitioner opens a record by NIN, with a reason.
 #[server(prefix = "/sfn", endpoint = "care_lookup")]
 pub async fn care_lookup(nin: String, reason: String) -> Result<shared::dto::CarePatientOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.open_by_nin(&actor, &shared::dto::CareLookupIn { nin, reason }).await?)
+    Ok(ctx()?.domain.record.open_by_nin(&actor, &shared::dto::CareLookupIn { nin, reason }).await?)
 }
 
 /// A patient's record, for a practitioner in care.
 #[server(prefix = "/sfn", endpoint = "patient_record")]
 pub async fn patient_record(subject: String) -> Result<Vec<shared::dto::EntryOut>, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.patient_record(&actor, id_arg(&subject)?, &Default::default()).await?)
+    Ok(ctx()?.domain.record.patient_record(&actor, id_arg(&subject)?, &Default::default()).await?)
 }
 
 /// A practitioner writes an entry (JSON: prescriptions and results have lists).
 #[server(prefix = "/sfn", endpoint = "write_entry", input = leptos::server_fn::codec::Json)]
 pub async fn write_entry(subject: String, entry: shared::dto::EntryIn) -> Result<shared::dto::EntryOut, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.write_entry(&actor, id_arg(&subject)?, &entry).await?)
+    Ok(ctx()?.domain.record.write_entry(&actor, id_arg(&subject)?, &entry).await?)
 }
 
 /// Marks an entry of the practitioner's facility entered-in-error.
 #[server(prefix = "/sfn", endpoint = "mark_entered_in_error")]
 pub async fn mark_entered_in_error(id: String, reason: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    ctx()?.domain.mark_entered_in_error(&actor, id_arg(&id)?, &shared::dto::EnteredInErrorIn { reason }).await?;
+    ctx()?.domain.record.mark_entered_in_error(&actor, id_arg(&id)?, &shared::dto::EnteredInErrorIn { reason }).await?;
     Ok(())
 }
 
@@ -852,7 +852,7 @@ pub async fn care_refer(
 ) -> Result<shared::dto::ReferralOut, AppError> {
     let actor = actor().await?;
     let input = shared::dto::CareReferralIn { specialty, priority, reason, expires_on };
-    Ok(ctx()?.domain.refer_in_care(&actor, id_arg(&subject)?, &input).await?)
+    Ok(ctx()?.domain.referrals.refer_in_care(&actor, id_arg(&subject)?, &input).await?)
 }
 
 /// ICD-10 codes for the diagnosis picker, labels in the page's language.
@@ -865,5 +865,5 @@ pub async fn icd10_search(q: String) -> Result<Vec<shared::dto::Icd10Out>, AppEr
 #[server(prefix = "/sfn", endpoint = "my_record_accesses")]
 pub async fn my_record_accesses(before: Option<String>) -> Result<shared::dto::AccessPage, AppError> {
     let actor = actor().await?;
-    Ok(ctx()?.domain.my_record_accesses(&actor, before.as_deref(), 50).await?)
+    Ok(ctx()?.domain.audit.my_record_accesses(&actor, before.as_deref(), 50).await?)
 }

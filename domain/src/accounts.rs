@@ -4,7 +4,8 @@
 use crate::entities::user;
 use crate::identity::Purpose;
 use crate::mfa::{Authenticated, SignIn};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::{Accounts, Sessions};
+use crate::{Actor, Core, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::dto::{LoginId, LoginIn, PasswordChangeIn, ProfileOut, ProfileUpdateIn, RegisterIn};
 use shared::identity::VerifyChannel;
@@ -64,7 +65,7 @@ pub struct NewStaff {
     pub lang: Lang,
 }
 
-impl Domain {
+impl Accounts {
     /// Registers a citizen. Every invalid field is reported at once; a NIN,
     /// phone or email already in use is reported on its field. A code goes
     /// to the phone (and a link to the email), queued in the registration's
@@ -73,9 +74,9 @@ impl Domain {
     /// Returns the new account, signed in (a citizen owes no second factor).
     #[tracing::instrument(skip_all)]
     pub async fn register(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<Authenticated> {
-        let r = input.validate(self.today()).map_err(Error::fields)?;
-        self.account_throttle().check_ip(ip).map_err(Error::throttled)?;
-        let db = self.db();
+        let r = input.validate(self.core.today()).map_err(Error::fields)?;
+        self.core.account_throttle().check_ip(ip).map_err(Error::throttled)?;
+        let db = self.core.db();
         // Friendly pre-check so that every taken field is named at once; the
         // unique indexes below remain the guarantee under concurrency.
         let mut taken = Vec::new();
@@ -99,8 +100,8 @@ impl Domain {
         if !taken.is_empty() {
             return Err(Error::taken(taken));
         }
-        let hash = self.passwords().hash(r.password.expose()).await?;
-        let now = self.clock().now();
+        let hash = self.core.passwords().hash(r.password.expose()).await?;
+        let now = self.core.clock().now();
         let id = Uuid::new_v4();
         let row = user::ActiveModel {
             id: Set(id),
@@ -124,54 +125,26 @@ impl Domain {
         };
         // The code is not sent beyond the per-destination limit; the
         // account still exists and asks for a code again later.
-        let send_code = self.code_throttle().check(ip, &format!("to:{}", r.phone.as_ref())).is_ok();
-        let txn = self.begin_write().await?;
+        let send_code = self.core.code_throttle().check(ip, &format!("to:{}", r.phone.as_ref())).is_ok();
+        let txn = self.core.begin_write().await?;
         // The NIN first: its unique index over every person is the guarantee.
         crate::persons::claim_nin(&txn, id, r.nin.as_ref(), now).await?;
         let saved = row.insert(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
-        let clock = self.clock().now();
+        let clock = self.core.clock().now();
         if send_code {
-            self.start_verification(&txn, saved.id, Purpose::Phone, VerifyChannel::Sms, r.phone.as_ref(), clock).await?;
+            self.core.start_verification(&txn, saved.id, Purpose::Phone, VerifyChannel::Sms, r.phone.as_ref(), clock).await?;
         }
         if let Some(email) = &saved.email {
-            self.start_verification(&txn, saved.id, Purpose::Email, VerifyChannel::Email, email, clock).await?;
+            self.core.start_verification(&txn, saved.id, Purpose::Email, VerifyChannel::Email, email, clock).await?;
         }
         txn.commit().await?;
         tracing::info!(user_id = %saved.id, "citizen registered");
-        Ok(self.reauthenticated(saved))
-    }
-
-    /// Checks a phone-or-email and password. Throttled per IP and per
-    /// account; unknown accounts cost one full argon2 verification like
-    /// known ones, and every failure is the same `invalid_credentials`.
-    /// Staff whose role needs it then owe a second factor (`mfa`).
-    #[tracing::instrument(skip_all)]
-    pub async fn authenticate(&self, input: &LoginIn, ip: Option<IpAddr>) -> Result<SignIn> {
-        let login = LoginId::parse(&input.login);
-        let key = match &login {
-            Ok(l) => l.throttle_key(),
-            Err(_) => format!("x:{}", input.login.trim().to_lowercase()),
-        };
-        self.throttle().check(ip, &key).map_err(Error::throttled)?;
-        let found = match login {
-            Ok(LoginId::Phone(p)) => user::Entity::find().filter(user::Column::Phone.eq(p.as_ref())).one(self.db()).await?,
-            Ok(LoginId::Email(e)) => user::Entity::find().filter(user::Column::EmailKey.eq(e.as_ref().to_lowercase())).one(self.db()).await?,
-            Err(_) => None,
-        };
-        let ok = self.passwords().verify(&input.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
-        match found {
-            Some(u) if ok => self.after_password(u).await,
-            _ => Err(Error::code(ErrorCode::InvalidCredentials)),
-        }
-    }
-
-    pub(crate) async fn own_user(&self, actor: &Actor) -> Result<user::Model> {
-        user::Entity::find_by_id(actor.user_id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))
+        Ok(self.core.reauthenticated(saved))
     }
 
     /// The actor's own profile.
     pub async fn profile(&self, actor: &Actor) -> Result<ProfileOut> {
-        Ok(profile_of(&self.own_user(actor).await?))
+        Ok(profile_of(&self.core.own_user(actor).await?))
     }
 
     /// Changes the actor's own names and language. The phone and the email
@@ -179,13 +152,13 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn update_profile(&self, actor: &Actor, input: &ProfileUpdateIn) -> Result<ProfileOut> {
         let u = input.validate().map_err(Error::fields)?;
-        let current = self.own_user(actor).await?;
+        let current = self.core.own_user(actor).await?;
         let mut row: user::ActiveModel = current.into();
         row.given_name = Set(u.given_name.to_string());
         row.family_name = Set(u.family_name.to_string());
         row.lang = Set(u.lang.code().to_owned());
-        row.updated_at = Set(self.clock().now());
-        let saved = row.update(self.db()).await?;
+        row.updated_at = Set(self.core.clock().now());
+        let saved = row.update(self.core.db()).await?;
         Ok(profile_of(&saved))
     }
 
@@ -195,20 +168,20 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn change_password(&self, actor: &Actor, input: &PasswordChangeIn) -> Result<Authenticated> {
         let new = NewPassword::parse(&input.new_password).map_err(|code| Error::fields(vec![FieldError::new("new_password", code)]))?;
-        let current = self.own_user(actor).await?;
-        self.check_current_password(&current, &input.current_password).await?;
-        let hash = self.passwords().hash(new.expose()).await?;
-        let now = self.clock().now();
-        let txn = sea_orm::TransactionTrait::begin(self.db()).await?;
+        let current = self.core.own_user(actor).await?;
+        self.core.check_current_password(&current, &input.current_password).await?;
+        let hash = self.core.passwords().hash(new.expose()).await?;
+        let now = self.core.clock().now();
+        let txn = sea_orm::TransactionTrait::begin(self.core.db()).await?;
         let mut row: user::ActiveModel = current.into();
         row.password_hash = Set(hash);
         row.password_changed_at = Set(now);
         row.updated_at = Set(now);
         let saved = row.update(&txn).await?;
-        self.revoke_all_sessions(&txn, actor.user_id).await?;
+        self.core.revoke_all_sessions(&txn, actor.user_id).await?;
         txn.commit().await?;
         tracing::info!("password changed; all sessions ended");
-        Ok(self.reauthenticated(saved))
+        Ok(self.core.reauthenticated(saved))
     }
 
     /// Creates a staff account. Called by operators (CLI, seed), never by a
@@ -223,8 +196,8 @@ impl Domain {
         if s.phone.is_none() && s.email.is_none() {
             return Err(Error::fields(vec![FieldError::new("phone", ErrorCode::Required)]));
         }
-        let hash = self.passwords().hash(s.password.expose()).await?;
-        let now = self.clock().now();
+        let hash = self.core.passwords().hash(s.password.expose()).await?;
+        let now = self.core.clock().now();
         let id = Uuid::new_v4();
         user::ActiveModel {
             id: Set(id),
@@ -247,10 +220,42 @@ impl Domain {
             phone_verified_at: Set(Some(now)),
             email_verified_at: Set(Some(now)),
         }
-        .insert(self.db())
+        .insert(self.core.db())
         .await
         .map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
         tracing::info!(user_id = %id, role = s.role.code(), "staff account created");
         Ok(UserId(id))
+    }
+}
+
+impl Sessions {
+    /// Checks a phone-or-email and password. Throttled per IP and per
+    /// account; unknown accounts cost one full argon2 verification like
+    /// known ones, and every failure is the same `invalid_credentials`.
+    /// Staff whose role needs it then owe a second factor (`mfa`).
+    #[tracing::instrument(skip_all)]
+    pub async fn authenticate(&self, input: &LoginIn, ip: Option<IpAddr>) -> Result<SignIn> {
+        let login = LoginId::parse(&input.login);
+        let key = match &login {
+            Ok(l) => l.throttle_key(),
+            Err(_) => format!("x:{}", input.login.trim().to_lowercase()),
+        };
+        self.sign_in_throttle.check(ip, &key).map_err(Error::throttled)?;
+        let found = match login {
+            Ok(LoginId::Phone(p)) => user::Entity::find().filter(user::Column::Phone.eq(p.as_ref())).one(self.core.db()).await?,
+            Ok(LoginId::Email(e)) => user::Entity::find().filter(user::Column::EmailKey.eq(e.as_ref().to_lowercase())).one(self.core.db()).await?,
+            Err(_) => None,
+        };
+        let ok = self.core.passwords().verify(&input.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
+        match found {
+            Some(u) if ok => self.core.after_password(u).await,
+            _ => Err(Error::code(ErrorCode::InvalidCredentials)),
+        }
+    }
+}
+
+impl Core {
+    pub(crate) async fn own_user(&self, actor: &Actor) -> Result<user::Model> {
+        user::Entity::find_by_id(actor.user_id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))
     }
 }

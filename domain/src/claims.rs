@@ -23,7 +23,8 @@ use crate::entities::{appointment, claim, dependant, outbox, record_attachment, 
 use crate::identity::Purpose;
 use crate::notify::account::{self as account_messages, AccountKind};
 use crate::persons::Person;
-use crate::{Actor, Domain, Error, Result};
+use crate::services::People;
+use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -90,102 +91,9 @@ fn claim_out(c: &claim::Model, d: Option<&dependant::Model>, majority_years: u32
     }
 }
 
-impl Domain {
+impl Core {
     fn majority(&self) -> u32 {
         self.config().identity.age_of_majority
-    }
-
-    /// A person asks for the record an account holds for them as a
-    /// dependant, with what registration asks. Validated like a
-    /// registration and throttled like one (per client, and per record so
-    /// that nobody floods a guardian). The NIN and the birth date must be
-    /// the dependant's (`nin_not_claimable` otherwise, whatever is wrong:
-    /// the answer reveals no birth date). An earlier open request for the
-    /// same record is closed: the guardian sees the latest. The guardian is
-    /// told.
-    #[tracing::instrument(skip_all)]
-    pub async fn request_claim(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<ClaimOut> {
-        let r = input.validate(self.today()).map_err(Error::fields)?;
-        self.account_throttle().check_ip(ip).map_err(Error::throttled)?;
-        let d = match crate::persons::by_nin(self.db(), r.nin.as_ref()).await? {
-            Some(Person::Dependant(d)) if d.birth_date == r.birth_date => d,
-            Some(Person::Account(_)) => return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)])),
-            _ => return Err(Error::fields(vec![FieldError::new("nin", ErrorCode::NinNotClaimable)])),
-        };
-        self.code_throttle().check(None, &format!("claim:{}", d.id)).map_err(Error::throttled)?;
-        let mut taken = Vec::new();
-        if user::Entity::find().filter(user::Column::Phone.eq(r.phone.as_ref())).one(self.db()).await?.is_some() {
-            taken.push(FieldError::new("phone", ErrorCode::PhoneTaken));
-        }
-        if let Some(email) = &r.email {
-            if user::Entity::find().filter(user::Column::EmailKey.eq(email.as_ref().to_lowercase())).one(self.db()).await?.is_some() {
-                taken.push(FieldError::new("email", ErrorCode::EmailTaken));
-            }
-        }
-        if !taken.is_empty() {
-            return Err(Error::taken(taken));
-        }
-        let hash = self.passwords().hash(r.password.expose()).await?;
-        let now = self.clock().now();
-        let row = claim::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            person_id: Set(d.id),
-            holder_id: Set(d.holder_id),
-            given_name: Set(r.given_name.to_string()),
-            family_name: Set(r.family_name.to_string()),
-            birth_date: Set(r.birth_date),
-            sex: Set(r.sex.code().to_owned()),
-            phone: Set(r.phone.to_string()),
-            email: Set(r.email.map(String::from)),
-            password_hash: Set(hash),
-            lang: Set(r.lang.code().to_owned()),
-            status: Set(RequestStatus::Pending),
-            created_at: Set(now),
-            expires_at: Set(now + Duration::days(CLAIM_DAYS)),
-            decided_at: Set(None),
-            decided_by: Set(None),
-        };
-        let txn = self.begin_write().await?;
-        claim::Entity::update_many()
-            .col_expr(claim::Column::Status, Expr::value(RequestStatus::Closed))
-            .col_expr(claim::Column::DecidedAt, Expr::value(now))
-            .col_expr(claim::Column::PasswordHash, Expr::value(""))
-            .filter(claim::Column::PersonId.eq(d.id))
-            .filter(claim::Column::Status.is_in([RequestStatus::Pending, RequestStatus::Declined]))
-            .exec(&txn)
-            .await?;
-        let saved = row.insert(&txn).await?;
-        account_messages::queue(&txn, AccountKind::ClaimWaiting, shared::MessageChannel::Sms, d.holder_id, saved.id, now).await?;
-        txn.commit().await?;
-        tracing::info!(claim_id = %saved.id, "record claimed");
-        Ok(claim_out(&saved, Some(&d), self.majority(), now, Viewer::Claimant))
-    }
-
-    /// Where a request stands, for whoever holds its id (the person who
-    /// made it; the id is random and only they were given it).
-    pub async fn claim_status(&self, id: ClaimId) -> Result<ClaimOut> {
-        let c = claim::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        Ok(claim_out(&c, None, self.majority(), self.clock().now(), Viewer::Claimant))
-    }
-
-    /// The requests waiting for the actor as a guardian: open ones, newest first.
-    pub async fn my_claims(&self, actor: &Actor) -> Result<Vec<ClaimOut>> {
-        let now = self.clock().now();
-        let rows = claim::Entity::find()
-            .filter(claim::Column::HolderId.eq(actor.user_id.as_uuid()))
-            .filter(claim::Column::Status.eq(RequestStatus::Pending))
-            .filter(claim::Column::ExpiresAt.gt(now))
-            .order_by_desc(claim::Column::CreatedAt)
-            .all(self.db())
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for c in rows {
-            let d = dependant::Entity::find_by_id(c.person_id).one(self.db()).await?;
-            if d.as_ref().is_some_and(|d| d.holder_id == c.holder_id) {
-                out.push(claim_out(&c, d.as_ref(), self.majority(), now, Viewer::Approver(Decider::Guardian)));
-            }
-        }
-        Ok(out)
     }
 
     /// The open request of a dependant the desk has just looked up (the
@@ -200,51 +108,6 @@ impl Domain {
             .one(db)
             .await?;
         Ok(c.map(|c| claim_out(&c, Some(d), self.majority(), now, Viewer::Approver(Decider::Desk))))
-    }
-
-    /// The guardian approves (the account is created and the record
-    /// follows the person) or declines (a desk can still approve an
-    /// adult's). Someone else's request is "not found".
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn guardian_decides(&self, actor: &Actor, id: ClaimId, approve: bool) -> Result<ClaimOut> {
-        actor.require_citizen()?;
-        let now = self.clock().now();
-        let c = claim::Entity::find_by_id(id.as_uuid())
-            .one(self.db())
-            .await?
-            .filter(|c| c.holder_id == actor.user_id.as_uuid())
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let txn = self.begin_write().await?;
-        let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?.filter(|d| d.holder_id == c.holder_id);
-        let Some(d) = d.filter(|d| open_to(&c, d, self.majority(), now, Decider::Guardian)) else {
-            return Err(Error::code(ErrorCode::ClaimClosed));
-        };
-        let decided = if approve {
-            self.hand_over(&txn, &c, &d, actor, Decider::Guardian, now).await?
-        } else {
-            self.decide(&txn, &c, RequestStatus::Declined, actor, Decider::Guardian, now).await?
-        };
-        txn.commit().await?;
-        Ok(claim_out(&decided, Some(&d), self.majority(), now, Viewer::Claimant))
-    }
-
-    /// A desk approves an adult's request on seeing their identity card:
-    /// the account is created and the record follows the person. Written
-    /// in the person's access log.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn desk_approves_claim(&self, actor: &Actor, id: ClaimId) -> Result<ClaimOut> {
-        let facility = actor.desk_facility()?;
-        let now = self.clock().now();
-        let c = claim::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let txn = self.begin_write().await?;
-        let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?;
-        let Some(d) = d.filter(|d| open_to(&c, d, self.majority(), now, Decider::Desk)) else {
-            return Err(Error::code(ErrorCode::ClaimClosed));
-        };
-        self.log_access(&txn, d.id, actor, Some(facility), shared::AccessAction::DeskClaim, None, "identity card seen").await?;
-        let decided = self.hand_over(&txn, &c, &d, actor, Decider::Desk, now).await?;
-        txn.commit().await?;
-        Ok(claim_out(&decided, Some(&d), self.majority(), now, Viewer::Approver(Decider::Desk)))
     }
 
     /// Marks the request decided, if nobody decided it meanwhile (the
@@ -332,6 +195,146 @@ impl Domain {
         account_messages::queue(db, AccountKind::GuardianAccessEnded, shared::MessageChannel::Sms, c.holder_id, c.id, now).await?;
         tracing::info!(claim_id = %c.id, "record handed over");
         Ok(decided)
+    }
+}
+
+impl People {
+    /// A person asks for the record an account holds for them as a
+    /// dependant, with what registration asks. Validated like a
+    /// registration and throttled like one (per client, and per record so
+    /// that nobody floods a guardian). The NIN and the birth date must be
+    /// the dependant's (`nin_not_claimable` otherwise, whatever is wrong:
+    /// the answer reveals no birth date). An earlier open request for the
+    /// same record is closed: the guardian sees the latest. The guardian is
+    /// told.
+    #[tracing::instrument(skip_all)]
+    pub async fn request_claim(&self, input: &RegisterIn, ip: Option<IpAddr>) -> Result<ClaimOut> {
+        let r = input.validate(self.core.today()).map_err(Error::fields)?;
+        self.core.account_throttle().check_ip(ip).map_err(Error::throttled)?;
+        let d = match crate::persons::by_nin(self.core.db(), r.nin.as_ref()).await? {
+            Some(Person::Dependant(d)) if d.birth_date == r.birth_date => d,
+            Some(Person::Account(_)) => return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)])),
+            _ => return Err(Error::fields(vec![FieldError::new("nin", ErrorCode::NinNotClaimable)])),
+        };
+        self.core.code_throttle().check(None, &format!("claim:{}", d.id)).map_err(Error::throttled)?;
+        let mut taken = Vec::new();
+        if user::Entity::find().filter(user::Column::Phone.eq(r.phone.as_ref())).one(self.core.db()).await?.is_some() {
+            taken.push(FieldError::new("phone", ErrorCode::PhoneTaken));
+        }
+        if let Some(email) = &r.email {
+            if user::Entity::find().filter(user::Column::EmailKey.eq(email.as_ref().to_lowercase())).one(self.core.db()).await?.is_some() {
+                taken.push(FieldError::new("email", ErrorCode::EmailTaken));
+            }
+        }
+        if !taken.is_empty() {
+            return Err(Error::taken(taken));
+        }
+        let hash = self.core.passwords().hash(r.password.expose()).await?;
+        let now = self.core.clock().now();
+        let row = claim::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            person_id: Set(d.id),
+            holder_id: Set(d.holder_id),
+            given_name: Set(r.given_name.to_string()),
+            family_name: Set(r.family_name.to_string()),
+            birth_date: Set(r.birth_date),
+            sex: Set(r.sex.code().to_owned()),
+            phone: Set(r.phone.to_string()),
+            email: Set(r.email.map(String::from)),
+            password_hash: Set(hash),
+            lang: Set(r.lang.code().to_owned()),
+            status: Set(RequestStatus::Pending),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::days(CLAIM_DAYS)),
+            decided_at: Set(None),
+            decided_by: Set(None),
+        };
+        let txn = self.core.begin_write().await?;
+        claim::Entity::update_many()
+            .col_expr(claim::Column::Status, Expr::value(RequestStatus::Closed))
+            .col_expr(claim::Column::DecidedAt, Expr::value(now))
+            .col_expr(claim::Column::PasswordHash, Expr::value(""))
+            .filter(claim::Column::PersonId.eq(d.id))
+            .filter(claim::Column::Status.is_in([RequestStatus::Pending, RequestStatus::Declined]))
+            .exec(&txn)
+            .await?;
+        let saved = row.insert(&txn).await?;
+        account_messages::queue(&txn, AccountKind::ClaimWaiting, shared::MessageChannel::Sms, d.holder_id, saved.id, now).await?;
+        txn.commit().await?;
+        tracing::info!(claim_id = %saved.id, "record claimed");
+        Ok(claim_out(&saved, Some(&d), self.core.majority(), now, Viewer::Claimant))
+    }
+
+    /// Where a request stands, for whoever holds its id (the person who
+    /// made it; the id is random and only they were given it).
+    pub async fn claim_status(&self, id: ClaimId) -> Result<ClaimOut> {
+        let c = claim::Entity::find_by_id(id.as_uuid()).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        Ok(claim_out(&c, None, self.core.majority(), self.core.clock().now(), Viewer::Claimant))
+    }
+
+    /// The requests waiting for the actor as a guardian: open ones, newest first.
+    pub async fn my_claims(&self, actor: &Actor) -> Result<Vec<ClaimOut>> {
+        let now = self.core.clock().now();
+        let rows = claim::Entity::find()
+            .filter(claim::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .filter(claim::Column::Status.eq(RequestStatus::Pending))
+            .filter(claim::Column::ExpiresAt.gt(now))
+            .order_by_desc(claim::Column::CreatedAt)
+            .all(self.core.db())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for c in rows {
+            let d = dependant::Entity::find_by_id(c.person_id).one(self.core.db()).await?;
+            if d.as_ref().is_some_and(|d| d.holder_id == c.holder_id) {
+                out.push(claim_out(&c, d.as_ref(), self.core.majority(), now, Viewer::Approver(Decider::Guardian)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The guardian approves (the account is created and the record
+    /// follows the person) or declines (a desk can still approve an
+    /// adult's). Someone else's request is "not found".
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn guardian_decides(&self, actor: &Actor, id: ClaimId, approve: bool) -> Result<ClaimOut> {
+        actor.require_citizen()?;
+        let now = self.core.clock().now();
+        let c = claim::Entity::find_by_id(id.as_uuid())
+            .one(self.core.db())
+            .await?
+            .filter(|c| c.holder_id == actor.user_id.as_uuid())
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let txn = self.core.begin_write().await?;
+        let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?.filter(|d| d.holder_id == c.holder_id);
+        let Some(d) = d.filter(|d| open_to(&c, d, self.core.majority(), now, Decider::Guardian)) else {
+            return Err(Error::code(ErrorCode::ClaimClosed));
+        };
+        let decided = if approve {
+            self.core.hand_over(&txn, &c, &d, actor, Decider::Guardian, now).await?
+        } else {
+            self.core.decide(&txn, &c, RequestStatus::Declined, actor, Decider::Guardian, now).await?
+        };
+        txn.commit().await?;
+        Ok(claim_out(&decided, Some(&d), self.core.majority(), now, Viewer::Claimant))
+    }
+
+    /// A desk approves an adult's request on seeing their identity card:
+    /// the account is created and the record follows the person. Written
+    /// in the person's access log.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn desk_approves_claim(&self, actor: &Actor, id: ClaimId) -> Result<ClaimOut> {
+        let facility = actor.desk_facility()?;
+        let now = self.core.clock().now();
+        let c = claim::Entity::find_by_id(id.as_uuid()).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let txn = self.core.begin_write().await?;
+        let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?;
+        let Some(d) = d.filter(|d| open_to(&c, d, self.core.majority(), now, Decider::Desk)) else {
+            return Err(Error::code(ErrorCode::ClaimClosed));
+        };
+        self.core.log_access(&txn, d.id, actor, Some(facility), shared::AccessAction::DeskClaim, None, "identity card seen").await?;
+        let decided = self.core.hand_over(&txn, &c, &d, actor, Decider::Desk, now).await?;
+        txn.commit().await?;
+        Ok(claim_out(&decided, Some(&d), self.core.majority(), now, Viewer::Approver(Decider::Desk)))
     }
 }
 

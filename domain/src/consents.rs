@@ -21,7 +21,8 @@ use crate::booking::full_name;
 use crate::entities::{consent_request, dependant, user};
 use crate::notify::account::{self as account_messages, AccountKind};
 use crate::persons::Person;
-use crate::{Actor, Domain, Error, Result};
+use crate::services::People;
+use crate::{Actor, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
@@ -40,7 +41,7 @@ fn citizen(actor: &Actor) -> Result<Uuid> {
     }
 }
 
-impl Domain {
+impl People {
     /// The actor asks to manage the adult whose NIN this is. Whether or not
     /// an adult account holds it, the answer is the same (`Ok`); only when
     /// one does, is not the actor, is not managed by anyone yet and has
@@ -50,32 +51,34 @@ impl Domain {
     pub async fn request_consent(&self, actor: &Actor, input: &ConsentIn) -> Result<()> {
         let me = citizen(actor)?;
         let (nin, relation) = input.validate().map_err(Error::fields)?;
-        self.lookup_throttle().check(None, &format!("consent:{me}")).map_err(Error::throttled)?;
-        let rules = &self.config().identity;
-        let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(me)).count(self.db()).await?;
+        self.core.lookup_throttle().check(None, &format!("consent:{me}")).map_err(Error::throttled)?;
+        let rules = &self.core.config().identity;
+        let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(me)).count(self.core.db()).await?;
         if held >= rules.max_dependants {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
-        let Some(Person::Account(adult)) = crate::persons::by_nin(self.db(), nin.as_ref()).await? else { return Ok(()) };
-        if adult.id == me || adult.role != Role::Citizen || !adult.birth_date.is_some_and(|b| crate::persons::is_adult(b, rules.age_of_majority, self.today()))
+        let Some(Person::Account(adult)) = crate::persons::by_nin(self.core.db(), nin.as_ref()).await? else { return Ok(()) };
+        if adult.id == me
+            || adult.role != Role::Citizen
+            || !adult.birth_date.is_some_and(|b| crate::persons::is_adult(b, rules.age_of_majority, self.core.today()))
         {
             return Ok(());
         }
-        if dependant::Entity::find_by_id(adult.id).one(self.db()).await?.is_some() {
+        if dependant::Entity::find_by_id(adult.id).one(self.core.db()).await?.is_some() {
             return Ok(());
         }
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         let waiting = consent_request::Entity::find()
             .filter(consent_request::Column::HolderId.eq(me))
             .filter(consent_request::Column::PersonId.eq(adult.id))
             .filter(consent_request::Column::Status.eq(RequestStatus::Pending))
             .filter(consent_request::Column::ExpiresAt.gt(now))
-            .one(self.db())
+            .one(self.core.db())
             .await?;
         if waiting.is_some() {
             return Ok(());
         }
-        let txn = self.begin_write().await?;
+        let txn = self.core.begin_write().await?;
         let row = consent_request::ActiveModel {
             id: Set(Uuid::new_v4()),
             holder_id: Set(me),
@@ -97,23 +100,23 @@ impl Domain {
     /// first, and the account that manages them now.
     pub async fn my_consents(&self, actor: &Actor) -> Result<ConsentsOut> {
         let me = citizen(actor)?;
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         let rows = consent_request::Entity::find()
             .filter(consent_request::Column::PersonId.eq(me))
             .filter(consent_request::Column::Status.eq(RequestStatus::Pending))
             .filter(consent_request::Column::ExpiresAt.gt(now))
             .order_by_desc(consent_request::Column::CreatedAt)
-            .all(self.db())
+            .all(self.core.db())
             .await?;
         let mut requests = Vec::with_capacity(rows.len());
         for r in rows {
-            if let Some(u) = user::Entity::find_by_id(r.holder_id).one(self.db()).await? {
+            if let Some(u) = user::Entity::find_by_id(r.holder_id).one(self.core.db()).await? {
                 requests.push(consent_out(&r, &u, now));
             }
         }
         let mut guardians = Vec::new();
-        if let Some(d) = dependant::Entity::find_by_id(me).one(self.db()).await? {
-            if let Some(u) = user::Entity::find_by_id(d.holder_id).one(self.db()).await? {
+        if let Some(d) = dependant::Entity::find_by_id(me).one(self.core.db()).await? {
+            if let Some(u) = user::Entity::find_by_id(d.holder_id).one(self.core.db()).await? {
                 guardians.push(GuardianOut {
                     holder_id: UserId(u.id),
                     name: full_name(&u.given_name, &u.family_name),
@@ -133,15 +136,15 @@ impl Domain {
     pub async fn decide_consent(&self, actor: &Actor, id: ConsentId, approve: bool) -> Result<ConsentOut> {
         let me = citizen(actor)?;
         actor.require_verified_phone()?;
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         let r = consent_request::Entity::find_by_id(id.as_uuid())
-            .one(self.db())
+            .one(self.core.db())
             .await?
             .filter(|r| r.person_id == me)
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let requester = user::Entity::find_by_id(r.holder_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::ClaimClosed))?;
+        let requester = user::Entity::find_by_id(r.holder_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::ClaimClosed))?;
         let status = if approve { RequestStatus::Approved } else { RequestStatus::Declined };
-        let txn = self.begin_write().await?;
+        let txn = self.core.begin_write().await?;
         let done = consent_request::Entity::update_many()
             .col_expr(consent_request::Column::Status, Expr::value(status))
             .col_expr(consent_request::Column::DecidedAt, Expr::value(now))
@@ -155,7 +158,7 @@ impl Domain {
         }
         if approve {
             let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(r.holder_id)).count(&txn).await?;
-            if held >= self.config().identity.max_dependants {
+            if held >= self.core.config().identity.max_dependants {
                 return Err(Error::code(ErrorCode::TooManyDependants));
             }
             let adult = user::Entity::find_by_id(me).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
@@ -191,7 +194,7 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn withdraw_consent(&self, actor: &Actor, holder: UserId) -> Result<()> {
         let me = citizen(actor)?;
-        let txn = self.begin_write().await?;
+        let txn = self.core.begin_write().await?;
         let gone =
             dependant::Entity::delete_many().filter(dependant::Column::Id.eq(me)).filter(dependant::Column::HolderId.eq(holder.as_uuid())).exec(&txn).await?;
         if gone.rows_affected != 1 {

@@ -5,7 +5,8 @@
 //! between concurrent duplicates. Keys are kept for at least 24 hours.
 
 use crate::entities::idempotency_key;
-use crate::{Domain, Result};
+use crate::services::Sessions;
+use crate::Result;
 use chrono::Duration;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::UserId;
@@ -24,7 +25,7 @@ pub enum Begin {
     InFlight,
 }
 
-impl Domain {
+impl Sessions {
     /// `request` identifies what is asked (method and path); `body` is hashed with it.
     pub async fn idempotency_begin(&self, user: UserId, key: &str, request: &str, body: &[u8]) -> Result<Begin> {
         use sha2::{Digest, Sha256};
@@ -40,12 +41,12 @@ impl Domain {
             request_hash: Set(request_hash.to_owned()),
             status_code: Set(None),
             response_body: Set(None),
-            created_at: Set(self.clock().now()),
+            created_at: Set(self.core.clock().now()),
         };
-        match row.insert(self.db()).await {
+        match row.insert(self.core.db()).await {
             Ok(_) => Ok(Begin::New),
             Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                let Some(existing) = idempotency_key::Entity::find_by_id((user.as_uuid(), key.to_owned())).one(self.db()).await? else {
+                let Some(existing) = idempotency_key::Entity::find_by_id((user.as_uuid(), key.to_owned())).one(self.core.db()).await? else {
                     return Ok(Begin::InFlight);
                 };
                 Ok(if existing.request_hash != request_hash {
@@ -68,7 +69,7 @@ impl Domain {
             .col_expr(idempotency_key::Column::ResponseBody, sea_orm::sea_query::Expr::value(body))
             .filter(idempotency_key::Column::UserId.eq(user.as_uuid()))
             .filter(idempotency_key::Column::Key.eq(key))
-            .exec(self.db())
+            .exec(self.core.db())
             .await?;
         Ok(())
     }
@@ -78,14 +79,14 @@ impl Domain {
         idempotency_key::Entity::delete_many()
             .filter(idempotency_key::Column::UserId.eq(user.as_uuid()))
             .filter(idempotency_key::Column::Key.eq(key))
-            .exec(self.db())
+            .exec(self.core.db())
             .await?;
         Ok(())
     }
 
     /// Deletes answers older than `KEEP_HOURS`.
     pub async fn idempotency_prune(&self) -> Result<u64> {
-        let cutoff = self.clock().now() - Duration::hours(KEEP_HOURS);
-        Ok(idempotency_key::Entity::delete_many().filter(idempotency_key::Column::CreatedAt.lt(cutoff)).exec(self.db()).await?.rows_affected)
+        let cutoff = self.core.clock().now() - Duration::hours(KEEP_HOURS);
+        Ok(idempotency_key::Entity::delete_many().filter(idempotency_key::Column::CreatedAt.lt(cutoff)).exec(self.core.db()).await?.rows_affected)
     }
 }

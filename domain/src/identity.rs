@@ -27,7 +27,8 @@ use crate::accounts::{profile_of, unique_violation};
 use crate::entities::{user, verification};
 use crate::keys::same;
 use crate::notify::account::{self as account_messages, AccountKind};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::Accounts;
+use crate::{Actor, Core, Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -113,7 +114,7 @@ fn masked(channel: VerifyChannel, target: &str) -> String {
     }
 }
 
-impl Domain {
+impl Core {
     fn identity_rules(&self) -> &crate::IdentityRules {
         &self.config().identity
     }
@@ -176,13 +177,6 @@ impl Domain {
         self.code_throttle().check(ip, &format!("to:{}", target.to_lowercase())).map_err(Error::throttled)
     }
 
-    /// Sends a new code to the phone being verified: the new number of a
-    /// change in progress, else the account's own (if not yet verified).
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn resend_phone_code(&self, actor: &Actor, ip: Option<IpAddr>) -> Result<VerificationOut> {
-        self.resend(actor, Purpose::Phone, ip).await
-    }
-
     /// A new code or link for the phone or email being verified: the
     /// target of a change in progress, else the account's own while it is
     /// unverified; nothing to verify is `bad_request`.
@@ -204,143 +198,6 @@ impl Domain {
         let out = self.start_verification(&txn, u.id, purpose, channel, &target, now).await?;
         txn.commit().await?;
         Ok(out)
-    }
-
-    /// Starts a change of phone number: the current password, then a code
-    /// to the new number. The number changes when the code comes back.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn request_phone_change(&self, actor: &Actor, input: &PhoneChangeIn, ip: Option<IpAddr>) -> Result<VerificationOut> {
-        let phone = input.validate().map_err(Error::fields)?;
-        let u = self.own_user(actor).await?;
-        self.check_current_password(&u, &input.current_password).await?;
-        if user::Entity::find().filter(user::Column::Phone.eq(phone.as_ref())).filter(user::Column::Id.ne(u.id)).one(self.db()).await?.is_some() {
-            return Err(Error::taken(vec![FieldError::new("phone", ErrorCode::PhoneTaken)]));
-        }
-        self.admit_send(ip, phone.as_ref())?;
-        let txn = self.begin_write().await?;
-        let out = self.start_verification(&txn, u.id, Purpose::Phone, VerifyChannel::Sms, phone.as_ref(), self.clock().now()).await?;
-        txn.commit().await?;
-        Ok(out)
-    }
-
-    /// The code sent to the phone being verified. On success the account's
-    /// phone is that number, verified, and a number it replaced is told.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn verify_phone(&self, actor: &Actor, input: &CodeIn) -> Result<ProfileOut> {
-        let code = input.validate().map_err(Error::fields)?;
-        let v = self.try_code(actor.user_id.as_uuid(), Purpose::Phone, &code).await?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        self.use_verification(&txn, &v, now).await?;
-        let u = user::Entity::find_by_id(v.user_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
-        let previous = u.phone.clone().filter(|p| *p != v.target);
-        let mut row: user::ActiveModel = u.into();
-        row.phone = Set(Some(v.target.clone()));
-        row.phone_verified_at = Set(Some(now));
-        row.updated_at = Set(now);
-        let saved = row.update(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
-        if let Some(old) = previous {
-            self.tell_previous(&txn, &v, &old, VerifyChannel::Sms, now).await?;
-        }
-        txn.commit().await?;
-        tracing::info!("phone verified");
-        Ok(profile_of(&saved))
-    }
-
-    /// Sends a new link to the email being verified.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn resend_email_link(&self, actor: &Actor, ip: Option<IpAddr>) -> Result<VerificationOut> {
-        self.resend(actor, Purpose::Email, ip).await
-    }
-
-    /// Starts a change of email: the current password, then a link to the
-    /// new address. The address changes when the link is opened.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn request_email_change(&self, actor: &Actor, input: &EmailChangeIn, ip: Option<IpAddr>) -> Result<VerificationOut> {
-        let email = input.validate().map_err(Error::fields)?;
-        let u = self.own_user(actor).await?;
-        self.check_current_password(&u, &input.current_password).await?;
-        let key = email.as_ref().to_lowercase();
-        if user::Entity::find().filter(user::Column::EmailKey.eq(&key)).filter(user::Column::Id.ne(u.id)).one(self.db()).await?.is_some() {
-            return Err(Error::taken(vec![FieldError::new("email", ErrorCode::EmailTaken)]));
-        }
-        self.admit_send(ip, &key)?;
-        let txn = self.begin_write().await?;
-        let out = self.start_verification(&txn, u.id, Purpose::Email, VerifyChannel::Email, email.as_ref(), self.clock().now()).await?;
-        txn.commit().await?;
-        Ok(out)
-    }
-
-    /// The link sent to an email address was opened: that address is the
-    /// account's, verified; an address it replaced is told. No sign-in is
-    /// needed — the link is the proof — and it works once.
-    #[tracing::instrument(skip_all)]
-    pub async fn verify_email(&self, input: &LinkTokenIn) -> Result<()> {
-        let v = self.link_verification(&input.token, Purpose::Email).await?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        self.use_verification(&txn, &v, now).await?;
-        let u = user::Entity::find_by_id(v.user_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
-        let previous = u.email.clone().filter(|e| !e.eq_ignore_ascii_case(&v.target));
-        let was_verified = u.email_verified_at.is_some();
-        let mut row: user::ActiveModel = u.into();
-        row.email = Set(Some(v.target.clone()));
-        row.email_key = Set(Some(v.target.to_lowercase()));
-        row.email_verified_at = Set(Some(now));
-        row.updated_at = Set(now);
-        row.update(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
-        // Only an address that was verified receives mail.
-        if let (Some(old), true) = (previous, was_verified) {
-            self.tell_previous(&txn, &v, &old, VerifyChannel::Email, now).await?;
-        }
-        txn.commit().await?;
-        tracing::info!("email verified");
-        Ok(())
-    }
-
-    /// "I forgot my password": a code by SMS when the login is a phone
-    /// number, a link when it is a verified email. The answer is the same
-    /// (and nothing is sent) when no account matches.
-    #[tracing::instrument(skip_all)]
-    pub async fn forgot_password(&self, input: &ForgotIn, ip: Option<IpAddr>) -> Result<()> {
-        let login = input.validate().map_err(Error::fields)?;
-        self.account_throttle().check(ip, &format!("forgot:{}", login.throttle_key())).map_err(Error::throttled)?;
-        let Some(u) = self.user_by_login(&login).await? else { return Ok(()) };
-        let (channel, target) = match &login {
-            LoginId::Phone(p) => (VerifyChannel::Sms, p.to_string()),
-            LoginId::Email(_) if u.email_verified_at.is_some() => (VerifyChannel::Email, u.email.clone().unwrap_or_default()),
-            LoginId::Email(_) => return Ok(()),
-        };
-        // Over the limit for this destination: silently nothing, as for
-        // an unknown account (a 429 here would say the account exists).
-        if self.admit_send(ip, &target).is_err() {
-            return Ok(());
-        }
-        let txn = self.begin_write().await?;
-        self.start_verification(&txn, u.id, Purpose::Reset, channel, &target, self.clock().now()).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
-    /// A new password with the code sent by SMS. Every session of the
-    /// account ends; the phone counts as verified. A wrong code and an
-    /// unknown login get the same answer.
-    #[tracing::instrument(skip_all)]
-    pub async fn reset_password_by_code(&self, input: &ResetByCodeIn, ip: Option<IpAddr>) -> Result<()> {
-        let r = input.validate().map_err(Error::fields)?;
-        self.account_throttle().check(ip, &format!("reset:{}", r.login.throttle_key())).map_err(Error::throttled)?;
-        let wrong = || Error::fields(vec![FieldError::new("code", ErrorCode::CodeInvalid)]);
-        let Some(u) = self.user_by_login(&r.login).await? else { return Err(wrong()) };
-        let v = self.try_code(u.id, Purpose::Reset, &r.code).await?;
-        self.set_password(&v, &r.new_password, true).await
-    }
-
-    /// A new password with the token of the link sent by email.
-    #[tracing::instrument(skip_all)]
-    pub async fn reset_password_by_link(&self, input: &ResetByLinkIn) -> Result<()> {
-        let new = NewPassword::parse(&input.new_password).map_err(|c| Error::fields(vec![FieldError::new("new_password", c)]))?;
-        let v = self.link_verification(&input.token, Purpose::Reset).await?;
-        self.set_password(&v, &new, false).await
     }
 
     async fn set_password(&self, v: &verification::Model, new: &NewPassword, proves_phone: bool) -> Result<()> {
@@ -473,6 +330,152 @@ impl Domain {
             .exec(self.db())
             .await?;
         Ok(())
+    }
+}
+
+impl Accounts {
+    /// Sends a new code to the phone being verified: the new number of a
+    /// change in progress, else the account's own (if not yet verified).
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn resend_phone_code(&self, actor: &Actor, ip: Option<IpAddr>) -> Result<VerificationOut> {
+        self.core.resend(actor, Purpose::Phone, ip).await
+    }
+
+    /// Starts a change of phone number: the current password, then a code
+    /// to the new number. The number changes when the code comes back.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn request_phone_change(&self, actor: &Actor, input: &PhoneChangeIn, ip: Option<IpAddr>) -> Result<VerificationOut> {
+        let phone = input.validate().map_err(Error::fields)?;
+        let u = self.core.own_user(actor).await?;
+        self.core.check_current_password(&u, &input.current_password).await?;
+        if user::Entity::find().filter(user::Column::Phone.eq(phone.as_ref())).filter(user::Column::Id.ne(u.id)).one(self.core.db()).await?.is_some() {
+            return Err(Error::taken(vec![FieldError::new("phone", ErrorCode::PhoneTaken)]));
+        }
+        self.core.admit_send(ip, phone.as_ref())?;
+        let txn = self.core.begin_write().await?;
+        let out = self.core.start_verification(&txn, u.id, Purpose::Phone, VerifyChannel::Sms, phone.as_ref(), self.core.clock().now()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// The code sent to the phone being verified. On success the account's
+    /// phone is that number, verified, and a number it replaced is told.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn verify_phone(&self, actor: &Actor, input: &CodeIn) -> Result<ProfileOut> {
+        let code = input.validate().map_err(Error::fields)?;
+        let v = self.core.try_code(actor.user_id.as_uuid(), Purpose::Phone, &code).await?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        self.core.use_verification(&txn, &v, now).await?;
+        let u = user::Entity::find_by_id(v.user_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
+        let previous = u.phone.clone().filter(|p| *p != v.target);
+        let mut row: user::ActiveModel = u.into();
+        row.phone = Set(Some(v.target.clone()));
+        row.phone_verified_at = Set(Some(now));
+        row.updated_at = Set(now);
+        let saved = row.update(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        if let Some(old) = previous {
+            self.core.tell_previous(&txn, &v, &old, VerifyChannel::Sms, now).await?;
+        }
+        txn.commit().await?;
+        tracing::info!("phone verified");
+        Ok(profile_of(&saved))
+    }
+
+    /// Sends a new link to the email being verified.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn resend_email_link(&self, actor: &Actor, ip: Option<IpAddr>) -> Result<VerificationOut> {
+        self.core.resend(actor, Purpose::Email, ip).await
+    }
+
+    /// Starts a change of email: the current password, then a link to the
+    /// new address. The address changes when the link is opened.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn request_email_change(&self, actor: &Actor, input: &EmailChangeIn, ip: Option<IpAddr>) -> Result<VerificationOut> {
+        let email = input.validate().map_err(Error::fields)?;
+        let u = self.core.own_user(actor).await?;
+        self.core.check_current_password(&u, &input.current_password).await?;
+        let key = email.as_ref().to_lowercase();
+        if user::Entity::find().filter(user::Column::EmailKey.eq(&key)).filter(user::Column::Id.ne(u.id)).one(self.core.db()).await?.is_some() {
+            return Err(Error::taken(vec![FieldError::new("email", ErrorCode::EmailTaken)]));
+        }
+        self.core.admit_send(ip, &key)?;
+        let txn = self.core.begin_write().await?;
+        let out = self.core.start_verification(&txn, u.id, Purpose::Email, VerifyChannel::Email, email.as_ref(), self.core.clock().now()).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// The link sent to an email address was opened: that address is the
+    /// account's, verified; an address it replaced is told. No sign-in is
+    /// needed — the link is the proof — and it works once.
+    #[tracing::instrument(skip_all)]
+    pub async fn verify_email(&self, input: &LinkTokenIn) -> Result<()> {
+        let v = self.core.link_verification(&input.token, Purpose::Email).await?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        self.core.use_verification(&txn, &v, now).await?;
+        let u = user::Entity::find_by_id(v.user_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        let previous = u.email.clone().filter(|e| !e.eq_ignore_ascii_case(&v.target));
+        let was_verified = u.email_verified_at.is_some();
+        let mut row: user::ActiveModel = u.into();
+        row.email = Set(Some(v.target.clone()));
+        row.email_key = Set(Some(v.target.to_lowercase()));
+        row.email_verified_at = Set(Some(now));
+        row.updated_at = Set(now);
+        row.update(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
+        // Only an address that was verified receives mail.
+        if let (Some(old), true) = (previous, was_verified) {
+            self.core.tell_previous(&txn, &v, &old, VerifyChannel::Email, now).await?;
+        }
+        txn.commit().await?;
+        tracing::info!("email verified");
+        Ok(())
+    }
+
+    /// "I forgot my password": a code by SMS when the login is a phone
+    /// number, a link when it is a verified email. The answer is the same
+    /// (and nothing is sent) when no account matches.
+    #[tracing::instrument(skip_all)]
+    pub async fn forgot_password(&self, input: &ForgotIn, ip: Option<IpAddr>) -> Result<()> {
+        let login = input.validate().map_err(Error::fields)?;
+        self.core.account_throttle().check(ip, &format!("forgot:{}", login.throttle_key())).map_err(Error::throttled)?;
+        let Some(u) = self.core.user_by_login(&login).await? else { return Ok(()) };
+        let (channel, target) = match &login {
+            LoginId::Phone(p) => (VerifyChannel::Sms, p.to_string()),
+            LoginId::Email(_) if u.email_verified_at.is_some() => (VerifyChannel::Email, u.email.clone().unwrap_or_default()),
+            LoginId::Email(_) => return Ok(()),
+        };
+        // Over the limit for this destination: silently nothing, as for
+        // an unknown account (a 429 here would say the account exists).
+        if self.core.admit_send(ip, &target).is_err() {
+            return Ok(());
+        }
+        let txn = self.core.begin_write().await?;
+        self.core.start_verification(&txn, u.id, Purpose::Reset, channel, &target, self.core.clock().now()).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A new password with the code sent by SMS. Every session of the
+    /// account ends; the phone counts as verified. A wrong code and an
+    /// unknown login get the same answer.
+    #[tracing::instrument(skip_all)]
+    pub async fn reset_password_by_code(&self, input: &ResetByCodeIn, ip: Option<IpAddr>) -> Result<()> {
+        let r = input.validate().map_err(Error::fields)?;
+        self.core.account_throttle().check(ip, &format!("reset:{}", r.login.throttle_key())).map_err(Error::throttled)?;
+        let wrong = || Error::fields(vec![FieldError::new("code", ErrorCode::CodeInvalid)]);
+        let Some(u) = self.core.user_by_login(&r.login).await? else { return Err(wrong()) };
+        let v = self.core.try_code(u.id, Purpose::Reset, &r.code).await?;
+        self.core.set_password(&v, &r.new_password, true).await
+    }
+
+    /// A new password with the token of the link sent by email.
+    #[tracing::instrument(skip_all)]
+    pub async fn reset_password_by_link(&self, input: &ResetByLinkIn) -> Result<()> {
+        let new = NewPassword::parse(&input.new_password).map_err(|c| Error::fields(vec![FieldError::new("new_password", c)]))?;
+        let v = self.core.link_verification(&input.token, Purpose::Reset).await?;
+        self.core.set_password(&v, &new, false).await
     }
 }
 

@@ -3,6 +3,8 @@
 //! Both doors of the house, the web's server functions (in `app`) and the
 //! mobile REST handlers (in `server`), call the services here and nothing
 //! else: every rule and every access check lives in exactly one place.
+//! The services are per area ([`services`]: `domain.booking`,
+//! `domain.record`…) over one shared kernel ([`Core`]).
 //! Every service method that touches personal data takes the acting user
 //! ([`Actor`]) and scopes its queries by it.
 
@@ -24,6 +26,7 @@ pub mod passwords;
 pub mod persons;
 pub mod record;
 pub mod seed;
+pub mod services;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
@@ -32,13 +35,17 @@ pub use actor::Actor;
 pub use config::{BookingRules, DomainConfig, IdentityRules, RecordRules};
 pub use error::{Error, Result};
 pub use notify::NotifyRules;
+pub use services::*;
 
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-/// The services, cheap to clone, shared by every request.
+/// The kernel every area's service shares: the database, the
+/// configuration, the clock, the throttles, and the helpers more than one
+/// area needs (a transaction that writes, today in Algiers, the access
+/// log, the outbox, who a booking is for…). Cheap to clone.
 #[derive(Clone)]
-pub struct Domain {
+pub struct Core {
     inner: Arc<Inner>,
 }
 
@@ -46,7 +53,6 @@ struct Inner {
     db: DatabaseConnection,
     config: DomainConfig,
     passwords: passwords::Passwords,
-    throttle: throttle::Throttle,
     booking_throttle: throttle::Throttle,
     lookup_throttle: throttle::Throttle,
     code_throttle: throttle::Throttle,
@@ -57,10 +63,9 @@ struct Inner {
     anchored_until: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
-impl Domain {
+impl Core {
     pub fn new(db: DatabaseConnection, config: DomainConfig) -> Self {
         let passwords = passwords::Passwords::new(config.hash_concurrency);
-        let throttle = throttle::Throttle::new(config.login_per_ip_per_minute, config.login_per_account_per_minute);
         let booking_throttle = throttle::Throttle::new(config.booking_per_ip_per_minute, config.booking_per_account_per_minute);
         let lookup_throttle = throttle::Throttle::per_account_per_hour(config.lookups_per_hour);
         let id = &config.identity;
@@ -72,7 +77,6 @@ impl Domain {
                 db,
                 config,
                 passwords,
-                throttle,
                 booking_throttle,
                 lookup_throttle,
                 code_throttle,
@@ -106,10 +110,6 @@ impl Domain {
         &self.inner.passwords
     }
 
-    pub(crate) fn throttle(&self) -> &throttle::Throttle {
-        &self.inner.throttle
-    }
-
     pub(crate) fn booking_throttle(&self) -> &throttle::Throttle {
         &self.inner.booking_throttle
     }
@@ -133,21 +133,12 @@ impl Domain {
     }
 }
 
-impl Domain {
+impl Core {
     /// Forgets idle throttling keys; the server calls this periodically.
     pub fn prune_throttle(&self) {
-        self.throttle().prune();
         self.booking_throttle().prune();
         self.lookup_throttle().prune();
         self.code_throttle().prune();
         self.account_throttle().prune();
-    }
-
-    /// The booking upkeep the server runs every half-minute: expired
-    /// waitlist offers end and free slots go to the next waiting citizen.
-    pub async fn run_waitlist(&self) -> Result<()> {
-        self.expire_offers().await?;
-        self.offer_free_slots().await?;
-        Ok(())
     }
 }

@@ -24,7 +24,8 @@
 use crate::entities::{admin_audit, staff_mfa, user};
 use crate::keys::{keyed_mac, same};
 use crate::notify::account::{self as account_messages, AccountKind};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::{Accounts, Audit, Sessions};
+use crate::{Actor, Core, Error, Result};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
@@ -138,7 +139,7 @@ fn invalid() -> Error {
     Error::code(ErrorCode::MfaInvalid)
 }
 
-impl Domain {
+impl Core {
     fn mfa_key(&self) -> &[u8] {
         &self.config().mfa_secret
     }
@@ -164,171 +165,10 @@ impl Domain {
         Authenticated(u)
     }
 
-    /// The sign-in of the mobile API: password and, for staff who need it,
-    /// the code in the same request.
-    pub async fn sign_in_for_token(&self, input: &shared::dto::LoginIn, ip: Option<IpAddr>) -> Result<Authenticated> {
-        match self.authenticate(input, ip).await? {
-            SignIn::Done(a) => Ok(a),
-            SignIn::SecondFactor { user, enrolled } => match input.otp.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(code) => self.second_factor(UserId(user.id), code, ip).await,
-                None if enrolled => Err(Error::code(ErrorCode::MfaRequired)),
-                None => Err(Error::code(ErrorCode::MfaEnrolmentRequired)),
-            },
-        }
-    }
-
-    /// The enrolment of the mobile API: the password first (throttled like
-    /// a sign-in); only an account whose role needs a second factor has one.
-    pub async fn enrolment_with_password(&self, input: &shared::dto::LoginIn, ip: Option<IpAddr>) -> Result<EnrolmentOut> {
-        match self.authenticate(input, ip).await? {
-            SignIn::SecondFactor { user, .. } => self.enrolment(UserId(user.id)).await,
-            SignIn::Done(_) => Err(Error::code(ErrorCode::Forbidden)),
-        }
-    }
-
-    /// The enrolment of the account's authenticator: started on first
-    /// call, the same until a first code confirms it. Refused once enrolled.
-    pub async fn enrolment(&self, user_id: UserId) -> Result<EnrolmentOut> {
-        let user_id = user_id.as_uuid();
-        let u = user::Entity::find_by_id(user_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
-        if !u.role.needs_second_factor() {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
-        let row = match self.mfa_row(user_id).await? {
-            Some(r) if r.enrolled_at.is_some() => return Err(Error::code(ErrorCode::MfaAlreadyEnrolled)),
-            Some(r) => r,
-            None => {
-                let mut secret = [0u8; 20];
-                rand::rngs::OsRng.fill_bytes(&mut secret);
-                let row = staff_mfa::ActiveModel {
-                    user_id: Set(user_id),
-                    secret_enc: Set(seal(self.mfa_key(), user_id, &secret)),
-                    enrolment_id: Set(Uuid::new_v4()),
-                    enrolled_at: Set(None),
-                    last_step: Set(0),
-                    recovery_used: Set(0),
-                    created_at: Set(self.clock().now()),
-                };
-                match staff_mfa::Entity::insert(row).exec(self.db()).await {
-                    // Two first calls at once: the one that won is shown to both.
-                    Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => {}
-                    Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {}
-                    Err(e) => return Err(e.into()),
-                }
-                self.mfa_row(user_id).await?.ok_or_else(|| Error::Internal("enrolment vanished".into()))?
-            }
-        };
-        let secret = open(self.mfa_key(), user_id, &row.secret_enc).ok_or_else(|| Error::Internal("second-factor secret unreadable".into()))?;
-        let t = totp(secret, &account_label(&u))?;
-        let uri = t.get_url();
-        let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| Error::Internal(format!("qr: {e}")))?;
-        let qr_svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
-        Ok(EnrolmentOut { secret: t.get_secret_base32(), otpauth_uri: uri, qr_svg, recovery_codes: recovery_codes(self.mfa_key(), row.enrolment_id) })
-    }
-
-    /// Checks the second factor of `user_id`: the authenticator's code (the
-    /// first one confirms an enrolment) or an unused recovery code.
-    /// Throttled per account like the password; every refusal is the same
-    /// `mfa_invalid`.
-    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-    pub async fn second_factor(&self, user_id: UserId, code: &str, ip: Option<IpAddr>) -> Result<Authenticated> {
-        let user_id = user_id.as_uuid();
-        self.throttle().check(ip, &format!("mfa:{user_id}")).map_err(Error::throttled)?;
-        let u = user::Entity::find_by_id(user_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
-        let row = self.mfa_row(user_id).await?.ok_or_else(|| Error::code(ErrorCode::MfaEnrolmentRequired))?;
-        let code = SecondFactorCode::parse(code).map_err(|_| invalid())?;
-        let now = self.clock().now();
-        match code {
-            SecondFactorCode::Totp(code) => {
-                let secret = open(self.mfa_key(), user_id, &row.secret_enc).ok_or_else(invalid)?;
-                let t = totp(secret, "x")?;
-                let step = matching_step(&t, code.as_str(), now).ok_or_else(invalid)?;
-                // Claim the step: of two requests with one code, one wins;
-                // a code of an earlier step than one already used is old.
-                let mut claim = staff_mfa::Entity::update_many()
-                    .col_expr(staff_mfa::Column::LastStep, Expr::value(step))
-                    .filter(staff_mfa::Column::UserId.eq(user_id))
-                    .filter(staff_mfa::Column::LastStep.lt(step));
-                if row.enrolled_at.is_none() {
-                    claim = claim.col_expr(staff_mfa::Column::EnrolledAt, Expr::value(Some(now)));
-                }
-                if claim.exec(self.db()).await?.rows_affected != 1 {
-                    tracing::warn!("second-factor code replayed");
-                    return Err(invalid());
-                }
-                if row.enrolled_at.is_none() {
-                    tracing::info!("authenticator enrolled");
-                }
-            }
-            SecondFactorCode::Recovery(typed) => {
-                // Recovery codes stand in for an enrolled authenticator only.
-                if row.enrolled_at.is_none() {
-                    return Err(invalid());
-                }
-                let codes = recovery_codes(self.mfa_key(), row.enrolment_id);
-                let i = codes.iter().position(|c| same(c.replace('-', "").as_bytes(), typed.as_bytes())).ok_or_else(invalid)?;
-                let bit = 1i32 << i;
-                if row.recovery_used & bit != 0 {
-                    return Err(invalid());
-                }
-                let used = staff_mfa::Entity::update_many()
-                    .col_expr(staff_mfa::Column::RecoveryUsed, Expr::value(row.recovery_used | bit))
-                    .filter(staff_mfa::Column::UserId.eq(user_id))
-                    .filter(staff_mfa::Column::RecoveryUsed.eq(row.recovery_used))
-                    .exec(self.db())
-                    .await?
-                    .rows_affected;
-                if used != 1 {
-                    return Err(invalid());
-                }
-                let left = RECOVERY_CODES as u32 - (row.recovery_used | bit).count_ones();
-                tracing::info!(left, "signed in with a recovery code");
-            }
-        }
-        Ok(Authenticated(u))
-    }
-
-    /// How many recovery codes the account has left (enrolled accounts).
-    pub async fn recovery_codes_left(&self, user_id: UserId) -> Result<Option<u32>> {
-        Ok(self.mfa_row(user_id.as_uuid()).await?.filter(|r| r.enrolled_at.is_some()).map(|r| RECOVERY_CODES as u32 - r.recovery_used.count_ones()))
-    }
-
-    /// The web's ticket between the password and the code.
-    pub fn mfa_ticket(&self, u: &user::Model) -> String {
-        let expires = (self.clock().now() + Duration::seconds(TICKET_SECS)).timestamp();
-        let body = format!("{}.{}.{}", u.id.simple(), expires, u.password_changed_at.timestamp_micros());
-        let tag = self.ticket_tag(&body);
-        format!("{body}.{tag}")
-    }
-
     fn ticket_tag(&self, body: &str) -> String {
         let mut m = keyed_mac(&self.config().link_secret, b"sihati/mfa-ticket/v1");
         m.update(body.as_bytes());
         URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
-    }
-
-    /// The account a ticket names, while it is genuine, unexpired and its
-    /// password unchanged; else `unauthorized` (sign in again).
-    pub async fn ticket_user(&self, ticket: &str) -> Result<user::Model> {
-        let unauthorized = || Error::code(ErrorCode::Unauthorized);
-        let (body, tag) = ticket.rsplit_once('.').ok_or_else(unauthorized)?;
-        if !same(self.ticket_tag(body).as_bytes(), tag.as_bytes()) {
-            return Err(unauthorized());
-        }
-        let mut parts = body.split('.');
-        let (Some(id), Some(expires), Some(changed), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-            return Err(unauthorized());
-        };
-        let id = Uuid::parse_str(id).map_err(|_| unauthorized())?;
-        let expires: i64 = expires.parse().map_err(|_| unauthorized())?;
-        if expires <= self.clock().now().timestamp() {
-            return Err(unauthorized());
-        }
-        let u = user::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(unauthorized)?;
-        if u.password_changed_at.timestamp_micros().to_string() != changed {
-            return Err(unauthorized());
-        }
-        Ok(u)
     }
 
     /// Enrols an authenticator with a known secret, confirmed: the demo's
@@ -374,22 +214,187 @@ impl Domain {
             Err(Error::code(ErrorCode::Forbidden))
         }
     }
+}
 
+impl Sessions {
+    /// The sign-in of the mobile API: password and, for staff who need it,
+    /// the code in the same request.
+    pub async fn sign_in_for_token(&self, input: &shared::dto::LoginIn, ip: Option<IpAddr>) -> Result<Authenticated> {
+        match self.authenticate(input, ip).await? {
+            SignIn::Done(a) => Ok(a),
+            SignIn::SecondFactor { user, enrolled } => match input.otp.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(code) => self.second_factor(UserId(user.id), code, ip).await,
+                None if enrolled => Err(Error::code(ErrorCode::MfaRequired)),
+                None => Err(Error::code(ErrorCode::MfaEnrolmentRequired)),
+            },
+        }
+    }
+
+    /// The enrolment of the mobile API: the password first (throttled like
+    /// a sign-in); only an account whose role needs a second factor has one.
+    pub async fn enrolment_with_password(&self, input: &shared::dto::LoginIn, ip: Option<IpAddr>) -> Result<EnrolmentOut> {
+        match self.authenticate(input, ip).await? {
+            SignIn::SecondFactor { user, .. } => self.enrolment(UserId(user.id)).await,
+            SignIn::Done(_) => Err(Error::code(ErrorCode::Forbidden)),
+        }
+    }
+
+    /// The enrolment of the account's authenticator: started on first
+    /// call, the same until a first code confirms it. Refused once enrolled.
+    pub async fn enrolment(&self, user_id: UserId) -> Result<EnrolmentOut> {
+        let user_id = user_id.as_uuid();
+        let u = user::Entity::find_by_id(user_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
+        if !u.role.needs_second_factor() {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let row = match self.core.mfa_row(user_id).await? {
+            Some(r) if r.enrolled_at.is_some() => return Err(Error::code(ErrorCode::MfaAlreadyEnrolled)),
+            Some(r) => r,
+            None => {
+                let mut secret = [0u8; 20];
+                rand::rngs::OsRng.fill_bytes(&mut secret);
+                let row = staff_mfa::ActiveModel {
+                    user_id: Set(user_id),
+                    secret_enc: Set(seal(self.core.mfa_key(), user_id, &secret)),
+                    enrolment_id: Set(Uuid::new_v4()),
+                    enrolled_at: Set(None),
+                    last_step: Set(0),
+                    recovery_used: Set(0),
+                    created_at: Set(self.core.clock().now()),
+                };
+                match staff_mfa::Entity::insert(row).exec(self.core.db()).await {
+                    // Two first calls at once: the one that won is shown to both.
+                    Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => {}
+                    Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                self.core.mfa_row(user_id).await?.ok_or_else(|| Error::Internal("enrolment vanished".into()))?
+            }
+        };
+        let secret = open(self.core.mfa_key(), user_id, &row.secret_enc).ok_or_else(|| Error::Internal("second-factor secret unreadable".into()))?;
+        let t = totp(secret, &account_label(&u))?;
+        let uri = t.get_url();
+        let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| Error::Internal(format!("qr: {e}")))?;
+        let qr_svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
+        Ok(EnrolmentOut { secret: t.get_secret_base32(), otpauth_uri: uri, qr_svg, recovery_codes: recovery_codes(self.core.mfa_key(), row.enrolment_id) })
+    }
+
+    /// Checks the second factor of `user_id`: the authenticator's code (the
+    /// first one confirms an enrolment) or an unused recovery code.
+    /// Throttled per account like the password; every refusal is the same
+    /// `mfa_invalid`.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
+    pub async fn second_factor(&self, user_id: UserId, code: &str, ip: Option<IpAddr>) -> Result<Authenticated> {
+        let user_id = user_id.as_uuid();
+        self.sign_in_throttle.check(ip, &format!("mfa:{user_id}")).map_err(Error::throttled)?;
+        let u = user::Entity::find_by_id(user_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
+        let row = self.core.mfa_row(user_id).await?.ok_or_else(|| Error::code(ErrorCode::MfaEnrolmentRequired))?;
+        let code = SecondFactorCode::parse(code).map_err(|_| invalid())?;
+        let now = self.core.clock().now();
+        match code {
+            SecondFactorCode::Totp(code) => {
+                let secret = open(self.core.mfa_key(), user_id, &row.secret_enc).ok_or_else(invalid)?;
+                let t = totp(secret, "x")?;
+                let step = matching_step(&t, code.as_str(), now).ok_or_else(invalid)?;
+                // Claim the step: of two requests with one code, one wins;
+                // a code of an earlier step than one already used is old.
+                let mut claim = staff_mfa::Entity::update_many()
+                    .col_expr(staff_mfa::Column::LastStep, Expr::value(step))
+                    .filter(staff_mfa::Column::UserId.eq(user_id))
+                    .filter(staff_mfa::Column::LastStep.lt(step));
+                if row.enrolled_at.is_none() {
+                    claim = claim.col_expr(staff_mfa::Column::EnrolledAt, Expr::value(Some(now)));
+                }
+                if claim.exec(self.core.db()).await?.rows_affected != 1 {
+                    tracing::warn!("second-factor code replayed");
+                    return Err(invalid());
+                }
+                if row.enrolled_at.is_none() {
+                    tracing::info!("authenticator enrolled");
+                }
+            }
+            SecondFactorCode::Recovery(typed) => {
+                // Recovery codes stand in for an enrolled authenticator only.
+                if row.enrolled_at.is_none() {
+                    return Err(invalid());
+                }
+                let codes = recovery_codes(self.core.mfa_key(), row.enrolment_id);
+                let i = codes.iter().position(|c| same(c.replace('-', "").as_bytes(), typed.as_bytes())).ok_or_else(invalid)?;
+                let bit = 1i32 << i;
+                if row.recovery_used & bit != 0 {
+                    return Err(invalid());
+                }
+                let used = staff_mfa::Entity::update_many()
+                    .col_expr(staff_mfa::Column::RecoveryUsed, Expr::value(row.recovery_used | bit))
+                    .filter(staff_mfa::Column::UserId.eq(user_id))
+                    .filter(staff_mfa::Column::RecoveryUsed.eq(row.recovery_used))
+                    .exec(self.core.db())
+                    .await?
+                    .rows_affected;
+                if used != 1 {
+                    return Err(invalid());
+                }
+                let left = RECOVERY_CODES as u32 - (row.recovery_used | bit).count_ones();
+                tracing::info!(left, "signed in with a recovery code");
+            }
+        }
+        Ok(Authenticated(u))
+    }
+
+    /// How many recovery codes the account has left (enrolled accounts).
+    pub async fn recovery_codes_left(&self, user_id: UserId) -> Result<Option<u32>> {
+        Ok(self.core.mfa_row(user_id.as_uuid()).await?.filter(|r| r.enrolled_at.is_some()).map(|r| RECOVERY_CODES as u32 - r.recovery_used.count_ones()))
+    }
+
+    /// The web's ticket between the password and the code.
+    pub fn mfa_ticket(&self, u: &user::Model) -> String {
+        let expires = (self.core.clock().now() + Duration::seconds(TICKET_SECS)).timestamp();
+        let body = format!("{}.{}.{}", u.id.simple(), expires, u.password_changed_at.timestamp_micros());
+        let tag = self.core.ticket_tag(&body);
+        format!("{body}.{tag}")
+    }
+
+    /// The account a ticket names, while it is genuine, unexpired and its
+    /// password unchanged; else `unauthorized` (sign in again).
+    pub async fn ticket_user(&self, ticket: &str) -> Result<user::Model> {
+        let unauthorized = || Error::code(ErrorCode::Unauthorized);
+        let (body, tag) = ticket.rsplit_once('.').ok_or_else(unauthorized)?;
+        if !same(self.core.ticket_tag(body).as_bytes(), tag.as_bytes()) {
+            return Err(unauthorized());
+        }
+        let mut parts = body.split('.');
+        let (Some(id), Some(expires), Some(changed), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(unauthorized());
+        };
+        let id = Uuid::parse_str(id).map_err(|_| unauthorized())?;
+        let expires: i64 = expires.parse().map_err(|_| unauthorized())?;
+        if expires <= self.core.clock().now().timestamp() {
+            return Err(unauthorized());
+        }
+        let u = user::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(unauthorized)?;
+        if u.password_changed_at.timestamp_micros().to_string() != changed {
+            return Err(unauthorized());
+        }
+        Ok(u)
+    }
+}
+
+impl Accounts {
     /// The staff an administrator manages (not themselves), with their second factor's state.
     pub async fn list_staff(&self, actor: &Actor) -> Result<Vec<StaffOut>> {
-        Self::require_admin(actor)?;
+        Core::require_admin(actor)?;
         let mut q = user::Entity::find().filter(user::Column::Role.ne(Role::Citizen.code()));
         q = match (actor.role, actor.facility_id) {
             (Role::FacilityAdmin, Some(f)) => q.filter(user::Column::FacilityId.eq(f.as_uuid())),
             (Role::HealthAdmin, _) => q.filter(user::Column::Role.is_in([Role::FacilityAdmin.code(), Role::HealthAdmin.code()])),
             _ => return Err(Error::code(ErrorCode::Forbidden)),
         };
-        let users = q.order_by_asc(user::Column::FamilyName).order_by_asc(user::Column::GivenName).all(self.db()).await?;
+        let users = q.order_by_asc(user::Column::FamilyName).order_by_asc(user::Column::GivenName).all(self.core.db()).await?;
         let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
         let enrolled: std::collections::HashSet<Uuid> = staff_mfa::Entity::find()
             .filter(staff_mfa::Column::UserId.is_in(ids))
             .filter(staff_mfa::Column::EnrolledAt.is_not_null())
-            .all(self.db())
+            .all(self.core.db())
             .await?
             .into_iter()
             .map(|r| r.user_id)
@@ -416,18 +421,18 @@ impl Domain {
     /// is in the admin audit trail.
     #[tracing::instrument(skip_all, fields(actor = %actor.user_id, target = %target))]
     pub async fn reset_second_factor(&self, actor: &Actor, target: UserId) -> Result<()> {
-        Self::require_admin(actor)?;
-        let t = user::Entity::find_by_id(target.as_uuid()).one(self.db()).await?;
+        Core::require_admin(actor)?;
+        let t = user::Entity::find_by_id(target.as_uuid()).one(self.core.db()).await?;
         // Someone outside one's remit is not found, as if absent.
-        let t = t.filter(|t| Self::administers(actor, t)).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
+        let t = t.filter(|t| Core::administers(actor, t)).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
         // Nothing enrolled, nothing to reset: no trace, no message, no
         // sign-out (a second click, a role without a second factor).
         if staff_mfa::Entity::delete_by_id(t.id).exec(&txn).await?.rows_affected == 0 {
             return Ok(());
         }
-        self.revoke_all_sessions(&txn, target).await?;
+        self.core.revoke_all_sessions(&txn, target).await?;
         let audit_id = Uuid::new_v4();
         admin_audit::ActiveModel {
             id: Set(audit_id),
@@ -446,13 +451,15 @@ impl Domain {
         tracing::info!("second factor reset");
         Ok(())
     }
+}
 
+impl Audit {
     /// The admin audit trail about one account, newest first.
     pub async fn admin_audit_of(&self, target: UserId) -> Result<Vec<admin_audit::Model>> {
         Ok(admin_audit::Entity::find()
             .filter(admin_audit::Column::TargetUserId.eq(target.as_uuid()))
             .order_by_desc(admin_audit::Column::At)
-            .all(self.db())
+            .all(self.core.db())
             .await?)
     }
 }

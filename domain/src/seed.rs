@@ -8,7 +8,7 @@
 
 use crate::accounts::NewStaff;
 use crate::entities::{commune, facility, holiday, practitioner, practitioner_facility, specialty, user, wilaya};
-use crate::{Domain, Error, Result};
+use crate::{Core, Error, Result};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use shared::dto::RegisterIn;
@@ -69,7 +69,7 @@ fn ignore_conflict<T>(r: Result<T, sea_orm::DbErr>) -> Result<()> {
     }
 }
 
-impl Domain {
+impl Core {
     /// Loads reference data; safe to run on every start.
     pub async fn seed_reference(&self) -> Result<()> {
         let db = self.db();
@@ -125,18 +125,20 @@ impl Domain {
         }
         Ok(())
     }
+}
 
+impl crate::Domain {
     /// Loads demo facilities, practitioners and logins when there are no
     /// facilities yet. Returns whether it did.
     pub async fn seed_demo(&self) -> Result<bool> {
-        self.seed_reference().await?;
-        let db = self.db();
+        self.core.seed_reference().await?;
+        let db = self.core.db();
         if facility::Entity::find().count(db).await? > 0 {
             return Ok(false);
         }
         let communes = commune::Entity::find().all(db).await?;
         let commune_id = |name: &str| communes.iter().find(|c| c.name_fr == name).map(|c| c.id);
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         // (name_fr, name_ar, wilaya, commune, address)
         let demo_facilities = [
             ("Polyclinique Es-Seddikia", "العيادة المتعددة الخدمات الصديقية", "31", "Oran", "Boulevard de l'ALN, Es-Seddikia"),
@@ -235,6 +237,7 @@ impl Domain {
             }
             if role == Role::Citizen {
                 let citizen = self
+                    .accounts
                     .register(
                         &RegisterIn {
                             nin: "119900123456789012".into(),
@@ -252,7 +255,7 @@ impl Domain {
                     .await
                     .map(|a| a.user().id)?;
                 // The demo numbers are fictitious: nobody could receive a code.
-                self.mark_contacts_verified(citizen).await?;
+                self.core.mark_contacts_verified(citizen).await?;
                 continue;
             }
             let (g, f) = match role {
@@ -262,6 +265,7 @@ impl Domain {
                 _ => ("Rachid", "Ould Ali"),
             };
             let user_id = self
+                .accounts
                 .create_staff(NewStaff {
                     role,
                     facility_id: role.needs_facility().then_some(home),
@@ -274,7 +278,7 @@ impl Domain {
                 })
                 .await?;
             if role.needs_second_factor() {
-                self.enrol_with_secret(user_id.as_uuid(), &demo_totp_secret()).await?;
+                self.core.enrol_with_secret(user_id.as_uuid(), &demo_totp_secret()).await?;
             }
             if role == Role::Practitioner {
                 if let Some(p) = first_practitioner {
@@ -291,7 +295,7 @@ impl Domain {
         // Sunday to Thursday, 20-minute slots, for every practitioner: mornings
         // at their first facility, afternoons at a second one (a practitioner
         // is in one place at a time): a usable booking demo.
-        let today = self.today();
+        let today = self.core.today();
         let links = practitioner_facility::Entity::find().all(db).await?;
         let creator = user::Entity::find().one(db).await?.map(|u| u.id).unwrap_or_default();
         let mut seen = std::collections::HashSet::new();
@@ -300,7 +304,7 @@ impl Domain {
             let (start, end) = if seen.insert(p.id) { (8 * 60, 12 * 60) } else { (13 * 60, 16 * 60) };
             for weekday in [7u8, 1, 2, 3, 4] {
                 let rule = crate::booking::WeeklyRule { weekday, start, end, slot_minutes: 20, valid_from: today, valid_to: None };
-                self.create_template(FacilityId(link.facility_id), &p, rule, creator).await?;
+                self.core.create_template(FacilityId(link.facility_id), &p, rule, creator).await?;
             }
         }
         // A newly arrived neurologist at the first polyclinic, the only one in
@@ -309,6 +313,7 @@ impl Domain {
         if let Some(neuro) = specialties.iter().find(|s| s.code == NEW_PRACTITIONER_SPECIALTY) {
             let id = Uuid::new_v4();
             let leila = self
+                .accounts
                 .create_staff(NewStaff {
                     role: Role::Practitioner,
                     facility_id: Some(home),

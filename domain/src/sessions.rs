@@ -5,7 +5,8 @@
 
 use crate::entities::{refresh_token, session, user};
 use crate::mfa::Authenticated;
-use crate::{Actor, Domain, Error, Result};
+use crate::services::Sessions;
+use crate::{Actor, Core, Error, Result};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
@@ -47,7 +48,7 @@ fn actor_of(u: &user::Model, session_id: Uuid) -> Actor {
     }
 }
 
-impl Domain {
+impl Core {
     async fn insert_session<C: ConnectionTrait>(
         &self,
         db: &C,
@@ -73,68 +74,12 @@ impl Domain {
         Ok(id)
     }
 
-    /// Starts a web session for someone who proved every factor; returns
-    /// the cookie secret to hand to the browser.
-    pub async fn start_web_session(&self, who: &Authenticated) -> Result<String> {
-        let secret = new_secret();
-        self.insert_session(self.db(), who.user().id, WEB, Some(digest(&secret)), self.config().web_session_ttl_secs, self.clock().now()).await?;
-        Ok(secret)
-    }
-
-    /// Resolves a web session cookie into the acting user. A session
-    /// unused for `web_idle_timeout_minutes` has ended; using one moves its
-    /// `last_seen_at` (at most one write a minute per session).
-    pub async fn web_actor(&self, secret: &str) -> Result<Actor> {
-        let s = session::Entity::find()
-            .filter(session::Column::SecretHash.eq(digest(secret)))
-            .filter(session::Column::Kind.eq(WEB))
-            .one(self.db())
-            .await?
-            .ok_or_else(unauthorized)?;
-        let now = self.clock().now();
-        let idle = Duration::minutes(self.config().identity.web_idle_timeout_minutes.max(1));
-        if s.revoked_at.is_none() && s.last_seen_at + idle <= now {
-            self.revoke_session(self.db(), SessionId(s.id)).await?;
-            return Err(unauthorized());
-        }
-        if now - s.last_seen_at > Duration::seconds(60) {
-            session::Entity::update_many().col_expr(session::Column::LastSeenAt, Expr::value(now)).filter(session::Column::Id.eq(s.id)).exec(self.db()).await?;
-        }
-        self.live_actor(s).await
-    }
-
-    /// Resolves a Bearer access token into the acting user: the JWT must
-    /// verify *and* its session must still be live.
-    pub async fn bearer_actor(&self, jwt: &str) -> Result<Actor> {
-        let v = self.tokens().verify(jwt).ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
-        let s = session::Entity::find_by_id(v.session_id.as_uuid())
-            .one(self.db())
-            .await?
-            .filter(|s| s.user_id == v.user_id.as_uuid() && s.kind == MOBILE)
-            .ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
-        self.live_actor(s).await.map_err(|_| Error::code(ErrorCode::TokenInvalid))
-    }
-
     async fn live_actor(&self, s: session::Model) -> Result<Actor> {
         if s.revoked_at.is_some() || s.expires_at <= self.clock().now() {
             return Err(unauthorized());
         }
         let u = user::Entity::find_by_id(s.user_id).one(self.db()).await?.ok_or_else(unauthorized)?;
         Ok(actor_of(&u, s.id))
-    }
-
-    /// Starts a mobile session for someone who proved every factor: an
-    /// access token and the first refresh token of a new family.
-    pub async fn start_mobile_session(&self, who: &Authenticated) -> Result<TokenOut> {
-        let user = who.user();
-        let now = self.clock().now();
-        let ttl = self.config().refresh_ttl_secs.min(self.absolute_secs());
-        let txn = self.begin_write().await?;
-        let sid = self.insert_session(&txn, user.id, MOBILE, None, ttl, now).await?;
-        let refresh = new_secret();
-        self.insert_refresh(&txn, sid, &refresh, now + Duration::seconds(ttl as i64), now).await?;
-        txn.commit().await?;
-        Ok(self.token_out(user.id, sid, refresh, now + Duration::seconds(ttl as i64), now))
     }
 
     /// The absolute lifetime of a mobile sign-in, in seconds.
@@ -175,50 +120,6 @@ impl Domain {
             refresh_token: refresh,
             refresh_expires_in: (refresh_expires - now).num_seconds().max(0) as u64,
         }
-    }
-
-    /// Exchanges a refresh token for a new pair. Each refresh token works
-    /// once: presenting one that was already exchanged means it was copied,
-    /// so the whole family (the session) is revoked — except within
-    /// `refresh_grace_secs` of its exchange while its successor is unused,
-    /// when the answer is that same successor (a phone that lost the
-    /// answer and retried, or two requests of one app racing). A family
-    /// ends `session_absolute_days` after its sign-in, however often it is
-    /// refreshed.
-    #[tracing::instrument(skip_all)]
-    pub async fn refresh(&self, token: &str) -> Result<TokenOut> {
-        let invalid = || Error::code(ErrorCode::TokenInvalid);
-        let now = self.clock().now();
-        let row = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(digest(token))).one(self.db()).await?.ok_or_else(invalid)?;
-        let s = session::Entity::find_by_id(row.session_id).one(self.db()).await?.ok_or_else(invalid)?;
-        if s.revoked_at.is_some() || s.expires_at <= now || row.expires_at <= now {
-            return Err(invalid());
-        }
-        let end = s.created_at + Duration::seconds(self.absolute_secs() as i64);
-        let expires = (now + Duration::seconds(self.config().refresh_ttl_secs as i64)).min(end);
-        let next = self.successor(token);
-        let txn = self.begin_write().await?;
-        // Claim the token atomically: of two concurrent uses only one wins.
-        let claimed = refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
-            .filter(refresh_token::Column::Id.eq(row.id))
-            .filter(refresh_token::Column::UsedAt.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if claimed != 1 {
-            txn.rollback().await?;
-            return self.refresh_again(&row, &s, next, now).await;
-        }
-        self.insert_refresh(&txn, s.id, &next, expires, now).await?;
-        session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, Expr::value(now))
-            .col_expr(session::Column::ExpiresAt, Expr::value(expires))
-            .filter(session::Column::Id.eq(s.id))
-            .exec(&txn)
-            .await?;
-        txn.commit().await?;
-        Ok(self.token_out(s.user_id, s.id, next, expires, now))
     }
 
     /// A refresh token presented after it was exchanged: the same successor
@@ -263,10 +164,118 @@ impl Domain {
             .await?;
         Ok(())
     }
+}
+
+impl Sessions {
+    /// Starts a web session for someone who proved every factor; returns
+    /// the cookie secret to hand to the browser.
+    pub async fn start_web_session(&self, who: &Authenticated) -> Result<String> {
+        let secret = new_secret();
+        self.core
+            .insert_session(self.core.db(), who.user().id, WEB, Some(digest(&secret)), self.core.config().web_session_ttl_secs, self.core.clock().now())
+            .await?;
+        Ok(secret)
+    }
+
+    /// Resolves a web session cookie into the acting user. A session
+    /// unused for `web_idle_timeout_minutes` has ended; using one moves its
+    /// `last_seen_at` (at most one write a minute per session).
+    pub async fn web_actor(&self, secret: &str) -> Result<Actor> {
+        let s = session::Entity::find()
+            .filter(session::Column::SecretHash.eq(digest(secret)))
+            .filter(session::Column::Kind.eq(WEB))
+            .one(self.core.db())
+            .await?
+            .ok_or_else(unauthorized)?;
+        let now = self.core.clock().now();
+        let idle = Duration::minutes(self.core.config().identity.web_idle_timeout_minutes.max(1));
+        if s.revoked_at.is_none() && s.last_seen_at + idle <= now {
+            self.core.revoke_session(self.core.db(), SessionId(s.id)).await?;
+            return Err(unauthorized());
+        }
+        if now - s.last_seen_at > Duration::seconds(60) {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                .filter(session::Column::Id.eq(s.id))
+                .exec(self.core.db())
+                .await?;
+        }
+        self.core.live_actor(s).await
+    }
+
+    /// Resolves a Bearer access token into the acting user: the JWT must
+    /// verify *and* its session must still be live.
+    pub async fn bearer_actor(&self, jwt: &str) -> Result<Actor> {
+        let v = self.core.tokens().verify(jwt).ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
+        let s = session::Entity::find_by_id(v.session_id.as_uuid())
+            .one(self.core.db())
+            .await?
+            .filter(|s| s.user_id == v.user_id.as_uuid() && s.kind == MOBILE)
+            .ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
+        self.core.live_actor(s).await.map_err(|_| Error::code(ErrorCode::TokenInvalid))
+    }
+
+    /// Starts a mobile session for someone who proved every factor: an
+    /// access token and the first refresh token of a new family.
+    pub async fn start_mobile_session(&self, who: &Authenticated) -> Result<TokenOut> {
+        let user = who.user();
+        let now = self.core.clock().now();
+        let ttl = self.core.config().refresh_ttl_secs.min(self.core.absolute_secs());
+        let txn = self.core.begin_write().await?;
+        let sid = self.core.insert_session(&txn, user.id, MOBILE, None, ttl, now).await?;
+        let refresh = new_secret();
+        self.core.insert_refresh(&txn, sid, &refresh, now + Duration::seconds(ttl as i64), now).await?;
+        txn.commit().await?;
+        Ok(self.core.token_out(user.id, sid, refresh, now + Duration::seconds(ttl as i64), now))
+    }
+
+    /// Exchanges a refresh token for a new pair. Each refresh token works
+    /// once: presenting one that was already exchanged means it was copied,
+    /// so the whole family (the session) is revoked — except within
+    /// `refresh_grace_secs` of its exchange while its successor is unused,
+    /// when the answer is that same successor (a phone that lost the
+    /// answer and retried, or two requests of one app racing). A family
+    /// ends `session_absolute_days` after its sign-in, however often it is
+    /// refreshed.
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh(&self, token: &str) -> Result<TokenOut> {
+        let invalid = || Error::code(ErrorCode::TokenInvalid);
+        let now = self.core.clock().now();
+        let row = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(digest(token))).one(self.core.db()).await?.ok_or_else(invalid)?;
+        let s = session::Entity::find_by_id(row.session_id).one(self.core.db()).await?.ok_or_else(invalid)?;
+        if s.revoked_at.is_some() || s.expires_at <= now || row.expires_at <= now {
+            return Err(invalid());
+        }
+        let end = s.created_at + Duration::seconds(self.core.absolute_secs() as i64);
+        let expires = (now + Duration::seconds(self.core.config().refresh_ttl_secs as i64)).min(end);
+        let next = self.core.successor(token);
+        let txn = self.core.begin_write().await?;
+        // Claim the token atomically: of two concurrent uses only one wins.
+        let claimed = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+            .filter(refresh_token::Column::Id.eq(row.id))
+            .filter(refresh_token::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if claimed != 1 {
+            txn.rollback().await?;
+            return self.core.refresh_again(&row, &s, next, now).await;
+        }
+        self.core.insert_refresh(&txn, s.id, &next, expires, now).await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .col_expr(session::Column::ExpiresAt, Expr::value(expires))
+            .filter(session::Column::Id.eq(s.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(self.core.token_out(s.user_id, s.id, next, expires, now))
+    }
 
     /// Signs the actor out of the session they are using.
     pub async fn sign_out(&self, actor: &Actor) -> Result<()> {
-        self.revoke_session(self.db(), actor.session_id).await
+        self.core.revoke_session(self.core.db(), actor.session_id).await
     }
 }
 

@@ -71,7 +71,7 @@ async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): P
         Err(r) => return r,
     };
     let Ok(id) = id.parse::<shared::AttachmentId>() else { return status(ErrorCode::NotFound) };
-    match state.domain.download_attachment(&actor, id).await {
+    match state.domain.record.download_attachment(&actor, id).await {
         Ok(d) => download_response(d),
         Err(e) => failure(e),
     }
@@ -88,7 +88,7 @@ async fn export(State(state): State<AppState>, headers: HeaderMap, q: Result<Que
         Err(r) => return r,
     };
     let Ok(Query(q)) = q else { return status(ErrorCode::BadRequest) };
-    match state.domain.export_fhir(&actor, q.subject).await {
+    match state.domain.record.export_fhir(&actor, q.subject).await {
         Ok(b) => fhir_response(b),
         Err(e) => failure(e),
     }
@@ -135,7 +135,7 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         Err(ErrorCode::FileTooLarge)
     } else {
         match file {
-            Some((name, bytes)) => state.domain.attach_file(&actor, entry, &name, &bytes).await.map(|_| ()).map_err(|e| {
+            Some((name, bytes)) => state.domain.record.attach_file(&actor, entry, &name, &bytes).await.map(|_| ()).map_err(|e| {
                 let api = e.to_api();
                 api.fields.first().map(|f| f.code).unwrap_or(api.code)
             }),

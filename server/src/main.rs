@@ -127,7 +127,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Audit { command: AuditCommand::Verify } => {
             let db = domain::db::connect(&config.database_url(), 2).await?;
             let d = domain::Domain::new(db, config.domain_config()?);
-            let report = d.verify_access_log().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report = d.audit.verify_access_log().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("access log: {} rows, {} patients, {} broken chains", report.rows, report.patients, report.broken.len());
             println!("anchors: {} lines, {} with a wrong MAC", report.anchors, report.forged_anchors);
             for (subject, seq) in &report.broken {
@@ -151,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
                 password: NewPassword::parse(&password).map_err(|c| anyhow::anyhow!("password: {c}"))?,
                 lang: Lang::parse(&lang).context("lang: ar, fr or en")?,
             };
-            let id = app.state.domain.create_staff(staff).await.map_err(|e| anyhow::anyhow!("{}", e.to_api()))?;
+            let id = app.state.domain.accounts.create_staff(staff).await.map_err(|e| anyhow::anyhow!("{}", e.to_api()))?;
             println!("created {} account {id}", role.code());
             Ok(())
         }

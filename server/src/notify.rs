@@ -196,7 +196,7 @@ pub async fn run_worker(domain: domain::Domain, transports: Transports, poll: Du
             break;
         }
         let stop_now = stop.clone();
-        match domain.outbox_pass(&transports, &owner, move || *stop_now.borrow()).await {
+        match domain.notifications.outbox_pass(&transports, &owner, move || *stop_now.borrow()).await {
             // A full batch: more may be due, go again at once.
             Ok(o) if o.claimed as u64 >= domain.config().notify.batch_size && !*stop.borrow() => continue,
             Ok(_) => {}
@@ -207,7 +207,7 @@ pub async fn run_worker(domain: domain::Domain, transports: Transports, poll: Du
             _ = stop.changed() => {}
         }
     }
-    match domain.release_leases(&owner).await {
+    match domain.notifications.release_leases(&owner).await {
         Ok(n) if n > 0 => tracing::info!(released = n, "outbox worker stopped and gave back its messages"),
         Ok(_) => tracing::info!("outbox worker stopped"),
         Err(e) => tracing::warn!(error = ?e, "outbox worker could not give back its messages; their leases run out"),

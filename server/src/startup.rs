@@ -242,12 +242,12 @@ fn spawn_jobs(domain: &domain::Domain, anchor_secs: u64) -> Vec<tokio::task::Joi
     vec![
         every(Duration::from_secs(300), domain, "prune", |d| async move {
             d.prune_throttle();
-            d.idempotency_prune().await.map(|_| ())
+            d.sessions.idempotency_prune().await.map(|_| ())
         }),
-        every(Duration::from_secs(30), domain, "waitlist", |d| async move { d.run_waitlist().await }),
-        every(Duration::from_secs(3600), domain, "horizon", |d| async move { d.extend_horizon().await.map(|_| ()) }),
-        every(Duration::from_secs(3600), domain, "outbox purge", |d| async move { d.purge_outbox().await.map(|_| ()) }),
-        every(Duration::from_secs(anchor_secs.max(1)), domain, "access-log anchors", |d| async move { d.anchor_access_heads().await.map(|_| ()) }),
+        every(Duration::from_secs(30), domain, "waitlist", |d| async move { d.waitlist.run_waitlist().await }),
+        every(Duration::from_secs(3600), domain, "horizon", |d| async move { d.schedule.extend_horizon().await.map(|_| ()) }),
+        every(Duration::from_secs(3600), domain, "outbox purge", |d| async move { d.notifications.purge_outbox().await.map(|_| ()) }),
+        every(Duration::from_secs(anchor_secs.max(1)), domain, "access-log anchors", |d| async move { d.audit.anchor_access_heads().await.map(|_| ()) }),
     ]
 }
 

@@ -17,7 +17,8 @@ pub mod schedule;
 pub mod waitlist;
 
 use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, slot, specialty, user};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::{Bookings, Directory, Schedule};
+use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
@@ -39,7 +40,7 @@ const SEARCH_LIMIT: u64 = 200;
 // Algeria's time is `shared::time`'s, the same in every crate.
 pub use shared::time::{algiers, algiers_midnight};
 
-impl Domain {
+impl Core {
     /// Today in Algiers, by the domain's clock (which tests move).
     pub fn today(&self) -> NaiveDate {
         shared::time::algiers_date(self.clock().now())
@@ -164,7 +165,7 @@ pub(crate) enum Channel {
     Desk,
 }
 
-impl Domain {
+impl Bookings {
     /// Free future slots of a specialty in a wilaya between two Algiers
     /// dates (inclusive), earliest first. Open to anyone: it reveals no
     /// personal data.
@@ -172,12 +173,78 @@ impl Domain {
         if to < from || (to - from).num_days() > SEARCH_MAX_DAYS {
             return Err(Error::code(ErrorCode::BadRequest));
         }
-        let Some(spec) = specialty::Entity::find().filter(specialty::Column::Code.eq(specialty_code)).one(self.db()).await? else {
+        let Some(spec) = specialty::Entity::find().filter(specialty::Column::Code.eq(specialty_code)).one(self.core.db()).await? else {
             return Ok(Vec::new());
         };
-        self.free_slots(self.db(), &spec, wilaya, from, to, only, &HashSet::new(), SEARCH_LIMIT).await
+        self.core.free_slots(self.core.db(), &spec, wilaya, from, to, only, &HashSet::new(), SEARCH_LIMIT).await
     }
 
+    /// Books a slot for the actor or one of their dependants. The slot row
+    /// is locked first (so a receptionist closing it waits or wins), then
+    /// the appointment is inserted: the unique index on the active slot
+    /// decides between concurrent bookings.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+        let b = self.core.admit_booking(actor, input, ip)?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let subject = self.core.resolve_subject(&txn, actor.user_id.as_uuid(), b.dependant_id).await?;
+        let s = self.core.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Online).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
+        txn.commit().await?;
+        self.core.describe(&a, &s).await
+    }
+
+    /// Moves one of the actor's appointments to another slot of the same
+    /// specialty in one transaction: the new slot is taken and the old one
+    /// released together, or nothing changes.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn reschedule(&self, actor: &Actor, id: AppointmentId, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+        let slot_id = self.core.admit_booking(actor, input, ip)?.slot_id.as_uuid();
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let old = appointment::Entity::find_by_id(id)
+            .filter(self.core.own_appointments(&txn, actor).await?)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Online).await?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
+        txn.commit().await?;
+        self.core.after_release().await;
+        self.core.describe(&a, &s).await
+    }
+
+    /// The actor's own appointments and their dependants', upcoming first.
+    pub async fn my_appointments(&self, actor: &Actor) -> Result<Vec<AppointmentOut>> {
+        let list = appointment::Entity::find().filter(self.core.own_appointments(self.core.db(), actor).await?).all(self.core.db()).await?;
+        let mut out = self.core.describe_all(&list).await?;
+        out.sort_by_key(|a| a.starts_at);
+        Ok(out)
+    }
+
+    /// Cancels one of the actor's own (or their dependants') appointments
+    /// until the cut-off. Another person's appointment is "not found",
+    /// never "forbidden".
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn cancel_appointment(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let a = appointment::Entity::find_by_id(id)
+            .filter(self.core.own_appointments(&txn, actor).await?)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.core.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
+        txn.commit().await?;
+        self.core.after_release().await;
+        let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.core.describe(&a, &s).await
+    }
+}
+
+impl Core {
     /// Free slots as [`search_slots`](Self::search_slots) finds them,
     /// leaving out `excluded`, bookable online now (minimum notice).
     #[allow(clippy::too_many_arguments)]
@@ -253,22 +320,6 @@ impl Domain {
             .collect())
     }
 
-    /// Books a slot for the actor or one of their dependants. The slot row
-    /// is locked first (so a receptionist closing it waits or wins), then
-    /// the appointment is inserted: the unique index on the active slot
-    /// decides between concurrent bookings.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn book(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        let b = self.admit_booking(actor, input, ip)?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let subject = self.resolve_subject(&txn, actor.user_id.as_uuid(), b.dependant_id).await?;
-        let s = self.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Online).await?;
-        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
-        txn.commit().await?;
-        self.describe(&a, &s).await
-    }
-
     /// What booking and rescheduling check first: a citizen, within the
     /// rate limits, with a well-formed booking.
     fn admit_booking(&self, actor: &Actor, input: &BookIn, ip: Option<IpAddr>) -> Result<Booking> {
@@ -298,26 +349,6 @@ impl Domain {
         let not_found = || Error::fields(vec![field("dependant_id", ErrorCode::NotFound)]);
         let d = dependant::Entity::find_by_id(id).filter(dependant::Column::HolderId.eq(holder_id)).one(db).await?.ok_or_else(not_found)?;
         Ok(Subject { holder_id, subject_id: d.id, dependant_id: Some(d.id) })
-    }
-
-    /// Moves one of the actor's appointments to another slot of the same
-    /// specialty in one transaction: the new slot is taken and the old one
-    /// released together, or nothing changes.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn reschedule(&self, actor: &Actor, id: AppointmentId, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        let slot_id = self.admit_booking(actor, input, ip)?.slot_id.as_uuid();
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let old = appointment::Entity::find_by_id(id)
-            .filter(self.own_appointments(&txn, actor).await?)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let a = self.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Online).await?;
-        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
-        txn.commit().await?;
-        self.after_release().await;
-        self.describe(&a, &s).await
     }
 
     /// The shared body of the citizen's and the desk's reschedule.
@@ -502,113 +533,6 @@ impl Domain {
         Ok(appointment_out(a, s, f.as_ref(), p.as_ref(), code, name, self.may_cancel_online(a, s, self.clock().now())))
     }
 
-    /// The practitioners of the actor's own facility (staff only).
-    pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
-        let facility = actor.staff_facility()?;
-        let ids: Vec<Uuid> = practitioner_facility::Entity::find()
-            .filter(practitioner_facility::Column::FacilityId.eq(facility))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|l| l.practitioner_id)
-            .collect();
-        let specialties: HashMap<Uuid, String> = specialty::Entity::find().all(self.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
-        let mut out: Vec<_> = practitioner::Entity::find()
-            .filter(practitioner::Column::Id.is_in(ids))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|p| shared::dto::PractitionerOut {
-                id: PractitionerId(p.id),
-                name: full_name(&p.given_name, &p.family_name),
-                specialty: specialties.get(&p.specialty_id).cloned().unwrap_or_default(),
-            })
-            .collect();
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(out)
-    }
-
-    /// Specialties, for search forms.
-    pub async fn specialties(&self) -> Result<Vec<shared::dto::SpecialtyOut>> {
-        Ok(specialty::Entity::find()
-            .order_by_asc(specialty::Column::NameFr)
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|s| shared::dto::SpecialtyOut {
-                code: s.code,
-                name_ar: s.name_ar,
-                name_fr: s.name_fr,
-                name_en: s.name_en,
-                referral_required: s.referral_required,
-            })
-            .collect())
-    }
-
-    /// The facilities of a wilaya, for narrowing a search. Public.
-    pub async fn facilities_in_wilaya(&self, wilaya: &str) -> Result<Vec<shared::dto::FacilityOut>> {
-        Ok(facility::Entity::find()
-            .filter(facility::Column::WilayaCode.eq(wilaya))
-            .order_by_asc(facility::Column::NameFr)
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|f| shared::dto::FacilityOut { id: FacilityId(f.id), name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id.map(CommuneId) })
-            .collect())
-    }
-
-    /// Wilayas that have at least one facility, for search forms.
-    pub async fn wilayas_with_facilities(&self) -> Result<Vec<shared::dto::WilayaOut>> {
-        let codes: HashSet<String> = facility::Entity::find().all(self.db()).await?.into_iter().map(|f| f.wilaya_code).collect();
-        Ok(crate::entities::wilaya::Entity::find()
-            .order_by_asc(crate::entities::wilaya::Column::Code)
-            .all(self.db())
-            .await?
-            .into_iter()
-            .filter(|w| codes.contains(&w.code))
-            .map(|w| shared::dto::WilayaOut { code: w.code, name_ar: w.name_ar, name_fr: w.name_fr })
-            .collect())
-    }
-
-    /// Closes an open slot of the actor's own facility so that nobody can
-    /// book it. A slot with an active appointment is not closed
-    /// (`slot_taken`): that booking must be moved or cancelled explicitly.
-    /// Locking the slot row first makes this safe against a concurrent
-    /// booking on both databases: whichever takes the lock first wins.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn close_slot(&self, actor: &Actor, slot_id: SlotId) -> Result<()> {
-        let facility = actor.desk_facility()?;
-        let txn = self.begin_write().await?;
-        let closed = slot::Entity::update_many()
-            .col_expr(slot::Column::Status, Expr::value(SlotStatus::Closed))
-            .filter(slot::Column::Id.eq(slot_id))
-            .filter(slot::Column::FacilityId.eq(facility))
-            .filter(slot::Column::Status.is_in([SlotStatus::Open, SlotStatus::Held]))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if closed != 1 {
-            // Another facility's slot is "not found" to this actor.
-            return Err(Error::code(ErrorCode::NotFound));
-        }
-        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.eq(slot_id)).one(&txn).await?.is_some();
-        if booked {
-            txn.rollback().await?;
-            return Err(Error::code(ErrorCode::SlotTaken));
-        }
-        self.withdraw_offers(&txn, &[slot_id.as_uuid()], self.clock().now()).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
-    /// The actor's own appointments and their dependants', upcoming first.
-    pub async fn my_appointments(&self, actor: &Actor) -> Result<Vec<AppointmentOut>> {
-        let list = appointment::Entity::find().filter(self.own_appointments(self.db(), actor).await?).all(self.db()).await?;
-        let mut out = self.describe_all(&list).await?;
-        out.sort_by_key(|a| a.starts_at);
-        Ok(out)
-    }
-
     pub(crate) async fn describe_all(&self, list: &[appointment::Model]) -> Result<Vec<AppointmentOut>> {
         let db = self.db();
         let now = self.clock().now();
@@ -636,29 +560,112 @@ impl Domain {
             })
             .collect())
     }
+}
 
-    /// Cancels one of the actor's own (or their dependants') appointments
-    /// until the cut-off. Another person's appointment is "not found",
-    /// never "forbidden".
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn cancel_appointment(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let a = appointment::Entity::find_by_id(id)
-            .filter(self.own_appointments(&txn, actor).await?)
-            .one(&txn)
+impl Directory {
+    /// The practitioners of the actor's own facility (staff only).
+    pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
+        let facility = actor.staff_facility()?;
+        let ids: Vec<Uuid> = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.eq(facility))
+            .all(self.core.db())
             .await?
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
-        txn.commit().await?;
-        self.after_release().await;
-        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.describe(&a, &s).await
+            .into_iter()
+            .map(|l| l.practitioner_id)
+            .collect();
+        let specialties: HashMap<Uuid, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        let mut out: Vec<_> = practitioner::Entity::find()
+            .filter(practitioner::Column::Id.is_in(ids))
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .map(|p| shared::dto::PractitionerOut {
+                id: PractitionerId(p.id),
+                name: full_name(&p.given_name, &p.family_name),
+                specialty: specialties.get(&p.specialty_id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Specialties, for search forms.
+    pub async fn specialties(&self) -> Result<Vec<shared::dto::SpecialtyOut>> {
+        Ok(specialty::Entity::find()
+            .order_by_asc(specialty::Column::NameFr)
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .map(|s| shared::dto::SpecialtyOut {
+                code: s.code,
+                name_ar: s.name_ar,
+                name_fr: s.name_fr,
+                name_en: s.name_en,
+                referral_required: s.referral_required,
+            })
+            .collect())
+    }
+
+    /// The facilities of a wilaya, for narrowing a search. Public.
+    pub async fn facilities_in_wilaya(&self, wilaya: &str) -> Result<Vec<shared::dto::FacilityOut>> {
+        Ok(facility::Entity::find()
+            .filter(facility::Column::WilayaCode.eq(wilaya))
+            .order_by_asc(facility::Column::NameFr)
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .map(|f| shared::dto::FacilityOut { id: FacilityId(f.id), name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id.map(CommuneId) })
+            .collect())
+    }
+
+    /// Wilayas that have at least one facility, for search forms.
+    pub async fn wilayas_with_facilities(&self) -> Result<Vec<shared::dto::WilayaOut>> {
+        let codes: HashSet<String> = facility::Entity::find().all(self.core.db()).await?.into_iter().map(|f| f.wilaya_code).collect();
+        Ok(crate::entities::wilaya::Entity::find()
+            .order_by_asc(crate::entities::wilaya::Column::Code)
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .filter(|w| codes.contains(&w.code))
+            .map(|w| shared::dto::WilayaOut { code: w.code, name_ar: w.name_ar, name_fr: w.name_fr })
+            .collect())
     }
 }
 
-impl Domain {
+impl Schedule {
+    /// Closes an open slot of the actor's own facility so that nobody can
+    /// book it. A slot with an active appointment is not closed
+    /// (`slot_taken`): that booking must be moved or cancelled explicitly.
+    /// Locking the slot row first makes this safe against a concurrent
+    /// booking on both databases: whichever takes the lock first wins.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn close_slot(&self, actor: &Actor, slot_id: SlotId) -> Result<()> {
+        let facility = actor.desk_facility()?;
+        let txn = self.core.begin_write().await?;
+        let closed = slot::Entity::update_many()
+            .col_expr(slot::Column::Status, Expr::value(SlotStatus::Closed))
+            .filter(slot::Column::Id.eq(slot_id))
+            .filter(slot::Column::FacilityId.eq(facility))
+            .filter(slot::Column::Status.is_in([SlotStatus::Open, SlotStatus::Held]))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if closed != 1 {
+            // Another facility's slot is "not found" to this actor.
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.eq(slot_id)).one(&txn).await?.is_some();
+        if booked {
+            txn.rollback().await?;
+            return Err(Error::code(ErrorCode::SlotTaken));
+        }
+        self.core.withdraw_offers(&txn, &[slot_id.as_uuid()], self.core.clock().now()).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl Core {
     /// Cancels an active appointment inside `txn`: online only until the
     /// cut-off, at the desk until it starts; the slot is released, the
     /// reminders withdrawn and the patient told.

@@ -8,7 +8,8 @@
 use super::{field, Channel};
 use crate::entities::{appointment, dependant, slot, user};
 use crate::persons::Person;
-use crate::{Actor, Domain, Error, Result};
+use crate::services::{Bookings, People};
+use crate::{Actor, Core, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
 use shared::{AppointmentId, ErrorCode, FieldError, PersonId, Role, Sex, UserId};
@@ -27,33 +28,33 @@ fn dependant_out(d: dependant::Model) -> DependantOut {
     }
 }
 
-impl Domain {
+impl People {
     /// Adds a dependant (a minor) to the actor's account, unverified until
     /// the desk has seen the papers; at most `max_dependants`.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn add_dependant(&self, actor: &Actor, input: &DependantIn) -> Result<DependantOut> {
         actor.require_citizen()?;
-        let today = self.today();
+        let today = self.core.today();
         let d = input.validate(today).map_err(Error::fields)?;
-        let rules = &self.config().identity;
+        let rules = &self.core.config().identity;
         // An adult decides for themself: never added on someone else's word
         // (the approval by an adult with an account comes with the
         // persons' model; until then, their own account or the desk).
         if crate::persons::is_adult(d.birth_date, rules.age_of_majority, today) {
             return Err(Error::fields(vec![FieldError::new("birth_date", ErrorCode::AdultNeedsConsent)]));
         }
-        let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(actor.user_id.as_uuid())).count(self.db()).await?;
+        let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(actor.user_id.as_uuid())).count(self.core.db()).await?;
         if held >= rules.max_dependants {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
         if let Some(nin) = &d.nin {
-            if crate::persons::by_nin(self.db(), nin.as_ref()).await?.is_some() {
+            if crate::persons::by_nin(self.core.db(), nin.as_ref()).await?.is_some() {
                 return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]));
             }
         }
         let id = Uuid::new_v4();
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
         if let Some(nin) = &d.nin {
             crate::persons::claim_nin(&txn, id, nin.as_ref(), now).await?;
         }
@@ -82,18 +83,7 @@ impl Domain {
 
     /// The actor's dependants.
     pub async fn my_dependants(&self, actor: &Actor) -> Result<Vec<DependantOut>> {
-        self.dependants_of(actor.user_id.as_uuid()).await
-    }
-
-    async fn dependants_of(&self, holder: Uuid) -> Result<Vec<DependantOut>> {
-        Ok(dependant::Entity::find()
-            .filter(dependant::Column::HolderId.eq(holder))
-            .order_by_asc(dependant::Column::CreatedAt)
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(dependant_out)
-            .collect())
+        self.core.dependants_of(actor.user_id.as_uuid()).await
     }
 
     /// The desk finds a citizen (or the holder of a dependant) by NIN, with
@@ -109,8 +99,8 @@ impl Domain {
         let facility = actor.desk_facility()?;
         let shared::dto::NinLookup { nin, reason } = input.validate().map_err(Error::fields)?;
         let reason = reason.as_str();
-        self.lookup_throttle().check(None, &format!("desk:{}", actor.user_id)).map_err(Error::throttled)?;
-        let txn = self.begin_write().await?;
+        self.core.lookup_throttle().check(None, &format!("desk:{}", actor.user_id)).map_err(Error::throttled)?;
+        let txn = self.core.begin_write().await?;
         let (holder, matched) = match crate::persons::by_nin(&txn, nin.as_ref()).await? {
             Some(Person::Account(u)) if u.role == Role::Citizen => (u, None),
             Some(Person::Dependant(d)) => {
@@ -120,7 +110,7 @@ impl Domain {
             _ => return Err(Error::code(ErrorCode::NotFound)),
         };
         let claim = match &matched {
-            Some(d) => self.open_claim_for_desk(&txn, d).await?,
+            Some(d) => self.core.open_claim_for_desk(&txn, d).await?,
             None => None,
         };
         let dependants: Vec<DependantOut> = dependant::Entity::find()
@@ -131,9 +121,9 @@ impl Domain {
             .into_iter()
             .map(|d| DependantOut { nin: None, ..dependant_out(d) })
             .collect();
-        self.log_access(&txn, holder.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
+        self.core.log_access(&txn, holder.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
         for d in &dependants {
-            self.log_access(&txn, d.id.as_uuid(), actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
+            self.core.log_access(&txn, d.id.as_uuid(), actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
         }
         txn.commit().await?;
         Ok(PersonOut {
@@ -154,11 +144,11 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn verify_dependant(&self, actor: &Actor, id: PersonId) -> Result<DependantOut> {
         let facility = actor.desk_facility()?;
-        let d = dependant::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let d = dependant::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let known_here = appointment::Entity::find()
             .filter(appointment::Column::PatientId.eq(d.holder_id))
             .filter(appointment::Column::FacilityId.eq(facility))
-            .one(self.db())
+            .one(self.core.db())
             .await?
             .is_some();
         if !known_here {
@@ -168,9 +158,22 @@ impl Domain {
             return Ok(dependant_out(d));
         }
         let mut row: dependant::ActiveModel = d.into();
-        row.verified_at = Set(Some(self.clock().now()));
+        row.verified_at = Set(Some(self.core.clock().now()));
         row.verified_by = Set(Some(actor.user_id.as_uuid()));
-        Ok(dependant_out(row.update(self.db()).await?))
+        Ok(dependant_out(row.update(self.core.db()).await?))
+    }
+}
+
+impl Core {
+    async fn dependants_of(&self, holder: Uuid) -> Result<Vec<DependantOut>> {
+        Ok(dependant::Entity::find()
+            .filter(dependant::Column::HolderId.eq(holder))
+            .order_by_asc(dependant::Column::CreatedAt)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(dependant_out)
+            .collect())
     }
 
     /// The citizen account (not staff) with this id, for desk actions.
@@ -179,6 +182,14 @@ impl Domain {
         user::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.filter(|u| u.role == Role::Citizen).ok_or_else(not_found)
     }
 
+    /// An active appointment at the actor's facility.
+    async fn facility_appointment(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: AppointmentId) -> Result<appointment::Model> {
+        let facility = actor.desk_facility()?;
+        appointment::Entity::find_by_id(id).filter(appointment::Column::FacilityId.eq(facility)).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))
+    }
+}
+
+impl Bookings {
     /// The desk books one of its own facility's slots for a citizen (or a
     /// dependant) who has no smartphone. The same rules as online apply,
     /// except the minimum notice: the patient may be standing at the desk.
@@ -186,39 +197,33 @@ impl Domain {
     pub async fn desk_book(&self, actor: &Actor, input: &DeskBookIn) -> Result<AppointmentOut> {
         let facility = actor.desk_facility()?;
         let shared::dto::DeskBooking { patient_id, booking: b } = input.validate().map_err(Error::fields)?;
-        let holder = self.citizen(patient_id).await?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let subject = self.resolve_subject(&txn, holder.id, b.dependant_id).await?;
-        let s = self.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Desk).await?;
+        let holder = self.core.citizen(patient_id).await?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let subject = self.core.resolve_subject(&txn, holder.id, b.dependant_id).await?;
+        let s = self.core.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Desk).await?;
         if s.facility_id != facility {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
         txn.commit().await?;
-        self.describe(&a, &s).await
-    }
-
-    /// An active appointment at the actor's facility.
-    async fn facility_appointment(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: AppointmentId) -> Result<appointment::Model> {
-        let facility = actor.desk_facility()?;
-        appointment::Entity::find_by_id(id).filter(appointment::Column::FacilityId.eq(facility)).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))
+        self.core.describe(&a, &s).await
     }
 
     /// The desk cancels an appointment at its facility, at any time before
     /// it (no online cut-off): how conflicts of a schedule change are resolved.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_cancel(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let a = self.facility_appointment(&txn, actor, id).await?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let a = self.core.facility_appointment(&txn, actor, id).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.cancel_in(&txn, &a, &s, now, Channel::Desk).await?;
+        self.core.cancel_in(&txn, &a, &s, now, Channel::Desk).await?;
         txn.commit().await?;
-        self.after_release().await;
-        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let s = slot::Entity::find_by_id(a.slot_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.describe(&a, &s).await
+        self.core.after_release().await;
+        let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.core.describe(&a, &s).await
     }
 
     /// The desk moves an appointment at its facility to another of its
@@ -227,31 +232,31 @@ impl Domain {
     pub async fn desk_reschedule(&self, actor: &Actor, id: AppointmentId, slot_id: &str) -> Result<AppointmentOut> {
         let facility = actor.desk_facility()?;
         let slot_id: Uuid = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let old = self.facility_appointment(&txn, actor, id).await?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let old = self.core.facility_appointment(&txn, actor, id).await?;
         let target = slot::Entity::find_by_id(slot_id).one(&txn).await?;
         if target.is_none_or(|s| s.facility_id != facility) {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Desk).await?;
+        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Desk).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
         txn.commit().await?;
-        self.after_release().await;
-        self.describe(&a, &s).await
+        self.core.after_release().await;
+        self.core.describe(&a, &s).await
     }
 
     /// Upcoming and past appointments of a citizen found at the desk, at
     /// the actor's facility only.
     pub async fn desk_patient_appointments(&self, actor: &Actor, patient_id: UserId) -> Result<Vec<AppointmentOut>> {
         let facility = actor.desk_facility()?;
-        let holder = self.citizen(patient_id).await?;
+        let holder = self.core.citizen(patient_id).await?;
         let list = appointment::Entity::find()
             .filter(appointment::Column::PatientId.eq(holder.id))
             .filter(appointment::Column::FacilityId.eq(facility))
-            .all(self.db())
+            .all(self.core.db())
             .await?;
-        let mut out = self.describe_all(&list).await?;
+        let mut out = self.core.describe_all(&list).await?;
         out.sort_by_key(|a| a.starts_at);
         Ok(out)
     }

@@ -6,7 +6,8 @@
 
 use super::{field, Subject};
 use crate::entities::{referral, specialty, user};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::Referrals;
+use crate::{Actor, Core, Error, Result};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -15,7 +16,7 @@ use shared::{ErrorCode, PersonId, ReferralId, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-impl Domain {
+impl Referrals {
     /// Records a referral: only a practitioner, and only for a patient in
     /// their care (an appointment window or a logged look-up) — a referral
     /// speaks for the patient's health, so it is written by someone who
@@ -23,9 +24,9 @@ impl Domain {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn create_referral(&self, actor: &Actor, input: &ReferralIn) -> Result<ReferralOut> {
         let facility = actor.practitioner_facility()?;
-        let r = input.validate(self.today()).map_err(Error::fields)?;
-        let holder = user::Entity::find_by_id(r.patient_id.as_uuid()).one(self.db()).await?.filter(|u| u.role == Role::Citizen);
-        let spec = self.referral_specialty(&r.terms).await?;
+        let r = input.validate(self.core.today()).map_err(Error::fields)?;
+        let holder = user::Entity::find_by_id(r.patient_id.as_uuid()).one(self.core.db()).await?.filter(|u| u.role == Role::Citizen);
+        let spec = self.core.referral_specialty(&r.terms).await?;
         let (Some(holder), Some(spec)) = (holder.as_ref(), spec.as_ref().ok()) else {
             let mut errors = Vec::new();
             if holder.is_none() {
@@ -34,10 +35,28 @@ impl Domain {
             errors.extend(spec.err());
             return Err(Error::fields(errors));
         };
-        let subject = self.resolve_subject(self.db(), holder.id, r.dependant_id).await?;
-        self.refer(actor, facility, subject, spec, r.terms).await
+        let subject = self.core.resolve_subject(self.core.db(), holder.id, r.dependant_id).await?;
+        self.core.refer(actor, facility, subject, spec, r.terms).await
     }
 
+    /// The actor's referrals and their dependants'.
+    pub async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralOut>> {
+        let codes: HashMap<Uuid, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        Ok(referral::Entity::find()
+            .filter(referral::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .order_by_desc(referral::Column::CreatedAt)
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .map(|r| {
+                let code = codes.get(&r.specialty_id).cloned().unwrap_or_default();
+                referral_out(r, &code)
+            })
+            .collect())
+    }
+}
+
+impl Core {
     /// The specialty a referral names, or the field's error.
     pub(crate) async fn referral_specialty(&self, terms: &ReferralTerms) -> Result<std::result::Result<specialty::Model, shared::FieldError>> {
         let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(terms.specialty.as_str())).one(self.db()).await?;
@@ -68,22 +87,6 @@ impl Domain {
         self.queue_referral(&txn, &row).await?;
         txn.commit().await?;
         Ok(referral_out(row, &spec.code))
-    }
-
-    /// The actor's referrals and their dependants'.
-    pub async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralOut>> {
-        let codes: HashMap<Uuid, String> = specialty::Entity::find().all(self.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
-        Ok(referral::Entity::find()
-            .filter(referral::Column::HolderId.eq(actor.user_id.as_uuid()))
-            .order_by_desc(referral::Column::CreatedAt)
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|r| {
-                let code = codes.get(&r.specialty_id).cloned().unwrap_or_default();
-                referral_out(r, &code)
-            })
-            .collect())
     }
 
     /// Ties a referral to a new appointment: the one the moved appointment

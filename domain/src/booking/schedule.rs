@@ -11,7 +11,8 @@
 
 use super::{algiers_midnight, field, full_name, is_weekend, load_map, subject_names, subject_of};
 use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::{Directory, Schedule};
+use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
@@ -107,7 +108,7 @@ impl Blocks {
     }
 }
 
-impl Domain {
+impl Schedule {
     /// Publishes a weekly template for a practitioner of the actor's own
     /// facility and creates its slots over the booking horizon. A template
     /// that overlaps another of the same practitioner (at any facility) is
@@ -118,14 +119,246 @@ impl Domain {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let t = input.validate().map_err(Error::fields)?;
-        let practitioner = self.practitioner_here(facility.as_uuid(), t.practitioner_id.as_uuid()).await?;
+        let practitioner = self.core.practitioner_here(facility.as_uuid(), t.practitioner_id.as_uuid()).await?;
         let rule = t.rule;
-        let out = self.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await?;
+        let out = self.core.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await?;
         // New time may be what someone on the waiting list needs.
-        self.after_release().await;
+        self.core.after_release().await;
         Ok(out)
     }
 
+    /// Rolls the horizon forward: every live template makes its missing
+    /// slots up to `horizon_days` from today. Run at start-up and daily by
+    /// the server; idempotent, so a crash mid-way is repaired by the next run.
+    pub async fn extend_horizon(&self) -> Result<u64> {
+        let today = self.core.today();
+        let templates = availability_template::Entity::find()
+            .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
+            .all(self.core.db())
+            .await?;
+        let practitioners =
+            load_map::<practitioner::Entity, _, _>(self.core.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| p.id)
+                .await?;
+        let now = self.core.clock().now();
+        let mut created = 0;
+        for t in &templates {
+            if let Some(p) = practitioners.get(&t.practitioner_id) {
+                created += self.core.generate_slots(self.core.db(), t, p.specialty_id, now).await?;
+            }
+        }
+        if created > 0 {
+            tracing::info!(slots = created, "booking horizon extended");
+            self.core.after_release().await;
+        }
+        Ok(created)
+    }
+
+    /// Records a closure (a closed day, leave, reduced hours) for the
+    /// actor's facility or one of its practitioners, closes the free slots
+    /// it covers and lists the booked ones it conflicts with.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn add_closure(&self, actor: &Actor, facility: FacilityId, input: &ClosureIn) -> Result<ScheduleChangeOut> {
+        if actor.desk_facility()? != facility.as_uuid() {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let c = input.validate().map_err(Error::fields)?;
+        let practitioner = match c.practitioner_id {
+            Some(p) => Some(self.core.practitioner_here(facility.as_uuid(), p.as_uuid()).await?.id),
+            None => None,
+        };
+        let (date, kind) = (c.date, c.kind);
+        let (start, end) = c.window.map_or((None, None), |(s, e)| (Some(s), Some(e)));
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let c = closure::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            facility_id: Set(facility.as_uuid()),
+            practitioner_id: Set(practitioner),
+            date: Set(date),
+            start_minute: Set(start.map(|m| m as i32)),
+            end_minute: Set(end.map(|m| m as i32)),
+            kind: Set(kind),
+            note: Set(c.note),
+            created_by: Set(actor.user_id.as_uuid()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let mut q = slot::Entity::find()
+            .filter(slot::Column::FacilityId.eq(facility.as_uuid()))
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
+            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
+        if let Some(p) = practitioner {
+            q = q.filter(slot::Column::PractitionerId.eq(p));
+        }
+        let blocks = Blocks { holidays: HashSet::new(), closures: vec![c.clone()] };
+        let affected: Vec<slot::Model> = q
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter(|s| blocks.covers(s.facility_id, s.practitioner_id, s.starts_at, (s.ends_at - s.starts_at).num_minutes() as u32))
+            .collect();
+        let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
+        txn.commit().await?;
+        Ok(ScheduleChangeOut { id: c.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
+    }
+
+    /// Ends a template of the actor's facility after `valid_to`: its free
+    /// slots after that day close, its booked ones are listed as conflicts.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn end_template(&self, actor: &Actor, facility: FacilityId, template_id: TemplateId, input: &TemplateEndIn) -> Result<ScheduleChangeOut> {
+        if actor.desk_facility()? != facility.as_uuid() {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let t = availability_template::Entity::find_by_id(template_id)
+            .filter(availability_template::Column::FacilityId.eq(facility.as_uuid()))
+            .one(self.core.db())
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let valid_to = input.validate().map_err(Error::fields)?;
+        if valid_to + Duration::days(1) < t.valid_from {
+            return Err(Error::fields(vec![field("valid_to", ErrorCode::BadRequest)]));
+        }
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let mut row: availability_template::ActiveModel = t.clone().into();
+        row.valid_to = Set(Some(t.valid_to.map_or(valid_to, |v| v.min(valid_to))));
+        row.update(&txn).await?;
+        let affected = slot::Entity::find()
+            .filter(slot::Column::TemplateId.eq(t.id))
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(valid_to + Duration::days(1))))
+            .all(&txn)
+            .await?;
+        let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
+        txn.commit().await?;
+        Ok(ScheduleChangeOut { id: t.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
+    }
+
+    /// The templates of the actor's facility that still make slots (not
+    /// ended before today), by practitioner and weekday.
+    pub async fn facility_templates(&self, actor: &Actor) -> Result<Vec<TemplateRowOut>> {
+        let facility = actor.desk_facility()?;
+        let today = self.core.today();
+        let list = availability_template::Entity::find()
+            .filter(availability_template::Column::FacilityId.eq(facility))
+            .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
+            .all(self.core.db())
+            .await?;
+        let practitioners =
+            load_map::<practitioner::Entity, _, _>(self.core.db(), practitioner::Column::Id, list.iter().map(|t| t.practitioner_id).collect(), |p| p.id)
+                .await?;
+        let hhmm = |m: i32| format!("{:02}:{:02}", m / 60, m % 60);
+        let mut out: Vec<TemplateRowOut> = list
+            .into_iter()
+            .map(|t| TemplateRowOut {
+                id: TemplateId(t.id),
+                practitioner_id: PractitionerId(t.practitioner_id),
+                practitioner_name: practitioners.get(&t.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
+                weekday: t.weekday as u8,
+                start: hhmm(t.start_minute),
+                end: hhmm(t.end_minute),
+                slot_minutes: t.slot_minutes as u16,
+                valid_from: t.valid_from,
+                valid_to: t.valid_to,
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.practitioner_name, a.weekday, &a.start).cmp(&(&b.practitioner_name, b.weekday, &b.start)));
+        Ok(out)
+    }
+
+    /// Adds a moving holiday (health administrators only): every facility's
+    /// free slots that day close; booked ones are counted, not listed.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn add_holiday(&self, actor: &Actor, input: &HolidayIn) -> Result<ScheduleChangeOut> {
+        if actor.role != Role::HealthAdmin {
+            return Err(Error::code(ErrorCode::Forbidden));
+        }
+        let h = input.validate().map_err(Error::fields)?;
+        let date = h.date;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let id = Uuid::new_v4();
+        holiday::ActiveModel {
+            id: Set(id),
+            date: Set(date),
+            kind: Set(HolidayKind::Islamic),
+            name_ar: Set(h.name_ar),
+            name_fr: Set(h.name_fr),
+            name_en: Set(h.name_en),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Error::fields(vec![field("date", ErrorCode::BadRequest)]),
+            _ => Error::Db(e),
+        })?;
+        let affected = slot::Entity::find()
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
+            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))))
+            .all(&txn)
+            .await?;
+        let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
+        txn.commit().await?;
+        // The directorate sets the day for every facility but sees none of
+        // their patients: how many bookings it hits, not who. Each desk
+        // finds its own in its day list.
+        Ok(ScheduleChangeOut { id, slots_closed: closed, conflicts: Vec::new(), conflicts_elsewhere: conflicts.len() as u64 })
+    }
+
+    /// A day of the actor's facility, slot by slot, with who is booked: the
+    /// desk's list. Optionally one practitioner.
+    pub async fn day_list(&self, actor: &Actor, date: NaiveDate, practitioner: Option<PractitionerId>) -> Result<Vec<DaySlotOut>> {
+        let facility = actor.staff_facility()?;
+        let mut q = slot::Entity::find()
+            .filter(slot::Column::FacilityId.eq(facility))
+            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
+            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
+        if let Some(p) = practitioner {
+            q = q.filter(slot::Column::PractitionerId.eq(p.as_uuid()));
+        }
+        let slots = q.order_by_asc(slot::Column::StartsAt).all(self.core.db()).await?;
+        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
+        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(ids.clone())).all(self.core.db()).await?;
+        let ended = appointment::Entity::find()
+            .filter(appointment::Column::SlotId.is_in(ids))
+            .filter(appointment::Column::Status.eq(AppointmentStatus::Cancelled))
+            .order_by_asc(appointment::Column::UpdatedAt)
+            .all(self.core.db())
+            .await?;
+        let names = subject_names(self.core.db(), &[booked.clone(), ended.clone()].concat()).await?;
+        let mut cancelled: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for a in &ended {
+            cancelled.entry(a.slot_id).or_default().push(names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default());
+        }
+        let by_slot: HashMap<Uuid, &appointment::Model> = booked.iter().map(|a| (a.slot_id, a)).collect();
+        let practitioners =
+            load_map::<practitioner::Entity, _, _>(self.core.db(), practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id)
+                .await?;
+        Ok(slots
+            .iter()
+            .map(|s| {
+                let a = by_slot.get(&s.id);
+                let who = a.and_then(|a| names.get(&subject_of(a)).cloned());
+                DaySlotOut {
+                    slot_id: SlotId(s.id),
+                    starts_at: s.starts_at,
+                    ends_at: s.ends_at,
+                    practitioner_id: PractitionerId(s.practitioner_id),
+                    practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
+                    status: if a.is_some() { DaySlotStatus::Booked } else { s.status.into() },
+                    appointment_id: a.map(|a| AppointmentId(a.id)),
+                    patient_name: who.as_ref().map(|w| w.0.clone()),
+                    patient_phone: who.and_then(|w| w.1),
+                    booked_at_desk: a.is_some_and(|a| a.booked_by != a.patient_id),
+                    cancelled: cancelled.remove(&s.id).unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+}
+
+impl Core {
     /// A practitioner who works at the facility, or `not_found` on the field.
     async fn practitioner_here(&self, facility: Uuid, practitioner_id: Uuid) -> Result<practitioner::Model> {
         let works_here = practitioner_facility::Entity::find()
@@ -237,82 +470,6 @@ impl Domain {
         Ok(created)
     }
 
-    /// Rolls the horizon forward: every live template makes its missing
-    /// slots up to `horizon_days` from today. Run at start-up and daily by
-    /// the server; idempotent, so a crash mid-way is repaired by the next run.
-    pub async fn extend_horizon(&self) -> Result<u64> {
-        let today = self.today();
-        let templates = availability_template::Entity::find()
-            .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
-            .all(self.db())
-            .await?;
-        let practitioners =
-            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| p.id)
-                .await?;
-        let now = self.clock().now();
-        let mut created = 0;
-        for t in &templates {
-            if let Some(p) = practitioners.get(&t.practitioner_id) {
-                created += self.generate_slots(self.db(), t, p.specialty_id, now).await?;
-            }
-        }
-        if created > 0 {
-            tracing::info!(slots = created, "booking horizon extended");
-            self.after_release().await;
-        }
-        Ok(created)
-    }
-
-    /// Records a closure (a closed day, leave, reduced hours) for the
-    /// actor's facility or one of its practitioners, closes the free slots
-    /// it covers and lists the booked ones it conflicts with.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn add_closure(&self, actor: &Actor, facility: FacilityId, input: &ClosureIn) -> Result<ScheduleChangeOut> {
-        if actor.desk_facility()? != facility.as_uuid() {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
-        let c = input.validate().map_err(Error::fields)?;
-        let practitioner = match c.practitioner_id {
-            Some(p) => Some(self.practitioner_here(facility.as_uuid(), p.as_uuid()).await?.id),
-            None => None,
-        };
-        let (date, kind) = (c.date, c.kind);
-        let (start, end) = c.window.map_or((None, None), |(s, e)| (Some(s), Some(e)));
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let c = closure::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            facility_id: Set(facility.as_uuid()),
-            practitioner_id: Set(practitioner),
-            date: Set(date),
-            start_minute: Set(start.map(|m| m as i32)),
-            end_minute: Set(end.map(|m| m as i32)),
-            kind: Set(kind),
-            note: Set(c.note),
-            created_by: Set(actor.user_id.as_uuid()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        let mut q = slot::Entity::find()
-            .filter(slot::Column::FacilityId.eq(facility.as_uuid()))
-            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
-            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
-        if let Some(p) = practitioner {
-            q = q.filter(slot::Column::PractitionerId.eq(p));
-        }
-        let blocks = Blocks { holidays: HashSet::new(), closures: vec![c.clone()] };
-        let affected: Vec<slot::Model> = q
-            .all(&txn)
-            .await?
-            .into_iter()
-            .filter(|s| blocks.covers(s.facility_id, s.practitioner_id, s.starts_at, (s.ends_at - s.starts_at).num_minutes() as u32))
-            .collect();
-        let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
-        txn.commit().await?;
-        Ok(ScheduleChangeOut { id: c.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
-    }
-
     /// Closes the free ones among `slots` and returns how many, with the
     /// booked ones as conflicts. Every slot is locked by the UPDATE before
     /// its bookings are read, so a booking racing with this either
@@ -373,68 +530,6 @@ impl Domain {
         Ok((closed, conflicts))
     }
 
-    /// Ends a template of the actor's facility after `valid_to`: its free
-    /// slots after that day close, its booked ones are listed as conflicts.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn end_template(&self, actor: &Actor, facility: FacilityId, template_id: TemplateId, input: &TemplateEndIn) -> Result<ScheduleChangeOut> {
-        if actor.desk_facility()? != facility.as_uuid() {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
-        let t = availability_template::Entity::find_by_id(template_id)
-            .filter(availability_template::Column::FacilityId.eq(facility.as_uuid()))
-            .one(self.db())
-            .await?
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let valid_to = input.validate().map_err(Error::fields)?;
-        if valid_to + Duration::days(1) < t.valid_from {
-            return Err(Error::fields(vec![field("valid_to", ErrorCode::BadRequest)]));
-        }
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let mut row: availability_template::ActiveModel = t.clone().into();
-        row.valid_to = Set(Some(t.valid_to.map_or(valid_to, |v| v.min(valid_to))));
-        row.update(&txn).await?;
-        let affected = slot::Entity::find()
-            .filter(slot::Column::TemplateId.eq(t.id))
-            .filter(slot::Column::StartsAt.gte(algiers_midnight(valid_to + Duration::days(1))))
-            .all(&txn)
-            .await?;
-        let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
-        txn.commit().await?;
-        Ok(ScheduleChangeOut { id: t.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
-    }
-
-    /// The templates of the actor's facility that still make slots (not
-    /// ended before today), by practitioner and weekday.
-    pub async fn facility_templates(&self, actor: &Actor) -> Result<Vec<TemplateRowOut>> {
-        let facility = actor.desk_facility()?;
-        let today = self.today();
-        let list = availability_template::Entity::find()
-            .filter(availability_template::Column::FacilityId.eq(facility))
-            .filter(sea_orm::Condition::any().add(availability_template::Column::ValidTo.is_null()).add(availability_template::Column::ValidTo.gte(today)))
-            .all(self.db())
-            .await?;
-        let practitioners =
-            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, list.iter().map(|t| t.practitioner_id).collect(), |p| p.id).await?;
-        let hhmm = |m: i32| format!("{:02}:{:02}", m / 60, m % 60);
-        let mut out: Vec<TemplateRowOut> = list
-            .into_iter()
-            .map(|t| TemplateRowOut {
-                id: TemplateId(t.id),
-                practitioner_id: PractitionerId(t.practitioner_id),
-                practitioner_name: practitioners.get(&t.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
-                weekday: t.weekday as u8,
-                start: hhmm(t.start_minute),
-                end: hhmm(t.end_minute),
-                slot_minutes: t.slot_minutes as u16,
-                valid_from: t.valid_from,
-                valid_to: t.valid_to,
-            })
-            .collect();
-        out.sort_by(|a, b| (&a.practitioner_name, a.weekday, &a.start).cmp(&(&b.practitioner_name, b.weekday, &b.start)));
-        Ok(out)
-    }
-
     /// Whether a closure, a holiday or the end of its template now covers a
     /// slot: a slot freed then closes rather than being offered again.
     pub(crate) async fn slot_is_blocked<C: ConnectionTrait>(&self, db: &C, s: &slot::Model) -> Result<bool> {
@@ -450,7 +545,9 @@ impl Domain {
         }
         Ok(false)
     }
+}
 
+impl Directory {
     /// The public holidays of a year: the fixed ones and the moving ones
     /// the health administration has entered.
     pub async fn holidays(&self, year: i32) -> Result<Vec<HolidayOut>> {
@@ -460,7 +557,7 @@ impl Domain {
         let mut out: Vec<HolidayOut> = holiday::Entity::find()
             .filter(holiday::Column::Date.between(from, to))
             .order_by_asc(holiday::Column::Date)
-            .all(self.db())
+            .all(self.core.db())
             .await?
             .into_iter()
             .map(|h| HolidayOut { date: h.date, kind: h.kind, name_ar: h.name_ar, name_fr: h.name_fr, name_en: h.name_en })
@@ -474,96 +571,6 @@ impl Domain {
         }
         out.sort_by_key(|h| h.date);
         Ok(out)
-    }
-
-    /// Adds a moving holiday (health administrators only): every facility's
-    /// free slots that day close; booked ones are counted, not listed.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn add_holiday(&self, actor: &Actor, input: &HolidayIn) -> Result<ScheduleChangeOut> {
-        if actor.role != Role::HealthAdmin {
-            return Err(Error::code(ErrorCode::Forbidden));
-        }
-        let h = input.validate().map_err(Error::fields)?;
-        let date = h.date;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let id = Uuid::new_v4();
-        holiday::ActiveModel {
-            id: Set(id),
-            date: Set(date),
-            kind: Set(HolidayKind::Islamic),
-            name_ar: Set(h.name_ar),
-            name_fr: Set(h.name_fr),
-            name_en: Set(h.name_en),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Error::fields(vec![field("date", ErrorCode::BadRequest)]),
-            _ => Error::Db(e),
-        })?;
-        let affected = slot::Entity::find()
-            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
-            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))))
-            .all(&txn)
-            .await?;
-        let (closed, conflicts) = self.close_free_slots(&txn, affected, now).await?;
-        txn.commit().await?;
-        // The directorate sets the day for every facility but sees none of
-        // their patients: how many bookings it hits, not who. Each desk
-        // finds its own in its day list.
-        Ok(ScheduleChangeOut { id, slots_closed: closed, conflicts: Vec::new(), conflicts_elsewhere: conflicts.len() as u64 })
-    }
-
-    /// A day of the actor's facility, slot by slot, with who is booked: the
-    /// desk's list. Optionally one practitioner.
-    pub async fn day_list(&self, actor: &Actor, date: NaiveDate, practitioner: Option<PractitionerId>) -> Result<Vec<DaySlotOut>> {
-        let facility = actor.staff_facility()?;
-        let mut q = slot::Entity::find()
-            .filter(slot::Column::FacilityId.eq(facility))
-            .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
-            .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
-        if let Some(p) = practitioner {
-            q = q.filter(slot::Column::PractitionerId.eq(p.as_uuid()));
-        }
-        let slots = q.order_by_asc(slot::Column::StartsAt).all(self.db()).await?;
-        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
-        let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(ids.clone())).all(self.db()).await?;
-        let ended = appointment::Entity::find()
-            .filter(appointment::Column::SlotId.is_in(ids))
-            .filter(appointment::Column::Status.eq(AppointmentStatus::Cancelled))
-            .order_by_asc(appointment::Column::UpdatedAt)
-            .all(self.db())
-            .await?;
-        let names = subject_names(self.db(), &[booked.clone(), ended.clone()].concat()).await?;
-        let mut cancelled: HashMap<Uuid, Vec<String>> = HashMap::new();
-        for a in &ended {
-            cancelled.entry(a.slot_id).or_default().push(names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default());
-        }
-        let by_slot: HashMap<Uuid, &appointment::Model> = booked.iter().map(|a| (a.slot_id, a)).collect();
-        let practitioners =
-            load_map::<practitioner::Entity, _, _>(self.db(), practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
-        Ok(slots
-            .iter()
-            .map(|s| {
-                let a = by_slot.get(&s.id);
-                let who = a.and_then(|a| names.get(&subject_of(a)).cloned());
-                DaySlotOut {
-                    slot_id: SlotId(s.id),
-                    starts_at: s.starts_at,
-                    ends_at: s.ends_at,
-                    practitioner_id: PractitionerId(s.practitioner_id),
-                    practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
-                    status: if a.is_some() { DaySlotStatus::Booked } else { s.status.into() },
-                    appointment_id: a.map(|a| AppointmentId(a.id)),
-                    patient_name: who.as_ref().map(|w| w.0.clone()),
-                    patient_phone: who.and_then(|w| w.1),
-                    booked_at_desk: a.is_some_and(|a| a.booked_by != a.patient_id),
-                    cancelled: cancelled.remove(&s.id).unwrap_or_default(),
-                }
-            })
-            .collect())
     }
 }
 

@@ -6,7 +6,7 @@
 //! rules as online), decline (the next one is offered), or let it lapse
 //! (their entry ends, and the next one is offered).
 //!
-//! One sweep, [`Domain::offer_free_slots`], matches entries and slots. It
+//! One sweep, [`Core::offer_free_slots`], matches entries and slots. It
 //! runs right after anything that frees time and periodically from the
 //! server, so a crash between a cancellation and its sweep delays an offer
 //! but never loses one. Unique indexes keep a slot held for one person and
@@ -14,7 +14,8 @@
 
 use super::{algiers, field, slot_out, Channel, Subject};
 use crate::entities::{facility, practitioner, slot, slot_offer, specialty, waitlist_entry};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::Waitlist;
+use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
@@ -25,23 +26,23 @@ use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use uuid::Uuid;
 
-impl Domain {
+impl Waitlist {
     /// Puts the actor (or a dependant) on the waiting list.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn join_waitlist(&self, actor: &Actor, input: &WaitlistIn) -> Result<WaitlistOut> {
         actor.require_citizen()?;
         actor.require_verified_phone()?;
-        self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
+        self.core.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
         let mut errors = Vec::new();
-        let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(input.specialty.trim())).one(self.db()).await?;
+        let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(input.specialty.trim())).one(self.core.db()).await?;
         if spec.is_none() {
             errors.push(field("specialty", ErrorCode::Required));
         }
-        if facility::Entity::find().filter(facility::Column::WilayaCode.eq(input.wilaya.trim())).one(self.db()).await?.is_none() {
+        if facility::Entity::find().filter(facility::Column::WilayaCode.eq(input.wilaya.trim())).one(self.core.db()).await?.is_none() {
             errors.push(field("wilaya", ErrorCode::Required));
         }
-        let today = self.today();
-        let horizon = today + Duration::days(self.config().booking.horizon_days);
+        let today = self.core.today();
+        let horizon = today + Duration::days(self.core.config().booking.horizon_days);
         // The database's answers first, then the form's: every field at once.
         let request = input.validate(today, horizon);
         if let Err(e) = &request {
@@ -51,8 +52,8 @@ impl Domain {
             return Err(Error::fields(errors));
         };
         let (wilaya, from, to) = (w.wilaya.as_str(), w.from, w.to);
-        let subject = self.resolve_subject(self.db(), actor.user_id.as_uuid(), w.dependant_id).await?;
-        let now = self.clock().now();
+        let subject = self.core.resolve_subject(self.core.db(), actor.user_id.as_uuid(), w.dependant_id).await?;
+        let now = self.core.clock().now();
         let entry = waitlist_entry::ActiveModel {
             id: Set(Uuid::new_v4()),
             holder_id: Set(subject.holder_id),
@@ -67,23 +68,86 @@ impl Domain {
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(self.db())
+        .insert(self.core.db())
         .await
         .map_err(|e| match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::AlreadyWaiting),
             _ => Error::Db(e),
         })?;
-        self.after_release().await;
-        let mut mine = self.waitlist_of(actor.user_id.as_uuid(), Some(entry.id)).await?;
+        self.core.after_release().await;
+        let mut mine = self.core.waitlist_of(actor.user_id.as_uuid(), Some(entry.id)).await?;
         mine.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))
     }
 
     /// The actor's waitlist entries (theirs and their dependants'), each
     /// with its pending offer.
     pub async fn my_waitlist(&self, actor: &Actor) -> Result<Vec<WaitlistOut>> {
-        self.waitlist_of(actor.user_id.as_uuid(), None).await
+        self.core.waitlist_of(actor.user_id.as_uuid(), None).await
     }
 
+    /// Leaves the waiting list; a pending offer is withdrawn and its slot
+    /// goes to the next person. Only a live entry (waiting or offered) can
+    /// be left; an ended one is not found, and keeps its history.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn leave_waitlist(&self, actor: &Actor, id: WaitlistEntryId) -> Result<()> {
+        self.core.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let e = waitlist_entry::Entity::find_by_id(id)
+            .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if let Some(o) = slot_offer::Entity::find().filter(slot_offer::Column::ActiveEntryId.eq(e.id)).one(&txn).await? {
+            self.core.end_offer(&txn, &o, OfferStatus::Withdrawn, now).await?;
+        }
+        // Conditional: an ended entry (or one an offer accepted meanwhile
+        // made fulfilled) has nothing to leave; the transaction rolls back.
+        if !Core::set_entry(&txn, e.id, WaitlistStatus::Left, now).await? {
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        txn.commit().await?;
+        self.core.after_release().await;
+        Ok(())
+    }
+
+    /// Accepts a pending offer: the held slot is booked for the entry's
+    /// person, under the same rules as an online booking; if a rule refuses
+    /// it, nothing changes and the offer stays pending.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn accept_offer(&self, actor: &Actor, offer_id: OfferId, ip: Option<IpAddr>) -> Result<AppointmentOut> {
+        actor.require_citizen()?;
+        actor.require_verified_phone()?;
+        self.core.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let o = self.core.pending_offer(&txn, actor, offer_id, now).await?;
+        let e = waitlist_entry::Entity::find_by_id(o.entry_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        self.core.end_offer(&txn, &o, OfferStatus::Accepted, now).await?;
+        let s = self.core.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
+        let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
+        let a = self.core.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, "", now, None).await?;
+        Core::set_entry(&txn, e.id, WaitlistStatus::Fulfilled, now).await?;
+        txn.commit().await?;
+        self.core.describe(&a, &s).await
+    }
+
+    /// Declines a pending offer: the slot goes to the next person; the
+    /// entry keeps waiting for another slot.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn decline_offer(&self, actor: &Actor, offer_id: OfferId) -> Result<()> {
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let o = self.core.pending_offer(&txn, actor, offer_id, now).await?;
+        self.core.end_offer(&txn, &o, OfferStatus::Declined, now).await?;
+        Core::set_entry(&txn, o.entry_id, WaitlistStatus::Waiting, now).await?;
+        txn.commit().await?;
+        self.core.after_release().await;
+        Ok(())
+    }
+}
+
+impl Core {
     async fn waitlist_of(&self, holder: Uuid, only: Option<Uuid>) -> Result<Vec<WaitlistOut>> {
         let db = self.db();
         let mut q = waitlist_entry::Entity::find().filter(waitlist_entry::Column::HolderId.eq(holder));
@@ -129,67 +193,6 @@ impl Domain {
                 }
             })
             .collect())
-    }
-
-    /// Leaves the waiting list; a pending offer is withdrawn and its slot
-    /// goes to the next person. Only a live entry (waiting or offered) can
-    /// be left; an ended one is not found, and keeps its history.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn leave_waitlist(&self, actor: &Actor, id: WaitlistEntryId) -> Result<()> {
-        self.account_throttle().check(None, &format!("waitlist:{}", actor.user_id)).map_err(Error::throttled)?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let e = waitlist_entry::Entity::find_by_id(id)
-            .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        if let Some(o) = slot_offer::Entity::find().filter(slot_offer::Column::ActiveEntryId.eq(e.id)).one(&txn).await? {
-            self.end_offer(&txn, &o, OfferStatus::Withdrawn, now).await?;
-        }
-        // Conditional: an ended entry (or one an offer accepted meanwhile
-        // made fulfilled) has nothing to leave; the transaction rolls back.
-        if !Self::set_entry(&txn, e.id, WaitlistStatus::Left, now).await? {
-            return Err(Error::code(ErrorCode::NotFound));
-        }
-        txn.commit().await?;
-        self.after_release().await;
-        Ok(())
-    }
-
-    /// Accepts a pending offer: the held slot is booked for the entry's
-    /// person, under the same rules as an online booking; if a rule refuses
-    /// it, nothing changes and the offer stays pending.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn accept_offer(&self, actor: &Actor, offer_id: OfferId, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        actor.require_citizen()?;
-        actor.require_verified_phone()?;
-        self.booking_throttle().check(ip, &actor.user_id.to_string()).map_err(Error::throttled)?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let o = self.pending_offer(&txn, actor, offer_id, now).await?;
-        let e = waitlist_entry::Entity::find_by_id(o.entry_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.end_offer(&txn, &o, OfferStatus::Accepted, now).await?;
-        let s = self.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
-        let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
-        let a = self.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, "", now, None).await?;
-        Self::set_entry(&txn, e.id, WaitlistStatus::Fulfilled, now).await?;
-        txn.commit().await?;
-        self.describe(&a, &s).await
-    }
-
-    /// Declines a pending offer: the slot goes to the next person; the
-    /// entry keeps waiting for another slot.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn decline_offer(&self, actor: &Actor, offer_id: OfferId) -> Result<()> {
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let o = self.pending_offer(&txn, actor, offer_id, now).await?;
-        self.end_offer(&txn, &o, OfferStatus::Declined, now).await?;
-        Self::set_entry(&txn, o.entry_id, WaitlistStatus::Waiting, now).await?;
-        txn.commit().await?;
-        self.after_release().await;
-        Ok(())
     }
 
     /// The actor's pending, unexpired offer, locked; someone else's is
@@ -392,5 +395,15 @@ impl Domain {
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+impl Waitlist {
+    /// The booking upkeep the server runs every half-minute: expired
+    /// waitlist offers end and free slots go to the next waiting citizen.
+    pub async fn run_waitlist(&self) -> Result<()> {
+        self.core.expire_offers().await?;
+        self.core.offer_free_slots().await?;
+        Ok(())
     }
 }

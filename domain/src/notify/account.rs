@@ -9,7 +9,7 @@
 use super::{outbox_row, EmailOut, Prepared, SmsOut};
 use crate::entities::{claim, consent_request, outbox, user, verification};
 use crate::identity::{code_for, link_token};
-use crate::{Domain, Result};
+use crate::{Core, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use shared::identity::{mask_email, mask_phone};
@@ -205,7 +205,7 @@ pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
     }
 }
 
-impl Domain {
+impl Core {
     /// Renders an account message for its one channel, or says why not.
     pub(super) async fn prepare_account(&self, kind: AccountKind, r: &outbox::Model) -> Result<Prepared> {
         let db = self.db();

@@ -1,8 +1,9 @@
 //! Messages that could not be delivered, as a facility's admins see and retry them.
 
 use super::*;
+use crate::services::Notifications;
 
-impl Domain {
+impl Notifications {
     /// Messages of the admin's facility that could not be delivered.
     pub async fn undelivered(&self, actor: &Actor) -> Result<Vec<UndeliveredOut>> {
         let facility = actor.admin_facility()?;
@@ -11,7 +12,7 @@ impl Domain {
             .filter(outbox::Column::Status.eq(OutboxStatus::Dead))
             .order_by_desc(outbox::Column::UpdatedAt)
             .limit(200)
-            .all(self.db())
+            .all(self.core.db())
             .await?;
         Ok(rows
             .into_iter()
@@ -31,7 +32,7 @@ impl Domain {
     /// Puts a dead message of the admin's facility back in the queue.
     pub async fn retry_undelivered(&self, actor: &Actor, id: DeliveryId) -> Result<()> {
         let facility = actor.admin_facility()?;
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         let n = outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
             .col_expr(outbox::Column::Attempts, Expr::value(0))
@@ -40,7 +41,7 @@ impl Domain {
             .filter(outbox::Column::Id.eq(id))
             .filter(outbox::Column::FacilityId.eq(facility))
             .filter(outbox::Column::Status.eq(OutboxStatus::Dead))
-            .exec(self.db())
+            .exec(self.core.db())
             .await?
             .rows_affected;
         if n == 1 {

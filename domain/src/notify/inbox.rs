@@ -1,8 +1,9 @@
 //! The in-app inbox and the channel preferences a citizen sets.
 
 use super::*;
+use crate::services::Notifications;
 
-impl Domain {
+impl Core {
     pub(super) async fn prefs_of(&self, account: Uuid) -> Result<NotificationPrefs> {
         Ok(notification_pref::Entity::find_by_id(account)
             .one(self.db())
@@ -10,24 +11,26 @@ impl Domain {
             .map(|p| NotificationPrefs { email: p.email, sms: p.sms })
             .unwrap_or(NotificationPrefs { email: true, sms: true }))
     }
+}
 
+impl Notifications {
     /// The actor's channel choices (citizens; staff get no citizen messages).
     pub async fn notification_prefs(&self, actor: &Actor) -> Result<NotificationPrefs> {
-        self.prefs_of(actor.user_id.as_uuid()).await
+        self.core.prefs_of(actor.user_id.as_uuid()).await
     }
 
     pub async fn set_notification_prefs(&self, actor: &Actor, p: &NotificationPrefs) -> Result<NotificationPrefs> {
         let id = actor.user_id.as_uuid();
-        let row = notification_pref::ActiveModel { account_id: Set(id), email: Set(p.email), sms: Set(p.sms), updated_at: Set(self.clock().now()) };
+        let row = notification_pref::ActiveModel { account_id: Set(id), email: Set(p.email), sms: Set(p.sms), updated_at: Set(self.core.clock().now()) };
         notification_pref::Entity::insert(row)
             .on_conflict(
                 sea_orm::sea_query::OnConflict::column(notification_pref::Column::AccountId)
                     .update_columns([notification_pref::Column::Email, notification_pref::Column::Sms, notification_pref::Column::UpdatedAt])
                     .to_owned(),
             )
-            .exec(self.db())
+            .exec(self.core.db())
             .await?;
-        self.prefs_of(id).await
+        self.core.prefs_of(id).await
     }
 
     /// The actor's in-app messages, newest first, in `lang`.
@@ -37,7 +40,7 @@ impl Domain {
             .filter(inbox_message::Column::AccountId.eq(id))
             .order_by_desc(inbox_message::Column::CreatedAt)
             .limit(100)
-            .all(self.db())
+            .all(self.core.db())
             .await?;
         let unread = self.unread_count(actor).await?;
         let items = rows
@@ -63,7 +66,7 @@ impl Domain {
         Ok(inbox_message::Entity::find()
             .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
             .filter(inbox_message::Column::ReadAt.is_null())
-            .count(self.db())
+            .count(self.core.db())
             .await?)
     }
 
@@ -71,16 +74,16 @@ impl Domain {
     /// or all of them when `id` is None.
     pub async fn mark_read(&self, actor: &Actor, id: Option<MessageId>) -> Result<u64> {
         let mut q = inbox_message::Entity::update_many()
-            .col_expr(inbox_message::Column::ReadAt, Expr::value(Some(self.clock().now())))
+            .col_expr(inbox_message::Column::ReadAt, Expr::value(Some(self.core.clock().now())))
             .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
             .filter(inbox_message::Column::ReadAt.is_null());
         if let Some(id) = id {
-            let mine = inbox_message::Entity::find_by_id(id).filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid())).one(self.db()).await?;
+            let mine = inbox_message::Entity::find_by_id(id).filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid())).one(self.core.db()).await?;
             if mine.is_none() {
                 return Err(Error::code(ErrorCode::NotFound));
             }
             q = q.filter(inbox_message::Column::Id.eq(id));
         }
-        Ok(q.exec(self.db()).await?.rows_affected)
+        Ok(q.exec(self.core.db()).await?.rows_affected)
     }
 }

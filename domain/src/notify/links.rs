@@ -10,7 +10,8 @@
 
 use crate::booking::Channel;
 use crate::entities::{appointment, slot};
-use crate::{Domain, Error, Result};
+use crate::services::Bookings;
+use crate::{Core, Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -70,7 +71,7 @@ pub fn verify(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<(Uuid, P
     (now.timestamp() < expires).then_some((id, purpose))
 }
 
-impl Domain {
+impl Core {
     /// The view and cancel tokens of an appointment. The view link lasts
     /// until a week after the appointment, the cancel link until it starts.
     pub fn appointment_link_tokens(&self, id: Uuid, starts_at: DateTime<Utc>) -> (String, String) {
@@ -81,18 +82,20 @@ impl Domain {
     fn link(&self, token: &str) -> Result<(Uuid, Purpose)> {
         verify(&self.config().link_secret, token, self.clock().now()).ok_or_else(|| Error::code(ErrorCode::LinkInvalid))
     }
+}
 
+impl Bookings {
     /// The appointment a link names, without the patient's name; and
     /// whether the link may cancel it.
     pub async fn appointment_by_link(&self, token: &str) -> Result<(AppointmentOut, bool)> {
-        let (id, purpose) = self.link(token)?;
-        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
-        let s = slot::Entity::find_by_id(a.slot_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
-        let mut out = self.describe(&a, &s).await?;
+        let (id, purpose) = self.core.link(token)?;
+        let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        let mut out = self.core.describe(&a, &s).await?;
         out.patient_name.clear();
         // One rule for every door: a cancel link, on an appointment still
         // booked, before the cut-off.
-        let can_cancel = purpose == Purpose::Cancel && self.may_cancel_online(&a, &s, self.clock().now());
+        let can_cancel = purpose == Purpose::Cancel && self.core.may_cancel_online(&a, &s, self.core.clock().now());
         Ok((out, can_cancel))
     }
 
@@ -100,19 +103,19 @@ impl Domain {
     /// as cancelling online (the cut-off), and tells the patient.
     #[tracing::instrument(skip_all)]
     pub async fn cancel_by_link(&self, token: &str) -> Result<AppointmentOut> {
-        let (id, purpose) = self.link(token)?;
+        let (id, purpose) = self.core.link(token)?;
         if purpose != Purpose::Cancel {
             return Err(Error::code(ErrorCode::LinkInvalid));
         }
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
         let a = appointment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
-        self.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
+        self.core.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
         txn.commit().await?;
-        self.after_release().await;
-        let a = appointment::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let mut out = self.describe(&a, &s).await?;
+        self.core.after_release().await;
+        let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let mut out = self.core.describe(&a, &s).await?;
         out.patient_name.clear();
         Ok(out)
     }

@@ -33,7 +33,7 @@ use crate::booking::full_name;
 use crate::entities::{
     appointment, dependant, facility, inbox_message, notification_pref, outbox, practitioner, record_entry, referral, slot, slot_offer, specialty, user,
 };
-use crate::{Actor, Domain, Error, Result};
+use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -204,7 +204,7 @@ pub struct PassOutcome {
     pub failed: usize,
 }
 
-impl Domain {
+impl Core {
     /// The clock notifications run on (see [`Clock`]).
     pub fn clock(&self) -> &Clock {
         &self.inner.clock

@@ -75,7 +75,7 @@ async fn queue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> Re
     }
 }
 
-impl Domain {
+impl Core {
     /// Queues the confirmation (or the "moved" message) of an appointment
     /// just taken and its reminders, on every channel, inside the booking's
     /// transaction.

@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl Domain {
+impl Core {
     /// Loads what a message talks about and renders it for its channel.
     pub(super) async fn prepare(&self, r: &outbox::Model) -> Result<Prepared> {
         if let Some(kind) = account::AccountKind::of(r.kind) {

@@ -1,6 +1,7 @@
 //! The worker: claims due messages under a lease, hands each to a `Deliver`, records the outcome, retries with backoff, dead-letters, purges.
 
 use super::*;
+use crate::services::Notifications;
 
 pub(super) enum Prepared {
     Email(EmailOut),
@@ -9,12 +10,12 @@ pub(super) enum Prepared {
     Skip(&'static str),
 }
 
-impl Domain {
+impl Notifications {
     /// Claims up to `batch_size` due messages for `owner` (a lease of
     /// `lease_secs`) and returns them. Rows whose lease ran out (their
     /// worker died) are due again.
     pub async fn claim_due(&self, owner: &str) -> Result<Vec<outbox::Model>> {
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         let mut due = Query::select();
         due.column(outbox::Column::Id)
             .from(outbox::Entity)
@@ -22,21 +23,21 @@ impl Domain {
             .and_where(outbox::Column::NextAttemptAt.lte(now))
             .cond_where(Condition::any().add(outbox::Column::LeaseUntil.is_null()).add(outbox::Column::LeaseUntil.lt(now)))
             .order_by(outbox::Column::NextAttemptAt, sea_orm::Order::Asc)
-            .limit(self.rules().batch_size);
-        if self.db().get_database_backend() == DbBackend::Postgres {
+            .limit(self.core.rules().batch_size);
+        if self.core.db().get_database_backend() == DbBackend::Postgres {
             due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
         outbox::Entity::update_many()
             .col_expr(outbox::Column::LeaseOwner, Expr::value(owner))
-            .col_expr(outbox::Column::LeaseUntil, Expr::value(now + Duration::seconds(self.rules().lease_secs)))
+            .col_expr(outbox::Column::LeaseUntil, Expr::value(now + Duration::seconds(self.core.rules().lease_secs)))
             .filter(outbox::Column::Id.in_subquery(due))
-            .exec(self.db())
+            .exec(self.core.db())
             .await?;
         Ok(outbox::Entity::find()
             .filter(outbox::Column::LeaseOwner.eq(owner))
             .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .order_by_asc(outbox::Column::NextAttemptAt)
-            .all(self.db())
+            .all(self.core.db())
             .await?)
     }
 
@@ -46,7 +47,7 @@ impl Domain {
             .col_expr(outbox::Column::LeaseOwner, Expr::value(Option::<String>::None))
             .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(outbox::Column::LeaseOwner.eq(owner))
-            .exec(self.db())
+            .exec(self.core.db())
             .await?
             .rows_affected)
     }
@@ -65,17 +66,17 @@ impl Domain {
             // A lease that ran out while earlier sends were slow may have
             // been taken by another worker: sending it here could be a
             // duplicate, so it is left to them.
-            if r.lease_until.is_some_and(|until| until <= self.clock().now()) {
+            if r.lease_until.is_some_and(|until| until <= self.core.clock().now()) {
                 continue;
             }
-            let result = match self.prepare(&r).await {
-                Ok(Prepared::Skip(why)) => self.finish(&r, owner, OutboxStatus::Skipped, Some(why)).await.map(|_| true),
-                Ok(Prepared::InApp(texts)) => self.deliver_in_app(&r, owner, texts).await.map(|_| true),
-                Ok(Prepared::Email(m)) => self.record(&r, owner, d.email(&m).await).await,
-                Ok(Prepared::Sms(m)) => self.record(&r, owner, d.sms(&m).await).await,
+            let result = match self.core.prepare(&r).await {
+                Ok(Prepared::Skip(why)) => self.core.finish(&r, owner, OutboxStatus::Skipped, Some(why)).await.map(|_| true),
+                Ok(Prepared::InApp(texts)) => self.core.deliver_in_app(&r, owner, texts).await.map(|_| true),
+                Ok(Prepared::Email(m)) => self.core.record(&r, owner, d.email(&m).await).await,
+                Ok(Prepared::Sms(m)) => self.core.record(&r, owner, d.sms(&m).await).await,
                 Err(e) => {
                     tracing::warn!(error = ?e, outbox_id = %r.id, "a message could not be prepared");
-                    self.failed(&r, owner, &DeliveryError { permanent: false, reason: "prepare".into() }).await.map(|_| false)
+                    self.core.failed(&r, owner, &DeliveryError { permanent: false, reason: "prepare".into() }).await.map(|_| false)
                 }
             };
             match result {
@@ -90,6 +91,23 @@ impl Domain {
         Ok(out)
     }
 
+    /// Deletes messages settled (sent, withdrawn, skipped) more than
+    /// `outbox_retention_days` ago: they name a recipient and what happened
+    /// to them, and nothing reads them once settled (the inbox keeps its own
+    /// copy of the text). Dead messages stay for the facility's admins and
+    /// pending ones are never touched. Returns how many went.
+    pub async fn purge_outbox(&self) -> Result<u64> {
+        let cutoff = self.core.clock().now() - Duration::days(self.core.config().notify.outbox_retention_days.max(1));
+        Ok(outbox::Entity::delete_many()
+            .filter(outbox::Column::Status.is_in([OutboxStatus::Sent, OutboxStatus::Withdrawn, OutboxStatus::Skipped]))
+            .filter(outbox::Column::UpdatedAt.lt(cutoff))
+            .exec(self.core.db())
+            .await?
+            .rows_affected)
+    }
+}
+
+impl Core {
     pub(super) async fn record(&self, r: &outbox::Model, owner: &str, sent: std::result::Result<(), DeliveryError>) -> Result<bool> {
         match sent {
             Ok(()) => self.finish(r, owner, OutboxStatus::Sent, None).await.map(|_| true),
@@ -173,21 +191,6 @@ impl Domain {
             txn.commit().await?;
         }
         Ok(())
-    }
-
-    /// Deletes messages settled (sent, withdrawn, skipped) more than
-    /// `outbox_retention_days` ago: they name a recipient and what happened
-    /// to them, and nothing reads them once settled (the inbox keeps its own
-    /// copy of the text). Dead messages stay for the facility's admins and
-    /// pending ones are never touched. Returns how many went.
-    pub async fn purge_outbox(&self) -> Result<u64> {
-        let cutoff = self.clock().now() - Duration::days(self.config().notify.outbox_retention_days.max(1));
-        Ok(outbox::Entity::delete_many()
-            .filter(outbox::Column::Status.is_in([OutboxStatus::Sent, OutboxStatus::Withdrawn, OutboxStatus::Skipped]))
-            .filter(outbox::Column::UpdatedAt.lt(cutoff))
-            .exec(self.db())
-            .await?
-            .rows_affected)
     }
 }
 

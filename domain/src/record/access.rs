@@ -11,7 +11,7 @@
 //! cannot show that its *end* was cut off or rewritten, so the heads of
 //! the chains are written out every few minutes to an append-only file
 //! outside the database, each line under the same key
-//! ([`Domain::anchor_access_heads`]). [`Domain::verify_access_log`] (CLI:
+//! ([`Audit::anchor_access_heads`](crate::Audit::anchor_access_heads)). [`Audit::verify_access_log`](crate::Audit::verify_access_log) (CLI:
 //! `server audit verify`) recomputes every chain and checks that the last
 //! anchored head of each is still there, unchanged. Appends for one
 //! patient are serialised: SQLite's write transactions are (BEGIN
@@ -19,7 +19,8 @@
 //! the patient is taken first.
 
 use crate::entities::record_access;
-use crate::{Actor, Domain, Result};
+use crate::services::Audit;
+use crate::{Actor, Core, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use hmac::Mac;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
@@ -105,7 +106,7 @@ pub fn row_hash(key: &[u8], r: &record_access::Model, prev: &str) -> String {
     }
 }
 
-impl crate::Domain {
+impl Core {
     /// Appends to the patient's access log, in the caller's transaction,
     /// sealed with the audit secret.
     #[allow(clippy::too_many_arguments)]
@@ -183,12 +184,13 @@ pub struct ChainReport {
     pub forged_anchors: u64,
 }
 
-impl Domain {
+impl Audit {
     /// Recomputes every patient's chain, then checks that the last
     /// anchored head of each is still in it, unchanged.
     pub async fn verify_access_log(&self) -> Result<ChainReport> {
-        let key = &self.config().audit_secret;
-        let rows = record_access::Entity::find().order_by_asc(record_access::Column::SubjectId).order_by_asc(record_access::Column::Seq).all(self.db()).await?;
+        let key = &self.core.config().audit_secret;
+        let rows =
+            record_access::Entity::find().order_by_asc(record_access::Column::SubjectId).order_by_asc(record_access::Column::Seq).all(self.core.db()).await?;
         let mut report = ChainReport { rows: rows.len() as u64, ..Default::default() };
         let mut current: Option<Uuid> = None;
         let (mut prev, mut expected, mut broken, mut keyed) = (GENESIS.to_owned(), 1i64, false, false);
@@ -213,7 +215,7 @@ impl Domain {
             prev = r.hash.clone();
             expected += 1;
         }
-        let anchors = super::anchors::read(&self.config().audit_dir, key)?;
+        let anchors = super::anchors::read(&self.core.config().audit_dir, key)?;
         report.anchors = anchors.lines;
         report.forged_anchors = anchors.forged;
         let stored: std::collections::HashMap<(Uuid, i64), &str> = rows.iter().map(|r| ((r.subject_id, r.seq), r.hash.as_str())).collect();

@@ -11,7 +11,8 @@
 //! database is tampered with is only protected by its chain.
 
 use crate::entities::record_access;
-use crate::{Domain, Error, Result};
+use crate::services::Audit;
+use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use hmac::Mac;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
@@ -69,13 +70,13 @@ pub fn read(dir: &Path, key: &[u8]) -> Result<Anchors> {
     Ok(out)
 }
 
-impl Domain {
+impl Audit {
     /// Appends the head of every chain that moved since the last run (all
     /// of them on a process's first run) to the anchor file, and syncs it.
     /// Returns how many heads were written.
     pub async fn anchor_access_heads(&self) -> Result<u64> {
         let started = Utc::now();
-        let since: Option<DateTime<Utc>> = *self.inner.anchored_until.lock().expect("not poisoned");
+        let since: Option<DateTime<Utc>> = *self.core.inner.anchored_until.lock().expect("not poisoned");
         // A row's time is when it was appended, and its transaction may
         // commit a little later: look back a minute beyond the last run.
         let mut q = record_access::Entity::find()
@@ -86,21 +87,21 @@ impl Domain {
         if let Some(since) = since {
             q = q.filter(record_access::Column::At.gt(since - Duration::minutes(1)));
         }
-        let heads: Vec<(Uuid, i64)> = q.into_tuple().all(self.db()).await?;
+        let heads: Vec<(Uuid, i64)> = q.into_tuple().all(self.core.db()).await?;
         let mut lines = String::new();
-        let key = &self.config().audit_secret;
+        let key = &self.core.config().audit_secret;
         for chunk in heads.chunks(200) {
             let mut any = Condition::any();
             for (subject, seq) in chunk {
                 any = any.add(Condition::all().add(record_access::Column::SubjectId.eq(*subject)).add(record_access::Column::Seq.eq(*seq)));
             }
-            for r in record_access::Entity::find().filter(any).all(self.db()).await? {
+            for r in record_access::Entity::find().filter(any).all(self.core.db()).await? {
                 let body = format!("{} {} {} {}", started.to_rfc3339(), r.subject_id, r.seq, r.hash);
                 lines.push_str(&format!("{body} {}\n", line_mac(key, &body)));
             }
         }
         if !lines.is_empty() {
-            let dir = self.config().audit_dir.clone();
+            let dir = self.core.config().audit_dir.clone();
             tokio::task::spawn_blocking(move || -> std::io::Result<()> {
                 std::fs::create_dir_all(&dir)?;
                 let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(FILE))?;
@@ -111,7 +112,7 @@ impl Domain {
             .map_err(|e| Error::Internal(e.to_string()))?
             .map_err(|e| Error::Internal(format!("writing the access-log anchors: {e}")))?;
         }
-        *self.inner.anchored_until.lock().expect("not poisoned") = Some(started);
+        *self.core.inner.anchored_until.lock().expect("not poisoned") = Some(started);
         Ok(heads.len() as u64)
     }
 }

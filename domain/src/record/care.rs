@@ -16,7 +16,8 @@
 use crate::booking::{algiers_midnight, full_name};
 use crate::entities::{appointment, care_relation, dependant, practitioner, slot, user};
 use crate::persons::Person;
-use crate::{Actor, Domain, Error, Result};
+use crate::services::{Record, Referrals};
+use crate::{Actor, Core, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{CareLookupIn, CarePatientOut, CareReferralIn, ReferralOut};
@@ -38,7 +39,7 @@ async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<
     })
 }
 
-impl Domain {
+impl Core {
     /// The practitioner's facility, when the patient is in their care
     /// now; otherwise the patient is "not found".
     pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Uuid> {
@@ -115,7 +116,9 @@ impl Domain {
             _ => Ok(Some(self.care_facility(db, actor, subject).await?)),
         }
     }
+}
 
+impl Record {
     /// A practitioner opens a patient's record by NIN, with a reason (at
     /// least a few words; it is shown to the patient).
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
@@ -126,10 +129,10 @@ impl Domain {
         // Every well-formed attempt counts, found or not: the answer tells
         // whether a NIN exists, so guessing is throttled like reading. A
         // typo or a missing reason (answered without a query) does not.
-        self.lookup_throttle().check(None, &actor.user_id.to_string()).map_err(Error::throttled)?;
-        let txn = self.begin_write().await?;
+        self.core.lookup_throttle().check(None, &actor.user_id.to_string()).map_err(Error::throttled)?;
+        let txn = self.core.begin_write().await?;
         let (subject, name, birth_date) = subject_by_nin(&txn, &nin).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         care_relation::ActiveModel {
             id: Set(Uuid::new_v4()),
             facility_id: Set(facility),
@@ -141,7 +144,7 @@ impl Domain {
         }
         .insert(&txn)
         .await?;
-        self.log_access(&txn, subject, actor, Some(facility), shared::AccessAction::Lookup, None, reason).await?;
+        self.core.log_access(&txn, subject, actor, Some(facility), shared::AccessAction::Lookup, None, reason).await?;
         txn.commit().await?;
         Ok(CarePatientOut {
             subject_id: PersonId(subject),
@@ -154,25 +157,12 @@ impl Domain {
         })
     }
 
-    /// A practitioner refers a patient in their care (citizen or dependant)
-    /// to a specialty; the referral then opens referral-required booking.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn refer_in_care(&self, actor: &Actor, subject: PersonId, input: &CareReferralIn) -> Result<ReferralOut> {
-        let facility = actor.practitioner_facility()?;
-        let terms = input.validate(self.today()).map_err(Error::fields)?;
-        let spec = self.referral_specialty(&terms).await?.map_err(|f| Error::fields(vec![f]))?;
-        let holder = self.holder_of(self.db(), subject.as_uuid()).await?;
-        let dependant = (holder != subject.as_uuid()).then_some(subject);
-        let subject = self.resolve_subject(self.db(), holder, dependant).await?;
-        self.refer(actor, facility, subject, &spec, terms).await
-    }
-
     /// The practitioner's patients today: their appointments at the
     /// facility (not cancelled), then the look-ups still open.
     pub async fn care_list(&self, actor: &Actor) -> Result<Vec<CarePatientOut>> {
         let facility = actor.practitioner_facility()?;
-        let db = self.db();
-        let today = self.today();
+        let db = self.core.db();
+        let today = self.core.today();
         let mine: Vec<Uuid> =
             practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid())).all(db).await?.into_iter().map(|p| p.id).collect();
         let slots: HashMap<Uuid, slot::Model> = slot::Entity::find()
@@ -193,7 +183,7 @@ impl Domain {
         let relations = care_relation::Entity::find()
             .filter(care_relation::Column::FacilityId.eq(facility))
             .filter(care_relation::Column::PractitionerId.eq(actor.user_id.as_uuid()))
-            .filter(care_relation::Column::ExpiresAt.gt(self.clock().now()))
+            .filter(care_relation::Column::ExpiresAt.gt(self.core.clock().now()))
             .order_by_desc(care_relation::Column::CreatedAt)
             .all(db)
             .await?;
@@ -251,5 +241,20 @@ impl Domain {
             }
         }
         Ok(out)
+    }
+}
+
+impl Referrals {
+    /// A practitioner refers a patient in their care (citizen or dependant)
+    /// to a specialty; the referral then opens referral-required booking.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn refer_in_care(&self, actor: &Actor, subject: PersonId, input: &CareReferralIn) -> Result<ReferralOut> {
+        let facility = actor.practitioner_facility()?;
+        let terms = input.validate(self.core.today()).map_err(Error::fields)?;
+        let spec = self.core.referral_specialty(&terms).await?.map_err(|f| Error::fields(vec![f]))?;
+        let holder = self.core.holder_of(self.core.db(), subject.as_uuid()).await?;
+        let dependant = (holder != subject.as_uuid()).then_some(subject);
+        let subject = self.core.resolve_subject(self.core.db(), holder, dependant).await?;
+        self.core.refer(actor, facility, subject, &spec, terms).await
     }
 }

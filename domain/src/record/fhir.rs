@@ -19,7 +19,8 @@
 //! validators: HL7's FHIR R4 JSON schema and FHIR.js's profile validation.
 
 use crate::entities::{dependant, user};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::Record;
+use crate::{Actor, Error, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
@@ -319,7 +320,7 @@ pub fn entry_resources(e: &EntryOut, patient: Uuid, public_url: &str) -> Vec<(Uu
     out
 }
 
-impl Domain {
+impl Record {
     /// The citizen's record (or a dependant's) as a FHIR R4 Bundle; the
     /// export is logged like any read.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
@@ -328,25 +329,27 @@ impl Domain {
         let holder = actor.user_id.as_uuid();
         let subject = subject.map_or(holder, Uuid::from);
         let patient = if subject == holder {
-            let u = user::Entity::find_by_id(holder).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+            let u = user::Entity::find_by_id(holder).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
             Patient { id: u.id, nin: u.nin, given: u.given_name, family: u.family_name, birth_date: u.birth_date, sex: u.sex }
         } else {
             let d = dependant::Entity::find_by_id(subject)
-                .one(self.db())
+                .one(self.core.db())
                 .await?
                 .filter(|d| d.holder_id == holder && d.verified_at.is_some())
                 .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
             Patient { id: d.id, nin: d.nin, given: d.given_name, family: d.family_name, birth_date: Some(d.birth_date), sex: Some(d.sex) }
         };
-        let entries =
-            self.my_record_as(actor, &RecordFilter { subject_id: Some(shared::PersonId(subject)), ..Default::default() }, shared::AccessAction::Export).await?;
-        let public_url = self.config().notify.public_url.clone();
+        let entries = self
+            .core
+            .my_record_as(actor, &RecordFilter { subject_id: Some(shared::PersonId(subject)), ..Default::default() }, shared::AccessAction::Export)
+            .await?;
+        let public_url = self.core.config().notify.public_url.clone();
         let mut resources = vec![(patient.id, patient_resource(&patient))];
         // Oldest first: a request comes before its result.
         for e in entries.iter().rev() {
             resources.extend(entry_resources(e, patient.id, &public_url));
         }
-        let now = self.clock().now();
+        let now = self.core.clock().now();
         Ok(json!({
             "resourceType": "Bundle",
             "id": Uuid::new_v4().to_string(),

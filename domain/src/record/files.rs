@@ -11,7 +11,8 @@
 //!   access log, and the web and API doors serve it only as a download.
 
 use crate::entities::{record_attachment, record_entry};
-use crate::{Actor, Domain, Error, Result};
+use crate::services::Record;
+use crate::{Actor, Core, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use shared::dto::AttachmentOut;
@@ -124,62 +125,9 @@ pub struct Download {
     pub bytes: Vec<u8>,
 }
 
-impl Domain {
+impl Core {
     fn files(&self) -> FileStore {
         FileStore::new(self.config().files_dir.clone())
-    }
-
-    /// A practitioner attaches a file to an entry their facility wrote.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn attach_file(&self, actor: &Actor, entry_id: EntryId, file_name: &str, bytes: &[u8]) -> Result<AttachmentOut> {
-        actor.practitioner_facility()?;
-        let entry = record_entry::Entity::find_by_id(entry_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let facility = self.care_facility(self.db(), actor, entry.subject_id).await?;
-        if entry.facility_id != facility {
-            return Err(Error::code(ErrorCode::NotFound));
-        }
-        if bytes.len() as u64 > self.config().attachment_max_bytes {
-            return Err(Error::code(ErrorCode::FileTooLarge));
-        }
-        if bytes.is_empty() {
-            return Err(Error::fields(vec![FieldError::new("file", ErrorCode::Required)]));
-        }
-        let media_type = sniff(bytes).ok_or_else(|| Error::code(ErrorCode::FileTypeRejected))?;
-        // The bytes first: a crash between the two leaves an unreferenced
-        // file (harmless), never a row without its file.
-        let sha = self.files().put(bytes).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
-        let txn = self.begin_write().await?;
-        let row = record_attachment::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            entry_id: Set(entry.id),
-            subject_id: Set(entry.subject_id),
-            holder_id: Set(entry.holder_id),
-            facility_id: Set(facility),
-            author_id: Set(actor.user_id.as_uuid()),
-            sha256: Set(sha),
-            media_type: Set(media_type.into()),
-            size: Set(bytes.len() as i64),
-            file_name: Set(clean_file_name(file_name, media_type)),
-            created_at: Set(self.clock().now()),
-        }
-        .insert(&txn)
-        .await?;
-        self.log_access(&txn, entry.subject_id, actor, Some(facility), shared::AccessAction::AttachFile, Some(entry.id), "").await?;
-        txn.commit().await?;
-        Ok(attachment_out(&row))
-    }
-
-    /// An attachment's bytes, for the patient (or guardian) or a
-    /// practitioner in a care relationship; logged.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn download_attachment(&self, actor: &Actor, id: AttachmentId) -> Result<Download> {
-        let txn = self.begin_write().await?;
-        let a = record_attachment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let facility = self.reader_facility(&txn, actor, a.subject_id).await?;
-        self.log_access(&txn, a.subject_id, actor, facility, shared::AccessAction::ReadFile, Some(a.entry_id), "").await?;
-        txn.commit().await?;
-        let bytes = self.files().get(&a.sha256).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
-        Ok(Download { file_name: a.file_name, media_type: a.media_type, bytes })
     }
 
     /// Attachments of these entries, by entry.
@@ -194,6 +142,61 @@ impl Domain {
             out.entry(a.entry_id).or_default().push(attachment_out(&a));
         }
         Ok(out)
+    }
+}
+
+impl Record {
+    /// A practitioner attaches a file to an entry their facility wrote.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn attach_file(&self, actor: &Actor, entry_id: EntryId, file_name: &str, bytes: &[u8]) -> Result<AttachmentOut> {
+        actor.practitioner_facility()?;
+        let entry = record_entry::Entity::find_by_id(entry_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let facility = self.core.care_facility(self.core.db(), actor, entry.subject_id).await?;
+        if entry.facility_id != facility {
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        if bytes.len() as u64 > self.core.config().attachment_max_bytes {
+            return Err(Error::code(ErrorCode::FileTooLarge));
+        }
+        if bytes.is_empty() {
+            return Err(Error::fields(vec![FieldError::new("file", ErrorCode::Required)]));
+        }
+        let media_type = sniff(bytes).ok_or_else(|| Error::code(ErrorCode::FileTypeRejected))?;
+        // The bytes first: a crash between the two leaves an unreferenced
+        // file (harmless), never a row without its file.
+        let sha = self.core.files().put(bytes).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
+        let txn = self.core.begin_write().await?;
+        let row = record_attachment::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            entry_id: Set(entry.id),
+            subject_id: Set(entry.subject_id),
+            holder_id: Set(entry.holder_id),
+            facility_id: Set(facility),
+            author_id: Set(actor.user_id.as_uuid()),
+            sha256: Set(sha),
+            media_type: Set(media_type.into()),
+            size: Set(bytes.len() as i64),
+            file_name: Set(clean_file_name(file_name, media_type)),
+            created_at: Set(self.core.clock().now()),
+        }
+        .insert(&txn)
+        .await?;
+        self.core.log_access(&txn, entry.subject_id, actor, Some(facility), shared::AccessAction::AttachFile, Some(entry.id), "").await?;
+        txn.commit().await?;
+        Ok(attachment_out(&row))
+    }
+
+    /// An attachment's bytes, for the patient (or guardian) or a
+    /// practitioner in a care relationship; logged.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn download_attachment(&self, actor: &Actor, id: AttachmentId) -> Result<Download> {
+        let txn = self.core.begin_write().await?;
+        let a = record_attachment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let facility = self.core.reader_facility(&txn, actor, a.subject_id).await?;
+        self.core.log_access(&txn, a.subject_id, actor, facility, shared::AccessAction::ReadFile, Some(a.entry_id), "").await?;
+        txn.commit().await?;
+        let bytes = self.core.files().get(&a.sha256).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
+        Ok(Download { file_name: a.file_name, media_type: a.media_type, bytes })
     }
 }
 

@@ -26,7 +26,8 @@ pub mod icd10;
 use crate::booking::full_name;
 use crate::entities::{appointment, dependant, facility, record_access, record_entry, user};
 use crate::notify::Kind;
-use crate::{Actor, Domain, Error, Result};
+use crate::services::{Audit, Record};
+use crate::{Actor, Core, Error, Result};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
@@ -68,7 +69,7 @@ fn filtered(mut q: Select<record_entry::Entity>, f: &RecordFilter) -> Select<rec
     q
 }
 
-impl Domain {
+impl Core {
     /// The account that reads a patient's record: the citizen, or the
     /// guardian of a dependant.
     pub(crate) async fn holder_of<C: ConnectionTrait>(&self, db: &C, subject: Uuid) -> Result<Uuid> {
@@ -81,139 +82,6 @@ impl Domain {
             Some(d) => Ok(d.holder_id),
             None => Err(Error::code(ErrorCode::NotFound)),
         }
-    }
-
-    /// A practitioner writes an entry for a patient in their care. A
-    /// consultation linked to an appointment marks it fulfilled; a
-    /// prescription gets a verification code; a prescription or a result
-    /// tells the patient it is there.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn write_entry(&self, actor: &Actor, subject: PersonId, input: &EntryIn) -> Result<EntryOut> {
-        let subject = subject.as_uuid();
-        let facility = self.care_facility(self.db(), actor, subject).await?;
-        input.validate(self.today()).map_err(Error::fields)?;
-        let now = self.clock().now();
-        let txn = self.begin_write().await?;
-        let holder = self.holder_of(&txn, subject).await?;
-        if let Some(id) = input.appointment_id {
-            let a = appointment::Entity::find_by_id(id)
-                .filter(appointment::Column::SubjectId.eq(subject))
-                .filter(appointment::Column::FacilityId.eq(facility))
-                .one(&txn)
-                .await?
-                .ok_or_else(|| Error::fields(vec![field("appointment_id", ErrorCode::NotFound)]))?;
-            if matches!(input.data, EntryData::Consultation { .. }) && a.status == AppointmentStatus::Booked {
-                appointment::Entity::update_many()
-                    .col_expr(appointment::Column::Status, Expr::value(AppointmentStatus::Fulfilled))
-                    .col_expr(appointment::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
-                    .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
-                    .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
-                    .filter(appointment::Column::Id.eq(a.id))
-                    .exec(&txn)
-                    .await?;
-                self.withdraw_reminders(&txn, a.id).await?;
-            }
-        }
-        if let Some(c) = input.corrects_id {
-            let wrong = record_entry::Entity::find_by_id(c)
-                .filter(record_entry::Column::SubjectId.eq(subject))
-                .filter(record_entry::Column::Status.eq(EntryStatus::EnteredInError))
-                .one(&txn)
-                .await?;
-            if wrong.is_none() {
-                return Err(Error::fields(vec![field("corrects_id", ErrorCode::NotFound)]));
-            }
-        }
-        let kind = input.data.kind();
-        let row = record_entry::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            subject_id: Set(subject),
-            holder_id: Set(holder),
-            facility_id: Set(facility),
-            author_id: Set(actor.user_id.as_uuid()),
-            kind: Set(kind),
-            appointment_id: Set(input.appointment_id.map(Uuid::from)),
-            body: Set(serde_json::to_string(&input.data).map_err(|e| Error::Internal(e.to_string()))?),
-            status: Set(EntryStatus::Active),
-            corrects_id: Set(input.corrects_id.map(Uuid::from)),
-            error_reason: Set(None),
-            verification_code: Set((kind == EntryKind::Prescription).then(verification_code)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        self.log_access(&txn, subject, actor, Some(facility), AccessAction::WriteEntry, Some(row.id), "").await?;
-        match kind {
-            EntryKind::Prescription => self.queue_record_news(&txn, &row, Kind::Prescription).await?,
-            EntryKind::ExamResult => self.queue_record_news(&txn, &row, Kind::Result).await?,
-            _ => {}
-        }
-        txn.commit().await?;
-        Ok(self.describe_entries(vec![row], Some(facility)).await?.remove(0))
-    }
-
-    /// Marks an entry of the practitioner's facility entered-in-error. It
-    /// stays in the record, shown as such, with the reason.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn mark_entered_in_error(&self, actor: &Actor, id: EntryId, input: &EnteredInErrorIn) -> Result<EntryOut> {
-        let reason = input.validate().map_err(Error::fields)?;
-        let reason = reason.as_str();
-        let txn = self.begin_write().await?;
-        let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let facility = self.care_facility(&txn, actor, e.subject_id).await?;
-        if e.facility_id != facility {
-            return Err(Error::code(ErrorCode::NotFound));
-        }
-        let changed = record_entry::Entity::update_many()
-            .col_expr(record_entry::Column::Status, Expr::value(EntryStatus::EnteredInError))
-            .col_expr(record_entry::Column::ErrorReason, Expr::value(Some(reason.to_owned())))
-            .col_expr(record_entry::Column::UpdatedAt, Expr::value(self.clock().now()))
-            .filter(record_entry::Column::Id.eq(id))
-            .filter(record_entry::Column::Status.eq(EntryStatus::Active))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if changed != 1 {
-            return Err(Error::code(ErrorCode::ValidationFailed));
-        }
-        self.log_access(&txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id.as_uuid()), reason).await?;
-        txn.commit().await?;
-        let e = record_entry::Entity::find_by_id(id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        Ok(self.describe_entries(vec![e], Some(facility)).await?.remove(0))
-    }
-
-    /// A patient's whole record, for a practitioner in their care.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn patient_record(&self, actor: &Actor, subject: PersonId, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
-        let subject = subject.as_uuid();
-        let txn = self.begin_write().await?;
-        let facility = self.care_facility(&txn, actor, subject).await?;
-        self.log_access(&txn, subject, actor, Some(facility), AccessAction::ReadRecord, None, "").await?;
-        let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::SubjectId.eq(subject)), filter)
-            .order_by_desc(record_entry::Column::CreatedAt)
-            .all(&txn)
-            .await?;
-        txn.commit().await?;
-        self.describe_entries(rows, Some(facility)).await
-    }
-
-    /// One entry, for its patient (or guardian) or a practitioner in a
-    /// care relationship; logged. Anyone else: not found.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn entry_for(&self, actor: &Actor, id: EntryId) -> Result<EntryOut> {
-        let txn = self.begin_write().await?;
-        let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let facility = self.reader_facility(&txn, actor, e.subject_id).await?;
-        self.log_access(&txn, e.subject_id, actor, facility, AccessAction::ReadEntry, Some(e.id), "").await?;
-        txn.commit().await?;
-        Ok(self.describe_entries(vec![e], facility).await?.remove(0))
-    }
-
-    /// The citizen's own record and their dependants', newest first.
-    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn my_record(&self, actor: &Actor, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
-        self.my_record_as(actor, filter, AccessAction::ReadRecord).await
     }
 
     /// [`Self::my_record`], logged as `action` (a read, an export).
@@ -255,69 +123,6 @@ impl Domain {
             .into_iter()
             .map(|d| d.id)
             .collect())
-    }
-
-    /// "Who looked at my record": the accesses to the citizen's record and
-    /// their dependants', newest first, a page at a time: every row, not
-    /// the last few hundred. `before` is the previous page's cursor.
-    pub async fn my_record_accesses(&self, actor: &Actor, before: Option<&str>, limit: u64) -> Result<AccessPage> {
-        actor.require_citizen()?;
-        actor.require_verified_phone()?;
-        let holder = actor.user_id.as_uuid();
-        let mut subjects = vec![holder];
-        subjects.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(holder)).all(self.db()).await?.into_iter().map(|d| d.id));
-        let limit = limit.clamp(1, 200);
-        let mut q = record_access::Entity::find().filter(record_access::Column::SubjectId.is_in(subjects));
-        if let Some(cursor) = before.filter(|c| !c.is_empty()) {
-            // `at` then `id`, both descending: a total order, so no row is
-            // skipped or repeated between pages.
-            let (at, id) = parse_cursor(cursor).ok_or_else(|| Error::code(ErrorCode::BadRequest))?;
-            q = q.filter(
-                sea_orm::Condition::any()
-                    .add(record_access::Column::At.lt(at))
-                    .add(sea_orm::Condition::all().add(record_access::Column::At.eq(at)).add(record_access::Column::Id.lt(id))),
-            );
-        }
-        let mut rows = q.order_by_desc(record_access::Column::At).order_by_desc(record_access::Column::Id).limit(limit + 1).all(self.db()).await?;
-        let next_cursor = if rows.len() as u64 > limit {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| format!("{}.{}", r.at.timestamp_micros(), r.id))
-        } else {
-            None
-        };
-        let actors: HashMap<Uuid, user::Model> = user::Entity::find()
-            .filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
-        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
-            .filter(facility::Column::Id.is_in(rows.iter().filter_map(|r| r.facility_id).collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|f| (f.id, f))
-            .collect();
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                let f = r.facility_id.and_then(|id| facilities.get(&id));
-                AccessOut {
-                    at: r.at,
-                    subject_id: PersonId(r.subject_id),
-                    actor_name: actors.get(&r.actor_id).map(|u| full_name(&u.given_name, &u.family_name)).unwrap_or_default(),
-                    actor_role: Role::parse(&r.actor_role).unwrap_or(Role::Citizen),
-                    facility_name_ar: f.map(|f| f.name_ar.clone()),
-                    facility_name_fr: f.map(|f| f.name_fr.clone()),
-                    // A code this version does not know (a newer writer) reads as a read.
-                    action: AccessAction::parse(&r.action).unwrap_or(AccessAction::ReadRecord),
-                    entry_id: r.entry_id.map(EntryId),
-                    reason: r.reason,
-                }
-            })
-            .collect();
-        Ok(AccessPage { items, next_cursor })
     }
 
     /// Entries with the names readers need (author, facility, patient),
@@ -377,6 +182,206 @@ impl Domain {
                 })
             })
             .collect()
+    }
+}
+
+impl Record {
+    /// A practitioner writes an entry for a patient in their care. A
+    /// consultation linked to an appointment marks it fulfilled; a
+    /// prescription gets a verification code; a prescription or a result
+    /// tells the patient it is there.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn write_entry(&self, actor: &Actor, subject: PersonId, input: &EntryIn) -> Result<EntryOut> {
+        let subject = subject.as_uuid();
+        let facility = self.core.care_facility(self.core.db(), actor, subject).await?;
+        input.validate(self.core.today()).map_err(Error::fields)?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let holder = self.core.holder_of(&txn, subject).await?;
+        if let Some(id) = input.appointment_id {
+            let a = appointment::Entity::find_by_id(id)
+                .filter(appointment::Column::SubjectId.eq(subject))
+                .filter(appointment::Column::FacilityId.eq(facility))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| Error::fields(vec![field("appointment_id", ErrorCode::NotFound)]))?;
+            if matches!(input.data, EntryData::Consultation { .. }) && a.status == AppointmentStatus::Booked {
+                appointment::Entity::update_many()
+                    .col_expr(appointment::Column::Status, Expr::value(AppointmentStatus::Fulfilled))
+                    .col_expr(appointment::Column::ActiveSlotId, Expr::value(Option::<Uuid>::None))
+                    .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
+                    .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+                    .filter(appointment::Column::Id.eq(a.id))
+                    .exec(&txn)
+                    .await?;
+                self.core.withdraw_reminders(&txn, a.id).await?;
+            }
+        }
+        if let Some(c) = input.corrects_id {
+            let wrong = record_entry::Entity::find_by_id(c)
+                .filter(record_entry::Column::SubjectId.eq(subject))
+                .filter(record_entry::Column::Status.eq(EntryStatus::EnteredInError))
+                .one(&txn)
+                .await?;
+            if wrong.is_none() {
+                return Err(Error::fields(vec![field("corrects_id", ErrorCode::NotFound)]));
+            }
+        }
+        let kind = input.data.kind();
+        let row = record_entry::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            subject_id: Set(subject),
+            holder_id: Set(holder),
+            facility_id: Set(facility),
+            author_id: Set(actor.user_id.as_uuid()),
+            kind: Set(kind),
+            appointment_id: Set(input.appointment_id.map(Uuid::from)),
+            body: Set(serde_json::to_string(&input.data).map_err(|e| Error::Internal(e.to_string()))?),
+            status: Set(EntryStatus::Active),
+            corrects_id: Set(input.corrects_id.map(Uuid::from)),
+            error_reason: Set(None),
+            verification_code: Set((kind == EntryKind::Prescription).then(verification_code)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        self.core.log_access(&txn, subject, actor, Some(facility), AccessAction::WriteEntry, Some(row.id), "").await?;
+        match kind {
+            EntryKind::Prescription => self.core.queue_record_news(&txn, &row, Kind::Prescription).await?,
+            EntryKind::ExamResult => self.core.queue_record_news(&txn, &row, Kind::Result).await?,
+            _ => {}
+        }
+        txn.commit().await?;
+        Ok(self.core.describe_entries(vec![row], Some(facility)).await?.remove(0))
+    }
+
+    /// Marks an entry of the practitioner's facility entered-in-error. It
+    /// stays in the record, shown as such, with the reason.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn mark_entered_in_error(&self, actor: &Actor, id: EntryId, input: &EnteredInErrorIn) -> Result<EntryOut> {
+        let reason = input.validate().map_err(Error::fields)?;
+        let reason = reason.as_str();
+        let txn = self.core.begin_write().await?;
+        let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let facility = self.core.care_facility(&txn, actor, e.subject_id).await?;
+        if e.facility_id != facility {
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        let changed = record_entry::Entity::update_many()
+            .col_expr(record_entry::Column::Status, Expr::value(EntryStatus::EnteredInError))
+            .col_expr(record_entry::Column::ErrorReason, Expr::value(Some(reason.to_owned())))
+            .col_expr(record_entry::Column::UpdatedAt, Expr::value(self.core.clock().now()))
+            .filter(record_entry::Column::Id.eq(id))
+            .filter(record_entry::Column::Status.eq(EntryStatus::Active))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if changed != 1 {
+            return Err(Error::code(ErrorCode::ValidationFailed));
+        }
+        self.core.log_access(&txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id.as_uuid()), reason).await?;
+        txn.commit().await?;
+        let e = record_entry::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        Ok(self.core.describe_entries(vec![e], Some(facility)).await?.remove(0))
+    }
+
+    /// A patient's whole record, for a practitioner in their care.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn patient_record(&self, actor: &Actor, subject: PersonId, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
+        let subject = subject.as_uuid();
+        let txn = self.core.begin_write().await?;
+        let facility = self.core.care_facility(&txn, actor, subject).await?;
+        self.core.log_access(&txn, subject, actor, Some(facility), AccessAction::ReadRecord, None, "").await?;
+        let rows = filtered(record_entry::Entity::find().filter(record_entry::Column::SubjectId.eq(subject)), filter)
+            .order_by_desc(record_entry::Column::CreatedAt)
+            .all(&txn)
+            .await?;
+        txn.commit().await?;
+        self.core.describe_entries(rows, Some(facility)).await
+    }
+
+    /// One entry, for its patient (or guardian) or a practitioner in a
+    /// care relationship; logged. Anyone else: not found.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn entry_for(&self, actor: &Actor, id: EntryId) -> Result<EntryOut> {
+        let txn = self.core.begin_write().await?;
+        let e = record_entry::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let facility = self.core.reader_facility(&txn, actor, e.subject_id).await?;
+        self.core.log_access(&txn, e.subject_id, actor, facility, AccessAction::ReadEntry, Some(e.id), "").await?;
+        txn.commit().await?;
+        Ok(self.core.describe_entries(vec![e], facility).await?.remove(0))
+    }
+
+    /// The citizen's own record and their dependants', newest first.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn my_record(&self, actor: &Actor, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
+        self.core.my_record_as(actor, filter, AccessAction::ReadRecord).await
+    }
+}
+
+impl Audit {
+    /// "Who looked at my record": the accesses to the citizen's record and
+    /// their dependants', newest first, a page at a time: every row, not
+    /// the last few hundred. `before` is the previous page's cursor.
+    pub async fn my_record_accesses(&self, actor: &Actor, before: Option<&str>, limit: u64) -> Result<AccessPage> {
+        actor.require_citizen()?;
+        actor.require_verified_phone()?;
+        let holder = actor.user_id.as_uuid();
+        let mut subjects = vec![holder];
+        subjects.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(holder)).all(self.core.db()).await?.into_iter().map(|d| d.id));
+        let limit = limit.clamp(1, 200);
+        let mut q = record_access::Entity::find().filter(record_access::Column::SubjectId.is_in(subjects));
+        if let Some(cursor) = before.filter(|c| !c.is_empty()) {
+            // `at` then `id`, both descending: a total order, so no row is
+            // skipped or repeated between pages.
+            let (at, id) = parse_cursor(cursor).ok_or_else(|| Error::code(ErrorCode::BadRequest))?;
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(record_access::Column::At.lt(at))
+                    .add(sea_orm::Condition::all().add(record_access::Column::At.eq(at)).add(record_access::Column::Id.lt(id))),
+            );
+        }
+        let mut rows = q.order_by_desc(record_access::Column::At).order_by_desc(record_access::Column::Id).limit(limit + 1).all(self.core.db()).await?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| format!("{}.{}", r.at.timestamp_micros(), r.id))
+        } else {
+            None
+        };
+        let actors: HashMap<Uuid, user::Model> = user::Entity::find()
+            .filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>()))
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
+            .filter(facility::Column::Id.is_in(rows.iter().filter_map(|r| r.facility_id).collect::<Vec<_>>()))
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let f = r.facility_id.and_then(|id| facilities.get(&id));
+                AccessOut {
+                    at: r.at,
+                    subject_id: PersonId(r.subject_id),
+                    actor_name: actors.get(&r.actor_id).map(|u| full_name(&u.given_name, &u.family_name)).unwrap_or_default(),
+                    actor_role: Role::parse(&r.actor_role).unwrap_or(Role::Citizen),
+                    facility_name_ar: f.map(|f| f.name_ar.clone()),
+                    facility_name_fr: f.map(|f| f.name_fr.clone()),
+                    // A code this version does not know (a newer writer) reads as a read.
+                    action: AccessAction::parse(&r.action).unwrap_or(AccessAction::ReadRecord),
+                    entry_id: r.entry_id.map(EntryId),
+                    reason: r.reason,
+                }
+            })
+            .collect();
+        Ok(AccessPage { items, next_cursor })
     }
 }
 

@@ -23,7 +23,7 @@ pub async fn register(
     ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<RegisterIn>,
 ) -> Result<(StatusCode, Json<ProfileOut>), ApiFailure> {
-    let who = state.domain.register(&input, ip).await?;
+    let who = state.domain.accounts.register(&input, ip).await?;
     Ok((StatusCode::CREATED, Json(who.profile())))
 }
 
@@ -43,8 +43,8 @@ pub async fn register(
     ))]
 #[tracing::instrument(name = "POST /api/v1/auth/token", skip_all)]
 pub async fn token(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<LoginIn>) -> Result<Json<TokenOut>, ApiFailure> {
-    let who = state.domain.sign_in_for_token(&input, ip).await?;
-    Ok(Json(state.domain.start_mobile_session(&who).await?))
+    let who = state.domain.sessions.sign_in_for_token(&input, ip).await?;
+    Ok(Json(state.domain.sessions.start_mobile_session(&who).await?))
 }
 
 /// Start (or see again) the enrolment of an authenticator app, with the
@@ -65,7 +65,7 @@ pub async fn enrolment(
     ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<LoginIn>,
 ) -> Result<Json<shared::identity::EnrolmentOut>, ApiFailure> {
-    Ok(Json(state.domain.enrolment_with_password(&input, ip).await?))
+    Ok(Json(state.domain.sessions.enrolment_with_password(&input, ip).await?))
 }
 
 /// Exchange a refresh token for a new pair. Each refresh token works once;
@@ -74,7 +74,7 @@ pub async fn enrolment(
     responses((status = 200, body = TokenOut), (status = 401, description = "`token_invalid`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/refresh", skip_all)]
 pub async fn refresh(State(state): State<AppState>, ApiJson(input): ApiJson<RefreshIn>) -> Result<Json<TokenOut>, ApiFailure> {
-    Ok(Json(state.domain.refresh(&input.refresh_token).await?))
+    Ok(Json(state.domain.sessions.refresh(&input.refresh_token).await?))
 }
 
 /// End the session of the presented access token: it, and every refresh
@@ -83,6 +83,6 @@ pub async fn refresh(State(state): State<AppState>, ApiJson(input): ApiJson<Refr
     responses((status = 204), (status = 401, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/logout", skip_all)]
 pub async fn logout(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<StatusCode, ApiFailure> {
-    state.domain.sign_out(&actor).await?;
+    state.domain.sessions.sign_out(&actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

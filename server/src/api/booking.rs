@@ -41,7 +41,7 @@ pub async fn search(
 ) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
     let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
-    Ok(Json(state.domain.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await?))
+    Ok(Json(state.domain.booking.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await?))
 }
 
 /// Publish a weekly availability template (receptionist or facility admin of that facility).
@@ -55,7 +55,7 @@ pub async fn publish_template(
     ApiPath(facility_id): ApiPath<FacilityId>,
     ApiJson(input): ApiJson<TemplateIn>,
 ) -> Result<(StatusCode, Json<TemplateOut>), ApiFailure> {
-    let out = state.domain.publish_template(&actor, facility_id, &input).await?;
+    let out = state.domain.schedule.publish_template(&actor, facility_id, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -69,7 +69,7 @@ pub async fn book(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<BookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.book(&actor, &input, ip).await?;
+    let out = state.domain.booking.book(&actor, &input, ip).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -86,7 +86,7 @@ pub async fn reschedule(
     ApiPath(id): ApiPath<AppointmentId>,
     ApiJson(input): ApiJson<BookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.reschedule(&actor, id, &input, ip).await?;
+    let out = state.domain.booking.reschedule(&actor, id, &input, ip).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -95,7 +95,7 @@ pub async fn reschedule(
     responses((status = 200, body = [AppointmentOut])))]
 #[tracing::instrument(name = "GET /api/v1/appointments", skip_all)]
 pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
-    Ok(Json(state.domain.my_appointments(&actor).await?))
+    Ok(Json(state.domain.booking.my_appointments(&actor).await?))
 }
 
 /// Cancel one of one's own appointments, until 24 h before it.
@@ -103,7 +103,7 @@ pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Resul
     responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`cancel_too_late`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/appointments/{id}/cancel", skip_all)]
 pub async fn cancel(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<Json<AppointmentOut>, ApiFailure> {
-    Ok(Json(state.domain.cancel_appointment(&actor, id).await?))
+    Ok(Json(state.domain.booking.cancel_appointment(&actor, id).await?))
 }
 
 /// Close an open slot of one's own facility (receptionist or facility admin).
@@ -111,7 +111,7 @@ pub async fn cancel(State(state): State<AppState>, Bearer(actor): Bearer, ApiPat
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, description = "`slot_taken`: the slot has a booking", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/slots/{id}/close", skip_all)]
 pub async fn close_slot(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<SlotId>) -> Result<StatusCode, ApiFailure> {
-    state.domain.close_slot(&actor, id).await?;
+    state.domain.schedule.close_slot(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -129,7 +129,7 @@ pub async fn facilities(
     q: Result<Query<WilayaQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<shared::dto::FacilityOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(state.domain.facilities_in_wilaya(&q.wilaya).await?))
+    Ok(Json(state.domain.directory.facilities_in_wilaya(&q.wilaya).await?))
 }
 
 /// Close a day, a part of a day, or a practitioner's day (leave) at one's
@@ -145,7 +145,7 @@ pub async fn add_closure(
     ApiPath(facility_id): ApiPath<FacilityId>,
     ApiJson(input): ApiJson<ClosureIn>,
 ) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
-    let out = state.domain.add_closure(&actor, facility_id, &input).await?;
+    let out = state.domain.schedule.add_closure(&actor, facility_id, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -161,7 +161,7 @@ pub async fn end_template(
     ApiPath((facility_id, template_id)): ApiPath<(FacilityId, TemplateId)>,
     ApiJson(input): ApiJson<TemplateEndIn>,
 ) -> Result<Json<ScheduleChangeOut>, ApiFailure> {
-    Ok(Json(state.domain.end_template(&actor, facility_id, template_id, &input).await?))
+    Ok(Json(state.domain.schedule.end_template(&actor, facility_id, template_id, &input).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -177,7 +177,7 @@ pub async fn holidays(
     q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<HolidayOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(state.domain.holidays(q.year).await?))
+    Ok(Json(state.domain.directory.holidays(q.year).await?))
 }
 
 /// Add a moving (Islamic) holiday; health administrators only.
@@ -189,7 +189,7 @@ pub async fn add_holiday(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<HolidayIn>,
 ) -> Result<(StatusCode, Json<ScheduleChangeOut>), ApiFailure> {
-    let out = state.domain.add_holiday(&actor, &input).await?;
+    let out = state.domain.schedule.add_holiday(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -197,7 +197,7 @@ pub async fn add_holiday(
 #[utoipa::path(get, path = "/waitlist", tag = "waitlist", security(("bearer" = [])), responses((status = 200, body = [WaitlistOut])))]
 #[tracing::instrument(name = "GET /api/v1/waitlist", skip_all)]
 pub async fn my_waitlist(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<WaitlistOut>>, ApiFailure> {
-    Ok(Json(state.domain.my_waitlist(&actor).await?))
+    Ok(Json(state.domain.waitlist.my_waitlist(&actor).await?))
 }
 
 /// Join the waiting list for a specialty in a wilaya between two dates.
@@ -209,7 +209,7 @@ pub async fn join_waitlist(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<WaitlistIn>,
 ) -> Result<(StatusCode, Json<WaitlistOut>), ApiFailure> {
-    let out = state.domain.join_waitlist(&actor, &input).await?;
+    let out = state.domain.waitlist.join_waitlist(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -218,7 +218,7 @@ pub async fn join_waitlist(
     responses((status = 204), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/waitlist/{id}/leave", skip_all)]
 pub async fn leave_waitlist(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<WaitlistEntryId>) -> Result<StatusCode, ApiFailure> {
-    state.domain.leave_waitlist(&actor, id).await?;
+    state.domain.waitlist.leave_waitlist(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -232,7 +232,7 @@ pub async fn accept_offer(
     Bearer(actor): Bearer,
     ApiPath(id): ApiPath<OfferId>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.accept_offer(&actor, id, ip).await?;
+    let out = state.domain.waitlist.accept_offer(&actor, id, ip).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -241,6 +241,6 @@ pub async fn accept_offer(
     responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/offers/{id}/decline", skip_all)]
 pub async fn decline_offer(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<OfferId>) -> Result<StatusCode, ApiFailure> {
-    state.domain.decline_offer(&actor, id).await?;
+    state.domain.waitlist.decline_offer(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

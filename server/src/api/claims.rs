@@ -29,7 +29,7 @@ pub async fn request(
     ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<RegisterIn>,
 ) -> Result<(StatusCode, Json<ClaimOut>), ApiFailure> {
-    let out = state.domain.request_claim(&input, ip).await?;
+    let out = state.domain.people.request_claim(&input, ip).await?;
     Ok((StatusCode::ACCEPTED, Json(out)))
 }
 
@@ -39,14 +39,14 @@ pub async fn request(
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/auth/claims/{id}", skip_all)]
 pub async fn status(State(state): State<AppState>, ApiPath(id): ApiPath<ClaimId>) -> Result<Json<ClaimOut>, ApiFailure> {
-    Ok(Json(state.domain.claim_status(id).await?))
+    Ok(Json(state.domain.people.claim_status(id).await?))
 }
 
 /// The requests waiting for your decision, as the guardian of the record.
 #[utoipa::path(get, path = "/me/claims", tag = "me", security(("bearer" = [])), responses((status = 200, body = Vec<ClaimOut>)))]
 #[tracing::instrument(name = "GET /api/v1/me/claims", skip_all)]
 pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ClaimOut>>, ApiFailure> {
-    Ok(Json(state.domain.my_claims(&actor).await?))
+    Ok(Json(state.domain.people.my_claims(&actor).await?))
 }
 
 /// Approve: the person gets their own account; their record, appointments
@@ -55,7 +55,7 @@ pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Resul
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/claims/{id}/approve", skip_all)]
 pub async fn approve(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<ClaimId>) -> Result<Json<ClaimOut>, ApiFailure> {
-    Ok(Json(state.domain.guardian_decides(&actor, id, true).await?))
+    Ok(Json(state.domain.people.guardian_decides(&actor, id, true).await?))
 }
 
 /// Decline (a desk can still approve it on seeing the identity card).
@@ -63,7 +63,7 @@ pub async fn approve(State(state): State<AppState>, Bearer(actor): Bearer, ApiPa
     responses((status = 200, body = ClaimOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/claims/{id}/decline", skip_all)]
 pub async fn decline(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<ClaimId>) -> Result<Json<ClaimOut>, ApiFailure> {
-    Ok(Json(state.domain.guardian_decides(&actor, id, false).await?))
+    Ok(Json(state.domain.people.guardian_decides(&actor, id, false).await?))
 }
 
 /// The desk approves a request after seeing the person's identity card
@@ -74,7 +74,7 @@ pub async fn decline(State(state): State<AppState>, Bearer(actor): Bearer, ApiPa
         (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/claims/{id}/approve", skip_all)]
 pub async fn desk_approve(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<ClaimId>) -> Result<Json<ClaimOut>, ApiFailure> {
-    Ok(Json(state.domain.desk_approves_claim(&actor, id).await?))
+    Ok(Json(state.domain.people.desk_approves_claim(&actor, id).await?))
 }
 
 /// Ask to manage an adult's appointments and record (adults are not added
@@ -86,7 +86,7 @@ pub async fn desk_approve(State(state): State<AppState>, Bearer(actor): Bearer, 
         (status = 422, body = shared::ApiError), (status = 429, description = "`too_many_attempts`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/dependants/consent-requests", skip_all)]
 pub async fn request_consent(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<ConsentIn>) -> Result<StatusCode, ApiFailure> {
-    state.domain.request_consent(&actor, &input).await?;
+    state.domain.people.request_consent(&actor, &input).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -95,7 +95,7 @@ pub async fn request_consent(State(state): State<AppState>, Bearer(actor): Beare
 #[utoipa::path(get, path = "/me/consents", tag = "me", security(("bearer" = [])), responses((status = 200, body = ConsentsOut)))]
 #[tracing::instrument(name = "GET /api/v1/me/consents", skip_all)]
 pub async fn consents(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<ConsentsOut>, ApiFailure> {
-    Ok(Json(state.domain.my_consents(&actor).await?))
+    Ok(Json(state.domain.people.my_consents(&actor).await?))
 }
 
 /// Approve a request: that account books for you and reads your record
@@ -104,7 +104,7 @@ pub async fn consents(State(state): State<AppState>, Bearer(actor): Bearer) -> R
     responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/consents/{id}/approve", skip_all)]
 pub async fn approve_consent(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<ConsentId>) -> Result<Json<ConsentOut>, ApiFailure> {
-    Ok(Json(state.domain.decide_consent(&actor, id, true).await?))
+    Ok(Json(state.domain.people.decide_consent(&actor, id, true).await?))
 }
 
 /// Decline a request.
@@ -112,7 +112,7 @@ pub async fn approve_consent(State(state): State<AppState>, Bearer(actor): Beare
     responses((status = 200, body = ConsentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`claim_closed`", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/consents/{id}/decline", skip_all)]
 pub async fn decline_consent(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<ConsentId>) -> Result<Json<ConsentOut>, ApiFailure> {
-    Ok(Json(state.domain.decide_consent(&actor, id, false).await?))
+    Ok(Json(state.domain.people.decide_consent(&actor, id, false).await?))
 }
 
 /// Withdraw your consent: that account no longer books for you or reads
@@ -121,6 +121,6 @@ pub async fn decline_consent(State(state): State<AppState>, Bearer(actor): Beare
     responses((status = 204), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/guardians/{id}/withdraw", skip_all)]
 pub async fn withdraw_consent(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<shared::UserId>) -> Result<StatusCode, ApiFailure> {
-    state.domain.withdraw_consent(&actor, id).await?;
+    state.domain.people.withdraw_consent(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

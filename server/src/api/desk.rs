@@ -31,21 +31,21 @@ pub async fn day(
     q: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<DaySlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(state.domain.day_list(&actor, q.date, q.practitioner_id.map(PractitionerId)).await?))
+    Ok(Json(state.domain.schedule.day_list(&actor, q.date, q.practitioner_id.map(PractitionerId)).await?))
 }
 
 /// The practitioners of one's facility.
 #[utoipa::path(get, path = "/desk/practitioners", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [PractitionerOut])))]
 #[tracing::instrument(name = "GET /api/v1/desk/practitioners", skip_all)]
 pub async fn practitioners(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<PractitionerOut>>, ApiFailure> {
-    Ok(Json(state.domain.facility_practitioners(&actor).await?))
+    Ok(Json(state.domain.directory.facility_practitioners(&actor).await?))
 }
 
 /// The live templates of one's facility.
 #[utoipa::path(get, path = "/desk/templates", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [TemplateRowOut]), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/templates", skip_all)]
 pub async fn templates(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<TemplateRowOut>>, ApiFailure> {
-    Ok(Json(state.domain.facility_templates(&actor).await?))
+    Ok(Json(state.domain.schedule.facility_templates(&actor).await?))
 }
 
 /// Find a citizen by NIN (in the body, never in the URL).
@@ -53,7 +53,7 @@ pub async fn templates(State(state): State<AppState>, Bearer(actor): Bearer) -> 
     responses((status = 200, body = PersonOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/lookup", skip_all)]
 pub async fn lookup(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<NinLookupIn>) -> Result<Json<PersonOut>, ApiFailure> {
-    Ok(Json(state.domain.lookup_by_nin(&actor, &input).await?))
+    Ok(Json(state.domain.people.lookup_by_nin(&actor, &input).await?))
 }
 
 /// A citizen's appointments at one's facility.
@@ -65,7 +65,7 @@ pub async fn patient_appointments(
     Bearer(actor): Bearer,
     ApiPath(patient_id): ApiPath<UserId>,
 ) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
-    Ok(Json(state.domain.desk_patient_appointments(&actor, patient_id).await?))
+    Ok(Json(state.domain.booking.desk_patient_appointments(&actor, patient_id).await?))
 }
 
 /// Book one of one's facility's slots for a citizen or their dependant.
@@ -77,7 +77,7 @@ pub async fn book(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<DeskBookIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.desk_book(&actor, &input).await?;
+    let out = state.domain.booking.desk_book(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -86,7 +86,7 @@ pub async fn book(
     responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/cancel", skip_all)]
 pub async fn cancel(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<Json<AppointmentOut>, ApiFailure> {
-    Ok(Json(state.domain.desk_cancel(&actor, id).await?))
+    Ok(Json(state.domain.booking.desk_cancel(&actor, id).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -104,7 +104,7 @@ pub async fn reschedule(
     ApiPath(id): ApiPath<AppointmentId>,
     ApiJson(input): ApiJson<MoveIn>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiFailure> {
-    let out = state.domain.desk_reschedule(&actor, id, &input.slot_id).await?;
+    let out = state.domain.booking.desk_reschedule(&actor, id, &input.slot_id).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -113,7 +113,7 @@ pub async fn reschedule(
     responses((status = 200, body = DependantOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/dependants/{id}/verify", skip_all)]
 pub async fn verify_dependant(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<PersonId>) -> Result<Json<DependantOut>, ApiFailure> {
-    Ok(Json(state.domain.verify_dependant(&actor, id).await?))
+    Ok(Json(state.domain.people.verify_dependant(&actor, id).await?))
 }
 
 /// Record a referral (practitioners and desk staff).
@@ -125,6 +125,6 @@ pub async fn refer(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<ReferralIn>,
 ) -> Result<(StatusCode, Json<ReferralOut>), ApiFailure> {
-    let out = state.domain.create_referral(&actor, &input).await?;
+    let out = state.domain.referrals.create_referral(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }

@@ -24,14 +24,14 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     // Unauthenticated requests go on to the handler, which answers 401.
     let Some(token) = super::bearer_token(req.headers()).map(str::to_owned) else { return next.run(req).await };
-    let Ok(actor) = state.domain.bearer_actor(&token).await else { return next.run(req).await };
+    let Ok(actor) = state.domain.sessions.bearer_actor(&token).await else { return next.run(req).await };
 
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiFailure::new(ErrorCode::BadRequest).into_response();
     };
     let what = format!("{} {}", parts.method, parts.uri.path());
-    match state.domain.idempotency_begin(actor.user_id, &key, &what, &bytes).await {
+    match state.domain.sessions.idempotency_begin(actor.user_id, &key, &what, &bytes).await {
         Err(e) => ApiFailure::from(e).into_response(),
         Ok(Begin::Mismatch) => ApiFailure::new(ErrorCode::IdempotencyKeyMismatch).into_response(),
         Ok(Begin::InFlight) => ApiFailure::new(ErrorCode::IdempotencyKeyInFlight).into_response(),
@@ -47,9 +47,9 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             let res_bytes = to_bytes(res_body, 1024 * 1024).await.unwrap_or_default();
             let stored = if res_parts.status.is_server_error() {
                 // Our failure: forget the key so that a retry is processed.
-                state.domain.idempotency_abort(actor.user_id, &key).await
+                state.domain.sessions.idempotency_abort(actor.user_id, &key).await
             } else {
-                state.domain.idempotency_finish(actor.user_id, &key, res_parts.status.as_u16(), String::from_utf8_lossy(&res_bytes).into_owned()).await
+                state.domain.sessions.idempotency_finish(actor.user_id, &key, res_parts.status.as_u16(), String::from_utf8_lossy(&res_bytes).into_owned()).await
             };
             if let Err(e) = stored {
                 tracing::error!(error = ?e, "storing an idempotent answer failed");

@@ -17,7 +17,7 @@ use shared::identity::{CodeIn, EmailChangeIn, ForgotIn, LinkTokenIn, PhoneChange
         (status = 429, description = "`too_many_attempts` (per number and per client), with Retry-After", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/phone/code", skip_all)]
 pub async fn phone_code(State(state): State<AppState>, ClientIp(ip): ClientIp, Bearer(actor): Bearer) -> Result<Json<VerificationOut>, ApiFailure> {
-    Ok(Json(state.domain.resend_phone_code(&actor, ip).await?))
+    Ok(Json(state.domain.accounts.resend_phone_code(&actor, ip).await?))
 }
 
 /// Verify the phone with the code it received by SMS: six digits, valid
@@ -28,7 +28,7 @@ pub async fn phone_code(State(state): State<AppState>, ClientIp(ip): ClientIp, B
         (status = 422, description = "`code_invalid` (wrong code), `code_expired` (expired, used, replaced or five wrong tries)", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/phone/verify", skip_all)]
 pub async fn verify_phone(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<CodeIn>) -> Result<Json<ProfileOut>, ApiFailure> {
-    Ok(Json(state.domain.verify_phone(&actor, &input).await?))
+    Ok(Json(state.domain.accounts.verify_phone(&actor, &input).await?))
 }
 
 /// Change the phone number: the current password, then a code goes to the
@@ -43,7 +43,7 @@ pub async fn change_phone(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<PhoneChangeIn>,
 ) -> Result<Json<VerificationOut>, ApiFailure> {
-    Ok(Json(state.domain.request_phone_change(&actor, &input, ip).await?))
+    Ok(Json(state.domain.accounts.request_phone_change(&actor, &input, ip).await?))
 }
 
 /// Send a new link to the email being verified.
@@ -51,7 +51,7 @@ pub async fn change_phone(
     responses((status = 200, body = VerificationOut), (status = 400, description = "Nothing to verify", body = shared::ApiError), (status = 429, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/me/email/link", skip_all)]
 pub async fn email_link(State(state): State<AppState>, ClientIp(ip): ClientIp, Bearer(actor): Bearer) -> Result<Json<VerificationOut>, ApiFailure> {
-    Ok(Json(state.domain.resend_email_link(&actor, ip).await?))
+    Ok(Json(state.domain.accounts.resend_email_link(&actor, ip).await?))
 }
 
 /// Change the email address: the current password, then a link goes to the
@@ -66,7 +66,7 @@ pub async fn change_email(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<EmailChangeIn>,
 ) -> Result<Json<VerificationOut>, ApiFailure> {
-    Ok(Json(state.domain.request_email_change(&actor, &input, ip).await?))
+    Ok(Json(state.domain.accounts.request_email_change(&actor, &input, ip).await?))
 }
 
 /// Confirm an email address with the token of the link sent to it (no
@@ -75,7 +75,7 @@ pub async fn change_email(
     responses((status = 204), (status = 404, description = "`link_invalid` (forged, used or expired)", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/email/verify", skip_all)]
 pub async fn verify_email(State(state): State<AppState>, ApiJson(input): ApiJson<LinkTokenIn>) -> Result<StatusCode, ApiFailure> {
-    state.domain.verify_email(&input).await?;
+    state.domain.accounts.verify_email(&input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -86,7 +86,7 @@ pub async fn verify_email(State(state): State<AppState>, ApiJson(input): ApiJson
         (status = 429, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/password/forgot", skip_all)]
 pub async fn forgot(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<ForgotIn>) -> Result<StatusCode, ApiFailure> {
-    state.domain.forgot_password(&input, ip).await?;
+    state.domain.accounts.forgot_password(&input, ip).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -96,7 +96,7 @@ pub async fn forgot(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJs
         (status = 429, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/password/reset", skip_all)]
 pub async fn reset(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<ResetByCodeIn>) -> Result<StatusCode, ApiFailure> {
-    state.domain.reset_password_by_code(&input, ip).await?;
+    state.domain.accounts.reset_password_by_code(&input, ip).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -105,6 +105,6 @@ pub async fn reset(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJso
     responses((status = 204), (status = 404, description = "`link_invalid`", body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/auth/password/reset-link", skip_all)]
 pub async fn reset_link(State(state): State<AppState>, ApiJson(input): ApiJson<ResetByLinkIn>) -> Result<StatusCode, ApiFailure> {
-    state.domain.reset_password_by_link(&input).await?;
+    state.domain.accounts.reset_password_by_link(&input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,14 +10,14 @@ use shared::dto::{DependantIn, DependantOut, PasswordChangeIn, ProfileOut, Profi
     responses((status = 200, body = ProfileOut), (status = 401, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/me", skip_all)]
 pub async fn get_me(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<ProfileOut>, ApiFailure> {
-    Ok(Json(state.domain.profile(&actor).await?))
+    Ok(Json(state.domain.accounts.profile(&actor).await?))
 }
 
 #[utoipa::path(patch, path = "/me", tag = "me", security(("bearer" = [])), request_body = ProfileUpdateIn,
     responses((status = 200, body = ProfileOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "PATCH /api/v1/me", skip_all)]
 pub async fn update_me(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<ProfileUpdateIn>) -> Result<Json<ProfileOut>, ApiFailure> {
-    Ok(Json(state.domain.update_profile(&actor, &input).await?))
+    Ok(Json(state.domain.accounts.update_profile(&actor, &input).await?))
 }
 
 /// Change the password. Every session of the account ends, this one too;
@@ -30,15 +30,15 @@ pub async fn change_password(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<PasswordChangeIn>,
 ) -> Result<Json<TokenOut>, ApiFailure> {
-    let who = state.domain.change_password(&actor, &input).await?;
-    Ok(Json(state.domain.start_mobile_session(&who).await?))
+    let who = state.domain.accounts.change_password(&actor, &input).await?;
+    Ok(Json(state.domain.sessions.start_mobile_session(&who).await?))
 }
 
 /// One's dependants (children, elderly parents).
 #[utoipa::path(get, path = "/me/dependants", tag = "me", security(("bearer" = [])), responses((status = 200, body = [DependantOut])))]
 #[tracing::instrument(name = "GET /api/v1/me/dependants", skip_all)]
 pub async fn dependants(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<DependantOut>>, ApiFailure> {
-    Ok(Json(state.domain.my_dependants(&actor).await?))
+    Ok(Json(state.domain.people.my_dependants(&actor).await?))
 }
 
 /// Add a dependant; unverified until the desk has seen the papers.
@@ -50,7 +50,7 @@ pub async fn add_dependant(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<DependantIn>,
 ) -> Result<(axum::http::StatusCode, Json<DependantOut>), ApiFailure> {
-    let out = state.domain.add_dependant(&actor, &input).await?;
+    let out = state.domain.people.add_dependant(&actor, &input).await?;
     Ok((axum::http::StatusCode::CREATED, Json(out)))
 }
 
@@ -58,5 +58,5 @@ pub async fn add_dependant(
 #[utoipa::path(get, path = "/me/referrals", tag = "me", security(("bearer" = [])), responses((status = 200, body = [ReferralOut])))]
 #[tracing::instrument(name = "GET /api/v1/me/referrals", skip_all)]
 pub async fn referrals(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralOut>>, ApiFailure> {
-    Ok(Json(state.domain.my_referrals(&actor).await?))
+    Ok(Json(state.domain.referrals.my_referrals(&actor).await?))
 }

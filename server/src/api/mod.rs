@@ -237,7 +237,7 @@ impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiFailure;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer_token(&parts.headers).ok_or_else(|| ApiFailure::new(ErrorCode::Unauthorized))?;
-        state.domain.bearer_actor(token).await.map(Bearer).map_err(ApiFailure::from)
+        state.domain.sessions.bearer_actor(token).await.map(Bearer).map_err(ApiFailure::from)
     }
 }
 

@@ -11,7 +11,7 @@ use shared::dto::{AppointmentOut, InboxOut, LinkAppointmentOut, NotificationPref
 #[utoipa::path(get, path = "/inbox", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = InboxOut)))]
 #[tracing::instrument(name = "GET /api/v1/inbox", skip_all)]
 pub async fn inbox(State(state): State<AppState>, ReqLang(lang): ReqLang, Bearer(actor): Bearer) -> Result<Json<InboxOut>, ApiFailure> {
-    Ok(Json(state.domain.inbox(&actor, lang).await?))
+    Ok(Json(state.domain.notifications.inbox(&actor, lang).await?))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -23,7 +23,7 @@ pub struct UnreadOut {
 #[utoipa::path(get, path = "/inbox/unread", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = UnreadOut)))]
 #[tracing::instrument(name = "GET /api/v1/inbox/unread", skip_all)]
 pub async fn unread(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<UnreadOut>, ApiFailure> {
-    state.domain.unread_count(&actor).await.map(|unread| Json(UnreadOut { unread })).map_err(ApiFailure::from)
+    state.domain.notifications.unread_count(&actor).await.map(|unread| Json(UnreadOut { unread })).map_err(ApiFailure::from)
 }
 
 /// Mark one message read (another person's is 404).
@@ -32,23 +32,23 @@ pub async fn unread(State(state): State<AppState>, Bearer(actor): Bearer) -> Res
 #[tracing::instrument(name = "POST /api/v1/inbox/{id}/read", skip_all)]
 pub async fn read(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<String>) -> Result<Json<UnreadOut>, ApiFailure> {
     let id: shared::MessageId = id.parse().map_err(|_| ApiFailure::new(shared::ErrorCode::NotFound))?;
-    state.domain.mark_read(&actor, Some(id)).await?;
-    Ok(Json(UnreadOut { unread: state.domain.unread_count(&actor).await? }))
+    state.domain.notifications.mark_read(&actor, Some(id)).await?;
+    Ok(Json(UnreadOut { unread: state.domain.notifications.unread_count(&actor).await? }))
 }
 
 /// Mark every message read.
 #[utoipa::path(post, path = "/inbox/read-all", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = UnreadOut)))]
 #[tracing::instrument(name = "POST /api/v1/inbox/read-all", skip_all)]
 pub async fn read_all(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<UnreadOut>, ApiFailure> {
-    state.domain.mark_read(&actor, None).await?;
-    Ok(Json(UnreadOut { unread: state.domain.unread_count(&actor).await? }))
+    state.domain.notifications.mark_read(&actor, None).await?;
+    Ok(Json(UnreadOut { unread: state.domain.notifications.unread_count(&actor).await? }))
 }
 
 /// Which channels one receives messages on.
 #[utoipa::path(get, path = "/me/notifications", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = NotificationPrefs)))]
 #[tracing::instrument(name = "GET /api/v1/me/notifications", skip_all)]
 pub async fn prefs(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<NotificationPrefs>, ApiFailure> {
-    Ok(Json(state.domain.notification_prefs(&actor).await?))
+    Ok(Json(state.domain.notifications.notification_prefs(&actor).await?))
 }
 
 #[utoipa::path(put, path = "/me/notifications", tag = "notifications", security(("bearer" = [])), request_body = NotificationPrefs,
@@ -59,7 +59,7 @@ pub async fn set_prefs(
     Bearer(actor): Bearer,
     ApiJson(input): ApiJson<NotificationPrefs>,
 ) -> Result<Json<NotificationPrefs>, ApiFailure> {
-    Ok(Json(state.domain.set_notification_prefs(&actor, &input).await?))
+    Ok(Json(state.domain.notifications.set_notification_prefs(&actor, &input).await?))
 }
 
 /// The appointment a signed link from a message names (no sign-in; no patient name).
@@ -67,7 +67,7 @@ pub async fn set_prefs(
     responses((status = 200, body = LinkAppointmentOut), (status = 404, description = "`link_invalid`", body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/links/{token}", skip_all)]
 pub async fn link(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Result<Json<LinkAppointmentOut>, ApiFailure> {
-    let (appointment, can_cancel) = state.domain.appointment_by_link(&token).await?;
+    let (appointment, can_cancel) = state.domain.booking.appointment_by_link(&token).await?;
     Ok(Json(LinkAppointmentOut { appointment, can_cancel }))
 }
 
@@ -76,7 +76,7 @@ pub async fn link(State(state): State<AppState>, ApiPath(token): ApiPath<String>
     responses((status = 200, body = AppointmentOut), (status = 404, description = "`link_invalid`", body = shared::ApiError), (status = 409, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/links/{token}/cancel", skip_all)]
 pub async fn cancel_by_link(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Result<Json<AppointmentOut>, ApiFailure> {
-    Ok(Json(state.domain.cancel_by_link(&token).await?))
+    Ok(Json(state.domain.booking.cancel_by_link(&token).await?))
 }
 
 /// Messages of the admin's facility that could not be delivered (facility admins).
@@ -84,7 +84,7 @@ pub async fn cancel_by_link(State(state): State<AppState>, ApiPath(token): ApiPa
     responses((status = 200, body = [UndeliveredOut]), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/facility/undelivered", skip_all)]
 pub async fn undelivered(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<UndeliveredOut>>, ApiFailure> {
-    Ok(Json(state.domain.undelivered(&actor).await?))
+    Ok(Json(state.domain.notifications.undelivered(&actor).await?))
 }
 
 /// Queue an undelivered message again (after fixing the address or the gateway).
@@ -93,6 +93,6 @@ pub async fn undelivered(State(state): State<AppState>, Bearer(actor): Bearer) -
 #[tracing::instrument(name = "POST /api/v1/facility/undelivered/{id}/retry", skip_all)]
 pub async fn retry(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<String>) -> Result<axum::http::StatusCode, ApiFailure> {
     let id: shared::DeliveryId = id.parse().map_err(|_| ApiFailure::new(shared::ErrorCode::NotFound))?;
-    state.domain.retry_undelivered(&actor, id).await?;
+    state.domain.notifications.retry_undelivered(&actor, id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

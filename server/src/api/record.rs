@@ -34,7 +34,7 @@ pub async fn write(
     ApiPath(subject): ApiPath<String>,
     ApiJson(input): ApiJson<EntryIn>,
 ) -> Result<(StatusCode, Json<EntryOut>), ApiFailure> {
-    let out = state.domain.write_entry(&actor, id(&subject)?, &input).await?;
+    let out = state.domain.record.write_entry(&actor, id(&subject)?, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -49,7 +49,7 @@ pub async fn patient(
     q: Filter,
 ) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
     let f = filter(q)?;
-    Ok(Json(state.domain.patient_record(&actor, id(&subject)?, &f).await?))
+    Ok(Json(state.domain.record.patient_record(&actor, id(&subject)?, &f).await?))
 }
 
 /// Mark an entry of one's facility entered-in-error (it stays, marked).
@@ -62,7 +62,7 @@ pub async fn entered_in_error(
     ApiPath(entry): ApiPath<String>,
     ApiJson(input): ApiJson<EnteredInErrorIn>,
 ) -> Result<Json<EntryOut>, ApiFailure> {
-    Ok(Json(state.domain.mark_entered_in_error(&actor, id(&entry)?, &input).await?))
+    Ok(Json(state.domain.record.mark_entered_in_error(&actor, id(&entry)?, &input).await?))
 }
 
 /// One's own record and one's dependants', newest first.
@@ -70,7 +70,7 @@ pub async fn entered_in_error(
 #[tracing::instrument(name = "GET /api/v1/me/record", skip_all)]
 pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer, q: Filter) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
     let f = filter(q)?;
-    Ok(Json(state.domain.my_record(&actor, &f).await?))
+    Ok(Json(state.domain.record.my_record(&actor, &f).await?))
 }
 
 /// The page of "who looked" to fetch: older than `before` (a cursor from
@@ -92,7 +92,7 @@ pub async fn accesses(
     q: Result<Query<AccessQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AccessPage>, ApiFailure> {
     let Query(q) = q.map_err(|_| ApiFailure::new(ErrorCode::BadRequest))?;
-    Ok(Json(state.domain.my_record_accesses(&actor, q.before.as_deref(), q.limit.unwrap_or(50)).await?))
+    Ok(Json(state.domain.audit.my_record_accesses(&actor, q.before.as_deref(), q.limit.unwrap_or(50)).await?))
 }
 
 /// Open a patient's record by NIN with a reason (practitioners): a care
@@ -101,14 +101,14 @@ pub async fn accesses(
     responses((status = 200, body = CarePatientOut), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/record/lookup", skip_all)]
 pub async fn lookup(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<CareLookupIn>) -> Result<Json<CarePatientOut>, ApiFailure> {
-    Ok(Json(state.domain.open_by_nin(&actor, &input).await?))
+    Ok(Json(state.domain.record.open_by_nin(&actor, &input).await?))
 }
 
 /// The practitioner's patients today (appointments, then open look-ups).
 #[utoipa::path(get, path = "/record/patients", tag = "record", security(("bearer" = [])), responses((status = 200, body = [CarePatientOut])))]
 #[tracing::instrument(name = "GET /api/v1/record/patients", skip_all)]
 pub async fn patients(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<CarePatientOut>>, ApiFailure> {
-    Ok(Json(state.domain.care_list(&actor).await?))
+    Ok(Json(state.domain.record.care_list(&actor).await?))
 }
 
 /// Attach a file (PDF, JPEG, PNG; multipart field `file`) to an entry of
@@ -133,7 +133,7 @@ pub async fn upload(
         }
     }
     let (name, bytes) = file.ok_or_else(|| ApiFailure::from(domain::Error::fields(vec![FieldError::new("file", ErrorCode::Required)])))?;
-    let out = state.domain.attach_file(&actor, entry, &name, &bytes).await?;
+    let out = state.domain.record.attach_file(&actor, entry, &name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -142,7 +142,7 @@ pub async fn upload(
     responses((status = 200, description = "the file, Content-Disposition: attachment"), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/attachments/{id}", skip_all)]
 pub async fn download(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(a): ApiPath<String>) -> Result<Response, ApiFailure> {
-    let d = state.domain.download_attachment(&actor, id(&a)?).await?;
+    let d = state.domain.record.download_attachment(&actor, id(&a)?).await?;
     Ok(crate::files::download_response(d))
 }
 
@@ -159,7 +159,7 @@ pub struct ExportQuery {
 #[tracing::instrument(name = "GET /api/v1/me/record/fhir", skip_all)]
 pub async fn fhir(State(state): State<AppState>, Bearer(actor): Bearer, q: Result<Query<ExportQuery>, QueryRejection>) -> Result<Response, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    let b = state.domain.export_fhir(&actor, q.subject_id.map(shared::PersonId)).await?;
+    let b = state.domain.record.export_fhir(&actor, q.subject_id.map(shared::PersonId)).await?;
     Ok(crate::files::fhir_response(b))
 }
 
@@ -183,5 +183,5 @@ pub async fn icd10(ReqLang(lang): ReqLang, q: Result<Query<Icd10Query>, QueryRej
     responses((status = 200, body = EntryOut), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/entries/{id}", skip_all)]
 pub async fn entry(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(e): ApiPath<String>) -> Result<Json<EntryOut>, ApiFailure> {
-    Ok(Json(state.domain.entry_for(&actor, id(&e)?).await?))
+    Ok(Json(state.domain.record.entry_for(&actor, id(&e)?).await?))
 }

@@ -16,7 +16,7 @@ use shared::UserId;
     responses((status = 200, body = [StaffOut]), (status = 401, body = shared::ApiError), (status = 403, description = "`forbidden`: not an administrator", body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/staff", skip_all)]
 pub async fn list(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<StaffOut>>, ApiFailure> {
-    Ok(Json(state.domain.list_staff(&actor).await?))
+    Ok(Json(state.domain.accounts.list_staff(&actor).await?))
 }
 
 /// Remove a staff member's authenticator (lost or replaced phone): their
@@ -28,6 +28,6 @@ pub async fn list(State(state): State<AppState>, Bearer(actor): Bearer) -> Resul
         (status = 404, description = "`not_found`: no such staff member under the caller", body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/staff/{id}/second-factor/reset", skip_all)]
 pub async fn reset_second_factor(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<UserId>) -> Result<StatusCode, ApiFailure> {
-    state.domain.reset_second_factor(&actor, id).await?;
+    state.domain.accounts.reset_second_factor(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -84,9 +84,9 @@ async fn anchored_heads_catch_a_chain_cut_short_and_the_key_catches_a_row_rewrit
         reads(&app, &t, 3).await;
         subjects.push(s(&app.get_auth("/api/v1/me", &t).await.json::<Value>().await.unwrap(), "id").parse::<uuid::Uuid>().unwrap());
     }
-    assert!(app.domain.anchor_access_heads().await.unwrap() >= 2);
+    assert!(app.domain.audit.anchor_access_heads().await.unwrap() >= 2);
     // Positive control: untouched, everything verifies.
-    let report = app.domain.verify_access_log().await.unwrap();
+    let report = app.domain.audit.verify_access_log().await.unwrap();
     assert!(report.broken.is_empty() && report.anchors >= 2 && report.forged_anchors == 0, "{report:?}");
 
     // Cutting the end off the first chain leaves a valid, shorter chain —
@@ -94,7 +94,7 @@ async fn anchored_heads_catch_a_chain_cut_short_and_the_key_catches_a_row_rewrit
     let rows = chain(&app, subjects[0]).await;
     let last = rows.last().unwrap().clone();
     record_access::Entity::delete_by_id(last.id).exec(app.domain.db()).await.unwrap();
-    let report = app.domain.verify_access_log().await.unwrap();
+    let report = app.domain.audit.verify_access_log().await.unwrap();
     assert_eq!(report.broken, vec![(subjects[0], last.seq)]);
 
     // Rewriting a row of the second chain without the key: even with a
@@ -109,7 +109,7 @@ async fn anchored_heads_catch_a_chain_cut_short_and_the_key_catches_a_row_rewrit
     am.mac_version = Set(forged.mac_version);
     am.hash = Set(forged.hash.clone());
     am.update(app.domain.db()).await.unwrap();
-    let report = app.domain.verify_access_log().await.unwrap();
+    let report = app.domain.audit.verify_access_log().await.unwrap();
     assert!(report.broken.contains(&(subjects[1], rows[1].seq)), "{report:?}");
 
     // An anchor line written without the key is not believed, and counted.
@@ -117,7 +117,7 @@ async fn anchored_heads_catch_a_chain_cut_short_and_the_key_catches_a_row_rewrit
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str(&format!("2026-12-02T10:00:00+00:00 {} 99 {} {}\n", subjects[0], "0".repeat(64), "f".repeat(64)));
     std::fs::write(&file, text).unwrap();
-    let report = app.domain.verify_access_log().await.unwrap();
+    let report = app.domain.audit.verify_access_log().await.unwrap();
     assert_eq!(report.forged_anchors, 1);
     assert_eq!(report.broken.iter().find(|(s, _)| *s == subjects[0]).map(|b| b.1), Some(last.seq), "the forged head is ignored");
 }

@@ -272,7 +272,7 @@ pub fn staff(role: shared::Role, phone: &str) -> domain::accounts::NewStaff {
 
 /// Creates a staff account at `facility`; returns its access token.
 pub async fn new_staff(app: &TestApp, facility: uuid::Uuid, role: shared::Role, phone: &str) -> String {
-    app.domain.create_staff(domain::accounts::NewStaff { facility_id: Some(shared::FacilityId(facility)), ..staff(role, phone) }).await.unwrap();
+    app.domain.accounts.create_staff(domain::accounts::NewStaff { facility_id: Some(shared::FacilityId(facility)), ..staff(role, phone) }).await.unwrap();
     s(&app.token(phone, PASSWORD).await, "access_token")
 }
 

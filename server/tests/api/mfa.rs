@@ -110,7 +110,7 @@ async fn a_practitioner_enrols_at_first_sign_in_then_signs_in_with_codes_that_wo
     assert_eq!(code, "mfa_invalid", "a recovery code works once");
     let typed = recovery[4].to_lowercase().replace('-', " ");
     assert_eq!(token_with(&app, NEW_PRACTITIONER_PHONE, Some(&typed)).await.status(), StatusCode::OK);
-    assert_eq!(app.domain.recovery_codes_left(shared::UserId(row.user_id)).await.unwrap(), Some(8));
+    assert_eq!(app.domain.sessions.recovery_codes_left(shared::UserId(row.user_id)).await.unwrap(), Some(8));
 }
 
 #[tokio::test]
@@ -233,7 +233,7 @@ async fn a_facility_admin_resets_a_staff_members_authenticator_and_the_act_is_lo
     assert_eq!(reset(other_admin.clone(), karim_id.clone()).await.status(), StatusCode::NOT_FOUND, "another polyclinic's admin");
     let nadia = s(&me(&app, &admin).await, "id");
     assert_eq!(reset(admin.clone(), nadia.clone()).await.status(), StatusCode::NOT_FOUND, "not herself");
-    assert!(app.domain.admin_audit_of(shared::UserId(karim_id.parse().unwrap())).await.unwrap().is_empty());
+    assert!(app.domain.audit.admin_audit_of(shared::UserId(karim_id.parse().unwrap())).await.unwrap().is_empty());
 
     // Her own polyclinic's practitioner: reset, signed out, told, logged.
     assert_eq!(reset(admin.clone(), karim_id.clone()).await.status(), StatusCode::NO_CONTENT);
@@ -242,7 +242,7 @@ async fn a_facility_admin_resets_a_staff_members_authenticator_and_the_act_is_lo
     assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "mfa_enrolment_required"), "the old authenticator no longer works");
     // A second click finds nothing to reset: no second trace.
     assert_eq!(reset(admin.clone(), karim_id.clone()).await.status(), StatusCode::NO_CONTENT);
-    let log = app.domain.admin_audit_of(shared::UserId(karim_id.parse().unwrap())).await.unwrap();
+    let log = app.domain.audit.admin_audit_of(shared::UserId(karim_id.parse().unwrap())).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].action.as_str(), log[0].actor_id.to_string()), ("second_factor_reset", nadia.clone()));
     assert_eq!(log[0].facility_id.map(|f| f.to_string()), Some(mine));
@@ -253,7 +253,7 @@ async fn a_facility_admin_resets_a_staff_members_authenticator_and_the_act_is_lo
     // The directorate resets a facility admin.
     assert_eq!(reset(directorate, nadia.clone()).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get_auth("/api/v1/me", &admin).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.domain.admin_audit_of(shared::UserId(nadia.parse().unwrap())).await.unwrap().len(), 1);
+    assert_eq!(app.domain.audit.admin_audit_of(shared::UserId(nadia.parse().unwrap())).await.unwrap().len(), 1);
 }
 
 async fn me(app: &TestApp, token: &str) -> Value {

@@ -613,7 +613,7 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     let day = starts(&slot).with_timezone(&domain::booking::algiers()).date_naive();
     let join = json!({ "specialty": clinic.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string() });
     assert_eq!(app.post_auth("/api/v1/waitlist", &waiting.token, &join).await.status(), StatusCode::CREATED);
-    app.domain.run_waitlist().await.unwrap();
+    app.domain.waitlist.run_waitlist().await.unwrap();
     let entries: Vec<Value> = app.get_auth("/api/v1/waitlist", &waiting.token).await.json().await.unwrap();
     let offer = &entries[0]["offer"];
     assert!(offer.is_object(), "a free slot that day is held for the waiting citizen: {entries:?}");
@@ -679,11 +679,11 @@ async fn settled_messages_are_purged_after_the_retention_days_dead_and_pending_o
     .insert(d.db())
     .await
     .unwrap();
-    assert_eq!(d.purge_outbox().await.unwrap(), 3);
+    assert_eq!(d.notifications.purge_outbox().await.unwrap(), 3);
     let left: Vec<Uuid> = outbox::Entity::find().all(d.db()).await.unwrap().into_iter().map(|r| r.id).collect();
     for (row, (status, _, purged)) in rows.iter().zip(plan) {
         assert_eq!(!left.contains(&row.id), purged, "{status} row");
     }
     assert!(inbox_message::Entity::find_by_id(inbox_id).one(d.db()).await.unwrap().is_some());
-    assert_eq!(d.purge_outbox().await.unwrap(), 0, "nothing more to purge");
+    assert_eq!(d.notifications.purge_outbox().await.unwrap(), 0, "nothing more to purge");
 }

@@ -134,7 +134,7 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     assert!(log.iter().all(|r| r["actor_role"] != "practitioner" || r["facility_name_fr"].is_string()));
 
     // The chain verifies, and a tampered row is found.
-    let report = app.domain.verify_access_log().await.unwrap();
+    let report = app.domain.audit.verify_access_log().await.unwrap();
     assert_eq!((report.rows, report.broken.len()), (log.len() as u64, 0));
     let row = record_access::Entity::find()
         .all(app.domain.db())
@@ -147,7 +147,7 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     let mut tampered: record_access::ActiveModel = row.into();
     tampered.actor_role = Set("citizen".into());
     tampered.update(app.domain.db()).await.unwrap();
-    let report = app.domain.verify_access_log().await.unwrap();
+    let report = app.domain.audit.verify_access_log().await.unwrap();
     assert_eq!(report.broken.len(), 1);
     assert_eq!(report.broken[0].1, seq);
 
@@ -302,7 +302,7 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     for action in ["attach_file", "read_file", "export"] {
         assert!(log.iter().any(|r| r["action"] == action), "{action}: {log:?}");
     }
-    assert_eq!(app.domain.verify_access_log().await.unwrap().broken.len(), 0);
+    assert_eq!(app.domain.audit.verify_access_log().await.unwrap().broken.len(), 0);
 
     // ICD-10 search in the caller's language.
     let codes: Vec<Value> = app.client.get(app.url("/api/v1/icd10?q=asthme")).header("accept-language", "fr").send().await.unwrap().json().await.unwrap();

@@ -67,6 +67,7 @@ async fn insert_slot(app: &TestApp, facility: Uuid, practitioner: &practitioner:
 async fn other_desk(app: &TestApp, c: &Clinic) -> String {
     let other = facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id.to_string() != c.facility_id).unwrap();
     app.domain
+        .accounts
         .create_staff(NewStaff {
             role: Role::Receptionist,
             facility_id: Some(FacilityId(other.id)),
@@ -258,11 +259,11 @@ async fn the_horizon_job_makes_missing_slots_again_but_not_on_closed_days() {
     let res =
         app.post_auth(&format!("/api/v1/facilities/{}/closures", c.facility_id), &c.receptionist, &json!({"date": sunday.to_string(), "kind": "closed"})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    assert!(app.domain.extend_horizon().await.unwrap() > 0);
+    assert!(app.domain.schedule.extend_horizon().await.unwrap() > 0);
     let after = slot::Entity::find().filter(slot::Column::TemplateId.eq(c.templates[0])).all(db).await.unwrap();
     assert_eq!(after.len(), before - 24, "every Sunday again but the closed one (24 evening slots)");
     assert!(!after.iter().any(|s| s.starts_at.with_timezone(&algiers()).date_naive() == sunday));
-    assert_eq!(app.domain.extend_horizon().await.unwrap(), 0, "a second run makes nothing");
+    assert_eq!(app.domain.schedule.extend_horizon().await.unwrap(), 0, "a second run makes nothing");
 }
 
 #[tokio::test]
@@ -500,7 +501,7 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
     assert_eq!((daves[0]["status"].as_str(), daves[0]["offer"]["can_accept"].as_bool()), (Some("offered"), Some(false)));
     let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/offers/{}/accept", s(&daves[0]["offer"], "id")), dave, &json!({})).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "offer_expired"), "the flag and the door agree");
-    app.domain.run_waitlist().await.unwrap();
+    app.domain.waitlist.run_waitlist().await.unwrap();
     assert_eq!(waitlist(&app, dave).await[0]["status"], "lapsed");
     assert_eq!(waitlist(&app, bob).await[0]["status"], "waiting", "Bob declined this slot: not offered again");
     let open = search_day(&app, &c.specialty, day).await;
