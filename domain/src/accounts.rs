@@ -17,7 +17,7 @@ pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
     ProfileOut {
         id: UserId(u.id),
         role: u.role,
-        facility_id: u.facility_id.map(FacilityId),
+        facility_id: u.facility_id,
         nin: u.nin.clone(),
         given_name: u.given_name.clone(),
         family_name: u.family_name.clone(),
@@ -202,7 +202,7 @@ impl Accounts {
         user::ActiveModel {
             id: Set(id),
             role: Set(s.role),
-            facility_id: Set(s.facility_id.map(|f| f.as_uuid())),
+            facility_id: Set(s.facility_id),
             nin: Set(None),
             given_name: Set(s.given_name.to_string()),
             family_name: Set(s.family_name.to_string()),

@@ -18,9 +18,9 @@ pub struct Actor {
 /// What an actor may reach, decided here once: every service asks these
 /// instead of matching on the role itself.
 impl Actor {
-    fn facility_if(&self, allowed: impl Fn(Role) -> bool) -> crate::Result<uuid::Uuid> {
+    fn facility_if(&self, allowed: impl Fn(Role) -> bool) -> crate::Result<FacilityId> {
         match self.facility_id {
-            Some(f) if allowed(self.role) => Ok(f.as_uuid()),
+            Some(f) if allowed(self.role) => Ok(f),
             _ => Err(forbidden()),
         }
     }
@@ -44,22 +44,22 @@ impl Actor {
     }
 
     /// The facility whose desk the actor runs: receptionists and facility admins.
-    pub fn desk_facility(&self) -> crate::Result<uuid::Uuid> {
+    pub fn desk_facility(&self) -> crate::Result<FacilityId> {
         self.facility_if(|r| matches!(r, Role::Receptionist | Role::FacilityAdmin))
     }
 
     /// The facility where the practitioner sees patients.
-    pub fn practitioner_facility(&self) -> crate::Result<uuid::Uuid> {
+    pub fn practitioner_facility(&self) -> crate::Result<FacilityId> {
         self.facility_if(|r| r == Role::Practitioner)
     }
 
     /// The facility the facility admin runs.
-    pub fn admin_facility(&self) -> crate::Result<uuid::Uuid> {
+    pub fn admin_facility(&self) -> crate::Result<FacilityId> {
         self.facility_if(|r| r == Role::FacilityAdmin)
     }
 
     /// Any staff member's own facility (desk, practitioner, facility admin).
-    pub fn staff_facility(&self) -> crate::Result<uuid::Uuid> {
+    pub fn staff_facility(&self) -> crate::Result<FacilityId> {
         self.facility_if(Role::needs_facility)
     }
 }
@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn each_scope_admits_its_roles_at_their_facility_and_no_one_else() {
         let f = FacilityId(uuid::Uuid::new_v4());
-        type Scope = fn(&Actor) -> crate::Result<uuid::Uuid>;
+        type Scope = fn(&Actor) -> crate::Result<FacilityId>;
         let scopes: [(&str, Scope, &[Role]); 4] = [
             ("desk", Actor::desk_facility, &[Role::Receptionist, Role::FacilityAdmin]),
             ("practitioner", Actor::practitioner_facility, &[Role::Practitioner]),
@@ -90,7 +90,7 @@ mod tests {
         for (name, scope, admitted) in scopes {
             for role in [Role::Citizen, Role::Receptionist, Role::Practitioner, Role::FacilityAdmin, Role::HealthAdmin] {
                 let expected = admitted.contains(&role);
-                assert_eq!(scope(&actor(role, Some(f))).ok(), expected.then_some(f.as_uuid()), "{name} {role:?}");
+                assert_eq!(scope(&actor(role, Some(f))).ok(), expected.then_some(f), "{name} {role:?}");
                 assert!(scope(&actor(role, None)).is_err(), "{name} {role:?} without a facility");
             }
         }

@@ -75,7 +75,7 @@ enum Viewer {
 fn claim_out(c: &claim::Model, d: Option<&dependant::Model>, majority_years: u32, now: DateTime<Utc>, viewer: Viewer) -> ClaimOut {
     let approver = matches!(viewer, Viewer::Approver(_));
     ClaimOut {
-        id: ClaimId(c.id),
+        id: c.id,
         status: status_of(c, now),
         given_name: c.given_name.clone(),
         family_name: c.family_name.clone(),
@@ -191,8 +191,8 @@ impl Core {
         if let Some(email) = &c.email {
             self.start_verification(db, person, Purpose::Email, VerifyChannel::Email, email, now).await?;
         }
-        account_messages::queue(db, AccountKind::ClaimApproved, shared::MessageChannel::Sms, person, c.id, now).await?;
-        account_messages::queue(db, AccountKind::GuardianAccessEnded, shared::MessageChannel::Sms, c.holder_id, c.id, now).await?;
+        account_messages::queue(db, AccountKind::ClaimApproved, shared::MessageChannel::Sms, person, c.id.as_uuid(), now).await?;
+        account_messages::queue(db, AccountKind::GuardianAccessEnded, shared::MessageChannel::Sms, c.holder_id, c.id.as_uuid(), now).await?;
         tracing::info!(claim_id = %c.id, "record handed over");
         Ok(decided)
     }
@@ -232,7 +232,7 @@ impl People {
         let hash = self.core.passwords().hash(r.password.expose()).await?;
         let now = self.core.clock().now();
         let row = claim::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(ClaimId(Uuid::new_v4())),
             person_id: Set(d.id),
             holder_id: Set(d.holder_id),
             given_name: Set(r.given_name.to_string()),
@@ -259,7 +259,7 @@ impl People {
             .exec(&txn)
             .await?;
         let saved = row.insert(&txn).await?;
-        account_messages::queue(&txn, AccountKind::ClaimWaiting, shared::MessageChannel::Sms, d.holder_id, saved.id, now).await?;
+        account_messages::queue(&txn, AccountKind::ClaimWaiting, shared::MessageChannel::Sms, d.holder_id, saved.id.as_uuid(), now).await?;
         txn.commit().await?;
         tracing::info!(claim_id = %saved.id, "record claimed");
         Ok(claim_out(&saved, Some(&d), self.core.majority(), now, Viewer::Claimant))

@@ -80,7 +80,7 @@ impl People {
         }
         let txn = self.core.begin_write().await?;
         let row = consent_request::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(ConsentId(Uuid::new_v4())),
             holder_id: Set(me),
             person_id: Set(adult.id),
             relation: Set(relation),
@@ -91,7 +91,7 @@ impl People {
         }
         .insert(&txn)
         .await?;
-        account_messages::queue(&txn, AccountKind::ConsentWaiting, shared::MessageChannel::Sms, adult.id, row.id, now).await?;
+        account_messages::queue(&txn, AccountKind::ConsentWaiting, shared::MessageChannel::Sms, adult.id, row.id.as_uuid(), now).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -214,7 +214,7 @@ fn consent_out(r: &consent_request::Model, requester: &user::Model, now: DateTim
         s => s,
     };
     ConsentOut {
-        id: ConsentId(r.id),
+        id: r.id,
         status,
         requester_name: full_name(&requester.given_name, &requester.family_name),
         requester_phone: requester.phone.as_deref().map(mask_phone).unwrap_or_default(),

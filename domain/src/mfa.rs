@@ -199,7 +199,7 @@ impl Core {
         }
         match actor.role {
             Role::FacilityAdmin => {
-                actor.facility_id.is_some_and(|f| target.facility_id == Some(f.as_uuid()))
+                actor.facility_id.is_some_and(|f| target.facility_id == Some(f))
                     && matches!(role, Role::Receptionist | Role::Practitioner | Role::FacilityAdmin)
             }
             Role::HealthAdmin => matches!(role, Role::FacilityAdmin | Role::HealthAdmin),
@@ -440,7 +440,7 @@ impl Accounts {
             actor_id: Set(actor.user_id.as_uuid()),
             action: Set(AdminAction::SecondFactorReset.code().to_owned()),
             target_user_id: Set(Some(t.id)),
-            facility_id: Set(t.facility_id),
+            facility_id: Set(t.facility_id.map(Uuid::from)),
         }
         .insert(&txn)
         .await?;

@@ -12,7 +12,7 @@ use crate::{Core, Error, Result};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use shared::dto::RegisterIn;
-use shared::{Email, FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+use shared::{Email, FacilityId, Lang, NewPassword, PersonName, Phone, PractitionerId, Role, SpecialtyId};
 use uuid::Uuid;
 
 const WILAYAS: &str = include_str!("../seed/wilayas.csv");
@@ -96,7 +96,7 @@ impl Core {
             let rows: Vec<_> = csv_rows(SPECIALTIES)?
                 .iter()
                 .map(|r| specialty::ActiveModel {
-                    id: Set(Uuid::new_v4()),
+                    id: Set(SpecialtyId(Uuid::new_v4())),
                     code: Set(r[0].to_owned()),
                     name_fr: Set(r[1].to_owned()),
                     name_ar: Set(r[2].to_owned()),
@@ -149,7 +149,7 @@ impl crate::Domain {
         ];
         let mut facility_ids = Vec::new();
         for (i, (fr, ar, wilaya, commune_name, address)) in demo_facilities.iter().enumerate() {
-            let id = Uuid::new_v4();
+            let id = FacilityId(Uuid::new_v4());
             facility::Entity::insert(facility::ActiveModel {
                 id: Set(id),
                 kind: Set("polyclinic".into()),
@@ -206,7 +206,7 @@ impl crate::Domain {
         for i in 0..30usize {
             let code = &offered[i % offered.len()];
             let spec = specialties.iter().find(|s| &s.code == code).expect("offered specialty exists");
-            let id = Uuid::new_v4();
+            let id = PractitionerId(Uuid::new_v4());
             practitioner::Entity::insert(practitioner::ActiveModel {
                 id: Set(id),
                 user_id: Set(None),
@@ -230,7 +230,7 @@ impl crate::Domain {
         }
 
         let password = || NewPassword::parse(DEMO_PASSWORD).expect("demo password meets the policy");
-        let home = FacilityId(facility_ids[0]);
+        let home = facility_ids[0];
         for (role, phone) in DEMO_LOGINS {
             if phone == NEW_PRACTITIONER_PHONE {
                 continue;
@@ -304,14 +304,14 @@ impl crate::Domain {
             let (start, end) = if seen.insert(p.id) { (8 * 60, 12 * 60) } else { (13 * 60, 16 * 60) };
             for weekday in [7u8, 1, 2, 3, 4] {
                 let rule = crate::booking::WeeklyRule { weekday, start, end, slot_minutes: 20, valid_from: today, valid_to: None };
-                self.core.create_template(FacilityId(link.facility_id), &p, rule, creator).await?;
+                self.core.create_template(link.facility_id, &p, rule, creator).await?;
             }
         }
         // A newly arrived neurologist at the first polyclinic, the only one in
         // the demo, with no schedule yet: the desk publishes it (and the
         // end-to-end tests use this to control exactly which slots exist).
         if let Some(neuro) = specialties.iter().find(|s| s.code == NEW_PRACTITIONER_SPECIALTY) {
-            let id = Uuid::new_v4();
+            let id = PractitionerId(Uuid::new_v4());
             let leila = self
                 .accounts
                 .create_staff(NewStaff {

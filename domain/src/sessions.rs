@@ -14,7 +14,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use shared::dto::TokenOut;
-use shared::{ErrorCode, FacilityId, SessionId, UserId};
+use shared::{ErrorCode, SessionId, UserId};
 use uuid::Uuid;
 
 const WEB: &str = "web";
@@ -39,13 +39,7 @@ fn unauthorized() -> Error {
 }
 
 fn actor_of(u: &user::Model, session_id: Uuid) -> Actor {
-    Actor {
-        user_id: UserId(u.id),
-        role: u.role,
-        facility_id: u.facility_id.map(FacilityId),
-        session_id: SessionId(session_id),
-        phone_verified: u.phone_verified_at.is_some(),
-    }
+    Actor { user_id: UserId(u.id), role: u.role, facility_id: u.facility_id, session_id: SessionId(session_id), phone_verified: u.phone_verified_at.is_some() }
 }
 
 impl Core {

@@ -19,6 +19,14 @@ macro_rules! id_type {
             pub fn as_uuid(&self) -> Uuid { self.0 }
         }
 
+        /// A primary key must say what an integer id would be: never one.
+        #[cfg(feature = "db")]
+        impl sea_orm::TryFromU64 for $name {
+            fn try_from_u64(n: u64) -> Result<Self, sea_orm::DbErr> {
+                <Uuid as sea_orm::TryFromU64>::try_from_u64(n).map(Self)
+            }
+        }
+
         impl From<Uuid> for $name {
             fn from(u: Uuid) -> Self { Self(u) }
         }

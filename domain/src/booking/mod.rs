@@ -54,11 +54,12 @@ pub fn is_weekend(d: NaiveDate) -> bool {
 
 /// Loads the rows whose `col` is one of `ids`, keyed by `key`: one query
 /// instead of one per row.
-pub(crate) async fn load_map<E, C, F>(db: &C, col: E::Column, ids: Vec<Uuid>, key: F) -> Result<HashMap<Uuid, E::Model>>
+pub(crate) async fn load_map<E, C, K, F>(db: &C, col: E::Column, ids: Vec<K>, key: F) -> Result<HashMap<K, E::Model>>
 where
     E: EntityTrait,
     C: ConnectionTrait,
-    F: Fn(&E::Model) -> Uuid,
+    K: Into<sea_orm::Value> + Eq + std::hash::Hash,
+    F: Fn(&E::Model) -> K,
 {
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -91,8 +92,8 @@ impl Subject {
 
 /// Names of appointments' subjects, keyed by subject id, for display.
 pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointment::Model]) -> Result<HashMap<Uuid, (String, Option<String>)>> {
-    let users = load_map::<user::Entity, _, _>(db, user::Column::Id, list.iter().map(|a| a.patient_id).collect(), |u| u.id).await?;
-    let deps = load_map::<dependant::Entity, _, _>(db, dependant::Column::Id, list.iter().filter_map(|a| a.dependant_id).collect(), |d| d.id).await?;
+    let users = load_map::<user::Entity, _, _, _>(db, user::Column::Id, list.iter().map(|a| a.patient_id).collect(), |u| u.id).await?;
+    let deps = load_map::<dependant::Entity, _, _, _>(db, dependant::Column::Id, list.iter().filter_map(|a| a.dependant_id).collect(), |d| d.id).await?;
     let mut out: HashMap<Uuid, (String, Option<String>)> =
         users.values().map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.phone.clone()))).collect();
     for d in deps.values() {
@@ -116,17 +117,17 @@ fn appointment_out(
     may_change: bool,
 ) -> AppointmentOut {
     AppointmentOut {
-        id: a.id.into(),
-        slot_id: a.slot_id.into(),
+        id: a.id,
+        slot_id: a.slot_id,
         status: a.status,
         starts_at: s.starts_at,
         ends_at: s.ends_at,
-        facility_id: FacilityId(a.facility_id),
+        facility_id: a.facility_id,
         facility_name_ar: f.map(|f| f.name_ar.clone()).unwrap_or_default(),
         facility_name_fr: f.map(|f| f.name_fr.clone()).unwrap_or_default(),
-        practitioner_id: PractitionerId(s.practitioner_id),
+        practitioner_id: s.practitioner_id,
         practitioner_name: p.map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
-        specialty_id: SpecialtyId(a.specialty_id),
+        specialty_id: a.specialty_id,
         specialty,
         dependant_id: a.dependant_id.map(PersonId),
         patient_name,
@@ -138,7 +139,7 @@ fn appointment_out(
 /// A free slot as the search query returns it.
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct FreeSlotRow {
-    id: Uuid,
+    id: SlotId,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     facility_id: Uuid,
@@ -189,7 +190,7 @@ impl Bookings {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let subject = self.core.resolve_subject(&txn, actor.user_id.as_uuid(), b.dependant_id).await?;
-        let s = self.core.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Online).await?;
+        let s = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Online).await?;
         let a = self.core.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
@@ -200,7 +201,7 @@ impl Bookings {
     /// released together, or nothing changes.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn reschedule(&self, actor: &Actor, id: AppointmentId, input: &BookIn, ip: Option<IpAddr>) -> Result<AppointmentOut> {
-        let slot_id = self.core.admit_booking(actor, input, ip)?.slot_id.as_uuid();
+        let slot_id = self.core.admit_booking(actor, input, ip)?.slot_id;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let old = appointment::Entity::find_by_id(id)
@@ -256,7 +257,7 @@ impl Core {
         from: NaiveDate,
         to: NaiveDate,
         only: &SlotFilter,
-        excluded: &HashSet<Uuid>,
+        excluded: &HashSet<SlotId>,
         limit: u64,
     ) -> Result<Vec<SlotOut>> {
         // One query: the slots joined to their facility and practitioner,
@@ -307,7 +308,7 @@ impl Core {
             .filter(|r| !excluded.contains(&r.id))
             .take(limit as usize)
             .map(|r| SlotOut {
-                id: SlotId(r.id),
+                id: r.id,
                 starts_at: r.starts_at,
                 ends_at: r.ends_at,
                 facility_id: FacilityId(r.facility_id),
@@ -356,7 +357,7 @@ impl Core {
         &self,
         txn: &sea_orm::DatabaseTransaction,
         old: &appointment::Model,
-        slot_id: Uuid,
+        slot_id: SlotId,
         moved_by: Uuid,
         now: DateTime<Utc>,
         channel: Channel,
@@ -380,7 +381,13 @@ impl Core {
 
     /// Locks an open, future slot within the horizon (a no-op UPDATE takes
     /// the row lock), or says why it cannot be booked.
-    pub(crate) async fn lock_open_slot(&self, txn: &sea_orm::DatabaseTransaction, slot_id: Uuid, now: DateTime<Utc>, channel: Channel) -> Result<slot::Model> {
+    pub(crate) async fn lock_open_slot(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        slot_id: SlotId,
+        now: DateTime<Utc>,
+        channel: Channel,
+    ) -> Result<slot::Model> {
         let rules = &self.config().booking;
         let earliest = if channel == Channel::Online { now + Duration::hours(rules.min_notice_hours) } else { now };
         let latest = algiers_midnight(self.today() + Duration::days(rules.horizon_days + 1));
@@ -418,7 +425,7 @@ impl Core {
         s: &slot::Model,
         reason: &str,
         now: DateTime<Utc>,
-        moved_from: Option<Uuid>,
+        moved_from: Option<AppointmentId>,
     ) -> Result<appointment::Model> {
         user::Entity::update_many()
             .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
@@ -437,7 +444,7 @@ impl Core {
             .await?;
         let mut current = active.len() as u64;
         if !active.is_empty() {
-            let over: Vec<Uuid> = slot::Entity::find()
+            let over: Vec<SlotId> = slot::Entity::find()
                 .filter(slot::Column::Id.is_in(active.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
                 .filter(slot::Column::EndsAt.lte(now))
                 .all(txn)
@@ -446,7 +453,7 @@ impl Core {
                 .map(|s| s.id)
                 .collect();
             if !over.is_empty() {
-                let ended: Vec<Uuid> = active.iter().filter(|a| over.contains(&a.slot_id)).map(|a| a.id).collect();
+                let ended: Vec<AppointmentId> = active.iter().filter(|a| over.contains(&a.slot_id)).map(|a| a.id).collect();
                 current -= ended.len() as u64;
                 appointment::Entity::update_many()
                     .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
@@ -459,7 +466,7 @@ impl Core {
             return Err(Error::code(ErrorCode::TooManyActive));
         }
         let row = appointment::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(AppointmentId(Uuid::new_v4())),
             facility_id: Set(s.facility_id),
             slot_id: Set(s.id),
             patient_id: Set(subject.holder_id),
@@ -536,12 +543,12 @@ impl Core {
     pub(crate) async fn describe_all(&self, list: &[appointment::Model]) -> Result<Vec<AppointmentOut>> {
         let db = self.db();
         let now = self.clock().now();
-        let slots = load_map::<slot::Entity, _, _>(db, slot::Column::Id, list.iter().map(|a| a.slot_id).collect(), |s| s.id).await?;
-        let facilities = load_map::<facility::Entity, _, _>(db, facility::Column::Id, list.iter().map(|a| a.facility_id).collect(), |f| f.id).await?;
+        let slots = load_map::<slot::Entity, _, _, _>(db, slot::Column::Id, list.iter().map(|a| a.slot_id).collect(), |s| s.id).await?;
+        let facilities = load_map::<facility::Entity, _, _, _>(db, facility::Column::Id, list.iter().map(|a| a.facility_id).collect(), |f| f.id).await?;
         let practitioner_ids = slots.values().map(|s| s.practitioner_id).collect();
-        let practitioners = load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, practitioner_ids, |p| p.id).await?;
+        let practitioners = load_map::<practitioner::Entity, _, _, _>(db, practitioner::Column::Id, practitioner_ids, |p| p.id).await?;
         let names = subject_names(db, list).await?;
-        let codes: HashMap<Uuid, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
         Ok(list
             .iter()
             .filter_map(|a| {
@@ -566,21 +573,21 @@ impl Directory {
     /// The practitioners of the actor's own facility (staff only).
     pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
         let facility = actor.staff_facility()?;
-        let ids: Vec<Uuid> = practitioner_facility::Entity::find()
+        let ids: Vec<PractitionerId> = practitioner_facility::Entity::find()
             .filter(practitioner_facility::Column::FacilityId.eq(facility))
             .all(self.core.db())
             .await?
             .into_iter()
             .map(|l| l.practitioner_id)
             .collect();
-        let specialties: HashMap<Uuid, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        let specialties: HashMap<SpecialtyId, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
         let mut out: Vec<_> = practitioner::Entity::find()
             .filter(practitioner::Column::Id.is_in(ids))
             .all(self.core.db())
             .await?
             .into_iter()
             .map(|p| shared::dto::PractitionerOut {
-                id: PractitionerId(p.id),
+                id: p.id,
                 name: full_name(&p.given_name, &p.family_name),
                 specialty: specialties.get(&p.specialty_id).cloned().unwrap_or_default(),
             })
@@ -614,7 +621,7 @@ impl Directory {
             .all(self.core.db())
             .await?
             .into_iter()
-            .map(|f| shared::dto::FacilityOut { id: FacilityId(f.id), name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id.map(CommuneId) })
+            .map(|f| shared::dto::FacilityOut { id: f.id, name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id.map(CommuneId) })
             .collect())
     }
 
@@ -659,7 +666,7 @@ impl Schedule {
             txn.rollback().await?;
             return Err(Error::code(ErrorCode::SlotTaken));
         }
-        self.core.withdraw_offers(&txn, &[slot_id.as_uuid()], self.core.clock().now()).await?;
+        self.core.withdraw_offers(&txn, &[slot_id], self.core.clock().now()).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -700,13 +707,13 @@ impl Core {
 
 pub(crate) fn slot_out(s: &slot::Model, f: &facility::Model, p: Option<&practitioner::Model>, specialty: &str) -> SlotOut {
     SlotOut {
-        id: SlotId(s.id),
+        id: s.id,
         starts_at: s.starts_at,
         ends_at: s.ends_at,
-        facility_id: FacilityId(f.id),
+        facility_id: f.id,
         facility_name_ar: f.name_ar.clone(),
         facility_name_fr: f.name_fr.clone(),
-        practitioner_id: PractitionerId(s.practitioner_id),
+        practitioner_id: s.practitioner_id,
         practitioner_name: p.map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
         specialty: specialty.to_owned(),
     }

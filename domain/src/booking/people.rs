@@ -12,7 +12,7 @@ use crate::services::{Bookings, People};
 use crate::{Actor, Core, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, DependantIn, DependantOut, DeskBookIn, NinLookupIn, PersonOut};
-use shared::{AppointmentId, ErrorCode, FieldError, PersonId, Role, Sex, UserId};
+use shared::{AppointmentId, ErrorCode, FieldError, PersonId, Role, Sex, SlotId, UserId};
 use uuid::Uuid;
 
 fn dependant_out(d: dependant::Model) -> DependantOut {
@@ -201,7 +201,7 @@ impl Bookings {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let subject = self.core.resolve_subject(&txn, holder.id, b.dependant_id).await?;
-        let s = self.core.lock_open_slot(&txn, b.slot_id.as_uuid(), now, Channel::Desk).await?;
+        let s = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Desk).await?;
         if s.facility_id != facility {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
@@ -231,7 +231,7 @@ impl Bookings {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn desk_reschedule(&self, actor: &Actor, id: AppointmentId, slot_id: &str) -> Result<AppointmentOut> {
         let facility = actor.desk_facility()?;
-        let slot_id: Uuid = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
+        let slot_id: SlotId = slot_id.trim().parse().map_err(|_| Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]))?;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let old = self.core.facility_appointment(&txn, actor, id).await?;

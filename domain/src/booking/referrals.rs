@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{ReferralIn, ReferralOut, ReferralTerms};
-use shared::{ErrorCode, PersonId, ReferralId, Role};
+use shared::{AppointmentId, ErrorCode, FacilityId, PersonId, ReferralId, Role, SpecialtyId};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -41,7 +41,7 @@ impl Referrals {
 
     /// The actor's referrals and their dependants'.
     pub async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralOut>> {
-        let codes: HashMap<Uuid, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
         Ok(referral::Entity::find()
             .filter(referral::Column::HolderId.eq(actor.user_id.as_uuid()))
             .order_by_desc(referral::Column::CreatedAt)
@@ -65,11 +65,18 @@ impl Core {
 
     /// Writes the referral of a patient in the practitioner's care, with
     /// its message to the patient.
-    pub(crate) async fn refer(&self, actor: &Actor, facility: Uuid, subject: Subject, spec: &specialty::Model, terms: ReferralTerms) -> Result<ReferralOut> {
+    pub(crate) async fn refer(
+        &self,
+        actor: &Actor,
+        facility: FacilityId,
+        subject: Subject,
+        spec: &specialty::Model,
+        terms: ReferralTerms,
+    ) -> Result<ReferralOut> {
         self.care_facility(self.db(), actor, subject.subject_id).await?;
         let txn = self.begin_write().await?;
         let row = referral::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(ReferralId(Uuid::new_v4())),
             holder_id: Set(subject.holder_id),
             subject_id: Set(subject.subject_id),
             dependant_id: Set(subject.dependant_id),
@@ -95,10 +102,10 @@ impl Core {
         &self,
         txn: &sea_orm::DatabaseTransaction,
         subject: &Subject,
-        specialty_id: Uuid,
+        specialty_id: SpecialtyId,
         visit: NaiveDate,
-        appointment_id: Uuid,
-        moved_from: Option<Uuid>,
+        appointment_id: AppointmentId,
+        moved_from: Option<AppointmentId>,
     ) -> Result<()> {
         if let Some(old) = moved_from {
             let moved = referral::Entity::update_many()
@@ -137,7 +144,7 @@ impl Core {
     }
 
     /// A cancelled appointment gives its referral back.
-    pub(crate) async fn return_referral(&self, txn: &sea_orm::DatabaseTransaction, appointment_id: Uuid) -> Result<()> {
+    pub(crate) async fn return_referral(&self, txn: &sea_orm::DatabaseTransaction, appointment_id: AppointmentId) -> Result<()> {
         referral::Entity::update_many()
             .col_expr(referral::Column::UsedByAppointmentId, Expr::value(Option::<Uuid>::None))
             .filter(referral::Column::UsedByAppointmentId.eq(appointment_id))
@@ -149,7 +156,7 @@ impl Core {
 
 fn referral_out(r: referral::Model, specialty: &str) -> ReferralOut {
     ReferralOut {
-        id: ReferralId(r.id),
+        id: r.id,
         specialty: specialty.to_owned(),
         priority: r.priority,
         reason: r.reason,

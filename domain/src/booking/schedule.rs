@@ -19,8 +19,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use shared::dto::{
     ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut, WeeklyRule,
 };
-use shared::{AppointmentId, ErrorCode, FacilityId, PractitionerId, Role, SlotId, TemplateId};
 use shared::{AppointmentStatus, DaySlotStatus, HolidayKind, SlotStatus};
+use shared::{ClosureId, ErrorCode, FacilityId, PractitionerId, Role, SlotId, SpecialtyId, TemplateId};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -75,7 +75,7 @@ pub(crate) struct Blocks {
 
 impl Blocks {
     /// The holidays of a period and one facility's closures in it.
-    pub(crate) async fn load<C: ConnectionTrait>(db: &C, facility: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Self> {
+    pub(crate) async fn load<C: ConnectionTrait>(db: &C, facility: FacilityId, from: NaiveDate, to: NaiveDate) -> Result<Self> {
         let mut holidays: HashSet<NaiveDate> =
             holiday::Entity::find().filter(holiday::Column::Date.between(from, to)).all(db).await?.into_iter().map(|h| h.date).collect();
         let mut d = from;
@@ -90,7 +90,7 @@ impl Blocks {
     }
 
     /// Whether a slot of `minutes` starting at `start` is blocked.
-    pub(crate) fn covers(&self, facility: Uuid, practitioner: Uuid, start: DateTime<Utc>, minutes: u32) -> bool {
+    pub(crate) fn covers(&self, facility: FacilityId, practitioner: PractitionerId, start: DateTime<Utc>, minutes: u32) -> bool {
         let date = shared::time::algiers_date(start);
         if self.holidays.contains(&date) {
             return true;
@@ -115,11 +115,11 @@ impl Schedule {
     /// refused: a practitioner is in one place at a time.
     #[tracing::instrument(skip_all, fields(facility_id = %facility))]
     pub async fn publish_template(&self, actor: &Actor, facility: FacilityId, input: &TemplateIn) -> Result<TemplateOut> {
-        if actor.desk_facility()? != facility.as_uuid() {
+        if actor.desk_facility()? != facility {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let t = input.validate().map_err(Error::fields)?;
-        let practitioner = self.core.practitioner_here(facility.as_uuid(), t.practitioner_id.as_uuid()).await?;
+        let practitioner = self.core.practitioner_here(facility, t.practitioner_id).await?;
         let rule = t.rule;
         let out = self.core.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await?;
         // New time may be what someone on the waiting list needs.
@@ -137,8 +137,10 @@ impl Schedule {
             .all(self.core.db())
             .await?;
         let practitioners =
-            load_map::<practitioner::Entity, _, _>(self.core.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| p.id)
-                .await?;
+            load_map::<practitioner::Entity, _, _, _>(self.core.db(), practitioner::Column::Id, templates.iter().map(|t| t.practitioner_id).collect(), |p| {
+                p.id
+            })
+            .await?;
         let now = self.core.clock().now();
         let mut created = 0;
         for t in &templates {
@@ -158,12 +160,12 @@ impl Schedule {
     /// it covers and lists the booked ones it conflicts with.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn add_closure(&self, actor: &Actor, facility: FacilityId, input: &ClosureIn) -> Result<ScheduleChangeOut> {
-        if actor.desk_facility()? != facility.as_uuid() {
+        if actor.desk_facility()? != facility {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let c = input.validate().map_err(Error::fields)?;
         let practitioner = match c.practitioner_id {
-            Some(p) => Some(self.core.practitioner_here(facility.as_uuid(), p.as_uuid()).await?.id),
+            Some(p) => Some(self.core.practitioner_here(facility, p).await?.id),
             None => None,
         };
         let (date, kind) = (c.date, c.kind);
@@ -171,8 +173,8 @@ impl Schedule {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let c = closure::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            facility_id: Set(facility.as_uuid()),
+            id: Set(ClosureId(Uuid::new_v4())),
+            facility_id: Set(facility),
             practitioner_id: Set(practitioner),
             date: Set(date),
             start_minute: Set(start.map(|m| m as i32)),
@@ -200,14 +202,14 @@ impl Schedule {
             .collect();
         let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
-        Ok(ScheduleChangeOut { id: c.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
+        Ok(ScheduleChangeOut { id: c.id.as_uuid(), slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
     }
 
     /// Ends a template of the actor's facility after `valid_to`: its free
     /// slots after that day close, its booked ones are listed as conflicts.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn end_template(&self, actor: &Actor, facility: FacilityId, template_id: TemplateId, input: &TemplateEndIn) -> Result<ScheduleChangeOut> {
-        if actor.desk_facility()? != facility.as_uuid() {
+        if actor.desk_facility()? != facility {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let t = availability_template::Entity::find_by_id(template_id)
@@ -231,7 +233,7 @@ impl Schedule {
             .await?;
         let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
-        Ok(ScheduleChangeOut { id: t.id, slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
+        Ok(ScheduleChangeOut { id: t.id.as_uuid(), slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
     }
 
     /// The templates of the actor's facility that still make slots (not
@@ -245,14 +247,14 @@ impl Schedule {
             .all(self.core.db())
             .await?;
         let practitioners =
-            load_map::<practitioner::Entity, _, _>(self.core.db(), practitioner::Column::Id, list.iter().map(|t| t.practitioner_id).collect(), |p| p.id)
+            load_map::<practitioner::Entity, _, _, _>(self.core.db(), practitioner::Column::Id, list.iter().map(|t| t.practitioner_id).collect(), |p| p.id)
                 .await?;
         let hhmm = |m: i32| format!("{:02}:{:02}", m / 60, m % 60);
         let mut out: Vec<TemplateRowOut> = list
             .into_iter()
             .map(|t| TemplateRowOut {
-                id: TemplateId(t.id),
-                practitioner_id: PractitionerId(t.practitioner_id),
+                id: t.id,
+                practitioner_id: t.practitioner_id,
                 practitioner_name: practitioners.get(&t.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                 weekday: t.weekday as u8,
                 start: hhmm(t.start_minute),
@@ -318,7 +320,7 @@ impl Schedule {
             q = q.filter(slot::Column::PractitionerId.eq(p.as_uuid()));
         }
         let slots = q.order_by_asc(slot::Column::StartsAt).all(self.core.db()).await?;
-        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
+        let ids: Vec<SlotId> = slots.iter().map(|s| s.id).collect();
         let booked = appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(ids.clone())).all(self.core.db()).await?;
         let ended = appointment::Entity::find()
             .filter(appointment::Column::SlotId.is_in(ids))
@@ -327,13 +329,13 @@ impl Schedule {
             .all(self.core.db())
             .await?;
         let names = subject_names(self.core.db(), &[booked.clone(), ended.clone()].concat()).await?;
-        let mut cancelled: HashMap<Uuid, Vec<String>> = HashMap::new();
+        let mut cancelled: HashMap<SlotId, Vec<String>> = HashMap::new();
         for a in &ended {
             cancelled.entry(a.slot_id).or_default().push(names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default());
         }
-        let by_slot: HashMap<Uuid, &appointment::Model> = booked.iter().map(|a| (a.slot_id, a)).collect();
+        let by_slot: HashMap<SlotId, &appointment::Model> = booked.iter().map(|a| (a.slot_id, a)).collect();
         let practitioners =
-            load_map::<practitioner::Entity, _, _>(self.core.db(), practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id)
+            load_map::<practitioner::Entity, _, _, _>(self.core.db(), practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id)
                 .await?;
         Ok(slots
             .iter()
@@ -341,13 +343,13 @@ impl Schedule {
                 let a = by_slot.get(&s.id);
                 let who = a.and_then(|a| names.get(&subject_of(a)).cloned());
                 DaySlotOut {
-                    slot_id: SlotId(s.id),
+                    slot_id: s.id,
                     starts_at: s.starts_at,
                     ends_at: s.ends_at,
-                    practitioner_id: PractitionerId(s.practitioner_id),
+                    practitioner_id: s.practitioner_id,
                     practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                     status: if a.is_some() { DaySlotStatus::Booked } else { s.status.into() },
-                    appointment_id: a.map(|a| AppointmentId(a.id)),
+                    appointment_id: a.map(|a| a.id),
                     patient_name: who.as_ref().map(|w| w.0.clone()),
                     patient_phone: who.and_then(|w| w.1),
                     booked_at_desk: a.is_some_and(|a| a.booked_by != a.patient_id),
@@ -360,7 +362,7 @@ impl Schedule {
 
 impl Core {
     /// A practitioner who works at the facility, or `not_found` on the field.
-    async fn practitioner_here(&self, facility: Uuid, practitioner_id: Uuid) -> Result<practitioner::Model> {
+    async fn practitioner_here(&self, facility: FacilityId, practitioner_id: PractitionerId) -> Result<practitioner::Model> {
         let works_here = practitioner_facility::Entity::find()
             .filter(practitioner_facility::Column::FacilityId.eq(facility))
             .filter(practitioner_facility::Column::PractitionerId.eq(practitioner_id))
@@ -401,8 +403,8 @@ impl Core {
             return Err(Error::fields(vec![field("start", ErrorCode::TemplateOverlap)]));
         }
         let template = availability_template::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            facility_id: Set(facility.as_uuid()),
+            id: Set(TemplateId(Uuid::new_v4())),
+            facility_id: Set(facility),
             practitioner_id: Set(practitioner.id),
             weekday: Set(rule.weekday as i32),
             start_minute: Set(rule.start as i32),
@@ -418,12 +420,12 @@ impl Core {
         let created = self.generate_slots(&txn, &template, practitioner.specialty_id, now).await?;
         txn.commit().await?;
         tracing::info!(slots = created, "template published");
-        Ok(TemplateOut { template_id: TemplateId(template.id), slots_created: created })
+        Ok(TemplateOut { template_id: template.id, slots_created: created })
     }
 
     /// Makes a template's missing slots from today to the horizon. Existing
     /// slots (open, booked or closed) are left as they are.
-    async fn generate_slots<C: ConnectionTrait>(&self, db: &C, t: &availability_template::Model, specialty_id: Uuid, now: DateTime<Utc>) -> Result<u64> {
+    async fn generate_slots<C: ConnectionTrait>(&self, db: &C, t: &availability_template::Model, specialty_id: SpecialtyId, now: DateTime<Utc>) -> Result<u64> {
         let today = shared::time::algiers_date(now);
         let last = today + Duration::days(self.config().booking.horizon_days);
         let first = t.valid_from.max(today);
@@ -440,7 +442,7 @@ impl Core {
                 for starts in slot_starts(day, rule.start, rule.end, rule.slot_minutes as u32) {
                     if starts > now && !blocks.covers(t.facility_id, t.practitioner_id, starts, rule.slot_minutes as u32) {
                         rows.push(slot::ActiveModel {
-                            id: Set(Uuid::new_v4()),
+                            id: Set(SlotId(Uuid::new_v4())),
                             facility_id: Set(t.facility_id),
                             practitioner_id: Set(t.practitioner_id),
                             specialty_id: Set(specialty_id),
@@ -479,7 +481,7 @@ impl Core {
         if slots.is_empty() {
             return Ok((0, Vec::new()));
         }
-        let ids: Vec<Uuid> = slots.iter().map(|s| s.id).collect();
+        let ids: Vec<SlotId> = slots.iter().map(|s| s.id).collect();
         let mut closed = 0;
         for chunk in ids.chunks(500) {
             closed += slot::Entity::update_many()
@@ -495,7 +497,7 @@ impl Core {
         for chunk in ids.chunks(500) {
             booked.extend(appointment::Entity::find().filter(appointment::Column::ActiveSlotId.is_in(chunk.to_vec())).all(txn).await?);
         }
-        let booked_slots: Vec<Uuid> = booked.iter().map(|a| a.slot_id).collect();
+        let booked_slots: Vec<SlotId> = booked.iter().map(|a| a.slot_id).collect();
         if !booked_slots.is_empty() {
             // A booked slot stays open: its appointment is kept until the
             // desk moves or cancels it (which then closes the slot).
@@ -508,9 +510,9 @@ impl Core {
                 .rows_affected;
             closed = closed.saturating_sub(reopened);
         }
-        let by_id: HashMap<Uuid, &slot::Model> = slots.iter().map(|s| (s.id, s)).collect();
+        let by_id: HashMap<SlotId, &slot::Model> = slots.iter().map(|s| (s.id, s)).collect();
         let practitioners =
-            load_map::<practitioner::Entity, _, _>(txn, practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
+            load_map::<practitioner::Entity, _, _, _>(txn, practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
         let names = subject_names(txn, &booked).await?;
         let mut conflicts: Vec<ConflictOut> = booked
             .iter()
@@ -518,7 +520,7 @@ impl Core {
                 let s = by_id[&a.slot_id];
                 let (name, phone) = names.get(&subject_of(a)).cloned().unwrap_or_default();
                 ConflictOut {
-                    appointment_id: AppointmentId(a.id),
+                    appointment_id: a.id,
                     starts_at: s.starts_at,
                     practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                     patient_name: name,
@@ -607,9 +609,9 @@ mod tests {
     #[test]
     fn holidays_and_closures_cover_the_slots_they_should() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let (f, p, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (f, p, other) = (FacilityId(Uuid::new_v4()), PractitionerId(Uuid::new_v4()), PractitionerId(Uuid::new_v4()));
         let closure = |practitioner, start: Option<i32>, end: Option<i32>| closure::Model {
-            id: Uuid::new_v4(),
+            id: ClosureId(Uuid::new_v4()),
             facility_id: f,
             practitioner_id: practitioner,
             date: day,
@@ -625,12 +627,12 @@ mod tests {
         assert!(reduced.covers(f, p, at(10), 20));
         assert!(!reduced.covers(f, p, at(9), 20), "before the closed hours");
         assert!(!reduced.covers(f, other, at(10), 20), "another practitioner");
-        assert!(!reduced.covers(Uuid::new_v4(), p, at(10), 20), "another facility");
+        assert!(!reduced.covers(FacilityId(Uuid::new_v4()), p, at(10), 20), "another facility");
         let whole = Blocks { holidays: HashSet::new(), closures: vec![closure(None, None, None)] };
         assert!(whole.covers(f, other, at(15), 20));
         assert!(!whole.covers(f, other, at(24 + 9), 20), "the next day");
         let holiday = Blocks { holidays: [day].into(), closures: vec![] };
-        assert!(holiday.covers(Uuid::new_v4(), p, at(8), 20));
+        assert!(holiday.covers(FacilityId(Uuid::new_v4()), p, at(8), 20));
         assert_eq!(fixed_holiday(NaiveDate::from_ymd_opt(2027, 7, 5).unwrap()).unwrap().1, "Fête de l'Indépendance");
         assert!(fixed_holiday(day).is_none());
     }

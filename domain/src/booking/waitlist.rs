@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
-use shared::{ErrorCode, OfferId, PersonId, WaitlistEntryId};
+use shared::{ErrorCode, OfferId, PersonId, SlotId, SpecialtyId, WaitlistEntryId};
 use shared::{OfferStatus, SlotStatus, WaitlistStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -55,7 +55,7 @@ impl Waitlist {
         let subject = self.core.resolve_subject(self.core.db(), actor.user_id.as_uuid(), w.dependant_id).await?;
         let now = self.core.clock().now();
         let entry = waitlist_entry::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(WaitlistEntryId(Uuid::new_v4())),
             holder_id: Set(subject.holder_id),
             subject_id: Set(subject.subject_id),
             dependant_id: Set(subject.dependant_id),
@@ -148,7 +148,7 @@ impl Waitlist {
 }
 
 impl Core {
-    async fn waitlist_of(&self, holder: Uuid, only: Option<Uuid>) -> Result<Vec<WaitlistOut>> {
+    async fn waitlist_of(&self, holder: Uuid, only: Option<WaitlistEntryId>) -> Result<Vec<WaitlistOut>> {
         let db = self.db();
         let mut q = waitlist_entry::Entity::find().filter(waitlist_entry::Column::HolderId.eq(holder));
         if let Some(id) = only {
@@ -161,11 +161,13 @@ impl Core {
             .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
             .all(db)
             .await?;
-        let slots = super::load_map::<slot::Entity, _, _>(db, slot::Column::Id, offers.iter().map(|o| o.slot_id).collect(), |s| s.id).await?;
-        let facilities = super::load_map::<facility::Entity, _, _>(db, facility::Column::Id, slots.values().map(|s| s.facility_id).collect(), |f| f.id).await?;
+        let slots = super::load_map::<slot::Entity, _, _, _>(db, slot::Column::Id, offers.iter().map(|o| o.slot_id).collect(), |s| s.id).await?;
+        let facilities =
+            super::load_map::<facility::Entity, _, _, _>(db, facility::Column::Id, slots.values().map(|s| s.facility_id).collect(), |f| f.id).await?;
         let practitioners =
-            super::load_map::<practitioner::Entity, _, _>(db, practitioner::Column::Id, slots.values().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
-        let codes: HashMap<Uuid, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
+            super::load_map::<practitioner::Entity, _, _, _>(db, practitioner::Column::Id, slots.values().map(|s| s.practitioner_id).collect(), |p| p.id)
+                .await?;
+        let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
         Ok(entries
             .into_iter()
             .map(|e| {
@@ -174,14 +176,14 @@ impl Core {
                     let s = slots.get(&o.slot_id)?;
                     let f = facilities.get(&s.facility_id)?;
                     Some(OfferOut {
-                        id: OfferId(o.id),
+                        id: o.id,
                         expires_at: o.expires_at,
                         slot: slot_out(s, f, practitioners.get(&s.practitioner_id), &code),
                         can_accept: o.expires_at > now,
                     })
                 });
                 WaitlistOut {
-                    id: WaitlistEntryId(e.id),
+                    id: e.id,
                     specialty: code,
                     wilaya: e.wilaya_code,
                     from: e.date_from,
@@ -240,7 +242,7 @@ impl Core {
 
     /// Moves a live entry (waiting or offered) to `status`; an entry that
     /// has ended meanwhile is left as it is. True when the entry changed.
-    async fn set_entry(txn: &sea_orm::DatabaseTransaction, id: Uuid, status: WaitlistStatus, now: DateTime<Utc>) -> Result<bool> {
+    async fn set_entry(txn: &sea_orm::DatabaseTransaction, id: WaitlistEntryId, status: WaitlistStatus, now: DateTime<Utc>) -> Result<bool> {
         let live = status.is_live();
         let mut q = waitlist_entry::Entity::update_many()
             .col_expr(waitlist_entry::Column::Status, Expr::value(status))
@@ -255,7 +257,7 @@ impl Core {
 
     /// Withdraws the pending offers on slots that are being closed; their
     /// entries wait again. The caller has closed the slots first.
-    pub(crate) async fn withdraw_offers(&self, txn: &sea_orm::DatabaseTransaction, slot_ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
+    pub(crate) async fn withdraw_offers(&self, txn: &sea_orm::DatabaseTransaction, slot_ids: &[SlotId], now: DateTime<Utc>) -> Result<()> {
         for chunk in slot_ids.chunks(500) {
             let offers = slot_offer::Entity::find().filter(slot_offer::Column::ActiveSlotId.is_in(chunk.to_vec())).all(txn).await?;
             for o in offers {
@@ -329,11 +331,11 @@ impl Core {
         let mut made = 0;
         for e in waiting {
             let Some(spec) = specialty::Entity::find_by_id(e.specialty_id).one(self.db()).await? else { continue };
-            let seen: HashSet<Uuid> =
+            let seen: HashSet<SlotId> =
                 slot_offer::Entity::find().filter(slot_offer::Column::EntryId.eq(e.id)).all(self.db()).await?.into_iter().map(|o| o.slot_id).collect();
             let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &super::SlotFilter::default(), &seen, 5).await?;
             for c in candidates {
-                if self.hold_for(&e, c.id.as_uuid(), hold).await? {
+                if self.hold_for(&e, c.id, hold).await? {
                     made += 1;
                     break;
                 }
@@ -344,7 +346,7 @@ impl Core {
 
     /// Holds one free slot for one waiting entry, or reports that it could
     /// not (booked, closed or held meanwhile; the entry answered meanwhile).
-    async fn hold_for(&self, e: &waitlist_entry::Model, slot_id: Uuid, hold: Duration) -> Result<bool> {
+    async fn hold_for(&self, e: &waitlist_entry::Model, slot_id: SlotId, hold: Duration) -> Result<bool> {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
         let held = slot::Entity::update_many()
@@ -369,7 +371,7 @@ impl Core {
             return Ok(false);
         }
         let offer = slot_offer::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(OfferId(Uuid::new_v4())),
             slot_id: Set(slot_id),
             entry_id: Set(e.id),
             holder_id: Set(e.holder_id),
@@ -382,7 +384,7 @@ impl Core {
         };
         match offer.insert(&txn).await {
             Ok(o) => {
-                let facility = slot::Entity::find_by_id(slot_id).one(&txn).await?.map(|s| s.facility_id).unwrap_or_default();
+                let facility = slot::Entity::find_by_id(slot_id).one(&txn).await?.map(|s| s.facility_id.as_uuid()).unwrap_or_default();
                 self.queue_offer(&txn, &o, facility).await?;
                 txn.commit().await?;
                 let local = (now + hold).with_timezone(&algiers());

@@ -4,9 +4,9 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "appointments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub facility_id: Uuid,
-    pub slot_id: Uuid,
+    pub id: shared::AppointmentId,
+    pub facility_id: shared::FacilityId,
+    pub slot_id: shared::SlotId,
     /// The account the appointment belongs to (the patient, or the
     /// guardian of a dependant): every citizen query is scoped by it.
     pub patient_id: Uuid,
@@ -15,14 +15,14 @@ pub struct Model {
     pub dependant_id: Option<Uuid>,
     /// Who booked it (the patient, a guardian or a receptionist).
     pub booked_by: Uuid,
-    pub specialty_id: Uuid,
+    pub specialty_id: shared::SpecialtyId,
     /// Booked, cancelled or fulfilled (the FHIR appointment statuses of the same names).
     pub status: shared::AppointmentStatus,
     /// `slot_id` while active, NULL after: the unique index on it is the
     /// one-active-appointment-per-slot guarantee.
-    pub active_slot_id: Option<Uuid>,
+    pub active_slot_id: Option<shared::SlotId>,
     /// `specialty_id` while active, NULL after (unique with `subject_id`).
-    pub active_specialty_id: Option<Uuid>,
+    pub active_specialty_id: Option<shared::SpecialtyId>,
     pub reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -7,9 +7,9 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "availability_templates")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub facility_id: Uuid,
-    pub practitioner_id: Uuid,
+    pub id: shared::TemplateId,
+    pub facility_id: shared::FacilityId,
+    pub practitioner_id: shared::PractitionerId,
     pub weekday: i32,
     pub start_minute: i32,
     pub end_minute: i32,

@@ -7,10 +7,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub facility_id: Uuid,
+    pub facility_id: shared::FacilityId,
     /// The patient: a citizen's user id or a dependant's id.
     pub subject_id: Uuid,
     /// The practitioner's user id.
+    /// The practitioner's user id (not their practitioner profile).
     pub practitioner_id: Uuid,
     pub reason: String,
     pub created_at: DateTimeUtc,

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "claims")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::ClaimId,
     pub person_id: Uuid,
     pub holder_id: Uuid,
     pub given_name: String,

@@ -6,10 +6,10 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "closures")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub facility_id: Uuid,
+    pub id: shared::ClosureId,
+    pub facility_id: shared::FacilityId,
     /// NULL: the whole facility.
-    pub practitioner_id: Option<Uuid>,
+    pub practitioner_id: Option<shared::PractitionerId>,
     pub date: Date,
     /// Minutes after midnight, Algiers time; both NULL: the whole day.
     pub start_minute: Option<i32>,

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "consent_requests")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::ConsentId,
     pub holder_id: Uuid,
     pub person_id: Uuid,
     pub relation: shared::Relation,

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "facilities")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::FacilityId,
     /// `polyclinic`, `eph`, `chu`, `ehs`…
     pub kind: String,
     pub name_ar: String,

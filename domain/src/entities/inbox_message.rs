@@ -5,11 +5,11 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "inbox_messages")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::MessageId,
     pub account_id: Uuid,
     pub outbox_id: Uuid,
     pub kind: shared::MessageKind,
-    pub appointment_id: Option<Uuid>,
+    pub appointment_id: Option<shared::AppointmentId>,
     /// JSON `{"ar": {"title", "body"}, "fr": …, "en": …}`, rendered at delivery.
     #[sea_orm(column_type = "Text")]
     pub texts: String,

@@ -13,7 +13,7 @@ pub struct Model {
     pub channel: shared::MessageChannel,
     /// The recipient (the account holder, also for a dependant's appointment).
     pub account_id: Uuid,
-    pub appointment_id: Option<Uuid>,
+    pub appointment_id: Option<shared::AppointmentId>,
     /// The waitlist offer or referral the message is about, when not an appointment.
     pub subject_id: Option<Uuid>,
     /// The facility whose admins see the message if it cannot be delivered.

@@ -4,12 +4,12 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "practitioners")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::PractitionerId,
     /// The staff account, when the practitioner signs in.
     pub user_id: Option<Uuid>,
     pub given_name: String,
     pub family_name: String,
-    pub specialty_id: Uuid,
+    pub specialty_id: shared::SpecialtyId,
     pub created_at: DateTimeUtc,
 }
 

@@ -4,9 +4,9 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "practitioner_facilities")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub facility_id: Uuid,
+    pub facility_id: shared::FacilityId,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub practitioner_id: Uuid,
+    pub practitioner_id: shared::PractitionerId,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,11 +6,11 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "record_attachments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub entry_id: Uuid,
+    pub id: shared::AttachmentId,
+    pub entry_id: shared::EntryId,
     pub subject_id: Uuid,
     pub holder_id: Uuid,
-    pub facility_id: Uuid,
+    pub facility_id: shared::FacilityId,
     pub author_id: Uuid,
     pub sha256: String,
     /// Found from the content: `application/pdf`, `image/jpeg` or `image/png`.

@@ -6,24 +6,24 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "record_entries")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::EntryId,
     /// The patient: a citizen's user id or a dependant's id.
     pub subject_id: Uuid,
     /// The account that reads it (the patient, or the dependant's guardian).
     pub holder_id: Uuid,
     /// Where it was written.
-    pub facility_id: Uuid,
+    pub facility_id: shared::FacilityId,
     pub author_id: Uuid,
     /// `consultation`, `prescription`, `exam_request`, `exam_result`, `vaccination`, `allergy`.
     pub kind: shared::EntryKind,
-    pub appointment_id: Option<Uuid>,
+    pub appointment_id: Option<shared::AppointmentId>,
     /// The entry's content, JSON (`shared::dto::EntryData`).
     #[sea_orm(column_type = "Text")]
     pub body: String,
     /// `active` or `entered_in_error`.
     pub status: shared::EntryStatus,
     /// The entry this one corrects.
-    pub corrects_id: Option<Uuid>,
+    pub corrects_id: Option<shared::EntryId>,
     pub error_reason: Option<String>,
     /// Prescriptions: the code a pharmacist checks.
     pub verification_code: Option<String>,

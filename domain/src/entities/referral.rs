@@ -6,21 +6,21 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "referrals")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::ReferralId,
     /// The account that sees and uses it.
     pub holder_id: Uuid,
     /// The person referred: the holder's user id or a dependant's id.
     pub subject_id: Uuid,
     pub dependant_id: Option<Uuid>,
-    pub specialty_id: Uuid,
+    pub specialty_id: shared::SpecialtyId,
     /// `routine` or `urgent`.
     pub priority: shared::ReferralPriority,
     pub reason: String,
     pub expires_on: Date,
-    pub facility_id: Uuid,
+    pub facility_id: shared::FacilityId,
     pub issued_by: Uuid,
     /// The active appointment that uses it; NULL while unused.
-    pub used_by_appointment_id: Option<Uuid>,
+    pub used_by_appointment_id: Option<shared::AppointmentId>,
     pub created_at: DateTimeUtc,
 }
 

@@ -5,11 +5,11 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "slots")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub facility_id: Uuid,
-    pub practitioner_id: Uuid,
-    pub specialty_id: Uuid,
-    pub template_id: Option<Uuid>,
+    pub id: shared::SlotId,
+    pub facility_id: shared::FacilityId,
+    pub practitioner_id: shared::PractitionerId,
+    pub specialty_id: shared::SpecialtyId,
+    pub template_id: Option<shared::TemplateId>,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     /// `open`, `closed`, or `held` for a waitlist offer.

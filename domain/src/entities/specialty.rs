@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "specialties")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::SpecialtyId,
     pub code: String,
     pub name_ar: String,
     pub name_fr: String,

@@ -7,7 +7,7 @@ pub struct Model {
     pub id: Uuid,
     /// A `shared::Role` code.
     pub role: shared::Role,
-    pub facility_id: Option<Uuid>,
+    pub facility_id: Option<shared::FacilityId>,
     pub nin: Option<String>,
     pub given_name: String,
     pub family_name: String,

@@ -5,14 +5,14 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "waitlist_entries")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::WaitlistEntryId,
     pub holder_id: Uuid,
     pub subject_id: Uuid,
     pub dependant_id: Option<Uuid>,
-    pub specialty_id: Uuid,
+    pub specialty_id: shared::SpecialtyId,
     /// `specialty_id` while the entry is live (`waiting` or `offered`),
     /// NULL after: one live entry per subject and specialty.
-    pub active_specialty_id: Option<Uuid>,
+    pub active_specialty_id: Option<shared::SpecialtyId>,
     pub wilaya_code: String,
     pub date_from: Date,
     pub date_to: Date,

@@ -22,7 +22,7 @@ impl Notifications {
                 channel: r.channel,
                 attempts: r.attempts,
                 last_error: r.last_error.unwrap_or_default(),
-                appointment_id: r.appointment_id.map(AppointmentId),
+                appointment_id: r.appointment_id,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             })

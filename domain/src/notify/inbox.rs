@@ -49,11 +49,11 @@ impl Notifications {
                 let texts: serde_json::Value = serde_json::from_str(&m.texts).unwrap_or_default();
                 let t = &texts[lang.code()];
                 InboxItemOut {
-                    id: MessageId(m.id),
+                    id: m.id,
                     kind: m.kind,
                     title: t["title"].as_str().unwrap_or_default().to_owned(),
                     body: t["body"].as_str().unwrap_or_default().to_owned(),
-                    appointment_id: m.appointment_id.map(AppointmentId),
+                    appointment_id: m.appointment_id,
                     created_at: m.created_at,
                     read: m.read_at.is_some(),
                 }

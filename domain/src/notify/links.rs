@@ -18,7 +18,7 @@ use hmac::{Hmac, Mac};
 use sea_orm::EntityTrait;
 use sha2::Sha256;
 use shared::dto::AppointmentOut;
-use shared::ErrorCode;
+use shared::{AppointmentId, ErrorCode};
 use uuid::Uuid;
 
 const VIEW: u8 = 1;
@@ -74,8 +74,8 @@ pub fn verify(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<(Uuid, P
 impl Core {
     /// The view and cancel tokens of an appointment. The view link lasts
     /// until a week after the appointment, the cancel link until it starts.
-    pub fn appointment_link_tokens(&self, id: Uuid, starts_at: DateTime<Utc>) -> (String, String) {
-        let secret = &self.config().link_secret;
+    pub fn appointment_link_tokens(&self, id: AppointmentId, starts_at: DateTime<Utc>) -> (String, String) {
+        let (secret, id) = (&self.config().link_secret, id.as_uuid());
         (sign(secret, id, Purpose::View, starts_at + Duration::days(7)), sign(secret, id, Purpose::Cancel, starts_at))
     }
 

@@ -38,7 +38,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
-use shared::{AppointmentId, DeliveryId, ErrorCode, Lang, MessageChannel, MessageId, MessageKind, OutboxStatus};
+use shared::{AppointmentId, DeliveryId, ErrorCode, Lang, MessageChannel, MessageId, MessageKind, OfferId, OutboxStatus, SlotId, SpecialtyId};
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, Ordering};
 use texts::{Facts, Rendered};

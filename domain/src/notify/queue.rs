@@ -42,7 +42,7 @@ pub(crate) fn outbox_row(
 /// offer, a referral, a record entry), and the facility whose admins see
 /// it if it cannot be delivered.
 struct About {
-    appointment: Option<Uuid>,
+    appointment: Option<AppointmentId>,
     subject: Option<Uuid>,
     facility: Uuid,
 }
@@ -82,7 +82,7 @@ impl Core {
     pub(crate) async fn queue_appointment<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, s: &slot::Model, moved: bool) -> Result<()> {
         let now = self.clock().now();
         let kind = if moved { Kind::Rescheduled } else { Kind::Booked };
-        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id.as_uuid() };
         let mut rows = on_every_channel(&format!("appt:{}:{}", a.id, kind.code()), kind, a.patient_id, &about, now, now, "{}");
         for h in &self.rules().reminder_hours {
             let due = s.starts_at - Duration::hours(*h);
@@ -97,14 +97,14 @@ impl Core {
     /// Queues the cancellation message of an appointment.
     pub(crate) async fn queue_cancelled<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model) -> Result<()> {
         let now = self.clock().now();
-        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id.as_uuid() };
         queue(db, on_every_channel(&format!("appt:{}:cancelled", a.id), Kind::Cancelled, a.patient_id, &about, now, now, "{}")).await
     }
 
     /// Withdraws the reminders still waiting for an appointment that ends
     /// (cancelled or moved): it happens in the same transaction, so no
     /// reminder for the old time can leave afterwards.
-    pub(crate) async fn withdraw_reminders<C: ConnectionTrait>(&self, db: &C, appointment_id: Uuid) -> Result<()> {
+    pub(crate) async fn withdraw_reminders<C: ConnectionTrait>(&self, db: &C, appointment_id: AppointmentId) -> Result<()> {
         outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Withdrawn))
             .col_expr(outbox::Column::UpdatedAt, Expr::value(self.clock().now()))
@@ -119,7 +119,7 @@ impl Core {
     /// Queues the message that tells a waiting citizen a slot is held.
     pub(crate) async fn queue_offer<C: ConnectionTrait>(&self, db: &C, o: &slot_offer::Model, facility_id: Uuid) -> Result<()> {
         let now = self.clock().now();
-        let about = About { appointment: None, subject: Some(o.id), facility: facility_id };
+        let about = About { appointment: None, subject: Some(o.id.as_uuid()), facility: facility_id };
         queue(db, on_every_channel(&format!("offer:{}", o.id), Kind::Offer, o.holder_id, &about, now, now, "{}")).await
     }
 
@@ -128,14 +128,14 @@ impl Core {
     /// detail: the record says what it is.
     pub(crate) async fn queue_record_news<C: ConnectionTrait>(&self, db: &C, e: &record_entry::Model, kind: Kind) -> Result<()> {
         let now = self.clock().now();
-        let about = About { appointment: None, subject: Some(e.id), facility: e.facility_id };
+        let about = About { appointment: None, subject: Some(e.id.as_uuid()), facility: e.facility_id.as_uuid() };
         queue(db, on_every_channel(&format!("record:{}:{}", e.id, kind.code()), kind, e.holder_id, &about, now, now, "{}")).await
     }
 
     /// Queues the message that tells a citizen about a new referral.
     pub(crate) async fn queue_referral<C: ConnectionTrait>(&self, db: &C, r: &referral::Model) -> Result<()> {
         let now = self.clock().now();
-        let about = About { appointment: None, subject: Some(r.id), facility: r.facility_id };
+        let about = About { appointment: None, subject: Some(r.id.as_uuid()), facility: r.facility_id.as_uuid() };
         queue(db, on_every_channel(&format!("referral:{}", r.id), Kind::Referral, r.holder_id, &about, now, now, "{}")).await
     }
 }

@@ -33,7 +33,7 @@ impl Core {
             MessageChannel::Email => {
                 let t = texts::render(kind, lang, &facts);
                 let calendar = kind.has_calendar().then(|| CalendarEvent {
-                    uid: format!("{}@sihati", facts.appointment_id.unwrap_or(r.id)),
+                    uid: format!("{}@sihati", facts.appointment_id.map_or(r.id, Uuid::from)),
                     starts_at: facts.starts_at,
                     ends_at: facts.ends_at,
                     summary: t.calendar_summary.clone(),
@@ -68,9 +68,9 @@ impl Core {
     /// talks about no longer exists.
     pub(super) async fn facts(&self, kind: Kind, r: &outbox::Model, holder: &user::Model) -> Result<Option<Facts>> {
         let db = self.db();
-        let (slot_id, subject_dependant, specialty_id, extra): (Uuid, Option<Uuid>, Uuid, Extra) = match kind {
+        let (slot_id, subject_dependant, specialty_id, extra): (SlotId, Option<Uuid>, SpecialtyId, Extra) = match kind {
             Kind::Offer => {
-                let Some(o) = slot_offer::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(None) };
+                let Some(o) = slot_offer::Entity::find_by_id(OfferId(r.subject_id.unwrap_or_default())).one(db).await? else { return Ok(None) };
                 let Some(e) = crate::entities::waitlist_entry::Entity::find_by_id(o.entry_id).one(db).await? else { return Ok(None) };
                 (o.slot_id, e.dependant_id, e.specialty_id, Extra::Deadline(o.expires_at))
             }
@@ -117,7 +117,8 @@ impl Core {
                 }));
             }
             _ => {
-                let Some(a) = appointment::Entity::find_by_id(r.appointment_id.unwrap_or_default()).one(db).await? else { return Ok(None) };
+                let Some(id) = r.appointment_id else { return Ok(None) };
+                let Some(a) = appointment::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
                 let hours = serde_json::from_str::<serde_json::Value>(&r.params).ok().and_then(|v| v["hours"].as_i64()).unwrap_or(0);
                 (a.slot_id, a.dependant_id, a.specialty_id, Extra::Appointment(a.id, hours))
             }
@@ -155,7 +156,7 @@ impl Core {
         })
     }
 
-    fn site_links(&self, appointment: Option<(Uuid, DateTime<Utc>)>) -> texts::Links {
+    fn site_links(&self, appointment: Option<(AppointmentId, DateTime<Utc>)>) -> texts::Links {
         let base = self.rules().public_url.trim_end_matches('/');
         let (view, cancel) = match appointment {
             Some((id, starts_at)) => {
@@ -169,6 +170,6 @@ impl Core {
 }
 
 enum Extra {
-    Appointment(Uuid, i64),
+    Appointment(AppointmentId, i64),
     Deadline(DateTime<Utc>),
 }

@@ -37,7 +37,7 @@ pub struct Facts {
     pub hours: i64,
     pub deadline: Option<DateTime<Utc>>,
     pub expires_on: Option<NaiveDate>,
-    pub appointment_id: Option<uuid::Uuid>,
+    pub appointment_id: Option<shared::AppointmentId>,
     pub links: Links,
 }
 
@@ -351,7 +351,7 @@ mod tests {
             hours: 24,
             deadline: Some("2026-11-24T10:00:00Z".parse().unwrap()),
             expires_on: NaiveDate::from_ymd_opt(2027, 1, 31),
-            appointment_id: Some(uuid::Uuid::nil()),
+            appointment_id: Some(shared::AppointmentId(uuid::Uuid::nil())),
             links: Links { view: "V".into(), cancel: "C".into(), appointments: "A".into(), book: "B".into(), record: "R".into() },
         }
     }

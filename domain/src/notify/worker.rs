@@ -170,7 +170,7 @@ impl Core {
     pub(super) async fn deliver_in_app(&self, r: &outbox::Model, owner: &str, texts: serde_json::Value) -> Result<()> {
         let txn = self.begin_write().await?;
         let row = inbox_message::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(MessageId(Uuid::new_v4())),
             account_id: Set(r.account_id),
             outbox_id: Set(r.id),
             kind: Set(r.kind),

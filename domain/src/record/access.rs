@@ -115,14 +115,14 @@ impl Core {
         db: &C,
         subject: Uuid,
         actor: &Actor,
-        facility: Option<Uuid>,
+        facility: Option<shared::FacilityId>,
         action: AccessAction,
-        entry: Option<Uuid>,
+        entry: Option<shared::EntryId>,
         reason: &str,
     ) -> Result<()> {
         // Real time, not the domain clock, on purpose: an audit trail is not
         // moved by a test clock (ARCHITECTURE › Clock).
-        append(&self.config().audit_secret, Utc::now(), db, subject, actor, facility, action, entry, reason).await
+        append(&self.config().audit_secret, Utc::now(), db, subject, actor, facility.map(Uuid::from), action, entry.map(Uuid::from), reason).await
     }
 }
 

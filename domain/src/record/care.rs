@@ -21,8 +21,8 @@ use crate::{Actor, Core, Error, Result};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{CareLookupIn, CarePatientOut, CareReferralIn, ReferralOut};
-use shared::{AppointmentId, ErrorCode, Nin, PersonId, Role};
 use shared::{AppointmentStatus, CareVia};
+use shared::{ErrorCode, FacilityId, Nin, PersonId, PractitionerId, Role, SlotId};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<
 impl Core {
     /// The practitioner's facility, when the patient is in their care
     /// now; otherwise the patient is "not found".
-    pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Uuid> {
+    pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<FacilityId> {
         let facility = actor.practitioner_facility()?;
         let now = self.clock().now();
         let by_lookup = care_relation::Entity::find()
@@ -66,7 +66,7 @@ impl Core {
         &self,
         db: &C,
         actor: &Actor,
-        facility: Uuid,
+        facility: FacilityId,
         subject: Uuid,
         now: chrono::DateTime<Utc>,
     ) -> Result<bool> {
@@ -79,7 +79,7 @@ impl Core {
         if appointments.is_empty() {
             return Ok(false);
         }
-        let mine: Vec<Uuid> =
+        let mine: Vec<PractitionerId> =
             practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid())).all(db).await?.into_iter().map(|p| p.id).collect();
         if mine.is_empty() {
             return Ok(false);
@@ -101,7 +101,7 @@ impl Core {
     /// dependant) — `None`, no facility —
     /// or a practitioner in a care relationship — their facility. Anyone
     /// else: not found.
-    pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Option<Uuid>> {
+    pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Option<FacilityId>> {
         match actor.role {
             // The person themself, or the account holding them as a verified
             // dependant — whoever booked the visit the entry came from.
@@ -163,9 +163,9 @@ impl Record {
         let facility = actor.practitioner_facility()?;
         let db = self.core.db();
         let today = self.core.today();
-        let mine: Vec<Uuid> =
+        let mine: Vec<PractitionerId> =
             practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid())).all(db).await?.into_iter().map(|p| p.id).collect();
-        let slots: HashMap<Uuid, slot::Model> = slot::Entity::find()
+        let slots: HashMap<SlotId, slot::Model> = slot::Entity::find()
             .filter(slot::Column::FacilityId.eq(facility))
             .filter(slot::Column::PractitionerId.is_in(mine))
             .filter(slot::Column::StartsAt.gte(algiers_midnight(today)))
@@ -214,7 +214,7 @@ impl Record {
                     subject_id: PersonId(s),
                     name,
                     birth_date,
-                    appointment_id: Some(AppointmentId(a.id)),
+                    appointment_id: Some(a.id),
                     starts_at: slots.get(&a.slot_id).map(|s| s.starts_at),
                     via: CareVia::Appointment,
                     reason: None,

@@ -131,8 +131,8 @@ impl Core {
     }
 
     /// Attachments of these entries, by entry.
-    pub(crate) async fn attachments_of(&self, entries: &[Uuid]) -> Result<HashMap<Uuid, Vec<AttachmentOut>>> {
-        let mut out: HashMap<Uuid, Vec<AttachmentOut>> = HashMap::new();
+    pub(crate) async fn attachments_of(&self, entries: &[EntryId]) -> Result<HashMap<EntryId, Vec<AttachmentOut>>> {
+        let mut out: HashMap<EntryId, Vec<AttachmentOut>> = HashMap::new();
         for a in record_attachment::Entity::find()
             .filter(record_attachment::Column::EntryId.is_in(entries.to_vec()))
             .order_by_asc(record_attachment::Column::CreatedAt)
@@ -167,7 +167,7 @@ impl Record {
         let sha = self.core.files().put(bytes).await.map_err(|e| Error::Internal(format!("file store: {e}")))?;
         let txn = self.core.begin_write().await?;
         let row = record_attachment::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(AttachmentId(Uuid::new_v4())),
             entry_id: Set(entry.id),
             subject_id: Set(entry.subject_id),
             holder_id: Set(entry.holder_id),
@@ -201,7 +201,7 @@ impl Record {
 }
 
 fn attachment_out(a: &record_attachment::Model) -> AttachmentOut {
-    AttachmentOut { id: AttachmentId(a.id), file_name: a.file_name.clone(), media_type: a.media_type.clone(), size: a.size as u64 }
+    AttachmentOut { id: a.id, file_name: a.file_name.clone(), media_type: a.media_type.clone(), size: a.size as u64 }
 }
 
 #[cfg(test)]

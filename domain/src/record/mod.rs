@@ -32,7 +32,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
 use shared::{AccessAction, AppointmentStatus, EntryKind, EntryStatus};
-use shared::{AppointmentId, EntryId, ErrorCode, FacilityId, FieldError, PersonId, Role};
+use shared::{EntryId, ErrorCode, FacilityId, FieldError, PersonId, Role};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -129,7 +129,7 @@ impl Core {
     /// their attachments, and what the reader may do with each: `writer`
     /// is the facility the reader writes for (a practitioner in care), None
     /// for a patient or guardian.
-    pub(crate) async fn describe_entries(&self, rows: Vec<record_entry::Model>, writer: Option<Uuid>) -> Result<Vec<EntryOut>> {
+    pub(crate) async fn describe_entries(&self, rows: Vec<record_entry::Model>, writer: Option<FacilityId>) -> Result<Vec<EntryOut>> {
         let db = self.db();
         let mut files = self.attachments_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
         let mut people: Vec<Uuid> = rows.iter().flat_map(|r| [r.author_id, r.subject_id]).collect();
@@ -149,7 +149,7 @@ impl Core {
             .into_iter()
             .map(|d| (d.id, full_name(&d.given_name, &d.family_name)))
             .collect();
-        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
+        let facilities: HashMap<FacilityId, facility::Model> = facility::Entity::find()
             .filter(facility::Column::Id.is_in(rows.iter().map(|r| r.facility_id).collect::<Vec<_>>()))
             .all(db)
             .await?
@@ -162,19 +162,19 @@ impl Core {
                 let f = facilities.get(&r.facility_id);
                 let correctable = r.status == EntryStatus::Active && writer == Some(r.facility_id);
                 Ok(EntryOut {
-                    id: EntryId(r.id),
+                    id: r.id,
                     subject_id: PersonId(r.subject_id),
                     patient_name: users.get(&r.subject_id).or_else(|| deps.get(&r.subject_id)).cloned().unwrap_or_default(),
                     data,
-                    appointment_id: r.appointment_id.map(AppointmentId),
-                    facility_id: FacilityId(r.facility_id),
+                    appointment_id: r.appointment_id,
+                    facility_id: r.facility_id,
                     facility_name_ar: f.map(|f| f.name_ar.clone()).unwrap_or_default(),
                     facility_name_fr: f.map(|f| f.name_fr.clone()).unwrap_or_default(),
                     author_name: users.get(&r.author_id).cloned().unwrap_or_default(),
                     created_at: r.created_at,
                     status: r.status,
                     error_reason: r.error_reason,
-                    corrects_id: r.corrects_id.map(EntryId),
+                    corrects_id: r.corrects_id,
                     verification_code: r.verification_code,
                     attachments: files.remove(&r.id).unwrap_or_default(),
                     can_mark_error: correctable,
@@ -229,16 +229,16 @@ impl Record {
         }
         let kind = input.data.kind();
         let row = record_entry::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(EntryId(Uuid::new_v4())),
             subject_id: Set(subject),
             holder_id: Set(holder),
             facility_id: Set(facility),
             author_id: Set(actor.user_id.as_uuid()),
             kind: Set(kind),
-            appointment_id: Set(input.appointment_id.map(Uuid::from)),
+            appointment_id: Set(input.appointment_id),
             body: Set(serde_json::to_string(&input.data).map_err(|e| Error::Internal(e.to_string()))?),
             status: Set(EntryStatus::Active),
-            corrects_id: Set(input.corrects_id.map(Uuid::from)),
+            corrects_id: Set(input.corrects_id),
             error_reason: Set(None),
             verification_code: Set((kind == EntryKind::Prescription).then(verification_code)),
             created_at: Set(now),
@@ -280,7 +280,7 @@ impl Record {
         if changed != 1 {
             return Err(Error::code(ErrorCode::ValidationFailed));
         }
-        self.core.log_access(&txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id.as_uuid()), reason).await?;
+        self.core.log_access(&txn, e.subject_id, actor, Some(facility), AccessAction::MarkError, Some(id), reason).await?;
         txn.commit().await?;
         let e = record_entry::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         Ok(self.core.describe_entries(vec![e], Some(facility)).await?.remove(0))
@@ -356,7 +356,7 @@ impl Audit {
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
-        let facilities: HashMap<Uuid, facility::Model> = facility::Entity::find()
+        let facilities: HashMap<FacilityId, facility::Model> = facility::Entity::find()
             .filter(facility::Column::Id.is_in(rows.iter().filter_map(|r| r.facility_id).collect::<Vec<_>>()))
             .all(self.core.db())
             .await?
@@ -366,7 +366,7 @@ impl Audit {
         let items = rows
             .into_iter()
             .map(|r| {
-                let f = r.facility_id.and_then(|id| facilities.get(&id));
+                let f = r.facility_id.and_then(|id| facilities.get(&FacilityId(id)));
                 AccessOut {
                     at: r.at,
                     subject_id: PersonId(r.subject_id),

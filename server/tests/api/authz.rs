@@ -222,8 +222,8 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     app.domain.seed_demo().await.unwrap();
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
     let home = app.get_auth("/api/v1/me", &doctor).await.json::<Value>().await.unwrap();
-    let home_facility: uuid::Uuid = s(&home, "facility_id").parse().unwrap();
-    let other = facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id != home_facility).unwrap().id;
+    let home_facility: shared::FacilityId = s(&home, "facility_id").parse().unwrap();
+    let other = facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| f.id != home_facility).unwrap().id.as_uuid();
 
     // The patients and their records.
     let mut patients = Vec::new();

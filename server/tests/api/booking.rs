@@ -204,7 +204,7 @@ async fn two_hundred_clients_racing_for_one_slot_get_exactly_one_booking_per_rou
 
     let all = appointment::Entity::find().all(app.domain.db()).await.unwrap();
     assert_eq!(all.len(), rounds, "one appointment per round, no more");
-    let mut active: HashMap<uuid::Uuid, usize> = HashMap::new();
+    let mut active: HashMap<shared::SlotId, usize> = HashMap::new();
     for a in all.iter().filter(|a| a.status == shared::AppointmentStatus::Booked) {
         *active.entry(a.slot_id).or_default() += 1;
     }
@@ -256,7 +256,7 @@ async fn closing_a_slot_while_citizens_book_it_never_leaves_a_booking_on_a_close
     }
     // And in the database: no active appointment on a closed slot.
     let db = app.domain.db();
-    let closed_ids: Vec<uuid::Uuid> = domain::entities::slot::Entity::find()
+    let closed_ids: Vec<shared::SlotId> = domain::entities::slot::Entity::find()
         .filter(domain::entities::slot::Column::Status.eq(shared::SlotStatus::Closed))
         .all(db)
         .await

@@ -271,7 +271,8 @@ pub fn staff(role: shared::Role, phone: &str) -> domain::accounts::NewStaff {
 }
 
 /// Creates a staff account at `facility`; returns its access token.
-pub async fn new_staff(app: &TestApp, facility: uuid::Uuid, role: shared::Role, phone: &str) -> String {
+pub async fn new_staff(app: &TestApp, facility: impl Into<uuid::Uuid>, role: shared::Role, phone: &str) -> String {
+    let facility: uuid::Uuid = facility.into();
     app.domain.accounts.create_staff(domain::accounts::NewStaff { facility_id: Some(shared::FacilityId(facility)), ..staff(role, phone) }).await.unwrap();
     s(&app.token(phone, PASSWORD).await, "access_token")
 }

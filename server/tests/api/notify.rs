@@ -256,7 +256,7 @@ async fn queued_messages(n: usize) -> (String, tempfile::TempDir) {
     let facility = domain::entities::facility::Entity::find().one(db).await.unwrap().unwrap();
     let now = Utc::now();
     let r = referral::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(shared::ReferralId(Uuid::new_v4())),
         holder_id: Set(holder.id),
         subject_id: Set(holder.id),
         dependant_id: Set(None),
@@ -280,8 +280,8 @@ async fn queued_messages(n: usize) -> (String, tempfile::TempDir) {
             channel: Set(MessageChannel::Email),
             account_id: Set(holder.id),
             appointment_id: Set(None),
-            subject_id: Set(Some(r.id)),
-            facility_id: Set(Some(facility.id)),
+            subject_id: Set(Some(r.id.as_uuid())),
+            facility_id: Set(Some(facility.id.as_uuid())),
             params: Set("{}".into()),
             due_at: Set(now),
             status: Set(OutboxStatus::Pending),
@@ -667,7 +667,7 @@ async fn settled_messages_are_purged_after_the_retention_days_dead_and_pending_o
     }
     let inbox_id = Uuid::new_v4();
     inbox_message::ActiveModel {
-        id: Set(inbox_id),
+        id: Set(shared::MessageId(inbox_id)),
         account_id: Set(rows[0].account_id),
         outbox_id: Set(rows[0].id),
         kind: Set(MessageKind::Referral),

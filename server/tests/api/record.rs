@@ -339,7 +339,7 @@ async fn look_ups_by_nin_are_throttled_per_practitioner_found_or_not() {
     let (_, reg) = app.register_citizen().await;
     let nin = s(&reg, "nin");
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
-    let colleague = new_staff(&app, clinic.facility_id.parse().unwrap(), Role::Practitioner, "0661888701").await;
+    let colleague = new_staff(&app, clinic.facility_id.parse::<uuid::Uuid>().unwrap(), Role::Practitioner, "0661888701").await;
     let reason = "Consultation sans rendez-vous";
     let (unknown, _) = unique_ids();
     // Unknown and found both count (the answer tells whether a NIN exists);

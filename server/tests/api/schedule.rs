@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{json, Value};
-use shared::{FacilityId, Lang, NewPassword, PersonName, Phone, Role};
+use shared::{Lang, NewPassword, PersonName, Phone, Role};
 use uuid::Uuid;
 
 fn local_date(v: &Value) -> NaiveDate {
@@ -44,10 +44,10 @@ async fn my_id(app: &TestApp, token: &str) -> String {
 }
 
 /// A slot inserted directly (test arrangement), for times no template makes.
-async fn insert_slot(app: &TestApp, facility: Uuid, practitioner: &practitioner::Model, starts: chrono::DateTime<Utc>) -> Uuid {
+async fn insert_slot(app: &TestApp, facility: shared::FacilityId, practitioner: &practitioner::Model, starts: chrono::DateTime<Utc>) -> Uuid {
     let id = Uuid::new_v4();
     slot::ActiveModel {
-        id: Set(id),
+        id: Set(shared::SlotId(id)),
         facility_id: Set(facility),
         practitioner_id: Set(practitioner.id),
         specialty_id: Set(practitioner.specialty_id),
@@ -70,7 +70,7 @@ async fn other_desk(app: &TestApp, c: &Clinic) -> String {
         .accounts
         .create_staff(NewStaff {
             role: Role::Receptionist,
-            facility_id: Some(FacilityId(other.id)),
+            facility_id: Some(other.id),
             given_name: PersonName::parse("Karim").unwrap(),
             family_name: PersonName::parse("Ould").unwrap(),
             phone: Some(Phone::parse("0661999999").unwrap()),
@@ -273,8 +273,8 @@ async fn minimum_notice_horizon_and_the_cap_on_active_appointments_are_refused_w
     let db = app.domain.db();
     let facility: Uuid = c.facility_id.parse().unwrap();
     let p = practitioner::Entity::find_by_id(c.practitioner_id.parse::<Uuid>().unwrap()).one(db).await.unwrap().unwrap();
-    let soon = insert_slot(&app, facility, &p, Utc::now() + Duration::minutes(61)).await;
-    let far = insert_slot(&app, facility, &p, Utc::now() + Duration::days(app.domain.config().booking.horizon_days + 3)).await;
+    let soon = insert_slot(&app, shared::FacilityId(facility), &p, Utc::now() + Duration::minutes(61)).await;
+    let far = insert_slot(&app, shared::FacilityId(facility), &p, Utc::now() + Duration::days(app.domain.config().booking.horizon_days + 3)).await;
     let alice = s(&app.citizen_tokens().await, "access_token");
     let (status, err) = book(&app, &alice, json!({"slot_id": soon})).await;
     assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "booking_too_soon"));
@@ -286,7 +286,7 @@ async fn minimum_notice_horizon_and_the_cap_on_active_appointments_are_refused_w
     let (status, _) = book(&app, &alice, json!({"slot_id": own_slots(&app, &c, 3).await[0]["id"]})).await;
     assert_eq!(status, StatusCode::CREATED);
     let other = other_specialty_practitioner(&app, facility, p.specialty_id).await;
-    let other_slot = insert_slot(&app, facility, &other, Utc::now() + Duration::days(4)).await;
+    let other_slot = insert_slot(&app, shared::FacilityId(facility), &other, Utc::now() + Duration::days(4)).await;
     let (status, err) = book(&app, &alice, json!({"slot_id": other_slot})).await;
     assert_eq!((status, err["code"].as_str().unwrap()), (StatusCode::CONFLICT, "too_many_active"));
     let child = add_child(&app, &alice, "").await;
@@ -294,7 +294,7 @@ async fn minimum_notice_horizon_and_the_cap_on_active_appointments_are_refused_w
     assert_eq!(status, StatusCode::CREATED);
 }
 
-async fn other_specialty_practitioner(app: &TestApp, facility: Uuid, not: Uuid) -> practitioner::Model {
+async fn other_specialty_practitioner(app: &TestApp, facility: Uuid, not: shared::SpecialtyId) -> practitioner::Model {
     let db = app.domain.db();
     for link in practitioner_facility::Entity::find().filter(practitioner_facility::Column::FacilityId.eq(facility)).all(db).await.unwrap() {
         let p = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await.unwrap().unwrap();
