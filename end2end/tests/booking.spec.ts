@@ -40,6 +40,18 @@ test('the desk publishes and closes a day; a citizen books, moves and cancels; t
   await signIn(page, '0550000002', 'Sihati-demo-2026');
   await page.goto('/desk');
   await hydrated(page);
+  // The browser checks the form with the server's own rules as each field
+  // is left: an end before the start is named under "end" before anything
+  // is sent, in the page's language, and the line clears once corrected.
+  const endError = page.locator('[data-test="publish"] [data-field="end"]');
+  await page.fill('#start', '09:00');
+  await page.fill('#end', '08:00');
+  await page.press('#end', 'Tab');
+  await expect(endError).not.toHaveText('');
+  await expect(page.locator('[data-test="published"]')).toHaveCount(0);
+  await page.fill('#end', '09:20');
+  await page.press('#end', 'Tab');
+  await expect(endError).toHaveText('');
   await page.selectOption('#practitioner_id', { label: neurologist });
   await page.selectOption('#weekday', '3');
   await page.fill('#start', '09:00');
