@@ -231,4 +231,18 @@ mod tests {
         }
         assert_eq!(Kind::of(MessageKind::PhoneCode), None);
     }
+
+    /// `Kind` (appointment and record messages) and `AccountKind` (account
+    /// messages) split the stored kinds between the two renderers: every
+    /// stored kind is exactly one of them, so a new `MessageKind` that
+    /// neither renders fails here instead of being skipped as unknown at
+    /// send time.
+    #[test]
+    fn every_stored_kind_has_exactly_one_renderer() {
+        for &k in MessageKind::ALL {
+            let renderers = usize::from(Kind::of(k).is_some()) + usize::from(account::AccountKind::of(k).is_some());
+            assert_eq!(renderers, 1, "{k:?}");
+        }
+        assert_eq!(Kind::ALL.len() + account::AccountKind::ALL.len(), MessageKind::ALL.len());
+    }
 }
