@@ -87,12 +87,6 @@ impl Domain {
     }
 }
 
-/// Accounts: registration, profiles, contact changes, password resets, staff accounts.
-#[derive(Clone)]
-pub struct Accounts {
-    pub(crate) core: Core,
-}
-
 /// Sessions: signing in (password, second factor), web and mobile sessions, who acts, request idempotency.
 #[derive(Clone)]
 pub struct Sessions {
@@ -102,56 +96,36 @@ pub struct Sessions {
     pub(crate) sign_in_throttle: std::sync::Arc<crate::throttle::Throttle>,
 }
 
-/// People: dependants, claims of a record held as a dependant, adults' consent, the desk's look-up by NIN.
-#[derive(Clone)]
-pub struct People {
-    pub(crate) core: Core,
+/// An area's service whose only state is the kernel.
+macro_rules! area {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name {
+            pub(crate) core: Core,
+        }
+    )*};
 }
 
-/// The directory: specialties, wilayas, facilities and their practitioners, holidays.
-#[derive(Clone)]
-pub struct Directory {
-    pub(crate) core: Core,
-}
-
-/// Availability: weekly templates, the slot horizon, closures, holidays, the day list.
-#[derive(Clone)]
-pub struct Schedule {
-    pub(crate) core: Core,
-}
-
-/// Booking: search, book, move, cancel — online, at the desk and by signed link.
-#[derive(Clone)]
-pub struct Bookings {
-    pub(crate) core: Core,
-}
-
-/// The waiting list and the freed slots it offers.
-#[derive(Clone)]
-pub struct Waitlist {
-    pub(crate) core: Core,
-}
-
-/// Referrals to a specialty.
-#[derive(Clone)]
-pub struct Referrals {
-    pub(crate) core: Core,
-}
-
-/// The medical record: entries, files, care relationships, the FHIR export.
-#[derive(Clone)]
-pub struct Record {
-    pub(crate) core: Core,
-}
-
-/// Notifications: preferences, the in-app inbox, the outbox worker, undelivered messages.
-#[derive(Clone)]
-pub struct Notifications {
-    pub(crate) core: Core,
-}
-
-/// Audit: the patient's access log (verified, anchored, read) and the admin audit log.
-#[derive(Clone)]
-pub struct Audit {
-    pub(crate) core: Core,
-}
+area!(
+    /// Accounts: registration, profiles, contact changes, password resets, staff accounts.
+    Accounts,
+    /// People: dependants, claims of a record held as a dependant, adults' consent, the desk's look-up by NIN.
+    People,
+    /// The directory: specialties, wilayas, facilities and their practitioners, holidays.
+    Directory,
+    /// Availability: weekly templates, the slot horizon, closures, holidays, the day list.
+    Schedule,
+    /// Booking: search, book, move, cancel — online, at the desk and by signed link.
+    Bookings,
+    /// The waiting list and the freed slots it offers.
+    Waitlist,
+    /// Referrals to a specialty.
+    Referrals,
+    /// The medical record: entries, files, care relationships, the FHIR export.
+    Record,
+    /// Notifications: preferences, the in-app inbox, the outbox worker, undelivered messages.
+    Notifications,
+    /// Audit: the patient's access log (verified, anchored, read) and the admin audit log.
+    Audit,
+);

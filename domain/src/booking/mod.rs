@@ -204,11 +204,7 @@ impl Bookings {
         let slot_id = self.core.admit_booking(actor, input, ip)?.slot_id;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
-        let old = appointment::Entity::find_by_id(id)
-            .filter(self.core.own_appointments(&txn, actor).await?)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let old = self.core.own_appointment(&txn, actor, id).await?;
         let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Online).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
         txn.commit().await?;
@@ -231,11 +227,7 @@ impl Bookings {
     pub async fn cancel_appointment(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
-        let a = appointment::Entity::find_by_id(id)
-            .filter(self.core.own_appointments(&txn, actor).await?)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let a = self.core.own_appointment(&txn, actor, id).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         self.core.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
         txn.commit().await?;
@@ -343,6 +335,12 @@ impl Core {
 
     /// The holder themself, or one of the holder's dependants. Anyone
     /// else's dependant is "not found".
+    /// One of the actor's own (or their dependants') appointments; anyone
+    /// else's is "not found", never "forbidden".
+    pub(crate) async fn own_appointment<C: ConnectionTrait>(&self, db: &C, actor: &Actor, id: AppointmentId) -> Result<appointment::Model> {
+        appointment::Entity::find_by_id(id).filter(self.own_appointments(db, actor).await?).one(db).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))
+    }
+
     pub(crate) async fn resolve_subject<C: ConnectionTrait>(&self, db: &C, holder_id: Uuid, dependant_id: Option<PersonId>) -> Result<Subject> {
         let Some(id) = dependant_id else {
             return Ok(Subject { holder_id, subject_id: holder_id, dependant_id: None });
