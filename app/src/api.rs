@@ -235,7 +235,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
 pub async fn mfa_enrolment() -> Result<shared::identity::EnrolmentOut, AppError> {
     let ctx = ctx()?;
     let user = ticket_user(&ctx).await?;
-    Ok(ctx.domain.sessions.enrolment(shared::UserId(user.id)).await?)
+    Ok(ctx.domain.sessions.enrolment(user.id).await?)
 }
 
 /// The authenticator's code (or a recovery code) after the password: the
@@ -244,7 +244,7 @@ pub async fn mfa_enrolment() -> Result<shared::identity::EnrolmentOut, AppError>
 pub async fn second_factor(code: String) -> Result<(), AppError> {
     let ctx = ctx()?;
     let user = ticket_user(&ctx).await?;
-    let who = ctx.domain.sessions.second_factor(shared::UserId(user.id), &code, client_ip(ctx.proxy_hops)).await?;
+    let who = ctx.domain.sessions.second_factor(user.id, &code, client_ip(ctx.proxy_hops)).await?;
     sign_in(&ctx, &who).await?;
     set_cookie(mfa_cookie("", 0, ctx.cookie_secure));
     leptos_axum::redirect("/profile");
@@ -262,8 +262,8 @@ pub async fn staff() -> Result<Vec<shared::identity::StaffOut>, AppError> {
 #[server(prefix = "/sfn", endpoint = "reset_second_factor")]
 pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
     let actor = actor().await?;
-    let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    Ok(ctx()?.domain.accounts.reset_second_factor(&actor, shared::UserId(id)).await?)
+    let id: shared::UserId = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    Ok(ctx()?.domain.accounts.reset_second_factor(&actor, id).await?)
 }
 
 /// Ends this browser's session.

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
     ProfileOut {
-        id: UserId(u.id),
+        id: u.id,
         role: u.role,
         facility_id: u.facility_id,
         nin: u.nin.clone(),
@@ -102,7 +102,7 @@ impl Accounts {
         }
         let hash = self.core.passwords().hash(r.password.expose()).await?;
         let now = self.core.clock().now();
-        let id = Uuid::new_v4();
+        let id = UserId(Uuid::new_v4());
         let row = user::ActiveModel {
             id: Set(id),
             role: Set(Role::Citizen),
@@ -128,7 +128,7 @@ impl Accounts {
         let send_code = self.core.code_throttle().check(ip, &format!("to:{}", r.phone.as_ref())).is_ok();
         let txn = self.core.begin_write().await?;
         // The NIN first: its unique index over every person is the guarantee.
-        crate::persons::claim_nin(&txn, id, r.nin.as_ref(), now).await?;
+        crate::persons::claim_nin(&txn, id.as_person(), r.nin.as_ref(), now).await?;
         let saved = row.insert(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
         let clock = self.core.clock().now();
         if send_code {
@@ -198,7 +198,7 @@ impl Accounts {
         }
         let hash = self.core.passwords().hash(s.password.expose()).await?;
         let now = self.core.clock().now();
-        let id = Uuid::new_v4();
+        let id = UserId(Uuid::new_v4());
         user::ActiveModel {
             id: Set(id),
             role: Set(s.role),
@@ -224,7 +224,7 @@ impl Accounts {
         .await
         .map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
         tracing::info!(user_id = %id, role = s.role.code(), "staff account created");
-        Ok(UserId(id))
+        Ok(id)
     }
 }
 
@@ -256,6 +256,6 @@ impl Sessions {
 
 impl Core {
     pub(crate) async fn own_user(&self, actor: &Actor) -> Result<user::Model> {
-        user::Entity::find_by_id(actor.user_id.as_uuid()).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))
+        user::Entity::find_by_id(actor.user_id).one(self.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))
     }
 }

@@ -30,7 +30,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::RegisterIn;
 use shared::identity::{mask_phone, ClaimOut, RequestStatus, VerifyChannel};
-use shared::{ClaimId, ErrorCode, FieldError, Role};
+use shared::{ClaimId, ErrorCode, FieldError, PersonId, Role};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -130,7 +130,7 @@ impl Core {
         let mut update = claim::Entity::update_many()
             .col_expr(claim::Column::Status, Expr::value(status))
             .col_expr(claim::Column::DecidedAt, Expr::value(now))
-            .col_expr(claim::Column::DecidedBy, Expr::value(actor.user_id.as_uuid()));
+            .col_expr(claim::Column::DecidedBy, Expr::value(actor.user_id));
         if status == RequestStatus::Approved {
             update = update.col_expr(claim::Column::PasswordHash, Expr::value(""));
         }
@@ -139,7 +139,7 @@ impl Core {
         if done.rows_affected != 1 {
             return Err(Error::code(ErrorCode::ClaimClosed));
         }
-        Ok(claim::Model { status, decided_at: Some(now), decided_by: Some(actor.user_id.as_uuid()), ..c.clone() })
+        Ok(claim::Model { status, decided_at: Some(now), decided_by: Some(actor.user_id), ..c.clone() })
     }
 
     /// The approval itself, in the caller's transaction: the dependant row
@@ -158,13 +158,15 @@ impl Core {
     ) -> Result<claim::Model> {
         let decided = self.decide(db, c, RequestStatus::Approved, actor, who, now).await?;
         let person = d.id;
+        // The account is created under the person's id: nothing about the record moves.
+        let account = person.as_account();
         let nin = d.nin.clone().ok_or_else(|| Error::code(ErrorCode::ClaimClosed))?;
         if dependant::Entity::delete_by_id(person).exec(db).await?.rows_affected != 1 {
             return Err(Error::code(ErrorCode::ClaimClosed));
         }
         let email_key = c.email.as_ref().map(|e| e.to_lowercase());
         user::ActiveModel {
-            id: Set(person),
+            id: Set(account),
             role: Set(Role::Citizen),
             facility_id: Set(None),
             nin: Set(Some(nin)),
@@ -187,11 +189,11 @@ impl Core {
         .await
         .map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
         move_to_person(db, person).await?;
-        self.start_verification(db, person, Purpose::Phone, VerifyChannel::Sms, &c.phone, now).await?;
+        self.start_verification(db, account, Purpose::Phone, VerifyChannel::Sms, &c.phone, now).await?;
         if let Some(email) = &c.email {
-            self.start_verification(db, person, Purpose::Email, VerifyChannel::Email, email, now).await?;
+            self.start_verification(db, account, Purpose::Email, VerifyChannel::Email, email, now).await?;
         }
-        account_messages::queue(db, AccountKind::ClaimApproved, shared::MessageChannel::Sms, person, c.id.as_uuid(), now).await?;
+        account_messages::queue(db, AccountKind::ClaimApproved, shared::MessageChannel::Sms, account, c.id.as_uuid(), now).await?;
         account_messages::queue(db, AccountKind::GuardianAccessEnded, shared::MessageChannel::Sms, c.holder_id, c.id.as_uuid(), now).await?;
         tracing::info!(claim_id = %c.id, "record handed over");
         Ok(decided)
@@ -268,7 +270,7 @@ impl People {
     /// Where a request stands, for whoever holds its id (the person who
     /// made it; the id is random and only they were given it).
     pub async fn claim_status(&self, id: ClaimId) -> Result<ClaimOut> {
-        let c = claim::Entity::find_by_id(id.as_uuid()).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let c = claim::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         Ok(claim_out(&c, None, self.core.majority(), self.core.clock().now(), Viewer::Claimant))
     }
 
@@ -276,7 +278,7 @@ impl People {
     pub async fn my_claims(&self, actor: &Actor) -> Result<Vec<ClaimOut>> {
         let now = self.core.clock().now();
         let rows = claim::Entity::find()
-            .filter(claim::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .filter(claim::Column::HolderId.eq(actor.user_id))
             .filter(claim::Column::Status.eq(RequestStatus::Pending))
             .filter(claim::Column::ExpiresAt.gt(now))
             .order_by_desc(claim::Column::CreatedAt)
@@ -299,10 +301,10 @@ impl People {
     pub async fn guardian_decides(&self, actor: &Actor, id: ClaimId, approve: bool) -> Result<ClaimOut> {
         actor.require_citizen()?;
         let now = self.core.clock().now();
-        let c = claim::Entity::find_by_id(id.as_uuid())
+        let c = claim::Entity::find_by_id(id)
             .one(self.core.db())
             .await?
-            .filter(|c| c.holder_id == actor.user_id.as_uuid())
+            .filter(|c| c.holder_id == actor.user_id)
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let txn = self.core.begin_write().await?;
         let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?.filter(|d| d.holder_id == c.holder_id);
@@ -325,7 +327,7 @@ impl People {
     pub async fn desk_approves_claim(&self, actor: &Actor, id: ClaimId) -> Result<ClaimOut> {
         let facility = actor.desk_facility()?;
         let now = self.core.clock().now();
-        let c = claim::Entity::find_by_id(id.as_uuid()).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let c = claim::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let txn = self.core.begin_write().await?;
         let d = dependant::Entity::find_by_id(c.person_id).one(&txn).await?;
         let Some(d) = d.filter(|d| open_to(&c, d, self.core.majority(), now, Decider::Desk)) else {
@@ -343,8 +345,9 @@ impl People {
 /// waiting-list entries and their offers, the holder of the record's
 /// entries and files, and the messages not yet sent about any of them.
 /// Used when a claim is approved and when an adult withdraws consent.
-pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> Result<()> {
-    let none = Option::<Uuid>::None;
+pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: PersonId) -> Result<()> {
+    let account = person.as_account();
+    let none = Option::<PersonId>::None;
     let appointments: Vec<Uuid> = appointment::Entity::find()
         .select_only()
         .column(appointment::Column::Id)
@@ -353,7 +356,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
         .all(db)
         .await?;
     appointment::Entity::update_many()
-        .col_expr(appointment::Column::PatientId, Expr::value(person))
+        .col_expr(appointment::Column::PatientId, Expr::value(account))
         .col_expr(appointment::Column::DependantId, Expr::value(none))
         .filter(appointment::Column::DependantId.eq(person))
         .exec(db)
@@ -361,7 +364,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
     let referrals: Vec<Uuid> =
         referral::Entity::find().select_only().column(referral::Column::Id).filter(referral::Column::SubjectId.eq(person)).into_tuple().all(db).await?;
     referral::Entity::update_many()
-        .col_expr(referral::Column::HolderId, Expr::value(person))
+        .col_expr(referral::Column::HolderId, Expr::value(account))
         .col_expr(referral::Column::DependantId, Expr::value(none))
         .filter(referral::Column::SubjectId.eq(person))
         .exec(db)
@@ -374,7 +377,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
         .all(db)
         .await?;
     waitlist_entry::Entity::update_many()
-        .col_expr(waitlist_entry::Column::HolderId, Expr::value(person))
+        .col_expr(waitlist_entry::Column::HolderId, Expr::value(account))
         .col_expr(waitlist_entry::Column::DependantId, Expr::value(none))
         .filter(waitlist_entry::Column::SubjectId.eq(person))
         .exec(db)
@@ -389,7 +392,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
             .all(db)
             .await?;
         slot_offer::Entity::update_many()
-            .col_expr(slot_offer::Column::HolderId, Expr::value(person))
+            .col_expr(slot_offer::Column::HolderId, Expr::value(account))
             .filter(slot_offer::Column::EntryId.is_in(entries))
             .exec(db)
             .await?;
@@ -402,12 +405,12 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
         .all(db)
         .await?;
     record_entry::Entity::update_many()
-        .col_expr(record_entry::Column::HolderId, Expr::value(person))
+        .col_expr(record_entry::Column::HolderId, Expr::value(account))
         .filter(record_entry::Column::SubjectId.eq(person))
         .exec(db)
         .await?;
     record_attachment::Entity::update_many()
-        .col_expr(record_attachment::Column::HolderId, Expr::value(person))
+        .col_expr(record_attachment::Column::HolderId, Expr::value(account))
         .filter(record_attachment::Column::SubjectId.eq(person))
         .exec(db)
         .await?;
@@ -415,7 +418,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
     // person now, not to the account that held them.
     if !appointments.is_empty() {
         outbox::Entity::update_many()
-            .col_expr(outbox::Column::AccountId, Expr::value(person))
+            .col_expr(outbox::Column::AccountId, Expr::value(account))
             .filter(outbox::Column::AppointmentId.is_in(appointments))
             .filter(outbox::Column::Status.eq(shared::OutboxStatus::Pending))
             .exec(db)
@@ -424,7 +427,7 @@ pub(crate) async fn move_to_person<C: ConnectionTrait>(db: &C, person: Uuid) -> 
     let about: Vec<Uuid> = referrals.into_iter().chain(offers).chain(record).collect();
     if !about.is_empty() {
         outbox::Entity::update_many()
-            .col_expr(outbox::Column::AccountId, Expr::value(person))
+            .col_expr(outbox::Column::AccountId, Expr::value(account))
             .filter(outbox::Column::SubjectId.is_in(about))
             .filter(outbox::Column::Status.eq(shared::OutboxStatus::Pending))
             .exec(db)

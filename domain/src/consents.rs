@@ -33,9 +33,9 @@ use uuid::Uuid;
 /// How long a request waits for the adult.
 pub const CONSENT_DAYS: i64 = 30;
 
-fn citizen(actor: &Actor) -> Result<Uuid> {
+fn citizen(actor: &Actor) -> Result<UserId> {
     if actor.role == Role::Citizen {
-        Ok(actor.user_id.as_uuid())
+        Ok(actor.user_id)
     } else {
         Err(Error::code(ErrorCode::Forbidden))
     }
@@ -64,7 +64,7 @@ impl People {
         {
             return Ok(());
         }
-        if dependant::Entity::find_by_id(adult.id).one(self.core.db()).await?.is_some() {
+        if dependant::Entity::find_by_id(adult.id.as_person()).one(self.core.db()).await?.is_some() {
             return Ok(());
         }
         let now = self.core.clock().now();
@@ -115,14 +115,9 @@ impl People {
             }
         }
         let mut guardians = Vec::new();
-        if let Some(d) = dependant::Entity::find_by_id(me).one(self.core.db()).await? {
+        if let Some(d) = dependant::Entity::find_by_id(me.as_person()).one(self.core.db()).await? {
             if let Some(u) = user::Entity::find_by_id(d.holder_id).one(self.core.db()).await? {
-                guardians.push(GuardianOut {
-                    holder_id: UserId(u.id),
-                    name: full_name(&u.given_name, &u.family_name),
-                    relation: d.relation,
-                    since: d.created_at,
-                });
+                guardians.push(GuardianOut { holder_id: u.id, name: full_name(&u.given_name, &u.family_name), relation: d.relation, since: d.created_at });
             }
         }
         Ok(ConsentsOut { requests, guardians })
@@ -137,11 +132,8 @@ impl People {
         let me = citizen(actor)?;
         actor.require_verified_phone()?;
         let now = self.core.clock().now();
-        let r = consent_request::Entity::find_by_id(id.as_uuid())
-            .one(self.core.db())
-            .await?
-            .filter(|r| r.person_id == me)
-            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let r =
+            consent_request::Entity::find_by_id(id).one(self.core.db()).await?.filter(|r| r.person_id == me).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let requester = user::Entity::find_by_id(r.holder_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::ClaimClosed))?;
         let status = if approve { RequestStatus::Approved } else { RequestStatus::Declined };
         let txn = self.core.begin_write().await?;
@@ -163,7 +155,8 @@ impl People {
             }
             let adult = user::Entity::find_by_id(me).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
             let row = dependant::ActiveModel {
-                id: Set(me),
+                // Under the adult's own id: their record stays where it is.
+                id: Set(me.as_person()),
                 holder_id: Set(r.holder_id),
                 given_name: Set(adult.given_name.clone()),
                 family_name: Set(adult.family_name.clone()),
@@ -196,12 +189,12 @@ impl People {
         let me = citizen(actor)?;
         let txn = self.core.begin_write().await?;
         let gone =
-            dependant::Entity::delete_many().filter(dependant::Column::Id.eq(me)).filter(dependant::Column::HolderId.eq(holder.as_uuid())).exec(&txn).await?;
+            dependant::Entity::delete_many().filter(dependant::Column::Id.eq(me.as_person())).filter(dependant::Column::HolderId.eq(holder)).exec(&txn).await?;
         if gone.rows_affected != 1 {
             return Err(Error::code(ErrorCode::NotFound));
         }
         // What that account booked or holds for them is theirs alone now.
-        crate::claims::move_to_person(&txn, me).await?;
+        crate::claims::move_to_person(&txn, me.as_person()).await?;
         txn.commit().await?;
         tracing::info!("consent withdrawn");
         Ok(())

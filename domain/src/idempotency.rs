@@ -36,7 +36,7 @@ impl Sessions {
         let request_hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
         let request_hash = request_hash.as_str();
         let row = idempotency_key::ActiveModel {
-            user_id: Set(user.as_uuid()),
+            user_id: Set(user),
             key: Set(key.to_owned()),
             request_hash: Set(request_hash.to_owned()),
             status_code: Set(None),
@@ -46,7 +46,7 @@ impl Sessions {
         match row.insert(self.core.db()).await {
             Ok(_) => Ok(Begin::New),
             Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                let Some(existing) = idempotency_key::Entity::find_by_id((user.as_uuid(), key.to_owned())).one(self.core.db()).await? else {
+                let Some(existing) = idempotency_key::Entity::find_by_id((user, key.to_owned())).one(self.core.db()).await? else {
                     return Ok(Begin::InFlight);
                 };
                 Ok(if existing.request_hash != request_hash {
@@ -67,7 +67,7 @@ impl Sessions {
         idempotency_key::Entity::update_many()
             .col_expr(idempotency_key::Column::StatusCode, sea_orm::sea_query::Expr::value(status as i32))
             .col_expr(idempotency_key::Column::ResponseBody, sea_orm::sea_query::Expr::value(body))
-            .filter(idempotency_key::Column::UserId.eq(user.as_uuid()))
+            .filter(idempotency_key::Column::UserId.eq(user))
             .filter(idempotency_key::Column::Key.eq(key))
             .exec(self.core.db())
             .await?;
@@ -77,7 +77,7 @@ impl Sessions {
     /// Forgets a key whose request failed on our side, so a retry runs again.
     pub async fn idempotency_abort(&self, user: UserId, key: &str) -> Result<()> {
         idempotency_key::Entity::delete_many()
-            .filter(idempotency_key::Column::UserId.eq(user.as_uuid()))
+            .filter(idempotency_key::Column::UserId.eq(user))
             .filter(idempotency_key::Column::Key.eq(key))
             .exec(self.core.db())
             .await?;

@@ -40,7 +40,7 @@ use shared::identity::{
     mask_email, mask_phone, CodeIn, EmailChangeIn, ForgotIn, LinkTokenIn, PhoneChangeIn, ResetByCodeIn, ResetByLinkIn, VerificationOut, VerifyChannel,
     VerifyCode,
 };
-use shared::{ErrorCode, FieldError, MessageChannel, NewPassword};
+use shared::{ErrorCode, FieldError, MessageChannel, NewPassword, UserId};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -125,7 +125,7 @@ impl Core {
     pub(crate) async fn start_verification<C: ConnectionTrait>(
         &self,
         db: &C,
-        user_id: Uuid,
+        user_id: UserId,
         purpose: Purpose,
         channel: VerifyChannel,
         target: &str,
@@ -215,7 +215,7 @@ impl Core {
             row.phone_verified_at = Set(Some(now));
         }
         row.update(&txn).await?;
-        self.revoke_all_sessions(&txn, shared::UserId(v.user_id)).await?;
+        self.revoke_all_sessions(&txn, v.user_id).await?;
         txn.commit().await?;
         tracing::info!(user_id = %v.user_id, "password reset; all sessions ended");
         Ok(())
@@ -236,7 +236,7 @@ impl Core {
         }
     }
 
-    async fn latest_verification<C: ConnectionTrait>(&self, db: &C, user_id: Uuid, purpose: Purpose) -> Result<Option<verification::Model>> {
+    async fn latest_verification<C: ConnectionTrait>(&self, db: &C, user_id: UserId, purpose: Purpose) -> Result<Option<verification::Model>> {
         Ok(verification::Entity::find()
             .filter(verification::Column::UserId.eq(user_id))
             .filter(verification::Column::Purpose.eq(purpose))
@@ -250,7 +250,7 @@ impl Core {
     /// `purpose`. The try is counted (and committed) before the code is
     /// compared, so five wrong tries end the code even if the requests run
     /// at once.
-    async fn try_code(&self, user_id: Uuid, purpose: Purpose, code: &VerifyCode) -> Result<verification::Model> {
+    async fn try_code(&self, user_id: UserId, purpose: Purpose, code: &VerifyCode) -> Result<verification::Model> {
         let now = self.clock().now();
         let expired = || Error::fields(vec![FieldError::new("code", ErrorCode::CodeExpired)]);
         let v = self
@@ -315,7 +315,7 @@ impl Core {
 
     /// The account's phone and email counted as verified from now: the
     /// seed's demo citizen, whose numbers are fictitious.
-    pub(crate) async fn mark_contacts_verified(&self, user_id: Uuid) -> Result<()> {
+    pub(crate) async fn mark_contacts_verified(&self, user_id: UserId) -> Result<()> {
         let now = self.clock().now();
         user::Entity::update_many()
             .col_expr(user::Column::PhoneVerifiedAt, Expr::value(Some(now)))
@@ -363,7 +363,7 @@ impl Accounts {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn verify_phone(&self, actor: &Actor, input: &CodeIn) -> Result<ProfileOut> {
         let code = input.validate().map_err(Error::fields)?;
-        let v = self.core.try_code(actor.user_id.as_uuid(), Purpose::Phone, &code).await?;
+        let v = self.core.try_code(actor.user_id, Purpose::Phone, &code).await?;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         self.core.use_verification(&txn, &v, now).await?;

@@ -144,7 +144,7 @@ impl Core {
         &self.config().mfa_secret
     }
 
-    async fn mfa_row(&self, user_id: Uuid) -> Result<Option<staff_mfa::Model>> {
+    async fn mfa_row(&self, user_id: UserId) -> Result<Option<staff_mfa::Model>> {
         Ok(staff_mfa::Entity::find_by_id(user_id).one(self.db()).await?)
     }
 
@@ -173,11 +173,11 @@ impl Core {
 
     /// Enrols an authenticator with a known secret, confirmed: the demo's
     /// staff, whose secret the run command prints.
-    pub(crate) async fn enrol_with_secret(&self, user_id: Uuid, secret: &[u8]) -> Result<()> {
+    pub(crate) async fn enrol_with_secret(&self, user_id: UserId, secret: &[u8]) -> Result<()> {
         let now = self.clock().now();
         staff_mfa::ActiveModel {
             user_id: Set(user_id),
-            secret_enc: Set(seal(self.mfa_key(), user_id, secret)),
+            secret_enc: Set(seal(self.mfa_key(), user_id.0, secret)),
             enrolment_id: Set(Uuid::new_v4()),
             enrolled_at: Set(Some(now)),
             last_step: Set(0),
@@ -194,7 +194,7 @@ impl Core {
     /// own. Never oneself.
     fn administers(actor: &Actor, target: &user::Model) -> bool {
         let role = target.role;
-        if target.id == actor.user_id.as_uuid() {
+        if target.id == actor.user_id {
             return false;
         }
         match actor.role {
@@ -223,7 +223,7 @@ impl Sessions {
         match self.authenticate(input, ip).await? {
             SignIn::Done(a) => Ok(a),
             SignIn::SecondFactor { user, enrolled } => match input.otp.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(code) => self.second_factor(UserId(user.id), code, ip).await,
+                Some(code) => self.second_factor(user.id, code, ip).await,
                 None if enrolled => Err(Error::code(ErrorCode::MfaRequired)),
                 None => Err(Error::code(ErrorCode::MfaEnrolmentRequired)),
             },
@@ -234,7 +234,7 @@ impl Sessions {
     /// a sign-in); only an account whose role needs a second factor has one.
     pub async fn enrolment_with_password(&self, input: &shared::dto::LoginIn, ip: Option<IpAddr>) -> Result<EnrolmentOut> {
         match self.authenticate(input, ip).await? {
-            SignIn::SecondFactor { user, .. } => self.enrolment(UserId(user.id)).await,
+            SignIn::SecondFactor { user, .. } => self.enrolment(user.id).await,
             SignIn::Done(_) => Err(Error::code(ErrorCode::Forbidden)),
         }
     }
@@ -242,7 +242,6 @@ impl Sessions {
     /// The enrolment of the account's authenticator: started on first
     /// call, the same until a first code confirms it. Refused once enrolled.
     pub async fn enrolment(&self, user_id: UserId) -> Result<EnrolmentOut> {
-        let user_id = user_id.as_uuid();
         let u = user::Entity::find_by_id(user_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
         if !u.role.needs_second_factor() {
             return Err(Error::code(ErrorCode::Forbidden));
@@ -255,7 +254,7 @@ impl Sessions {
                 rand::rngs::OsRng.fill_bytes(&mut secret);
                 let row = staff_mfa::ActiveModel {
                     user_id: Set(user_id),
-                    secret_enc: Set(seal(self.core.mfa_key(), user_id, &secret)),
+                    secret_enc: Set(seal(self.core.mfa_key(), user_id.0, &secret)),
                     enrolment_id: Set(Uuid::new_v4()),
                     enrolled_at: Set(None),
                     last_step: Set(0),
@@ -271,7 +270,7 @@ impl Sessions {
                 self.core.mfa_row(user_id).await?.ok_or_else(|| Error::Internal("enrolment vanished".into()))?
             }
         };
-        let secret = open(self.core.mfa_key(), user_id, &row.secret_enc).ok_or_else(|| Error::Internal("second-factor secret unreadable".into()))?;
+        let secret = open(self.core.mfa_key(), user_id.0, &row.secret_enc).ok_or_else(|| Error::Internal("second-factor secret unreadable".into()))?;
         let t = totp(secret, &account_label(&u))?;
         let uri = t.get_url();
         let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| Error::Internal(format!("qr: {e}")))?;
@@ -285,7 +284,6 @@ impl Sessions {
     /// `mfa_invalid`.
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn second_factor(&self, user_id: UserId, code: &str, ip: Option<IpAddr>) -> Result<Authenticated> {
-        let user_id = user_id.as_uuid();
         self.sign_in_throttle.check(ip, &format!("mfa:{user_id}")).map_err(Error::throttled)?;
         let u = user::Entity::find_by_id(user_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
         let row = self.core.mfa_row(user_id).await?.ok_or_else(|| Error::code(ErrorCode::MfaEnrolmentRequired))?;
@@ -293,7 +291,7 @@ impl Sessions {
         let now = self.core.clock().now();
         match code {
             SecondFactorCode::Totp(code) => {
-                let secret = open(self.core.mfa_key(), user_id, &row.secret_enc).ok_or_else(invalid)?;
+                let secret = open(self.core.mfa_key(), user_id.0, &row.secret_enc).ok_or_else(invalid)?;
                 let t = totp(secret, "x")?;
                 let step = matching_step(&t, code.as_str(), now).ok_or_else(invalid)?;
                 // Claim the step: of two requests with one code, one wins;
@@ -343,13 +341,13 @@ impl Sessions {
 
     /// How many recovery codes the account has left (enrolled accounts).
     pub async fn recovery_codes_left(&self, user_id: UserId) -> Result<Option<u32>> {
-        Ok(self.core.mfa_row(user_id.as_uuid()).await?.filter(|r| r.enrolled_at.is_some()).map(|r| RECOVERY_CODES as u32 - r.recovery_used.count_ones()))
+        Ok(self.core.mfa_row(user_id).await?.filter(|r| r.enrolled_at.is_some()).map(|r| RECOVERY_CODES as u32 - r.recovery_used.count_ones()))
     }
 
     /// The web's ticket between the password and the code.
     pub fn mfa_ticket(&self, u: &user::Model) -> String {
         let expires = (self.core.clock().now() + Duration::seconds(TICKET_SECS)).timestamp();
-        let body = format!("{}.{}.{}", u.id.simple(), expires, u.password_changed_at.timestamp_micros());
+        let body = format!("{}.{}.{}", u.id.0.simple(), expires, u.password_changed_at.timestamp_micros());
         let tag = self.core.ticket_tag(&body);
         format!("{body}.{tag}")
     }
@@ -366,7 +364,7 @@ impl Sessions {
         let (Some(id), Some(expires), Some(changed), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(unauthorized());
         };
-        let id = Uuid::parse_str(id).map_err(|_| unauthorized())?;
+        let id: UserId = id.parse().map_err(|_| unauthorized())?;
         let expires: i64 = expires.parse().map_err(|_| unauthorized())?;
         if expires <= self.core.clock().now().timestamp() {
             return Err(unauthorized());
@@ -385,13 +383,13 @@ impl Accounts {
         Core::require_admin(actor)?;
         let mut q = user::Entity::find().filter(user::Column::Role.ne(Role::Citizen.code()));
         q = match (actor.role, actor.facility_id) {
-            (Role::FacilityAdmin, Some(f)) => q.filter(user::Column::FacilityId.eq(f.as_uuid())),
+            (Role::FacilityAdmin, Some(f)) => q.filter(user::Column::FacilityId.eq(f)),
             (Role::HealthAdmin, _) => q.filter(user::Column::Role.is_in([Role::FacilityAdmin.code(), Role::HealthAdmin.code()])),
             _ => return Err(Error::code(ErrorCode::Forbidden)),
         };
         let users = q.order_by_asc(user::Column::FamilyName).order_by_asc(user::Column::GivenName).all(self.core.db()).await?;
-        let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
-        let enrolled: std::collections::HashSet<Uuid> = staff_mfa::Entity::find()
+        let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+        let enrolled: std::collections::HashSet<UserId> = staff_mfa::Entity::find()
             .filter(staff_mfa::Column::UserId.is_in(ids))
             .filter(staff_mfa::Column::EnrolledAt.is_not_null())
             .all(self.core.db())
@@ -401,11 +399,11 @@ impl Accounts {
             .collect();
         Ok(users
             .into_iter()
-            .filter(|u| u.id != actor.user_id.as_uuid())
+            .filter(|u| u.id != actor.user_id)
             .map(|u| {
                 let role = u.role;
                 StaffOut {
-                    id: UserId(u.id),
+                    id: u.id,
                     role,
                     second_factor_required: role.needs_second_factor(),
                     second_factor_enrolled: enrolled.contains(&u.id),
@@ -422,7 +420,7 @@ impl Accounts {
     #[tracing::instrument(skip_all, fields(actor = %actor.user_id, target = %target))]
     pub async fn reset_second_factor(&self, actor: &Actor, target: UserId) -> Result<()> {
         Core::require_admin(actor)?;
-        let t = user::Entity::find_by_id(target.as_uuid()).one(self.core.db()).await?;
+        let t = user::Entity::find_by_id(target).one(self.core.db()).await?;
         // Someone outside one's remit is not found, as if absent.
         let t = t.filter(|t| Core::administers(actor, t)).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let now = self.core.clock().now();
@@ -437,10 +435,10 @@ impl Accounts {
         admin_audit::ActiveModel {
             id: Set(audit_id),
             at: Set(now),
-            actor_id: Set(actor.user_id.as_uuid()),
+            actor_id: Set(actor.user_id),
             action: Set(AdminAction::SecondFactorReset.code().to_owned()),
             target_user_id: Set(Some(t.id)),
-            facility_id: Set(t.facility_id.map(Uuid::from)),
+            facility_id: Set(t.facility_id),
         }
         .insert(&txn)
         .await?;
@@ -456,11 +454,7 @@ impl Accounts {
 impl Audit {
     /// The admin audit trail about one account, newest first.
     pub async fn admin_audit_of(&self, target: UserId) -> Result<Vec<admin_audit::Model>> {
-        Ok(admin_audit::Entity::find()
-            .filter(admin_audit::Column::TargetUserId.eq(target.as_uuid()))
-            .order_by_desc(admin_audit::Column::At)
-            .all(self.core.db())
-            .await?)
+        Ok(admin_audit::Entity::find().filter(admin_audit::Column::TargetUserId.eq(target)).order_by_desc(admin_audit::Column::At).all(self.core.db()).await?)
     }
 }
 

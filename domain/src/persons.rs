@@ -10,8 +10,7 @@ use crate::entities::{dependant, person, user};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr};
-use shared::{ErrorCode, FieldError};
-use uuid::Uuid;
+use shared::{ErrorCode, FieldError, PersonId};
 
 /// Whether someone born on `born` is of age (`majority_years`, 19 in
 /// Algeria) on `today`: the one rule for adding a dependant, a consent
@@ -22,7 +21,7 @@ pub(crate) fn is_adult(born: chrono::NaiveDate, majority_years: u32, today: chro
 
 /// Records that `nin` names the person whose record is kept under `id`;
 /// `nin_taken` if it already names someone.
-pub(crate) async fn claim_nin<C: ConnectionTrait>(db: &C, id: Uuid, nin: &str, now: DateTime<Utc>) -> Result<()> {
+pub(crate) async fn claim_nin<C: ConnectionTrait>(db: &C, id: PersonId, nin: &str, now: DateTime<Utc>) -> Result<()> {
     let row = person::ActiveModel { id: Set(id), nin: Set(nin.to_owned()), created_at: Set(now) };
     match person::Entity::insert(row).exec(db).await {
         Ok(_) => Ok(()),
@@ -49,7 +48,7 @@ pub(crate) async fn by_nin<C: ConnectionTrait>(db: &C, nin: &str) -> Result<Opti
     let Some(p) = person::Entity::find().filter(person::Column::Nin.eq(nin)).one(db).await? else {
         return Ok(None);
     };
-    if let Some(u) = user::Entity::find_by_id(p.id).one(db).await? {
+    if let Some(u) = user::Entity::find_by_id(p.id.as_account()).one(db).await? {
         return Ok(Some(Person::Account(u)));
     }
     Ok(dependant::Entity::find_by_id(p.id).one(db).await?.map(Person::Dependant))

@@ -12,7 +12,7 @@ use crate::{Core, Error, Result};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use shared::dto::RegisterIn;
-use shared::{Email, FacilityId, Lang, NewPassword, PersonName, Phone, PractitionerId, Role, SpecialtyId};
+use shared::{CommuneId, Email, FacilityId, HolidayId, Lang, NewPassword, PersonName, Phone, PractitionerId, Role, SpecialtyId, UserId};
 use uuid::Uuid;
 
 const WILAYAS: &str = include_str!("../seed/wilayas.csv");
@@ -84,7 +84,7 @@ impl Core {
             let rows: Vec<_> = csv_rows(COMMUNES_ORAN)?
                 .iter()
                 .map(|r| commune::ActiveModel {
-                    id: Set(Uuid::new_v4()),
+                    id: Set(CommuneId(Uuid::new_v4())),
                     wilaya_code: Set(r[0].to_owned()),
                     name_fr: Set(r[1].to_owned()),
                     name_ar: Set(r[2].to_owned()),
@@ -112,7 +112,7 @@ impl Core {
             for r in csv_rows(HOLIDAYS_ISLAMIC)? {
                 let date = NaiveDate::parse_from_str(&r[0], "%Y-%m-%d").map_err(|e| Error::Internal(format!("holiday date: {e}")))?;
                 rows.push(holiday::ActiveModel {
-                    id: Set(Uuid::new_v4()),
+                    id: Set(HolidayId(Uuid::new_v4())),
                     date: Set(date),
                     kind: Set(shared::HolidayKind::Islamic),
                     name_fr: Set(r[1].to_owned()),
@@ -278,12 +278,12 @@ impl crate::Domain {
                 })
                 .await?;
             if role.needs_second_factor() {
-                self.core.enrol_with_secret(user_id.as_uuid(), &demo_totp_secret()).await?;
+                self.core.enrol_with_secret(user_id, &demo_totp_secret()).await?;
             }
             if role == Role::Practitioner {
                 if let Some(p) = first_practitioner {
                     practitioner::Entity::update_many()
-                        .col_expr(practitioner::Column::UserId, sea_orm::sea_query::Expr::value(user_id.as_uuid()))
+                        .col_expr(practitioner::Column::UserId, sea_orm::sea_query::Expr::value(user_id))
                         .col_expr(practitioner::Column::GivenName, sea_orm::sea_query::Expr::value(g))
                         .col_expr(practitioner::Column::FamilyName, sea_orm::sea_query::Expr::value(f))
                         .filter(practitioner::Column::Id.eq(p))
@@ -297,7 +297,7 @@ impl crate::Domain {
         // is in one place at a time): a usable booking demo.
         let today = self.core.today();
         let links = practitioner_facility::Entity::find().all(db).await?;
-        let creator = user::Entity::find().one(db).await?.map(|u| u.id).unwrap_or_default();
+        let creator = user::Entity::find().one(db).await?.map_or(UserId(Uuid::nil()), |u| u.id);
         let mut seen = std::collections::HashSet::new();
         for link in &links {
             let Some(p) = practitioner::Entity::find_by_id(link.practitioner_id).one(db).await? else { continue };
@@ -327,7 +327,7 @@ impl crate::Domain {
                 .await?;
             practitioner::Entity::insert(practitioner::ActiveModel {
                 id: Set(id),
-                user_id: Set(Some(leila.as_uuid())),
+                user_id: Set(Some(leila)),
                 given_name: Set("Leila".into()),
                 family_name: Set("Haddad".into()),
                 specialty_id: Set(neuro.id),

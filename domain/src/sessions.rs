@@ -38,21 +38,21 @@ fn unauthorized() -> Error {
     Error::code(ErrorCode::Unauthorized)
 }
 
-fn actor_of(u: &user::Model, session_id: Uuid) -> Actor {
-    Actor { user_id: UserId(u.id), role: u.role, facility_id: u.facility_id, session_id: SessionId(session_id), phone_verified: u.phone_verified_at.is_some() }
+fn actor_of(u: &user::Model, session_id: SessionId) -> Actor {
+    Actor { user_id: u.id, role: u.role, facility_id: u.facility_id, session_id, phone_verified: u.phone_verified_at.is_some() }
 }
 
 impl Core {
     async fn insert_session<C: ConnectionTrait>(
         &self,
         db: &C,
-        user_id: Uuid,
+        user_id: UserId,
         kind: &str,
         secret_hash: Option<String>,
         ttl_secs: u64,
         now: DateTime<Utc>,
-    ) -> Result<Uuid> {
-        let id = Uuid::new_v4();
+    ) -> Result<SessionId> {
+        let id = SessionId(Uuid::new_v4());
         session::ActiveModel {
             id: Set(id),
             user_id: Set(user_id),
@@ -81,7 +81,7 @@ impl Core {
         (self.config().identity.session_absolute_days.max(1) * 24 * 3600) as u64
     }
 
-    async fn insert_refresh<C: ConnectionTrait>(&self, db: &C, sid: Uuid, token: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    async fn insert_refresh<C: ConnectionTrait>(&self, db: &C, sid: SessionId, token: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
         refresh_token::ActiveModel {
             id: Set(Uuid::new_v4()),
             session_id: Set(sid),
@@ -106,9 +106,9 @@ impl Core {
         URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
     }
 
-    fn token_out(&self, user_id: Uuid, sid: Uuid, refresh: String, refresh_expires: DateTime<Utc>, now: DateTime<Utc>) -> TokenOut {
+    fn token_out(&self, user_id: UserId, sid: SessionId, refresh: String, refresh_expires: DateTime<Utc>, now: DateTime<Utc>) -> TokenOut {
         TokenOut {
-            access_token: self.tokens().issue(UserId(user_id), SessionId(sid), now),
+            access_token: self.tokens().issue(user_id, sid, now),
             token_type: "Bearer".into(),
             expires_in: self.tokens().ttl_secs(),
             refresh_token: refresh,
@@ -134,7 +134,7 @@ impl Core {
                 return Ok(self.token_out(s.user_id, s.id, next, succ.expires_at, now));
             }
         }
-        self.revoke_session(self.db(), SessionId(s.id)).await?;
+        self.revoke_session(self.db(), s.id).await?;
         tracing::warn!(session_id = %s.id, "refresh token reused: session revoked");
         Err(Error::code(ErrorCode::TokenInvalid))
     }
@@ -142,7 +142,7 @@ impl Core {
     async fn revoke_session<C: ConnectionTrait>(&self, db: &C, sid: SessionId) -> Result<()> {
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(self.clock().now()))
-            .filter(session::Column::Id.eq(sid.as_uuid()))
+            .filter(session::Column::Id.eq(sid))
             .filter(session::Column::RevokedAt.is_null())
             .exec(db)
             .await?;
@@ -152,7 +152,7 @@ impl Core {
     pub(crate) async fn revoke_all_sessions<C: ConnectionTrait>(&self, db: &C, user: UserId) -> Result<()> {
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(self.clock().now()))
-            .filter(session::Column::UserId.eq(user.as_uuid()))
+            .filter(session::Column::UserId.eq(user))
             .filter(session::Column::RevokedAt.is_null())
             .exec(db)
             .await?;
@@ -184,7 +184,7 @@ impl Sessions {
         let now = self.core.clock().now();
         let idle = Duration::minutes(self.core.config().identity.web_idle_timeout_minutes.max(1));
         if s.revoked_at.is_none() && s.last_seen_at + idle <= now {
-            self.core.revoke_session(self.core.db(), SessionId(s.id)).await?;
+            self.core.revoke_session(self.core.db(), s.id).await?;
             return Err(unauthorized());
         }
         if now - s.last_seen_at > Duration::seconds(60) {
@@ -201,10 +201,10 @@ impl Sessions {
     /// verify *and* its session must still be live.
     pub async fn bearer_actor(&self, jwt: &str) -> Result<Actor> {
         let v = self.core.tokens().verify(jwt).ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
-        let s = session::Entity::find_by_id(v.session_id.as_uuid())
+        let s = session::Entity::find_by_id(v.session_id)
             .one(self.core.db())
             .await?
-            .filter(|s| s.user_id == v.user_id.as_uuid() && s.kind == MOBILE)
+            .filter(|s| s.user_id == v.user_id && s.kind == MOBILE)
             .ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
         self.core.live_actor(s).await.map_err(|_| Error::code(ErrorCode::TokenInvalid))
     }

@@ -92,3 +92,20 @@ id_type!(
     /// A public holiday set by the directorate.
     HolidayId,
 );
+
+impl UserId {
+    /// The person an account holder is: their own record, appointments and
+    /// NIN in `persons` are kept under their account's id.
+    pub fn as_person(self) -> PersonId {
+        PersonId(self.0)
+    }
+}
+
+impl PersonId {
+    /// The account id a person holds or will hold: a claimed record's
+    /// account is created under the person's id, so nothing about the record
+    /// moves (see `domain::claims`). Only for a person known to hold one.
+    pub fn as_account(self) -> UserId {
+        UserId(self.0)
+    }
+}

@@ -23,7 +23,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, Booking, SlotOut};
-use shared::{AppointmentId, CommuneId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, SlotId, SpecialtyId};
+use shared::{AppointmentId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, SlotId, SpecialtyId, UserId};
 use shared::{AppointmentStatus, SlotStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -79,9 +79,9 @@ pub(crate) fn full_name(given: &str, family: &str) -> String {
 /// account holder or one of their dependants.
 #[derive(Clone, Debug)]
 pub(crate) struct Subject {
-    pub holder_id: Uuid,
-    pub subject_id: Uuid,
-    pub dependant_id: Option<Uuid>,
+    pub holder_id: UserId,
+    pub subject_id: PersonId,
+    pub dependant_id: Option<PersonId>,
 }
 
 impl Subject {
@@ -91,11 +91,11 @@ impl Subject {
 }
 
 /// Names of appointments' subjects, keyed by subject id, for display.
-pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointment::Model]) -> Result<HashMap<Uuid, (String, Option<String>)>> {
+pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointment::Model]) -> Result<HashMap<PersonId, (String, Option<String>)>> {
     let users = load_map::<user::Entity, _, _, _>(db, user::Column::Id, list.iter().map(|a| a.patient_id).collect(), |u| u.id).await?;
     let deps = load_map::<dependant::Entity, _, _, _>(db, dependant::Column::Id, list.iter().filter_map(|a| a.dependant_id).collect(), |d| d.id).await?;
-    let mut out: HashMap<Uuid, (String, Option<String>)> =
-        users.values().map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.phone.clone()))).collect();
+    let mut out: HashMap<PersonId, (String, Option<String>)> =
+        users.values().map(|u| (u.id.as_person(), (full_name(&u.given_name, &u.family_name), u.phone.clone()))).collect();
     for d in deps.values() {
         let phone = users.get(&d.holder_id).and_then(|u| u.phone.clone());
         out.insert(d.id, (full_name(&d.given_name, &d.family_name), phone));
@@ -103,8 +103,8 @@ pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointmen
     Ok(out)
 }
 
-pub(crate) fn subject_of(a: &appointment::Model) -> Uuid {
-    a.dependant_id.unwrap_or(a.patient_id)
+pub(crate) fn subject_of(a: &appointment::Model) -> PersonId {
+    a.dependant_id.unwrap_or(a.patient_id.as_person())
 }
 
 fn appointment_out(
@@ -129,7 +129,7 @@ fn appointment_out(
         practitioner_name: p.map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
         specialty_id: a.specialty_id,
         specialty,
-        dependant_id: a.dependant_id.map(PersonId),
+        dependant_id: a.dependant_id,
         patient_name,
         can_cancel: may_change,
         can_move: may_change,
@@ -189,9 +189,9 @@ impl Bookings {
         let b = self.core.admit_booking(actor, input, ip)?;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
-        let subject = self.core.resolve_subject(&txn, actor.user_id.as_uuid(), b.dependant_id).await?;
+        let subject = self.core.resolve_subject(&txn, actor.user_id, b.dependant_id).await?;
         let s = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Online).await?;
-        let a = self.core.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
     }
@@ -205,7 +205,7 @@ impl Bookings {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let old = self.core.own_appointment(&txn, actor, id).await?;
-        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Online).await?;
+        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id, now, Channel::Online).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
         txn.commit().await?;
         self.core.after_release().await;
@@ -327,8 +327,8 @@ impl Core {
     /// account manage them still sees what it booked for them, and it
     /// sees what they book themself.
     pub(crate) async fn own_appointments<C: ConnectionTrait>(&self, db: &C, actor: &Actor) -> Result<sea_orm::Condition> {
-        let me = actor.user_id.as_uuid();
-        let mut people = vec![me];
+        let me = actor.user_id;
+        let mut people = vec![me.as_person()];
         people.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(me)).all(db).await?.into_iter().map(|d| d.id));
         Ok(sea_orm::Condition::any().add(appointment::Column::PatientId.eq(me)).add(appointment::Column::SubjectId.is_in(people)))
     }
@@ -341,9 +341,9 @@ impl Core {
         appointment::Entity::find_by_id(id).filter(self.own_appointments(db, actor).await?).one(db).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))
     }
 
-    pub(crate) async fn resolve_subject<C: ConnectionTrait>(&self, db: &C, holder_id: Uuid, dependant_id: Option<PersonId>) -> Result<Subject> {
+    pub(crate) async fn resolve_subject<C: ConnectionTrait>(&self, db: &C, holder_id: UserId, dependant_id: Option<PersonId>) -> Result<Subject> {
         let Some(id) = dependant_id else {
-            return Ok(Subject { holder_id, subject_id: holder_id, dependant_id: None });
+            return Ok(Subject { holder_id, subject_id: holder_id.as_person(), dependant_id: None });
         };
         let not_found = || Error::fields(vec![field("dependant_id", ErrorCode::NotFound)]);
         let d = dependant::Entity::find_by_id(id).filter(dependant::Column::HolderId.eq(holder_id)).one(db).await?.ok_or_else(not_found)?;
@@ -356,7 +356,7 @@ impl Core {
         txn: &sea_orm::DatabaseTransaction,
         old: &appointment::Model,
         slot_id: SlotId,
-        moved_by: Uuid,
+        moved_by: UserId,
         now: DateTime<Utc>,
         channel: Channel,
     ) -> Result<appointment::Model> {
@@ -419,7 +419,7 @@ impl Core {
         &self,
         txn: &sea_orm::DatabaseTransaction,
         subject: &Subject,
-        booked_by: Uuid,
+        booked_by: UserId,
         s: &slot::Model,
         reason: &str,
         now: DateTime<Utc>,
@@ -619,7 +619,7 @@ impl Directory {
             .all(self.core.db())
             .await?
             .into_iter()
-            .map(|f| shared::dto::FacilityOut { id: f.id, name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id.map(CommuneId) })
+            .map(|f| shared::dto::FacilityOut { id: f.id, name_ar: f.name_ar, name_fr: f.name_fr, commune_id: f.commune_id })
             .collect())
     }
 

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 fn dependant_out(d: dependant::Model) -> DependantOut {
     DependantOut {
-        id: PersonId(d.id),
+        id: d.id,
         given_name: d.given_name,
         family_name: d.family_name,
         birth_date: d.birth_date,
@@ -43,7 +43,7 @@ impl People {
         if crate::persons::is_adult(d.birth_date, rules.age_of_majority, today) {
             return Err(Error::fields(vec![FieldError::new("birth_date", ErrorCode::AdultNeedsConsent)]));
         }
-        let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(actor.user_id.as_uuid())).count(self.core.db()).await?;
+        let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(actor.user_id)).count(self.core.db()).await?;
         if held >= rules.max_dependants {
             return Err(Error::code(ErrorCode::TooManyDependants));
         }
@@ -52,7 +52,7 @@ impl People {
                 return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]));
             }
         }
-        let id = Uuid::new_v4();
+        let id = PersonId(Uuid::new_v4());
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         if let Some(nin) = &d.nin {
@@ -60,7 +60,7 @@ impl People {
         }
         let row = dependant::ActiveModel {
             id: Set(id),
-            holder_id: Set(actor.user_id.as_uuid()),
+            holder_id: Set(actor.user_id),
             given_name: Set(d.given_name.to_string()),
             family_name: Set(d.family_name.to_string()),
             birth_date: Set(d.birth_date),
@@ -83,7 +83,7 @@ impl People {
 
     /// The actor's dependants.
     pub async fn my_dependants(&self, actor: &Actor) -> Result<Vec<DependantOut>> {
-        self.core.dependants_of(actor.user_id.as_uuid()).await
+        self.core.dependants_of(actor.user_id).await
     }
 
     /// The desk finds a citizen (or the holder of a dependant) by NIN, with
@@ -121,19 +121,19 @@ impl People {
             .into_iter()
             .map(|d| DependantOut { nin: None, ..dependant_out(d) })
             .collect();
-        self.core.log_access(&txn, holder.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
+        self.core.log_access(&txn, holder.id.as_person(), actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
         for d in &dependants {
-            self.core.log_access(&txn, d.id.as_uuid(), actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
+            self.core.log_access(&txn, d.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
         }
         txn.commit().await?;
         Ok(PersonOut {
-            patient_id: UserId(holder.id),
+            patient_id: holder.id,
             given_name: holder.given_name.clone(),
             family_name: holder.family_name.clone(),
             birth_date: holder.birth_date,
             phone: holder.phone.clone(),
             dependants,
-            matched_dependant_id: matched.map(|d| PersonId(d.id)),
+            matched_dependant_id: matched.map(|d| d.id),
             claim,
         })
     }
@@ -159,13 +159,13 @@ impl People {
         }
         let mut row: dependant::ActiveModel = d.into();
         row.verified_at = Set(Some(self.core.clock().now()));
-        row.verified_by = Set(Some(actor.user_id.as_uuid()));
+        row.verified_by = Set(Some(actor.user_id));
         Ok(dependant_out(row.update(self.core.db()).await?))
     }
 }
 
 impl Core {
-    async fn dependants_of(&self, holder: Uuid) -> Result<Vec<DependantOut>> {
+    async fn dependants_of(&self, holder: UserId) -> Result<Vec<DependantOut>> {
         Ok(dependant::Entity::find()
             .filter(dependant::Column::HolderId.eq(holder))
             .order_by_asc(dependant::Column::CreatedAt)
@@ -179,7 +179,7 @@ impl Core {
     /// The citizen account (not staff) with this id, for desk actions.
     async fn citizen(&self, id: UserId) -> Result<user::Model> {
         let not_found = || Error::fields(vec![field("patient_id", ErrorCode::NotFound)]);
-        user::Entity::find_by_id(id.as_uuid()).one(self.db()).await?.filter(|u| u.role == Role::Citizen).ok_or_else(not_found)
+        user::Entity::find_by_id(id).one(self.db()).await?.filter(|u| u.role == Role::Citizen).ok_or_else(not_found)
     }
 
     /// An active appointment at the actor's facility.
@@ -205,7 +205,7 @@ impl Bookings {
         if s.facility_id != facility {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.core.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, &b.reason, now, None).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
     }
@@ -239,7 +239,7 @@ impl Bookings {
         if target.is_none_or(|s| s.facility_id != facility) {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id.as_uuid(), now, Channel::Desk).await?;
+        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id, now, Channel::Desk).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
         txn.commit().await?;
         self.core.after_release().await;

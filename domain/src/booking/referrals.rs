@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{ReferralIn, ReferralOut, ReferralTerms};
-use shared::{AppointmentId, ErrorCode, FacilityId, PersonId, ReferralId, Role, SpecialtyId};
+use shared::{AppointmentId, ErrorCode, FacilityId, ReferralId, Role, SpecialtyId};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ impl Referrals {
     pub async fn create_referral(&self, actor: &Actor, input: &ReferralIn) -> Result<ReferralOut> {
         let facility = actor.practitioner_facility()?;
         let r = input.validate(self.core.today()).map_err(Error::fields)?;
-        let holder = user::Entity::find_by_id(r.patient_id.as_uuid()).one(self.core.db()).await?.filter(|u| u.role == Role::Citizen);
+        let holder = user::Entity::find_by_id(r.patient_id).one(self.core.db()).await?.filter(|u| u.role == Role::Citizen);
         let spec = self.core.referral_specialty(&r.terms).await?;
         let (Some(holder), Some(spec)) = (holder.as_ref(), spec.as_ref().ok()) else {
             let mut errors = Vec::new();
@@ -43,7 +43,7 @@ impl Referrals {
     pub async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralOut>> {
         let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
         Ok(referral::Entity::find()
-            .filter(referral::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .filter(referral::Column::HolderId.eq(actor.user_id))
             .order_by_desc(referral::Column::CreatedAt)
             .all(self.core.db())
             .await?
@@ -85,7 +85,7 @@ impl Core {
             reason: Set(terms.reason),
             expires_on: Set(terms.expires_on),
             facility_id: Set(facility),
-            issued_by: Set(actor.user_id.as_uuid()),
+            issued_by: Set(actor.user_id),
             used_by_appointment_id: Set(None),
             created_at: Set(self.clock().now()),
         }
@@ -161,7 +161,7 @@ fn referral_out(r: referral::Model, specialty: &str) -> ReferralOut {
         priority: r.priority,
         reason: r.reason,
         expires_on: r.expires_on,
-        dependant_id: r.dependant_id.map(PersonId),
+        dependant_id: r.dependant_id,
         used: r.used_by_appointment_id.is_some(),
     }
 }

@@ -20,7 +20,7 @@ use shared::dto::{
     ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut, WeeklyRule,
 };
 use shared::{AppointmentStatus, DaySlotStatus, HolidayKind, SlotStatus};
-use shared::{ClosureId, ErrorCode, FacilityId, PractitionerId, Role, SlotId, SpecialtyId, TemplateId};
+use shared::{ClosureId, ErrorCode, FacilityId, HolidayId, PractitionerId, Role, SlotId, SpecialtyId, TemplateId, UserId};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -121,7 +121,7 @@ impl Schedule {
         let t = input.validate().map_err(Error::fields)?;
         let practitioner = self.core.practitioner_here(facility, t.practitioner_id).await?;
         let rule = t.rule;
-        let out = self.core.create_template(facility, &practitioner, rule, actor.user_id.as_uuid()).await?;
+        let out = self.core.create_template(facility, &practitioner, rule, actor.user_id).await?;
         // New time may be what someone on the waiting list needs.
         self.core.after_release().await;
         Ok(out)
@@ -181,13 +181,13 @@ impl Schedule {
             end_minute: Set(end.map(|m| m as i32)),
             kind: Set(kind),
             note: Set(c.note),
-            created_by: Set(actor.user_id.as_uuid()),
+            created_by: Set(actor.user_id),
             created_at: Set(now),
         }
         .insert(&txn)
         .await?;
         let mut q = slot::Entity::find()
-            .filter(slot::Column::FacilityId.eq(facility.as_uuid()))
+            .filter(slot::Column::FacilityId.eq(facility))
             .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
             .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
         if let Some(p) = practitioner {
@@ -213,7 +213,7 @@ impl Schedule {
             return Err(Error::code(ErrorCode::Forbidden));
         }
         let t = availability_template::Entity::find_by_id(template_id)
-            .filter(availability_template::Column::FacilityId.eq(facility.as_uuid()))
+            .filter(availability_template::Column::FacilityId.eq(facility))
             .one(self.core.db())
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
@@ -279,7 +279,7 @@ impl Schedule {
         let date = h.date;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
-        let id = Uuid::new_v4();
+        let id = HolidayId(Uuid::new_v4());
         holiday::ActiveModel {
             id: Set(id),
             date: Set(date),
@@ -305,7 +305,7 @@ impl Schedule {
         // The directorate sets the day for every facility but sees none of
         // their patients: how many bookings it hits, not who. Each desk
         // finds its own in its day list.
-        Ok(ScheduleChangeOut { id, slots_closed: closed, conflicts: Vec::new(), conflicts_elsewhere: conflicts.len() as u64 })
+        Ok(ScheduleChangeOut { id: id.0, slots_closed: closed, conflicts: Vec::new(), conflicts_elsewhere: conflicts.len() as u64 })
     }
 
     /// A day of the actor's facility, slot by slot, with who is booked: the
@@ -317,7 +317,7 @@ impl Schedule {
             .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
             .filter(slot::Column::StartsAt.lt(algiers_midnight(date + Duration::days(1))));
         if let Some(p) = practitioner {
-            q = q.filter(slot::Column::PractitionerId.eq(p.as_uuid()));
+            q = q.filter(slot::Column::PractitionerId.eq(p));
         }
         let slots = q.order_by_asc(slot::Column::StartsAt).all(self.core.db()).await?;
         let ids: Vec<SlotId> = slots.iter().map(|s| s.id).collect();
@@ -383,7 +383,7 @@ impl Core {
         facility: FacilityId,
         practitioner: &practitioner::Model,
         rule: WeeklyRule,
-        created_by: Uuid,
+        created_by: UserId,
     ) -> Result<TemplateOut> {
         let now = self.clock().now();
         let txn = self.begin_write().await?;
@@ -619,7 +619,7 @@ mod tests {
             end_minute: end,
             kind: shared::ClosureKind::Reduced,
             note: None,
-            created_by: Uuid::new_v4(),
+            created_by: UserId(Uuid::new_v4()),
             created_at: Utc::now(),
         };
         let at = |h: i64| algiers_midnight(day) + Duration::hours(h);

@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
-use shared::{ErrorCode, OfferId, PersonId, SlotId, SpecialtyId, WaitlistEntryId};
+use shared::{ErrorCode, OfferId, SlotId, SpecialtyId, UserId, WaitlistEntryId};
 use shared::{OfferStatus, SlotStatus, WaitlistStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -52,7 +52,7 @@ impl Waitlist {
             return Err(Error::fields(errors));
         };
         let (wilaya, from, to) = (w.wilaya.as_str(), w.from, w.to);
-        let subject = self.core.resolve_subject(self.core.db(), actor.user_id.as_uuid(), w.dependant_id).await?;
+        let subject = self.core.resolve_subject(self.core.db(), actor.user_id, w.dependant_id).await?;
         let now = self.core.clock().now();
         let entry = waitlist_entry::ActiveModel {
             id: Set(WaitlistEntryId(Uuid::new_v4())),
@@ -75,14 +75,14 @@ impl Waitlist {
             _ => Error::Db(e),
         })?;
         self.core.after_release().await;
-        let mut mine = self.core.waitlist_of(actor.user_id.as_uuid(), Some(entry.id)).await?;
+        let mut mine = self.core.waitlist_of(actor.user_id, Some(entry.id)).await?;
         mine.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))
     }
 
     /// The actor's waitlist entries (theirs and their dependants'), each
     /// with its pending offer.
     pub async fn my_waitlist(&self, actor: &Actor) -> Result<Vec<WaitlistOut>> {
-        self.core.waitlist_of(actor.user_id.as_uuid(), None).await
+        self.core.waitlist_of(actor.user_id, None).await
     }
 
     /// Leaves the waiting list; a pending offer is withdrawn and its slot
@@ -94,7 +94,7 @@ impl Waitlist {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let e = waitlist_entry::Entity::find_by_id(id)
-            .filter(waitlist_entry::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .filter(waitlist_entry::Column::HolderId.eq(actor.user_id))
             .one(&txn)
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
@@ -126,7 +126,7 @@ impl Waitlist {
         self.core.end_offer(&txn, &o, OfferStatus::Accepted, now).await?;
         let s = self.core.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
         let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
-        let a = self.core.take_slot(&txn, &subject, actor.user_id.as_uuid(), &s, "", now, None).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, "", now, None).await?;
         Core::set_entry(&txn, e.id, WaitlistStatus::Fulfilled, now).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
@@ -148,7 +148,7 @@ impl Waitlist {
 }
 
 impl Core {
-    async fn waitlist_of(&self, holder: Uuid, only: Option<WaitlistEntryId>) -> Result<Vec<WaitlistOut>> {
+    async fn waitlist_of(&self, holder: UserId, only: Option<WaitlistEntryId>) -> Result<Vec<WaitlistOut>> {
         let db = self.db();
         let mut q = waitlist_entry::Entity::find().filter(waitlist_entry::Column::HolderId.eq(holder));
         if let Some(id) = only {
@@ -189,7 +189,7 @@ impl Core {
                     from: e.date_from,
                     to: e.date_to,
                     status: e.status,
-                    dependant_id: e.dependant_id.map(PersonId),
+                    dependant_id: e.dependant_id,
                     offer,
                     can_leave: e.status.is_live(),
                 }
@@ -201,7 +201,7 @@ impl Core {
     /// "not found", an answered or expired one `offer_expired`.
     async fn pending_offer(&self, txn: &sea_orm::DatabaseTransaction, actor: &Actor, id: OfferId, now: DateTime<Utc>) -> Result<slot_offer::Model> {
         let o = slot_offer::Entity::find_by_id(id)
-            .filter(slot_offer::Column::HolderId.eq(actor.user_id.as_uuid()))
+            .filter(slot_offer::Column::HolderId.eq(actor.user_id))
             .one(txn)
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
@@ -384,7 +384,7 @@ impl Core {
         };
         match offer.insert(&txn).await {
             Ok(o) => {
-                let facility = slot::Entity::find_by_id(slot_id).one(&txn).await?.map(|s| s.facility_id.as_uuid()).unwrap_or_default();
+                let facility = slot::Entity::find_by_id(slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?.facility_id;
                 self.queue_offer(&txn, &o, facility).await?;
                 txn.commit().await?;
                 let local = (now + hold).with_timezone(&algiers());

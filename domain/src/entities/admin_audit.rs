@@ -8,11 +8,11 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub at: DateTimeUtc,
-    pub actor_id: Uuid,
+    pub actor_id: shared::UserId,
     /// A `shared::AdminAction` code.
     pub action: String,
-    pub target_user_id: Option<Uuid>,
-    pub facility_id: Option<Uuid>,
+    pub target_user_id: Option<shared::UserId>,
+    pub facility_id: Option<shared::FacilityId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,12 +9,12 @@ pub struct Model {
     pub slot_id: shared::SlotId,
     /// The account the appointment belongs to (the patient, or the
     /// guardian of a dependant): every citizen query is scoped by it.
-    pub patient_id: Uuid,
+    pub patient_id: shared::UserId,
     /// The person seen: `patient_id`, or `dependant_id` for a dependant.
-    pub subject_id: Option<Uuid>,
-    pub dependant_id: Option<Uuid>,
+    pub subject_id: Option<shared::PersonId>,
+    pub dependant_id: Option<shared::PersonId>,
     /// Who booked it (the patient, a guardian or a receptionist).
-    pub booked_by: Uuid,
+    pub booked_by: shared::UserId,
     pub specialty_id: shared::SpecialtyId,
     /// Booked, cancelled or fulfilled (the FHIR appointment statuses of the same names).
     pub status: shared::AppointmentStatus,

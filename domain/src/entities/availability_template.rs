@@ -16,7 +16,7 @@ pub struct Model {
     pub slot_minutes: i32,
     pub valid_from: Date,
     pub valid_to: Option<Date>,
-    pub created_by: Uuid,
+    pub created_by: shared::UserId,
     pub created_at: DateTimeUtc,
 }
 

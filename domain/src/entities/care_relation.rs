@@ -9,10 +9,10 @@ pub struct Model {
     pub id: Uuid,
     pub facility_id: shared::FacilityId,
     /// The patient: a citizen's user id or a dependant's id.
-    pub subject_id: Uuid,
+    pub subject_id: shared::PersonId,
     /// The practitioner's user id.
     /// The practitioner's user id (not their practitioner profile).
-    pub practitioner_id: Uuid,
+    pub practitioner_id: shared::UserId,
     pub reason: String,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

@@ -8,8 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: shared::ClaimId,
-    pub person_id: Uuid,
-    pub holder_id: Uuid,
+    pub person_id: shared::PersonId,
+    pub holder_id: shared::UserId,
     pub given_name: String,
     pub family_name: String,
     pub birth_date: Date,
@@ -22,7 +22,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
-    pub decided_by: Option<Uuid>,
+    pub decided_by: Option<shared::UserId>,
 }
 
 // Names, phone and the password hash are personal: not in logs.

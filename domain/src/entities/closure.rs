@@ -17,7 +17,7 @@ pub struct Model {
     /// `leave`, `closed` or `reduced`.
     pub kind: shared::ClosureKind,
     pub note: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: shared::UserId,
     pub created_at: DateTimeUtc,
 }
 

@@ -8,8 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: shared::ConsentId,
-    pub holder_id: Uuid,
-    pub person_id: Uuid,
+    pub holder_id: shared::UserId,
+    pub person_id: shared::UserId,
     pub relation: shared::Relation,
     pub status: shared::identity::RequestStatus,
     pub created_at: DateTimeUtc,

@@ -5,8 +5,8 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "dependants")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub holder_id: Uuid,
+    pub id: shared::PersonId,
+    pub holder_id: shared::UserId,
     pub given_name: String,
     pub family_name: String,
     pub birth_date: Date,
@@ -15,7 +15,7 @@ pub struct Model {
     pub relation: shared::Relation,
     /// Set when a receptionist has seen the papers.
     pub verified_at: Option<DateTimeUtc>,
-    pub verified_by: Option<Uuid>,
+    pub verified_by: Option<shared::UserId>,
     pub created_at: DateTimeUtc,
 }
 

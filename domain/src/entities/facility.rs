@@ -10,7 +10,7 @@ pub struct Model {
     pub name_ar: String,
     pub name_fr: String,
     pub wilaya_code: String,
-    pub commune_id: Option<Uuid>,
+    pub commune_id: Option<shared::CommuneId>,
     pub address: String,
     pub phone: Option<String>,
     pub created_at: DateTimeUtc,

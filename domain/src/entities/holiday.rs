@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "holidays")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::HolidayId,
     pub date: Date,
     /// `islamic` (the only kind stored; fixed holidays are computed).
     pub kind: shared::HolidayKind,

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "idempotency_keys")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: Uuid,
+    pub user_id: shared::UserId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     /// SHA-256 of method, path and body: the same key with another request is refused.

@@ -6,8 +6,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: shared::MessageId,
-    pub account_id: Uuid,
-    pub outbox_id: Uuid,
+    pub account_id: shared::UserId,
+    pub outbox_id: shared::DeliveryId,
     pub kind: shared::MessageKind,
     pub appointment_id: Option<shared::AppointmentId>,
     /// JSON `{"ar": {"title", "body"}, "fr": …, "en": …}`, rendered at delivery.

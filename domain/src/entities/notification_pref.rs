@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "notification_prefs")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub account_id: Uuid,
+    pub account_id: shared::UserId,
     pub email: bool,
     pub sms: bool,
     pub updated_at: DateTimeUtc,

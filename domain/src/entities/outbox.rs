@@ -6,18 +6,18 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::DeliveryId,
     /// Unique: the event, its kind and the channel (`appt:<id>:booked:email`).
     pub dedupe_key: String,
     pub kind: shared::MessageKind,
     pub channel: shared::MessageChannel,
     /// The recipient (the account holder, also for a dependant's appointment).
-    pub account_id: Uuid,
+    pub account_id: shared::UserId,
     pub appointment_id: Option<shared::AppointmentId>,
     /// The waitlist offer or referral the message is about, when not an appointment.
     pub subject_id: Option<Uuid>,
     /// The facility whose admins see the message if it cannot be delivered.
-    pub facility_id: Option<Uuid>,
+    pub facility_id: Option<shared::FacilityId>,
     /// JSON: what the message needs beyond the rows it names (reminder hours).
     #[sea_orm(column_type = "Text")]
     pub params: String,

@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: shared::PractitionerId,
     /// The staff account, when the practitioner signs in.
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<shared::UserId>,
     pub given_name: String,
     pub family_name: String,
     pub specialty_id: shared::SpecialtyId,

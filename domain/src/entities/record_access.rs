@@ -7,16 +7,16 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub subject_id: Uuid,
+    pub subject_id: shared::PersonId,
     pub seq: i64,
     pub at: DateTimeUtc,
-    pub actor_id: Uuid,
+    pub actor_id: shared::UserId,
     pub actor_role: String,
-    pub facility_id: Option<Uuid>,
+    pub facility_id: Option<shared::FacilityId>,
     /// A `shared::AccessAction` code. Kept as the text that was hashed
     /// (like `actor_role`): verifying the chain reads whatever a row holds.
     pub action: String,
-    pub entry_id: Option<Uuid>,
+    pub entry_id: Option<shared::EntryId>,
     pub reason: String,
     pub prev_hash: String,
     pub hash: String,

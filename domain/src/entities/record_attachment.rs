@@ -8,10 +8,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: shared::AttachmentId,
     pub entry_id: shared::EntryId,
-    pub subject_id: Uuid,
-    pub holder_id: Uuid,
+    pub subject_id: shared::PersonId,
+    pub holder_id: shared::UserId,
     pub facility_id: shared::FacilityId,
-    pub author_id: Uuid,
+    pub author_id: shared::UserId,
     pub sha256: String,
     /// Found from the content: `application/pdf`, `image/jpeg` or `image/png`.
     pub media_type: String,

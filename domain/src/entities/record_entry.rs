@@ -8,12 +8,12 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: shared::EntryId,
     /// The patient: a citizen's user id or a dependant's id.
-    pub subject_id: Uuid,
+    pub subject_id: shared::PersonId,
     /// The account that reads it (the patient, or the dependant's guardian).
-    pub holder_id: Uuid,
+    pub holder_id: shared::UserId,
     /// Where it was written.
     pub facility_id: shared::FacilityId,
-    pub author_id: Uuid,
+    pub author_id: shared::UserId,
     /// `consultation`, `prescription`, `exam_request`, `exam_result`, `vaccination`, `allergy`.
     pub kind: shared::EntryKind,
     pub appointment_id: Option<shared::AppointmentId>,

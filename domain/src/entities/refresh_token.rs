@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// The family: every token rotated from the same sign-in shares it.
-    pub session_id: Uuid,
+    pub session_id: shared::SessionId,
     /// SHA-256 of the opaque token; the token itself is never stored.
     pub token_hash: String,
     pub created_at: DateTimeUtc,

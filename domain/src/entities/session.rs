@@ -4,8 +4,8 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub user_id: Uuid,
+    pub id: shared::SessionId,
+    pub user_id: shared::UserId,
     /// `web` (cookie) or `mobile` (JWT + refresh-token family).
     pub kind: String,
     /// SHA-256 of the web cookie secret; null for mobile sessions.

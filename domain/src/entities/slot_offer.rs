@@ -8,7 +8,7 @@ pub struct Model {
     pub id: shared::OfferId,
     pub slot_id: shared::SlotId,
     pub entry_id: shared::WaitlistEntryId,
-    pub holder_id: Uuid,
+    pub holder_id: shared::UserId,
     /// `pending`, `accepted`, `declined`, `expired`, `withdrawn`.
     pub status: shared::OfferStatus,
     /// `slot_id` / `entry_id` while pending, NULL after (unique).

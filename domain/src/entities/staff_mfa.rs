@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "staff_mfa")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: Uuid,
+    pub user_id: shared::UserId,
     /// The secret, encrypted (ChaCha20-Poly1305 under the second-factor
     /// key, bound to the account): nonce and ciphertext, base64.
     pub secret_enc: String,

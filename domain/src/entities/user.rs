@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: shared::UserId,
     /// A `shared::Role` code.
     pub role: shared::Role,
     pub facility_id: Option<shared::FacilityId>,

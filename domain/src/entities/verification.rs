@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: shared::UserId,
     pub purpose: shared::VerifyPurpose,
     /// SMS or e-mail.
     pub channel: shared::MessageChannel,

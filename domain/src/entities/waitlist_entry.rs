@@ -6,9 +6,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: shared::WaitlistEntryId,
-    pub holder_id: Uuid,
-    pub subject_id: Uuid,
-    pub dependant_id: Option<Uuid>,
+    pub holder_id: shared::UserId,
+    pub subject_id: shared::PersonId,
+    pub dependant_id: Option<shared::PersonId>,
     pub specialty_id: shared::SpecialtyId,
     /// `specialty_id` while the entry is live (`waiting` or `offered`),
     /// NULL after: one live entry per subject and specialty.

@@ -13,7 +13,7 @@ use crate::{Core, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use shared::identity::{mask_email, mask_phone};
-use shared::{Lang, MessageChannel, MessageKind};
+use shared::{Lang, MessageChannel, MessageKind, UserId};
 use uuid::Uuid;
 
 /// What an account message is about.
@@ -88,7 +88,7 @@ pub(crate) async fn queue<C: ConnectionTrait>(
     db: &C,
     kind: AccountKind,
     channel: MessageChannel,
-    account: Uuid,
+    account: UserId,
     about: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {

@@ -17,7 +17,7 @@ impl Notifications {
         Ok(rows
             .into_iter()
             .map(|r| UndeliveredOut {
-                id: DeliveryId(r.id),
+                id: r.id,
                 kind: r.kind,
                 channel: r.channel,
                 attempts: r.attempts,

@@ -4,7 +4,7 @@ use super::*;
 use crate::services::Notifications;
 
 impl Core {
-    pub(super) async fn prefs_of(&self, account: Uuid) -> Result<NotificationPrefs> {
+    pub(super) async fn prefs_of(&self, account: UserId) -> Result<NotificationPrefs> {
         Ok(notification_pref::Entity::find_by_id(account)
             .one(self.db())
             .await?
@@ -16,11 +16,11 @@ impl Core {
 impl Notifications {
     /// The actor's channel choices (citizens; staff get no citizen messages).
     pub async fn notification_prefs(&self, actor: &Actor) -> Result<NotificationPrefs> {
-        self.core.prefs_of(actor.user_id.as_uuid()).await
+        self.core.prefs_of(actor.user_id).await
     }
 
     pub async fn set_notification_prefs(&self, actor: &Actor, p: &NotificationPrefs) -> Result<NotificationPrefs> {
-        let id = actor.user_id.as_uuid();
+        let id = actor.user_id;
         let row = notification_pref::ActiveModel { account_id: Set(id), email: Set(p.email), sms: Set(p.sms), updated_at: Set(self.core.clock().now()) };
         notification_pref::Entity::insert(row)
             .on_conflict(
@@ -35,7 +35,7 @@ impl Notifications {
 
     /// The actor's in-app messages, newest first, in `lang`.
     pub async fn inbox(&self, actor: &Actor, lang: Lang) -> Result<InboxOut> {
-        let id = actor.user_id.as_uuid();
+        let id = actor.user_id;
         let rows = inbox_message::Entity::find()
             .filter(inbox_message::Column::AccountId.eq(id))
             .order_by_desc(inbox_message::Column::CreatedAt)
@@ -64,7 +64,7 @@ impl Notifications {
 
     pub async fn unread_count(&self, actor: &Actor) -> Result<u64> {
         Ok(inbox_message::Entity::find()
-            .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
+            .filter(inbox_message::Column::AccountId.eq(actor.user_id))
             .filter(inbox_message::Column::ReadAt.is_null())
             .count(self.core.db())
             .await?)
@@ -75,10 +75,10 @@ impl Notifications {
     pub async fn mark_read(&self, actor: &Actor, id: Option<MessageId>) -> Result<u64> {
         let mut q = inbox_message::Entity::update_many()
             .col_expr(inbox_message::Column::ReadAt, Expr::value(Some(self.core.clock().now())))
-            .filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid()))
+            .filter(inbox_message::Column::AccountId.eq(actor.user_id))
             .filter(inbox_message::Column::ReadAt.is_null());
         if let Some(id) = id {
-            let mine = inbox_message::Entity::find_by_id(id).filter(inbox_message::Column::AccountId.eq(actor.user_id.as_uuid())).one(self.core.db()).await?;
+            let mine = inbox_message::Entity::find_by_id(id).filter(inbox_message::Column::AccountId.eq(actor.user_id)).one(self.core.db()).await?;
             if mine.is_none() {
                 return Err(Error::code(ErrorCode::NotFound));
             }

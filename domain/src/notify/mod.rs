@@ -38,7 +38,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
-use shared::{AppointmentId, DeliveryId, ErrorCode, Lang, MessageChannel, MessageId, MessageKind, OfferId, OutboxStatus, SlotId, SpecialtyId};
+use shared::{
+    AppointmentId, DeliveryId, ErrorCode, FacilityId, Lang, MessageChannel, MessageId, MessageKind, OfferId, OutboxStatus, PersonId, SlotId, SpecialtyId,
+    UserId,
+};
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, Ordering};
 use texts::{Facts, Rendered};
@@ -151,7 +154,7 @@ impl Clock {
 #[derive(Clone, Debug)]
 pub struct EmailOut {
     /// Stable across retries: the transport derives the Message-ID from it.
-    pub outbox_id: Uuid,
+    pub outbox_id: DeliveryId,
     pub to: String,
     pub to_name: String,
     pub lang: Lang,
@@ -176,7 +179,7 @@ pub struct CalendarEvent {
 
 #[derive(Clone, Debug)]
 pub struct SmsOut {
-    pub outbox_id: Uuid,
+    pub outbox_id: DeliveryId,
     pub to: String,
     pub text: String,
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn row(key: String, kind: Kind, channel: MessageChannel, account: Uuid, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
+fn row(key: String, kind: Kind, channel: MessageChannel, account: UserId, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox_row(key, kind.message_kind(), channel, account, due, now)
 }
 
@@ -11,12 +11,12 @@ pub(crate) fn outbox_row(
     key: String,
     kind: MessageKind,
     channel: MessageChannel,
-    account: Uuid,
+    account: UserId,
     due: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> outbox::ActiveModel {
     outbox::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(DeliveryId(Uuid::new_v4())),
         dedupe_key: Set(key),
         kind: Set(kind),
         channel: Set(channel),
@@ -44,11 +44,11 @@ pub(crate) fn outbox_row(
 struct About {
     appointment: Option<AppointmentId>,
     subject: Option<Uuid>,
-    facility: Uuid,
+    facility: FacilityId,
 }
 
 /// One row per channel for one event, keyed `<event>:<channel>`.
-fn on_every_channel(event: &str, kind: Kind, account: Uuid, about: &About, due: DateTime<Utc>, now: DateTime<Utc>, params: &str) -> Vec<outbox::ActiveModel> {
+fn on_every_channel(event: &str, kind: Kind, account: UserId, about: &About, due: DateTime<Utc>, now: DateTime<Utc>, params: &str) -> Vec<outbox::ActiveModel> {
     MessageChannel::ALL
         .iter()
         .map(|&ch| {
@@ -82,7 +82,7 @@ impl Core {
     pub(crate) async fn queue_appointment<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, s: &slot::Model, moved: bool) -> Result<()> {
         let now = self.clock().now();
         let kind = if moved { Kind::Rescheduled } else { Kind::Booked };
-        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id.as_uuid() };
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
         let mut rows = on_every_channel(&format!("appt:{}:{}", a.id, kind.code()), kind, a.patient_id, &about, now, now, "{}");
         for h in &self.rules().reminder_hours {
             let due = s.starts_at - Duration::hours(*h);
@@ -97,7 +97,7 @@ impl Core {
     /// Queues the cancellation message of an appointment.
     pub(crate) async fn queue_cancelled<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model) -> Result<()> {
         let now = self.clock().now();
-        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id.as_uuid() };
+        let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
         queue(db, on_every_channel(&format!("appt:{}:cancelled", a.id), Kind::Cancelled, a.patient_id, &about, now, now, "{}")).await
     }
 
@@ -117,7 +117,7 @@ impl Core {
     }
 
     /// Queues the message that tells a waiting citizen a slot is held.
-    pub(crate) async fn queue_offer<C: ConnectionTrait>(&self, db: &C, o: &slot_offer::Model, facility_id: Uuid) -> Result<()> {
+    pub(crate) async fn queue_offer<C: ConnectionTrait>(&self, db: &C, o: &slot_offer::Model, facility_id: FacilityId) -> Result<()> {
         let now = self.clock().now();
         let about = About { appointment: None, subject: Some(o.id.as_uuid()), facility: facility_id };
         queue(db, on_every_channel(&format!("offer:{}", o.id), Kind::Offer, o.holder_id, &about, now, now, "{}")).await
@@ -128,14 +128,14 @@ impl Core {
     /// detail: the record says what it is.
     pub(crate) async fn queue_record_news<C: ConnectionTrait>(&self, db: &C, e: &record_entry::Model, kind: Kind) -> Result<()> {
         let now = self.clock().now();
-        let about = About { appointment: None, subject: Some(e.id.as_uuid()), facility: e.facility_id.as_uuid() };
+        let about = About { appointment: None, subject: Some(e.id.as_uuid()), facility: e.facility_id };
         queue(db, on_every_channel(&format!("record:{}:{}", e.id, kind.code()), kind, e.holder_id, &about, now, now, "{}")).await
     }
 
     /// Queues the message that tells a citizen about a new referral.
     pub(crate) async fn queue_referral<C: ConnectionTrait>(&self, db: &C, r: &referral::Model) -> Result<()> {
         let now = self.clock().now();
-        let about = About { appointment: None, subject: Some(r.id.as_uuid()), facility: r.facility_id.as_uuid() };
+        let about = About { appointment: None, subject: Some(r.id.as_uuid()), facility: r.facility_id };
         queue(db, on_every_channel(&format!("referral:{}", r.id), Kind::Referral, r.holder_id, &about, now, now, "{}")).await
     }
 }

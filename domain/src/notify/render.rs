@@ -33,7 +33,7 @@ impl Core {
             MessageChannel::Email => {
                 let t = texts::render(kind, lang, &facts);
                 let calendar = kind.has_calendar().then(|| CalendarEvent {
-                    uid: format!("{}@sihati", facts.appointment_id.map_or(r.id, Uuid::from)),
+                    uid: format!("{}@sihati", facts.appointment_id.map_or(r.id.0, Uuid::from)),
                     starts_at: facts.starts_at,
                     ends_at: facts.ends_at,
                     summary: t.calendar_summary.clone(),
@@ -68,7 +68,7 @@ impl Core {
     /// talks about no longer exists.
     pub(super) async fn facts(&self, kind: Kind, r: &outbox::Model, holder: &user::Model) -> Result<Option<Facts>> {
         let db = self.db();
-        let (slot_id, subject_dependant, specialty_id, extra): (SlotId, Option<Uuid>, SpecialtyId, Extra) = match kind {
+        let (slot_id, subject_dependant, specialty_id, extra): (SlotId, Option<PersonId>, SpecialtyId, Extra) = match kind {
             Kind::Offer => {
                 let Some(o) = slot_offer::Entity::find_by_id(OfferId(r.subject_id.unwrap_or_default())).one(db).await? else { return Ok(None) };
                 let Some(e) = crate::entities::waitlist_entry::Entity::find_by_id(o.entry_id).one(db).await? else { return Ok(None) };
@@ -78,7 +78,7 @@ impl Core {
                 let Some(e) = record_entry::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(None) };
                 let fac = facility::Entity::find_by_id(e.facility_id).one(db).await?;
                 let author = user::Entity::find_by_id(e.author_id).one(db).await?;
-                let patient = self.person_name(holder, (e.subject_id != holder.id).then_some(e.subject_id)).await?;
+                let patient = self.person_name(holder, (e.subject_id != holder.id.as_person()).then_some(e.subject_id)).await?;
                 return Ok(Some(Facts {
                     holder: full_name(&holder.given_name, &holder.family_name),
                     patient,
@@ -149,7 +149,7 @@ impl Core {
         }))
     }
 
-    pub(super) async fn person_name(&self, holder: &user::Model, dependant_id: Option<Uuid>) -> Result<String> {
+    pub(super) async fn person_name(&self, holder: &user::Model, dependant_id: Option<PersonId>) -> Result<String> {
         Ok(match dependant_id {
             Some(d) => dependant::Entity::find_by_id(d).one(self.db()).await?.map(|d| full_name(&d.given_name, &d.family_name)).unwrap_or_default(),
             None => full_name(&holder.given_name, &holder.family_name),

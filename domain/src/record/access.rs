@@ -25,7 +25,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use hmac::Mac;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
 use sha2::{Digest, Sha256};
-use shared::AccessAction;
+use shared::{AccessAction, EntryId, FacilityId, PersonId};
 use uuid::Uuid;
 
 /// `hash` is a plain SHA-256 (rows written before the audit key).
@@ -99,7 +99,18 @@ fn chain_hash(
 
 /// What a row's hash should be, by its version.
 pub fn row_hash(key: &[u8], r: &record_access::Model, prev: &str) -> String {
-    let bytes = chain_bytes(prev, r.subject_id, r.seq, r.at, r.actor_id, &r.actor_role, r.facility_id, &r.action, r.entry_id, &r.reason);
+    let bytes = chain_bytes(
+        prev,
+        r.subject_id.0,
+        r.seq,
+        r.at,
+        r.actor_id.0,
+        &r.actor_role,
+        r.facility_id.map(Uuid::from),
+        &r.action,
+        r.entry_id.map(Uuid::from),
+        &r.reason,
+    );
     match r.mac_version {
         SHA256_V1 => hex(&Sha256::digest(bytes)),
         _ => mac(key, &bytes),
@@ -113,16 +124,16 @@ impl Core {
     pub(crate) async fn log_access<C: ConnectionTrait>(
         &self,
         db: &C,
-        subject: Uuid,
+        subject: PersonId,
         actor: &Actor,
-        facility: Option<shared::FacilityId>,
+        facility: Option<FacilityId>,
         action: AccessAction,
-        entry: Option<shared::EntryId>,
+        entry: Option<EntryId>,
         reason: &str,
     ) -> Result<()> {
         // Real time, not the domain clock, on purpose: an audit trail is not
         // moved by a test clock (ARCHITECTURE › Clock).
-        append(&self.config().audit_secret, Utc::now(), db, subject, actor, facility.map(Uuid::from), action, entry.map(Uuid::from), reason).await
+        append(&self.config().audit_secret, Utc::now(), db, subject, actor, facility, action, entry, reason).await
     }
 }
 
@@ -132,15 +143,15 @@ async fn append<C: ConnectionTrait>(
     key: &[u8],
     now: chrono::DateTime<Utc>,
     db: &C,
-    subject: Uuid,
+    subject: PersonId,
     actor: &Actor,
-    facility: Option<Uuid>,
+    facility: Option<FacilityId>,
     action: AccessAction,
-    entry: Option<Uuid>,
+    entry: Option<EntryId>,
     reason: &str,
 ) -> Result<()> {
     if db.get_database_backend() == DbBackend::Postgres {
-        let key = i64::from_be_bytes(subject.as_bytes()[..8].try_into().expect("8 bytes"));
+        let key = i64::from_be_bytes(subject.0.as_bytes()[..8].try_into().expect("8 bytes"));
         db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_advisory_xact_lock($1)", [key.into()])).await?;
     }
     let last = record_access::Entity::find().filter(record_access::Column::SubjectId.eq(subject)).order_by_desc(record_access::Column::Seq).one(db).await?;
@@ -149,13 +160,13 @@ async fn append<C: ConnectionTrait>(
     // recomputed from the stored row is the same.
     let at = now.trunc_subsecs(6);
     let role = actor.role.code();
-    let hash = mac(key, &chain_bytes(&prev, subject, seq, at, actor.user_id.as_uuid(), role, facility, action.code(), entry, reason));
+    let hash = mac(key, &chain_bytes(&prev, subject.0, seq, at, actor.user_id.0, role, facility.map(Uuid::from), action.code(), entry.map(Uuid::from), reason));
     record_access::ActiveModel {
         id: Set(Uuid::new_v4()),
         subject_id: Set(subject),
         seq: Set(seq),
         at: Set(at),
-        actor_id: Set(actor.user_id.as_uuid()),
+        actor_id: Set(actor.user_id),
         actor_role: Set(role.to_owned()),
         facility_id: Set(facility),
         action: Set(action.code().to_owned()),
@@ -192,7 +203,7 @@ impl Audit {
         let rows =
             record_access::Entity::find().order_by_asc(record_access::Column::SubjectId).order_by_asc(record_access::Column::Seq).all(self.core.db()).await?;
         let mut report = ChainReport { rows: rows.len() as u64, ..Default::default() };
-        let mut current: Option<Uuid> = None;
+        let mut current: Option<PersonId> = None;
         let (mut prev, mut expected, mut broken, mut keyed) = (GENESIS.to_owned(), 1i64, false, false);
         for r in &rows {
             if current != Some(r.subject_id) {
@@ -208,7 +219,7 @@ impl Audit {
             let downgraded = keyed && r.mac_version == SHA256_V1;
             keyed |= r.mac_version != SHA256_V1;
             if downgraded || r.seq != expected || r.prev_hash != prev || row_hash(key, r, &prev) != r.hash {
-                report.broken.push((r.subject_id, r.seq));
+                report.broken.push((r.subject_id.0, r.seq));
                 broken = true;
                 continue;
             }
@@ -218,7 +229,7 @@ impl Audit {
         let anchors = super::anchors::read(&self.core.config().audit_dir, key)?;
         report.anchors = anchors.lines;
         report.forged_anchors = anchors.forged;
-        let stored: std::collections::HashMap<(Uuid, i64), &str> = rows.iter().map(|r| ((r.subject_id, r.seq), r.hash.as_str())).collect();
+        let stored: std::collections::HashMap<(Uuid, i64), &str> = rows.iter().map(|r| ((r.subject_id.0, r.seq), r.hash.as_str())).collect();
         for (subject, (seq, hash)) in anchors.heads {
             let intact = stored.get(&(subject, seq)).is_some_and(|h| *h == hash);
             if !intact && !report.broken.iter().any(|(s, _)| *s == subject) {

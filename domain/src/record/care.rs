@@ -31,9 +31,9 @@ pub const LOOKUP_HOURS: i64 = 24;
 
 /// A patient found by NIN: (subject id, name, birth date). Staff are not
 /// patients here.
-async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<(Uuid, String, Option<NaiveDate>)>> {
+async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<(PersonId, String, Option<NaiveDate>)>> {
     Ok(match crate::persons::by_nin(db, nin.as_ref()).await? {
-        Some(Person::Account(u)) if u.role == Role::Citizen => Some((u.id, full_name(&u.given_name, &u.family_name), u.birth_date)),
+        Some(Person::Account(u)) if u.role == Role::Citizen => Some((u.id.as_person(), full_name(&u.given_name, &u.family_name), u.birth_date)),
         Some(Person::Dependant(d)) => Some((d.id, full_name(&d.given_name, &d.family_name), Some(d.birth_date))),
         _ => None,
     })
@@ -42,13 +42,13 @@ async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<
 impl Core {
     /// The practitioner's facility, when the patient is in their care
     /// now; otherwise the patient is "not found".
-    pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<FacilityId> {
+    pub(crate) async fn care_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: PersonId) -> Result<FacilityId> {
         let facility = actor.practitioner_facility()?;
         let now = self.clock().now();
         let by_lookup = care_relation::Entity::find()
             .filter(care_relation::Column::FacilityId.eq(facility))
             .filter(care_relation::Column::SubjectId.eq(subject))
-            .filter(care_relation::Column::PractitionerId.eq(actor.user_id.as_uuid()))
+            .filter(care_relation::Column::PractitionerId.eq(actor.user_id))
             .filter(care_relation::Column::ExpiresAt.gt(now))
             .one(db)
             .await?
@@ -67,7 +67,7 @@ impl Core {
         db: &C,
         actor: &Actor,
         facility: FacilityId,
-        subject: Uuid,
+        subject: PersonId,
         now: chrono::DateTime<Utc>,
     ) -> Result<bool> {
         let appointments = appointment::Entity::find()
@@ -80,7 +80,7 @@ impl Core {
             return Ok(false);
         }
         let mine: Vec<PractitionerId> =
-            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid())).all(db).await?.into_iter().map(|p| p.id).collect();
+            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id)).all(db).await?.into_iter().map(|p| p.id).collect();
         if mine.is_empty() {
             return Ok(false);
         }
@@ -101,13 +101,13 @@ impl Core {
     /// dependant) — `None`, no facility —
     /// or a practitioner in a care relationship — their facility. Anyone
     /// else: not found.
-    pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: Uuid) -> Result<Option<FacilityId>> {
+    pub(crate) async fn reader_facility<C: ConnectionTrait>(&self, db: &C, actor: &Actor, subject: PersonId) -> Result<Option<FacilityId>> {
         match actor.role {
             // The person themself, or the account holding them as a verified
             // dependant — whoever booked the visit the entry came from.
             Role::Citizen => {
-                let me = actor.user_id.as_uuid();
-                if subject != me && !self.verified_dependants(db, me).await?.contains(&subject) {
+                let me = actor.user_id;
+                if subject != me.as_person() && !self.verified_dependants(db, me).await?.contains(&subject) {
                     return Err(Error::code(ErrorCode::NotFound));
                 }
                 actor.require_verified_phone()?;
@@ -137,7 +137,7 @@ impl Record {
             id: Set(Uuid::new_v4()),
             facility_id: Set(facility),
             subject_id: Set(subject),
-            practitioner_id: Set(actor.user_id.as_uuid()),
+            practitioner_id: Set(actor.user_id),
             reason: Set(reason.to_owned()),
             created_at: Set(now),
             expires_at: Set(now + Duration::hours(LOOKUP_HOURS)),
@@ -147,7 +147,7 @@ impl Record {
         self.core.log_access(&txn, subject, actor, Some(facility), shared::AccessAction::Lookup, None, reason).await?;
         txn.commit().await?;
         Ok(CarePatientOut {
-            subject_id: PersonId(subject),
+            subject_id: subject,
             name,
             birth_date,
             appointment_id: None,
@@ -164,7 +164,7 @@ impl Record {
         let db = self.core.db();
         let today = self.core.today();
         let mine: Vec<PractitionerId> =
-            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id.as_uuid())).all(db).await?.into_iter().map(|p| p.id).collect();
+            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id)).all(db).await?.into_iter().map(|p| p.id).collect();
         let slots: HashMap<SlotId, slot::Model> = slot::Entity::find()
             .filter(slot::Column::FacilityId.eq(facility))
             .filter(slot::Column::PractitionerId.is_in(mine))
@@ -182,20 +182,20 @@ impl Record {
             .await?;
         let relations = care_relation::Entity::find()
             .filter(care_relation::Column::FacilityId.eq(facility))
-            .filter(care_relation::Column::PractitionerId.eq(actor.user_id.as_uuid()))
+            .filter(care_relation::Column::PractitionerId.eq(actor.user_id))
             .filter(care_relation::Column::ExpiresAt.gt(self.core.clock().now()))
             .order_by_desc(care_relation::Column::CreatedAt)
             .all(db)
             .await?;
-        let mut ids: Vec<Uuid> = appointments.iter().map(crate::booking::subject_of).chain(relations.iter().map(|r| r.subject_id)).collect();
+        let mut ids: Vec<PersonId> = appointments.iter().map(crate::booking::subject_of).chain(relations.iter().map(|r| r.subject_id)).collect();
         ids.sort();
         ids.dedup();
-        let mut people: HashMap<Uuid, (String, Option<NaiveDate>)> = user::Entity::find()
-            .filter(user::Column::Id.is_in(ids.clone()))
+        let mut people: HashMap<PersonId, (String, Option<NaiveDate>)> = user::Entity::find()
+            .filter(user::Column::Id.is_in(ids.iter().map(|p| p.as_account()).collect::<Vec<_>>()))
             .all(db)
             .await?
             .into_iter()
-            .map(|u| (u.id, (full_name(&u.given_name, &u.family_name), u.birth_date)))
+            .map(|u| (u.id.as_person(), (full_name(&u.given_name, &u.family_name), u.birth_date)))
             .collect();
         people.extend(
             dependant::Entity::find()
@@ -211,7 +211,7 @@ impl Record {
                 let s = crate::booking::subject_of(a);
                 let (name, birth_date) = people.get(&s)?.clone();
                 Some(CarePatientOut {
-                    subject_id: PersonId(s),
+                    subject_id: s,
                     name,
                     birth_date,
                     appointment_id: Some(a.id),
@@ -222,7 +222,7 @@ impl Record {
             })
             .collect();
         out.sort_by_key(|p| p.starts_at);
-        let mut seen: Vec<Uuid> = out.iter().map(|p| p.subject_id.as_uuid()).collect();
+        let mut seen: Vec<PersonId> = out.iter().map(|p| p.subject_id).collect();
         for r in relations {
             if seen.contains(&r.subject_id) {
                 continue;
@@ -230,7 +230,7 @@ impl Record {
             seen.push(r.subject_id);
             if let Some((name, birth_date)) = people.get(&r.subject_id).cloned() {
                 out.push(CarePatientOut {
-                    subject_id: PersonId(r.subject_id),
+                    subject_id: r.subject_id,
                     name,
                     birth_date,
                     appointment_id: None,
@@ -252,8 +252,8 @@ impl Referrals {
         let facility = actor.practitioner_facility()?;
         let terms = input.validate(self.core.today()).map_err(Error::fields)?;
         let spec = self.core.referral_specialty(&terms).await?.map_err(|f| Error::fields(vec![f]))?;
-        let holder = self.core.holder_of(self.core.db(), subject.as_uuid()).await?;
-        let dependant = (holder != subject.as_uuid()).then_some(subject);
+        let holder = self.core.holder_of(self.core.db(), subject).await?;
+        let dependant = (holder.as_person() != subject).then_some(subject);
         let subject = self.core.resolve_subject(self.core.db(), holder, dependant).await?;
         self.core.refer(actor, facility, subject, &spec, terms).await
     }

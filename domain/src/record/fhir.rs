@@ -326,23 +326,20 @@ impl Record {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn export_fhir(&self, actor: &Actor, subject: Option<shared::PersonId>) -> Result<Value> {
         actor.require_citizen()?;
-        let holder = actor.user_id.as_uuid();
-        let subject = subject.map_or(holder, Uuid::from);
-        let patient = if subject == holder {
+        let holder = actor.user_id;
+        let subject = subject.unwrap_or(holder.as_person());
+        let patient = if subject == holder.as_person() {
             let u = user::Entity::find_by_id(holder).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-            Patient { id: u.id, nin: u.nin, given: u.given_name, family: u.family_name, birth_date: u.birth_date, sex: u.sex }
+            Patient { id: u.id.as_uuid(), nin: u.nin, given: u.given_name, family: u.family_name, birth_date: u.birth_date, sex: u.sex }
         } else {
             let d = dependant::Entity::find_by_id(subject)
                 .one(self.core.db())
                 .await?
                 .filter(|d| d.holder_id == holder && d.verified_at.is_some())
                 .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-            Patient { id: d.id, nin: d.nin, given: d.given_name, family: d.family_name, birth_date: Some(d.birth_date), sex: Some(d.sex) }
+            Patient { id: d.id.as_uuid(), nin: d.nin, given: d.given_name, family: d.family_name, birth_date: Some(d.birth_date), sex: Some(d.sex) }
         };
-        let entries = self
-            .core
-            .my_record_as(actor, &RecordFilter { subject_id: Some(shared::PersonId(subject)), ..Default::default() }, shared::AccessAction::Export)
-            .await?;
+        let entries = self.core.my_record_as(actor, &RecordFilter { subject_id: Some(subject), ..Default::default() }, shared::AccessAction::Export).await?;
         let public_url = self.core.config().notify.public_url.clone();
         let mut resources = vec![(patient.id, patient_resource(&patient))];
         // Oldest first: a request comes before its result.

@@ -172,7 +172,7 @@ impl Record {
             subject_id: Set(entry.subject_id),
             holder_id: Set(entry.holder_id),
             facility_id: Set(facility),
-            author_id: Set(actor.user_id.as_uuid()),
+            author_id: Set(actor.user_id),
             sha256: Set(sha),
             media_type: Set(media_type.into()),
             size: Set(bytes.len() as i64),

@@ -32,7 +32,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 use shared::dto::{AccessOut, AccessPage, EnteredInErrorIn, EntryData, EntryIn, EntryOut, RecordFilter};
 use shared::{AccessAction, AppointmentStatus, EntryKind, EntryStatus};
-use shared::{EntryId, ErrorCode, FacilityId, FieldError, PersonId, Role};
+use shared::{EntryId, ErrorCode, FacilityId, FieldError, PersonId, Role, UserId};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -72,8 +72,8 @@ fn filtered(mut q: Select<record_entry::Entity>, f: &RecordFilter) -> Select<rec
 impl Core {
     /// The account that reads a patient's record: the citizen, or the
     /// guardian of a dependant.
-    pub(crate) async fn holder_of<C: ConnectionTrait>(&self, db: &C, subject: Uuid) -> Result<Uuid> {
-        if let Some(u) = user::Entity::find_by_id(subject).one(db).await? {
+    pub(crate) async fn holder_of<C: ConnectionTrait>(&self, db: &C, subject: PersonId) -> Result<UserId> {
+        if let Some(u) = user::Entity::find_by_id(subject.as_account()).one(db).await? {
             if u.role == Role::Citizen {
                 return Ok(u.id);
             }
@@ -88,11 +88,11 @@ impl Core {
     pub(crate) async fn my_record_as(&self, actor: &Actor, filter: &RecordFilter, action: AccessAction) -> Result<Vec<EntryOut>> {
         actor.require_citizen()?;
         actor.require_verified_phone()?;
-        let holder = actor.user_id.as_uuid();
+        let holder = actor.user_id;
         let txn = self.begin_write().await?;
         // A dependant's record is read through the account only once the
         // desk has verified the link (an unverified one can be booked for).
-        let mut readable = vec![holder];
+        let mut readable = vec![holder.as_person()];
         readable.extend(self.verified_dependants(&txn, holder).await?);
         let rows = filtered(
             // By person, not by the account that booked: an adult who let an
@@ -103,7 +103,7 @@ impl Core {
         .order_by_desc(record_entry::Column::CreatedAt)
         .all(&txn)
         .await?;
-        let mut subjects: Vec<Uuid> = rows.iter().map(|r| r.subject_id).collect();
+        let mut subjects: Vec<PersonId> = rows.iter().map(|r| r.subject_id).collect();
         subjects.sort();
         subjects.dedup();
         for s in subjects {
@@ -114,7 +114,7 @@ impl Core {
     }
 
     /// The ids of the holder's dependants the desk has verified.
-    pub(crate) async fn verified_dependants<C: ConnectionTrait>(&self, db: &C, holder: Uuid) -> Result<Vec<Uuid>> {
+    pub(crate) async fn verified_dependants<C: ConnectionTrait>(&self, db: &C, holder: UserId) -> Result<Vec<PersonId>> {
         Ok(dependant::Entity::find()
             .filter(dependant::Column::HolderId.eq(holder))
             .filter(dependant::Column::VerifiedAt.is_not_null())
@@ -132,17 +132,21 @@ impl Core {
     pub(crate) async fn describe_entries(&self, rows: Vec<record_entry::Model>, writer: Option<FacilityId>) -> Result<Vec<EntryOut>> {
         let db = self.db();
         let mut files = self.attachments_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
-        let mut people: Vec<Uuid> = rows.iter().flat_map(|r| [r.author_id, r.subject_id]).collect();
+        // Authors are accounts; a patient is an account's own person or a dependant.
+        let mut accounts: Vec<UserId> = rows.iter().flat_map(|r| [r.author_id, r.subject_id.as_account()]).collect();
+        accounts.sort();
+        accounts.dedup();
+        let mut people: Vec<PersonId> = rows.iter().map(|r| r.subject_id).collect();
         people.sort();
         people.dedup();
-        let users: HashMap<Uuid, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(people.clone()))
+        let users: HashMap<UserId, String> = user::Entity::find()
+            .filter(user::Column::Id.is_in(accounts))
             .all(db)
             .await?
             .into_iter()
             .map(|u| (u.id, full_name(&u.given_name, &u.family_name)))
             .collect();
-        let deps: HashMap<Uuid, String> = dependant::Entity::find()
+        let deps: HashMap<PersonId, String> = dependant::Entity::find()
             .filter(dependant::Column::Id.is_in(people))
             .all(db)
             .await?
@@ -163,8 +167,8 @@ impl Core {
                 let correctable = r.status == EntryStatus::Active && writer == Some(r.facility_id);
                 Ok(EntryOut {
                     id: r.id,
-                    subject_id: PersonId(r.subject_id),
-                    patient_name: users.get(&r.subject_id).or_else(|| deps.get(&r.subject_id)).cloned().unwrap_or_default(),
+                    subject_id: r.subject_id,
+                    patient_name: users.get(&r.subject_id.as_account()).or_else(|| deps.get(&r.subject_id)).cloned().unwrap_or_default(),
                     data,
                     appointment_id: r.appointment_id,
                     facility_id: r.facility_id,
@@ -192,7 +196,6 @@ impl Record {
     /// tells the patient it is there.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn write_entry(&self, actor: &Actor, subject: PersonId, input: &EntryIn) -> Result<EntryOut> {
-        let subject = subject.as_uuid();
         let facility = self.core.care_facility(self.core.db(), actor, subject).await?;
         input.validate(self.core.today()).map_err(Error::fields)?;
         let now = self.core.clock().now();
@@ -233,7 +236,7 @@ impl Record {
             subject_id: Set(subject),
             holder_id: Set(holder),
             facility_id: Set(facility),
-            author_id: Set(actor.user_id.as_uuid()),
+            author_id: Set(actor.user_id),
             kind: Set(kind),
             appointment_id: Set(input.appointment_id),
             body: Set(serde_json::to_string(&input.data).map_err(|e| Error::Internal(e.to_string()))?),
@@ -289,7 +292,6 @@ impl Record {
     /// A patient's whole record, for a practitioner in their care.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn patient_record(&self, actor: &Actor, subject: PersonId, filter: &RecordFilter) -> Result<Vec<EntryOut>> {
-        let subject = subject.as_uuid();
         let txn = self.core.begin_write().await?;
         let facility = self.core.care_facility(&txn, actor, subject).await?;
         self.core.log_access(&txn, subject, actor, Some(facility), AccessAction::ReadRecord, None, "").await?;
@@ -327,8 +329,8 @@ impl Audit {
     pub async fn my_record_accesses(&self, actor: &Actor, before: Option<&str>, limit: u64) -> Result<AccessPage> {
         actor.require_citizen()?;
         actor.require_verified_phone()?;
-        let holder = actor.user_id.as_uuid();
-        let mut subjects = vec![holder];
+        let holder = actor.user_id;
+        let mut subjects = vec![holder.as_person()];
         subjects.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(holder)).all(self.core.db()).await?.into_iter().map(|d| d.id));
         let limit = limit.clamp(1, 200);
         let mut q = record_access::Entity::find().filter(record_access::Column::SubjectId.is_in(subjects));
@@ -349,7 +351,7 @@ impl Audit {
         } else {
             None
         };
-        let actors: HashMap<Uuid, user::Model> = user::Entity::find()
+        let actors: HashMap<UserId, user::Model> = user::Entity::find()
             .filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>()))
             .all(self.core.db())
             .await?
@@ -366,17 +368,17 @@ impl Audit {
         let items = rows
             .into_iter()
             .map(|r| {
-                let f = r.facility_id.and_then(|id| facilities.get(&FacilityId(id)));
+                let f = r.facility_id.and_then(|id| facilities.get(&id));
                 AccessOut {
                     at: r.at,
-                    subject_id: PersonId(r.subject_id),
+                    subject_id: r.subject_id,
                     actor_name: actors.get(&r.actor_id).map(|u| full_name(&u.given_name, &u.family_name)).unwrap_or_default(),
                     actor_role: Role::parse(&r.actor_role).unwrap_or(Role::Citizen),
                     facility_name_ar: f.map(|f| f.name_ar.clone()),
                     facility_name_fr: f.map(|f| f.name_fr.clone()),
                     // A code this version does not know (a newer writer) reads as a read.
                     action: AccessAction::parse(&r.action).unwrap_or(AccessAction::ReadRecord),
-                    entry_id: r.entry_id.map(EntryId),
+                    entry_id: r.entry_id,
                     reason: r.reason,
                 }
             })

@@ -110,7 +110,7 @@ async fn a_practitioner_enrols_at_first_sign_in_then_signs_in_with_codes_that_wo
     assert_eq!(code, "mfa_invalid", "a recovery code works once");
     let typed = recovery[4].to_lowercase().replace('-', " ");
     assert_eq!(token_with(&app, NEW_PRACTITIONER_PHONE, Some(&typed)).await.status(), StatusCode::OK);
-    assert_eq!(app.domain.sessions.recovery_codes_left(shared::UserId(row.user_id)).await.unwrap(), Some(8));
+    assert_eq!(app.domain.sessions.recovery_codes_left(row.user_id).await.unwrap(), Some(8));
 }
 
 #[tokio::test]

@@ -258,7 +258,7 @@ async fn queued_messages(n: usize) -> (String, tempfile::TempDir) {
     let r = referral::ActiveModel {
         id: Set(shared::ReferralId(Uuid::new_v4())),
         holder_id: Set(holder.id),
-        subject_id: Set(holder.id),
+        subject_id: Set(holder.id.as_person()),
         dependant_id: Set(None),
         specialty_id: Set(spec.id),
         priority: Set(shared::ReferralPriority::Routine),
@@ -274,14 +274,14 @@ async fn queued_messages(n: usize) -> (String, tempfile::TempDir) {
     .unwrap();
     let rows: Vec<outbox::ActiveModel> = (0..n)
         .map(|i| outbox::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(shared::DeliveryId(Uuid::new_v4())),
             dedupe_key: Set(format!("crash-test:{i}")),
             kind: Set(MessageKind::Referral),
             channel: Set(MessageChannel::Email),
             account_id: Set(holder.id),
             appointment_id: Set(None),
             subject_id: Set(Some(r.id.as_uuid())),
-            facility_id: Set(Some(facility.id.as_uuid())),
+            facility_id: Set(Some(facility.id)),
             params: Set("{}".into()),
             due_at: Set(now),
             status: Set(OutboxStatus::Pending),
@@ -680,7 +680,7 @@ async fn settled_messages_are_purged_after_the_retention_days_dead_and_pending_o
     .await
     .unwrap();
     assert_eq!(d.notifications.purge_outbox().await.unwrap(), 3);
-    let left: Vec<Uuid> = outbox::Entity::find().all(d.db()).await.unwrap().into_iter().map(|r| r.id).collect();
+    let left: Vec<shared::DeliveryId> = outbox::Entity::find().all(d.db()).await.unwrap().into_iter().map(|r| r.id).collect();
     for (row, (status, _, purged)) in rows.iter().zip(plan) {
         assert_eq!(!left.contains(&row.id), purged, "{status} row");
     }

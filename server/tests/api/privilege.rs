@@ -122,7 +122,11 @@ async fn a_visit_whose_time_has_passed_no_longer_counts_toward_the_booking_caps(
     let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": second["id"] })).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     let past = appointment::Entity::find_by_id(s(&booked, "id").parse::<uuid::Uuid>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
-    assert_eq!((past.status, past.subject_id), (shared::AppointmentStatus::Booked, Some(patient_id)), "no automatic no-show: the desk reviews the day");
+    assert_eq!(
+        (past.status, past.subject_id),
+        (shared::AppointmentStatus::Booked, Some(shared::PersonId(patient_id))),
+        "no automatic no-show: the desk reviews the day"
+    );
 }
 
 #[tokio::test]
