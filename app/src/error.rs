@@ -116,6 +116,15 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         MfaInvalid => td_string!(locale, errors.mfa_invalid),
         MfaEnrolmentRequired => td_string!(locale, errors.mfa_enrolment_required),
         MfaAlreadyEnrolled => td_string!(locale, errors.mfa_already_enrolled),
+        TooLong => td_string!(locale, errors.too_long),
+        PriorityInvalid => td_string!(locale, errors.priority_invalid),
+        NotToday => td_string!(locale, errors.not_today),
+        AppointmentNotBooked => td_string!(locale, errors.appointment_not_booked),
+        AlreadyInQueue => td_string!(locale, errors.already_in_queue),
+        QueueEmpty => td_string!(locale, errors.queue_empty),
+        QueueBusy => td_string!(locale, errors.queue_busy),
+        VisitStateChanged => td_string!(locale, errors.visit_state_changed),
+        NotArrived => td_string!(locale, errors.not_arrived),
     }
 }
 

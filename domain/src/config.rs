@@ -34,6 +34,7 @@ pub struct DomainConfig {
     pub booking: BookingRules,
     pub identity: IdentityRules,
     pub record: RecordRules,
+    pub floor: FloorRules,
     pub notify: crate::NotifyRules,
     /// Where record attachments are stored, by content hash.
     pub files_dir: std::path::PathBuf,
@@ -134,6 +135,22 @@ impl Default for RecordRules {
     }
 }
 
+/// The waiting room (`SIHATI_APPOINTMENT_LEAD_MINUTES`, `SIHATI_ELDERLY_AGE`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct FloorRules {
+    /// How long before their time an arrived booked patient goes before walk-ins.
+    pub appointment_lead_minutes: i64,
+    /// From this age a patient is in the elderly priority group.
+    pub elderly_age: u32,
+}
+
+impl Default for FloorRules {
+    fn default() -> Self {
+        Self { appointment_lead_minutes: 10, elderly_age: 65 }
+    }
+}
+
 impl std::fmt::Debug for DomainConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DomainConfig")
@@ -166,6 +183,7 @@ impl DomainConfig {
             hash_concurrency: 2,
             booking: BookingRules::default(),
             record: RecordRules::default(),
+            floor: FloorRules::default(),
             identity: IdentityRules {
                 codes_per_destination_per_hour: 1000,
                 codes_per_ip_per_hour: 100_000,

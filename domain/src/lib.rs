@@ -17,6 +17,7 @@ pub mod consents;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod floor;
 pub mod idempotency;
 pub mod identity;
 mod keys;
@@ -32,7 +33,7 @@ pub mod throttle;
 pub mod tokens;
 
 pub use actor::Actor;
-pub use config::{BookingRules, DomainConfig, IdentityRules, RecordRules};
+pub use config::{BookingRules, DomainConfig, FloorRules, IdentityRules, RecordRules};
 pub use error::{Error, Result};
 pub use notify::NotifyRules;
 pub use services::*;

@@ -21,6 +21,7 @@ pub struct Domain {
     pub waitlist: Waitlist,
     pub referrals: Referrals,
     pub record: Record,
+    pub floor: Floor,
     pub notifications: Notifications,
     pub audit: Audit,
 }
@@ -44,6 +45,7 @@ impl Domain {
             waitlist: Waitlist { core: core.clone() },
             referrals: Referrals { core: core.clone() },
             record: Record { core: core.clone() },
+            floor: Floor::new(core.clone()),
             notifications: Notifications { core: core.clone() },
             audit: Audit { core: core.clone() },
             core,
@@ -94,6 +96,22 @@ pub struct Sessions {
     /// Sign-in attempts (password and second factor), per client and per
     /// account: only this area signs anyone in.
     pub(crate) sign_in_throttle: std::sync::Arc<crate::throttle::Throttle>,
+}
+
+/// The floor: arrivals, the waiting-room queues, calls, the screens.
+#[derive(Clone)]
+pub struct Floor {
+    pub(crate) core: Core,
+    /// A facility whose queues changed (the screens' live feeds listen).
+    pub(crate) events: tokio::sync::broadcast::Sender<shared::FacilityId>,
+    /// Set once the server is stopping: the live feeds end.
+    pub(crate) closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Floor {
+    fn new(core: Core) -> Self {
+        Self { core, events: tokio::sync::broadcast::channel(256).0, closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0) }
+    }
 }
 
 /// An area's service whose only state is the kernel.

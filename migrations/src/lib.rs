@@ -17,6 +17,7 @@ mod m20261202_000009_audit;
 mod m20261203_000010_mfa;
 mod m20261203_000011_persons;
 mod m20261204_000012_claims;
+mod m20261206_000013_floor;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_mfa::Migration),
             Box::new(m20261203_000011_persons::Migration),
             Box::new(m20261204_000012_claims::Migration),
+            Box::new(m20261206_000013_floor::Migration),
         ]
     }
 }

@@ -69,6 +69,9 @@ pub struct Config {
     /// The care window an appointment opens to its practitioner.
     #[serde(flatten)]
     pub record: domain::RecordRules,
+    /// The waiting-room queue's rule: the appointment lead, the elderly age.
+    #[serde(flatten)]
+    pub floor: domain::FloorRules,
     /// Reminder hours, retries, leases, the public URL in links.
     #[serde(flatten)]
     pub notify: domain::NotifyRules,
@@ -143,6 +146,7 @@ impl Default for Config {
             booking: domain::BookingRules::default(),
             identity: domain::IdentityRules::default(),
             record: domain::RecordRules::default(),
+            floor: domain::FloorRules::default(),
             notify: domain::NotifyRules { public_url: String::new(), ..Default::default() },
             smtp_url: None,
             mail_from: "Sihati <no-reply@sihati.dz>".into(),
@@ -250,6 +254,7 @@ impl Config {
             booking: self.booking.clone(),
             identity: self.identity.clone(),
             record: self.record.clone(),
+            floor: self.floor.clone(),
             files_dir: self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files")),
             attachment_max_bytes: self.attachment_max_bytes,
             notify: domain::NotifyRules {

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod config;
+pub mod display;
 pub mod files;
 pub mod notify;
 pub mod security;

@@ -103,6 +103,8 @@ fn router(state: AppState) -> Router {
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
         .route("/lang/{code}", get(switch_language))
+        .route("/display/{token}", get(crate::display::page))
+        .route("/display/{token}/events", get(crate::display::events))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -201,6 +203,9 @@ pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Futur
     // Stop taking work at once: the worker finishes its send while
     // in-flight requests finish.
     let _ = stop_tx.send(true);
+    // The waiting-room screens' feeds never end by themselves: end them,
+    // and the screens reconnect to the next server.
+    app.state.domain.floor.close();
     drop(listener);
     if tokio::time::timeout(std::time::Duration::from_secs(30), graceful.shutdown()).await.is_err() {
         tracing::warn!("some connections were still busy 30 s after the shutdown signal");

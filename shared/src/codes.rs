@@ -359,3 +359,60 @@ mod tests {
         assert_eq!(DaySlotStatus::Booked.code(), "booked");
     }
 }
+
+code_enum!(
+    /// Where a patient is in their day at the polyclinic (a visit: a booked
+    /// patient who arrived, or a walk-in put in a queue).
+    VisitStatus {
+        /// In the waiting room, in the queue.
+        Waiting = "waiting",
+        /// Called to the room; shown on the waiting-room screen.
+        Called = "called",
+        /// With the practitioner.
+        InConsultation = "in_consultation",
+        /// Seen.
+        Done = "done",
+        /// Did not answer a second call: out of the queue, for the day's review.
+        Absent = "absent",
+    }
+);
+
+code_enum!(
+    /// The groups a polyclinic serves first, as the desk records them.
+    PriorityGroup {
+        Pregnant = "pregnant",
+        Disability = "disability",
+        /// Above the configured age (`SIHATI_ELDERLY_AGE`, 65 by default).
+        Elderly = "elderly",
+    }
+);
+
+code_enum!(
+    /// Why a patient stands where they stand in a queue (the rule in
+    /// `domain::floor::order`, explained to the patient).
+    QueueReason {
+        /// Sent urgently by a referral: first.
+        UrgentReferral = "urgent_referral",
+        /// In a priority group: after urgent referrals, by arrival.
+        Priority = "priority",
+        /// Booked, and their time has come: by appointment time.
+        Appointment = "appointment",
+        /// Without an appointment: by arrival, in the time booked patients leave.
+        WalkIn = "walk_in",
+        /// Missed their call once: back in line from when they were marked absent.
+        BackAfterAbsence = "back_after_absence",
+        /// Arrived before their appointment's time: they go in at their time.
+        Early = "early",
+    }
+);
+
+code_enum!(
+    /// How an appointment was booked, for the network's figures.
+    BookingChannel {
+        Web = "web",
+        Mobile = "mobile",
+        Desk = "desk",
+        /// Received without an appointment.
+        WalkIn = "walk_in",
+    }
+);

@@ -82,10 +82,20 @@ pub enum ErrorCode {
     MfaEnrolmentRequired,
     /// An authenticator is already enrolled (an administrator resets it).
     MfaAlreadyEnrolled,
+    // The floor.
+    TooLong,
+    PriorityInvalid,
+    NotToday,
+    AppointmentNotBooked,
+    AlreadyInQueue,
+    QueueEmpty,
+    QueueBusy,
+    VisitStateChanged,
+    NotArrived,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 52] = [
+    pub const ALL: [ErrorCode; 61] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -138,6 +148,15 @@ impl ErrorCode {
         ErrorCode::MfaInvalid,
         ErrorCode::MfaEnrolmentRequired,
         ErrorCode::MfaAlreadyEnrolled,
+        ErrorCode::TooLong,
+        ErrorCode::PriorityInvalid,
+        ErrorCode::NotToday,
+        ErrorCode::AppointmentNotBooked,
+        ErrorCode::AlreadyInQueue,
+        ErrorCode::QueueEmpty,
+        ErrorCode::QueueBusy,
+        ErrorCode::VisitStateChanged,
+        ErrorCode::NotArrived,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -195,6 +214,15 @@ impl ErrorCode {
             ErrorCode::MfaInvalid => "mfa_invalid",
             ErrorCode::MfaEnrolmentRequired => "mfa_enrolment_required",
             ErrorCode::MfaAlreadyEnrolled => "mfa_already_enrolled",
+            ErrorCode::TooLong => "too_long",
+            ErrorCode::PriorityInvalid => "priority_invalid",
+            ErrorCode::NotToday => "not_today",
+            ErrorCode::AppointmentNotBooked => "appointment_not_booked",
+            ErrorCode::AlreadyInQueue => "already_in_queue",
+            ErrorCode::QueueEmpty => "queue_empty",
+            ErrorCode::QueueBusy => "queue_busy",
+            ErrorCode::VisitStateChanged => "visit_state_changed",
+            ErrorCode::NotArrived => "not_arrived",
         }
     }
 
@@ -223,7 +251,9 @@ impl ErrorCode {
             | TemplateOverlap
             | CodeInvalid
             | CodeExpired
-            | NinNotClaimable => 422,
+            | NinNotClaimable
+            | TooLong
+            | PriorityInvalid => 422,
             NinTaken
             | PhoneTaken
             | EmailTaken
@@ -242,7 +272,14 @@ impl ErrorCode {
             | AdultNeedsConsent
             | NinClaimAtDesk
             | ClaimClosed
-            | MfaAlreadyEnrolled => 409,
+            | MfaAlreadyEnrolled
+            | NotToday
+            | AppointmentNotBooked
+            | AlreadyInQueue
+            | QueueEmpty
+            | QueueBusy
+            | VisitStateChanged
+            | NotArrived => 409,
             BadRequest => 400,
             FileTooLarge => 413,
             FileTypeRejected => 415,

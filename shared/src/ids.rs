@@ -91,6 +91,10 @@ id_type!(
     ClosureId,
     /// A public holiday set by the directorate.
     HolidayId,
+    /// One patient in one waiting-room queue on one day.
+    VisitId,
+    /// A waiting-room screen of a facility.
+    DisplayId,
 );
 
 impl UserId {

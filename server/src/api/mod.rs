@@ -6,6 +6,7 @@ mod auth;
 mod booking;
 mod claims;
 mod desk;
+mod floor;
 mod idempotency;
 mod identity;
 mod me;
@@ -97,6 +98,16 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(desk::patient_appointments))
         .routes(routes!(desk::verify_dependant))
         .routes(routes!(desk::refer))
+        .routes(routes!(floor::arrive))
+        .routes(routes!(floor::desk_queue))
+        .routes(routes!(floor::my_queue))
+        .routes(routes!(floor::call_next))
+        .routes(routes!(floor::start))
+        .routes(routes!(floor::done))
+        .routes(routes!(floor::absent))
+        .routes(routes!(floor::position))
+        .routes(routes!(floor::displays, floor::add_display))
+        .routes(routes!(floor::revoke_display))
         .routes(routes!(booking::search))
         .routes(routes!(booking::close_slot))
         .routes(routes!(booking::publish_template))

@@ -16,7 +16,8 @@ use utoipa::{Modify, OpenApi};
         (name = "schedule", description = "Closures, holidays, template changes"), (name = "waitlist", description = "The waiting list and held offers"),
         (name = "desk", description = "The polyclinic desk: day list, look-up by NIN, bookings on a citizen's behalf, referrals"),
         (name = "notifications", description = "In-app inbox, channel preferences, signed appointment links, undelivered messages"),
-        (name = "record", description = "The medical record and who looked at it"))
+        (name = "record", description = "The medical record and who looked at it"),
+        (name = "floor", description = "The day at the polyclinic: arrivals, waiting-room queues, calls, the patient's place in line, the screens"))
 )]
 pub struct ApiDoc;
 

@@ -9,6 +9,7 @@ mod authz;
 mod booking;
 mod claims;
 mod doors;
+mod floor;
 mod helpers;
 mod identity;
 mod jwt_tamper;

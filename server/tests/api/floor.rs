@@ -1,0 +1,354 @@
+//! The floor through the API: the desk marks arrivals, the practitioner
+//! calls the queue in the rule's order, the patient sees their place; and
+//! two calls at the same moment never call one patient.
+
+use crate::booking::{clinic_with_slots, Clinic};
+use crate::helpers::*;
+use chrono::{DateTime, Duration, Utc};
+use domain::entities::{practitioner, practitioner_facility, visit};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::{json, Value};
+use shared::{FacilityId, PersonId, PractitionerId, Role, SpecialtyId, UserId, VisitId, VisitStatus};
+
+/// The clinic's practitioner's free slots of its first bookable day, and
+/// one slot of a later day.
+async fn one_day(app: &TestApp, c: &Clinic) -> (Vec<Value>, Value) {
+    let from = (Utc::now() + Duration::days(3)).date_naive();
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}", c.specialty, from + Duration::days(40), c.practitioner_id);
+    let slots: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    let day = |v: &Value| shared::time::algiers_date(starts(v));
+    let first = day(&slots[0]);
+    let later = slots.iter().find(|v| day(v) != first).expect("a slot on another day").clone();
+    (slots.into_iter().filter(|v| day(v) == first).take(3).collect(), later)
+}
+
+fn starts(v: &Value) -> DateTime<Utc> {
+    v["starts_at"].as_str().unwrap().parse().unwrap()
+}
+
+/// A new citizen booked on `slot`: (phone, appointment id).
+async fn booked(app: &TestApp, slot: &Value) -> (String, String) {
+    let (phone, _) = app.register_citizen().await;
+    let token = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let res = app.post_auth("/api/v1/appointments", &token, &json!({ "slot_id": slot["id"], "reason": "" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    (phone, s(&res.json::<Value>().await.unwrap(), "id"))
+}
+
+async fn arrive(app: &TestApp, desk: &str, appointment: &str, priority: &str) -> reqwest::Response {
+    app.post_auth(&format!("/api/v1/desk/appointments/{appointment}/arrival"), desk, &json!({ "priority": priority })).await
+}
+
+fn tickets(q: &Value, list: &str) -> Vec<String> {
+    q[list].as_array().unwrap().iter().map(|v| s(v, "ticket")).collect()
+}
+
+#[tokio::test]
+async fn the_desk_marks_arrivals_the_practitioner_calls_in_order_and_the_patient_sees_their_place() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let (day, later) = one_day(&app, &clinic).await;
+    let mut patients = Vec::new();
+    for slot in &day {
+        patients.push(booked(&app, slot).await);
+    }
+    let (_, not_today) = booked(&app, &later).await;
+    link_demo_practitioner(&app, &clinic.practitioner_id).await;
+    // The afternoon of the appointments, half an hour before the first.
+    app.domain.clock().advance(starts(&day[0]) - Utc::now() - Duration::minutes(30));
+    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let mut citizens = Vec::new();
+    for (phone, _) in &patients {
+        citizens.push(s(&app.token(phone, PASSWORD).await, "access_token"));
+    }
+    let (a1, a2, a3) = (&patients[0].1, &patients[1].1, &patients[2].1);
+
+    // Refusals, each beside what goes through.
+    assert_eq!(arrive(&app, &citizens[0], a1, "").await.status(), StatusCode::FORBIDDEN);
+    let (status, code, _) = error_code(arrive(&app, &desk, &not_today, "").await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "not_today"));
+    let (status, code, body) = error_code(arrive(&app, &desk, a1, "vip").await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+    assert_eq!((&body["fields"][0]["field"], &body["fields"][0]["code"]), (&json!("priority"), &json!("priority_invalid")), "{body}");
+    assert_eq!(app.get_auth(&format!("/api/v1/appointments/{a1}/queue"), &citizens[0]).await.status(), StatusCode::CONFLICT, "not arrived yet");
+
+    // Arrivals: the first, twice (the same visit), then the third before the second.
+    let v1: Value = arrive(&app, &desk, a1, "").await.json().await.unwrap();
+    let again: Value = arrive(&app, &desk, a1, "").await.json().await.unwrap();
+    assert_eq!(v1["id"], again["id"], "a second arrival is the first");
+    let ticket = s(&v1, "ticket");
+    assert!(ticket.len() == 5 && ticket.as_bytes()[1] == b'-' && ticket[2..].chars().all(|c| c.is_ascii_digit()), "{ticket}");
+    let v3: Value = arrive(&app, &desk, a3, "").await.json().await.unwrap();
+    let v2: Value = arrive(&app, &desk, a2, "").await.json().await.unwrap();
+    assert_eq!((&ticket[2..], &s(&v3, "ticket")[2..], &s(&v2, "ticket")[2..]), ("001", "002", "003"), "numbers of the day, in arrival order");
+
+    // Booked patients go by appointment time, not by arrival.
+    let q: Value = app.get_auth("/api/v1/desk/queue", &desk).await.json().await.unwrap();
+    assert_eq!(tickets(&q, "waiting"), vec![s(&v1, "ticket"), s(&v2, "ticket"), s(&v3, "ticket")]);
+    assert_eq!(q["waiting"][1]["reason"], "early", "half an hour before: early for their time");
+    let p2: Value = app.get_auth(&format!("/api/v1/appointments/{a2}/queue"), &citizens[1]).await.json().await.unwrap();
+    assert_eq!((p2["ahead"].as_u64(), p2["status"].as_str()), (Some(1), Some("waiting")));
+    assert_eq!(p2["estimate_minutes"].as_u64(), Some(15), "one patient before, no consultation timed yet: the default");
+    // Someone else's appointment: not found, never their place.
+    assert_eq!(app.get_auth(&format!("/api/v1/appointments/{a2}/queue"), &citizens[0]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get_auth("/api/v1/practitioner/queue", &desk).await.status(), StatusCode::FORBIDDEN);
+
+    // The practitioner calls: a room is needed.
+    let (status, code, body) = error_code(app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": " " })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+    assert_eq!((&body["fields"][0]["field"], &body["fields"][0]["code"]), (&json!("room"), &json!("required")), "{body}");
+    let res = app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": "12" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let called: Value = res.json().await.unwrap();
+    assert_eq!((called["id"].clone(), called["status"].as_str(), called["room"].as_str()), (v1["id"].clone(), Some("called"), Some("12")));
+    let p1: Value = app.get_auth(&format!("/api/v1/appointments/{a1}/queue"), &citizens[0]).await.json().await.unwrap();
+    assert_eq!((p1["status"].as_str(), p1["room"].as_str()), (Some("called"), Some("12")));
+
+    // They do not come: back in the queue once, behind those whose time has come.
+    app.domain.clock().advance(starts(&day[2]) - app.domain.clock().now());
+    let id1 = s(&v1, "id");
+    let back: Value = app.post_auth(&format!("/api/v1/practitioner/visits/{id1}/absent"), &doctor, &json!({})).await.json().await.unwrap();
+    assert_eq!((back["status"].as_str(), back["reason"].as_str()), (Some("waiting"), Some("back_after_absence")));
+    let q: Value = app.get_auth("/api/v1/practitioner/queue", &doctor).await.json().await.unwrap();
+    assert_eq!(tickets(&q, "waiting"), vec![s(&v2, "ticket"), s(&v3, "ticket"), s(&v1, "ticket")]);
+
+    // The second patient: called, in consultation, done.
+    let c2: Value = app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": "12" })).await.json().await.unwrap();
+    assert_eq!(c2["id"], v2["id"]);
+    let id2 = s(&v2, "id");
+    let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/practitioner/visits/{id2}/absent"), &desk, &json!({})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"), "only practitioners move a patient along");
+    let started: Value = app.post_auth(&format!("/api/v1/practitioner/visits/{id2}/start"), &doctor, &json!({})).await.json().await.unwrap();
+    assert_eq!(started["status"], "in_consultation");
+    let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/practitioner/visits/{id2}/start"), &doctor, &json!({})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "visit_state_changed"), "started once");
+    app.domain.clock().advance(Duration::minutes(9));
+    let done: Value = app.post_auth(&format!("/api/v1/practitioner/visits/{id2}/done"), &doctor, &json!({})).await.json().await.unwrap();
+    assert_eq!(done["status"], "done");
+
+    // The estimate now reads that consultation (9 minutes) for the one waiting behind the next.
+    let c3: Value = app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": "12" })).await.json().await.unwrap();
+    assert_eq!(c3["id"], v3["id"]);
+    let p1: Value = app.get_auth(&format!("/api/v1/appointments/{a1}/queue"), &citizens[0]).await.json().await.unwrap();
+    assert_eq!((p1["ahead"].as_u64(), p1["estimate_minutes"].as_u64()), (Some(0), Some(0)), "next: nobody before");
+    // Called again and absent again: out of the queue, for the day's review.
+    let c1: Value = app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": "12" })).await.json().await.unwrap();
+    assert_eq!(c1["id"], v1["id"]);
+    let gone: Value = app.post_auth(&format!("/api/v1/practitioner/visits/{id1}/absent"), &doctor, &json!({})).await.json().await.unwrap();
+    assert_eq!(gone["status"], "absent");
+    let (status, code, _) = error_code(app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": "12" })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "queue_empty"));
+
+    let q: Value = app.get_auth("/api/v1/desk/queue", &desk).await.json().await.unwrap();
+    assert!(tickets(&q, "waiting").is_empty());
+    assert_eq!(tickets(&q, "with_practitioner"), vec![s(&v3, "ticket")]);
+    let mut seen = tickets(&q, "seen");
+    seen.sort();
+    assert_eq!(seen, {
+        let mut t = vec![s(&v1, "ticket"), s(&v2, "ticket")];
+        t.sort();
+        t
+    });
+    // The times of the day are kept for the figures.
+    let row = visit::Entity::find_by_id(id2.parse::<VisitId>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
+    assert!(row.called_at.is_some() && row.started_at.is_some() && row.ended_at.is_some());
+    assert_eq!((row.ended_at.unwrap() - row.started_at.unwrap()).num_minutes(), 9);
+}
+
+/// Waiting visits put straight into today's queue (the arrivals' own path
+/// is the test above): `n` of them, in the practitioner's queue or, with
+/// None, in the service's.
+async fn waiting(app: &TestApp, facility: FacilityId, specialty: SpecialtyId, practitioner: Option<PractitionerId>, n: usize, from: i32) -> Vec<VisitId> {
+    let now = app.domain.clock().now();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = VisitId(uuid::Uuid::new_v4());
+        visit::ActiveModel {
+            id: Set(id),
+            facility_id: Set(facility),
+            day: Set(app.domain.today()),
+            specialty_id: Set(specialty),
+            practitioner_id: Set(practitioner),
+            person_id: Set(PersonId(uuid::Uuid::new_v4())),
+            account_id: Set(None),
+            appointment_id: Set(None),
+            ticket: Set(format!("T-{:03}", from + i as i32)),
+            urgent: Set(false),
+            priority: Set(None),
+            status: Set(VisitStatus::Waiting),
+            arrived_at: Set(now + Duration::seconds(i as i64)),
+            requeued_at: Set(None),
+            called_at: Set(None),
+            called_by: Set(None),
+            room: Set(None),
+            started_at: Set(None),
+            ended_at: Set(None),
+            created_by: Set(UserId(uuid::Uuid::new_v4())),
+            updated_at: Set(now),
+        }
+        .insert(app.domain.db())
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+#[tokio::test]
+async fn two_practitioners_calling_at_the_same_moment_never_call_one_patient() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    link_demo_practitioner(&app, &clinic.practitioner_id).await;
+    let facility: FacilityId = clinic.facility_id.parse().unwrap();
+    let first: PractitionerId = clinic.practitioner_id.parse().unwrap();
+    let specialty = practitioner::Entity::find_by_id(first).one(app.domain.db()).await.unwrap().unwrap().specialty_id;
+    // A colleague of the same service at the same facility.
+    let colleague = new_staff(&app, facility, Role::Practitioner, "0661777111").await;
+    let colleague_user = app.get_auth("/api/v1/me", &colleague).await.json::<Value>().await.unwrap();
+    let profile = PractitionerId(uuid::Uuid::new_v4());
+    practitioner::ActiveModel {
+        id: Set(profile),
+        user_id: Set(Some(s(&colleague_user, "id").parse().unwrap())),
+        given_name: Set("Nadia".into()),
+        family_name: Set("Saadi".into()),
+        specialty_id: Set(specialty),
+        created_at: Set(Utc::now()),
+    }
+    .insert(app.domain.db())
+    .await
+    .unwrap();
+    practitioner_facility::ActiveModel { facility_id: Set(facility), practitioner_id: Set(profile) }.insert(app.domain.db()).await.unwrap();
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+
+    // Rounds of patients oriented to the service: both practitioners call
+    // all of them at once, several requests each.
+    for round in 0..6 {
+        let ids = waiting(&app, facility, specialty, None, 8, round * 8).await;
+        let calls = (0..8).map(|i| {
+            let token = if i % 2 == 0 { doctor.clone() } else { colleague.clone() };
+            let app = &app;
+            async move { app.post_auth("/api/v1/practitioner/queue/call", &token, &json!({ "room": format!("{}", i % 2 + 1) })).await }
+        });
+        let answers = futures::future::join_all(calls).await;
+        let mut called = Vec::new();
+        for res in answers {
+            let status = res.status();
+            assert_eq!(status, StatusCode::OK, "round {round}: {}", res.text().await.unwrap());
+            called.push(s(&res.json::<Value>().await.unwrap(), "id").parse::<VisitId>().unwrap());
+        }
+        called.sort();
+        called.dedup();
+        let mut expected = ids.clone();
+        expected.sort();
+        assert_eq!(called, expected, "round {round}: eight calls, eight different patients");
+        // Each row says who took it: four for the colleague, four for the
+        // demo practitioner (under a profile of that service).
+        let mut by_colleague = 0;
+        for id in ids {
+            let row = visit::Entity::find_by_id(id).one(app.domain.db()).await.unwrap().unwrap();
+            assert_eq!(row.status, VisitStatus::Called);
+            let taker = practitioner::Entity::find_by_id(row.practitioner_id.expect("taken by someone")).one(app.domain.db()).await.unwrap().unwrap();
+            assert_eq!(taker.specialty_id, specialty);
+            by_colleague += usize::from(taker.id == profile);
+        }
+        assert_eq!(by_colleague, 4, "round {round}");
+    }
+    // Nobody left: both hear so.
+    for token in [&doctor, &colleague] {
+        let (status, code, _) = error_code(app.post_auth("/api/v1/practitioner/queue/call", token, &json!({ "room": "1" })).await).await;
+        assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "queue_empty"));
+    }
+}
+
+/// The next Server-Sent Event of a stream: (event name, data).
+async fn next_event(res: &mut reqwest::Response, buf: &mut String) -> (String, Value) {
+    loop {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let mut name = String::new();
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    name = v.trim().to_owned();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim_start());
+                }
+            }
+            if !data.is_empty() {
+                return (name, serde_json::from_str(&data).unwrap());
+            }
+            continue;
+        }
+        let chunk =
+            tokio::time::timeout(std::time::Duration::from_secs(5), res.chunk()).await.expect("an event within 5 s").unwrap().expect("the stream goes on");
+        buf.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+}
+
+#[tokio::test]
+async fn the_waiting_room_screen_opens_with_its_token_shows_tickets_only_and_updates_live() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let (day, _) = one_day(&app, &clinic).await;
+    let (_, appointment) = booked(&app, &day[0]).await;
+    link_demo_practitioner(&app, &clinic.practitioner_id).await;
+    app.domain.clock().advance(starts(&day[0]) - Utc::now());
+    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+
+    // Only the facility's admin adds a screen; the address is shown once.
+    assert_eq!(app.post_auth("/api/v1/admin/displays", &desk, &json!({ "label": "Hall" })).await.status(), StatusCode::FORBIDDEN);
+    let (status, code, _) = error_code(app.post_auth("/api/v1/admin/displays", &admin, &json!({ "label": "" })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+    let res = app.post_auth("/api/v1/admin/displays", &admin, &json!({ "label": "Hall A" })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    let token = s(&created, "token");
+    assert!(s(&created, "url").ends_with(&format!("/display/{token}")));
+    let listed: Value = app.get_auth("/api/v1/admin/displays", &admin).await.json().await.unwrap();
+    assert_eq!(listed[0]["label"], "Hall A");
+    assert!(!listed.to_string().contains(&token), "the token is never listed");
+
+    // The page: with the token, and only with it.
+    assert_eq!(app.client.get(app.url("/display/not-a-token")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let page = app.client.get(app.url(&format!("/display/{token}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("data-events=\"/display/{token}/events\"")) && html.contains("/display.js"));
+
+    // The feed: the board at once, then the call as it happens. The
+    // patient is 76: the elderly group comes from the birth date.
+    let a =
+        domain::entities::appointment::Entity::find_by_id(appointment.parse::<shared::AppointmentId>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
+    let mut who: domain::entities::user::ActiveModel =
+        domain::entities::user::Entity::find_by_id(a.patient_id).one(app.domain.db()).await.unwrap().unwrap().into();
+    who.birth_date = Set(Some(app.domain.today() - chrono::Months::new(76 * 12)));
+    who.update(app.domain.db()).await.unwrap();
+    let v: Value = arrive(&app, &desk, &appointment, "").await.json().await.unwrap();
+    assert_eq!(v["priority"], "elderly");
+    let mut feed = app.client.get(app.url(&format!("/display/{token}/events"))).send().await.unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(feed.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut buf = String::new();
+    let (name, board) = next_event(&mut feed, &mut buf).await;
+    assert_eq!(name, "board");
+    assert_eq!(board["waiting"][0]["tickets"], json!([s(&v, "ticket")]));
+    assert!(board["called"].as_array().unwrap().is_empty());
+    let patient_name = s(&v, "patient_name");
+    assert!(!patient_name.is_empty() && !board.to_string().contains(&patient_name), "no name on the screen");
+    // The next event comes from the call itself: `next_event` waits at most
+    // 5 s, half the feed's periodic refresh.
+    let res = app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": "7" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, board) = next_event(&mut feed, &mut buf).await;
+    assert_eq!((board["called"][0]["ticket"].as_str(), board["called"][0]["room"].as_str()), (Some(s(&v, "ticket").as_str()), Some("7")));
+    assert!(board["waiting"].as_array().unwrap().is_empty());
+
+    // Revoked: the address opens nothing.
+    let id = s(&created["display"], "id");
+    assert_eq!(app.client.delete(app.url(&format!("/api/v1/admin/displays/{id}"))).bearer_auth(&admin).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.client.get(app.url(&format!("/display/{token}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
