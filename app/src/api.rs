@@ -867,3 +867,42 @@ pub async fn my_record_accesses(before: Option<String>) -> Result<shared::dto::A
     let actor = actor().await?;
     Ok(ctx()?.domain.audit.my_record_accesses(&actor, before.as_deref(), 50).await?)
 }
+
+/// The desk marks a booked patient arrived (today, at its facility): a ticket.
+#[server(prefix = "/sfn", endpoint = "floor_arrive")]
+pub async fn floor_arrive(appointment_id: String, priority: String) -> Result<shared::dto::VisitOut, AppError> {
+    let actor = actor().await?;
+    let id = appointment_id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    Ok(ctx()?.domain.floor.arrive(&actor, id, &shared::dto::ArrivalIn { priority }).await?)
+}
+
+/// Today's queues as the signed-in staff member works them.
+#[server(prefix = "/sfn", endpoint = "floor_queue")]
+pub async fn floor_queue() -> Result<shared::dto::QueueOut, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.queue(&actor).await?)
+}
+
+/// The practitioner calls the next patient to a room.
+#[server(prefix = "/sfn", endpoint = "floor_call")]
+pub async fn floor_call(room: String) -> Result<shared::dto::VisitOut, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.call_next(&actor, &shared::dto::CallIn { room }).await?)
+}
+
+/// The practitioner moves a called patient along: `in_consultation`, `done` or `absent`.
+#[server(prefix = "/sfn", endpoint = "floor_advance")]
+pub async fn floor_advance(id: String, to: String) -> Result<shared::dto::VisitOut, AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    let to = shared::VisitStatus::parse(to.trim()).ok_or_else(|| AppError::from(shared::ErrorCode::BadRequest))?;
+    Ok(ctx()?.domain.floor.advance(&actor, id, to).await?)
+}
+
+/// Where the citizen stands today for one of their appointments.
+#[server(prefix = "/sfn", endpoint = "my_place")]
+pub async fn my_place(appointment_id: String) -> Result<shared::dto::PositionOut, AppError> {
+    let actor = actor().await?;
+    let id = appointment_id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    Ok(ctx()?.domain.floor.my_position(&actor, id).await?)
+}

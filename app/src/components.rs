@@ -58,6 +58,7 @@ pub fn Header() -> impl IntoView {
                             view! {
                                 {(p.role == shared::Role::Practitioner).then(|| view! { <A href="/care" attr:data-test="nav-care">{t!(i18n, nav.care)}</A> })}
                                 {staff.then(|| view! { <A href="/desk">{t!(i18n, nav.desk)}</A> })}
+                                {staff.then(|| view! { <A href="/floor" attr:data-test="nav-floor">{t!(i18n, nav.floor)}</A> })}
                                 {(staff || admin).then(|| view! { <A href="/holidays">{t!(i18n, nav.holidays)}</A> })}
                                 {matches!(p.role, shared::Role::FacilityAdmin | shared::Role::HealthAdmin).then(|| view! { <A href="/staff" attr:data-test="nav-staff">{t!(i18n, nav.staff)}</A> })}
                                 {(!staff && !admin).then(|| view! {

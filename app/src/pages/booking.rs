@@ -322,6 +322,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                                     <span>{a.practitioner_name.clone()}</span>
                                     {a.dependant_id.map(|_| view! { <span>{t!(i18n, appointments.for_person)}" "{a.patient_name.clone()}</span> })}
                                     <span class="status">{status_text(a.status)}</span>
+                                    {(a.status == AppointmentStatus::Booked).then(|| view! { <Place id=a.id/> })}
                                     {can_move.then(|| view! {
                                         <A href=format!("/book?specialty={}&reschedule={}", a.specialty, a.id) attr:class="button secondary-button" attr:data-test="reschedule">
                                             {t!(i18n, appointments.reschedule)}
@@ -340,5 +341,41 @@ pub fn AppointmentsPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The patient's place in the queue, once the desk marked them arrived
+/// (nothing before): fetched in the browser, again every 30 s.
+#[component]
+fn Place(id: shared::AppointmentId) -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(30)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let place = LocalResource::new(move || {
+        tick.track();
+        crate::api::my_place(id.to_string())
+    });
+    move || {
+        place.get().and_then(|r| r.ok()).map(|p| {
+            let (ahead, minutes) = (p.ahead, p.estimate_minutes);
+            view! {
+                <div class="offer" data-test="place" role="status">
+                    <strong>{t!(i18n, floor.your_place)}</strong>
+                    <span>{t!(i18n, floor.ticket)}" "<strong class="ticket" dir="ltr">{p.ticket.clone()}</strong></span>
+                    {match p.room.clone() {
+                        Some(room) => view! { <span data-test="place-room">{t!(i18n, floor.go_to_room)}" "<strong dir="ltr">{room}</strong></span> }.into_any(),
+                        None => view! {
+                            <span data-test="place-ahead">{t!(i18n, floor.ahead, count = move || ahead)}</span>
+                            {minutes.map(|m| view! { <span>{t!(i18n, floor.estimate, minutes = move || m)}</span> })}
+                            {p.reason.map(|r| view! { <span class="hint">{super::floor::reason_text(i18n, r)}</span> })}
+                        }.into_any(),
+                    }}
+                </div>
+            }
+        })
     }
 }

@@ -19,6 +19,7 @@ pub fn DeskPage() -> impl IntoView {
     let cancel = ServerAction::<crate::api::DeskCancel>::new();
     let lookup = ServerAction::<crate::api::DeskLookup>::new();
     let desk_book = ServerAction::<crate::api::DeskBook>::new();
+    let arrive = ServerAction::<crate::api::FloorArrive>::new();
     let for_whom = RwSignal::new(String::new());
     let patient = move || lookup.value().get().and_then(|r| r.ok());
     let query = use_query_map();
@@ -158,6 +159,10 @@ pub fn DeskPage() -> impl IntoView {
         <FormError error=action_error(cancel.value())/>
         <FormError error=action_error(desk_book.value())/>
         {move || desk_book.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status" data-test="desk-booked">{t!(i18n, desk.booked_for)}</p> })}
+        <FormError error=action_error(arrive.value())/>
+        {move || arrive.value().get().and_then(|r| r.ok()).map(|v| view! {
+            <p class="ok" role="status" data-test="arrived">{t!(i18n, floor.arrived_ticket)}" "<strong class="ticket" dir="ltr">{v.ticket}</strong>" — "{v.patient_name}</p>
+        })}
         <Suspense fallback=|| ()>
             {move || day_list.get().flatten().map(|r| match r {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
@@ -186,6 +191,13 @@ pub fn DeskPage() -> impl IntoView {
                                                 <button type="submit" data-test="desk-book">{t!(i18n, desk.book_for)}" "{p.given_name.clone()}</button>
                                             </ActionForm>
                                         }
+                                    })}
+                                    {booked.map(|id| view! {
+                                        <ActionForm action=arrive attr:class="inline" attr:data-test="arrive">
+                                            <input type="hidden" name="appointment_id" value=id.to_string()/>
+                                            <super::floor::PrioritySelect id=format!("priority-{id}")/>
+                                            <button type="submit">{t!(i18n, floor.arrived)}</button>
+                                        </ActionForm>
                                     })}
                                     {booked.map(|id| view! {
                                         <ActionForm action=cancel attr:class="inline">

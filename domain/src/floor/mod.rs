@@ -462,6 +462,15 @@ impl Floor {
         Ok(QueueOut { waiting, with_practitioner, seen })
     }
 
+    /// The floor as the actor works it: a practitioner's queues, or the
+    /// desk's view of every queue of the facility.
+    pub async fn queue(&self, actor: &Actor) -> Result<QueueOut> {
+        match actor.practitioner_facility() {
+            Ok(_) => self.my_queue(actor).await,
+            Err(_) => self.desk_queue(actor).await,
+        }
+    }
+
     /// The desk's view of the floor: every queue of its facility today.
     pub async fn desk_queue(&self, actor: &Actor) -> Result<QueueOut> {
         let facility = actor.desk_facility()?;

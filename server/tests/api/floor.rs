@@ -352,3 +352,50 @@ async fn the_waiting_room_screen_opens_with_its_token_shows_tickets_only_and_upd
     assert_eq!(app.client.delete(app.url(&format!("/api/v1/admin/displays/{id}"))).bearer_auth(&admin).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_eq!(app.client.get(app.url(&format!("/display/{token}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_web_floor_marks_arrivals_calls_and_shows_the_queue_to_staff_only() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let (day, _) = one_day(&app, &clinic).await;
+    let (phone, appointment) = booked(&app, &day[0]).await;
+    link_demo_practitioner(&app, &clinic.practitioner_id).await;
+    app.domain.clock().advance(starts(&day[0]) - Utc::now());
+    let desk = web_session(&app, "0550000002", domain::seed::DEMO_PASSWORD).await;
+    let doctor = web_session(&app, "0550000003", domain::seed::DEMO_PASSWORD).await;
+    let citizen = web_session(&app, &phone, PASSWORD).await;
+    let sfn = |path: &'static str, cookie: &str, form: Vec<(&'static str, String)>| {
+        let req = app.client.post(app.url(path)).header("origin", &app.base).header("cookie", cookie).form(&form);
+        async move { req.send().await.unwrap() }
+    };
+
+    // The desk's "Arrived" on the day list: a ticket. Not for a citizen.
+    let refused = sfn("/sfn/floor_arrive", &citizen, vec![("appointment_id", appointment.clone()), ("priority", String::new())]).await;
+    assert!(!refused.status().is_success());
+    assert!(refused.text().await.unwrap().contains("forbidden"));
+    let res = sfn("/sfn/floor_arrive", &desk, vec![("appointment_id", appointment.clone()), ("priority", "pregnant".into())]).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["priority"], "pregnant");
+    let ticket = s(&v, "ticket");
+
+    // The floor page, rendered on the server: the desk sees the patient waiting.
+    let page = app.client.get(app.url("/floor")).header("cookie", &desk).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("data-ticket=\"{ticket}\"")) && page.contains(&s(&v, "patient_name")), "the desk's floor shows the ticket");
+    assert!(!page.contains("data-test=\"call-next\""), "the desk does not call");
+    let page = app.client.get(app.url("/floor")).header("cookie", &doctor).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-test=\"call-next\"") && page.contains(&format!("data-ticket=\"{ticket}\"")));
+    let page = app.client.get(app.url("/floor")).header("cookie", &citizen).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains(&format!("data-ticket=\"{ticket}\"")), "a citizen sees no queue");
+
+    // The practitioner calls from the page; the patient's place says the room.
+    let res = sfn("/sfn/floor_call", &doctor, vec![("room", "3".into())]).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let place: Value = sfn("/sfn/my_place", &citizen, vec![("appointment_id", appointment.clone())]).await.json().await.unwrap();
+    assert_eq!((place["ticket"].as_str(), place["room"].as_str()), (Some(ticket.as_str()), Some("3")));
+    let id = s(&v, "id");
+    let res = sfn("/sfn/floor_advance", &doctor, vec![("id", id.clone()), ("to", "in_consultation".into())]).await;
+    assert!(res.status().is_success());
+    let res = sfn("/sfn/floor_advance", &doctor, vec![("id", id), ("to", "called".into())]).await;
+    assert!(!res.status().is_success(), "no way back to called");
+}
