@@ -103,6 +103,8 @@ pub fn FloorPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, floor.title)/>
         <h1>{t!(i18n, floor.title)}</h1>
+        // In a Suspense: the server waits for the session before it decides.
+        <Suspense fallback=|| ()>
         <Show when=practitioner>
             <ActionForm action=call attr:class="form card" attr:data-test="call-next">
                 <FormError error=action_error(call.value())/>
@@ -116,6 +118,7 @@ pub fn FloorPage() -> impl IntoView {
                 <button type="submit" disabled=move || call.pending().get()>{t!(i18n, floor.call_next)}</button>
             </ActionForm>
         </Show>
+        </Suspense>
         <FormError error=action_error(advance.value())/>
         <Suspense fallback=|| ()>
             {move || queue.get().map(|r| match r {

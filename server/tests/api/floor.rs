@@ -384,7 +384,8 @@ async fn the_web_floor_marks_arrivals_calls_and_shows_the_queue_to_staff_only() 
     assert!(page.contains(&format!("data-ticket=\"{ticket}\"")) && page.contains(&s(&v, "patient_name")), "the desk's floor shows the ticket");
     assert!(!page.contains("data-test=\"call-next\""), "the desk does not call");
     let page = app.client.get(app.url("/floor")).header("cookie", &doctor).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("data-test=\"call-next\"") && page.contains(&format!("data-ticket=\"{ticket}\"")));
+    assert!(page.contains("data-test=\"call-next\""), "the practitioner's floor has the call form");
+    assert!(page.contains(&format!("data-ticket=\"{ticket}\"")), "the practitioner's floor shows the ticket");
     let page = app.client.get(app.url("/floor")).header("cookie", &citizen).send().await.unwrap().text().await.unwrap();
     assert!(!page.contains(&format!("data-ticket=\"{ticket}\"")), "a citizen sees no queue");
 
