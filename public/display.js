@@ -1,7 +1,8 @@
 // The waiting-room screen: one EventSource, the board redrawn on each
-// "board" event. The browser reconnects by itself after a network cut or a
-// server restart (the server asks for a retry after 2 s); nothing is kept
-// but the last board, so a day of updates does not grow memory.
+// "board" event. It reconnects after a network cut or a server restart
+// (the server asks for a retry after 2 s; a source the browser closed is
+// opened again); nothing is kept but the last board, so a day of updates
+// does not grow memory.
 (function () {
   "use strict";
   var root = document.getElementById("board");
@@ -54,16 +55,29 @@
       queues.push(box);
     });
     waiting.replaceChildren.apply(waiting, queues);
+    // The self check-in code changes every minute.
+    var qr = document.getElementById("check-in");
+    if (qr.getAttribute("src") !== b.check_in_qr) qr.setAttribute("src", b.check_in_qr);
   }
 
-  var source = new EventSource(url);
-  source.addEventListener("board", function (e) {
-    draw(JSON.parse(e.data));
-    root.setAttribute("data-live", "yes");
-    status.hidden = true;
-  });
-  source.onerror = function () {
-    root.setAttribute("data-live", "no");
-    status.hidden = false;
-  };
+  // The browser retries by itself after most failures; one it gives up on
+  // (the source closed, e.g. an answer that was not the stream while the
+  // server restarted) is opened again here, every 5 s until it holds.
+  function connect() {
+    var source = new EventSource(url);
+    source.addEventListener("board", function (e) {
+      draw(JSON.parse(e.data));
+      root.setAttribute("data-live", "yes");
+      status.hidden = true;
+    });
+    source.onerror = function () {
+      root.setAttribute("data-live", "no");
+      status.hidden = false;
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        setTimeout(connect, 5000);
+      }
+    };
+  }
+  connect();
 })();

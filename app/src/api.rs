@@ -556,10 +556,10 @@ pub async fn my_appointments() -> Result<Vec<shared::dto::AppointmentOut>, AppEr
 
 /// Cancels one of the signed-in citizen's appointments.
 #[server(prefix = "/sfn", endpoint = "cancel_appointment")]
-pub async fn cancel_appointment(id: String) -> Result<(), AppError> {
+pub async fn cancel_appointment(id: String, reason: Option<String>) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.booking.cancel_appointment(&actor, id).await?;
+    ctx()?.domain.booking.cancel_appointment(&actor, id, &shared::dto::CancelIn { reason: reason.unwrap_or_default() }).await?;
     Ok(())
 }
 
@@ -613,10 +613,10 @@ pub async fn day_list(date: String) -> Result<Vec<shared::dto::DaySlotOut>, AppE
 
 /// The desk cancels an appointment at its facility.
 #[server(prefix = "/sfn", endpoint = "desk_cancel")]
-pub async fn desk_cancel(id: String) -> Result<(), AppError> {
+pub async fn desk_cancel(id: String, reason: Option<String>) -> Result<(), AppError> {
     let actor = actor().await?;
     let id = id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    ctx()?.domain.booking.desk_cancel(&actor, id).await?;
+    ctx()?.domain.booking.desk_cancel(&actor, id, &shared::dto::CancelIn { reason: reason.unwrap_or_default() }).await?;
     Ok(())
 }
 
@@ -874,6 +874,90 @@ pub async fn floor_arrive(appointment_id: String, priority: String) -> Result<sh
     let actor = actor().await?;
     let id = appointment_id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     Ok(ctx()?.domain.floor.arrive(&actor, id, &shared::dto::ArrivalIn { priority }).await?)
+}
+
+/// The desk receives a patient without an appointment (found by NIN, or
+/// registered from the identity card) into today's queue of a service.
+#[server(prefix = "/sfn", endpoint = "floor_walk_in")]
+#[allow(clippy::too_many_arguments)]
+pub async fn floor_walk_in(
+    nin: String,
+    specialty: String,
+    practitioner_id: String,
+    priority: String,
+    given_name: String,
+    family_name: String,
+    birth_date: String,
+    sex: String,
+    phone: String,
+) -> Result<shared::dto::VisitOut, AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::WalkInIn { nin, specialty, practitioner_id, priority, given_name, family_name, birth_date, sex, phone };
+    Ok(ctx()?.domain.floor.walk_in(&actor, &input).await?)
+}
+
+/// Where the citizen (and their dependants) stand today, with or without an appointment.
+#[server(prefix = "/sfn", endpoint = "my_places")]
+pub async fn my_places() -> Result<Vec<shared::dto::PositionOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.my_places(&actor).await?)
+}
+
+/// The no-show rule and where the citizen and their dependants stand.
+#[server(prefix = "/sfn", endpoint = "my_no_shows")]
+pub async fn my_no_shows() -> Result<shared::dto::NoShowsOut, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.my_no_shows(&actor).await?)
+}
+
+/// The desk's review of a day: booked patients who never arrived.
+#[server(prefix = "/sfn", endpoint = "floor_review")]
+pub async fn floor_review(date: String) -> Result<Vec<shared::dto::ReviewOut>, AppError> {
+    let actor = actor().await?;
+    let date = if date.trim().is_empty() { ctx()?.domain.today() } else { date.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::BadRequest))? };
+    Ok(ctx()?.domain.floor.review(&actor, date).await?)
+}
+
+/// The desk decides one appointment of its review: `no_show` or `late_cancellation`.
+#[server(prefix = "/sfn", endpoint = "floor_decide")]
+pub async fn floor_decide(id: String, decision: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    let floor = &ctx()?.domain.floor;
+    match decision.trim() {
+        "no_show" => floor.mark_no_show(&actor, id).await?,
+        "late_cancellation" => floor.mark_late_cancellation(&actor, id).await?,
+        _ => return Err(AppError::from(shared::ErrorCode::BadRequest)),
+    }
+    Ok(())
+}
+
+/// Bookings of the desk's facility waiting for its confirmation.
+#[server(prefix = "/sfn", endpoint = "floor_pending")]
+pub async fn floor_pending() -> Result<Vec<shared::dto::AppointmentOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.pending(&actor).await?)
+}
+
+/// The desk confirms (`confirm`) or declines (`decline`) a booking that waited for it.
+#[server(prefix = "/sfn", endpoint = "floor_confirm")]
+pub async fn floor_confirm(id: String, decision: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    let confirm = match decision.trim() {
+        "confirm" => true,
+        "decline" => false,
+        _ => return Err(AppError::from(shared::ErrorCode::BadRequest)),
+    };
+    ctx()?.domain.floor.confirm_pending(&actor, id, confirm).await?;
+    Ok(())
+}
+
+/// The citizen checks in with a waiting-room screen's code.
+#[server(prefix = "/sfn", endpoint = "self_check_in")]
+pub async fn self_check_in(code: String) -> Result<Vec<shared::dto::VisitOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.self_check_in(&actor, &code).await?)
 }
 
 /// Today's queues as the signed-in staff member works them.

@@ -347,3 +347,16 @@ pub fn check_name(s: &str) -> Option<ErrorCode> {
 pub fn check_password(s: &str) -> Option<ErrorCode> {
     shared::NewPassword::parse(s).err()
 }
+
+/// A counter that moves every `secs` seconds while the component lives (in
+/// the browser; on the server it stays at 0): a resource that reads it is
+/// fetched again that often, for pages whose data changes without them.
+pub(crate) fn use_tick(secs: u64) -> RwSignal<u32> {
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(secs)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    tick
+}

@@ -125,6 +125,13 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         QueueBusy => td_string!(locale, errors.queue_busy),
         VisitStateChanged => td_string!(locale, errors.visit_state_changed),
         NotArrived => td_string!(locale, errors.not_arrived),
+        NinUnknown => td_string!(locale, errors.nin_unknown),
+        NinSeenAtDesk => td_string!(locale, errors.nin_seen_at_desk),
+        CheckinExpired => td_string!(locale, errors.checkin_expired),
+        NoAppointmentToday => td_string!(locale, errors.no_appointment_today),
+        ReviewTooEarly => td_string!(locale, errors.review_too_early),
+        AlreadyArrived => td_string!(locale, errors.already_arrived),
+        ReasonInvalid => td_string!(locale, errors.reason_invalid),
     }
 }
 

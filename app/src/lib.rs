@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
                         <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("floor") view={Lazy::<FloorRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("checkin/:code") view={Lazy::<CheckInRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("family") view=pages::FamilyPage ssr=SsrMode::InOrder/>
                         <Route path=path!("holidays") view={Lazy::<HolidaysRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("inbox") view=pages::InboxPage ssr=SsrMode::InOrder/>
@@ -191,6 +192,7 @@ macro_rules! lazy_page {
 
 lazy_page!(DeskRoute, DeskPage);
 lazy_page!(FloorRoute, FloorPage);
+lazy_page!(CheckInRoute, CheckInPage);
 lazy_page!(HolidaysRoute, HolidaysPage);
 lazy_page!(StaffRoute, StaffPage);
 lazy_page!(CareRoute, CarePage);

@@ -1,7 +1,7 @@
 //! Accounts: citizen registration, sign-in, one's own profile and password,
 //! and staff accounts created by operators.
 
-use crate::entities::user;
+use crate::entities::{user, walk_in};
 use crate::identity::Purpose;
 use crate::mfa::{Authenticated, SignIn};
 use crate::services::{Accounts, Sessions};
@@ -80,8 +80,15 @@ impl Accounts {
         // Friendly pre-check so that every taken field is named at once; the
         // unique indexes below remain the guarantee under concurrency.
         let mut taken = Vec::new();
+        // A patient a desk received without an account: the record becomes
+        // this account's when the registration gives the birth date and the
+        // phone the desk recorded on seeing the identity card (the code sent
+        // to that phone then proves it); otherwise a desk records the phone first.
+        let mut received = None;
         match crate::persons::by_nin(db, r.nin.as_ref()).await? {
             None => {}
+            Some(crate::persons::Person::WalkIn(w)) if w.birth_date == r.birth_date && w.phone.as_deref() == Some(r.phone.as_ref()) => received = Some(w),
+            Some(crate::persons::Person::WalkIn(_)) => taken.push(FieldError::new("nin", ErrorCode::NinSeenAtDesk)),
             Some(crate::persons::Person::Account(_)) => taken.push(FieldError::new("nin", ErrorCode::NinTaken)),
             // One person, one record: not a second row for this NIN, and not
             // the dependant's record handed over on the word of whoever
@@ -102,7 +109,7 @@ impl Accounts {
         }
         let hash = self.core.passwords().hash(r.password.expose()).await?;
         let now = self.core.clock().now();
-        let id = UserId(Uuid::new_v4());
+        let id = received.as_ref().map(|w| w.id.as_account()).unwrap_or_else(|| UserId(Uuid::new_v4()));
         let row = user::ActiveModel {
             id: Set(id),
             role: Set(Role::Citizen),
@@ -127,8 +134,17 @@ impl Accounts {
         // account still exists and asks for a code again later.
         let send_code = self.core.code_throttle().check(ip, &format!("to:{}", r.phone.as_ref())).is_ok();
         let txn = self.core.begin_write().await?;
-        // The NIN first: its unique index over every person is the guarantee.
-        crate::persons::claim_nin(&txn, id.as_person(), r.nin.as_ref(), now).await?;
+        match &received {
+            // The walk-in's row goes first: of two registrations racing for
+            // it, one deletes it and the other is told the NIN is taken.
+            Some(w) => {
+                if walk_in::Entity::delete_by_id(w.id).exec(&txn).await?.rows_affected != 1 {
+                    return Err(Error::taken(vec![FieldError::new("nin", ErrorCode::NinTaken)]));
+                }
+            }
+            // The NIN first: its unique index over every person is the guarantee.
+            None => crate::persons::claim_nin(&txn, id.as_person(), r.nin.as_ref(), now).await?,
+        }
         let saved = row.insert(&txn).await.map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
         let clock = self.core.clock().now();
         if send_code {
@@ -138,7 +154,7 @@ impl Accounts {
             self.core.start_verification(&txn, saved.id, Purpose::Email, VerifyChannel::Email, email, clock).await?;
         }
         txn.commit().await?;
-        tracing::info!(user_id = %saved.id, "citizen registered");
+        tracing::info!(user_id = %saved.id, walk_in = received.is_some(), "citizen registered");
         Ok(self.core.reauthenticated(saved))
     }
 

@@ -58,7 +58,7 @@ fn open_to(c: &claim::Model, d: &dependant::Model, majority_years: u32, now: Dat
     match (status_of(c, now), who) {
         (RequestStatus::Pending, Decider::Guardian) => true,
         (RequestStatus::Pending | RequestStatus::Declined, Decider::Desk) => {
-            crate::persons::is_adult(d.birth_date, majority_years, shared::time::algiers_date(now))
+            crate::persons::is_at_least(d.birth_date, majority_years, shared::time::algiers_date(now))
         }
         _ => false,
     }

@@ -135,7 +135,8 @@ impl Default for RecordRules {
     }
 }
 
-/// The waiting room (`SIHATI_APPOINTMENT_LEAD_MINUTES`, `SIHATI_ELDERLY_AGE`).
+/// The waiting room and its no-shows (`SIHATI_APPOINTMENT_LEAD_MINUTES`,
+/// `SIHATI_ELDERLY_AGE`, `SIHATI_NO_SHOW_LIMIT`, `SIHATI_NO_SHOW_DAYS`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct FloorRules {
@@ -143,11 +144,15 @@ pub struct FloorRules {
     pub appointment_lead_minutes: i64,
     /// From this age a patient is in the elderly priority group.
     pub elderly_age: u32,
+    /// From this many confirmed no-shows within `no_show_days`, a person's
+    /// online bookings wait for the desk's confirmation (0: never).
+    pub no_show_limit: u32,
+    pub no_show_days: u32,
 }
 
 impl Default for FloorRules {
     fn default() -> Self {
-        Self { appointment_lead_minutes: 10, elderly_age: 65 }
+        Self { appointment_lead_minutes: 10, elderly_age: 65, no_show_limit: 3, no_show_days: 180 }
     }
 }
 

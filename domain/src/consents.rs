@@ -60,7 +60,7 @@ impl People {
         let Some(Person::Account(adult)) = crate::persons::by_nin(self.core.db(), nin.as_ref()).await? else { return Ok(()) };
         if adult.id == me
             || adult.role != Role::Citizen
-            || !adult.birth_date.is_some_and(|b| crate::persons::is_adult(b, rules.age_of_majority, self.core.today()))
+            || !adult.birth_date.is_some_and(|b| crate::persons::is_at_least(b, rules.age_of_majority, self.core.today()))
         {
             return Ok(());
         }

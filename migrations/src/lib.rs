@@ -18,6 +18,8 @@ mod m20261203_000010_mfa;
 mod m20261203_000011_persons;
 mod m20261204_000012_claims;
 mod m20261206_000013_floor;
+mod m20261207_000014_walk_ins;
+mod m20261208_000015_no_shows;
 
 pub struct Migrator;
 
@@ -38,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_persons::Migration),
             Box::new(m20261204_000012_claims::Migration),
             Box::new(m20261206_000013_floor::Migration),
+            Box::new(m20261207_000014_walk_ins::Migration),
+            Box::new(m20261208_000015_no_shows::Migration),
         ]
     }
 }

@@ -42,6 +42,7 @@ pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> R
 <p id="status" class="status"><span class="ar">جارٍ الاتصال…</span><span class="fr" lang="fr" dir="ltr">Connexion…</span></p>
 <section class="calls"><h2><span class="ar">المدعوون</span><span class="fr" lang="fr" dir="ltr">Appelés</span></h2><ol id="called"></ol></section>
 <section class="waiting"><h2><span class="ar">في الانتظار</span><span class="fr" lang="fr" dir="ltr">En attente</span></h2><div id="waiting"></div></section>
+<aside class="checkin"><img id="check-in" alt="QR"><p><span class="ar">لديك موعد اليوم؟ امسح الرمز بهاتفك لتسجيل وصولك.</span><span class="fr" lang="fr" dir="ltr">Rendez-vous aujourd'hui ? Scannez ce code avec votre téléphone pour signaler votre arrivée.</span></p></aside>
 </main>
 </body>
 </html>"#

@@ -111,8 +111,47 @@ code_enum!(
         Cancelled = "cancelled",
         /// The consultation was written in the record.
         Fulfilled = "fulfilled",
+        /// Booked online by a citizen over the no-show limit: the slot is
+        /// held, and the desk confirms (booked) or declines (cancelled).
+        Pending = "pending",
+        /// The patient never came: confirmed by the desk in its review of
+        /// the day, never automatically.
+        NoShow = "no_show",
     }
 );
+
+impl AppointmentStatus {
+    /// Whether the appointment holds its slot (booked, or waiting for the
+    /// desk's confirmation): it can still be cancelled, and the slot is
+    /// nobody else's.
+    pub fn holds_slot(self) -> bool {
+        matches!(self, AppointmentStatus::Booked | AppointmentStatus::Pending)
+    }
+}
+
+code_enum!(
+    /// Why an appointment was cancelled.
+    CancelReason {
+        /// The patient no longer needs it (better, treated elsewhere…).
+        NotNeeded = "not_needed",
+        /// The patient cannot come at that time.
+        Unavailable = "unavailable",
+        /// The patient booked another appointment instead.
+        BookedElsewhere = "booked_elsewhere",
+        /// Any other reason.
+        Other = "other",
+        /// The desk's review: the patient told the polyclinic too late to
+        /// free the slot for someone else (counted apart from no-shows).
+        LateCancellation = "late_cancellation",
+        /// The desk declined a booking that waited for its confirmation.
+        Declined = "declined",
+    }
+);
+
+impl CancelReason {
+    /// The reasons a citizen (or the desk for them) gives when cancelling.
+    pub const CHOSEN: &'static [CancelReason] = &[CancelReason::NotNeeded, CancelReason::Unavailable, CancelReason::BookedElsewhere, CancelReason::Other];
+}
 
 code_enum!(
     /// A place on the waiting list.
@@ -309,6 +348,9 @@ code_enum!(
         Appointment = "appointment",
         /// The practitioner opened the record by NIN, with a reason.
         Lookup = "lookup",
+        /// The practitioner called the patient from today's queue (a
+        /// walk-in, or a patient of their service).
+        Visit = "visit",
     }
 );
 
@@ -329,6 +371,9 @@ code_enum!(
         DeskClaim = "desk_claim",
         /// The record exported as a FHIR bundle.
         Export = "export",
+        /// The desk put the person in today's queue without an appointment,
+        /// found by NIN or registered from the identity card.
+        WalkIn = "walk_in",
     }
 );
 

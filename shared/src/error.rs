@@ -92,10 +92,17 @@ pub enum ErrorCode {
     QueueBusy,
     VisitStateChanged,
     NotArrived,
+    NinUnknown,
+    NinSeenAtDesk,
+    CheckinExpired,
+    NoAppointmentToday,
+    ReviewTooEarly,
+    AlreadyArrived,
+    ReasonInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 61] = [
+    pub const ALL: [ErrorCode; 68] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -157,6 +164,13 @@ impl ErrorCode {
         ErrorCode::QueueBusy,
         ErrorCode::VisitStateChanged,
         ErrorCode::NotArrived,
+        ErrorCode::NinUnknown,
+        ErrorCode::NinSeenAtDesk,
+        ErrorCode::CheckinExpired,
+        ErrorCode::NoAppointmentToday,
+        ErrorCode::ReviewTooEarly,
+        ErrorCode::AlreadyArrived,
+        ErrorCode::ReasonInvalid,
     ];
 
     /// The snake_case code as it appears on the wire.
@@ -223,6 +237,13 @@ impl ErrorCode {
             ErrorCode::QueueBusy => "queue_busy",
             ErrorCode::VisitStateChanged => "visit_state_changed",
             ErrorCode::NotArrived => "not_arrived",
+            ErrorCode::NinUnknown => "nin_unknown",
+            ErrorCode::NinSeenAtDesk => "nin_seen_at_desk",
+            ErrorCode::CheckinExpired => "checkin_expired",
+            ErrorCode::NoAppointmentToday => "no_appointment_today",
+            ErrorCode::ReviewTooEarly => "review_too_early",
+            ErrorCode::AlreadyArrived => "already_arrived",
+            ErrorCode::ReasonInvalid => "reason_invalid",
         }
     }
 
@@ -253,7 +274,9 @@ impl ErrorCode {
             | CodeExpired
             | NinNotClaimable
             | TooLong
-            | PriorityInvalid => 422,
+            | PriorityInvalid
+            | NinUnknown
+            | ReasonInvalid => 422,
             NinTaken
             | PhoneTaken
             | EmailTaken
@@ -279,7 +302,12 @@ impl ErrorCode {
             | QueueEmpty
             | QueueBusy
             | VisitStateChanged
-            | NotArrived => 409,
+            | NotArrived
+            | NinSeenAtDesk
+            | CheckinExpired
+            | NoAppointmentToday
+            | ReviewTooEarly
+            | AlreadyArrived => 409,
             BadRequest => 400,
             FileTooLarge => 413,
             FileTypeRejected => 415,

@@ -22,6 +22,62 @@ pub(super) fn appointment_status(i18n: leptos_i18n::I18nContext<Locale>, s: Appo
         AppointmentStatus::Booked => t_string!(i18n, appointments.booked),
         AppointmentStatus::Cancelled => t_string!(i18n, appointments.cancelled),
         AppointmentStatus::Fulfilled => t_string!(i18n, appointments.fulfilled),
+        AppointmentStatus::Pending => t_string!(i18n, appointments.pending),
+        AppointmentStatus::NoShow => t_string!(i18n, appointments.no_show),
+    }
+}
+
+/// A cancellation reason in the page's language.
+pub(crate) fn cancel_reason_text(i18n: leptos_i18n::I18nContext<Locale>, r: shared::CancelReason) -> &'static str {
+    use shared::CancelReason::*;
+    match r {
+        NotNeeded => t_string!(i18n, appointments.reason_not_needed),
+        Unavailable => t_string!(i18n, appointments.reason_unavailable),
+        BookedElsewhere => t_string!(i18n, appointments.reason_booked_elsewhere),
+        Other => t_string!(i18n, appointments.reason_other),
+        LateCancellation => t_string!(i18n, appointments.reason_late_cancellation),
+        Declined => t_string!(i18n, appointments.reason_declined),
+    }
+}
+
+/// The reasons a person may give when cancelling, as a `<select name="reason">`.
+#[component]
+pub(crate) fn CancelReasonSelect(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for=id.clone() class="visually-hidden">{t!(i18n, appointments.reason)}</label>
+        <select id=id name="reason" data-test="cancel-reason">
+            <option value="">{t!(i18n, appointments.reason_none)}</option>
+            {shared::CancelReason::CHOSEN.iter().map(|r| view! { <option value=r.code()>{cancel_reason_text(i18n, *r)}</option> }).collect_view()}
+        </select>
+    }
+}
+
+/// The no-show rule, shown to a citizen once they (or a dependant) have one.
+#[component]
+fn NoShows() -> impl IntoView {
+    let i18n = use_i18n();
+    let standing = LocalResource::new(crate::api::my_no_shows);
+    view! {
+        {move || standing.get().and_then(|r| r.ok()).filter(|n| n.people.iter().any(|p| p.count > 0)).map(|n| {
+            let (limit, days) = (n.limit, n.days);
+            view! {
+                <section class="card" data-test="no-shows">
+                    <p>{t!(i18n, appointments.no_show_rule, limit = move || limit, days = move || days)}</p>
+                    <ul>
+                        {n.people.into_iter().filter(|p| p.count > 0).map(|p| {
+                            let count = p.count;
+                            view! {
+                                <li data-count=count>
+                                    {p.name}": "{t!(i18n, appointments.no_show_count, count = move || count)}
+                                    {p.confirmation_needed.then(|| view! { " — "<strong>{t!(i18n, appointments.confirmation_needed)}</strong> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
     }
 }
 
@@ -235,6 +291,8 @@ pub fn AppointmentsPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, appointments.title)/>
         <h1>{t!(i18n, appointments.title)}</h1>
         <FormError error=action_error(cancel.value())/>
+        <WalkInPlaces/>
+        <NoShows/>
         <FormError error=action_error(answer.value())/>
         <FormError error=action_error(leave.value())/>
         <Suspense fallback=|| ()>
@@ -331,6 +389,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                                     {can_cancel.then(|| view! {
                                         <ActionForm action=cancel attr:class="inline">
                                             <input type="hidden" name="id" value=a.id.to_string()/>
+                                            <CancelReasonSelect id=format!("reason-{}", a.id)/>
                                             <button type="submit" class="secondary-button">{t!(i18n, appointments.cancel)}</button>
                                         </ActionForm>
                                     })}
@@ -348,34 +407,60 @@ pub fn AppointmentsPage() -> impl IntoView {
 /// (nothing before): fetched in the browser, again every 30 s.
 #[component]
 fn Place(id: shared::AppointmentId) -> impl IntoView {
-    let i18n = use_i18n();
-    let tick = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(30)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let tick = crate::components::use_tick(30);
     let place = LocalResource::new(move || {
         tick.track();
         crate::api::my_place(id.to_string())
     });
+    move || place.get().and_then(|r| r.ok()).map(|p| view! { <PlaceCard p=p/> })
+}
+
+/// Today's visits without an appointment (received at a desk as a walk-in):
+/// their place, above the appointments. Read in the browser every 30 s.
+#[component]
+fn WalkInPlaces() -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = crate::components::use_tick(30);
+    let places = LocalResource::new(move || {
+        tick.track();
+        crate::api::my_places()
+    });
     move || {
-        place.get().and_then(|r| r.ok()).map(|p| {
-            let (ahead, minutes) = (p.ahead, p.estimate_minutes);
-            view! {
-                <div class="offer" data-test="place" role="status">
-                    <strong>{t!(i18n, floor.your_place)}</strong>
-                    <span>{t!(i18n, floor.ticket)}" "<strong class="ticket" dir="ltr">{p.ticket.clone()}</strong></span>
-                    {match p.room.clone() {
-                        Some(room) => view! { <span data-test="place-room">{t!(i18n, floor.go_to_room)}" "<strong dir="ltr">{room}</strong></span> }.into_any(),
-                        None => view! {
-                            <span data-test="place-ahead">{t!(i18n, floor.ahead, count = move || ahead)}</span>
-                            {minutes.map(|m| view! { <span>{t!(i18n, floor.estimate, minutes = move || m)}</span> })}
-                            {p.reason.map(|r| view! { <span class="hint">{super::floor::reason_text(i18n, r)}</span> })}
-                        }.into_any(),
-                    }}
-                </div>
-            }
+        places.get().and_then(|r| r.ok()).map(|list| {
+            list.into_iter()
+                .filter(|p| p.appointment_id.is_none())
+                .map(|p| {
+                    let service = if i18n.get_locale_untracked() == Locale::ar { p.specialty_name_ar.clone() } else { p.specialty_name_fr.clone() };
+                    view! {
+                        <section class="card" data-test="walk-in-place">
+                            <p><strong>{service}</strong>" — "{p.patient_name.clone()}</p>
+                            <PlaceCard p=p/>
+                        </section>
+                    }
+                })
+                .collect_view()
         })
+    }
+}
+
+/// One place in a queue today: the ticket, then the room once called, or
+/// how many are before and about how long.
+#[component]
+fn PlaceCard(p: shared::dto::PositionOut) -> impl IntoView {
+    let i18n = use_i18n();
+    let (ahead, minutes) = (p.ahead, p.estimate_minutes);
+    view! {
+        <div class="offer" data-test="place" role="status">
+            <strong>{t!(i18n, floor.your_place)}</strong>
+            <span>{t!(i18n, floor.ticket)}" "<strong class="ticket" dir="ltr">{p.ticket.clone()}</strong></span>
+            {match p.room.clone() {
+                Some(room) => view! { <span data-test="place-room">{t!(i18n, floor.go_to_room)}" "<strong dir="ltr">{room}</strong></span> }.into_any(),
+                None => view! {
+                    <span data-test="place-ahead">{t!(i18n, floor.ahead, count = move || ahead)}</span>
+                    {minutes.map(|m| view! { <span>{t!(i18n, floor.estimate, minutes = move || m)}</span> })}
+                    {p.reason.map(|r| view! { <span class="hint">{super::floor::reason_text(i18n, r)}</span> })}
+                }.into_any(),
+            }}
+        </div>
     }
 }

@@ -192,7 +192,14 @@ pub fn DeskPage() -> impl IntoView {
                                             </ActionForm>
                                         }
                                     })}
-                                    {booked.map(|id| view! {
+                                    {(r.appointment_status == Some(shared::AppointmentStatus::Pending)).then(|| view! {
+                                        <span class="badge" data-test="day-pending">{t!(i18n, appointments.pending)}</span>
+                                    })}
+                                    {r.ticket.clone().map(|t| view! {
+                                        <span data-test="day-ticket"><strong class="ticket" dir="ltr">{t}</strong></span>
+                                    })}
+                                    {r.visit_status.map(|s| view! { <span class="status">{super::floor::status_text(i18n, s)}</span> })}
+                                    {booked.filter(|_| r.ticket.is_none() && r.appointment_status == Some(shared::AppointmentStatus::Booked)).map(|id| view! {
                                         <ActionForm action=arrive attr:class="inline" attr:data-test="arrive">
                                             <input type="hidden" name="appointment_id" value=id.to_string()/>
                                             <super::floor::PrioritySelect id=format!("priority-{id}")/>
@@ -202,6 +209,7 @@ pub fn DeskPage() -> impl IntoView {
                                     {booked.map(|id| view! {
                                         <ActionForm action=cancel attr:class="inline">
                                             <input type="hidden" name="id" value=id.to_string()/>
+                                            <super::booking::CancelReasonSelect id=format!("desk-reason-{id}")/>
                                             <button type="submit" class="secondary-button">{t!(i18n, desk.cancel)}</button>
                                         </ActionForm>
                                     })}

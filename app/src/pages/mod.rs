@@ -20,7 +20,7 @@ pub use booking::{AppointmentsPage, BookPage};
 pub use care::{CarePage, CarePatientPage};
 pub use desk::DeskPage;
 pub use family::FamilyPage;
-pub use floor::FloorPage;
+pub use floor::{CheckInPage, FloorPage};
 pub use holidays::HolidaysPage;
 pub use home::Home;
 pub use identity::{ForgotPage, ResetDone, ResetLinkPage, VerifyEmailPage, VerifyPhonePage};

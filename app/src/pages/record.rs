@@ -361,6 +361,7 @@ fn Access(access: AccessOut) -> impl IntoView {
         AccessAction::Lookup => t_string!(i18n, record.lookup),
         AccessAction::DeskLookup => t_string!(i18n, record.desk_lookup),
         AccessAction::DeskClaim => t_string!(i18n, record.desk_claim),
+        AccessAction::WalkIn => t_string!(i18n, record.walk_in),
         AccessAction::AttachFile => t_string!(i18n, record.attach_file),
         AccessAction::ReadFile => t_string!(i18n, record.read_file),
         AccessAction::ReadEntry => t_string!(i18n, record.read_entry),

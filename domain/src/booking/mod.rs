@@ -22,9 +22,9 @@ use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
-use shared::dto::{AppointmentOut, BookIn, Booking, SlotOut};
+use shared::dto::{AppointmentOut, BookIn, Booking, CancelIn, SlotOut};
 use shared::{AppointmentId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, SlotId, SpecialtyId, UserId};
-use shared::{AppointmentStatus, SlotStatus};
+use shared::{AppointmentStatus, CancelReason, SlotStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -90,17 +90,9 @@ impl Subject {
     }
 }
 
-/// Names of appointments' subjects, keyed by subject id, for display.
-pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointment::Model]) -> Result<HashMap<PersonId, (String, Option<String>)>> {
-    let users = load_map::<user::Entity, _, _, _>(db, user::Column::Id, list.iter().map(|a| a.patient_id).collect(), |u| u.id).await?;
-    let deps = load_map::<dependant::Entity, _, _, _>(db, dependant::Column::Id, list.iter().filter_map(|a| a.dependant_id).collect(), |d| d.id).await?;
-    let mut out: HashMap<PersonId, (String, Option<String>)> =
-        users.values().map(|u| (u.id.as_person(), (full_name(&u.given_name, &u.family_name), u.phone.clone()))).collect();
-    for d in deps.values() {
-        let phone = users.get(&d.holder_id).and_then(|u| u.phone.clone());
-        out.insert(d.id, (full_name(&d.given_name, &d.family_name), phone));
-    }
-    Ok(out)
+/// Names (and phones) of appointments' subjects, keyed by subject id.
+pub(crate) async fn subject_names<C: ConnectionTrait>(db: &C, list: &[appointment::Model]) -> Result<HashMap<PersonId, crate::persons::Named>> {
+    crate::persons::named(db, &list.iter().map(subject_of).collect::<Vec<_>>()).await
 }
 
 pub(crate) fn subject_of(a: &appointment::Model) -> PersonId {
@@ -191,7 +183,8 @@ impl Bookings {
         let txn = self.core.begin_write().await?;
         let subject = self.core.resolve_subject(&txn, actor.user_id, b.dependant_id).await?;
         let s = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Online).await?;
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None).await?;
+        let status = self.core.online_booking_status(&txn, subject.subject_id).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, status).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
     }
@@ -224,12 +217,13 @@ impl Bookings {
     /// until the cut-off. Another person's appointment is "not found",
     /// never "forbidden".
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn cancel_appointment(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
+    pub async fn cancel_appointment(&self, actor: &Actor, id: AppointmentId, input: &CancelIn) -> Result<AppointmentOut> {
+        let reason = input.validate().map_err(Error::fields)?;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let a = self.core.own_appointment(&txn, actor, id).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.core.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
+        self.core.cancel_in(&txn, &a, &s, now, Channel::Online, reason).await?;
         txn.commit().await?;
         self.core.after_release().await;
         let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
@@ -327,10 +321,16 @@ impl Core {
     /// account manage them still sees what it booked for them, and it
     /// sees what they book themself.
     pub(crate) async fn own_appointments<C: ConnectionTrait>(&self, db: &C, actor: &Actor) -> Result<sea_orm::Condition> {
+        let people = self.managed_people(db, actor).await?;
+        Ok(sea_orm::Condition::any().add(appointment::Column::PatientId.eq(actor.user_id)).add(appointment::Column::SubjectId.is_in(people)))
+    }
+
+    /// The actor's own person and their dependants'.
+    pub(crate) async fn managed_people<C: ConnectionTrait>(&self, db: &C, actor: &Actor) -> Result<Vec<PersonId>> {
         let me = actor.user_id;
         let mut people = vec![me.as_person()];
         people.extend(dependant::Entity::find().filter(dependant::Column::HolderId.eq(me)).all(db).await?.into_iter().map(|d| d.id));
-        Ok(sea_orm::Condition::any().add(appointment::Column::PatientId.eq(me)).add(appointment::Column::SubjectId.is_in(people)))
+        Ok(people)
     }
 
     /// The holder themself, or one of the holder's dependants. Anyone
@@ -374,7 +374,7 @@ impl Core {
         self.release(txn, old, now).await?;
         let subject = Subject::of(old);
         let reason = old.reason.clone().unwrap_or_default();
-        self.take_slot(txn, &subject, moved_by, &s, &reason, now, Some(old.id)).await
+        self.take_slot(txn, &subject, moved_by, &s, &reason, now, Some(old.id), AppointmentStatus::Booked).await
     }
 
     /// Locks an open, future slot within the horizon (a no-op UPDATE takes
@@ -424,6 +424,7 @@ impl Core {
         reason: &str,
         now: DateTime<Utc>,
         moved_from: Option<AppointmentId>,
+        status: AppointmentStatus,
     ) -> Result<appointment::Model> {
         user::Entity::update_many()
             .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
@@ -472,10 +473,13 @@ impl Core {
             dependant_id: Set(subject.dependant_id),
             booked_by: Set(booked_by),
             specialty_id: Set(s.specialty_id),
-            status: Set(AppointmentStatus::Booked),
+            status: Set(status),
             active_slot_id: Set(Some(s.id)),
             active_specialty_id: Set(Some(s.specialty_id)),
             reason: Set((!reason.is_empty()).then(|| reason.chars().take(500).collect())),
+            cancel_reason: Set(None),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         };
@@ -489,7 +493,10 @@ impl Core {
             let date = shared::time::algiers_date(s.starts_at);
             self.use_referral(txn, subject, s.specialty_id, date, a.id, moved_from).await?;
         }
-        self.queue_appointment(txn, &a, s, moved_from.is_some()).await?;
+        // A booking waiting for the desk is told when the desk confirms it.
+        if status == AppointmentStatus::Booked {
+            self.queue_appointment(txn, &a, s, moved_from.is_some()).await?;
+        }
         Ok(a)
     }
 
@@ -503,7 +510,7 @@ impl Core {
             .col_expr(appointment::Column::ActiveSpecialtyId, Expr::value(Option::<Uuid>::None))
             .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
             .filter(appointment::Column::Id.eq(a.id))
-            .filter(appointment::Column::Status.eq(AppointmentStatus::Booked))
+            .filter(appointment::Column::Status.is_in([AppointmentStatus::Booked, AppointmentStatus::Pending]))
             .exec(txn)
             .await?
             .rows_affected;
@@ -533,7 +540,7 @@ impl Core {
         let f = facility::Entity::find_by_id(a.facility_id).one(self.db()).await?;
         let p = practitioner::Entity::find_by_id(s.practitioner_id).one(self.db()).await?;
         let names = subject_names(self.db(), std::slice::from_ref(a)).await?;
-        let name = names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default();
+        let name = names.get(&subject_of(a)).map(|n| n.name.clone()).unwrap_or_default();
         let code = specialty::Entity::find_by_id(a.specialty_id).one(self.db()).await?.map(|s| s.code).unwrap_or_default();
         Ok(appointment_out(a, s, f.as_ref(), p.as_ref(), code, name, self.may_cancel_online(a, s, self.clock().now())))
     }
@@ -551,7 +558,7 @@ impl Core {
             .iter()
             .filter_map(|a| {
                 let s = slots.get(&a.slot_id)?;
-                let name = names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default();
+                let name = names.get(&subject_of(a)).map(|n| n.name.clone()).unwrap_or_default();
                 let code = codes.get(&a.specialty_id).cloned().unwrap_or_default();
                 Some(appointment_out(
                     a,
@@ -677,7 +684,7 @@ impl Core {
     /// Whether the patient may still cancel online: the appointment is
     /// booked and starts more than the cut-off from now.
     pub(crate) fn may_cancel_online(&self, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>) -> bool {
-        a.status == AppointmentStatus::Booked && self.before_cutoff(s, now)
+        a.status.holds_slot() && self.before_cutoff(s, now)
     }
 
     fn before_cutoff(&self, s: &slot::Model, now: DateTime<Utc>) -> bool {
@@ -691,14 +698,22 @@ impl Core {
         s: &slot::Model,
         now: DateTime<Utc>,
         channel: Channel,
+        reason: Option<CancelReason>,
     ) -> Result<()> {
-        if a.status != AppointmentStatus::Booked {
+        if !a.status.holds_slot() {
             return Err(Error::code(ErrorCode::SlotUnavailable));
         }
         if channel == Channel::Online && !self.before_cutoff(s, now) {
             return Err(Error::code(ErrorCode::CancelTooLate));
         }
         self.release(txn, a, now).await?;
+        if reason.is_some() {
+            appointment::Entity::update_many()
+                .col_expr(appointment::Column::CancelReason, Expr::value(reason))
+                .filter(appointment::Column::Id.eq(a.id))
+                .exec(txn)
+                .await?;
+        }
         self.queue_cancelled(txn, a).await
     }
 }

@@ -40,7 +40,7 @@ impl People {
         // An adult decides for themself: never added on someone else's word
         // (the approval by an adult with an account comes with the
         // persons' model; until then, their own account or the desk).
-        if crate::persons::is_adult(d.birth_date, rules.age_of_majority, today) {
+        if crate::persons::is_at_least(d.birth_date, rules.age_of_majority, today) {
             return Err(Error::fields(vec![FieldError::new("birth_date", ErrorCode::AdultNeedsConsent)]));
         }
         let held = dependant::Entity::find().filter(dependant::Column::HolderId.eq(actor.user_id)).count(self.core.db()).await?;
@@ -205,7 +205,7 @@ impl Bookings {
         if s.facility_id != facility {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, shared::AppointmentStatus::Booked).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
     }
@@ -213,12 +213,13 @@ impl Bookings {
     /// The desk cancels an appointment at its facility, at any time before
     /// it (no online cut-off): how conflicts of a schedule change are resolved.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
-    pub async fn desk_cancel(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentOut> {
+    pub async fn desk_cancel(&self, actor: &Actor, id: AppointmentId, input: &shared::dto::CancelIn) -> Result<AppointmentOut> {
+        let reason = input.validate().map_err(Error::fields)?;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let a = self.core.facility_appointment(&txn, actor, id).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        self.core.cancel_in(&txn, &a, &s, now, Channel::Desk).await?;
+        self.core.cancel_in(&txn, &a, &s, now, Channel::Desk, reason).await?;
         txn.commit().await?;
         self.core.after_release().await;
         let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;

@@ -10,7 +10,7 @@
 //! cancelled, its slot closes instead of returning to the pool.
 
 use super::{algiers_midnight, field, full_name, is_weekend, load_map, subject_names, subject_of};
-use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot};
+use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot, visit};
 use crate::services::{Directory, Schedule};
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
@@ -19,8 +19,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use shared::dto::{
     ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut, WeeklyRule,
 };
+use shared::{AppointmentId, ClosureId, ErrorCode, FacilityId, HolidayId, PractitionerId, Role, SlotId, SpecialtyId, TemplateId, UserId};
 use shared::{AppointmentStatus, DaySlotStatus, HolidayKind, SlotStatus};
-use shared::{ClosureId, ErrorCode, FacilityId, HolidayId, PractitionerId, Role, SlotId, SpecialtyId, TemplateId, UserId};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -331,12 +331,20 @@ impl Schedule {
         let names = subject_names(self.core.db(), &[booked.clone(), ended.clone()].concat()).await?;
         let mut cancelled: HashMap<SlotId, Vec<String>> = HashMap::new();
         for a in &ended {
-            cancelled.entry(a.slot_id).or_default().push(names.get(&subject_of(a)).map(|n| n.0.clone()).unwrap_or_default());
+            cancelled.entry(a.slot_id).or_default().push(names.get(&subject_of(a)).map(|n| n.name.clone()).unwrap_or_default());
         }
         let by_slot: HashMap<SlotId, &appointment::Model> = booked.iter().map(|a| (a.slot_id, a)).collect();
         let practitioners =
             load_map::<practitioner::Entity, _, _, _>(self.core.db(), practitioner::Column::Id, slots.iter().map(|s| s.practitioner_id).collect(), |p| p.id)
                 .await?;
+        // Who arrived: their ticket and where they are on the floor.
+        let visits: HashMap<AppointmentId, visit::Model> = visit::Entity::find()
+            .filter(visit::Column::AppointmentId.is_in(booked.iter().map(|a| a.id).collect::<Vec<_>>()))
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .filter_map(|v| Some((v.appointment_id?, v)))
+            .collect();
         Ok(slots
             .iter()
             .map(|s| {
@@ -350,9 +358,12 @@ impl Schedule {
                     practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                     status: if a.is_some() { DaySlotStatus::Booked } else { s.status.into() },
                     appointment_id: a.map(|a| a.id),
-                    patient_name: who.as_ref().map(|w| w.0.clone()),
-                    patient_phone: who.and_then(|w| w.1),
+                    patient_name: who.as_ref().map(|w| w.name.clone()),
+                    patient_phone: who.and_then(|w| w.phone),
                     booked_at_desk: a.is_some_and(|a| a.booked_by != a.patient_id),
+                    appointment_status: a.map(|a| a.status),
+                    ticket: a.and_then(|a| visits.get(&a.id)).map(|v| v.ticket.clone()),
+                    visit_status: a.and_then(|a| visits.get(&a.id)).map(|v| v.status),
                     cancelled: cancelled.remove(&s.id).unwrap_or_default(),
                 }
             })
@@ -361,6 +372,24 @@ impl Schedule {
 }
 
 impl Core {
+    /// The practitioner profiles of the actor's account that work at
+    /// `facility` (one as a rule; one per specialty they practise there).
+    pub(crate) async fn profiles_at<C: ConnectionTrait>(&self, db: &C, actor: &Actor, facility: FacilityId) -> Result<Vec<practitioner::Model>> {
+        let profiles = practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id)).all(db).await?;
+        if profiles.is_empty() {
+            return Ok(profiles);
+        }
+        let here: Vec<PractitionerId> = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.eq(facility))
+            .filter(practitioner_facility::Column::PractitionerId.is_in(profiles.iter().map(|p| p.id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|pf| pf.practitioner_id)
+            .collect();
+        Ok(profiles.into_iter().filter(|p| here.contains(&p.id)).collect())
+    }
+
     /// A practitioner who works at the facility, or `not_found` on the field.
     async fn practitioner_here(&self, facility: FacilityId, practitioner_id: PractitionerId) -> Result<practitioner::Model> {
         let works_here = practitioner_facility::Entity::find()
@@ -518,7 +547,7 @@ impl Core {
             .iter()
             .map(|a| {
                 let s = by_id[&a.slot_id];
-                let (name, phone) = names.get(&subject_of(a)).cloned().unwrap_or_default();
+                let crate::persons::Named { name, phone, .. } = names.get(&subject_of(a)).cloned().unwrap_or_default();
                 ConflictOut {
                     appointment_id: a.id,
                     starts_at: s.starts_at,

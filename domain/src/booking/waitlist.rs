@@ -126,7 +126,8 @@ impl Waitlist {
         self.core.end_offer(&txn, &o, OfferStatus::Accepted, now).await?;
         let s = self.core.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
         let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, "", now, None).await?;
+        let status = self.core.online_booking_status(&txn, subject.subject_id).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, "", now, None, status).await?;
         Core::set_entry(&txn, e.id, WaitlistStatus::Fulfilled, now).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await

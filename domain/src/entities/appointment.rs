@@ -16,7 +16,8 @@ pub struct Model {
     /// Who booked it (the patient, a guardian or a receptionist).
     pub booked_by: shared::UserId,
     pub specialty_id: shared::SpecialtyId,
-    /// Booked, cancelled or fulfilled (the FHIR appointment statuses of the same names).
+    /// Booked, pending, cancelled, fulfilled or no-show (FHIR: booked,
+    /// pending, cancelled, fulfilled, noshow).
     pub status: shared::AppointmentStatus,
     /// `slot_id` while active, NULL after: the unique index on it is the
     /// one-active-appointment-per-slot guarantee.
@@ -24,6 +25,12 @@ pub struct Model {
     /// `specialty_id` while active, NULL after (unique with `subject_id`).
     pub active_specialty_id: Option<shared::SpecialtyId>,
     pub reason: Option<String>,
+    /// Why it was cancelled, when it was and someone said.
+    pub cancel_reason: Option<shared::CancelReason>,
+    /// The desk member who decided it in review (no-show, late
+    /// cancellation) or confirmed or declined a pending booking, and when.
+    pub reviewed_by: Option<shared::UserId>,
+    pub reviewed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

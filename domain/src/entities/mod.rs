@@ -34,4 +34,5 @@ pub mod user;
 pub mod verification;
 pub mod visit;
 pub mod waitlist_entry;
+pub mod walk_in;
 pub mod wilaya;

@@ -8,19 +8,22 @@
 //! patient: the call is a conditional update (`status = waiting`) that only
 //! one of them can make; the other takes the next one.
 
+pub mod checkin;
 pub mod order;
+mod review;
 
 use crate::booking::{full_name, subject_of};
-use crate::entities::{appointment, dependant, display_screen, practitioner, practitioner_facility, referral, slot, specialty, user, visit};
+use crate::entities::{appointment, display_screen, practitioner, practitioner_facility, referral, slot, specialty, visit, walk_in};
+use crate::persons::Person;
 use crate::services::Floor;
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::dto::{ArrivalIn, BoardCall, BoardOut, BoardQueue, CallIn, DisplayCreatedOut, DisplayIn, DisplayOut, PositionOut, QueueOut, VisitOut};
+use shared::dto::{ArrivalIn, BoardCall, BoardOut, BoardQueue, CallIn, DisplayCreatedOut, DisplayIn, DisplayOut, PositionOut, QueueOut, VisitOut, WalkInIn};
 use shared::{
-    AppointmentId, AppointmentStatus, DisplayId, ErrorCode, FacilityId, PersonId, PractitionerId, PriorityGroup, QueueReason, ReferralPriority, SpecialtyId,
-    UserId, VisitId, VisitStatus,
+    AppointmentId, AppointmentStatus, DisplayId, ErrorCode, FacilityId, PersonId, PractitionerId, PriorityGroup, QueueReason, ReferralPriority, Role,
+    SpecialtyId, UserId, VisitId, VisitStatus,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -142,19 +145,10 @@ impl Core {
     }
 }
 
-/// The practitioner profiles of a practitioner's account at their
-/// facility (one, as a rule; one per specialty they practise there).
-async fn my_profiles<C: ConnectionTrait>(db: &C, actor: &Actor, facility: FacilityId) -> Result<Vec<practitioner::Model>> {
-    let profiles = practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id)).all(db).await?;
-    let here: Vec<PractitionerId> = practitioner_facility::Entity::find()
-        .filter(practitioner_facility::Column::FacilityId.eq(facility))
-        .filter(practitioner_facility::Column::PractitionerId.is_in(profiles.iter().map(|p| p.id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|pf| pf.practitioner_id)
-        .collect();
-    let mine: Vec<_> = profiles.into_iter().filter(|p| here.contains(&p.id)).collect();
+/// The actor's practitioner profiles at their facility; a practitioner
+/// without one there has no queue (`forbidden`).
+async fn my_profiles<C: ConnectionTrait>(core: &Core, db: &C, actor: &Actor, facility: FacilityId) -> Result<Vec<practitioner::Model>> {
+    let mine = core.profiles_at(db, actor, facility).await?;
     if mine.is_empty() {
         return Err(Error::code(ErrorCode::Forbidden));
     }
@@ -169,6 +163,14 @@ fn queue_of(mine: &[practitioner::Model]) -> Condition {
             .add(visit::Column::PractitionerId.is_null())
             .add(visit::Column::SpecialtyId.is_in(mine.iter().map(|p| p.specialty_id).collect::<Vec<_>>())),
     )
+}
+
+/// The visits of `v`'s queue: its practitioner's, or its service's.
+fn same_queue(v: &visit::Model) -> Condition {
+    Condition::all().add(visit::Column::SpecialtyId.eq(v.specialty_id)).add(match v.practitioner_id {
+        Some(p) => visit::Column::PractitionerId.eq(p),
+        None => visit::Column::PractitionerId.is_null(),
+    })
 }
 
 /// Who sees a patient the practitioner calls: the profile the visit names,
@@ -222,47 +224,182 @@ impl Floor {
         let facility = actor.desk_facility()?;
         let arrival = input.validate().map_err(Error::fields)?;
         let txn = self.core.begin_write().await?;
-        let not_found = || Error::code(ErrorCode::NotFound);
-        let a = appointment::Entity::find_by_id(id).filter(appointment::Column::FacilityId.eq(facility)).one(&txn).await?.ok_or_else(not_found)?;
-        let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(not_found)?;
+        let a = appointment::Entity::find_by_id(id)
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let v = self.arrive_in(&txn, &a, arrival.priority, actor.user_id).await?;
+        txn.commit().await?;
+        self.changed(facility);
+        self.visit_out(facility, v.id, Viewer::Desk).await
+    }
+
+    /// A booked appointment of today arrives, in the caller's transaction:
+    /// into its practitioner's queue with a ticket (the visit it already
+    /// has, if it arrived before). The elderly group follows from the birth
+    /// date; the other groups (and the elderly one, for a patient without a
+    /// birth date) are the desk's.
+    async fn arrive_in<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, priority: Option<PriorityGroup>, by: UserId) -> Result<visit::Model> {
+        let s = slot::Entity::find_by_id(a.slot_id).one(db).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         if a.status != AppointmentStatus::Booked {
             return Err(Error::code(ErrorCode::AppointmentNotBooked));
         }
         if shared::time::algiers_date(s.starts_at) != self.core.today() {
             return Err(Error::code(ErrorCode::NotToday));
         }
-        // The elderly group follows from the birth date; the other groups
-        // (and the elderly one, for a patient without one) are the desk's.
-        let elderly = match arrival.priority {
-            None => self.is_elderly(&txn, subject_of(&a)).await?.then_some(PriorityGroup::Elderly),
+        let priority = match priority {
+            None => self.is_elderly(db, subject_of(a)).await?.then_some(PriorityGroup::Elderly),
             given => given,
         };
         let urgent = referral::Entity::find()
             .filter(referral::Column::UsedByAppointmentId.eq(a.id))
             .filter(referral::Column::Priority.eq(ReferralPriority::Urgent))
-            .one(&txn)
+            .one(db)
             .await?
             .is_some();
+        self.core
+            .open_visit(
+                db,
+                NewVisit {
+                    facility: a.facility_id,
+                    specialty: a.specialty_id,
+                    practitioner: Some(s.practitioner_id),
+                    person: subject_of(a),
+                    account: Some(a.patient_id),
+                    appointment: Some(a.id),
+                    urgent,
+                    priority,
+                    created_by: by,
+                },
+            )
+            .await
+    }
+
+    /// The desk receives a patient by NIN: one with an appointment today
+    /// in that service here is marked arrived; anyone else is a walk-in —
+    /// found by NIN (an account holder, a dependant, an earlier walk-in)
+    /// or, unknown, registered from the identity card as a patient without
+    /// an account — put in today's queue of the service, or of one of its
+    /// practitioners. In the person's access log.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn walk_in(&self, actor: &Actor, input: &WalkInIn) -> Result<VisitOut> {
+        let facility = actor.desk_facility()?;
+        let w = input.validate(self.core.today()).map_err(Error::fields)?;
+        let field = |name: &str, code| Error::fields(vec![shared::FieldError::new(name, code)]);
+        let db = self.core.db();
+        let specialty = specialty::Entity::find().filter(specialty::Column::Code.eq(w.specialty.as_str())).one(db).await?;
+        // The service must be practised here; the practitioner, in it, here.
+        let here: Vec<practitioner::Model> = match &specialty {
+            Some(s) => {
+                let at: Vec<PractitionerId> = practitioner_facility::Entity::find()
+                    .filter(practitioner_facility::Column::FacilityId.eq(facility))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|pf| pf.practitioner_id)
+                    .collect();
+                practitioner::Entity::find().filter(practitioner::Column::Id.is_in(at)).filter(practitioner::Column::SpecialtyId.eq(s.id)).all(db).await?
+            }
+            None => Vec::new(),
+        };
+        let Some(specialty) = specialty.filter(|_| !here.is_empty()) else {
+            return Err(field("specialty", ErrorCode::NotFound));
+        };
+        if w.practitioner.is_some_and(|p| !here.iter().any(|h| h.id == p)) {
+            return Err(field("practitioner_id", ErrorCode::NotFound));
+        }
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let (person, account) = match crate::persons::by_nin(&txn, w.nin.as_ref()).await? {
+            Some(Person::Account(u)) if u.role == Role::Citizen => (u.id.as_person(), Some(u.id)),
+            Some(Person::Account(_)) => return Err(field("nin", ErrorCode::NotFound)),
+            Some(Person::Dependant(d)) => (d.id, Some(d.holder_id)),
+            Some(Person::WalkIn(known)) => {
+                // The card seen again: a phone given now is the one a
+                // registration will have to give.
+                if let Some(phone) = &w.phone {
+                    walk_in::Entity::update_many()
+                        .col_expr(walk_in::Column::Phone, Expr::value(phone.to_string()))
+                        .col_expr(walk_in::Column::UpdatedAt, Expr::value(now))
+                        .filter(walk_in::Column::Id.eq(known.id))
+                        .exec(&txn)
+                        .await?;
+                }
+                (known.id, None)
+            }
+            None => {
+                let Some(card) = &w.patient else {
+                    return Err(field("nin", ErrorCode::NinUnknown));
+                };
+                let id = PersonId(Uuid::new_v4());
+                // The NIN first: its unique index over every person decides
+                // between two desks registering one person at once.
+                crate::persons::claim_nin(&txn, id, w.nin.as_ref(), now).await?;
+                walk_in::ActiveModel {
+                    id: Set(id),
+                    given_name: Set(card.given_name.to_string()),
+                    family_name: Set(card.family_name.to_string()),
+                    birth_date: Set(card.birth_date),
+                    sex: Set(card.sex.code().to_owned()),
+                    phone: Set(w.phone.as_ref().map(|p| p.to_string())),
+                    facility_id: Set(facility),
+                    created_by: Set(actor.user_id),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(&txn)
+                .await?;
+                (id, None)
+            }
+        };
+        // Found by NIN with an appointment today in that service here: that is an arrival.
+        let booked = appointment::Entity::find()
+            .filter(appointment::Column::SubjectId.eq(person))
+            .filter(appointment::Column::FacilityId.eq(facility))
+            .filter(appointment::Column::SpecialtyId.eq(specialty.id))
+            .filter(appointment::Column::Status.eq(AppointmentStatus::Booked))
+            .all(&txn)
+            .await?;
+        let slots: HashMap<_, _> = slot::Entity::find()
+            .filter(slot::Column::Id.is_in(booked.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.starts_at))
+            .collect();
+        if let Some(a) = booked.iter().find(|a| slots.get(&a.slot_id).is_some_and(|at| shared::time::algiers_date(*at) == self.core.today())) {
+            let v = self.arrive_in(&txn, a, w.priority, actor.user_id).await?;
+            self.core.log_access(&txn, person, actor, Some(facility), shared::AccessAction::DeskLookup, None, "").await?;
+            txn.commit().await?;
+            self.changed(facility);
+            return self.visit_out(facility, v.id, Viewer::Desk).await;
+        }
+        let priority = match w.priority {
+            None => self.is_elderly(&txn, person).await?.then_some(PriorityGroup::Elderly),
+            given => given,
+        };
         let v = self
             .core
             .open_visit(
                 &txn,
                 NewVisit {
                     facility,
-                    specialty: a.specialty_id,
-                    practitioner: Some(s.practitioner_id),
-                    person: subject_of(&a),
-                    account: Some(a.patient_id),
-                    appointment: Some(a.id),
-                    urgent,
-                    priority: elderly,
+                    specialty: specialty.id,
+                    practitioner: w.practitioner,
+                    person,
+                    account,
+                    appointment: None,
+                    urgent: false,
+                    priority,
                     created_by: actor.user_id,
                 },
             )
             .await?;
+        self.core.log_access(&txn, person, actor, Some(facility), shared::AccessAction::WalkIn, None, "").await?;
         txn.commit().await?;
         self.changed(facility);
-        self.visit_out(facility, v.id).await
+        self.visit_out(facility, v.id, Viewer::Desk).await
     }
 
     /// A practitioner calls the next patient of their queue to `room`.
@@ -272,7 +409,7 @@ impl Floor {
     pub async fn call_next(&self, actor: &Actor, input: &CallIn) -> Result<VisitOut> {
         let facility = actor.practitioner_facility()?;
         let call = input.validate().map_err(Error::fields)?;
-        let mine = my_profiles(self.core.db(), actor, facility).await?;
+        let mine = my_profiles(&self.core, self.core.db(), actor, facility).await?;
         // A call lost to another practitioner moves to the next patient;
         // the queue is read again each time. Every loss is someone else's
         // call, so this ends; the bound only guards against a bug.
@@ -297,7 +434,7 @@ impl Floor {
                 .await?;
             if taken.rows_affected == 1 {
                 self.changed(facility);
-                return self.visit_out(facility, first.key).await;
+                return self.visit_out(facility, first.key, Viewer::Practitioner).await;
             }
         }
         Err(Error::code(ErrorCode::QueueBusy))
@@ -305,11 +442,8 @@ impl Floor {
 
     /// Whether the person is of the configured elderly age today.
     async fn is_elderly<C: ConnectionTrait>(&self, db: &C, person: PersonId) -> Result<bool> {
-        let born = match user::Entity::find_by_id(person.as_account()).one(db).await? {
-            Some(u) => u.birth_date,
-            None => dependant::Entity::find_by_id(person).one(db).await?.map(|d| d.birth_date),
-        };
-        Ok(born.is_some_and(|b| crate::persons::is_adult(b, self.core.config().floor.elderly_age, self.core.today())))
+        let born = crate::persons::named(db, &[person]).await?.remove(&person).and_then(|n| n.birth_date);
+        Ok(born.is_some_and(|b| crate::persons::is_at_least(b, self.core.config().floor.elderly_age, self.core.today())))
     }
 
     /// The queue rule with this deployment's settings.
@@ -323,7 +457,7 @@ impl Floor {
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn advance(&self, actor: &Actor, id: VisitId, to: VisitStatus) -> Result<VisitOut> {
         let facility = actor.practitioner_facility()?;
-        let mine = my_profiles(self.core.db(), actor, facility).await?;
+        let mine = my_profiles(&self.core, self.core.db(), actor, facility).await?;
         let v = visit::Entity::find_by_id(id)
             .filter(visit::Column::FacilityId.eq(facility))
             .filter(visit::Column::PractitionerId.is_in(mine.iter().map(|p| p.id).collect::<Vec<_>>()))
@@ -360,30 +494,32 @@ impl Floor {
             return Err(Error::code(ErrorCode::VisitStateChanged));
         }
         self.changed(facility);
-        self.visit_out(facility, id).await
+        self.visit_out(facility, id, Viewer::Practitioner).await
     }
 }
 
-/// The names of persons (account holders or dependants), by person id.
-async fn person_names<C: ConnectionTrait>(db: &C, people: &[PersonId]) -> Result<HashMap<PersonId, String>> {
-    let users = user::Entity::find().filter(user::Column::Id.is_in(people.iter().map(|p| p.as_account()).collect::<Vec<_>>())).all(db).await?;
-    let deps = dependant::Entity::find().filter(dependant::Column::Id.is_in(people.to_vec())).all(db).await?;
-    let mut out: HashMap<PersonId, String> = users.into_iter().map(|u| (u.id.as_person(), full_name(&u.given_name, &u.family_name))).collect();
-    out.extend(deps.into_iter().map(|d| (d.id, full_name(&d.given_name, &d.family_name))));
-    Ok(out)
+/// What the floor pages show of one visit.
+/// Who looks at the floor: the practitioner also gets each patient's
+/// person id (the consultation form opens on it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Viewer {
+    Desk,
+    Practitioner,
+    /// The patient's phone, the waiting-room screen.
+    Public,
 }
 
-/// What the floor pages show of one visit.
 struct Described {
-    names: HashMap<PersonId, String>,
+    viewer: Viewer,
+    names: HashMap<PersonId, crate::persons::Named>,
     specialties: HashMap<SpecialtyId, specialty::Model>,
     practitioners: HashMap<PractitionerId, practitioner::Model>,
 }
 
 impl Floor {
-    async fn describe(&self, visits: &[visit::Model]) -> Result<Described> {
+    async fn describe(&self, visits: &[visit::Model], viewer: Viewer) -> Result<Described> {
         let db = self.core.db();
-        let names = person_names(db, &visits.iter().map(|v| v.person_id).collect::<Vec<_>>()).await?;
+        let names = crate::persons::named(db, &visits.iter().map(|v| v.person_id).collect::<Vec<_>>()).await?;
         let specialties = specialty::Entity::find()
             .filter(specialty::Column::Id.is_in(visits.iter().map(|v| v.specialty_id).collect::<Vec<_>>()))
             .all(db)
@@ -398,7 +534,7 @@ impl Floor {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
-        Ok(Described { names, specialties, practitioners })
+        Ok(Described { viewer, names, specialties, practitioners })
     }
 
     fn out(&self, v: &visit::Model, d: &Described, appointment_at: Option<DateTime<Utc>>, placed: Option<(usize, QueueReason)>) -> VisitOut {
@@ -407,7 +543,8 @@ impl Floor {
             id: v.id,
             ticket: v.ticket.clone(),
             status: v.status,
-            patient_name: d.names.get(&v.person_id).cloned().unwrap_or_default(),
+            patient_name: d.names.get(&v.person_id).map(|n| n.name.clone()).unwrap_or_default(),
+            patient_id: (d.viewer == Viewer::Practitioner).then_some(v.person_id),
             specialty_name_ar: s.map(|s| s.name_ar.clone()).unwrap_or_default(),
             specialty_name_fr: s.map(|s| s.name_fr.clone()).unwrap_or_default(),
             practitioner_name: v.practitioner_id.and_then(|p| d.practitioners.get(&p)).map(|p| full_name(&p.given_name, &p.family_name)),
@@ -428,17 +565,19 @@ impl Floor {
         }
     }
 
-    async fn visit_out(&self, facility: FacilityId, id: VisitId) -> Result<VisitOut> {
-        let queue = self.queue_at(facility, Condition::all()).await?;
-        queue.waiting.into_iter().chain(queue.with_practitioner).chain(queue.seen).find(|v| v.id == id).ok_or_else(|| Error::code(ErrorCode::NotFound))
+    /// One visit as the floor shows it, placed in its own queue.
+    async fn visit_out(&self, facility: FacilityId, id: VisitId, viewer: Viewer) -> Result<VisitOut> {
+        let v = visit::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let queue = self.queue_at(facility, same_queue(&v), viewer).await?;
+        queue.waiting.into_iter().chain(queue.with_practitioner).chain(queue.seen).find(|x| x.id == id).ok_or_else(|| Error::code(ErrorCode::NotFound))
     }
 
     /// A facility's day on the floor, every queue at once (or those
     /// `queue` selects): who waits in the order they will be called, who is
     /// called or with a practitioner, who was seen or marked absent.
-    async fn queue_at(&self, facility: FacilityId, queue: Condition) -> Result<QueueOut> {
+    async fn queue_at(&self, facility: FacilityId, queue: Condition, viewer: Viewer) -> Result<QueueOut> {
         let (visits, starts) = self.visits_today(facility, queue).await?;
-        let d = self.describe(&visits).await?;
+        let d = self.describe(&visits, viewer).await?;
         let now = self.core.clock().now();
         let at = |v: &visit::Model| v.appointment_id.and_then(|a| starts.get(&a).copied());
         // Each queue (a practitioner's, or a service's) is ordered on its own.
@@ -474,14 +613,14 @@ impl Floor {
     /// The desk's view of the floor: every queue of its facility today.
     pub async fn desk_queue(&self, actor: &Actor) -> Result<QueueOut> {
         let facility = actor.desk_facility()?;
-        self.queue_at(facility, Condition::all()).await
+        self.queue_at(facility, Condition::all(), Viewer::Desk).await
     }
 
     /// The practitioner's view: their queue and their service's.
     pub async fn my_queue(&self, actor: &Actor) -> Result<QueueOut> {
         let facility = actor.practitioner_facility()?;
-        let mine = my_profiles(self.core.db(), actor, facility).await?;
-        self.queue_at(facility, queue_of(&mine)).await
+        let mine = my_profiles(&self.core, self.core.db(), actor, facility).await?;
+        self.queue_at(facility, queue_of(&mine), Viewer::Practitioner).await
     }
 
     /// Where the citizen (or their dependant) stands for one of their
@@ -491,11 +630,30 @@ impl Floor {
         let a = self.core.own_appointment(self.core.db(), actor, id).await?;
         let v =
             visit::Entity::find().filter(visit::Column::AppointmentId.eq(a.id)).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotArrived))?;
-        let queue = Condition::all().add(visit::Column::SpecialtyId.eq(v.specialty_id)).add(match v.practitioner_id {
-            Some(p) => visit::Column::PractitionerId.eq(p),
-            None => visit::Column::PractitionerId.is_null(),
-        });
-        let q = self.queue_at(v.facility_id, queue).await?;
+        self.position_of(&v).await
+    }
+
+    /// Where the citizen and the people they manage stand today, at every
+    /// polyclinic that received them: with an appointment or without.
+    pub async fn my_places(&self, actor: &Actor) -> Result<Vec<PositionOut>> {
+        actor.require_citizen()?;
+        let people = self.core.managed_people(self.core.db(), actor).await?;
+        let visits = visit::Entity::find()
+            .filter(visit::Column::Day.eq(self.core.today()))
+            .filter(visit::Column::PersonId.is_in(people))
+            .order_by_asc(visit::Column::ArrivedAt)
+            .all(self.core.db())
+            .await?;
+        let mut out = Vec::with_capacity(visits.len());
+        for v in &visits {
+            out.push(self.position_of(v).await?);
+        }
+        Ok(out)
+    }
+
+    /// One visit's place in its queue, as the patient's phone shows it.
+    async fn position_of(&self, v: &visit::Model) -> Result<PositionOut> {
+        let q = self.queue_at(v.facility_id, same_queue(v), Viewer::Public).await?;
         let mine =
             q.waiting.iter().chain(&q.with_practitioner).chain(&q.seen).find(|x| x.id == v.id).cloned().ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let ahead = mine.position.unwrap_or(0);
@@ -503,7 +661,18 @@ impl Floor {
             Some(p) if mine.status == VisitStatus::Waiting => Some(self.consultation_minutes(p).await? * i64::from(ahead)),
             _ => None,
         };
-        Ok(PositionOut { ticket: mine.ticket, status: mine.status, ahead, estimate_minutes: minutes.map(|m| m as u32), reason: mine.reason, room: mine.room })
+        Ok(PositionOut {
+            ticket: mine.ticket,
+            status: mine.status,
+            ahead,
+            estimate_minutes: minutes.map(|m| m as u32),
+            reason: mine.reason,
+            room: mine.room,
+            appointment_id: v.appointment_id,
+            patient_name: mine.patient_name,
+            specialty_name_ar: mine.specialty_name_ar,
+            specialty_name_fr: mine.specialty_name_fr,
+        })
     }
 
     /// The practitioner's usual consultation, from their latest ones (the
@@ -529,7 +698,7 @@ impl Floor {
     /// (ticket and room) and the tickets waiting per service. Tickets only:
     /// no name is ever on the screen.
     pub async fn board(&self, facility: FacilityId) -> Result<BoardOut> {
-        let q = self.queue_at(facility, Condition::all()).await?;
+        let q = self.queue_at(facility, Condition::all(), Viewer::Public).await?;
         let f = crate::entities::facility::Entity::find_by_id(facility).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let called = q
             .with_practitioner
@@ -554,7 +723,12 @@ impl Floor {
                 }),
             }
         }
-        Ok(BoardOut { facility_name_ar: f.name_ar, facility_name_fr: f.name_fr, called, waiting: services })
+        let qr = checkin::qr_svg(&self.check_in_url(facility))?;
+        let check_in_qr = {
+            use base64::Engine;
+            format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(qr))
+        };
+        Ok(BoardOut { facility_name_ar: f.name_ar, facility_name_fr: f.name_fr, called, waiting: services, check_in_qr })
     }
 }
 

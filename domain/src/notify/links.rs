@@ -111,7 +111,7 @@ impl Bookings {
         let txn = self.core.begin_write().await?;
         let a = appointment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
-        self.core.cancel_in(&txn, &a, &s, now, Channel::Online).await?;
+        self.core.cancel_in(&txn, &a, &s, now, Channel::Online, None).await?;
         txn.commit().await?;
         self.core.after_release().await;
         let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;

@@ -11,10 +11,14 @@
 //!    [`LOOKUP_HOURS`], and the look-up itself, with its reason, is in the
 //!    patient's access log.
 //!
-//! Without either, the patient does not exist for that practitioner (404).
+//! 3. A call from today's queue: the patient the practitioner called today
+//!    at the facility (a walk-in, or a patient of their service) stays in
+//!    their care until the day ends.
+//!
+//! Without one of these, the patient does not exist for that practitioner (404).
 
 use crate::booking::{algiers_midnight, full_name};
-use crate::entities::{appointment, care_relation, dependant, practitioner, slot, user};
+use crate::entities::{appointment, care_relation, slot, visit};
 use crate::persons::Person;
 use crate::services::{Record, Referrals};
 use crate::{Actor, Core, Error, Result};
@@ -35,6 +39,7 @@ async fn subject_by_nin<C: ConnectionTrait>(db: &C, nin: &Nin) -> Result<Option<
     Ok(match crate::persons::by_nin(db, nin.as_ref()).await? {
         Some(Person::Account(u)) if u.role == Role::Citizen => Some((u.id.as_person(), full_name(&u.given_name, &u.family_name), u.birth_date)),
         Some(Person::Dependant(d)) => Some((d.id, full_name(&d.given_name, &d.family_name), Some(d.birth_date))),
+        Some(Person::WalkIn(w)) => Some((w.id, full_name(&w.given_name, &w.family_name), Some(w.birth_date))),
         _ => None,
     })
 }
@@ -53,11 +58,23 @@ impl Core {
             .one(db)
             .await?
             .is_some();
-        if by_lookup || self.in_appointment_window(db, actor, facility, subject, now).await? {
+        if by_lookup || self.called_today(db, actor, facility, subject).await? || self.in_appointment_window(db, actor, facility, subject, now).await? {
             Ok(facility)
         } else {
             Err(Error::code(ErrorCode::NotFound))
         }
+    }
+
+    /// Whether the actor called `subject` from today's queue at `facility`.
+    async fn called_today<C: ConnectionTrait>(&self, db: &C, actor: &Actor, facility: FacilityId, subject: PersonId) -> Result<bool> {
+        Ok(visit::Entity::find()
+            .filter(visit::Column::FacilityId.eq(facility))
+            .filter(visit::Column::Day.eq(self.today()))
+            .filter(visit::Column::PersonId.eq(subject))
+            .filter(visit::Column::CalledBy.eq(actor.user_id))
+            .one(db)
+            .await?
+            .is_some())
     }
 
     /// An appointment of `subject` with the actor's own practitioner
@@ -79,8 +96,7 @@ impl Core {
         if appointments.is_empty() {
             return Ok(false);
         }
-        let mine: Vec<PractitionerId> =
-            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id)).all(db).await?.into_iter().map(|p| p.id).collect();
+        let mine: Vec<PractitionerId> = self.profiles_at(db, actor, facility).await?.into_iter().map(|p| p.id).collect();
         if mine.is_empty() {
             return Ok(false);
         }
@@ -163,8 +179,7 @@ impl Record {
         let facility = actor.practitioner_facility()?;
         let db = self.core.db();
         let today = self.core.today();
-        let mine: Vec<PractitionerId> =
-            practitioner::Entity::find().filter(practitioner::Column::UserId.eq(actor.user_id)).all(db).await?.into_iter().map(|p| p.id).collect();
+        let mine: Vec<PractitionerId> = self.core.profiles_at(db, actor, facility).await?.into_iter().map(|p| p.id).collect();
         let slots: HashMap<SlotId, slot::Model> = slot::Entity::find()
             .filter(slot::Column::FacilityId.eq(facility))
             .filter(slot::Column::PractitionerId.is_in(mine))
@@ -187,33 +202,33 @@ impl Record {
             .order_by_desc(care_relation::Column::CreatedAt)
             .all(db)
             .await?;
-        let mut ids: Vec<PersonId> = appointments.iter().map(crate::booking::subject_of).chain(relations.iter().map(|r| r.subject_id)).collect();
+        // Patients called from the queue without an appointment of theirs (walk-ins).
+        let called: Vec<visit::Model> = visit::Entity::find()
+            .filter(visit::Column::FacilityId.eq(facility))
+            .filter(visit::Column::Day.eq(today))
+            .filter(visit::Column::CalledBy.eq(actor.user_id))
+            .filter(visit::Column::AppointmentId.is_null())
+            .order_by_asc(visit::Column::CalledAt)
+            .all(db)
+            .await?;
+        let mut ids: Vec<PersonId> = appointments
+            .iter()
+            .map(crate::booking::subject_of)
+            .chain(called.iter().map(|v| v.person_id))
+            .chain(relations.iter().map(|r| r.subject_id))
+            .collect();
         ids.sort();
         ids.dedup();
-        let mut people: HashMap<PersonId, (String, Option<NaiveDate>)> = user::Entity::find()
-            .filter(user::Column::Id.is_in(ids.iter().map(|p| p.as_account()).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id.as_person(), (full_name(&u.given_name, &u.family_name), u.birth_date)))
-            .collect();
-        people.extend(
-            dependant::Entity::find()
-                .filter(dependant::Column::Id.is_in(ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|d| (d.id, (full_name(&d.given_name, &d.family_name), Some(d.birth_date)))),
-        );
+        let people = crate::persons::named(db, &ids).await?;
         let mut out: Vec<CarePatientOut> = appointments
             .iter()
             .filter_map(|a| {
                 let s = crate::booking::subject_of(a);
-                let (name, birth_date) = people.get(&s)?.clone();
+                let p = people.get(&s)?;
                 Some(CarePatientOut {
                     subject_id: s,
-                    name,
-                    birth_date,
+                    name: p.name.clone(),
+                    birth_date: p.birth_date,
                     appointment_id: Some(a.id),
                     starts_at: slots.get(&a.slot_id).map(|s| s.starts_at),
                     via: CareVia::Appointment,
@@ -223,16 +238,33 @@ impl Record {
             .collect();
         out.sort_by_key(|p| p.starts_at);
         let mut seen: Vec<PersonId> = out.iter().map(|p| p.subject_id).collect();
+        for v in called {
+            if seen.contains(&v.person_id) {
+                continue;
+            }
+            seen.push(v.person_id);
+            if let Some(p) = people.get(&v.person_id) {
+                out.push(CarePatientOut {
+                    subject_id: v.person_id,
+                    name: p.name.clone(),
+                    birth_date: p.birth_date,
+                    appointment_id: None,
+                    starts_at: v.called_at,
+                    via: CareVia::Visit,
+                    reason: None,
+                });
+            }
+        }
         for r in relations {
             if seen.contains(&r.subject_id) {
                 continue;
             }
             seen.push(r.subject_id);
-            if let Some((name, birth_date)) = people.get(&r.subject_id).cloned() {
+            if let Some(p) = people.get(&r.subject_id) {
                 out.push(CarePatientOut {
                     subject_id: r.subject_id,
-                    name,
-                    birth_date,
+                    name: p.name.clone(),
+                    birth_date: p.birth_date,
                     appointment_id: None,
                     starts_at: None,
                     via: CareVia::Lookup,

@@ -24,7 +24,7 @@ pub mod files;
 pub mod icd10;
 
 use crate::booking::full_name;
-use crate::entities::{appointment, dependant, facility, record_access, record_entry, user};
+use crate::entities::{appointment, dependant, facility, record_access, record_entry, user, walk_in};
 use crate::notify::Kind;
 use crate::services::{Audit, Record};
 use crate::{Actor, Core, Error, Result};
@@ -84,6 +84,17 @@ impl Core {
         }
     }
 
+    /// Who the record of `subject` is kept for, and whether that account
+    /// exists: a patient without an account has their record kept for the
+    /// account they will have (created under their person id when they
+    /// register), and nobody to tell about it yet.
+    pub(crate) async fn record_holder_of<C: ConnectionTrait>(&self, db: &C, subject: PersonId) -> Result<(UserId, bool)> {
+        if walk_in::Entity::find_by_id(subject).one(db).await?.is_some() {
+            return Ok((subject.as_account(), false));
+        }
+        Ok((self.holder_of(db, subject).await?, true))
+    }
+
     /// [`Self::my_record`], logged as `action` (a read, an export).
     pub(crate) async fn my_record_as(&self, actor: &Actor, filter: &RecordFilter, action: AccessAction) -> Result<Vec<EntryOut>> {
         actor.require_citizen()?;
@@ -132,27 +143,21 @@ impl Core {
     pub(crate) async fn describe_entries(&self, rows: Vec<record_entry::Model>, writer: Option<FacilityId>) -> Result<Vec<EntryOut>> {
         let db = self.db();
         let mut files = self.attachments_of(&rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
-        // Authors are accounts; a patient is an account's own person or a dependant.
-        let mut accounts: Vec<UserId> = rows.iter().flat_map(|r| [r.author_id, r.subject_id.as_account()]).collect();
-        accounts.sort();
-        accounts.dedup();
+        // Authors are (staff) accounts; patients are persons.
+        let mut authors: Vec<UserId> = rows.iter().map(|r| r.author_id).collect();
+        authors.sort();
+        authors.dedup();
         let mut people: Vec<PersonId> = rows.iter().map(|r| r.subject_id).collect();
         people.sort();
         people.dedup();
         let users: HashMap<UserId, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(accounts))
+            .filter(user::Column::Id.is_in(authors))
             .all(db)
             .await?
             .into_iter()
             .map(|u| (u.id, full_name(&u.given_name, &u.family_name)))
             .collect();
-        let deps: HashMap<PersonId, String> = dependant::Entity::find()
-            .filter(dependant::Column::Id.is_in(people))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, full_name(&d.given_name, &d.family_name)))
-            .collect();
+        let patients = crate::persons::named(db, &people).await?;
         let facilities: HashMap<FacilityId, facility::Model> = facility::Entity::find()
             .filter(facility::Column::Id.is_in(rows.iter().map(|r| r.facility_id).collect::<Vec<_>>()))
             .all(db)
@@ -168,7 +173,7 @@ impl Core {
                 Ok(EntryOut {
                     id: r.id,
                     subject_id: r.subject_id,
-                    patient_name: users.get(&r.subject_id.as_account()).or_else(|| deps.get(&r.subject_id)).cloned().unwrap_or_default(),
+                    patient_name: patients.get(&r.subject_id).map(|p| p.name.clone()).unwrap_or_default(),
                     data,
                     appointment_id: r.appointment_id,
                     facility_id: r.facility_id,
@@ -200,7 +205,7 @@ impl Record {
         input.validate(self.core.today()).map_err(Error::fields)?;
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
-        let holder = self.core.holder_of(&txn, subject).await?;
+        let (holder, told) = self.core.record_holder_of(&txn, subject).await?;
         if let Some(id) = input.appointment_id {
             let a = appointment::Entity::find_by_id(id)
                 .filter(appointment::Column::SubjectId.eq(subject))
@@ -251,8 +256,8 @@ impl Record {
         .await?;
         self.core.log_access(&txn, subject, actor, Some(facility), AccessAction::WriteEntry, Some(row.id), "").await?;
         match kind {
-            EntryKind::Prescription => self.core.queue_record_news(&txn, &row, Kind::Prescription).await?,
-            EntryKind::ExamResult => self.core.queue_record_news(&txn, &row, Kind::Result).await?,
+            EntryKind::Prescription if told => self.core.queue_record_news(&txn, &row, Kind::Prescription).await?,
+            EntryKind::ExamResult if told => self.core.queue_record_news(&txn, &row, Kind::Result).await?,
             _ => {}
         }
         txn.commit().await?;

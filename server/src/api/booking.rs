@@ -98,12 +98,20 @@ pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Resul
     Ok(Json(state.domain.booking.my_appointments(&actor).await?))
 }
 
-/// Cancel one of one's own appointments, until 24 h before it.
+/// Cancel one of one's own appointments, until 24 h before it, optionally
+/// saying why (`{"reason": "unavailable"}`).
 #[utoipa::path(post, path = "/appointments/{id}/cancel", tag = "booking", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`cancel_too_late`", body = shared::ApiError)))]
+    request_body(content = Option<shared::dto::CancelIn>, description = "Optional: the reason"),
+    responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 409, description = "`cancel_too_late`", body = shared::ApiError),
+        (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/appointments/{id}/cancel", skip_all)]
-pub async fn cancel(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<Json<AppointmentOut>, ApiFailure> {
-    Ok(Json(state.domain.booking.cancel_appointment(&actor, id).await?))
+pub async fn cancel(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<AppointmentId>,
+    super::ApiOptionalJson(input): super::ApiOptionalJson<shared::dto::CancelIn>,
+) -> Result<Json<AppointmentOut>, ApiFailure> {
+    Ok(Json(state.domain.booking.cancel_appointment(&actor, id, &input).await?))
 }
 
 /// Close an open slot of one's own facility (receptionist or facility admin).

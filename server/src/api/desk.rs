@@ -83,10 +83,16 @@ pub async fn book(
 
 /// Cancel an appointment at one's facility (no online cut-off).
 #[utoipa::path(post, path = "/desk/appointments/{id}/cancel", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError)))]
+    request_body(content = Option<shared::dto::CancelIn>, description = "Optional: the reason"),
+    responses((status = 200, body = AppointmentOut), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
 #[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/cancel", skip_all)]
-pub async fn cancel(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<Json<AppointmentOut>, ApiFailure> {
-    Ok(Json(state.domain.booking.desk_cancel(&actor, id).await?))
+pub async fn cancel(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<AppointmentId>,
+    super::ApiOptionalJson(input): super::ApiOptionalJson<shared::dto::CancelIn>,
+) -> Result<Json<AppointmentOut>, ApiFailure> {
+    Ok(Json(state.domain.booking.desk_cancel(&actor, id, &input).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

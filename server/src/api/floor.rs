@@ -8,7 +8,7 @@ use crate::startup::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use shared::dto::{ArrivalIn, CallIn, DisplayCreatedOut, DisplayIn, DisplayOut, PositionOut, QueueOut, VisitOut};
+use shared::dto::{ArrivalIn, CallIn, CheckInIn, DisplayCreatedOut, DisplayIn, DisplayOut, NoShowsOut, PositionOut, QueueOut, ReviewOut, VisitOut, WalkInIn};
 use shared::{AppointmentId, DisplayId, VisitId, VisitStatus};
 
 /// Mark a booked patient arrived (today, at one's facility): they join
@@ -24,6 +24,117 @@ pub async fn arrive(
     ApiJson(input): ApiJson<ArrivalIn>,
 ) -> Result<Json<VisitOut>, ApiFailure> {
     Ok(Json(state.domain.floor.arrive(&actor, id, &input).await?))
+}
+
+/// Receive a patient without an appointment (desk): found by NIN, or
+/// registered from the identity card when `nin_unknown` asked for it, and
+/// put in today's queue of a service or of one of its practitioners.
+#[utoipa::path(post, path = "/desk/walk-ins", tag = "floor", security(("bearer" = [])), request_body = WalkInIn,
+    responses((status = 200, body = VisitOut), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/walk-ins", skip_all)]
+pub async fn walk_in(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<WalkInIn>) -> Result<Json<VisitOut>, ApiFailure> {
+    Ok(Json(state.domain.floor.walk_in(&actor, &input).await?))
+}
+
+/// Check in with a waiting-room screen's QR code (citizen): every
+/// appointment of one's own (and one's dependants') at that polyclinic
+/// today arrives. The code changes every minute; an older one is `checkin_expired`.
+#[utoipa::path(post, path = "/checkin", tag = "floor", security(("bearer" = [])), request_body = CheckInIn,
+    responses((status = 200, body = [VisitOut]), (status = 404, description = "`link_invalid`", body = shared::ApiError),
+        (status = 409, description = "`checkin_expired`, `no_appointment_today`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/checkin", skip_all)]
+pub async fn check_in(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<CheckInIn>) -> Result<Json<Vec<VisitOut>>, ApiFailure> {
+    Ok(Json(state.domain.floor.self_check_in(&actor, &input.code).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct ReviewQuery {
+    /// `YYYY-MM-DD`, today or before; today when left out.
+    #[serde(default)]
+    date: Option<chrono::NaiveDate>,
+}
+
+/// The desk's review of a day: booked patients whose time has passed and
+/// who never arrived (or did not answer two calls), to confirm as no-shows
+/// or late cancellations.
+#[utoipa::path(get, path = "/desk/review", tag = "floor", security(("bearer" = [])), params(ReviewQuery),
+    responses((status = 200, body = [ReviewOut]), (status = 403, body = shared::ApiError), (status = 409, description = "`review_too_early`", body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/desk/review", skip_all)]
+pub async fn review(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    axum::extract::Query(q): axum::extract::Query<ReviewQuery>,
+) -> Result<Json<Vec<ReviewOut>>, ApiFailure> {
+    let date = q.date.unwrap_or_else(|| state.domain.today());
+    Ok(Json(state.domain.floor.review(&actor, date).await?))
+}
+
+/// Confirm a no-show (the appointment's time has passed; the patient never came).
+#[utoipa::path(post, path = "/desk/appointments/{id}/no-show", tag = "floor", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError),
+        (status = 409, description = "`review_too_early`, `already_arrived`, `appointment_not_booked`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/no-show", skip_all)]
+pub async fn no_show(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<StatusCode, ApiFailure> {
+    state.domain.floor.mark_no_show(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record a late cancellation (the patient told the polyclinic too late): not a no-show.
+#[utoipa::path(post, path = "/desk/appointments/{id}/late-cancellation", tag = "floor", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/late-cancellation", skip_all)]
+pub async fn late_cancellation(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<StatusCode, ApiFailure> {
+    state.domain.floor.mark_late_cancellation(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Bookings of one's facility waiting for the desk's confirmation (citizens at the no-show limit).
+#[utoipa::path(get, path = "/desk/pending", tag = "floor", security(("bearer" = [])),
+    responses((status = 200, body = [shared::dto::AppointmentOut]), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/desk/pending", skip_all)]
+pub async fn pending(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<shared::dto::AppointmentOut>>, ApiFailure> {
+    Ok(Json(state.domain.floor.pending(&actor).await?))
+}
+
+/// Confirm a pending booking: it becomes booked; the patient is told.
+#[utoipa::path(post, path = "/desk/appointments/{id}/confirm", tag = "floor", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = shared::dto::AppointmentOut), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/confirm", skip_all)]
+pub async fn confirm(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<AppointmentId>,
+) -> Result<Json<shared::dto::AppointmentOut>, ApiFailure> {
+    Ok(Json(state.domain.floor.confirm_pending(&actor, id, true).await?))
+}
+
+/// Decline a pending booking: the slot is freed; the patient is told.
+#[utoipa::path(post, path = "/desk/appointments/{id}/decline", tag = "floor", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = shared::dto::AppointmentOut), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/appointments/{id}/decline", skip_all)]
+pub async fn decline(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<AppointmentId>,
+) -> Result<Json<shared::dto::AppointmentOut>, ApiFailure> {
+    Ok(Json(state.domain.floor.confirm_pending(&actor, id, false).await?))
+}
+
+/// The no-show rule and where one stands (and each of one's dependants).
+#[utoipa::path(get, path = "/me/no-shows", tag = "floor", security(("bearer" = [])),
+    responses((status = 200, body = NoShowsOut), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/me/no-shows", skip_all)]
+pub async fn my_no_shows(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<NoShowsOut>, ApiFailure> {
+    Ok(Json(state.domain.floor.my_no_shows(&actor).await?))
+}
+
+/// Where one stands today at the polyclinic (and each of one's
+/// dependants): every visit of the day, with an appointment or without.
+#[utoipa::path(get, path = "/me/queue", tag = "floor", security(("bearer" = [])),
+    responses((status = 200, body = [PositionOut]), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/me/queue", skip_all)]
+pub async fn my_places(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<PositionOut>>, ApiFailure> {
+    Ok(Json(state.domain.floor.my_places(&actor).await?))
 }
 
 /// Every queue of one's facility today (desk).

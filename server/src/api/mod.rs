@@ -99,6 +99,16 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(desk::verify_dependant))
         .routes(routes!(desk::refer))
         .routes(routes!(floor::arrive))
+        .routes(routes!(floor::walk_in))
+        .routes(routes!(floor::check_in))
+        .routes(routes!(floor::review))
+        .routes(routes!(floor::no_show))
+        .routes(routes!(floor::late_cancellation))
+        .routes(routes!(floor::pending))
+        .routes(routes!(floor::confirm))
+        .routes(routes!(floor::decline))
+        .routes(routes!(floor::my_no_shows))
+        .routes(routes!(floor::my_places))
         .routes(routes!(floor::desk_queue))
         .routes(routes!(floor::my_queue))
         .routes(routes!(floor::call_next))
@@ -219,6 +229,25 @@ where
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(_) => Err(ApiFailure::new(ErrorCode::BadRequest)),
         }
+    }
+}
+
+/// A JSON body that may be left out: an empty body is `T::default()`
+/// (a cancellation without a reason), a malformed one `400 bad_request`.
+pub struct ApiOptionalJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiOptionalJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Default,
+{
+    type Rejection = ApiFailure;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| ApiFailure::new(ErrorCode::BadRequest))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ApiOptionalJson(T::default()));
+        }
+        serde_json::from_slice(&bytes).map(ApiOptionalJson).map_err(|_| ApiFailure::new(ErrorCode::BadRequest))
     }
 }
 

@@ -7,7 +7,7 @@ use crate::helpers::*;
 use chrono::{DateTime, Duration, Utc};
 use domain::entities::{practitioner, practitioner_facility, visit};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{json, Value};
 use shared::{FacilityId, PersonId, PractitionerId, Role, SpecialtyId, UserId, VisitId, VisitStatus};
 
@@ -196,21 +196,14 @@ async fn waiting(app: &TestApp, facility: FacilityId, specialty: SpecialtyId, pr
     ids
 }
 
-#[tokio::test]
-async fn two_practitioners_calling_at_the_same_moment_never_call_one_patient() {
-    let app = spawn_app().await;
-    let clinic = clinic_with_slots(&app).await;
-    link_demo_practitioner(&app, &clinic.practitioner_id).await;
-    let facility: FacilityId = clinic.facility_id.parse().unwrap();
-    let first: PractitionerId = clinic.practitioner_id.parse().unwrap();
-    let specialty = practitioner::Entity::find_by_id(first).one(app.domain.db()).await.unwrap().unwrap().specialty_id;
-    // A colleague of the same service at the same facility.
-    let colleague = new_staff(&app, facility, Role::Practitioner, "0661777111").await;
-    let colleague_user = app.get_auth("/api/v1/me", &colleague).await.json::<Value>().await.unwrap();
+/// A colleague of the same service at the same facility: (token, profile).
+async fn colleague(app: &TestApp, facility: FacilityId, specialty: SpecialtyId, phone: &str) -> (String, PractitionerId) {
+    let token = new_staff(app, facility, Role::Practitioner, phone).await;
+    let user = app.get_auth("/api/v1/me", &token).await.json::<Value>().await.unwrap();
     let profile = PractitionerId(uuid::Uuid::new_v4());
     practitioner::ActiveModel {
         id: Set(profile),
-        user_id: Set(Some(s(&colleague_user, "id").parse().unwrap())),
+        user_id: Set(Some(s(&user, "id").parse().unwrap())),
         given_name: Set("Nadia".into()),
         family_name: Set("Saadi".into()),
         specialty_id: Set(specialty),
@@ -220,6 +213,281 @@ async fn two_practitioners_calling_at_the_same_moment_never_call_one_patient() {
     .await
     .unwrap();
     practitioner_facility::ActiveModel { facility_id: Set(facility), practitioner_id: Set(profile) }.insert(app.domain.db()).await.unwrap();
+    (token, profile)
+}
+
+#[tokio::test]
+async fn a_walk_in_is_received_by_nin_seen_by_the_practitioner_who_calls_and_keeps_one_record_when_registering() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    link_demo_practitioner(&app, &clinic.practitioner_id).await;
+    let facility: FacilityId = clinic.facility_id.parse().unwrap();
+    let first: PractitionerId = clinic.practitioner_id.parse().unwrap();
+    let specialty = practitioner::Entity::find_by_id(first).one(app.domain.db()).await.unwrap().unwrap().specialty_id;
+    let (other_doctor, _) = colleague(&app, facility, specialty, "0661777222").await;
+    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let (nin, phone) = unique_ids();
+    let walk_in = |token: String, body: Value| {
+        let app = &app;
+        async move { app.post_auth("/api/v1/desk/walk-ins", &token, &body).await }
+    };
+    let field_error = |body: &Value| (s(&body["fields"][0], "field"), s(&body["fields"][0], "code"));
+
+    // Unknown to Sihati: the desk is asked for the identity card.
+    let (status, _, body) = error_code(walk_in(desk.clone(), json!({ "nin": nin, "specialty": clinic.specialty })).await).await;
+    assert_eq!((status, field_error(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ("nin".into(), "nin_unknown".into())));
+    let card = json!({ "nin": nin, "specialty": clinic.specialty, "given_name": "Karim", "family_name": "Ould Ali", "birth_date": "1950-02-01",
+                       "sex": "male", "phone": phone });
+    let mut elsewhere = card.clone();
+    elsewhere["specialty"] = json!("nope");
+    let (status, _, body) = error_code(walk_in(desk.clone(), elsewhere).await).await;
+    assert_eq!((status, field_error(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ("specialty".into(), "not_found".into())));
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    assert_eq!(walk_in(citizen, card.clone()).await.status(), StatusCode::FORBIDDEN, "only a desk receives");
+    let res = walk_in(desk.clone(), card.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let v: Value = res.json().await.unwrap();
+    assert_eq!((v["status"].as_str(), v["patient_name"].as_str(), v["reason"].as_str()), (Some("waiting"), Some("Karim Ould Ali"), Some("priority")));
+    assert_eq!(v["priority"], "elderly", "born in 1950: the elderly group from the card");
+    assert!(v["patient_id"].is_null(), "the desk's view carries no person id");
+    let (status, code, _) = error_code(walk_in(desk.clone(), card.clone()).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "already_in_queue"));
+
+    // The practitioner who calls them writes the consultation; a colleague who did not call cannot.
+    let called: Value = app.post_auth("/api/v1/practitioner/queue/call", &doctor, &json!({ "room": "4" })).await.json().await.unwrap();
+    assert_eq!(called["id"], v["id"]);
+    let person = s(&called, "patient_id");
+    let entry = json!({ "kind": "consultation", "reason": "Douleur thoracique", "diagnosis_code": "R07.4", "diagnosis_text": "Douleur" });
+    let res = app.post_auth(&format!("/api/v1/record/{person}/entries"), &other_doctor, &entry).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "not in the colleague's care");
+    let res = app.post_auth(&format!("/api/v1/record/{person}/entries"), &doctor, &entry).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let patients: Vec<Value> = app.get_auth("/api/v1/record/patients", &doctor).await.json().await.unwrap();
+    assert!(patients.iter().any(|p| p["subject_id"] == person.as_str() && p["via"] == "visit"), "{patients:?}");
+
+    // They register: another phone is refused (the desk recorded one on
+    // seeing the card); the one the desk recorded gets the same person and record.
+    let register = |phone: &str| {
+        json!({ "nin": nin, "given_name": "Karim", "family_name": "Ould Ali", "birth_date": "1950-02-01", "sex": "male", "phone": phone,
+                "password": PASSWORD, "lang": "fr" })
+    };
+    let (_, other_phone) = unique_ids();
+    let (status, _, body) = error_code(app.post("/api/v1/auth/register", &register(&other_phone)).await).await;
+    assert_eq!((status, field_error(&body)), (StatusCode::CONFLICT, ("nin".into(), "nin_seen_at_desk".into())));
+    let res = app.post("/api/v1/auth/register", &register(&phone)).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let account: Value = res.json().await.unwrap();
+    assert_eq!(s(&account, "id"), person, "the account is the walk-in's person");
+    let people = domain::entities::person::Entity::find().filter(domain::entities::person::Column::Nin.eq(nin.as_str())).all(app.domain.db()).await.unwrap();
+    assert_eq!(people.len(), 1, "one person per NIN");
+    let token = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let code = app.code_of(&person, "phone").await;
+    assert_eq!(app.post_auth("/api/v1/me/phone/verify", &token, &json!({ "code": code })).await.status(), StatusCode::OK);
+    let record: Vec<Value> = app.get_auth("/api/v1/me/record", &token).await.json().await.unwrap();
+    assert_eq!(record.iter().map(|e| s(e, "kind")).collect::<Vec<_>>(), vec!["consultation"], "the record written before they registered");
+    // Received again, now as an account holder: found by NIN, no card needed.
+    app.domain.clock().advance(Duration::days(1));
+    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let again: Value = walk_in(desk, json!({ "nin": nin, "specialty": clinic.specialty })).await.json().await.unwrap();
+    assert_eq!(again["patient_name"], "Karim Ould Ali");
+    // Their phone shows their place without an appointment; nobody else's does.
+    let token = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let places: Vec<Value> = app.get_auth("/api/v1/me/queue", &token).await.json().await.unwrap();
+    assert_eq!(places.iter().map(|p| s(p, "ticket")).collect::<Vec<_>>(), vec![s(&again, "ticket")]);
+    assert!(places[0]["appointment_id"].is_null() && places[0]["status"] == "waiting");
+    let stranger = s(&app.citizen_tokens().await, "access_token");
+    let none: Vec<Value> = app.get_auth("/api/v1/me/queue", &stranger).await.json().await.unwrap();
+    assert!(none.is_empty());
+}
+
+/// The code the screen's QR code holds now.
+fn screen_code(app: &TestApp, facility: FacilityId) -> String {
+    app.domain.floor.check_in_url(facility).rsplit('/').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_citizen_checks_in_with_the_screens_code_of_the_minute_and_an_older_code_is_refused() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let (day, _) = one_day(&app, &clinic).await;
+    let (phone1, a1) = booked(&app, &day[0]).await;
+    let (phone2, _) = booked(&app, &day[1]).await;
+    app.domain.clock().advance(starts(&day[0]) - Utc::now() - Duration::minutes(20));
+    let facility: FacilityId = clinic.facility_id.parse().unwrap();
+    let first = s(&app.token(&phone1, PASSWORD).await, "access_token");
+    let second = s(&app.token(&phone2, PASSWORD).await, "access_token");
+    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let check_in = |token: String, code: String| {
+        let app = &app;
+        async move { app.post_auth("/api/v1/checkin", &token, &json!({ "code": code })).await }
+    };
+
+    // A code shown three minutes ago: refused, nothing recorded.
+    let stale = screen_code(&app, facility);
+    app.domain.clock().advance(Duration::minutes(3));
+    let (status, code, _) = error_code(check_in(second.clone(), stale).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "checkin_expired"));
+    let q: Value = app.get_auth("/api/v1/desk/queue", &desk).await.json().await.unwrap();
+    assert!(tickets(&q, "waiting").is_empty());
+    // A forged one, and one for staff: refused too.
+    let mut forged = screen_code(&app, facility);
+    forged.replace_range(0..1, if forged.starts_with('A') { "B" } else { "A" });
+    assert_eq!(check_in(first.clone(), forged).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(check_in(desk.clone(), screen_code(&app, facility)).await.status(), StatusCode::FORBIDDEN);
+    // Somebody with no appointment here today.
+    let (stranger_phone, _) = app.register_citizen().await;
+    let stranger = s(&app.token(&stranger_phone, PASSWORD).await, "access_token");
+    let (status, code, _) = error_code(check_in(stranger, screen_code(&app, facility)).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "no_appointment_today"));
+
+    // The code of this minute checks each of them in, a minute later still.
+    let now_code = screen_code(&app, facility);
+    let res = check_in(first.clone(), now_code.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let mine: Vec<Value> = res.json().await.unwrap();
+    assert_eq!((mine.len(), mine[0]["status"].as_str()), (1, Some("waiting")));
+    app.domain.clock().advance(Duration::seconds(60));
+    let theirs: Vec<Value> = check_in(second, now_code).await.json().await.unwrap();
+    assert_eq!(theirs.len(), 1, "a code scanned as it changed still counts");
+    let again: Vec<Value> = check_in(first.clone(), screen_code(&app, facility)).await.json().await.unwrap();
+    assert_eq!(again[0]["id"], mine[0]["id"], "twice: the same visit");
+    let q: Value = app.get_auth("/api/v1/desk/queue", &desk).await.json().await.unwrap();
+    assert_eq!(tickets(&q, "waiting"), vec![s(&mine[0], "ticket"), s(&theirs[0], "ticket")]);
+    let place: Value = app.get_auth(&format!("/api/v1/appointments/{a1}/queue"), &first).await.json().await.unwrap();
+    assert_eq!(place["ticket"], mine[0]["ticket"]);
+}
+
+/// The first free slot of the clinic's practitioner from `days` days on (by the domain clock).
+async fn next_slot(app: &TestApp, c: &Clinic, days: i64) -> Value {
+    let from = app.domain.today() + Duration::days(days);
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}", c.specialty, from + Duration::days(40), c.practitioner_id);
+    let slots: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    slots.into_iter().next().expect("a free slot")
+}
+
+#[tokio::test]
+async fn no_shows_are_decided_by_the_desk_and_from_the_limit_online_bookings_wait_for_its_confirmation() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let (phone, _) = app.register_citizen().await;
+    let citizen = || async { s(&app.token(&phone, PASSWORD).await, "access_token") };
+    let desk = || async { s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token") };
+    let book = |token: String, slot: Value| {
+        let app = &app;
+        async move {
+            let res = app.post_auth("/api/v1/appointments", &token, &json!({ "slot_id": slot["id"], "reason": "" })).await;
+            assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    // Past the appointment's time, half an hour after it started.
+    let pass = |slot: &Value| {
+        let at = starts(slot) + Duration::minutes(30);
+        app.domain.clock().advance(at - app.domain.clock().now());
+    };
+    let decide = |token: String, a: &Value, decision: &str| {
+        let (app, path) = (&app, format!("/api/v1/desk/appointments/{}/{decision}", s(a, "id")));
+        async move { app.post_auth(&path, &token, &json!({})).await }
+    };
+    let review = |token: String, slot: &Value| {
+        let (app, date) = (&app, shared::time::algiers_date(starts(slot)));
+        async move { app.get_auth(&format!("/api/v1/desk/review?date={date}"), &token).await.json::<Vec<Value>>().await.unwrap() }
+    };
+    let listed = |rows: &[Value], a: &Value| rows.iter().any(|r| r["appointment_id"] == a["id"]);
+
+    // A0: not before its time; afterwards a late cancellation, which is not a no-show.
+    let slot = next_slot(&app, &clinic, 1).await;
+    let a0 = book(citizen().await, slot.clone()).await;
+    let (status, code, _) = error_code(decide(desk().await, &a0, "no-show").await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "review_too_early"));
+    pass(&slot);
+    let d = desk().await;
+    assert!(listed(&review(d.clone(), &slot).await, &a0), "never came: in the day's review");
+    assert_eq!(decide(citizen().await, &a0, "no-show").await.status(), StatusCode::FORBIDDEN, "only a desk decides");
+    assert_eq!(decide(d.clone(), &a0, "late-cancellation").await.status(), StatusCode::NO_CONTENT);
+    assert!(!listed(&review(d.clone(), &slot).await, &a0), "decided: out of the review");
+    let (status, code, _) = error_code(decide(d, &a0, "no-show").await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "appointment_not_booked"), "decided once");
+
+    // A1: they came (arrived at the desk): not a no-show.
+    let slot = next_slot(&app, &clinic, 1).await;
+    let a1 = book(citizen().await, slot.clone()).await;
+    app.domain.clock().advance(starts(&slot) - app.domain.clock().now() - Duration::minutes(5));
+    let d = desk().await;
+    assert_eq!(arrive(&app, &d, &s(&a1, "id"), "").await.status(), StatusCode::OK);
+    pass(&slot);
+    let d = desk().await;
+    assert!(!listed(&review(d.clone(), &slot).await, &a1), "arrived: not in the review");
+    let (status, code, _) = error_code(decide(d, &a1, "no-show").await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "already_arrived"));
+
+    // A2, A3: no-shows. A4 is still booked outright (two, under the limit
+    // of three), then missed too.
+    for i in 2..=4 {
+        let slot = next_slot(&app, &clinic, 1).await;
+        let a = book(citizen().await, slot.clone()).await;
+        assert_eq!(a["status"], "booked", "A{i}: under the limit");
+        pass(&slot);
+        let d = desk().await;
+        let rows = review(d.clone(), &slot).await;
+        assert!(listed(&rows, &a));
+        assert_eq!(rows.iter().find(|r| r["appointment_id"] == a["id"]).unwrap()["no_shows"].as_u64(), Some(i - 2), "their count so far");
+        assert_eq!(decide(d, &a, "no-show").await.status(), StatusCode::NO_CONTENT);
+    }
+    let mine: Value = app.get_auth("/api/v1/me/no-shows", &citizen().await).await.json().await.unwrap();
+    assert_eq!((mine["limit"].as_u64(), mine["days"].as_u64()), (Some(3), Some(180)));
+    assert_eq!((mine["people"][0]["count"].as_u64(), mine["people"][0]["confirmation_needed"].as_bool()), (Some(3), Some(true)));
+
+    // At the limit: the next online booking holds its slot and waits; nobody is told "booked" yet.
+    let slot = next_slot(&app, &clinic, 3).await;
+    let a5 = book(citizen().await, slot.clone()).await;
+    assert_eq!(a5["status"], "pending");
+    let id5: shared::AppointmentId = s(&a5, "id").parse().unwrap();
+    let booked_messages = || async {
+        use domain::entities::outbox;
+        outbox::Entity::find()
+            .filter(outbox::Column::AppointmentId.eq(id5))
+            .filter(outbox::Column::Kind.eq(shared::MessageKind::Booked))
+            .all(app.domain.db())
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(booked_messages().await, 0);
+    let from = shared::time::algiers_date(starts(&slot));
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={from}&practitioner_id={}", clinic.specialty, clinic.practitioner_id);
+    let free: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    assert!(free.iter().all(|f| f["id"] != slot["id"]), "the slot is held");
+    let d = desk().await;
+    let pending: Vec<Value> = app.get_auth("/api/v1/desk/pending", &d).await.json().await.unwrap();
+    assert_eq!(pending.iter().map(|p| s(p, "id")).collect::<Vec<_>>(), vec![s(&a5, "id")]);
+    assert_eq!(app.post_auth(&format!("/api/v1/desk/appointments/{id5}/confirm"), &citizen().await, &json!({})).await.status(), StatusCode::FORBIDDEN);
+    let confirmed: Value = app.post_auth(&format!("/api/v1/desk/appointments/{id5}/confirm"), &d, &json!({})).await.json().await.unwrap();
+    assert_eq!(confirmed["status"], "booked");
+    assert!(booked_messages().await > 0, "confirmed: now they are told");
+    let pending: Vec<Value> = app.get_auth("/api/v1/desk/pending", &d).await.json().await.unwrap();
+    assert!(pending.is_empty());
+
+    // A cancellation says why; a reason nobody offers is refused.
+    let (status, code, body) =
+        error_code(app.post_auth(&format!("/api/v1/appointments/{id5}/cancel"), &citizen().await, &json!({ "reason": "declined" })).await).await;
+    assert_eq!((status, code.as_str(), body["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Some("reason_invalid")));
+    let res = app.post_auth(&format!("/api/v1/appointments/{id5}/cancel"), &citizen().await, &json!({ "reason": "unavailable" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let row = domain::entities::appointment::Entity::find_by_id(id5).one(app.domain.db()).await.unwrap().unwrap();
+    assert_eq!((row.status, row.cancel_reason), (shared::AppointmentStatus::Cancelled, Some(shared::CancelReason::Unavailable)));
+}
+
+#[tokio::test]
+async fn two_practitioners_calling_at_the_same_moment_never_call_one_patient() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    link_demo_practitioner(&app, &clinic.practitioner_id).await;
+    let facility: FacilityId = clinic.facility_id.parse().unwrap();
+    let first: PractitionerId = clinic.practitioner_id.parse().unwrap();
+    let specialty = practitioner::Entity::find_by_id(first).one(app.domain.db()).await.unwrap().unwrap().specialty_id;
+    let (colleague, profile) = colleague(&app, facility, specialty, "0661777111").await;
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
 
     // Rounds of patients oriented to the service: both practitioners call
@@ -383,8 +651,10 @@ async fn the_web_floor_marks_arrivals_calls_and_shows_the_queue_to_staff_only() 
     let page = app.client.get(app.url("/floor")).header("cookie", &desk).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!("data-ticket=\"{ticket}\"")) && page.contains(&s(&v, "patient_name")), "the desk's floor shows the ticket");
     assert!(!page.contains("data-test=\"call-next\""), "the desk does not call");
+    assert!(page.contains("data-test=\"walk-in\""), "the desk receives walk-ins");
     let page = app.client.get(app.url("/floor")).header("cookie", &doctor).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("data-test=\"call-next\""), "the practitioner's floor has the call form");
+    assert!(!page.contains("data-test=\"walk-in\""), "the practitioner does not receive walk-ins");
     assert!(page.contains(&format!("data-ticket=\"{ticket}\"")), "the practitioner's floor shows the ticket");
     let page = app.client.get(app.url("/floor")).header("cookie", &citizen).send().await.unwrap().text().await.unwrap();
     assert!(!page.contains(&format!("data-ticket=\"{ticket}\"")), "a citizen sees no queue");
@@ -397,6 +667,11 @@ async fn the_web_floor_marks_arrivals_calls_and_shows_the_queue_to_staff_only() 
     let id = s(&v, "id");
     let res = sfn("/sfn/floor_advance", &doctor, vec![("id", id.clone()), ("to", "in_consultation".into())]).await;
     assert!(res.status().is_success());
+    // In consultation: the practitioner's row opens the consultation form for that appointment; the desk's has no such link.
+    let page = app.client.get(app.url("/floor")).header("cookie", &doctor).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-test=\"visit-consultation\"") && page.contains(&format!("?appointment={appointment}")), "the form's link");
+    let page = app.client.get(app.url("/floor")).header("cookie", &desk).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("data-test=\"visit-consultation\""));
     let res = sfn("/sfn/floor_advance", &doctor, vec![("id", id), ("to", "called".into())]).await;
     assert!(!res.status().is_success(), "no way back to called");
 }

@@ -77,7 +77,14 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     // (server functions and form posts are refused without it).
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("origin", base.parse().unwrap());
-    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).default_headers(headers).build().unwrap();
+    // A request that hangs fails its test after two minutes instead of holding the whole run.
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .default_headers(headers)
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
     TestApp { base, domain, client, dir: dir.path().to_owned(), authenticators: Default::default(), _dir: dir }
 }
 

@@ -29,6 +29,173 @@ impl ArrivalIn {
     }
 }
 
+/// The desk puts a patient without an appointment in today's queue of a
+/// service (or of one of its practitioners). A person Sihati knows is
+/// found by NIN; for anyone else the desk copies the identity card (the
+/// answer `nin_unknown` on `nin` asks for it) and they become a patient
+/// without an account, whose record waits for them to register.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WalkInIn {
+    pub nin: String,
+    /// The service: a specialty code (`cardio`…) offered at the desk's facility.
+    pub specialty: String,
+    /// One practitioner's queue; empty for the service's.
+    #[serde(default)]
+    pub practitioner_id: String,
+    /// A priority group (`pregnant`, `disability`, `elderly`), or empty.
+    #[serde(default)]
+    pub priority: String,
+    /// For a person Sihati does not know yet, as on the identity card.
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub family_name: String,
+    /// `YYYY-MM-DD`
+    #[serde(default)]
+    pub birth_date: String,
+    /// `female` or `male`
+    #[serde(default)]
+    pub sex: String,
+    /// Optional. For a patient without an account, the phone a later
+    /// registration must give to take the record over (also recorded for
+    /// one already received, the card seen).
+    #[serde(default)]
+    pub phone: String,
+}
+
+/// What the desk copied from the identity card of a new patient.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewPatient {
+    pub given_name: PersonName,
+    pub family_name: PersonName,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+}
+
+/// The valid form of [`WalkInIn`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct WalkIn {
+    pub nin: Nin,
+    pub specialty: String,
+    pub practitioner: Option<PractitionerId>,
+    pub priority: Option<PriorityGroup>,
+    /// Given when any of the card's fields was.
+    pub patient: Option<NewPatient>,
+    pub phone: Option<Phone>,
+}
+
+impl WalkInIn {
+    pub fn validate(&self, today: NaiveDate) -> Result<WalkIn, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let nin = check(&mut e, "nin", Nin::parse(&self.nin));
+        let specialty = check(&mut e, "specialty", required(&self.specialty).map(|s| s.trim().to_owned()));
+        let practitioner = check(
+            &mut e,
+            "practitioner_id",
+            match self.practitioner_id.trim() {
+                "" => Ok(None),
+                id => id.parse().map(Some).map_err(|_| ErrorCode::NotFound),
+            },
+        );
+        let priority = match (ArrivalIn { priority: self.priority.clone() }).validate() {
+            Ok(a) => Some(a.priority),
+            Err(mut f) => {
+                e.append(&mut f);
+                None
+            }
+        };
+        let card = [&self.given_name, &self.family_name, &self.birth_date, &self.sex];
+        let patient = if card.iter().all(|f| f.trim().is_empty()) {
+            Some(None)
+        } else {
+            let given_name = check(&mut e, "given_name", required(&self.given_name).and_then(PersonName::parse));
+            let family_name = check(&mut e, "family_name", required(&self.family_name).and_then(PersonName::parse));
+            let birth_date = check(&mut e, "birth_date", parse_birth_date(&self.birth_date, today));
+            let sex = check(&mut e, "sex", required(&self.sex).and_then(|s| Sex::parse(s).ok_or(ErrorCode::SexInvalid)));
+            match (given_name, family_name, birth_date, sex) {
+                (Some(given_name), Some(family_name), Some(birth_date), Some(sex)) => Some(Some(NewPatient { given_name, family_name, birth_date, sex })),
+                _ => None,
+            }
+        };
+        let phone = check(&mut e, "phone", if self.phone.trim().is_empty() { Ok(None) } else { Phone::parse(&self.phone).map(Some) });
+        match (nin, specialty, practitioner, priority, patient, phone) {
+            (Some(nin), Some(specialty), Some(practitioner), Some(priority), Some(patient), Some(phone)) if e.is_empty() => {
+                Ok(WalkIn { nin, specialty, practitioner, priority, patient, phone })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+/// Why an appointment is cancelled: a [`crate::CancelReason`] the person
+/// may choose (`not_needed`, `unavailable`, `booked_elsewhere`, `other`),
+/// or nothing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CancelIn {
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl CancelIn {
+    pub fn validate(&self) -> Result<Option<crate::CancelReason>, Vec<FieldError>> {
+        match self.reason.trim() {
+            "" => Ok(None),
+            code => crate::CancelReason::parse(code)
+                .filter(|r| crate::CancelReason::CHOSEN.contains(r))
+                .map(Some)
+                .ok_or_else(|| vec![FieldError::new("reason", ErrorCode::ReasonInvalid)]),
+        }
+    }
+}
+
+/// A booked patient who never arrived, for the desk's review of a day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReviewOut {
+    pub appointment_id: AppointmentId,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub patient_name: String,
+    pub patient_phone: Option<String>,
+    pub practitioner_name: String,
+    /// `absent` when they were called twice and did not come; None when
+    /// they never arrived.
+    pub visit_status: Option<VisitStatus>,
+    /// Their no-shows already confirmed within the policy's period.
+    pub no_shows: u32,
+}
+
+/// One person's no-shows, as the citizen sees them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonNoShowsOut {
+    pub person_id: PersonId,
+    pub name: String,
+    /// Confirmed no-shows within the last `days`.
+    pub count: u32,
+    /// At `limit` or more, online bookings wait for the desk's confirmation.
+    pub confirmation_needed: bool,
+}
+
+/// The no-show rule and where the citizen (and each of their dependants) stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NoShowsOut {
+    /// From this many no-shows in `days` days, online bookings wait for the desk (0: never).
+    pub limit: u32,
+    pub days: u32,
+    pub people: Vec<PersonNoShowsOut>,
+}
+
+/// A citizen checks in with the code of a waiting-room screen's QR code.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CheckInIn {
+    /// The last part of the address the QR code holds (`…/checkin/<code>`).
+    pub code: String,
+}
+
 /// A practitioner calls the next patient to a room.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -68,6 +235,9 @@ pub struct VisitOut {
     pub ticket: String,
     pub status: VisitStatus,
     pub patient_name: String,
+    /// The patient's person id, for the practitioner who called them (the
+    /// consultation form opens on it); None in the desk's view.
+    pub patient_id: Option<PersonId>,
     pub specialty_name_ar: String,
     pub specialty_name_fr: String,
     pub practitioner_name: Option<String>,
@@ -116,6 +286,15 @@ pub struct PositionOut {
     pub reason: Option<QueueReason>,
     /// The room, once called.
     pub room: Option<String>,
+    /// The appointment the visit is for; None for a visit without one.
+    #[serde(default)]
+    pub appointment_id: Option<AppointmentId>,
+    #[serde(default)]
+    pub patient_name: String,
+    #[serde(default)]
+    pub specialty_name_ar: String,
+    #[serde(default)]
+    pub specialty_name_fr: String,
 }
 
 /// A call on the waiting-room screen.
@@ -146,6 +325,10 @@ pub struct BoardOut {
     /// The latest calls, the newest first.
     pub called: Vec<BoardCall>,
     pub waiting: Vec<BoardQueue>,
+    /// The self check-in QR code of this minute, as an image address
+    /// (`data:image/svg+xml;base64,…`): a citizen with an appointment
+    /// here today scans it to check in.
+    pub check_in_qr: String,
 }
 
 /// A waiting-room screen to add.

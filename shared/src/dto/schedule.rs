@@ -288,6 +288,14 @@ pub struct DaySlotOut {
     pub patient_phone: Option<String>,
     /// Booked at the desk rather than by the citizen.
     pub booked_at_desk: bool,
+    /// `booked`, or `pending` while it waits for the desk's confirmation.
+    #[serde(default)]
+    pub appointment_status: Option<crate::AppointmentStatus>,
+    /// Once the patient arrived: their ticket of the day and where they are.
+    #[serde(default)]
+    pub ticket: Option<String>,
+    #[serde(default)]
+    pub visit_status: Option<crate::VisitStatus>,
     /// Who had this slot and cancelled (or was moved away), oldest first:
     /// the desk sees cancellations as well as bookings.
     #[serde(default)]
