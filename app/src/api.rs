@@ -743,8 +743,14 @@ pub async fn set_notification_prefs(email: Option<String>, sms: Option<String>) 
 /// The appointment a signed link names (no sign-in).
 #[server(prefix = "/sfn", endpoint = "link_appointment")]
 pub async fn link_appointment(token: String) -> Result<shared::dto::LinkAppointmentOut, AppError> {
-    let (appointment, can_cancel) = ctx()?.domain.booking.appointment_by_link(&token).await?;
-    Ok(shared::dto::LinkAppointmentOut { appointment, can_cancel })
+    Ok(ctx()?.domain.booking.appointment_by_link(&token).await?)
+}
+
+/// "I am coming", from a message's answer link (no sign-in).
+#[server(prefix = "/sfn", endpoint = "confirm_by_link")]
+pub async fn confirm_by_link(token: String) -> Result<(), AppError> {
+    ctx()?.domain.booking.confirm_by_link(&token).await?;
+    Ok(())
 }
 
 /// Cancels the appointment a cancel link names (no sign-in).
@@ -950,6 +956,29 @@ pub async fn floor_confirm(id: String, decision: String) -> Result<(), AppError>
         _ => return Err(AppError::from(shared::ErrorCode::BadRequest)),
     };
     ctx()?.domain.floor.confirm_pending(&actor, id, confirm).await?;
+    Ok(())
+}
+
+/// The facility's waiting-room screens (facility admins).
+#[server(prefix = "/sfn", endpoint = "displays")]
+pub async fn displays() -> Result<Vec<shared::dto::DisplayOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.displays(&actor).await?)
+}
+
+/// Adds a waiting-room screen; its address is in the answer, once.
+#[server(prefix = "/sfn", endpoint = "add_display")]
+pub async fn add_display(label: String) -> Result<shared::dto::DisplayCreatedOut, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.add_display(&actor, &shared::dto::DisplayIn { label }).await?)
+}
+
+/// Turns a waiting-room screen off for good.
+#[server(prefix = "/sfn", endpoint = "revoke_display")]
+pub async fn revoke_display(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.floor.revoke_display(&actor, id).await?;
     Ok(())
 }
 

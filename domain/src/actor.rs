@@ -13,6 +13,9 @@ pub struct Actor {
     pub session_id: SessionId,
     /// The account's phone received a code (see `identity`).
     pub phone_verified: bool,
+    /// Signed in on the web (a session cookie) rather than through the API
+    /// (a mobile app): the channel a citizen's booking is recorded with.
+    pub on_web: bool,
 }
 
 /// What an actor may reach, decided here once: every service asks these
@@ -32,6 +35,16 @@ impl Actor {
             return Err(crate::Error::code(shared::ErrorCode::PhoneUnverified));
         }
         Ok(())
+    }
+
+    /// The channel of a booking this actor makes: the desk for staff; the
+    /// web or the mobile app for a citizen, by how they signed in.
+    pub fn booking_channel(&self) -> shared::BookingChannel {
+        match self.role {
+            Role::Citizen if self.on_web => shared::BookingChannel::Web,
+            Role::Citizen => shared::BookingChannel::Mobile,
+            _ => shared::BookingChannel::Desk,
+        }
     }
 
     /// A citizen, acting for themselves and their dependants.
@@ -74,7 +87,14 @@ mod tests {
     use shared::{FacilityId, SessionId, UserId};
 
     fn actor(role: Role, facility: Option<FacilityId>) -> Actor {
-        Actor { user_id: UserId(uuid::Uuid::new_v4()), role, facility_id: facility, session_id: SessionId(uuid::Uuid::new_v4()), phone_verified: true }
+        Actor {
+            user_id: UserId(uuid::Uuid::new_v4()),
+            role,
+            facility_id: facility,
+            session_id: SessionId(uuid::Uuid::new_v4()),
+            phone_verified: true,
+            on_web: false,
+        }
     }
 
     #[test]
@@ -96,5 +116,16 @@ mod tests {
         }
         assert!(actor(Role::Citizen, None).require_citizen().is_ok());
         assert!(actor(Role::Receptionist, Some(f)).require_citizen().is_err());
+    }
+
+    #[test]
+    fn a_booking_is_recorded_with_the_door_it_came_through() {
+        use shared::BookingChannel;
+        let f = FacilityId(uuid::Uuid::new_v4());
+        assert_eq!(Actor { on_web: true, ..actor(Role::Citizen, None) }.booking_channel(), BookingChannel::Web);
+        assert_eq!(actor(Role::Citizen, None).booking_channel(), BookingChannel::Mobile);
+        for staff in [Role::Receptionist, Role::FacilityAdmin] {
+            assert_eq!(Actor { on_web: true, ..actor(staff, Some(f)) }.booking_channel(), BookingChannel::Desk);
+        }
     }
 }

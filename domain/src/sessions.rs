@@ -38,8 +38,8 @@ fn unauthorized() -> Error {
     Error::code(ErrorCode::Unauthorized)
 }
 
-fn actor_of(u: &user::Model, session_id: SessionId) -> Actor {
-    Actor { user_id: u.id, role: u.role, facility_id: u.facility_id, session_id, phone_verified: u.phone_verified_at.is_some() }
+fn actor_of(u: &user::Model, s: &session::Model) -> Actor {
+    Actor { user_id: u.id, role: u.role, facility_id: u.facility_id, session_id: s.id, phone_verified: u.phone_verified_at.is_some(), on_web: s.kind == WEB }
 }
 
 impl Core {
@@ -73,7 +73,7 @@ impl Core {
             return Err(unauthorized());
         }
         let u = user::Entity::find_by_id(s.user_id).one(self.db()).await?.ok_or_else(unauthorized)?;
-        Ok(actor_of(&u, s.id))
+        Ok(actor_of(&u, &s))
     }
 
     /// The absolute lifetime of a mobile sign-in, in seconds.

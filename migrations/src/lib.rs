@@ -20,6 +20,7 @@ mod m20261204_000012_claims;
 mod m20261206_000013_floor;
 mod m20261207_000014_walk_ins;
 mod m20261208_000015_no_shows;
+mod m20261209_000016_channel_confirm;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_floor::Migration),
             Box::new(m20261207_000014_walk_ins::Migration),
             Box::new(m20261208_000015_no_shows::Migration),
+            Box::new(m20261209_000016_channel_confirm::Migration),
         ]
     }
 }

@@ -271,6 +271,8 @@ code_enum!(
         Prescription = "prescription",
         /// A new exam result in the patient's record.
         Result = "result",
+        /// The patient is the next one to be called at the polyclinic.
+        Next = "next",
         /// A code to verify a phone.
         PhoneCode = "phone_code",
         /// A link to verify an e-mail address.

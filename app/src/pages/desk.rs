@@ -195,6 +195,11 @@ pub fn DeskPage() -> impl IntoView {
                                     {(r.appointment_status == Some(shared::AppointmentStatus::Pending)).then(|| view! {
                                         <span class="badge" data-test="day-pending">{t!(i18n, appointments.pending)}</span>
                                     })}
+                                    {(r.appointment_status == Some(shared::AppointmentStatus::Booked)).then(|| if r.confirmed {
+                                        view! { <span class="badge" data-test="day-confirmed">{t!(i18n, desk.confirmed)}</span> }.into_any()
+                                    } else {
+                                        view! { <span class="hint" data-test="day-unconfirmed">{t!(i18n, desk.unconfirmed)}</span> }.into_any()
+                                    })}
                                     {r.ticket.clone().map(|t| view! {
                                         <span data-test="day-ticket"><strong class="ticket" dir="ltr">{t}</strong></span>
                                     })}

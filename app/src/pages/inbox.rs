@@ -72,12 +72,14 @@ pub fn LinkPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let cancel = ServerAction::<crate::api::CancelByLink>::new();
-    let shown = Resource::new(move || (token(), cancel.version().get()), |(t, _)| crate::api::link_appointment(t));
+    let confirm = ServerAction::<crate::api::ConfirmByLink>::new();
+    let shown = Resource::new(move || (token(), cancel.version().get(), confirm.version().get()), |(t, _, _)| crate::api::link_appointment(t));
     let status_text = move |s: shared::AppointmentStatus| super::booking::appointment_status(i18n, s);
     view! {
         <Title text=move || t_string!(i18n, link.title)/>
         <h1>{t!(i18n, link.title)}</h1>
         <FormError error=action_error(cancel.value())/>
+        <FormError error=action_error(confirm.value())/>
         {move || matches!(cancel.value().get(), Some(Ok(()))).then(|| view! { <p class="ok" role="status" data-test="link-cancelled">{t!(i18n, link.cancelled_ok)}</p> })}
         <Suspense fallback=|| ()>
             {move || shown.get().map(|r| match r {
@@ -85,13 +87,20 @@ pub fn LinkPage() -> impl IntoView {
                 Ok(l) => {
                     let a = l.appointment;
                     let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
-                    let can_cancel = l.can_cancel;
+                    let (can_cancel, can_confirm, confirmed) = (l.can_cancel, l.can_confirm, l.confirmed);
                     view! {
                         <section class="card" data-test="link-appointment" data-status=a.status.code()>
                             <p><strong dir="ltr">{local_time(a.starts_at)}</strong></p>
                             <p>{place}</p>
                             <p>{a.practitioner_name.clone()}</p>
                             <p>{t!(i18n, link.status)}": "<span class="status">{status_text(a.status)}</span></p>
+                            {confirmed.then(|| view! { <p class="ok" role="status" data-test="link-confirmed">{t!(i18n, link.confirmed)}</p> })}
+                            {can_confirm.then(|| view! {
+                                <ActionForm action=confirm attr:class="inline">
+                                    <input type="hidden" name="token" value=token()/>
+                                    <button type="submit" data-test="link-confirm" disabled=move || confirm.pending().get()>{t!(i18n, link.confirm)}</button>
+                                </ActionForm>
+                            })}
                             {can_cancel.then(|| view! {
                                 <p class="hint">{t!(i18n, link.cancel_hint)}</p>
                                 <ActionForm action=cancel attr:class="inline">
@@ -159,6 +168,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: MessageKind) -> &'stati
         K::Referral => t_string!(i18n, undelivered.kind_referral),
         K::Prescription => t_string!(i18n, undelivered.kind_prescription),
         K::Result => t_string!(i18n, undelivered.kind_result),
+        K::Next => t_string!(i18n, undelivered.kind_next),
         K::PhoneCode
         | K::EmailLink
         | K::ResetCode

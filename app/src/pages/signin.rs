@@ -139,5 +139,62 @@ pub fn StaffPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
+        <Screens/>
+    }
+}
+
+/// The facility's waiting-room screens: add one (its address is shown
+/// once: only its hash is kept), list them, turn one off for good.
+#[component]
+fn Screens() -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<crate::api::AddDisplay>::new();
+    let revoke = ServerAction::<crate::api::RevokeDisplay>::new();
+    let list = Resource::new(move || (add.version().get(), revoke.version().get()), |_| crate::api::displays());
+    view! {
+        <section data-test="screens">
+            <h2>{t!(i18n, staff.screens)}</h2>
+            <p class="hint">{t!(i18n, staff.screens_hint)}</p>
+            <FormError error=action_error(add.value())/>
+            <FormError error=action_error(revoke.value())/>
+            {move || add.value().get().and_then(|r| r.ok()).map(|d| view! {
+                <p class="ok" role="status" data-test="screen-added">{t!(i18n, staff.screen_address)}" "<a href=d.url.clone() dir="ltr" data-test="screen-url">{d.url.clone()}</a></p>
+            })}
+            <ActionForm action=add attr:class="form card" attr:data-test="add-screen">
+                <div class="field">
+                    <label for="screen-label">{t!(i18n, staff.screen_label)}</label>
+                    <input id="screen-label" name="label" required maxlength="60"/>
+                    <p class="error" role="alert" data-field="label">
+                        {move || add.value().get().and_then(|r| r.err()).and_then(|e| e.field("label")).map(|c| crate::error::error_text(i18n.get_locale(), c))}
+                    </p>
+                </div>
+                <button type="submit" disabled=move || add.pending().get()>{t!(i18n, staff.add_screen)}</button>
+            </ActionForm>
+            <Suspense fallback=|| ()>
+                {move || list.get().map(|r| match r {
+                    Err(_) => ().into_any(),
+                    Ok(screens) => view! {
+                        <ul class="slots">
+                            {screens.into_iter().map(|d| view! {
+                                <li class="card slot" data-test="screen" data-revoked=d.revoked.to_string()>
+                                    <strong>{d.label.clone()}</strong>
+                                    <span dir="ltr">{super::booking::local_time(d.created_at)}</span>
+                                    {if d.revoked {
+                                        view! { <span class="status">{t!(i18n, staff.screen_off)}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=revoke attr:class="inline">
+                                                <input type="hidden" name="id" value=d.id.to_string()/>
+                                                <button type="submit" class="secondary-button" data-test="screen-revoke">{t!(i18n, staff.turn_off)}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -24,7 +24,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, Booking, CancelIn, SlotOut};
 use shared::{AppointmentId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, SlotId, SpecialtyId, UserId};
-use shared::{AppointmentStatus, CancelReason, SlotStatus};
+use shared::{AppointmentStatus, BookingChannel, CancelReason, SlotStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -184,7 +184,7 @@ impl Bookings {
         let subject = self.core.resolve_subject(&txn, actor.user_id, b.dependant_id).await?;
         let s = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Online).await?;
         let status = self.core.online_booking_status(&txn, subject.subject_id).await?;
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, status).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, status, actor.booking_channel()).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
     }
@@ -198,7 +198,7 @@ impl Bookings {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let old = self.core.own_appointment(&txn, actor, id).await?;
-        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id, now, Channel::Online).await?;
+        let a = self.core.move_appointment(&txn, &old, slot_id, actor, now, Channel::Online).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
         txn.commit().await?;
         self.core.after_release().await;
@@ -356,7 +356,7 @@ impl Core {
         txn: &sea_orm::DatabaseTransaction,
         old: &appointment::Model,
         slot_id: SlotId,
-        moved_by: UserId,
+        by: &Actor,
         now: DateTime<Utc>,
         channel: Channel,
     ) -> Result<appointment::Model> {
@@ -374,7 +374,7 @@ impl Core {
         self.release(txn, old, now).await?;
         let subject = Subject::of(old);
         let reason = old.reason.clone().unwrap_or_default();
-        self.take_slot(txn, &subject, moved_by, &s, &reason, now, Some(old.id), AppointmentStatus::Booked).await
+        self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(old.id), AppointmentStatus::Booked, by.booking_channel()).await
     }
 
     /// Locks an open, future slot within the horizon (a no-op UPDATE takes
@@ -425,6 +425,7 @@ impl Core {
         now: DateTime<Utc>,
         moved_from: Option<AppointmentId>,
         status: AppointmentStatus,
+        channel: BookingChannel,
     ) -> Result<appointment::Model> {
         user::Entity::update_many()
             .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
@@ -480,6 +481,8 @@ impl Core {
             cancel_reason: Set(None),
             reviewed_by: Set(None),
             reviewed_at: Set(None),
+            channel: Set(Some(channel)),
+            confirmed_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         };

@@ -205,7 +205,10 @@ impl Bookings {
         if s.facility_id != facility {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, shared::AppointmentStatus::Booked).await?;
+        let a = self
+            .core
+            .take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, shared::AppointmentStatus::Booked, shared::BookingChannel::Desk)
+            .await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await
     }
@@ -240,7 +243,7 @@ impl Bookings {
         if target.is_none_or(|s| s.facility_id != facility) {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self.core.move_appointment(&txn, &old, slot_id, actor.user_id, now, Channel::Desk).await?;
+        let a = self.core.move_appointment(&txn, &old, slot_id, actor, now, Channel::Desk).await?;
         let s = slot::Entity::find_by_id(a.slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
         txn.commit().await?;
         self.core.after_release().await;

@@ -364,6 +364,8 @@ impl Schedule {
                     appointment_status: a.map(|a| a.status),
                     ticket: a.and_then(|a| visits.get(&a.id)).map(|v| v.ticket.clone()),
                     visit_status: a.and_then(|a| visits.get(&a.id)).map(|v| v.status),
+                    confirmed: a.is_some_and(|a| a.confirmed_at.is_some()),
+                    channel: a.and_then(|a| a.channel),
                     cancelled: cancelled.remove(&s.id).unwrap_or_default(),
                 }
             })

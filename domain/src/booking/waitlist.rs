@@ -127,7 +127,7 @@ impl Waitlist {
         let s = self.core.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
         let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
         let status = self.core.online_booking_status(&txn, subject.subject_id).await?;
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, "", now, None, status).await?;
+        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, "", now, None, status, actor.booking_channel()).await?;
         Core::set_entry(&txn, e.id, WaitlistStatus::Fulfilled, now).await?;
         txn.commit().await?;
         self.core.describe(&a, &s).await

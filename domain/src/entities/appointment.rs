@@ -31,6 +31,10 @@ pub struct Model {
     /// cancellation) or confirmed or declined a pending booking, and when.
     pub reviewed_by: Option<shared::UserId>,
     pub reviewed_at: Option<DateTimeUtc>,
+    /// Web, mobile app or desk; None for bookings made before it was recorded.
+    pub channel: Option<shared::BookingChannel>,
+    /// When the patient said "I am coming" (a reminder's link).
+    pub confirmed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

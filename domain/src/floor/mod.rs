@@ -434,10 +434,26 @@ impl Floor {
                 .await?;
             if taken.rows_affected == 1 {
                 self.changed(facility);
+                if let Err(e) = self.tell_next(facility, &mine).await {
+                    // The call is made; the notice is a courtesy.
+                    tracing::warn!(error = ?e, "telling the next patient failed");
+                }
                 return self.visit_out(facility, first.key, Viewer::Practitioner).await;
             }
         }
         Err(Error::code(ErrorCode::QueueBusy))
+    }
+
+    /// Tells the patient now first in these queues that they are next
+    /// (once per visit: the outbox's dedupe key).
+    async fn tell_next(&self, facility: FacilityId, mine: &[practitioner::Model]) -> Result<()> {
+        let (visits, starts) = self.visits_today(facility, Condition::all().add(queue_of(mine)).add(visit::Column::Status.eq(VisitStatus::Waiting))).await?;
+        let waiting: Vec<_> = visits.iter().map(|v| waiting_of(v, v.appointment_id.and_then(|a| starts.get(&a).copied()))).collect();
+        let Some(next) = order::order(&waiting, self.rule(), self.core.clock().now()).into_iter().next() else { return Ok(()) };
+        match visits.iter().find(|v| v.id == next.key) {
+            Some(v) => self.core.queue_next(self.core.db(), v).await,
+            None => Ok(()),
+        }
     }
 
     /// Whether the person is of the configured elderly age today.

@@ -15,10 +15,11 @@ use crate::{Core, Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
-use sea_orm::EntityTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use sha2::Sha256;
-use shared::dto::AppointmentOut;
-use shared::{AppointmentId, ErrorCode};
+use shared::dto::{AppointmentOut, LinkAppointmentOut};
+use shared::{AppointmentId, AppointmentStatus, ErrorCode};
 use uuid::Uuid;
 
 const VIEW: u8 = 1;
@@ -85,18 +86,46 @@ impl Core {
 }
 
 impl Bookings {
-    /// The appointment a link names, without the patient's name; and
-    /// whether the link may cancel it.
-    pub async fn appointment_by_link(&self, token: &str) -> Result<(AppointmentOut, bool)> {
+    /// The appointment a link names, without the patient's name; whether
+    /// the link may cancel it, and whether it may say "I am coming" (the
+    /// answer link of a message — the cancel link — on a booked
+    /// appointment not started yet) or already did.
+    pub async fn appointment_by_link(&self, token: &str) -> Result<LinkAppointmentOut> {
         let (id, purpose) = self.core.link(token)?;
         let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let s = slot::Entity::find_by_id(a.slot_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let mut out = self.core.describe(&a, &s).await?;
         out.patient_name.clear();
+        let now = self.core.clock().now();
         // One rule for every door: a cancel link, on an appointment still
         // booked, before the cut-off.
-        let can_cancel = purpose == Purpose::Cancel && self.core.may_cancel_online(&a, &s, self.core.clock().now());
-        Ok((out, can_cancel))
+        let can_cancel = purpose == Purpose::Cancel && self.core.may_cancel_online(&a, &s, now);
+        let can_confirm = purpose == Purpose::Cancel && a.status == AppointmentStatus::Booked && s.starts_at > now && a.confirmed_at.is_none();
+        Ok(LinkAppointmentOut { appointment: out, can_cancel, can_confirm, confirmed: a.confirmed_at.is_some() })
+    }
+
+    /// "I am coming": the answer link of a message (the one that may also
+    /// cancel) records that the patient confirmed, for the desk's day list.
+    /// Again: nothing changes.
+    #[tracing::instrument(skip_all)]
+    pub async fn confirm_by_link(&self, token: &str) -> Result<LinkAppointmentOut> {
+        let (id, purpose) = self.core.link(token)?;
+        if purpose != Purpose::Cancel {
+            return Err(Error::code(ErrorCode::LinkInvalid));
+        }
+        let now = self.core.clock().now();
+        let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        let s = slot::Entity::find_by_id(a.slot_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
+        if a.status != AppointmentStatus::Booked || s.starts_at <= now {
+            return Err(Error::code(ErrorCode::AppointmentNotBooked));
+        }
+        appointment::Entity::update_many()
+            .col_expr(appointment::Column::ConfirmedAt, Expr::value(now))
+            .filter(appointment::Column::Id.eq(a.id))
+            .filter(appointment::Column::ConfirmedAt.is_null())
+            .exec(self.core.db())
+            .await?;
+        self.appointment_by_link(token).await
     }
 
     /// Cancels the appointment a cancel link names, under the same rules

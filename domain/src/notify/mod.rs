@@ -31,7 +31,7 @@ use worker::Prepared;
 
 use crate::booking::full_name;
 use crate::entities::{
-    appointment, dependant, facility, inbox_message, notification_pref, outbox, practitioner, record_entry, referral, slot, slot_offer, specialty, user,
+    appointment, dependant, facility, inbox_message, notification_pref, outbox, practitioner, record_entry, referral, slot, slot_offer, specialty, user, visit,
 };
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -40,7 +40,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityT
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
 use shared::{
     AppointmentId, DeliveryId, ErrorCode, FacilityId, Lang, MessageChannel, MessageId, MessageKind, OfferId, OutboxStatus, PersonId, SlotId, SpecialtyId,
-    UserId,
+    UserId, VisitId,
 };
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -60,11 +60,14 @@ pub enum Kind {
     Prescription,
     /// A new exam result in the patient's record.
     Result,
+    /// The patient is next in the waiting room's queue (in the app and by
+    /// SMS; no email, which would come too late to matter).
+    Next,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] =
-        [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral, Kind::Prescription, Kind::Result];
+    pub const ALL: [Kind; 9] =
+        [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral, Kind::Prescription, Kind::Result, Kind::Next];
 
     /// The stored kind (`shared::MessageKind`) of this message.
     pub fn message_kind(self) -> MessageKind {
@@ -77,6 +80,7 @@ impl Kind {
             Kind::Referral => MessageKind::Referral,
             Kind::Prescription => MessageKind::Prescription,
             Kind::Result => MessageKind::Result,
+            Kind::Next => MessageKind::Next,
         }
     }
 

@@ -132,6 +132,25 @@ impl Core {
         queue(db, on_every_channel(&format!("record:{}:{}", e.id, kind.code()), kind, e.holder_id, &about, now, now, "{}")).await
     }
 
+    /// Tells the patient of `v` that they are next in the waiting room: in
+    /// the app and by SMS (as their settings allow), once per visit. A
+    /// patient without an account has nobody to tell.
+    pub(crate) async fn queue_next<C: ConnectionTrait>(&self, db: &C, v: &crate::entities::visit::Model) -> Result<()> {
+        let Some(account) = v.account_id else { return Ok(()) };
+        let now = self.clock().now();
+        let rows = [MessageChannel::Inapp, MessageChannel::Sms]
+            .into_iter()
+            .map(|ch| {
+                let mut r = row(format!("visit:{}:next:{ch}", v.id), Kind::Next, ch, account, now, now);
+                r.appointment_id = Set(v.appointment_id);
+                r.subject_id = Set(Some(v.id.as_uuid()));
+                r.facility_id = Set(Some(v.facility_id));
+                r
+            })
+            .collect();
+        queue(db, rows).await
+    }
+
     /// Queues the message that tells a citizen about a new referral.
     pub(crate) async fn queue_referral<C: ConnectionTrait>(&self, db: &C, r: &referral::Model) -> Result<()> {
         let now = self.clock().now();

@@ -92,6 +92,29 @@ impl Core {
                     deadline: None,
                     expires_on: None,
                     appointment_id: None,
+                    ticket: String::new(),
+                    links: self.site_links(None),
+                }));
+            }
+            Kind::Next => {
+                let Some(v) = visit::Entity::find_by_id(VisitId(r.subject_id.unwrap_or_default())).one(db).await? else { return Ok(None) };
+                let Some(spec) = specialty::Entity::find_by_id(v.specialty_id).one(db).await? else { return Ok(None) };
+                let fac = facility::Entity::find_by_id(v.facility_id).one(db).await?;
+                let patient = self.person_name(holder, (v.person_id != holder.id.as_person()).then_some(v.person_id)).await?;
+                return Ok(Some(Facts {
+                    holder: full_name(&holder.given_name, &holder.family_name),
+                    patient,
+                    specialty: [spec.name_ar, spec.name_fr, spec.name_en],
+                    practitioner: String::new(),
+                    facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
+                    address: fac.map(|f| f.address).unwrap_or_default(),
+                    starts_at: v.arrived_at,
+                    ends_at: v.arrived_at,
+                    hours: 0,
+                    deadline: None,
+                    expires_on: None,
+                    appointment_id: v.appointment_id,
+                    ticket: v.ticket,
                     links: self.site_links(None),
                 }));
             }
@@ -113,6 +136,7 @@ impl Core {
                     deadline: None,
                     expires_on: Some(rf.expires_on),
                     appointment_id: None,
+                    ticket: String::new(),
                     links: self.site_links(None),
                 }));
             }
@@ -145,6 +169,7 @@ impl Core {
             deadline,
             expires_on: None,
             appointment_id,
+            ticket: String::new(),
             links: self.site_links(appointment_id.map(|id| (id, s.starts_at))),
         }))
     }

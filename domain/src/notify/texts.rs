@@ -38,6 +38,8 @@ pub struct Facts {
     pub deadline: Option<DateTime<Utc>>,
     pub expires_on: Option<NaiveDate>,
     pub appointment_id: Option<shared::AppointmentId>,
+    /// The ticket of the day at the polyclinic (`C-012`), for the floor's messages.
+    pub ticket: String,
     pub links: Links,
 }
 
@@ -92,6 +94,7 @@ struct Catalog {
     referral: [&'static str; 3],
     prescription: [&'static str; 3],
     result: [&'static str; 3],
+    next: [&'static str; 3],
 }
 
 const FR: Catalog = Catalog {
@@ -100,7 +103,7 @@ const FR: Catalog = Catalog {
     when: "{weekday} {day} {month} {year} à {time}",
     greeting: "Bonjour {holder},",
     details: "Quand : {when}\nSpécialité : {specialty}\nAvec : {practitioner}\nOù : {facility}, {address}",
-    links: "Voir le rendez-vous : {view_link}\nAnnuler le rendez-vous : {cancel_link}",
+    links: "Voir le rendez-vous : {view_link}\nJe viendrai, ou annuler le rendez-vous : {cancel_link}",
     signature: "— Sihati, le portail de santé des polycliniques publiques",
     calendar_summary: "Rendez-vous {specialty} – {facility}",
     booked: [
@@ -121,7 +124,7 @@ const FR: Catalog = Catalog {
     reminder: [
         "Rappel : rendez-vous {specialty} dans {hours} h",
         "Rappel : {patient} a rendez-vous dans {hours} heures.",
-        "Sihati : rappel RDV {specialty} le {short}, {facility}. Annuler : {cancel_link}",
+        "Sihati : rappel RDV {specialty} le {short}, {facility}. Je viens / annuler : {cancel_link}",
     ],
     offer: [
         "Un créneau vous est réservé : {specialty}, {when}",
@@ -143,6 +146,11 @@ const FR: Catalog = Catalog {
         "Un résultat d'examen de {patient}, transmis par {facility}, est disponible dans votre dossier Sihati : {record_link}",
         "Sihati : nouveau résultat d'examen pour {patient}, à lire dans votre dossier.",
     ],
+    next: [
+        "C'est bientôt à vous : ticket {ticket}",
+        "{patient} est le prochain patient appelé en {specialty} à {facility} (ticket {ticket}). Restez près de la salle d'attente.",
+        "Sihati : {patient}, ticket {ticket}, vous êtes le prochain en {specialty}. Restez près de la salle d'attente.",
+    ],
 };
 
 const AR: Catalog = Catalog {
@@ -151,7 +159,7 @@ const AR: Catalog = Catalog {
     when: "{weekday} {day} {month} {year} على الساعة {time}",
     greeting: "السلام عليكم {holder}،",
     details: "الموعد: {when}\nالتخصص: {specialty}\nمع: {practitioner}\nالمكان: {facility}، {address}",
-    links: "عرض الموعد: {view_link}\nإلغاء الموعد: {cancel_link}",
+    links: "عرض الموعد: {view_link}\nتأكيد الحضور أو إلغاء الموعد: {cancel_link}",
     signature: "— صحتي، بوابة الصحة للعيادات المتعددة الخدمات العمومية",
     calendar_summary: "موعد {specialty} – {facility}",
     booked: ["تأكيد موعد: {specialty}، {when}", "تم تأكيد موعد {patient}.", "صحتي: تم تأكيد موعد {specialty} يوم {short}، {facility}. للإلغاء: {cancel_link}"],
@@ -164,7 +172,7 @@ const AR: Catalog = Catalog {
     reminder: [
         "تذكير: موعد {specialty} بعد {hours} ساعة",
         "تذكير: لدى {patient} موعد بعد {hours} ساعة.",
-        "صحتي: تذكير بموعد {specialty} يوم {short}، {facility}. للإلغاء: {cancel_link}",
+        "صحتي: تذكير بموعد {specialty} يوم {short}، {facility}. للتأكيد أو الإلغاء: {cancel_link}",
     ],
     offer: [
         "موعد محجوز لكم: {specialty}، {when}",
@@ -186,6 +194,11 @@ const AR: Catalog = Catalog {
         "نتيجة فحص لـ {patient} من {facility} متاحة في ملفكم على صحتي: {record_link}",
         "صحتي: نتيجة فحص جديدة لـ {patient}، اطّلعوا عليها في ملفكم.",
     ],
+    next: [
+        "اقترب دورك: التذكرة {ticket}",
+        "{patient} هو المريض التالي في {specialty} بـ{facility} (التذكرة {ticket}). ابقوا قرب قاعة الانتظار.",
+        "صحتي: {patient}، التذكرة {ticket}، أنت التالي في {specialty}. ابق قرب قاعة الانتظار.",
+    ],
 };
 
 const EN: Catalog = Catalog {
@@ -194,7 +207,7 @@ const EN: Catalog = Catalog {
     when: "{weekday} {day} {month} {year} at {time}",
     greeting: "Hello {holder},",
     details: "When: {when}\nSpecialty: {specialty}\nWith: {practitioner}\nWhere: {facility}, {address}",
-    links: "View the appointment: {view_link}\nCancel the appointment: {cancel_link}",
+    links: "View the appointment: {view_link}\nI am coming, or cancel the appointment: {cancel_link}",
     signature: "— Sihati, the public polyclinics' health portal",
     calendar_summary: "{specialty} appointment – {facility}",
     booked: [
@@ -215,7 +228,7 @@ const EN: Catalog = Catalog {
     reminder: [
         "Reminder: {specialty} appointment in {hours} h",
         "Reminder: {patient} has an appointment in {hours} hours.",
-        "Sihati: reminder, {specialty} appointment on {short}, {facility}. Cancel: {cancel_link}",
+        "Sihati: reminder, {specialty} appointment on {short}, {facility}. Coming / cancel: {cancel_link}",
     ],
     offer: [
         "A slot is held for you: {specialty}, {when}",
@@ -236,6 +249,11 @@ const EN: Catalog = Catalog {
         "New exam result available",
         "An exam result for {patient} from {facility} is in your Sihati record: {record_link}",
         "Sihati: new exam result for {patient}, read it in your record.",
+    ],
+    next: [
+        "You are next: ticket {ticket}",
+        "{patient} is the next patient to be called in {specialty} at {facility} (ticket {ticket}). Stay near the waiting room.",
+        "Sihati: {patient}, ticket {ticket}, you are next in {specialty}. Stay near the waiting room.",
     ],
 };
 
@@ -287,13 +305,14 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
         Kind::Referral => c.referral,
         Kind::Prescription => c.prescription,
         Kind::Result => c.result,
+        Kind::Next => c.next,
     };
     let when = long_time(lang, f.starts_at);
     let deadline = f.deadline.map(|d| long_time(lang, d)).unwrap_or_default();
     let expires = f.expires_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
     let hours = f.hours.to_string();
     let short = short_time(f.starts_at);
-    let values: [(&str, &str); 16] = [
+    let values: [(&str, &str); 17] = [
         ("holder", &f.holder),
         ("patient", &f.patient),
         ("specialty", f.specialty(lang)),
@@ -310,10 +329,11 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
         ("appointments_link", &f.links.appointments),
         ("book_link", &f.links.book),
         ("record_link", &f.links.record),
+        ("ticket", &f.ticket),
     ];
     let first = fill(first, &values);
     let details = fill(c.details, &values);
-    let about_a_time = !matches!(kind, Kind::Referral | Kind::Prescription | Kind::Result);
+    let about_a_time = !matches!(kind, Kind::Referral | Kind::Prescription | Kind::Result | Kind::Next);
     let mut parts = vec![fill(c.greeting, &values), first.clone()];
     let mut inapp = vec![first];
     if about_a_time {
@@ -352,6 +372,7 @@ mod tests {
             deadline: Some("2026-11-24T10:00:00Z".parse().unwrap()),
             expires_on: NaiveDate::from_ymd_opt(2027, 1, 31),
             appointment_id: Some(shared::AppointmentId(uuid::Uuid::nil())),
+            ticket: "C-012".into(),
             links: Links { view: "V".into(), cancel: "C".into(), appointments: "A".into(), book: "B".into(), record: "R".into() },
         }
     }
@@ -383,12 +404,17 @@ mod tests {
     fn appointment_messages_carry_their_links_and_the_patient() {
         let f = facts();
         let r = render(Kind::Booked, Lang::Fr, &f);
-        assert!(r.text.contains("Voir le rendez-vous : V") && r.text.contains("Annuler le rendez-vous : C"), "{}", r.text);
+        assert!(r.text.contains("Voir le rendez-vous : V") && r.text.contains("Je viendrai, ou annuler le rendez-vous : C"), "{}", r.text);
         assert!(r.text.contains("Yacine Benali") && r.text.starts_with("Bonjour Amina Benali,"));
         assert!(r.sms.contains("Annuler : C"));
         let cancelled = render(Kind::Cancelled, Lang::Ar, &f);
         assert!(!cancelled.text.contains("C\n"), "a cancelled appointment has no cancel link");
         let reminder = render(Kind::Reminder, Lang::En, &f);
         assert!(reminder.subject.contains("in 24 h"));
+        assert!(reminder.sms.contains("Coming / cancel: C"), "the reminder's one link answers both ways: {}", reminder.sms);
+        for lang in Lang::ALL {
+            let next = render(Kind::Next, lang, &f);
+            assert!(next.sms.contains("C-012") && next.inapp.contains("Yacine Benali"), "{lang:?}: {next:?}");
+        }
     }
 }

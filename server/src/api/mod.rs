@@ -128,6 +128,7 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(notify::prefs, notify::set_prefs))
         .routes(routes!(notify::link))
         .routes(routes!(notify::cancel_by_link))
+        .routes(routes!(notify::confirm_by_link))
         .routes(routes!(notify::undelivered))
         .routes(routes!(notify::retry))
         .routes(routes!(record::patients))

@@ -67,8 +67,16 @@ pub async fn set_prefs(
     responses((status = 200, body = LinkAppointmentOut), (status = 404, description = "`link_invalid`", body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/links/{token}", skip_all)]
 pub async fn link(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Result<Json<LinkAppointmentOut>, ApiFailure> {
-    let (appointment, can_cancel) = state.domain.booking.appointment_by_link(&token).await?;
-    Ok(Json(LinkAppointmentOut { appointment, can_cancel }))
+    Ok(Json(state.domain.booking.appointment_by_link(&token).await?))
+}
+
+/// "I am coming": the patient confirms from a message's answer link (the
+/// one that may cancel), without signing in; the desk's day list shows it.
+#[utoipa::path(post, path = "/links/{token}/confirm", tag = "notifications",
+    responses((status = 200, body = LinkAppointmentOut), (status = 404, description = "`link_invalid`", body = shared::ApiError), (status = 409, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/links/{token}/confirm", skip_all)]
+pub async fn confirm_by_link(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Result<Json<LinkAppointmentOut>, ApiFailure> {
+    Ok(Json(state.domain.booking.confirm_by_link(&token).await?))
 }
 
 /// Cancel the appointment a cancel link names, without signing in (same cut-off as online).

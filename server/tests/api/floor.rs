@@ -105,6 +105,26 @@ async fn the_desk_marks_arrivals_the_practitioner_calls_in_order_and_the_patient
     assert_eq!((called["id"].clone(), called["status"].as_str(), called["room"].as_str()), (v1["id"].clone(), Some("called"), Some("12")));
     let p1: Value = app.get_auth(&format!("/api/v1/appointments/{a1}/queue"), &citizens[0]).await.json().await.unwrap();
     assert_eq!((p1["status"].as_str(), p1["room"].as_str()), (Some("called"), Some("12")));
+    // The one now first is told they are next (in the app and by SMS), and only they.
+    let told = |visit: &Value| {
+        let (app, id) = (&app, s(visit, "id").parse::<VisitId>().unwrap());
+        async move {
+            use domain::entities::outbox;
+            let mut rows: Vec<String> = outbox::Entity::find()
+                .filter(outbox::Column::Kind.eq(shared::MessageKind::Next))
+                .filter(outbox::Column::SubjectId.eq(id.as_uuid()))
+                .all(app.domain.db())
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.channel.code().to_owned())
+                .collect();
+            rows.sort();
+            rows
+        }
+    };
+    assert_eq!(told(&v2).await, vec!["inapp", "sms"]);
+    assert!(told(&v3).await.is_empty() && told(&v1).await.is_empty());
 
     // They do not come: back in the queue once, behind those whose time has come.
     app.domain.clock().advance(starts(&day[2]) - app.domain.clock().now());
@@ -674,4 +694,16 @@ async fn the_web_floor_marks_arrivals_calls_and_shows_the_queue_to_staff_only() 
     assert!(!page.contains("data-test=\"visit-consultation\""));
     let res = sfn("/sfn/floor_advance", &doctor, vec![("id", id), ("to", "called".into())]).await;
     assert!(!res.status().is_success(), "no way back to called");
+
+    // The admin's page adds a waiting-room screen and lists it; the desk may not.
+    let admin = web_session(&app, "0550000004", domain::seed::DEMO_PASSWORD).await;
+    let refused = sfn("/sfn/add_display", &desk, vec![("label", "Hall B".into())]).await;
+    assert!(!refused.status().is_success() && refused.text().await.unwrap().contains("forbidden"));
+    let res = sfn("/sfn/add_display", &admin, vec![("label", "Hall B".into())]).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let added: Value = res.json().await.unwrap();
+    assert!(s(&added, "url").contains("/display/"));
+    let page = app.client.get(app.url("/staff")).header("cookie", &admin).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-test=\"screens\"") && page.contains("Hall B"), "the screen is listed");
+    assert!(!page.contains(&s(&added, "token")), "never its address again");
 }

@@ -550,6 +550,19 @@ async fn the_cancel_link_of_an_email_cancels_that_appointment_without_signing_in
     let res = anon.post(app.url(&format!("/api/v1/links/{}/cancel", String::from_utf8(forged).unwrap()))).send().await.unwrap();
     assert_eq!(error_code(res).await.1, "link_invalid");
 
+    // "I am coming": only the answer link says it; the desk's day list shows it.
+    let res = anon.post(app.url(&format!("/api/v1/links/{view}/confirm"))).send().await.unwrap();
+    assert_eq!(error_code(res).await.1, "link_invalid", "a view link cannot confirm");
+    let before: Value = anon.get(app.url(&format!("/api/v1/links/{cancel}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((before["can_confirm"].as_bool(), before["confirmed"].as_bool()), (Some(true), Some(false)), "{before}");
+    let day = shared::time::algiers_date(slot["starts_at"].as_str().unwrap().parse().unwrap());
+    let row = |list: Vec<Value>| list.into_iter().find(|r| r["appointment_id"] == a["id"]).expect("the booked slot");
+    let listed = row(app.get_auth(&format!("/api/v1/desk/day?date={day}"), &clinic.receptionist).await.json().await.unwrap());
+    assert_eq!((listed["confirmed"].as_bool(), listed["channel"].as_str()), (Some(false), Some("mobile")), "booked through the API: the mobile channel");
+    let confirmed: Value = anon.post(app.url(&format!("/api/v1/links/{cancel}/confirm"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((confirmed["can_confirm"].as_bool(), confirmed["confirmed"].as_bool()), (Some(false), Some(true)));
+    let listed = row(app.get_auth(&format!("/api/v1/desk/day?date={day}"), &clinic.receptionist).await.json().await.unwrap());
+    assert_eq!(listed["confirmed"], true);
     let before: Value = anon.get(app.url(&format!("/api/v1/links/{cancel}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(before["can_cancel"], true, "{before}");
     let res = anon.post(app.url(&format!("/api/v1/links/{cancel}/cancel"))).send().await.unwrap();

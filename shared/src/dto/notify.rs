@@ -56,4 +56,10 @@ pub struct UndeliveredOut {
 pub struct LinkAppointmentOut {
     pub appointment: AppointmentOut,
     pub can_cancel: bool,
+    /// The link may say "I am coming" (booked, not started, not said yet).
+    #[serde(default)]
+    pub can_confirm: bool,
+    /// The patient already said "I am coming".
+    #[serde(default)]
+    pub confirmed: bool,
 }

@@ -296,6 +296,12 @@ pub struct DaySlotOut {
     pub ticket: Option<String>,
     #[serde(default)]
     pub visit_status: Option<crate::VisitStatus>,
+    /// The patient said "I am coming" from a reminder.
+    #[serde(default)]
+    pub confirmed: bool,
+    /// Web, mobile app or desk (None: booked before it was recorded).
+    #[serde(default)]
+    pub channel: Option<crate::BookingChannel>,
     /// Who had this slot and cancelled (or was moved away), oldest first:
     /// the desk sees cancellations as well as bookings.
     #[serde(default)]
