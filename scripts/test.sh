@@ -66,21 +66,32 @@ SMTPD_PID=$!
 # counts), and registrations all come from there too, so the per-client
 # and per-account limits are raised here; the
 # limits themselves are tested by the API tests (throttling, mfa).
-LEPTOS_OUTPUT_NAME=sihati LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" SIHATI_DATA_DIR="$E2E_DIR" SIHATI_SEED_DEMO=true \
-  SIHATI_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SIHATI_OUTBOX_POLL_MS=200 SIHATI_LOG="${SIHATI_LOG:-warn}" \
-  SIHATI_LOOKUPS_PER_HOUR=1000 SIHATI_LOGIN_PER_IP_PER_MINUTE=600 SIHATI_LOGIN_PER_ACCOUNT_PER_MINUTE=60 \
-  SIHATI_ACCOUNT_ACTIONS_PER_IP_PER_MINUTE=600 \
-  "${CARGO_TARGET_DIR:-$ROOT/target}/debug/server" >"$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
+# Run as a service manager would: restarted whenever it stops (the screen
+# test stops it to see the waiting-room screen reconnect by itself), its
+# process id in server.pid, until this script ends.
+(
+  while [ ! -e "$E2E_DIR/stopping" ]; do
+    LEPTOS_OUTPUT_NAME=sihati LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg \
+      LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" SIHATI_DATA_DIR="$E2E_DIR" SIHATI_SEED_DEMO=true \
+      SIHATI_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SIHATI_OUTBOX_POLL_MS=200 SIHATI_LOG="${SIHATI_LOG:-warn}" \
+      SIHATI_LOOKUPS_PER_HOUR=1000 SIHATI_LOGIN_PER_IP_PER_MINUTE=600 SIHATI_LOGIN_PER_ACCOUNT_PER_MINUTE=60 \
+      SIHATI_ACCOUNT_ACTIONS_PER_IP_PER_MINUTE=600 \
+      "${CARGO_TARGET_DIR:-$ROOT/target}/debug/server" >>"$SERVER_LOG" 2>&1 &
+    echo $! >"$E2E_DIR/server.pid"
+    wait $! || true
+  done
+) &
+SUPERVISOR_PID=$!
 stop_server() {
-  kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  touch "$E2E_DIR/stopping"
+  kill -TERM "$(cat "$E2E_DIR/server.pid" 2>/dev/null)" 2>/dev/null || true
+  wait "$SUPERVISOR_PID" 2>/dev/null || true
   kill -TERM "$SMTPD_PID" 2>/dev/null && wait "$SMTPD_PID" 2>/dev/null || true
   rm -rf "$E2E_DIR"
 }
 trap stop_server EXIT
 rm -rf end2end/test-results
-if ! (cd end2end && SIHATI_E2E_URL="http://127.0.0.1:$E2E_PORT" SIHATI_E2E_MAILDIR="$E2E_DIR/maildir" SIHATI_E2E_SMS_DIR="$E2E_DIR/sms" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test); then
+if ! (cd end2end && SIHATI_E2E_URL="http://127.0.0.1:$E2E_PORT" SIHATI_E2E_MAILDIR="$E2E_DIR/maildir" SIHATI_E2E_SMS_DIR="$E2E_DIR/sms" SIHATI_E2E_SERVER_PIDFILE="$E2E_DIR/server.pid" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test); then
   echo "--- server log ---"; tail -n 50 "$SERVER_LOG"
   exit 1
 fi

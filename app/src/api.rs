@@ -627,6 +627,21 @@ pub async fn desk_lookup(nin: String, reason: String) -> Result<shared::dto::Per
     Ok(ctx()?.domain.people.lookup_by_nin(&actor, &shared::dto::NinLookupIn { nin, reason }).await?)
 }
 
+/// The desk's referral worklist.
+#[server(prefix = "/sfn", endpoint = "referral_worklist")]
+pub async fn referral_worklist() -> Result<Vec<shared::dto::ReferralWorkOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.referrals.worklist(&actor).await?)
+}
+
+/// The desk opens a referral of its worklist to book it (logged as a look-up).
+#[server(prefix = "/sfn", endpoint = "open_referral")]
+pub async fn open_referral(id: String) -> Result<shared::dto::PersonOut, AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    Ok(ctx()?.domain.referrals.worklist_patient(&actor, id).await?)
+}
+
 /// The desk books one of its slots for a citizen or their dependant.
 #[server(prefix = "/sfn", endpoint = "desk_book")]
 pub async fn desk_book(patient_id: String, dependant_id: String, slot_id: String) -> Result<shared::dto::AppointmentOut, AppError> {
@@ -924,18 +939,58 @@ pub async fn floor_review(date: String) -> Result<Vec<shared::dto::ReviewOut>, A
     Ok(ctx()?.domain.floor.review(&actor, date).await?)
 }
 
-/// The desk decides one appointment of its review: `no_show` or `late_cancellation`.
+/// The desk decides one appointment: a missed one of its review (no-show
+/// or late cancellation) or a booking waiting for it (confirm or decline).
 #[server(prefix = "/sfn", endpoint = "floor_decide")]
-pub async fn floor_decide(id: String, decision: String) -> Result<(), AppError> {
+pub async fn floor_decide(id: String, decision: shared::DeskDecision) -> Result<(), AppError> {
+    use shared::DeskDecision;
     let actor = actor().await?;
     let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     let floor = &ctx()?.domain.floor;
-    match decision.trim() {
-        "no_show" => floor.mark_no_show(&actor, id).await?,
-        "late_cancellation" => floor.mark_late_cancellation(&actor, id).await?,
-        _ => return Err(AppError::from(shared::ErrorCode::BadRequest)),
+    match decision {
+        DeskDecision::NoShow => floor.mark_no_show(&actor, id).await?,
+        DeskDecision::LateCancellation => floor.mark_late_cancellation(&actor, id).await?,
+        DeskDecision::Confirm => drop(floor.confirm_pending(&actor, id, true).await?),
+        DeskDecision::Decline => drop(floor.confirm_pending(&actor, id, false).await?),
     }
     Ok(())
+}
+
+/// The desk scans an appointment's QR code (or types its code): the patient arrives.
+#[server(prefix = "/sfn", endpoint = "floor_scan")]
+pub async fn floor_scan(code: String, priority: String) -> Result<shared::dto::VisitOut, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.scan(&actor, &shared::dto::ScanIn { code, priority }).await?)
+}
+
+/// The citizen's pass for one of their appointments: QR code and what to bring.
+#[server(prefix = "/sfn", endpoint = "appointment_pass")]
+pub async fn appointment_pass(id: String) -> Result<shared::dto::AppointmentPassOut, AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    Ok(ctx()?.domain.floor.pass(&actor, id).await?)
+}
+
+/// The pre-visit rules the signed-in administrator sets.
+#[server(prefix = "/sfn", endpoint = "instruction_rules")]
+pub async fn instruction_rules() -> Result<Vec<shared::dto::InstructionRuleOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.floor.instruction_rules(&actor).await?)
+}
+
+/// Sets one pre-visit rule (checkboxes arrive only when ticked).
+#[server(prefix = "/sfn", endpoint = "set_instructions")]
+pub async fn set_instructions(
+    specialty: String,
+    previous_results: Option<String>,
+    fasting: Option<String>,
+    note_ar: String,
+    note_fr: String,
+    note_en: String,
+) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::InstructionsIn { specialty, previous_results: previous_results.is_some(), fasting: fasting.is_some(), note_ar, note_fr, note_en };
+    Ok(ctx()?.domain.floor.set_instructions(&actor, &input).await?)
 }
 
 /// Bookings of the desk's facility waiting for its confirmation.
@@ -943,20 +998,6 @@ pub async fn floor_decide(id: String, decision: String) -> Result<(), AppError> 
 pub async fn floor_pending() -> Result<Vec<shared::dto::AppointmentOut>, AppError> {
     let actor = actor().await?;
     Ok(ctx()?.domain.floor.pending(&actor).await?)
-}
-
-/// The desk confirms (`confirm`) or declines (`decline`) a booking that waited for it.
-#[server(prefix = "/sfn", endpoint = "floor_confirm")]
-pub async fn floor_confirm(id: String, decision: String) -> Result<(), AppError> {
-    let actor = actor().await?;
-    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
-    let confirm = match decision.trim() {
-        "confirm" => true,
-        "decline" => false,
-        _ => return Err(AppError::from(shared::ErrorCode::BadRequest)),
-    };
-    ctx()?.domain.floor.confirm_pending(&actor, id, confirm).await?;
-    Ok(())
 }
 
 /// The facility's waiting-room screens (facility admins).

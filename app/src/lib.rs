@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("verify-email/:token") view=pages::VerifyEmailPage ssr=SsrMode::InOrder/>
                         <Route path=path!("book") view=pages::BookPage ssr=SsrMode::InOrder/>
                         <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("appointments/:id/pass") view={Lazy::<PassRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("floor") view={Lazy::<FloorRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("checkin/:code") view={Lazy::<CheckInRoute>::new()} ssr=SsrMode::InOrder/>
@@ -193,6 +194,7 @@ macro_rules! lazy_page {
 lazy_page!(DeskRoute, DeskPage);
 lazy_page!(FloorRoute, FloorPage);
 lazy_page!(CheckInRoute, CheckInPage);
+lazy_page!(PassRoute, PassPage);
 lazy_page!(HolidaysRoute, HolidaysPage);
 lazy_page!(StaffRoute, StaffPage);
 lazy_page!(CareRoute, CarePage);

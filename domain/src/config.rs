@@ -136,7 +136,8 @@ impl Default for RecordRules {
 }
 
 /// The waiting room and its no-shows (`SIHATI_APPOINTMENT_LEAD_MINUTES`,
-/// `SIHATI_ELDERLY_AGE`, `SIHATI_NO_SHOW_LIMIT`, `SIHATI_NO_SHOW_DAYS`).
+/// `SIHATI_ELDERLY_AGE`, `SIHATI_NO_SHOW_LIMIT`, `SIHATI_NO_SHOW_DAYS`,
+/// `SIHATI_REFERRAL_FOLLOW_UP_DAYS`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct FloorRules {
@@ -148,11 +149,14 @@ pub struct FloorRules {
     /// online bookings wait for the desk's confirmation (0: never).
     pub no_show_limit: u32,
     pub no_show_days: u32,
+    /// Days after which a referral still without an appointment appears on
+    /// the worklist of the desks of its wilaya.
+    pub referral_follow_up_days: u32,
 }
 
 impl Default for FloorRules {
     fn default() -> Self {
-        Self { appointment_lead_minutes: 10, elderly_age: 65, no_show_limit: 3, no_show_days: 180 }
+        Self { appointment_lead_minutes: 10, elderly_age: 65, no_show_limit: 3, no_show_days: 180, referral_follow_up_days: 7 }
     }
 }
 

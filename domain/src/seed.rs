@@ -123,7 +123,7 @@ impl Core {
             }
             ignore_conflict(holiday::Entity::insert_many(rows).exec(db).await)?;
         }
-        Ok(())
+        self.seed_instructions().await
     }
 }
 

@@ -4,7 +4,8 @@
 // across a network cut — the practitioner calls and sees the patient, and
 // the citizen's phone shows their place, then the room.
 import { test, expect } from '@playwright/test';
-import { hydrated, registerCitizen, signIn, staffToken, uniqueCitizen } from './helpers';
+import * as fs from 'fs';
+import { bookFirstSlot, freeSlot, hydrated, registerCitizen, signIn, staffToken, uniqueCitizen } from './helpers';
 
 test('the desk receives walk-ins, the practitioner calls, the screen and the patient follow live', async ({ page, browser, request }) => {
   // The facility admin adds a waiting-room screen; the demo practitioner's service.
@@ -110,4 +111,84 @@ test('the desk receives walk-ins, the practitioner calls, the screen and the pat
   await tvContext.close();
   await phoneContext.close();
   await doctorContext.close();
+});
+
+/** Stops the server (the test script's service loop starts it again) and
+ * waits until the new one answers. */
+async function restartServer() {
+  const pidfile = process.env.SIHATI_E2E_SERVER_PIDFILE;
+  if (!pidfile) throw new Error('SIHATI_E2E_SERVER_PIDFILE is not set: run scripts/test.sh');
+  const before = fs.readFileSync(pidfile, 'utf8').trim();
+  process.kill(Number(before), 'SIGTERM');
+  const base = process.env.SIHATI_E2E_URL ?? 'http://127.0.0.1:3000';
+  await expect.poll(async () => {
+    if (fs.readFileSync(pidfile, 'utf8').trim() === before) return 'old';
+    try {
+      return (await fetch(`${base}/health/ready`)).ok ? 'ready' : 'starting';
+    } catch {
+      return 'down';
+    }
+  }, { timeout: 60_000, intervals: [250] }).toBe('ready');
+}
+
+test('the pass shows what to bring and its QR code, the desk scans it, and the screen outlives a server restart', async ({ page, browser, request }) => {
+  // A citizen books online; their pass: the QR code and what to bring.
+  const citizen = uniqueCitizen();
+  await registerCitizen(request, { nin: citizen.nin, given_name: 'Nadia', family_name: 'Khelifi', birth_date: '1988-02-14', sex: 'female', phone: citizen.phone, email: '', password: citizen.password, lang: 'fr' });
+  const { specialty, day } = await freeSlot(request);
+  await signIn(page, citizen.phone, citizen.password);
+  await bookFirstSlot(page, specialty, day);
+  await expect(page).toHaveURL(/\/appointments$/);
+  await page.locator('[data-test="appointment"][data-status="booked"] [data-test="pass-link"]').click();
+  await expect(page).toHaveURL(/\/appointments\/[0-9a-f-]{36}\/pass$/);
+  const qr = page.locator('[data-test="arrival-qr"]');
+  await expect(qr.locator('img')).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
+  const code = await qr.getAttribute('data-code');
+  expect(code).toMatch(/\/floor\?scan=[A-Za-z0-9_-]{50}$/);
+  const before = page.locator('[data-test="instructions"]');
+  await expect(before.locator('[data-item="id_card"]')).toHaveText("Votre carte d'identité nationale");
+  await expect(before.locator('[data-item="chifa_card"]')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/pass-fr.png', fullPage: true });
+  await page.goto(`/lang/ar?next=${encodeURIComponent(new URL(page.url()).pathname)}`);
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(before.locator('[data-item="chifa_card"]')).toHaveText('بطاقة الشفاء');
+  await page.screenshot({ path: 'test-results/screenshots/pass-ar.png', fullPage: true });
+
+  // The desk scans it (a scanner types the address): not today, said in French.
+  const deskContext = await browser.newContext();
+  const desk = await deskContext.newPage();
+  await signIn(desk, '0550000002', 'Sihati-demo-2026');
+  await desk.goto('/floor');
+  await hydrated(desk);
+  const scan = desk.locator('[data-test="scan"]');
+  await scan.locator('#scan-code').fill(code!);
+  await scan.locator('button[type="submit"]').click();
+  await expect(scan.locator('[role="alert"]').first()).toContainText("Ce rendez-vous n'est pas aujourd'hui.");
+  // A phone's camera opens the address itself: the field is filled.
+  const address = new URL(code!);
+  await desk.goto(address.pathname + address.search);
+  await hydrated(desk);
+  await expect(desk.locator('#scan-code')).toHaveValue(address.searchParams.get('scan')!);
+
+  // The waiting-room screen, live; the server stops and starts again.
+  const admin = await staffToken(request, '0550000004');
+  const screen = await (await request.post('/api/v1/admin/displays', { data: { label: 'Hall restart' }, headers: { authorization: `Bearer ${admin}` } })).json();
+  const tvContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const tv = await tvContext.newPage();
+  await tv.goto(`/display/${screen.token}`);
+  await expect(tv.locator('#board')).toHaveAttribute('data-live', 'yes');
+  await restartServer();
+  // Without a reload the screen is live again and shows a walk-in received after the restart.
+  await expect(tv.locator('#board')).toHaveAttribute('data-live', 'yes', { timeout: 30_000 });
+  const desk2 = await staffToken(request, '0550000002');
+  const practitioners: { id: string; name: string; specialty: string }[] = await (await request.get('/api/v1/desk/practitioners', { headers: { authorization: `Bearer ${desk2}` } })).json();
+  const walkIn = await request.post('/api/v1/desk/walk-ins', { data: { nin: citizen.nin, specialty: practitioners[0].specialty }, headers: { authorization: `Bearer ${desk2}` } });
+  expect(walkIn.status()).toBe(200);
+  const ticket = (await walkIn.json()).ticket;
+  await expect(tv.locator(`#waiting [data-ticket="${ticket}"]`)).toBeVisible({ timeout: 15_000 });
+  // Nothing confirmed was lost: the booking is still there.
+  await page.goto('/lang/fr?next=/appointments');
+  await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(1);
+  await tvContext.close();
+  await deskContext.close();
 });

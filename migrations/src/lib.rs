@@ -21,6 +21,7 @@ mod m20261206_000013_floor;
 mod m20261207_000014_walk_ins;
 mod m20261208_000015_no_shows;
 mod m20261209_000016_channel_confirm;
+mod m20261210_000017_instructions;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_walk_ins::Migration),
             Box::new(m20261208_000015_no_shows::Migration),
             Box::new(m20261209_000016_channel_confirm::Migration),
+            Box::new(m20261210_000017_instructions::Migration),
         ]
     }
 }

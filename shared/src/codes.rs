@@ -154,6 +154,45 @@ impl CancelReason {
 }
 
 code_enum!(
+    /// Something to bring or do before a visit, as the pre-visit
+    /// instructions list it (each page and message words it in its language).
+    PreVisitItem {
+        /// The national biometric identity card.
+        IdCard = "id_card",
+        /// The Chifa social-security card.
+        ChifaCard = "chifa_card",
+        /// The referral letter of the doctor who referred the patient.
+        ReferralLetter = "referral_letter",
+        /// Previous results, reports and prescriptions for this complaint.
+        PreviousResults = "previous_results",
+        /// Come fasting (nothing to eat for 8 hours before).
+        Fasting = "fasting",
+    }
+);
+
+code_enum!(
+    /// What the desk decides about an appointment it reviews: one of a
+    /// past day's missed appointments, or a booking waiting for it.
+    DeskDecision {
+        /// The patient never came: a no-show, counted.
+        NoShow = "no_show",
+        /// The patient told the polyclinic too late: not a no-show.
+        LateCancellation = "late_cancellation",
+        /// A pending booking becomes booked.
+        Confirm = "confirm",
+        /// A pending booking is cancelled; the patient is told.
+        Decline = "decline",
+    }
+);
+
+impl DeskDecision {
+    /// The decisions about a missed appointment.
+    pub const REVIEW: &'static [DeskDecision] = &[DeskDecision::NoShow, DeskDecision::LateCancellation];
+    /// The decisions about a pending booking.
+    pub const PENDING: &'static [DeskDecision] = &[DeskDecision::Confirm, DeskDecision::Decline];
+}
+
+code_enum!(
     /// A place on the waiting list.
     WaitlistStatus {
         /// Waiting for a freed slot.
@@ -273,6 +312,10 @@ code_enum!(
         Result = "result",
         /// The patient is the next one to be called at the polyclinic.
         Next = "next",
+        /// To the desk: a new booking at its polyclinic for today or tomorrow.
+        DeskBooked = "desk_booked",
+        /// To the desk: a cancellation at its polyclinic for today or tomorrow.
+        DeskCancelled = "desk_cancelled",
         /// A code to verify a phone.
         PhoneCode = "phone_code",
         /// A link to verify an e-mail address.

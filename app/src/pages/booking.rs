@@ -381,6 +381,9 @@ pub fn AppointmentsPage() -> impl IntoView {
                                     {a.dependant_id.map(|_| view! { <span>{t!(i18n, appointments.for_person)}" "{a.patient_name.clone()}</span> })}
                                     <span class="status">{status_text(a.status)}</span>
                                     {(a.status == AppointmentStatus::Booked).then(|| view! { <Place id=a.id/> })}
+                                    {a.status.holds_slot().then(|| view! {
+                                        <A href=format!("/appointments/{}/pass", a.id) attr:data-test="pass-link">{t!(i18n, pass.open)}</A>
+                                    })}
                                     {can_move.then(|| view! {
                                         <A href=format!("/book?specialty={}&reschedule={}", a.specialty, a.id) attr:class="button secondary-button" attr:data-test="reschedule">
                                             {t!(i18n, appointments.reschedule)}

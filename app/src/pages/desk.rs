@@ -24,9 +24,11 @@ pub fn DeskPage() -> impl IntoView {
     let patient = move || lookup.value().get().and_then(|r| r.ok());
     let query = use_query_map();
     let day = move || query.with(|q| q.get("day")).filter(|d| !d.is_empty());
+    // Bookings and cancellations made elsewhere show within half a minute.
+    let tick = crate::components::use_tick(30);
     let day_list = Resource::new(
-        move || (day(), close.version().get(), cancel.version().get(), publish.version().get(), desk_book.version().get()),
-        |(d, _, _, _, _)| async move {
+        move || (day(), close.version().get(), cancel.version().get(), publish.version().get(), desk_book.version().get(), tick.get()),
+        |(d, _, _, _, _, _)| async move {
             match d {
                 Some(d) => Some(crate::api::day_list(d).await),
                 None => None,
@@ -148,6 +150,7 @@ pub fn DeskPage() -> impl IntoView {
         </Suspense>
         <Templates publish=publish/>
         <PatientPanel lookup=lookup for_whom=for_whom/>
+        <Worklist lookup=lookup/>
         <form method="get" action="/desk" class="form card" data-test="day-form">
             <h2>{t!(i18n, desk.day_title)}</h2>
             <div class="field">
@@ -179,6 +182,7 @@ pub fn DeskPage() -> impl IntoView {
                                     <span class="status">{slot_status(r.status)}</span>
                                     {r.patient_name.clone().map(|n| view! { <span>{n}</span> })}
                                     {r.patient_phone.clone().map(|p| view! { <a href=format!("tel:{p}") dir="ltr">{p.clone()}</a> })}
+                                    {r.new.then(|| view! { <span class="badge" data-test="day-new">{t!(i18n, desk.new_booking)}</span> })}
                                     {r.booked_at_desk.then(|| view! { <span class="hint">{t!(i18n, desk.at_desk)}</span> })}
                                     {r.cancelled.iter().map(|n| view! { <span class="hint" data-test="day-cancelled">{t!(i18n, desk.cancelled_by)}" "{n.clone()}</span> }).collect_view()}
                                     {move || patient().filter(|_| free).map(|p| {
@@ -233,6 +237,56 @@ pub fn DeskPage() -> impl IntoView {
 /// the citizen reads in their access log), verify their dependants, and
 /// choose for whom to book (the day list's free slots then offer "Book for
 /// …"). Referrals are the practitioner's (`/care`).
+/// The referral worklist: referred patients of the wilaya still without
+/// an appointment in a specialty offered here. "Book" brings the patient
+/// up as a NIN look-up would (logged), then the day list offers its free
+/// slots for them.
+#[component]
+fn Worklist(lookup: ServerAction<crate::api::DeskLookup>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = ServerAction::<crate::api::OpenReferral>::new();
+    let list = Resource::new(move || lookup.version().get(), |_| crate::api::referral_worklist());
+    // The opened patient shows in the look-up's panel.
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = open.value().get() {
+            lookup.value().set(Some(Ok(p)));
+        }
+    });
+    let ar = move || i18n.get_locale_untracked() == Locale::ar;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || list.get().and_then(|r| r.ok()).map(|rows| view! {
+                <section class="card" data-test="worklist">
+                    <h2>{t!(i18n, desk.worklist)}</h2>
+                    <p class="hint">{t!(i18n, desk.worklist_hint)}</p>
+                    <FormError error=action_error(open.value())/>
+                    {rows.is_empty().then(|| view! { <p data-test="worklist-empty">{t!(i18n, desk.worklist_empty)}</p> })}
+                    <ul class="slots">
+                        {rows.into_iter().map(|w| {
+                            let urgent = w.priority == shared::ReferralPriority::Urgent;
+                            let days = w.days_waiting;
+                            view! {
+                                <li class="card slot" data-test="worklist-row" data-priority=w.priority.code()>
+                                    <strong>{w.patient_name.clone()}</strong>
+                                    {w.patient_phone.clone().map(|p| view! { <a href=format!("tel:{p}") dir="ltr">{p.clone()}</a> })}
+                                    <span>{if ar() { w.specialty_name_ar.clone() } else { w.specialty_name_fr.clone() }}</span>
+                                    {urgent.then(|| view! { <span class="badge">{t!(i18n, floor.reason_urgent_referral)}</span> })}
+                                    <span class="hint">{t!(i18n, desk.worklist_waiting, count = move || days)}" · "{if ar() { w.referred_by_ar.clone() } else { w.referred_by_fr.clone() }}</span>
+                                    <span class="hint">{t!(i18n, appointments.referral_until)}" "<bdi dir="ltr">{w.expires_on.format("%d/%m/%Y").to_string()}</bdi></span>
+                                    <ActionForm action=open attr:class="inline">
+                                        <input type="hidden" name="id" value=w.referral_id.to_string()/>
+                                        <button type="submit" data-test="worklist-open" disabled=move || open.pending().get()>{t!(i18n, desk.worklist_open)}</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 fn PatientPanel(lookup: ServerAction<crate::api::DeskLookup>, for_whom: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();

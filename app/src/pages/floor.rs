@@ -8,7 +8,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::dto::VisitOut;
-use shared::{PriorityGroup, QueueReason, VisitStatus};
+use shared::{DeskDecision, PriorityGroup, QueueReason, VisitStatus};
 
 /// A queue place's reason in the page's language.
 pub(crate) fn reason_text(i18n: leptos_i18n::I18nContext<Locale>, r: QueueReason) -> &'static str {
@@ -163,6 +163,69 @@ fn WalkInForm(
     }
 }
 
+/// The desk marks an arrival by scanning the appointment's QR code: a
+/// scanner types the code's address into the field and presses Enter; a
+/// phone's camera opens that address, which fills the field. The field
+/// empties after each arrival, ready for the next patient.
+#[component]
+fn ScanForm(action: ServerAction<crate::api::FloorScan>) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let scanned = move || query.with(|q| q.get("scan")).unwrap_or_default();
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(input)) = (action.value().get(), field.get()) {
+            input.set_value("");
+            let _ = input.focus();
+        }
+    });
+    view! {
+        <ActionForm action=action attr:class="form card" attr:data-test="scan">
+            <h2>{t!(i18n, floor.scan)}</h2>
+            <p class="hint">{t!(i18n, floor.scan_hint)}</p>
+            <FormError error=action_error(action.value())/>
+            {move || action.value().get().and_then(|r| r.ok()).map(|v| view! {
+                <p class="ok" role="status" data-test="scanned">{t!(i18n, floor.arrived_ticket)}" "<strong dir="ltr">{v.ticket}</strong>" — "{v.patient_name}</p>
+            })}
+            <div class="field">
+                <label for="scan-code">{t!(i18n, floor.scan_code)}</label>
+                <input id="scan-code" name="code" node_ref=field required dir="ltr" autocomplete="off" value=scanned/>
+            </div>
+            <div class="field">
+                <PrioritySelect id="scan-priority".to_owned()/>
+            </div>
+            <button type="submit" disabled=move || action.pending().get()>{t!(i18n, floor.scan_button)}</button>
+        </ActionForm>
+    }
+}
+
+/// One form per decision about an appointment (its button's style: the
+/// first decision is the usual one, the others secondary).
+#[component]
+fn DecisionButtons(action: ServerAction<crate::api::FloorDecide>, id: String, choices: &'static [DeskDecision]) -> impl IntoView {
+    let i18n = use_i18n();
+    choices
+        .iter()
+        .enumerate()
+        .map(|(n, &decision)| {
+            let id = id.clone();
+            let label = match decision {
+                DeskDecision::NoShow => t_string!(i18n, floor.mark_no_show),
+                DeskDecision::LateCancellation => t_string!(i18n, floor.mark_late_cancellation),
+                DeskDecision::Confirm => t_string!(i18n, floor.confirm),
+                DeskDecision::Decline => t_string!(i18n, floor.decline),
+            };
+            view! {
+                <ActionForm action=action attr:class="inline">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="decision" value=decision.code()/>
+                    <button type="submit" class=if n == 0 { "" } else { "secondary-button" } data-test=format!("decide-{decision}")>{label}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view()
+}
+
 /// The desk's end-of-day review: today's booked patients whose time has
 /// passed and who never came, each confirmed a no-show or a late
 /// cancellation (nothing is decided automatically); and the online
@@ -170,7 +233,7 @@ fn WalkInForm(
 #[component]
 fn DeskReview(
     decide: ServerAction<crate::api::FloorDecide>,
-    confirm: ServerAction<crate::api::FloorConfirm>,
+    confirm: ServerAction<crate::api::FloorDecide>,
     review: Option<Result<Vec<shared::dto::ReviewOut>, crate::error::AppError>>,
     pending: Option<Result<Vec<shared::dto::AppointmentOut>, crate::error::AppError>>,
 ) -> impl IntoView {
@@ -196,16 +259,7 @@ fn DeskReview(
                                         <span class="hint">{r.practitioner_name.clone()}</span>
                                         {r.visit_status.map(|s| view! { <span class="status">{status_text(i18n, s)}</span> })}
                                         {(no_shows > 0).then(|| view! { <span class="badge">{t!(i18n, appointments.no_show_count, count = move || no_shows)}</span> })}
-                                        {[("no_show", t_string!(i18n, floor.mark_no_show)), ("late_cancellation", t_string!(i18n, floor.mark_late_cancellation))].into_iter().map(|(decision, label)| {
-                                            let id = id.clone();
-                                            view! {
-                                                <ActionForm action=decide attr:class="inline">
-                                                    <input type="hidden" name="id" value=id/>
-                                                    <input type="hidden" name="decision" value=decision/>
-                                                    <button type="submit" class="secondary-button" data-test=format!("review-{decision}")>{label}</button>
-                                                </ActionForm>
-                                            }
-                                        }).collect_view()}
+                                        <DecisionButtons action=decide id=id choices=DeskDecision::REVIEW/>
                                     </li>
                                 }
                             }).collect_view()}
@@ -228,16 +282,7 @@ fn DeskReview(
                                         <strong dir="ltr">{super::booking::local_time(a.starts_at)}</strong>
                                         <span>{a.patient_name.clone()}</span>
                                         <span class="hint">{a.practitioner_name.clone()}</span>
-                                        {[("confirm", t_string!(i18n, floor.confirm)), ("decline", t_string!(i18n, floor.decline))].into_iter().map(|(decision, label)| {
-                                            let id = id.clone();
-                                            view! {
-                                                <ActionForm action=confirm attr:class="inline">
-                                                    <input type="hidden" name="id" value=id/>
-                                                    <input type="hidden" name="decision" value=decision/>
-                                                    <button type="submit" class=if decision == "decline" { "secondary-button" } else { "" } data-test=format!("pending-{decision}")>{label}</button>
-                                                </ActionForm>
-                                            }
-                                        }).collect_view()}
+                                        <DecisionButtons action=confirm id=id choices=DeskDecision::PENDING/>
                                     </li>
                                 }
                             }).collect_view()}
@@ -254,6 +299,7 @@ pub fn FloorPage() -> impl IntoView {
     let call = ServerAction::<crate::api::FloorCall>::new();
     let advance = ServerAction::<crate::api::FloorAdvance>::new();
     let walk_in = ServerAction::<crate::api::FloorWalkIn>::new();
+    let scan = ServerAction::<crate::api::FloorScan>::new();
     let session = expect_context::<crate::SessionResource>();
     // Read directly in the Suspense's children (not through `Show`, whose
     // condition is a memo the Suspense may not wait for): the server
@@ -269,11 +315,14 @@ pub fn FloorPage() -> impl IntoView {
             }
         }
     });
-    let queue = Resource::new(move || (call.version().get(), advance.version().get(), walk_in.version().get(), tick.get()), |_| crate::api::floor_queue());
+    let queue = Resource::new(
+        move || (call.version().get(), advance.version().get(), walk_in.version().get(), scan.version().get(), tick.get()),
+        |_| crate::api::floor_queue(),
+    );
     // The desk's data, fetched with the page (read unconditionally in the
     // Suspense that shows it, so the server waits for all of it).
     let decide = ServerAction::<crate::api::FloorDecide>::new();
-    let confirm = ServerAction::<crate::api::FloorConfirm>::new();
+    let confirm = ServerAction::<crate::api::FloorDecide>::new();
     let practitioners = Resource::new(|| (), |_| crate::api::desk_practitioners());
     let directory = Resource::new(|| (), |_| crate::api::directory());
     let review = Resource::new(move || decide.version().get(), |_| crate::api::floor_review(String::new()));
@@ -339,7 +388,10 @@ pub fn FloorPage() -> impl IntoView {
                 who if is_desk(who) => {
                     let list = staff.and_then(|r| r.ok()).unwrap_or_default();
                     let specialties = names.and_then(|r| r.ok()).map(|d| d.0).unwrap_or_default();
-                    view! { <WalkInForm action=walk_in practitioners=list specialties=specialties/> }.into_any()
+                    view! {
+                        <ScanForm action=scan/>
+                        <WalkInForm action=walk_in practitioners=list specialties=specialties/>
+                    }.into_any()
                 }
                 _ => ().into_any(),
                 }

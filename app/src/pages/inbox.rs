@@ -110,6 +110,8 @@ pub fn LinkPage() -> impl IntoView {
                             })}
                             <p class="hint">{t!(i18n, link.sign_in_hint)}" "<A href="/login">{t!(i18n, nav.login)}</A></p>
                         </section>
+                        <super::ArrivalQr code=l.arrival_code image=l.arrival_qr/>
+                        <super::Instructions instructions=l.instructions/>
                     }.into_any()
                 }
             })}
@@ -169,6 +171,8 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: MessageKind) -> &'stati
         K::Prescription => t_string!(i18n, undelivered.kind_prescription),
         K::Result => t_string!(i18n, undelivered.kind_result),
         K::Next => t_string!(i18n, undelivered.kind_next),
+        K::DeskBooked => t_string!(i18n, undelivered.kind_desk_booked),
+        K::DeskCancelled => t_string!(i18n, undelivered.kind_desk_cancelled),
         K::PhoneCode
         | K::EmailLink
         | K::ResetCode

@@ -11,6 +11,7 @@ mod identity;
 pub(crate) mod inbox;
 mod login;
 mod not_found;
+mod pass;
 mod profile;
 mod record;
 mod register;
@@ -27,6 +28,8 @@ pub use identity::{ForgotPage, ResetDone, ResetLinkPage, VerifyEmailPage, Verify
 pub use inbox::{InboxPage, LinkPage};
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use pass::PassPage;
+pub(crate) use pass::{ArrivalQr, Instructions};
 pub use profile::ProfilePage;
 pub use record::{PrescriptionPage, PrintRecordPage, RecordPage};
 pub use register::RegisterPage;

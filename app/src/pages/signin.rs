@@ -140,6 +140,79 @@ pub fn StaffPage() -> impl IntoView {
             })}
         </Suspense>
         <Screens/>
+        <PreVisit/>
+    }
+}
+
+/// Pre-visit instructions: the polyclinic admin's for their polyclinic
+/// (all specialties, or one), the health directorate's per specialty for
+/// the network. Saving a rule for the same specialty replaces it.
+#[component]
+fn PreVisit() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<crate::api::SetInstructions>::new();
+    let rules = Resource::new(move || save.version().get(), |_| crate::api::instruction_rules());
+    let directory = Resource::new(|| (), |_| crate::api::directory());
+    let session = expect_context::<crate::SessionResource>();
+    let network = move || session.get().and_then(|s| s.ok()).flatten().is_some_and(|p| p.role == shared::Role::HealthAdmin);
+    let ar = move || i18n.get_locale_untracked() == Locale::ar;
+    let field_error = move |f: &'static str| {
+        move || save.value().get().and_then(|r| r.err()).and_then(|e| e.field(f)).map(|c| crate::error::error_text(i18n.get_locale(), c))
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (list, names, network) = (rules.get(), directory.get(), network());
+                list.and_then(|r| r.ok()).map(|list| {
+                    let specialties = names.and_then(|r| r.ok()).map(|d| d.0).unwrap_or_default();
+                    view! {
+                        <section data-test="pre-visit">
+                            <h2>{t!(i18n, instructions.title)}</h2>
+                            <p class="hint">{if network { t_string!(i18n, instructions.network_hint) } else { t_string!(i18n, instructions.facility_hint) }}</p>
+                            <ul class="slots">
+                                {list.into_iter().map(|r| view! {
+                                    <li class="card slot" data-test="pre-visit-rule" data-specialty=r.specialty.clone()>
+                                        <strong>{if r.specialty.is_empty() { t_string!(i18n, instructions.all).to_owned() } else if ar() { r.specialty_name_ar.clone() } else { r.specialty_name_fr.clone() }}</strong>
+                                        {r.previous_results.then(|| view! { <span class="badge">{t!(i18n, pass.previous_results)}</span> })}
+                                        {r.fasting.then(|| view! { <span class="badge">{t!(i18n, pass.fasting)}</span> })}
+                                        <span dir="rtl" lang="ar">{r.note.ar.clone()}</span>
+                                        <span lang="fr">{r.note.fr.clone()}</span>
+                                        <span lang="en">{r.note.en.clone()}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <FormError error=action_error(save.value())/>
+                            {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="ok" role="status" data-test="pre-visit-saved">{t!(i18n, instructions.saved)}</p> })}
+                            <ActionForm action=save attr:class="form card" attr:data-test="pre-visit-form">
+                                <div class="field">
+                                    <label for="pv-specialty">{t!(i18n, book.specialty)}</label>
+                                    <select id="pv-specialty" name="specialty">
+                                        {(!network).then(|| view! { <option value="">{t!(i18n, instructions.all)}</option> })}
+                                        {specialties.into_iter().map(|s| {
+                                            let label = if ar() { s.name_ar.clone() } else { s.name_fr.clone() };
+                                            view! { <option value=s.code.clone()>{label}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                    <p class="error" role="alert" data-field="specialty">{field_error("specialty")}</p>
+                                </div>
+                                <div class="field">
+                                    <label><input type="checkbox" name="previous_results" value="on"/>" "{t!(i18n, pass.previous_results)}</label>
+                                    <label><input type="checkbox" name="fasting" value="on"/>" "{t!(i18n, pass.fasting)}</label>
+                                </div>
+                                {[("note_ar", "rtl", "ar"), ("note_fr", "ltr", "fr"), ("note_en", "ltr", "en")].into_iter().map(|(name, dir, lang)| view! {
+                                    <div class="field">
+                                        <label for=format!("pv-{name}")>{t!(i18n, instructions.note)}" ("{lang}")"</label>
+                                        <textarea id=format!("pv-{name}") name=name dir=dir lang=lang maxlength="500" rows="2"></textarea>
+                                        <p class="error" role="alert" data-field=name>{field_error(name)}</p>
+                                    </div>
+                                }).collect_view()}
+                                <button type="submit" disabled=move || save.pending().get()>{t!(i18n, instructions.save)}</button>
+                            </ActionForm>
+                        </section>
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 

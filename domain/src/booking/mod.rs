@@ -15,6 +15,7 @@ pub mod people;
 pub mod referrals;
 pub mod schedule;
 pub mod waitlist;
+pub mod worklist;
 
 use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, slot, specialty, user};
 use crate::services::{Bookings, Directory, Schedule};
@@ -372,6 +373,7 @@ impl Core {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
         self.release(txn, old, now).await?;
+        self.queue_desk_news(txn, old, old_slot.starts_at, crate::notify::Kind::DeskCancelled).await?;
         let subject = Subject::of(old);
         let reason = old.reason.clone().unwrap_or_default();
         self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(old.id), AppointmentStatus::Booked, by.booking_channel()).await
@@ -717,7 +719,7 @@ impl Core {
                 .exec(txn)
                 .await?;
         }
-        self.queue_cancelled(txn, a).await
+        self.queue_cancelled(txn, a, s.starts_at).await
     }
 }
 

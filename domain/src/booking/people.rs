@@ -109,33 +109,9 @@ impl People {
             }
             _ => return Err(Error::code(ErrorCode::NotFound)),
         };
-        let claim = match &matched {
-            Some(d) => self.core.open_claim_for_desk(&txn, d).await?,
-            None => None,
-        };
-        let dependants: Vec<DependantOut> = dependant::Entity::find()
-            .filter(dependant::Column::HolderId.eq(holder.id))
-            .order_by_asc(dependant::Column::CreatedAt)
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|d| DependantOut { nin: None, ..dependant_out(d) })
-            .collect();
-        self.core.log_access(&txn, holder.id.as_person(), actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
-        for d in &dependants {
-            self.core.log_access(&txn, d.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
-        }
+        let out = self.core.desk_person(&txn, holder, matched, actor, facility, reason).await?;
         txn.commit().await?;
-        Ok(PersonOut {
-            patient_id: holder.id,
-            given_name: holder.given_name.clone(),
-            family_name: holder.family_name.clone(),
-            birth_date: holder.birth_date,
-            phone: holder.phone.clone(),
-            dependants,
-            matched_dependant_id: matched.map(|d| d.id),
-            claim,
-        })
+        Ok(out)
     }
 
     /// The desk marks a dependant verified after seeing the papers — a desk
@@ -263,5 +239,48 @@ impl Bookings {
         let mut out = self.core.describe_all(&list).await?;
         out.sort_by_key(|a| a.starts_at);
         Ok(out)
+    }
+}
+
+impl Core {
+    /// A citizen (and the dependant matched, if any) as the desk sees them
+    /// to book: each person whose data is shown (the holder and each
+    /// dependant) gets a row in their access log with the reason; the
+    /// dependants' NINs are not shown.
+    pub(crate) async fn desk_person(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        holder: user::Model,
+        matched: Option<dependant::Model>,
+        actor: &Actor,
+        facility: shared::FacilityId,
+        reason: &str,
+    ) -> Result<PersonOut> {
+        let claim = match &matched {
+            Some(d) => self.open_claim_for_desk(txn, d).await?,
+            None => None,
+        };
+        let dependants: Vec<DependantOut> = dependant::Entity::find()
+            .filter(dependant::Column::HolderId.eq(holder.id))
+            .order_by_asc(dependant::Column::CreatedAt)
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|d| DependantOut { nin: None, ..dependant_out(d) })
+            .collect();
+        self.log_access(txn, holder.id.as_person(), actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
+        for d in &dependants {
+            self.log_access(txn, d.id, actor, Some(facility), shared::AccessAction::DeskLookup, None, reason).await?;
+        }
+        Ok(PersonOut {
+            patient_id: holder.id,
+            given_name: holder.given_name.clone(),
+            family_name: holder.family_name.clone(),
+            birth_date: holder.birth_date,
+            phone: holder.phone.clone(),
+            dependants,
+            matched_dependant_id: matched.map(|d| d.id),
+            claim,
+        })
     }
 }

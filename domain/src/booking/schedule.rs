@@ -312,6 +312,7 @@ impl Schedule {
     /// desk's list. Optionally one practitioner.
     pub async fn day_list(&self, actor: &Actor, date: NaiveDate, practitioner: Option<PractitionerId>) -> Result<Vec<DaySlotOut>> {
         let facility = actor.staff_facility()?;
+        let now = self.core.clock().now();
         let mut q = slot::Entity::find()
             .filter(slot::Column::FacilityId.eq(facility))
             .filter(slot::Column::StartsAt.gte(algiers_midnight(date)))
@@ -366,6 +367,7 @@ impl Schedule {
                     visit_status: a.and_then(|a| visits.get(&a.id)).map(|v| v.status),
                     confirmed: a.is_some_and(|a| a.confirmed_at.is_some()),
                     channel: a.and_then(|a| a.channel),
+                    new: a.is_some_and(|a| a.created_at > now - Duration::hours(2)),
                     cancelled: cancelled.remove(&s.id).unwrap_or_default(),
                 }
             })

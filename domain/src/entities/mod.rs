@@ -33,6 +33,7 @@ pub mod staff_mfa;
 pub mod user;
 pub mod verification;
 pub mod visit;
+pub mod visit_instruction;
 pub mod waitlist_entry;
 pub mod walk_in;
 pub mod wilaya;

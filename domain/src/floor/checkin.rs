@@ -65,10 +65,13 @@ pub fn read(secret: &[u8], code: &str, now: DateTime<Utc>) -> Result<FacilityId>
     Ok(facility)
 }
 
-/// A QR code of `text` as SVG, for the screen.
-pub fn qr_svg(text: &str) -> Result<String> {
+/// A QR code of `text` as an SVG `data:` image (drawn by the server: the
+/// phone's WASM carries no QR encoder).
+pub fn qr_image(text: &str) -> Result<String> {
+    use base64::Engine;
     let qr = qrcode::QrCode::new(text.as_bytes()).map_err(|e| Error::Internal(format!("qr: {e}")))?;
-    Ok(qr.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).quiet_zone(true).build())
+    let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).quiet_zone(true).build();
+    Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
 }
 
 impl Floor {
@@ -145,6 +148,6 @@ mod tests {
         let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         assert_eq!(refusal(read(secret, &forged, shown)), Some(ErrorCode::LinkInvalid));
         assert_eq!(refusal(read(secret, "not base64 ☺", shown)), Some(ErrorCode::LinkInvalid));
-        assert!(qr_svg(&format!("https://sihati.dz/checkin/{c}")).unwrap().starts_with("<?xml"));
+        assert!(qr_image(&format!("https://sihati.dz/checkin/{c}")).unwrap().starts_with("data:image/svg+xml;base64,"));
     }
 }

@@ -10,9 +10,10 @@
 
 pub mod checkin;
 pub mod order;
+mod pass;
 mod review;
 
-use crate::booking::{full_name, subject_of};
+use crate::booking::{full_name, load_map, subject_of};
 use crate::entities::{appointment, display_screen, practitioner, practitioner_facility, referral, slot, specialty, visit, walk_in};
 use crate::persons::Person;
 use crate::services::Floor;
@@ -192,15 +193,9 @@ impl Floor {
             .all(db)
             .await?;
         let appointment_ids: Vec<AppointmentId> = visits.iter().filter_map(|v| v.appointment_id).collect();
-        let appointments = appointment::Entity::find().filter(appointment::Column::Id.is_in(appointment_ids)).all(db).await?;
-        let slots: HashMap<_, _> = slot::Entity::find()
-            .filter(slot::Column::Id.is_in(appointments.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.starts_at))
-            .collect();
-        let starts = appointments.iter().filter_map(|a| slots.get(&a.slot_id).map(|at| (a.id, *at))).collect();
+        let appointments = load_map::<appointment::Entity, _, _, _>(db, appointment::Column::Id, appointment_ids, |a| a.id).await?;
+        let slots = load_map::<slot::Entity, _, _, _>(db, slot::Column::Id, appointments.values().map(|a| a.slot_id).collect(), |s| s.id).await?;
+        let starts = appointments.values().filter_map(|a| slots.get(&a.slot_id).map(|s| (a.id, s.starts_at))).collect();
         Ok((visits, starts))
     }
 
@@ -361,14 +356,8 @@ impl Floor {
             .filter(appointment::Column::Status.eq(AppointmentStatus::Booked))
             .all(&txn)
             .await?;
-        let slots: HashMap<_, _> = slot::Entity::find()
-            .filter(slot::Column::Id.is_in(booked.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.starts_at))
-            .collect();
-        if let Some(a) = booked.iter().find(|a| slots.get(&a.slot_id).is_some_and(|at| shared::time::algiers_date(*at) == self.core.today())) {
+        let slots = load_map::<slot::Entity, _, _, _>(&txn, slot::Column::Id, booked.iter().map(|a| a.slot_id).collect(), |s| s.id).await?;
+        if let Some(a) = booked.iter().find(|a| slots.get(&a.slot_id).is_some_and(|s| shared::time::algiers_date(s.starts_at) == self.core.today())) {
             let v = self.arrive_in(&txn, a, w.priority, actor.user_id).await?;
             self.core.log_access(&txn, person, actor, Some(facility), shared::AccessAction::DeskLookup, None, "").await?;
             txn.commit().await?;
@@ -536,20 +525,10 @@ impl Floor {
     async fn describe(&self, visits: &[visit::Model], viewer: Viewer) -> Result<Described> {
         let db = self.core.db();
         let names = crate::persons::named(db, &visits.iter().map(|v| v.person_id).collect::<Vec<_>>()).await?;
-        let specialties = specialty::Entity::find()
-            .filter(specialty::Column::Id.is_in(visits.iter().map(|v| v.specialty_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-        let practitioners = practitioner::Entity::find()
-            .filter(practitioner::Column::Id.is_in(visits.iter().filter_map(|v| v.practitioner_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+        let specialties = load_map::<specialty::Entity, _, _, _>(db, specialty::Column::Id, visits.iter().map(|v| v.specialty_id).collect(), |s| s.id).await?;
+        let practitioners =
+            load_map::<practitioner::Entity, _, _, _>(db, practitioner::Column::Id, visits.iter().filter_map(|v| v.practitioner_id).collect(), |p| p.id)
+                .await?;
         Ok(Described { viewer, names, specialties, practitioners })
     }
 
@@ -739,11 +718,7 @@ impl Floor {
                 }),
             }
         }
-        let qr = checkin::qr_svg(&self.check_in_url(facility))?;
-        let check_in_qr = {
-            use base64::Engine;
-            format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(qr))
-        };
+        let check_in_qr = checkin::qr_image(&self.check_in_url(facility))?;
         Ok(BoardOut { facility_name_ar: f.name_ar, facility_name_fr: f.name_fr, called, waiting: services, check_in_qr })
     }
 }

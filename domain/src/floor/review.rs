@@ -7,7 +7,7 @@
 //! desk confirms or declines. The citizen sees the rule and their count.
 
 use super::Floor;
-use crate::booking::{algiers_midnight, full_name, subject_of};
+use crate::booking::{algiers_midnight, full_name, load_map, subject_of};
 use crate::entities::{appointment, practitioner, slot, visit};
 use crate::{Actor, Core, Error, Result};
 use chrono::{Duration, NaiveDate};
@@ -19,25 +19,24 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 impl Core {
-    /// `person`'s confirmed no-shows whose appointment started within the
-    /// policy's period.
-    pub(crate) async fn no_shows_of<C: ConnectionTrait>(&self, db: &C, person: PersonId) -> Result<u32> {
+    /// Each of `people`'s confirmed no-shows whose appointment started
+    /// within the policy's period (two queries, whatever the number of people).
+    pub(crate) async fn no_shows_of<C: ConnectionTrait>(&self, db: &C, people: &[PersonId]) -> Result<HashMap<PersonId, u32>> {
         let since = self.clock().now() - Duration::days(i64::from(self.config().floor.no_show_days));
+        let mut counts: HashMap<PersonId, u32> = people.iter().map(|p| (*p, 0)).collect();
+        if people.is_empty() {
+            return Ok(counts);
+        }
         let missed = appointment::Entity::find()
-            .filter(appointment::Column::SubjectId.eq(person))
+            .filter(appointment::Column::SubjectId.is_in(people.to_vec()))
             .filter(appointment::Column::Status.eq(AppointmentStatus::NoShow))
             .all(db)
             .await?;
-        if missed.is_empty() {
-            return Ok(0);
+        let slots = load_map::<slot::Entity, _, _, _>(db, slot::Column::Id, missed.iter().map(|a| a.slot_id).collect(), |s| s.id).await?;
+        for a in missed.iter().filter(|a| slots.get(&a.slot_id).is_some_and(|s| s.starts_at >= since)) {
+            *counts.entry(subject_of(a)).or_default() += 1;
         }
-        let n = slot::Entity::find()
-            .filter(slot::Column::Id.is_in(missed.iter().map(|a| a.slot_id).collect::<Vec<_>>()))
-            .filter(slot::Column::StartsAt.gte(since))
-            .all(db)
-            .await?
-            .len();
-        Ok(n as u32)
+        Ok(counts)
     }
 
     fn over_no_show_limit(&self, count: u32) -> bool {
@@ -48,7 +47,8 @@ impl Core {
     /// How an online booking for `person` is made: booked, or pending the
     /// desk's confirmation when they are at the no-show limit.
     pub(crate) async fn online_booking_status<C: ConnectionTrait>(&self, db: &C, person: PersonId) -> Result<AppointmentStatus> {
-        Ok(if self.over_no_show_limit(self.no_shows_of(db, person).await?) { AppointmentStatus::Pending } else { AppointmentStatus::Booked })
+        let count = self.no_shows_of(db, &[person]).await?.get(&person).copied().unwrap_or(0);
+        Ok(if self.over_no_show_limit(count) { AppointmentStatus::Pending } else { AppointmentStatus::Booked })
     }
 }
 
@@ -86,14 +86,11 @@ impl Floor {
             .filter_map(|v| Some((v.appointment_id?, v.status)))
             .collect();
         let missed: Vec<&appointment::Model> = booked.iter().filter(|a| visits.get(&a.id).is_none_or(|s| *s == VisitStatus::Absent)).collect();
-        let names = crate::persons::named(db, &missed.iter().map(|a| subject_of(a)).collect::<Vec<_>>()).await?;
-        let practitioners: HashMap<_, _> = practitioner::Entity::find()
-            .filter(practitioner::Column::Id.is_in(slots.values().map(|s| s.practitioner_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, full_name(&p.given_name, &p.family_name)))
-            .collect();
+        let subjects: Vec<PersonId> = missed.iter().map(|a| subject_of(a)).collect();
+        let names = crate::persons::named(db, &subjects).await?;
+        let counts = self.core.no_shows_of(db, &subjects).await?;
+        let practitioners =
+            load_map::<practitioner::Entity, _, _, _>(db, practitioner::Column::Id, slots.values().map(|s| s.practitioner_id).collect(), |p| p.id).await?;
         let mut out = Vec::with_capacity(missed.len());
         for a in missed {
             let s = &slots[&a.slot_id];
@@ -103,9 +100,9 @@ impl Floor {
                 starts_at: s.starts_at,
                 patient_name: who.name,
                 patient_phone: who.phone,
-                practitioner_name: practitioners.get(&s.practitioner_id).cloned().unwrap_or_default(),
+                practitioner_name: practitioners.get(&s.practitioner_id).map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
                 visit_status: visits.get(&a.id).copied(),
-                no_shows: self.core.no_shows_of(db, subject_of(a)).await?,
+                no_shows: counts.get(&subject_of(a)).copied().unwrap_or(0),
             });
         }
         out.sort_by_key(|r| r.starts_at);
@@ -232,9 +229,10 @@ impl Floor {
         let db = self.core.db();
         let people = self.core.managed_people(db, actor).await?;
         let names = crate::persons::named(db, &people).await?;
+        let counts = self.core.no_shows_of(db, &people).await?;
         let mut out = Vec::with_capacity(people.len());
         for p in people {
-            let count = self.core.no_shows_of(db, p).await?;
+            let count = counts.get(&p).copied().unwrap_or(0);
             out.push(PersonNoShowsOut {
                 person_id: p,
                 name: names.get(&p).map(|n| n.name.clone()).unwrap_or_default(),

@@ -24,6 +24,7 @@ use uuid::Uuid;
 
 const VIEW: u8 = 1;
 const CANCEL: u8 = 2;
+const ARRIVE: u8 = 3;
 const TAG_LEN: usize = 16;
 
 /// What a valid link allows.
@@ -31,6 +32,9 @@ const TAG_LEN: usize = 16;
 pub enum Purpose {
     View,
     Cancel,
+    /// The appointment's QR code: the desk scans it to mark the arrival
+    /// (staff only; it lets nobody else see or change anything).
+    Arrive,
 }
 
 /// The HMAC under a key of its own, derived from the server's secret, so
@@ -42,7 +46,11 @@ fn link_mac(secret: &[u8]) -> Hmac<Sha256> {
 pub fn sign(secret: &[u8], id: Uuid, purpose: Purpose, expires: DateTime<Utc>) -> String {
     let mut body = Vec::with_capacity(21 + TAG_LEN);
     body.extend_from_slice(id.as_bytes());
-    body.push(if purpose == Purpose::Cancel { CANCEL } else { VIEW });
+    body.push(match purpose {
+        Purpose::View => VIEW,
+        Purpose::Cancel => CANCEL,
+        Purpose::Arrive => ARRIVE,
+    });
     body.extend_from_slice(&(expires.timestamp().clamp(0, u32::MAX as i64) as u32).to_be_bytes());
     let mut m = link_mac(secret);
     m.update(&body);
@@ -66,6 +74,7 @@ pub fn verify(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<(Uuid, P
     let purpose = match body[16] {
         VIEW => Purpose::View,
         CANCEL => Purpose::Cancel,
+        ARRIVE => Purpose::Arrive,
         _ => return None,
     };
     let expires = u32::from_be_bytes(body[17..21].try_into().ok()?) as i64;
@@ -80,6 +89,22 @@ impl Core {
         (sign(secret, id, Purpose::View, starts_at + Duration::days(7)), sign(secret, id, Purpose::Cancel, starts_at))
     }
 
+    /// The arrival code of an appointment (its QR code): valid until the
+    /// end of the appointment's day.
+    pub(crate) fn arrival_token(&self, id: AppointmentId, starts_at: DateTime<Utc>) -> String {
+        let end_of_day = crate::booking::algiers_midnight(shared::time::algiers_date(starts_at) + Duration::days(1));
+        sign(&self.config().link_secret, id.as_uuid(), Purpose::Arrive, end_of_day)
+    }
+
+    /// The appointment a genuine, unexpired arrival code names.
+    pub(crate) fn arrival_of(&self, token: &str) -> Result<AppointmentId> {
+        match self.link(token)? {
+            (id, Purpose::Arrive) => Ok(AppointmentId(id)),
+            _ => Err(Error::code(ErrorCode::LinkInvalid)),
+        }
+    }
+
+    /// A genuine, unexpired message link (view or cancel); an arrival code is none.
     fn link(&self, token: &str) -> Result<(Uuid, Purpose)> {
         verify(&self.config().link_secret, token, self.clock().now()).ok_or_else(|| Error::code(ErrorCode::LinkInvalid))
     }
@@ -92,6 +117,9 @@ impl Bookings {
     /// appointment not started yet) or already did.
     pub async fn appointment_by_link(&self, token: &str) -> Result<LinkAppointmentOut> {
         let (id, purpose) = self.core.link(token)?;
+        if purpose == Purpose::Arrive {
+            return Err(Error::code(ErrorCode::LinkInvalid));
+        }
         let a = appointment::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let s = slot::Entity::find_by_id(a.slot_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::LinkInvalid))?;
         let mut out = self.core.describe(&a, &s).await?;
@@ -101,7 +129,9 @@ impl Bookings {
         // booked, before the cut-off.
         let can_cancel = purpose == Purpose::Cancel && self.core.may_cancel_online(&a, &s, now);
         let can_confirm = purpose == Purpose::Cancel && a.status == AppointmentStatus::Booked && s.starts_at > now && a.confirmed_at.is_none();
-        Ok(LinkAppointmentOut { appointment: out, can_cancel, can_confirm, confirmed: a.confirmed_at.is_some() })
+        let instructions = self.core.instructions_for(self.core.db(), a.facility_id, a.specialty_id).await?;
+        let (arrival_code, arrival_qr) = self.core.arrival_qr(&a, &s)?;
+        Ok(LinkAppointmentOut { appointment: out, can_cancel, can_confirm, confirmed: a.confirmed_at.is_some(), arrival_code, arrival_qr, instructions })
     }
 
     /// "I am coming": the answer link of a message (the one that may also
@@ -179,7 +209,9 @@ mod tests {
             assert_eq!(verify(KEY, &bad, now), None, "bit flip at byte {i}");
             raw[i] ^= 0x01;
         }
-        // A view link turned into a cancel link by hand.
+        // A view link turned into a cancel link, or an arrival code, by hand.
+        raw[16] = ARRIVE;
+        assert_eq!(verify(KEY, &base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw), now), None);
         raw[16] = CANCEL;
         assert_eq!(verify(KEY, &base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw), now), None);
         assert_eq!(verify(KEY, "", now), None);

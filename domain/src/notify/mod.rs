@@ -39,7 +39,7 @@ use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use shared::dto::{InboxItemOut, InboxOut, NotificationPrefs, UndeliveredOut};
 use shared::{
-    AppointmentId, DeliveryId, ErrorCode, FacilityId, Lang, MessageChannel, MessageId, MessageKind, OfferId, OutboxStatus, PersonId, SlotId, SpecialtyId,
+    AppointmentId, DeliveryId, ErrorCode, FacilityId, Lang, MessageChannel, MessageId, MessageKind, OfferId, OutboxStatus, PersonId, Role, SlotId, SpecialtyId,
     UserId, VisitId,
 };
 use std::future::Future;
@@ -63,11 +63,27 @@ pub enum Kind {
     /// The patient is next in the waiting room's queue (in the app and by
     /// SMS; no email, which would come too late to matter).
     Next,
+    /// To the desk staff of the polyclinic (in the app): a booking for
+    /// today or tomorrow, as it happens.
+    DeskBooked,
+    /// To the desk staff: a cancellation for today or tomorrow.
+    DeskCancelled,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] =
-        [Kind::Booked, Kind::Rescheduled, Kind::Cancelled, Kind::Reminder, Kind::Offer, Kind::Referral, Kind::Prescription, Kind::Result, Kind::Next];
+    pub const ALL: [Kind; 11] = [
+        Kind::Booked,
+        Kind::Rescheduled,
+        Kind::Cancelled,
+        Kind::Reminder,
+        Kind::Offer,
+        Kind::Referral,
+        Kind::Prescription,
+        Kind::Result,
+        Kind::Next,
+        Kind::DeskBooked,
+        Kind::DeskCancelled,
+    ];
 
     /// The stored kind (`shared::MessageKind`) of this message.
     pub fn message_kind(self) -> MessageKind {
@@ -81,6 +97,8 @@ impl Kind {
             Kind::Prescription => MessageKind::Prescription,
             Kind::Result => MessageKind::Result,
             Kind::Next => MessageKind::Next,
+            Kind::DeskBooked => MessageKind::DeskBooked,
+            Kind::DeskCancelled => MessageKind::DeskCancelled,
         }
     }
 

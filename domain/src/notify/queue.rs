@@ -91,14 +91,43 @@ impl Core {
                 rows.extend(on_every_channel(&format!("appt:{}:reminder{h}", a.id), Kind::Reminder, a.patient_id, &about, due, now, &params));
             }
         }
-        queue(db, rows).await
+        queue(db, rows).await?;
+        self.queue_desk_news(db, a, s.starts_at, Kind::DeskBooked).await
     }
 
     /// Queues the cancellation message of an appointment.
-    pub(crate) async fn queue_cancelled<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model) -> Result<()> {
+    pub(crate) async fn queue_cancelled<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, starts_at: DateTime<Utc>) -> Result<()> {
         let now = self.clock().now();
         let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
-        queue(db, on_every_channel(&format!("appt:{}:cancelled", a.id), Kind::Cancelled, a.patient_id, &about, now, now, "{}")).await
+        queue(db, on_every_channel(&format!("appt:{}:cancelled", a.id), Kind::Cancelled, a.patient_id, &about, now, now, "{}")).await?;
+        self.queue_desk_news(db, a, starts_at, Kind::DeskCancelled).await
+    }
+
+    /// Tells the desk staff of the appointment's polyclinic (in the app)
+    /// of a booking or cancellation for today or tomorrow: the changes to
+    /// the days they are preparing, as they happen.
+    pub(crate) async fn queue_desk_news<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, starts_at: DateTime<Utc>, kind: Kind) -> Result<()> {
+        let day = shared::time::algiers_date(starts_at);
+        let today = self.today();
+        if day != today && day != today + Duration::days(1) {
+            return Ok(());
+        }
+        let now = self.clock().now();
+        let desk = user::Entity::find()
+            .filter(user::Column::FacilityId.eq(a.facility_id))
+            .filter(user::Column::Role.is_in([Role::Receptionist, Role::FacilityAdmin]))
+            .all(db)
+            .await?;
+        let rows = desk
+            .iter()
+            .map(|u| {
+                let mut r = row(format!("desk:{}:{}:{}", a.id, kind.code(), u.id), kind, MessageChannel::Inapp, u.id, now, now);
+                r.appointment_id = Set(Some(a.id));
+                r.facility_id = Set(Some(a.facility_id));
+                r
+            })
+            .collect();
+        queue(db, rows).await
     }
 
     /// Withdraws the reminders still waiting for an appointment that ends

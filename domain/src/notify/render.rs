@@ -80,20 +80,8 @@ impl Core {
                 let author = user::Entity::find_by_id(e.author_id).one(db).await?;
                 let patient = self.person_name(holder, (e.subject_id != holder.id.as_person()).then_some(e.subject_id)).await?;
                 return Ok(Some(Facts {
-                    holder: full_name(&holder.given_name, &holder.family_name),
-                    patient,
-                    specialty: Default::default(),
                     practitioner: author.map(|a| full_name(&a.given_name, &a.family_name)).unwrap_or_default(),
-                    facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
-                    address: fac.map(|f| f.address).unwrap_or_default(),
-                    starts_at: e.created_at,
-                    ends_at: e.created_at,
-                    hours: 0,
-                    deadline: None,
-                    expires_on: None,
-                    appointment_id: None,
-                    ticket: String::new(),
-                    links: self.site_links(None),
+                    ..self.facts_at(holder, patient, fac, e.created_at, None)
                 }));
             }
             Kind::Next => {
@@ -102,20 +90,10 @@ impl Core {
                 let fac = facility::Entity::find_by_id(v.facility_id).one(db).await?;
                 let patient = self.person_name(holder, (v.person_id != holder.id.as_person()).then_some(v.person_id)).await?;
                 return Ok(Some(Facts {
-                    holder: full_name(&holder.given_name, &holder.family_name),
-                    patient,
                     specialty: [spec.name_ar, spec.name_fr, spec.name_en],
-                    practitioner: String::new(),
-                    facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
-                    address: fac.map(|f| f.address).unwrap_or_default(),
-                    starts_at: v.arrived_at,
-                    ends_at: v.arrived_at,
-                    hours: 0,
-                    deadline: None,
-                    expires_on: None,
                     appointment_id: v.appointment_id,
                     ticket: v.ticket,
-                    links: self.site_links(None),
+                    ..self.facts_at(holder, patient, fac, v.arrived_at, None)
                 }));
             }
             Kind::Referral => {
@@ -124,20 +102,9 @@ impl Core {
                 let fac = facility::Entity::find_by_id(rf.facility_id).one(db).await?;
                 let patient = self.person_name(holder, rf.dependant_id).await?;
                 return Ok(Some(Facts {
-                    holder: full_name(&holder.given_name, &holder.family_name),
-                    patient,
                     specialty: [spec.name_ar, spec.name_fr, spec.name_en],
-                    practitioner: String::new(),
-                    facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
-                    address: fac.map(|f| f.address).unwrap_or_default(),
-                    starts_at: self.clock().now(),
-                    ends_at: self.clock().now(),
-                    hours: 0,
-                    deadline: None,
                     expires_on: Some(rf.expires_on),
-                    appointment_id: None,
-                    ticket: String::new(),
-                    links: self.site_links(None),
+                    ..self.facts_at(holder, patient, fac, self.clock().now(), None)
                 }));
             }
             _ => {
@@ -156,22 +123,49 @@ impl Core {
             Extra::Appointment(id, h) => (Some(id), h, None),
             Extra::Deadline(d) => (None, 0, Some(d)),
         };
+        let instructions = match kind {
+            Kind::Booked | Kind::Rescheduled | Kind::Reminder => self.instructions_for(db, s.facility_id, specialty_id).await?,
+            _ => Default::default(),
+        };
         Ok(Some(Facts {
-            holder: full_name(&holder.given_name, &holder.family_name),
-            patient,
+            instructions,
             specialty: [spec.name_ar, spec.name_fr, spec.name_en],
             practitioner: pract.map(|p| full_name(&p.given_name, &p.family_name)).unwrap_or_default(),
-            facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
-            address: fac.map(|f| f.address).unwrap_or_default(),
-            starts_at: s.starts_at,
             ends_at: s.ends_at,
             hours,
             deadline,
-            expires_on: None,
             appointment_id,
-            ticket: String::new(),
-            links: self.site_links(appointment_id.map(|id| (id, s.starts_at))),
+            ..self.facts_at(holder, patient, fac, s.starts_at, appointment_id.map(|id| (id, s.starts_at)))
         }))
+    }
+
+    /// The facts every message states — who, where, when and the site's
+    /// links (with the appointment's own when there is one) — the rest empty.
+    fn facts_at(
+        &self,
+        holder: &user::Model,
+        patient: String,
+        fac: Option<facility::Model>,
+        at: DateTime<Utc>,
+        appointment: Option<(AppointmentId, DateTime<Utc>)>,
+    ) -> Facts {
+        Facts {
+            holder: full_name(&holder.given_name, &holder.family_name),
+            patient,
+            specialty: Default::default(),
+            practitioner: String::new(),
+            facility: fac.as_ref().map(|f| [f.name_ar.clone(), f.name_fr.clone()]).unwrap_or_default(),
+            address: fac.map(|f| f.address).unwrap_or_default(),
+            starts_at: at,
+            ends_at: at,
+            hours: 0,
+            deadline: None,
+            expires_on: None,
+            appointment_id: None,
+            ticket: String::new(),
+            links: self.site_links(appointment),
+            instructions: Default::default(),
+        }
     }
 
     pub(super) async fn person_name(&self, holder: &user::Model, dependant_id: Option<PersonId>) -> Result<String> {

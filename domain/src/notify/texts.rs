@@ -41,6 +41,8 @@ pub struct Facts {
     /// The ticket of the day at the polyclinic (`C-012`), for the floor's messages.
     pub ticket: String,
     pub links: Links,
+    /// What to bring and do before the visit (confirmations and reminders).
+    pub instructions: shared::dto::InstructionsOut,
 }
 
 impl Facts {
@@ -85,6 +87,10 @@ struct Catalog {
     links: &'static str,
     signature: &'static str,
     calendar_summary: &'static str,
+    /// The heading of the pre-visit instructions.
+    before: &'static str,
+    /// Each [`shared::PreVisitItem`], in the order of `PreVisitItem::ALL`.
+    items: [&'static str; 5],
     /// subject, first line, SMS; per kind.
     booked: [&'static str; 3],
     rescheduled: [&'static str; 3],
@@ -95,6 +101,8 @@ struct Catalog {
     prescription: [&'static str; 3],
     result: [&'static str; 3],
     next: [&'static str; 3],
+    desk_booked: [&'static str; 3],
+    desk_cancelled: [&'static str; 3],
 }
 
 const FR: Catalog = Catalog {
@@ -106,6 +114,14 @@ const FR: Catalog = Catalog {
     links: "Voir le rendez-vous : {view_link}\nJe viendrai, ou annuler le rendez-vous : {cancel_link}",
     signature: "— Sihati, le portail de santé des polycliniques publiques",
     calendar_summary: "Rendez-vous {specialty} – {facility}",
+    before: "Avant votre visite :",
+    items: [
+        "votre carte d'identité nationale",
+        "votre carte Chifa",
+        "la lettre d'orientation de votre médecin",
+        "vos résultats, comptes rendus et ordonnances antérieurs",
+        "venez à jeun (rien manger pendant 8 heures)",
+    ],
     booked: [
         "Rendez-vous confirmé : {specialty}, {when}",
         "Le rendez-vous de {patient} est confirmé.",
@@ -151,6 +167,16 @@ const FR: Catalog = Catalog {
         "{patient} est le prochain patient appelé en {specialty} à {facility} (ticket {ticket}). Restez près de la salle d'attente.",
         "Sihati : {patient}, ticket {ticket}, vous êtes le prochain en {specialty}. Restez près de la salle d'attente.",
     ],
+    desk_booked: [
+        "Nouveau rendez-vous : {specialty}, {short}",
+        "Un rendez-vous vient d'être pris à votre polyclinique :",
+        "Sihati : nouveau RDV {specialty} le {short}.",
+    ],
+    desk_cancelled: [
+        "Rendez-vous annulé : {specialty}, {short}",
+        "Un rendez-vous de votre polyclinique vient d'être annulé ; le créneau est libre :",
+        "Sihati : RDV {specialty} du {short} annulé.",
+    ],
 };
 
 const AR: Catalog = Catalog {
@@ -162,6 +188,8 @@ const AR: Catalog = Catalog {
     links: "عرض الموعد: {view_link}\nتأكيد الحضور أو إلغاء الموعد: {cancel_link}",
     signature: "— صحتي، بوابة الصحة للعيادات المتعددة الخدمات العمومية",
     calendar_summary: "موعد {specialty} – {facility}",
+    before: "قبل زيارتكم:",
+    items: ["بطاقة التعريف الوطنية", "بطاقة الشفاء", "رسالة التوجيه من طبيبكم", "نتائجكم وتقاريركم ووصفاتكم السابقة", "احضروا صائمين (دون أكل لمدة 8 ساعات)"],
     booked: ["تأكيد موعد: {specialty}، {when}", "تم تأكيد موعد {patient}.", "صحتي: تم تأكيد موعد {specialty} يوم {short}، {facility}. للإلغاء: {cancel_link}"],
     rescheduled: [
         "تغيير موعد: {specialty}، {when}",
@@ -199,6 +227,8 @@ const AR: Catalog = Catalog {
         "{patient} هو المريض التالي في {specialty} بـ{facility} (التذكرة {ticket}). ابقوا قرب قاعة الانتظار.",
         "صحتي: {patient}، التذكرة {ticket}، أنت التالي في {specialty}. ابق قرب قاعة الانتظار.",
     ],
+    desk_booked: ["موعد جديد: {specialty}، {short}", "تم حجز موعد للتو في عيادتكم:", "صحتي: موعد جديد في {specialty} يوم {short}."],
+    desk_cancelled: ["إلغاء موعد: {specialty}، {short}", "تم إلغاء موعد في عيادتكم للتو، والموعد أصبح متاحًا:", "صحتي: تم إلغاء موعد {specialty} يوم {short}."],
 };
 
 const EN: Catalog = Catalog {
@@ -210,6 +240,14 @@ const EN: Catalog = Catalog {
     links: "View the appointment: {view_link}\nI am coming, or cancel the appointment: {cancel_link}",
     signature: "— Sihati, the public polyclinics' health portal",
     calendar_summary: "{specialty} appointment – {facility}",
+    before: "Before your visit:",
+    items: [
+        "your national identity card",
+        "your Chifa card",
+        "your doctor's referral letter",
+        "your previous results, reports and prescriptions",
+        "come fasting (nothing to eat for 8 hours)",
+    ],
     booked: [
         "Appointment confirmed: {specialty}, {when}",
         "{patient}'s appointment is confirmed.",
@@ -255,6 +293,16 @@ const EN: Catalog = Catalog {
         "{patient} is the next patient to be called in {specialty} at {facility} (ticket {ticket}). Stay near the waiting room.",
         "Sihati: {patient}, ticket {ticket}, you are next in {specialty}. Stay near the waiting room.",
     ],
+    desk_booked: [
+        "New appointment: {specialty}, {short}",
+        "An appointment was just booked at your polyclinic:",
+        "Sihati: new {specialty} appointment on {short}.",
+    ],
+    desk_cancelled: [
+        "Appointment cancelled: {specialty}, {short}",
+        "An appointment at your polyclinic was just cancelled; the slot is free:",
+        "Sihati: {specialty} appointment on {short} cancelled.",
+    ],
 };
 
 fn catalog(lang: Lang) -> &'static Catalog {
@@ -294,6 +342,20 @@ fn short_time(t: DateTime<Utc>) -> String {
     local(t).format("%d/%m %H:%M").to_string()
 }
 
+/// The pre-visit instructions as a list, then the notes; None when there is nothing to say.
+fn instructions(c: &Catalog, lang: Lang, i: &shared::dto::InstructionsOut) -> Option<String> {
+    if i.items.is_empty() && i.notes.is_empty() {
+        return None;
+    }
+    let mut lines = vec![c.before.to_owned()];
+    for item in &i.items {
+        let n = shared::PreVisitItem::ALL.iter().position(|x| x == item).unwrap_or_default();
+        lines.push(format!("- {}", c.items[n]));
+    }
+    lines.extend(i.notes.iter().map(|n| n.in_lang(lang.code()).to_owned()).filter(|t| !t.is_empty()));
+    Some(lines.join("\n"))
+}
+
 pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
     let c = catalog(lang);
     let [subject, first, sms] = match kind {
@@ -306,6 +368,8 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
         Kind::Prescription => c.prescription,
         Kind::Result => c.result,
         Kind::Next => c.next,
+        Kind::DeskBooked => c.desk_booked,
+        Kind::DeskCancelled => c.desk_cancelled,
     };
     let when = long_time(lang, f.starts_at);
     let deadline = f.deadline.map(|d| long_time(lang, d)).unwrap_or_default();
@@ -341,6 +405,10 @@ pub fn render(kind: Kind, lang: Lang, f: &Facts) -> Rendered {
         inapp.push(details.clone());
     }
     if matches!(kind, Kind::Booked | Kind::Rescheduled | Kind::Reminder) {
+        if let Some(before) = instructions(c, lang, &f.instructions) {
+            parts.push(before.clone());
+            inapp.push(before);
+        }
         parts.push(fill(c.links, &values));
     }
     parts.push(c.signature.to_owned());
@@ -374,6 +442,10 @@ mod tests {
             appointment_id: Some(shared::AppointmentId(uuid::Uuid::nil())),
             ticket: "C-012".into(),
             links: Links { view: "V".into(), cancel: "C".into(), appointments: "A".into(), book: "B".into(), record: "R".into() },
+            instructions: shared::dto::InstructionsOut {
+                items: shared::PreVisitItem::ALL.to_vec(),
+                notes: vec![shared::dto::NoteOut { ar: "أحضروا".into(), fr: "Apportez vos ECG.".into(), en: String::new() }],
+            },
         }
     }
 
@@ -412,6 +484,17 @@ mod tests {
         let reminder = render(Kind::Reminder, Lang::En, &f);
         assert!(reminder.subject.contains("in 24 h"));
         assert!(reminder.sms.contains("Coming / cancel: C"), "the reminder's one link answers both ways: {}", reminder.sms);
+        assert!(
+            r.text.contains("Avant votre visite :\n- votre carte d'identité nationale\n- votre carte Chifa\n") && r.text.contains("- venez à jeun"),
+            "{}",
+            r.text
+        );
+        assert!(
+            reminder.text.contains("Apportez vos ECG.") && reminder.inapp.contains("your Chifa card"),
+            "a note without its English text falls back to French: {}",
+            reminder.text
+        );
+        assert!(!cancelled.text.contains("بطاقة الشفاء"), "a cancellation has nothing to bring");
         for lang in Lang::ALL {
             let next = render(Kind::Next, lang, &f);
             assert!(next.sms.contains("C-012") && next.inapp.contains("Yacine Benali"), "{lang:?}: {next:?}");

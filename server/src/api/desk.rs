@@ -9,8 +9,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
-use shared::dto::{AppointmentOut, DaySlotOut, DependantOut, DeskBookIn, NinLookupIn, PersonOut, PractitionerOut, ReferralIn, ReferralOut, TemplateRowOut};
-use shared::{AppointmentId, ErrorCode, PersonId, PractitionerId, UserId};
+use shared::dto::{
+    AppointmentOut, DaySlotOut, DependantOut, DeskBookIn, NinLookupIn, PersonOut, PractitionerOut, ReferralIn, ReferralOut, ReferralWorkOut, TemplateRowOut,
+};
+use shared::{AppointmentId, ErrorCode, PersonId, PractitionerId, ReferralId, UserId};
 use uuid::Uuid;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -133,4 +135,23 @@ pub async fn refer(
 ) -> Result<(StatusCode, Json<ReferralOut>), ApiFailure> {
     let out = state.domain.referrals.create_referral(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// The referral worklist of one's desk: patients referred in one's wilaya
+/// to a specialty one's polyclinic offers, still without an appointment
+/// after the follow-up delay; urgent first, then the longest waiting.
+#[utoipa::path(get, path = "/desk/referrals", tag = "desk", security(("bearer" = [])),
+    responses((status = 200, body = [ReferralWorkOut]), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/desk/referrals", skip_all)]
+pub async fn worklist(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralWorkOut>>, ApiFailure> {
+    Ok(Json(state.domain.referrals.worklist(&actor).await?))
+}
+
+/// Open a referral of the worklist to book it: the patient as a NIN
+/// look-up gives them (logged in their access log, reason `referral`).
+#[utoipa::path(post, path = "/desk/referrals/{id}/open", tag = "desk", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = PersonOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/referrals/{id}/open", skip_all)]
+pub async fn open_referral(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<ReferralId>) -> Result<Json<PersonOut>, ApiFailure> {
+    Ok(Json(state.domain.referrals.worklist_patient(&actor, id).await?))
 }

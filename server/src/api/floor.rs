@@ -8,7 +8,10 @@ use crate::startup::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use shared::dto::{ArrivalIn, CallIn, CheckInIn, DisplayCreatedOut, DisplayIn, DisplayOut, NoShowsOut, PositionOut, QueueOut, ReviewOut, VisitOut, WalkInIn};
+use shared::dto::{
+    AppointmentPassOut, ArrivalIn, CallIn, CheckInIn, DisplayCreatedOut, DisplayIn, DisplayOut, InstructionRuleOut, InstructionsIn, NoShowsOut, PositionOut,
+    QueueOut, ReviewOut, ScanIn, VisitOut, WalkInIn,
+};
 use shared::{AppointmentId, DisplayId, VisitId, VisitStatus};
 
 /// Mark a booked patient arrived (today, at one's facility): they join
@@ -219,5 +222,44 @@ pub async fn add_display(
 #[tracing::instrument(name = "DELETE /api/v1/admin/displays/{id}", skip_all)]
 pub async fn revoke_display(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<DisplayId>) -> Result<StatusCode, ApiFailure> {
     state.domain.floor.revoke_display(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mark a patient arrived by scanning their appointment's QR code (desk):
+/// `code` is what the scanner read, the address or the code alone.
+#[utoipa::path(post, path = "/desk/arrivals/scan", tag = "floor", security(("bearer" = [])), request_body = ScanIn,
+    responses((status = 200, body = VisitOut), (status = 403, body = shared::ApiError), (status = 404, description = "`link_invalid`, `not_found`", body = shared::ApiError),
+        (status = 409, description = "`not_today`, `appointment_not_booked`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/desk/arrivals/scan", skip_all)]
+pub async fn scan(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<ScanIn>) -> Result<Json<VisitOut>, ApiFailure> {
+    Ok(Json(state.domain.floor.scan(&actor, &input).await?))
+}
+
+/// The citizen's pass for one of their appointments: the QR code the desk
+/// scans on arrival, and what to bring and do before the visit.
+#[utoipa::path(get, path = "/appointments/{id}/pass", tag = "floor", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = AppointmentPassOut), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/appointments/{id}/pass", skip_all)]
+pub async fn pass(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<AppointmentId>) -> Result<Json<AppointmentPassOut>, ApiFailure> {
+    Ok(Json(state.domain.floor.pass(&actor, id).await?))
+}
+
+/// The pre-visit rules one sets: the network's per specialty (health
+/// directorate), or one's polyclinic's (its admin).
+#[utoipa::path(get, path = "/admin/instructions", tag = "floor", security(("bearer" = [])),
+    responses((status = 200, body = [InstructionRuleOut]), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/admin/instructions", skip_all)]
+pub async fn instructions(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<InstructionRuleOut>>, ApiFailure> {
+    Ok(Json(state.domain.floor.instruction_rules(&actor).await?))
+}
+
+/// Set one pre-visit rule, replacing the one of the same scope: the
+/// health directorate's for a specialty (`specialty_id` required), or a
+/// polyclinic admin's for all its specialties (no `specialty_id`) or one.
+#[utoipa::path(put, path = "/admin/instructions", tag = "floor", security(("bearer" = [])), request_body = InstructionsIn,
+    responses((status = 204), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "PUT /api/v1/admin/instructions", skip_all)]
+pub async fn set_instructions(State(state): State<AppState>, Bearer(actor): Bearer, ApiJson(input): ApiJson<InstructionsIn>) -> Result<StatusCode, ApiFailure> {
+    state.domain.floor.set_instructions(&actor, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

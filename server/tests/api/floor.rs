@@ -13,6 +13,21 @@ use shared::{FacilityId, PersonId, PractitionerId, Role, SpecialtyId, UserId, Vi
 
 /// The clinic's practitioner's free slots of its first bookable day, and
 /// one slot of a later day.
+/// A demo staff member's bearer token.
+async fn staff(app: &TestApp, phone: &str) -> String {
+    s(&app.token(phone, domain::seed::DEMO_PASSWORD).await, "access_token")
+}
+
+/// The clinic's facility and its practitioner's specialty (the
+/// practitioner linked to the demo doctor's account).
+async fn service(app: &TestApp, clinic: &Clinic) -> (FacilityId, SpecialtyId) {
+    link_demo_practitioner(app, &clinic.practitioner_id).await;
+    let facility = clinic.facility_id.parse().unwrap();
+    let first: PractitionerId = clinic.practitioner_id.parse().unwrap();
+    let specialty = practitioner::Entity::find_by_id(first).one(app.domain.db()).await.unwrap().unwrap().specialty_id;
+    (facility, specialty)
+}
+
 async fn one_day(app: &TestApp, c: &Clinic) -> (Vec<Value>, Value) {
     let from = (Utc::now() + Duration::days(3)).date_naive();
     let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}", c.specialty, from + Duration::days(40), c.practitioner_id);
@@ -57,8 +72,8 @@ async fn the_desk_marks_arrivals_the_practitioner_calls_in_order_and_the_patient
     link_demo_practitioner(&app, &clinic.practitioner_id).await;
     // The afternoon of the appointments, half an hour before the first.
     app.domain.clock().advance(starts(&day[0]) - Utc::now() - Duration::minutes(30));
-    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
-    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let desk = staff(&app, "0550000002").await;
+    let doctor = staff(&app, "0550000003").await;
     let mut citizens = Vec::new();
     for (phone, _) in &patients {
         citizens.push(s(&app.token(phone, PASSWORD).await, "access_token"));
@@ -240,13 +255,10 @@ async fn colleague(app: &TestApp, facility: FacilityId, specialty: SpecialtyId, 
 async fn a_walk_in_is_received_by_nin_seen_by_the_practitioner_who_calls_and_keeps_one_record_when_registering() {
     let app = spawn_app().await;
     let clinic = clinic_with_slots(&app).await;
-    link_demo_practitioner(&app, &clinic.practitioner_id).await;
-    let facility: FacilityId = clinic.facility_id.parse().unwrap();
-    let first: PractitionerId = clinic.practitioner_id.parse().unwrap();
-    let specialty = practitioner::Entity::find_by_id(first).one(app.domain.db()).await.unwrap().unwrap().specialty_id;
+    let (facility, specialty) = service(&app, &clinic).await;
     let (other_doctor, _) = colleague(&app, facility, specialty, "0661777222").await;
-    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
-    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let desk = staff(&app, "0550000002").await;
+    let doctor = staff(&app, "0550000003").await;
     let (nin, phone) = unique_ids();
     let walk_in = |token: String, body: Value| {
         let app = &app;
@@ -308,7 +320,7 @@ async fn a_walk_in_is_received_by_nin_seen_by_the_practitioner_who_calls_and_kee
     assert_eq!(record.iter().map(|e| s(e, "kind")).collect::<Vec<_>>(), vec!["consultation"], "the record written before they registered");
     // Received again, now as an account holder: found by NIN, no card needed.
     app.domain.clock().advance(Duration::days(1));
-    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let desk = staff(&app, "0550000002").await;
     let again: Value = walk_in(desk, json!({ "nin": nin, "specialty": clinic.specialty })).await.json().await.unwrap();
     assert_eq!(again["patient_name"], "Karim Ould Ali");
     // Their phone shows their place without an appointment; nobody else's does.
@@ -337,7 +349,7 @@ async fn a_citizen_checks_in_with_the_screens_code_of_the_minute_and_an_older_co
     let facility: FacilityId = clinic.facility_id.parse().unwrap();
     let first = s(&app.token(&phone1, PASSWORD).await, "access_token");
     let second = s(&app.token(&phone2, PASSWORD).await, "access_token");
-    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let desk = staff(&app, "0550000002").await;
     let check_in = |token: String, code: String| {
         let app = &app;
         async move { app.post_auth("/api/v1/checkin", &token, &json!({ "code": code })).await }
@@ -378,6 +390,132 @@ async fn a_citizen_checks_in_with_the_screens_code_of_the_minute_and_an_older_co
     assert_eq!(place["ticket"], mine[0]["ticket"]);
 }
 
+#[tokio::test]
+async fn the_desk_scans_the_appointments_qr_code_and_the_pass_says_what_to_bring() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let (day, _) = one_day(&app, &clinic).await;
+    let (phone, appointment) = booked(&app, &day[0]).await;
+    service(&app, &clinic).await;
+    let citizen = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let desk = staff(&app, "0550000002").await;
+    let admin = staff(&app, "0550000004").await;
+    let directorate = staff(&app, "0550000005").await;
+    let pass_path = format!("/api/v1/appointments/{appointment}/pass");
+
+    // The citizen's pass: a QR code for the desk and the two cards to bring.
+    let res = app.get_auth(&pass_path, &citizen).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let pass: Value = res.json().await.unwrap();
+    let code = s(&pass, "arrival_code");
+    assert!(code.contains("/floor?scan=") && s(&pass, "arrival_qr").starts_with("data:image/svg+xml;base64,"), "{pass}");
+    assert!(!code.contains(&appointment), "the code names nothing readable");
+    let items = |p: &Value| p["instructions"]["items"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(&items(&pass)[..2], ["id_card", "chifa_card"]);
+    assert!(!items(&pass).contains(&"fasting".to_owned()));
+    // Nobody else's.
+    let (other_phone, _) = app.register_citizen().await;
+    let other = s(&app.token(&other_phone, PASSWORD).await, "access_token");
+    assert_eq!(app.get_auth(&pass_path, &other).await.status(), StatusCode::NOT_FOUND);
+
+    // The polyclinic's admin asks for fasting and a note; the desk may not;
+    // the directorate sets the network's rule for one specialty only.
+    let rule = json!({ "fasting": true, "note_fr": "Présentez-vous 15 minutes avant.", "note_ar": "احضروا قبل 15 دقيقة." });
+    assert_eq!(app.put_auth("/api/v1/admin/instructions", &desk, &rule).await.status(), StatusCode::FORBIDDEN);
+    let res = app.put_auth("/api/v1/admin/instructions", &admin, &rule).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT, "{}", res.text().await.unwrap());
+    let (status, _, body) = error_code(app.put_auth("/api/v1/admin/instructions", &directorate, &rule).await).await;
+    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("specialty")), "{body}");
+    let network = json!({ "specialty": clinic.specialty, "previous_results": true, "note_en": "Bring your ECGs." });
+    assert_eq!(app.put_auth("/api/v1/admin/instructions", &directorate, &network).await.status(), StatusCode::NO_CONTENT);
+    let too_long = json!({ "note_fr": "x".repeat(501) });
+    assert_eq!(app.put_auth("/api/v1/admin/instructions", &admin, &too_long).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let rules: Vec<Value> = app.get_auth("/api/v1/admin/instructions", &admin).await.json().await.unwrap();
+    assert_eq!((rules.len(), rules[0]["fasting"].as_bool()), (1, Some(true)), "the admin sees their polyclinic's rule only: {rules:?}");
+    let pass: Value = app.get_auth(&pass_path, &citizen).await.json().await.unwrap();
+    assert!(items(&pass).contains(&"fasting".to_owned()) && items(&pass).contains(&"previous_results".to_owned()), "{pass}");
+    let notes = pass["instructions"]["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "the network's note, then the polyclinic's: {notes:?}");
+    assert_eq!((notes[0]["en"].as_str(), notes[1]["fr"].as_str()), (Some("Bring your ECGs."), Some("Présentez-vous 15 minutes avant.")));
+
+    // Scanned before its day: not yet. A forged code, a message's link, a citizen: refused.
+    let scan = |token: &str, code: &str| {
+        let (app, token, body) = (&app, token.to_owned(), json!({ "code": code }));
+        async move { app.post_auth("/api/v1/desk/arrivals/scan", &token, &body).await }
+    };
+    let (status, err, _) = error_code(scan(&desk, &code).await).await;
+    assert_eq!((status, err.as_str()), (StatusCode::CONFLICT, "not_today"));
+    app.domain.clock().advance(starts(&day[0]) - Utc::now() - Duration::minutes(30));
+    // (Signed in again: days later, the tokens have expired.)
+    let desk = staff(&app, "0550000002").await;
+    let citizen = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let mut forged = code.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    let (status, err, _) = error_code(scan(&desk, &forged).await).await;
+    assert_eq!((status, err.as_str()), (StatusCode::NOT_FOUND, "link_invalid"));
+    let (view_link, _) = app.domain.core().appointment_link_tokens(appointment.parse().unwrap(), starts(&day[0]));
+    assert_eq!(error_code(scan(&desk, &view_link).await).await.1, "link_invalid");
+    assert_eq!(scan(&citizen, &code).await.status(), StatusCode::FORBIDDEN);
+
+    // The desk scans it (the whole address, as a scanner types it): arrived, with a ticket; twice, the same visit.
+    let res = scan(&desk, &format!("  {code}\n")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let v: Value = res.json().await.unwrap();
+    assert_eq!((v["appointment_id"].as_str(), v["status"].as_str()), (Some(appointment.as_str()), Some("waiting")));
+    let again: Value = scan(&desk, code.rsplit('=').next().unwrap()).await.json().await.unwrap();
+    assert_eq!(again["id"], v["id"], "the code alone works too; the same visit");
+    let place: Value = app.get_auth(&format!("/api/v1/appointments/{appointment}/queue"), &citizen).await.json().await.unwrap();
+    assert_eq!(place["ticket"], v["ticket"]);
+}
+
+#[tokio::test]
+async fn the_desk_is_told_of_bookings_and_cancellations_for_today_and_tomorrow_as_they_happen() {
+    use domain::entities::outbox;
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let (day, later) = one_day(&app, &clinic).await;
+    // The day before the first one, early: bookings for it are for tomorrow.
+    app.domain.clock().advance(starts(&day[0]) - Utc::now() - Duration::hours(26));
+    let desk = staff(&app, "0550000002").await;
+    let (phone, soon) = booked(&app, &day[0]).await;
+    let (_, far) = booked(&app, &later).await;
+    assert!(shared::time::algiers_date(starts(&later)) > app.domain.today() + Duration::days(1), "the other booking is after tomorrow");
+    let citizen = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let res = app.post_auth(&format!("/api/v1/appointments/{soon}/cancel"), &citizen, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+
+    // In the desk's inbox: the booking for tomorrow, then its cancellation.
+    let mut kinds = Vec::new();
+    for _ in 0..100 {
+        let inbox: Value = app.get_auth("/api/v1/inbox", &desk).await.json().await.unwrap();
+        kinds = inbox["items"].as_array().unwrap().iter().map(|i| (s(i, "kind"), i["appointment_id"].as_str().unwrap_or_default().to_owned())).collect();
+        if kinds.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    kinds.sort();
+    assert_eq!(kinds, vec![("desk_booked".to_owned(), soon.clone()), ("desk_cancelled".to_owned(), soon.clone())]);
+    // Nothing about the booking after tomorrow, for anyone.
+    let about_far = outbox::Entity::find()
+        .filter(outbox::Column::AppointmentId.eq(far.parse::<uuid::Uuid>().unwrap()))
+        .filter(outbox::Column::Kind.is_in([shared::MessageKind::DeskBooked, shared::MessageKind::DeskCancelled]))
+        .all(app.domain.db())
+        .await
+        .unwrap();
+    assert!(about_far.is_empty(), "{about_far:?}");
+    // The day list marks the new booking.
+    let date = shared::time::algiers_date(starts(&later));
+    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={date}"), &desk).await.json().await.unwrap();
+    let row = list.iter().find(|r| r["appointment_id"].as_str() == Some(far.as_str())).expect("the booking in the day list");
+    assert_eq!(row["new"], true);
+    app.domain.clock().advance(Duration::hours(3));
+    let desk = staff(&app, "0550000002").await;
+    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={date}"), &desk).await.json().await.unwrap();
+    assert_eq!(list.iter().find(|r| r["appointment_id"].as_str() == Some(far.as_str())).unwrap()["new"], false, "new for two hours");
+}
+
 /// The first free slot of the clinic's practitioner from `days` days on (by the domain clock).
 async fn next_slot(app: &TestApp, c: &Clinic, days: i64) -> Value {
     let from = app.domain.today() + Duration::days(days);
@@ -392,7 +530,7 @@ async fn no_shows_are_decided_by_the_desk_and_from_the_limit_online_bookings_wai
     let clinic = clinic_with_slots(&app).await;
     let (phone, _) = app.register_citizen().await;
     let citizen = || async { s(&app.token(&phone, PASSWORD).await, "access_token") };
-    let desk = || async { s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token") };
+    let desk = || staff(&app, "0550000002");
     let book = |token: String, slot: Value| {
         let app = &app;
         async move {
@@ -503,12 +641,9 @@ async fn no_shows_are_decided_by_the_desk_and_from_the_limit_online_bookings_wai
 async fn two_practitioners_calling_at_the_same_moment_never_call_one_patient() {
     let app = spawn_app().await;
     let clinic = clinic_with_slots(&app).await;
-    link_demo_practitioner(&app, &clinic.practitioner_id).await;
-    let facility: FacilityId = clinic.facility_id.parse().unwrap();
-    let first: PractitionerId = clinic.practitioner_id.parse().unwrap();
-    let specialty = practitioner::Entity::find_by_id(first).one(app.domain.db()).await.unwrap().unwrap().specialty_id;
+    let (facility, specialty) = service(&app, &clinic).await;
     let (colleague, profile) = colleague(&app, facility, specialty, "0661777111").await;
-    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let doctor = staff(&app, "0550000003").await;
 
     // Rounds of patients oriented to the service: both practitioners call
     // all of them at once, several requests each.
@@ -583,9 +718,9 @@ async fn the_waiting_room_screen_opens_with_its_token_shows_tickets_only_and_upd
     let (_, appointment) = booked(&app, &day[0]).await;
     link_demo_practitioner(&app, &clinic.practitioner_id).await;
     app.domain.clock().advance(starts(&day[0]) - Utc::now());
-    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
-    let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
-    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let desk = staff(&app, "0550000002").await;
+    let admin = staff(&app, "0550000004").await;
+    let doctor = staff(&app, "0550000003").await;
 
     // Only the facility's admin adds a screen; the address is shown once.
     assert_eq!(app.post_auth("/api/v1/admin/displays", &desk, &json!({ "label": "Hall" })).await.status(), StatusCode::FORBIDDEN);

@@ -98,6 +98,8 @@ async fn a_booking_sends_one_confirmation_then_each_reminder_at_its_time() {
     let confirmation = &got[0];
     assert!(confirmation.subject.starts_with("Rendez-vous confirmé"), "{}", confirmation.subject);
     assert!(confirmation.text.contains("Bonjour Amina"), "{}", confirmation.text);
+    // What to bring, always the identity and Chifa cards.
+    assert!(confirmation.text.contains("Avant votre visite :\n- votre carte d'identité nationale\n- votre carte Chifa"), "{}", confirmation.text);
     assert!(!confirmation.message_id.is_empty());
     assert_eq!(ics_start(confirmation), algiers_stamp(at));
     let ics = confirmation.ics.as_ref().unwrap();

@@ -413,6 +413,55 @@ async fn a_referral_required_specialty_needs_an_unused_referral_which_a_cancella
     assert_eq!(refs[0]["used"], false, "a cancellation gives the referral back");
 }
 
+#[tokio::test]
+async fn referred_patients_still_without_an_appointment_reach_the_worklist_of_their_wilayas_desks_who_book_them() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let (alice_phone, _) = app.register_citizen().await;
+    let alice = s(&app.token(&alice_phone, PASSWORD).await, "access_token");
+    let bob = s(&app.citizen_tokens().await, "access_token");
+    let alice_id = my_id(&app, &alice).await;
+    let expires = (Utc::now() + Duration::days(60)).date_naive().to_string();
+    for (who, priority) in [(&alice, "urgent"), (&bob, "routine")] {
+        care_by_lookup(&app, &doctor, who).await;
+        let body = json!({"patient_id": my_id(&app, who).await, "specialty": c.specialty, "priority": priority, "reason": "bilan", "expires_on": expires});
+        assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::CREATED);
+    }
+    let worklist = |token: String| {
+        let app = &app;
+        async move { app.get_auth("/api/v1/desk/referrals", &token).await }
+    };
+    let rows = |res: reqwest::Response| async move { res.json::<Vec<Value>>().await.unwrap() };
+    assert!(rows(worklist(c.receptionist.clone()).await).await.is_empty(), "not before the follow-up delay");
+    // Bob books by himself; a week and a day later only Alice still waits.
+    let slots = own_slots(&app, &c, 20).await;
+    assert_eq!(book(&app, &bob, json!({"slot_id": slots[0]["id"]})).await.0, StatusCode::CREATED);
+    app.domain.clock().advance(Duration::days(8));
+    // (Signed in again: a week on, the tokens have expired.)
+    let desk = s(&app.token("0550000002", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let alice = s(&app.token(&alice_phone, PASSWORD).await, "access_token");
+    let list = rows(worklist(desk.clone()).await).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!((list[0]["priority"].as_str(), list[0]["days_waiting"].as_i64()), (Some("urgent"), Some(8)));
+    assert!(list[0]["patient_name"].as_str().unwrap().contains("Amina"), "{list:?}");
+    assert_eq!(worklist(alice.clone()).await.status(), StatusCode::FORBIDDEN, "citizens have no worklist");
+
+    // The desk opens it: Alice comes up as from a NIN look-up, logged with its reason; then books her.
+    let open = format!("/api/v1/desk/referrals/{}/open", s(&list[0], "referral_id"));
+    assert_eq!(app.post_auth(&open, &doctor, &json!({})).await.status(), StatusCode::FORBIDDEN, "practitioners do not run the worklist");
+    let res = app.post_auth(&open, &desk, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let found: Value = res.json().await.unwrap();
+    assert_eq!(s(&found, "patient_id"), alice_id);
+    let log: Value = app.get_auth("/api/v1/me/record/accesses", &alice).await.json().await.unwrap();
+    assert!(log["items"].as_array().unwrap().iter().any(|i| i["reason"] == "referral" && i["action"] == "desk_lookup"), "{log}");
+    let res = app.post_auth("/api/v1/desk/appointments", &desk, &json!({"patient_id": found["patient_id"], "slot_id": slots[1]["id"]})).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    assert!(rows(worklist(desk.clone()).await).await.is_empty(), "booked: off the list");
+}
+
 /// Closes (test arrangement) every free slot of the specialty in the
 /// wilaya on `day` except `keep`, so that `keep` is the day's only slot.
 async fn only_slot_of_the_day(app: &TestApp, c: &Clinic, keep: &str, day: NaiveDate) {

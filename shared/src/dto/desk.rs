@@ -186,6 +186,27 @@ pub struct ReferralOut {
     pub used: bool,
 }
 
+/// A referred patient with no appointment for the specialty yet, on the
+/// worklist of the desks of the wilaya where they were referred (desks
+/// whose polyclinic offers the specialty), once the follow-up delay passed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReferralWorkOut {
+    pub referral_id: ReferralId,
+    pub patient_name: String,
+    /// The holder's phone (for a dependant, their guardian's), to call them.
+    pub patient_phone: Option<String>,
+    pub specialty: String,
+    pub specialty_name_ar: String,
+    pub specialty_name_fr: String,
+    pub priority: crate::ReferralPriority,
+    pub referred_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub referred_by_ar: String,
+    pub referred_by_fr: String,
+    pub days_waiting: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

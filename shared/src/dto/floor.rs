@@ -374,3 +374,119 @@ pub struct DisplayCreatedOut {
     pub token: String,
     pub url: String,
 }
+
+/// The desk scans an appointment's QR code (or types its code): the
+/// patient arrives, as from the day list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ScanIn {
+    /// What the scanner read: the address in the QR code, or the code alone.
+    pub code: String,
+    /// A priority group (`pregnant`, `disability`, `elderly`), or empty.
+    #[serde(default)]
+    pub priority: String,
+}
+
+/// A text in the three languages of the portal.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NoteOut {
+    pub ar: String,
+    pub fr: String,
+    pub en: String,
+}
+
+impl NoteOut {
+    /// The text in `lang` (`ar`, `fr`, `en`), or the French one when that is empty.
+    pub fn in_lang(&self, lang: &str) -> &str {
+        let t = match lang {
+            "ar" => &self.ar,
+            "en" => &self.en,
+            _ => &self.fr,
+        };
+        if t.trim().is_empty() {
+            &self.fr
+        } else {
+            t
+        }
+    }
+}
+
+/// What to bring and do before a visit: the network's rule for the
+/// specialty, then the polyclinic's own, most general first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InstructionsOut {
+    pub items: Vec<crate::PreVisitItem>,
+    pub notes: Vec<NoteOut>,
+}
+
+/// A citizen's pass for one of their appointments: the QR code the desk
+/// scans on arrival, and what to bring.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AppointmentPassOut {
+    pub appointment: AppointmentOut,
+    /// The QR code's text: the desk's scan address with a signed code that
+    /// names the appointment and nothing personal; empty once the
+    /// appointment no longer holds its slot or its day has passed.
+    pub arrival_code: String,
+    /// The QR code as an SVG `data:` image (empty with `arrival_code`).
+    pub arrival_qr: String,
+    pub instructions: InstructionsOut,
+}
+
+/// Pre-visit instructions an administrator sets: the health directorate's
+/// for a specialty across the network, or a polyclinic admin's for their
+/// polyclinic (every specialty, or one).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InstructionsIn {
+    /// The specialty's code; empty, the polyclinic's rule for all its specialties.
+    #[serde(default)]
+    pub specialty: String,
+    #[serde(default)]
+    pub previous_results: bool,
+    #[serde(default)]
+    pub fasting: bool,
+    #[serde(default)]
+    pub note_ar: String,
+    #[serde(default)]
+    pub note_fr: String,
+    #[serde(default)]
+    pub note_en: String,
+}
+
+/// The longest note, in characters, per language.
+pub const NOTE_MAX: usize = 500;
+
+impl InstructionsIn {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let errors: Vec<FieldError> = [("note_ar", &self.note_ar), ("note_fr", &self.note_fr), ("note_en", &self.note_en)]
+            .into_iter()
+            .filter(|(_, t)| t.trim().chars().count() > NOTE_MAX)
+            .map(|(f, _)| FieldError::new(f, ErrorCode::TooLong))
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One rule of pre-visit instructions, as its administrator sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InstructionRuleOut {
+    /// Empty for the network's rule of a specialty.
+    pub facility_id: Option<FacilityId>,
+    /// The specialty's code; empty for the polyclinic's rule for all its specialties.
+    pub specialty: String,
+    pub specialty_name_ar: String,
+    pub specialty_name_fr: String,
+    pub previous_results: bool,
+    pub fasting: bool,
+    pub note: NoteOut,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

@@ -62,4 +62,12 @@ pub struct LinkAppointmentOut {
     /// The patient already said "I am coming".
     #[serde(default)]
     pub confirmed: bool,
+    /// The QR code the desk scans on arrival (see [`super::AppointmentPassOut`]).
+    #[serde(default)]
+    pub arrival_code: String,
+    #[serde(default)]
+    pub arrival_qr: String,
+    /// What to bring and do before the visit.
+    #[serde(default)]
+    pub instructions: super::InstructionsOut,
 }

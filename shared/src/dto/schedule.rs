@@ -302,6 +302,9 @@ pub struct DaySlotOut {
     /// Web, mobile app or desk (None: booked before it was recorded).
     #[serde(default)]
     pub channel: Option<crate::BookingChannel>,
+    /// Booked within the last two hours: the desk sees what changed as it happens.
+    #[serde(default)]
+    pub new: bool,
     /// Who had this slot and cancelled (or was moved away), oldest first:
     /// the desk sees cancellations as well as bookings.
     #[serde(default)]

@@ -1,0 +1,132 @@
+//! The referral worklist: patients referred to a specialty who still have
+//! no appointment for it after `SIHATI_REFERRAL_FOLLOW_UP_DAYS`, listed for
+//! the desks of the wilaya where they were referred — the desks whose
+//! polyclinic offers that specialty — urgent referrals first, then the
+//! longest waiting. A desk opens one to book it: the patient comes up as
+//! from a NIN look-up, logged in their access log.
+
+use super::load_map;
+use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, referral, specialty, user};
+use crate::services::Referrals;
+use crate::{Actor, Error, Result};
+use chrono::Duration;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use shared::dto::{PersonOut, ReferralWorkOut};
+use shared::{AppointmentStatus, ErrorCode, FacilityId, PersonId, ReferralId, ReferralPriority, Role, SpecialtyId};
+use std::collections::HashSet;
+
+/// Where a desk's worklist looks: the polyclinics of its wilaya, and the
+/// specialties its own polyclinic offers.
+struct Scope {
+    facilities: Vec<FacilityId>,
+    specialties: Vec<SpecialtyId>,
+}
+
+impl Referrals {
+    async fn scope(&self, facility_id: FacilityId) -> Result<Scope> {
+        let db = self.core.db();
+        let here = facility::Entity::find_by_id(facility_id).one(db).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let facilities = facility::Entity::find().filter(facility::Column::WilayaCode.eq(here.wilaya_code)).all(db).await?.into_iter().map(|f| f.id).collect();
+        let working_here: Vec<_> = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.eq(facility_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.practitioner_id)
+            .collect();
+        let specialties: HashSet<SpecialtyId> = load_map::<practitioner::Entity, _, _, _>(db, practitioner::Column::Id, working_here, |p| p.id)
+            .await?
+            .into_values()
+            .map(|p| p.specialty_id)
+            .collect();
+        Ok(Scope { facilities, specialties: specialties.into_iter().collect() })
+    }
+
+    /// The unused, unexpired referrals in the desk's scope, made before `made_before`.
+    async fn open_referrals(&self, scope: &Scope, made_before: chrono::DateTime<chrono::Utc>) -> Result<Vec<referral::Model>> {
+        if scope.specialties.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(referral::Entity::find()
+            .filter(referral::Column::FacilityId.is_in(scope.facilities.clone()))
+            .filter(referral::Column::SpecialtyId.is_in(scope.specialties.clone()))
+            .filter(referral::Column::UsedByAppointmentId.is_null())
+            .filter(referral::Column::ExpiresOn.gte(self.core.today()))
+            .filter(referral::Column::CreatedAt.lte(made_before))
+            .all(self.core.db())
+            .await?)
+    }
+
+    /// The desk's worklist.
+    pub async fn worklist(&self, actor: &Actor) -> Result<Vec<ReferralWorkOut>> {
+        let scope = self.scope(actor.desk_facility()?).await?;
+        let db = self.core.db();
+        let now = self.core.clock().now();
+        let delay = Duration::days(i64::from(self.core.config().floor.referral_follow_up_days));
+        let referrals = self.open_referrals(&scope, now - delay).await?;
+        let subjects: Vec<PersonId> = referrals.iter().map(|r| r.subject_id).collect();
+        // Booked without the referral (a specialty that does not need one): not waiting.
+        let booked: HashSet<(PersonId, SpecialtyId)> = if subjects.is_empty() {
+            HashSet::new()
+        } else {
+            appointment::Entity::find()
+                .filter(appointment::Column::SubjectId.is_in(subjects.clone()))
+                .filter(appointment::Column::Status.is_in([AppointmentStatus::Booked, AppointmentStatus::Pending]))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|a| (super::subject_of(&a), a.specialty_id))
+                .collect()
+        };
+        let waiting: Vec<&referral::Model> = referrals.iter().filter(|r| !booked.contains(&(r.subject_id, r.specialty_id))).collect();
+        let names = crate::persons::named(db, &subjects).await?;
+        let specialties = load_map::<specialty::Entity, _, _, _>(db, specialty::Column::Id, waiting.iter().map(|r| r.specialty_id).collect(), |s| s.id).await?;
+        let facilities = load_map::<facility::Entity, _, _, _>(db, facility::Column::Id, waiting.iter().map(|r| r.facility_id).collect(), |f| f.id).await?;
+        let mut out: Vec<ReferralWorkOut> = waiting
+            .into_iter()
+            .map(|r| {
+                let who = names.get(&r.subject_id).cloned().unwrap_or_default();
+                let s = specialties.get(&r.specialty_id);
+                let f = facilities.get(&r.facility_id);
+                ReferralWorkOut {
+                    referral_id: r.id,
+                    patient_name: who.name,
+                    patient_phone: who.phone,
+                    specialty: s.map(|s| s.code.clone()).unwrap_or_default(),
+                    specialty_name_ar: s.map(|s| s.name_ar.clone()).unwrap_or_default(),
+                    specialty_name_fr: s.map(|s| s.name_fr.clone()).unwrap_or_default(),
+                    priority: r.priority,
+                    referred_on: shared::time::algiers_date(r.created_at),
+                    expires_on: r.expires_on,
+                    referred_by_ar: f.map(|f| f.name_ar.clone()).unwrap_or_default(),
+                    referred_by_fr: f.map(|f| f.name_fr.clone()).unwrap_or_default(),
+                    days_waiting: (now - r.created_at).num_days(),
+                }
+            })
+            .collect();
+        out.sort_by_key(|w| (w.priority != ReferralPriority::Urgent, w.referred_on));
+        Ok(out)
+    }
+
+    /// Opens a referral of the worklist to book it: the patient as the
+    /// desk's NIN look-up gives them (the referred dependant chosen),
+    /// logged in each shown person's access log. A referral outside the
+    /// desk's scope, used or expired: not found.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn worklist_patient(&self, actor: &Actor, id: ReferralId) -> Result<PersonOut> {
+        let facility = actor.desk_facility()?;
+        let scope = self.scope(facility).await?;
+        let now = self.core.clock().now();
+        let r = self.open_referrals(&scope, now).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let txn = self.core.begin_write().await?;
+        let holder =
+            user::Entity::find_by_id(r.holder_id).one(&txn).await?.filter(|u| u.role == Role::Citizen).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let matched = match r.dependant_id {
+            Some(d) => dependant::Entity::find_by_id(d).one(&txn).await?,
+            None => None,
+        };
+        let out = self.core.desk_person(&txn, holder, matched, actor, facility, "referral").await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+}
