@@ -67,25 +67,28 @@ SMTPD_PID=$!
 # and per-account limits are raised here; the
 # limits themselves are tested by the API tests (throttling, mfa).
 # Run as a service manager would: restarted whenever it stops (the screen
-# test stops it to see the waiting-room screen reconnect by itself), its
-# process id in server.pid, until this script ends.
+# test stops it to see the waiting-room screen reconnect by itself), after
+# a second's pause, its process id in server.pid; the loop's own TERM stops
+# the server and the loop.
 (
-  while [ ! -e "$E2E_DIR/stopping" ]; do
+  child=""
+  trap 'kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
+  while true; do
     LEPTOS_OUTPUT_NAME=sihati LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg \
       LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" SIHATI_DATA_DIR="$E2E_DIR" SIHATI_SEED_DEMO=true \
       SIHATI_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SIHATI_OUTBOX_POLL_MS=200 SIHATI_LOG="${SIHATI_LOG:-warn}" \
       SIHATI_LOOKUPS_PER_HOUR=1000 SIHATI_LOGIN_PER_IP_PER_MINUTE=600 SIHATI_LOGIN_PER_ACCOUNT_PER_MINUTE=60 \
       SIHATI_ACCOUNT_ACTIONS_PER_IP_PER_MINUTE=600 \
       "${CARGO_TARGET_DIR:-$ROOT/target}/debug/server" >>"$SERVER_LOG" 2>&1 &
-    echo $! >"$E2E_DIR/server.pid"
-    wait $! || true
+    child=$!
+    echo "$child" >"$E2E_DIR/server.pid"
+    wait "$child" || true
+    sleep 1
   done
 ) &
 SUPERVISOR_PID=$!
 stop_server() {
-  touch "$E2E_DIR/stopping"
-  kill -TERM "$(cat "$E2E_DIR/server.pid" 2>/dev/null)" 2>/dev/null || true
-  wait "$SUPERVISOR_PID" 2>/dev/null || true
+  kill -TERM "$SUPERVISOR_PID" 2>/dev/null && wait "$SUPERVISOR_PID" 2>/dev/null || true
   kill -TERM "$SMTPD_PID" 2>/dev/null && wait "$SMTPD_PID" 2>/dev/null || true
   rm -rf "$E2E_DIR"
 }

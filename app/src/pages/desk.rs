@@ -24,10 +24,18 @@ pub fn DeskPage() -> impl IntoView {
     let patient = move || lookup.value().get().and_then(|r| r.ok());
     let query = use_query_map();
     let day = move || query.with(|q| q.get("day")).filter(|d| !d.is_empty());
-    // Bookings and cancellations made elsewhere show within half a minute.
+    // Bookings and cancellations made elsewhere show within half a minute,
+    // unless the clerk has chosen something in the list not sent yet (a
+    // priority group, a cancel reason): that waits for their action.
     let tick = crate::components::use_tick(30);
+    let editing = RwSignal::new(false);
+    Effect::new(move |_| {
+        (arrive.version().get(), cancel.version().get(), desk_book.version().get());
+        editing.set(false);
+    });
+    let refresh = Memo::new(move |prev: Option<&u32>| if editing.get() { prev.copied().unwrap_or_default() } else { tick.get() });
     let day_list = Resource::new(
-        move || (day(), close.version().get(), cancel.version().get(), publish.version().get(), desk_book.version().get(), tick.get()),
+        move || (day(), close.version().get(), cancel.version().get(), publish.version().get(), desk_book.version().get(), refresh.get()),
         |(d, _, _, _, _, _)| async move {
             match d {
                 Some(d) => Some(crate::api::day_list(d).await),
@@ -170,7 +178,7 @@ pub fn DeskPage() -> impl IntoView {
             {move || day_list.get().flatten().map(|r| match r {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 Ok(rows) => view! {
-                    <ul class="slots" data-test="day-list">
+                    <ul class="slots" data-test="day-list" on:change=move |_| editing.set(true)>
                         {rows.into_iter().map(|r| {
                             let booked = r.appointment_id;
                             let free = r.status == DaySlotStatus::Open;
@@ -267,9 +275,7 @@ fn Worklist(lookup: ServerAction<crate::api::DeskLookup>) -> impl IntoView {
                             let days = w.days_waiting;
                             view! {
                                 <li class="card slot" data-test="worklist-row" data-priority=w.priority.code()>
-                                    <strong>{w.patient_name.clone()}</strong>
-                                    {w.patient_phone.clone().map(|p| view! { <a href=format!("tel:{p}") dir="ltr">{p.clone()}</a> })}
-                                    <span>{if ar() { w.specialty_name_ar.clone() } else { w.specialty_name_fr.clone() }}</span>
+                                    <strong>{if ar() { w.specialty_name_ar.clone() } else { w.specialty_name_fr.clone() }}</strong>
                                     {urgent.then(|| view! { <span class="badge">{t!(i18n, floor.reason_urgent_referral)}</span> })}
                                     <span class="hint">{t!(i18n, desk.worklist_waiting, count = move || days)}" · "{if ar() { w.referred_by_ar.clone() } else { w.referred_by_fr.clone() }}</span>
                                     <span class="hint">{t!(i18n, appointments.referral_until)}" "<bdi dir="ltr">{w.expires_on.format("%d/%m/%Y").to_string()}</bdi></span>

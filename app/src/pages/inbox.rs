@@ -39,7 +39,11 @@ pub fn InboxPage() -> impl IntoView {
                                 {(!m.read).then(|| view! { <span class="status">{t!(i18n, inbox.unread)}</span> })}
                                 <span class="hint" dir="ltr">{local_time(m.created_at)}</span>
                                 <p class="message">{m.body.clone()}</p>
-                                {m.appointment_id.map(|_| view! { <A href="/appointments">{t!(i18n, inbox.open)}</A> })}
+                                {m.appointment_id.map(|_| {
+                                    // The desk's news opens its day list; a citizen's message their appointments.
+                                    let href = if matches!(m.kind, MessageKind::DeskBooked | MessageKind::DeskCancelled) { "/desk" } else { "/appointments" };
+                                    view! { <A href=href>{t!(i18n, inbox.open)}</A> }
+                                })}
                             </li>
                         }).collect_view()}
                     </ul>

@@ -2,8 +2,9 @@
 //! no appointment for it after `SIHATI_REFERRAL_FOLLOW_UP_DAYS`, listed for
 //! the desks of the wilaya where they were referred — the desks whose
 //! polyclinic offers that specialty — urgent referrals first, then the
-//! longest waiting. A desk opens one to book it: the patient comes up as
-//! from a NIN look-up, logged in their access log.
+//! longest waiting. The list names nobody: these are patients of other
+//! polyclinics. A desk takes one on to book it, and only then does the
+//! patient come up, as from a NIN look-up, logged in their access log.
 
 use super::load_map;
 use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, referral, specialty, user};
@@ -12,7 +13,7 @@ use crate::{Actor, Error, Result};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::dto::{PersonOut, ReferralWorkOut};
-use shared::{AppointmentStatus, ErrorCode, FacilityId, PersonId, ReferralId, ReferralPriority, Role, SpecialtyId};
+use shared::{AppointmentStatus, ErrorCode, FacilityId, ReferralId, ReferralPriority, Role, SpecialtyId};
 use std::collections::HashSet;
 
 /// Where a desk's worklist looks: the polyclinics of its wilaya, and the
@@ -57,41 +58,44 @@ impl Referrals {
             .await?)
     }
 
-    /// The desk's worklist.
+    /// The referrals of the desk's scope still waiting: past the follow-up
+    /// delay, and whose patient has no appointment in that specialty —
+    /// booked or pending, or one already seen since the referral.
+    async fn waiting(&self, scope: &Scope) -> Result<Vec<referral::Model>> {
+        let now = self.core.clock().now();
+        let delay = Duration::days(i64::from(self.core.config().floor.referral_follow_up_days));
+        let referrals = self.open_referrals(scope, now - delay).await?;
+        if referrals.is_empty() {
+            return Ok(referrals);
+        }
+        let appointments = appointment::Entity::find()
+            .filter(appointment::Column::SubjectId.is_in(referrals.iter().map(|r| r.subject_id).collect::<Vec<_>>()))
+            .filter(appointment::Column::Status.is_in([AppointmentStatus::Booked, AppointmentStatus::Pending, AppointmentStatus::Fulfilled]))
+            .all(self.core.db())
+            .await?;
+        let answered = |r: &referral::Model| {
+            appointments
+                .iter()
+                .any(|a| super::subject_of(a) == r.subject_id && a.specialty_id == r.specialty_id && (a.status.holds_slot() || a.created_at >= r.created_at))
+        };
+        Ok(referrals.into_iter().filter(|r| !answered(r)).collect())
+    }
+
+    /// The desk's worklist, naming nobody (see the module).
     pub async fn worklist(&self, actor: &Actor) -> Result<Vec<ReferralWorkOut>> {
         let scope = self.scope(actor.desk_facility()?).await?;
         let db = self.core.db();
         let now = self.core.clock().now();
-        let delay = Duration::days(i64::from(self.core.config().floor.referral_follow_up_days));
-        let referrals = self.open_referrals(&scope, now - delay).await?;
-        let subjects: Vec<PersonId> = referrals.iter().map(|r| r.subject_id).collect();
-        // Booked without the referral (a specialty that does not need one): not waiting.
-        let booked: HashSet<(PersonId, SpecialtyId)> = if subjects.is_empty() {
-            HashSet::new()
-        } else {
-            appointment::Entity::find()
-                .filter(appointment::Column::SubjectId.is_in(subjects.clone()))
-                .filter(appointment::Column::Status.is_in([AppointmentStatus::Booked, AppointmentStatus::Pending]))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|a| (super::subject_of(&a), a.specialty_id))
-                .collect()
-        };
-        let waiting: Vec<&referral::Model> = referrals.iter().filter(|r| !booked.contains(&(r.subject_id, r.specialty_id))).collect();
-        let names = crate::persons::named(db, &subjects).await?;
+        let waiting = self.waiting(&scope).await?;
         let specialties = load_map::<specialty::Entity, _, _, _>(db, specialty::Column::Id, waiting.iter().map(|r| r.specialty_id).collect(), |s| s.id).await?;
         let facilities = load_map::<facility::Entity, _, _, _>(db, facility::Column::Id, waiting.iter().map(|r| r.facility_id).collect(), |f| f.id).await?;
         let mut out: Vec<ReferralWorkOut> = waiting
-            .into_iter()
+            .iter()
             .map(|r| {
-                let who = names.get(&r.subject_id).cloned().unwrap_or_default();
                 let s = specialties.get(&r.specialty_id);
                 let f = facilities.get(&r.facility_id);
                 ReferralWorkOut {
                     referral_id: r.id,
-                    patient_name: who.name,
-                    patient_phone: who.phone,
                     specialty: s.map(|s| s.code.clone()).unwrap_or_default(),
                     specialty_name_ar: s.map(|s| s.name_ar.clone()).unwrap_or_default(),
                     specialty_name_fr: s.map(|s| s.name_fr.clone()).unwrap_or_default(),
@@ -108,16 +112,16 @@ impl Referrals {
         Ok(out)
     }
 
-    /// Opens a referral of the worklist to book it: the patient as the
+    /// Takes on a referral of the worklist to book it: the patient as the
     /// desk's NIN look-up gives them (the referred dependant chosen),
-    /// logged in each shown person's access log. A referral outside the
-    /// desk's scope, used or expired: not found.
+    /// logged in each shown person's access log. A referral the worklist
+    /// does not list (another scope, not due yet, used, expired, already
+    /// answered): not found.
     #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
     pub async fn worklist_patient(&self, actor: &Actor, id: ReferralId) -> Result<PersonOut> {
         let facility = actor.desk_facility()?;
         let scope = self.scope(facility).await?;
-        let now = self.core.clock().now();
-        let r = self.open_referrals(&scope, now).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let r = self.waiting(&scope).await?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let txn = self.core.begin_write().await?;
         let holder =
             user::Entity::find_by_id(r.holder_id).one(&txn).await?.filter(|u| u.role == Role::Citizen).ok_or_else(|| Error::code(ErrorCode::NotFound))?;

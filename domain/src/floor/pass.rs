@@ -17,9 +17,9 @@ use super::Floor;
 use crate::entities::{appointment, slot, specialty, visit_instruction};
 use crate::{Actor, Core, Error, Result};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use shared::dto::{AppointmentPassOut, ArrivalIn, InstructionRuleOut, InstructionsIn, InstructionsOut, NoteOut, ScanIn, VisitOut};
-use shared::{AppointmentId, ErrorCode, FacilityId, FieldError, PreVisitItem, Role, SpecialtyId};
+use shared::{AppointmentId, AppointmentStatus, ErrorCode, FacilityId, FieldError, PreVisitItem, Role, SpecialtyId};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -71,9 +71,10 @@ impl Core {
     }
 
     /// The appointment's QR code for the desk (its text and image), while
-    /// it holds its slot and its day has not passed; empty otherwise.
+    /// it is booked (not waiting for the desk's confirmation, which could
+    /// not arrive) and its day has not passed; empty otherwise.
     pub(crate) fn arrival_qr(&self, a: &appointment::Model, s: &slot::Model) -> Result<(String, String)> {
-        if !a.status.holds_slot() || shared::time::algiers_date(s.starts_at) < self.today() {
+        if a.status != AppointmentStatus::Booked || shared::time::algiers_date(s.starts_at) < self.today() {
             return Ok((String::new(), String::new()));
         }
         let base = self.config().notify.public_url.trim_end_matches('/');
@@ -207,30 +208,29 @@ impl Floor {
         let scope = scope(facility, specialty);
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
-        let existing = visit_instruction::Entity::find().filter(visit_instruction::Column::Scope.eq(scope.clone())).one(&txn).await?;
-        let fill = |mut row: visit_instruction::ActiveModel| {
-            row.previous_results = Set(input.previous_results);
-            row.fasting = Set(input.fasting);
-            row.note_ar = Set(input.note_ar.trim().to_owned());
-            row.note_fr = Set(input.note_fr.trim().to_owned());
-            row.note_en = Set(input.note_en.trim().to_owned());
-            row.updated_by = Set(Some(actor.user_id));
-            row.updated_at = Set(now);
-            row
+        // One statement: of two admins saving the same rule at once, the last one stands.
+        let row = visit_instruction::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            scope: Set(scope),
+            facility_id: Set(facility),
+            specialty_id: Set(specialty),
+            previous_results: Set(input.previous_results),
+            fasting: Set(input.fasting),
+            note_ar: Set(input.note_ar.trim().to_owned()),
+            note_fr: Set(input.note_fr.trim().to_owned()),
+            note_en: Set(input.note_en.trim().to_owned()),
+            updated_by: Set(Some(actor.user_id)),
+            updated_at: Set(now),
         };
-        match existing {
-            Some(r) => drop(fill(r.into()).update(&txn).await?),
-            None => {
-                let row = visit_instruction::ActiveModel {
-                    id: Set(Uuid::new_v4()),
-                    scope: Set(scope),
-                    facility_id: Set(facility),
-                    specialty_id: Set(specialty),
-                    ..Default::default()
-                };
-                drop(fill(row).insert(&txn).await?)
-            }
-        }
+        use visit_instruction::Column as C;
+        visit_instruction::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(C::Scope)
+                    .update_columns([C::PreviousResults, C::Fasting, C::NoteAr, C::NoteFr, C::NoteEn, C::UpdatedBy, C::UpdatedAt])
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }

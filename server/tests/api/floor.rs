@@ -409,7 +409,11 @@ async fn the_desk_scans_the_appointments_qr_code_and_the_pass_says_what_to_bring
     let pass: Value = res.json().await.unwrap();
     let code = s(&pass, "arrival_code");
     assert!(code.contains("/floor?scan=") && s(&pass, "arrival_qr").starts_with("data:image/svg+xml;base64,"), "{pass}");
-    assert!(!code.contains(&appointment), "the code names nothing readable");
+    // The code holds the appointment's id, what it is for, until when, and its tag: nothing about the patient.
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(code.rsplit('=').next().unwrap()).unwrap();
+    assert_eq!(raw.len(), 37);
+    assert_eq!(uuid::Uuid::from_slice(&raw[..16]).unwrap().to_string(), appointment);
     let items = |p: &Value| p["instructions"]["items"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_owned()).collect::<Vec<_>>();
     assert_eq!(&items(&pass)[..2], ["id_card", "chifa_card"]);
     assert!(!items(&pass).contains(&"fasting".to_owned()));
@@ -457,6 +461,8 @@ async fn the_desk_scans_the_appointments_qr_code_and_the_pass_says_what_to_bring
     let (view_link, _) = app.domain.core().appointment_link_tokens(appointment.parse().unwrap(), starts(&day[0]));
     assert_eq!(error_code(scan(&desk, &view_link).await).await.1, "link_invalid");
     assert_eq!(scan(&citizen, &code).await.status(), StatusCode::FORBIDDEN);
+    let elsewhere = crate::schedule::other_desk(&app, &clinic).await;
+    assert_eq!(scan(&elsewhere, &code).await.status(), StatusCode::NOT_FOUND, "another polyclinic's desk");
 
     // The desk scans it (the whole address, as a scanner types it): arrived, with a ticket; twice, the same visit.
     let res = scan(&desk, &format!("  {code}\n")).await;

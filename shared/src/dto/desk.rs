@@ -189,13 +189,11 @@ pub struct ReferralOut {
 /// A referred patient with no appointment for the specialty yet, on the
 /// worklist of the desks of the wilaya where they were referred (desks
 /// whose polyclinic offers the specialty), once the follow-up delay passed.
+/// It names nobody: taking it on (logged) shows the patient.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ReferralWorkOut {
     pub referral_id: ReferralId,
-    pub patient_name: String,
-    /// The holder's phone (for a dependant, their guardian's), to call them.
-    pub patient_phone: Option<String>,
     pub specialty: String,
     pub specialty_name_ar: String,
     pub specialty_name_fr: String,
