@@ -5,7 +5,7 @@
 // the citizen's phone shows their place, then the room.
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
-import { bookFirstSlot, freeSlot, hydrated, registerCitizen, signIn, staffToken, uniqueCitizen } from './helpers';
+import { freeSlot, hydrated, registerCitizen, signIn, staffToken, uniqueCitizen } from './helpers';
 
 test('the desk receives walk-ins, the practitioner calls, the screen and the patient follow live', async ({ page, browser, request }) => {
   // The facility admin adds a waiting-room screen; the demo practitioner's service.
@@ -135,9 +135,14 @@ test('the pass shows what to bring and its QR code, the desk scans it, and the s
   // A citizen books online; their pass: the QR code and what to bring.
   const citizen = uniqueCitizen();
   await registerCitizen(request, { nin: citizen.nin, given_name: 'Nadia', family_name: 'Khelifi', birth_date: '1988-02-14', sex: 'female', phone: citizen.phone, email: '', password: citizen.password, lang: 'fr' });
-  const { specialty, day } = await freeSlot(request);
+  // At the demo desk's polyclinic, so that it is that desk's to scan.
+  const deskToken = await staffToken(request, '0550000002');
+  const me = await (await request.get('/api/v1/me', { headers: { authorization: `Bearer ${deskToken}` } })).json();
+  const { specialty, day } = await freeSlot(request, me.facility_id);
   await signIn(page, citizen.phone, citizen.password);
-  await bookFirstSlot(page, specialty, day);
+  await page.goto(`/book?specialty=${specialty}&wilaya=31&from=${day}&to=${day}&facility=${me.facility_id}`);
+  await hydrated(page);
+  await page.locator('[data-test="slot"] button[type="submit"]').first().click();
   await expect(page).toHaveURL(/\/appointments$/);
   await page.locator('[data-test="appointment"][data-status="booked"] [data-test="pass-link"]').click();
   await expect(page).toHaveURL(/\/appointments\/[0-9a-f-]{36}\/pass$/);

@@ -143,12 +143,13 @@ const DAY_MS = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** A specialty without referral rule that has a free slot in wilaya 31
- * (3 to 24 days ahead), and that slot's day in Algiers. */
-export async function freeSlot(request: APIRequestContext): Promise<{ specialty: string; day: string }> {
+ * (3 to 24 days ahead; at one facility if given), and that slot's day in Algiers. */
+export async function freeSlot(request: APIRequestContext, facility?: string): Promise<{ specialty: string; day: string }> {
   const from = isoDay(new Date(Date.now() + 3 * DAY_MS));
   const to = isoDay(new Date(Date.now() + 24 * DAY_MS));
+  const at = facility ? `&facility_id=${facility}` : '';
   for (const specialty of ['paediatrics', 'dermatology', 'ophthalmology', 'ent', 'general_practice']) {
-    const slots = await (await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}`)).json();
+    const slots = await (await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}${at}`)).json();
     if (Array.isArray(slots) && slots.length > 0) {
       return { specialty, day: isoDay(new Date(new Date(slots[0].starts_at).getTime() + 3_600_000)) };
     }
