@@ -30,7 +30,9 @@ pub fn DeskPage() -> impl IntoView {
     let tick = crate::components::use_tick(30);
     let editing = RwSignal::new(false);
     Effect::new(move |_| {
-        (arrive.version().get(), cancel.version().get(), desk_book.version().get());
+        arrive.version().track();
+        cancel.version().track();
+        desk_book.version().track();
         editing.set(false);
     });
     let refresh = Memo::new(move |prev: Option<&u32>| if editing.get() { prev.copied().unwrap_or_default() } else { tick.get() });

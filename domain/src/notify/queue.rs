@@ -101,7 +101,7 @@ impl Core {
         let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
         queue(db, on_every_channel(&format!("appt:{}:cancelled", a.id), Kind::Cancelled, a.patient_id, &about, now, now, "{}")).await?;
         // A pending booking never reached the desk's inbox: its end does not either.
-        if a.status == AppointmentStatus::Booked {
+        if a.status == shared::AppointmentStatus::Booked {
             self.queue_desk_news(db, a, starts_at, Kind::DeskCancelled).await?;
         }
         Ok(())
