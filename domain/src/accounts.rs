@@ -57,6 +57,8 @@ pub(crate) fn unique_violation(err: &sea_orm::DbErr) -> Option<Error> {
 pub struct NewStaff {
     pub role: Role,
     pub facility_id: Option<FacilityId>,
+    /// A health administrator's wilaya (`31`): the directorate they work for.
+    pub wilaya_code: Option<String>,
     pub given_name: PersonName,
     pub family_name: PersonName,
     pub phone: Option<Phone>,
@@ -114,6 +116,7 @@ impl Accounts {
             id: Set(id),
             role: Set(Role::Citizen),
             facility_id: Set(None),
+            wilaya_code: Set(None),
             nin: Set(Some(r.nin.to_string())),
             given_name: Set(r.given_name.to_string()),
             family_name: Set(r.family_name.to_string()),
@@ -219,6 +222,7 @@ impl Accounts {
             id: Set(id),
             role: Set(s.role),
             facility_id: Set(s.facility_id),
+            wilaya_code: Set(s.wilaya_code),
             nin: Set(None),
             given_name: Set(s.given_name.to_string()),
             family_name: Set(s.family_name.to_string()),

@@ -9,6 +9,8 @@ pub struct Actor {
     pub role: Role,
     /// Set for staff tied to a facility.
     pub facility_id: Option<FacilityId>,
+    /// A health administrator's wilaya.
+    pub wilaya_code: Option<String>,
     /// The session the request belongs to, so that signing out ends it.
     pub session_id: SessionId,
     /// The account's phone received a code (see `identity`).
@@ -71,6 +73,14 @@ impl Actor {
         self.facility_if(|r| r == Role::FacilityAdmin)
     }
 
+    /// The wilaya whose network a health administrator runs.
+    pub fn health_wilaya(&self) -> crate::Result<&str> {
+        match (&self.wilaya_code, self.role) {
+            (Some(w), Role::HealthAdmin) => Ok(w),
+            _ => Err(forbidden()),
+        }
+    }
+
     /// Any staff member's own facility (desk, practitioner, facility admin).
     pub fn staff_facility(&self) -> crate::Result<FacilityId> {
         self.facility_if(Role::needs_facility)
@@ -91,6 +101,7 @@ mod tests {
             user_id: UserId(uuid::Uuid::new_v4()),
             role,
             facility_id: facility,
+            wilaya_code: None,
             session_id: SessionId(uuid::Uuid::new_v4()),
             phone_verified: true,
             on_web: false,

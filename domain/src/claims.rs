@@ -169,6 +169,7 @@ impl Core {
             id: Set(account),
             role: Set(Role::Citizen),
             facility_id: Set(None),
+            wilaya_code: Set(None),
             nin: Set(Some(nin)),
             given_name: Set(c.given_name.clone()),
             family_name: Set(c.family_name.clone()),

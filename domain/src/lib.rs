@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod identity;
 mod keys;
 pub mod mfa;
+pub mod network;
 pub mod notify;
 pub mod passwords;
 pub mod persons;

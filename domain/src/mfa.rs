@@ -439,6 +439,10 @@ impl Accounts {
             action: Set(AdminAction::SecondFactorReset.code().to_owned()),
             target_user_id: Set(Some(t.id)),
             facility_id: Set(t.facility_id),
+            subject_kind: Set(None),
+            subject_id: Set(None),
+            before: Set(None),
+            after: Set(None),
         }
         .insert(&txn)
         .await?;

@@ -1,8 +1,11 @@
 //! Reference data and demo data.
 //!
-//! Reference data (wilayas, the communes of Oran, specialties, the expected
-//! dates of the Islamic holidays) comes from
-//! the CSV files under `domain/seed/`, loaded into every database. Demo data
+//! Reference data (the 69 wilayas and 1,541 communes of Algeria, specialties,
+//! the expected dates of the Islamic holidays) comes from the CSV files
+//! under `domain/seed/`, loaded into every database. The wilayas and
+//! communes are the public-domain (CC0-1.0) data set `algeria-wilayas-communes`
+//! 1.1.0 (2025/2026 reform; French names of wilayas 01–58 as in the
+//! official list), copied from the workplace's `shared/data/`. Demo data
 //! (polyclinics, practitioners, demo logins) is for the embedded default and
 //! the end-to-end tests; it is written only into an empty database.
 
@@ -16,7 +19,7 @@ use shared::{CommuneId, Email, FacilityId, HolidayId, Lang, NewPassword, PersonN
 use uuid::Uuid;
 
 const WILAYAS: &str = include_str!("../seed/wilayas.csv");
-const COMMUNES_ORAN: &str = include_str!("../seed/communes_oran.csv");
+const COMMUNES: &str = include_str!("../seed/communes.csv");
 const SPECIALTIES: &str = include_str!("../seed/specialties.csv");
 /// Expected dates of the Islamic holidays (the lunar calendar is fixed by
 /// the ministry each year); a health administrator corrects them.
@@ -73,25 +76,7 @@ impl Core {
     /// Loads reference data; safe to run on every start.
     pub async fn seed_reference(&self) -> Result<()> {
         let db = self.db();
-        if wilaya::Entity::find().count(db).await? == 0 {
-            let rows: Vec<_> = csv_rows(WILAYAS)?
-                .iter()
-                .map(|r| wilaya::ActiveModel { code: Set(r[0].to_owned()), name_fr: Set(r[1].to_owned()), name_ar: Set(r[2].to_owned()) })
-                .collect();
-            ignore_conflict(wilaya::Entity::insert_many(rows).exec(db).await)?;
-        }
-        if commune::Entity::find().count(db).await? == 0 {
-            let rows: Vec<_> = csv_rows(COMMUNES_ORAN)?
-                .iter()
-                .map(|r| commune::ActiveModel {
-                    id: Set(CommuneId(Uuid::new_v4())),
-                    wilaya_code: Set(r[0].to_owned()),
-                    name_fr: Set(r[1].to_owned()),
-                    name_ar: Set(r[2].to_owned()),
-                })
-                .collect();
-            ignore_conflict(commune::Entity::insert_many(rows).exec(db).await)?;
-        }
+        self.seed_places().await?;
         if specialty::Entity::find().count(db).await? == 0 {
             let rows: Vec<_> = csv_rows(SPECIALTIES)?
                 .iter()
@@ -124,6 +109,102 @@ impl Core {
             ignore_conflict(holiday::Entity::insert_many(rows).exec(db).await)?;
         }
         self.seed_instructions().await
+    }
+}
+
+/// A French name compared without accents, case or spacing: the first
+/// communes were loaded with accents ("Aïn El Turck"), the full list
+/// mostly without ("Ain Turk" is matched by its Arabic name instead).
+fn folded(name: &str) -> String {
+    name.chars()
+        .filter_map(|c| match c {
+            'à' | 'â' | 'ä' | 'À' | 'Â' => Some('a'),
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' => Some('e'),
+            'î' | 'ï' | 'Î' | 'Ï' => Some('i'),
+            'ô' | 'ö' | 'Ô' => Some('o'),
+            'ù' | 'û' | 'ü' => Some('u'),
+            'ç' | 'Ç' => Some('c'),
+            c if c.is_alphanumeric() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Core {
+    /// The wilayas and communes: every wilaya upserted by code; each
+    /// commune of the list updates the one already loaded under the same
+    /// wilaya and Arabic (or folded French) name — so facilities keep their
+    /// commune — and the others are added. Does nothing once all are there.
+    async fn seed_places(&self) -> Result<()> {
+        let db = self.db();
+        let wilayas = csv_rows(WILAYAS)?;
+        let communes = csv_rows(COMMUNES)?;
+        let complete = |n: u64, expected: usize| n as usize >= expected;
+        let have_w = wilaya::Entity::find().filter(wilaya::Column::NameEn.ne("")).count(db).await?;
+        let have_c = commune::Entity::find().filter(commune::Column::NameEn.ne("")).count(db).await?;
+        if complete(have_w, wilayas.len()) && complete(have_c, communes.len()) {
+            return Ok(());
+        }
+        let txn = self.begin_write().await?;
+        let rows: Vec<_> = wilayas
+            .iter()
+            .map(|r| wilaya::ActiveModel {
+                code: Set(r[0].to_owned()),
+                name_fr: Set(r[1].to_owned()),
+                name_ar: Set(r[2].to_owned()),
+                name_en: Set(r[3].to_owned()),
+            })
+            .collect();
+        wilaya::Entity::insert_many(rows)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(wilaya::Column::Code)
+                    .update_columns([wilaya::Column::NameFr, wilaya::Column::NameAr, wilaya::Column::NameEn])
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
+        let mut loaded = commune::Entity::find().all(&txn).await?;
+        let mut new_rows = Vec::new();
+        for r in &communes {
+            let (wilaya_code, postal, fr, ar, en, daira_fr, daira_ar) = (&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]);
+            let postal_code = (!postal.is_empty()).then(|| postal.to_owned());
+            let same = loaded.iter().position(|c| c.wilaya_code == wilaya_code && (c.name_ar == ar || folded(&c.name_fr) == folded(fr)));
+            match same {
+                Some(i) => {
+                    let c = loaded.swap_remove(i);
+                    if c.name_en == en && c.postal_code == postal_code && c.daira_fr == daira_fr {
+                        continue;
+                    }
+                    // The names already loaded are kept (accented); the rest comes from the list.
+                    let mut m: commune::ActiveModel = c.into();
+                    m.name_en = Set(en.to_owned());
+                    m.postal_code = Set(postal_code);
+                    m.daira_fr = Set(daira_fr.to_owned());
+                    m.daira_ar = Set(daira_ar.to_owned());
+                    sea_orm::ActiveModelTrait::update(m, &txn).await?;
+                }
+                None => new_rows.push(commune::ActiveModel {
+                    id: Set(CommuneId(Uuid::new_v4())),
+                    wilaya_code: Set(wilaya_code.to_owned()),
+                    name_fr: Set(fr.to_owned()),
+                    name_ar: Set(ar.to_owned()),
+                    name_en: Set(en.to_owned()),
+                    postal_code: Set(postal_code),
+                    daira_fr: Set(daira_fr.to_owned()),
+                    daira_ar: Set(daira_ar.to_owned()),
+                }),
+            }
+        }
+        // In chunks: SQLite caps the parameters of one statement.
+        for chunk in new_rows.chunks(200) {
+            let done = commune::Entity::insert_many(chunk.to_vec())
+                .on_conflict(sea_orm::sea_query::OnConflict::columns([commune::Column::WilayaCode, commune::Column::NameAr]).do_nothing().to_owned())
+                .exec(&txn)
+                .await;
+            ignore_conflict(done)?;
+        }
+        txn.commit().await?;
+        Ok(())
     }
 }
 
@@ -160,6 +241,12 @@ impl crate::Domain {
                 address: Set((*address).into()),
                 phone: Set(Some(format!("+21341{:07}", 2_000_000 + i * 1111))),
                 created_at: Set(now),
+                active: Set(true),
+                opens_at: Set("08:00".into()),
+                closes_at: Set("16:00".into()),
+                open_days: Set("71234".into()),
+                latitude: Set(None),
+                longitude: Set(None),
             })
             .exec(db)
             .await?;
@@ -269,6 +356,7 @@ impl crate::Domain {
                 .create_staff(NewStaff {
                     role,
                     facility_id: role.needs_facility().then_some(home),
+                    wilaya_code: (role == Role::HealthAdmin).then(|| "31".to_owned()),
                     given_name: PersonName::parse(g).expect("valid"),
                     family_name: PersonName::parse(f).expect("valid"),
                     phone: Some(Phone::parse(phone).expect("valid")),
@@ -317,6 +405,7 @@ impl crate::Domain {
                 .create_staff(NewStaff {
                     role: Role::Practitioner,
                     facility_id: Some(home),
+                    wilaya_code: None,
                     given_name: PersonName::parse("Leila").expect("valid"),
                     family_name: PersonName::parse("Haddad").expect("valid"),
                     phone: Some(Phone::parse(NEW_PRACTITIONER_PHONE).expect("valid")),
@@ -339,6 +428,13 @@ impl crate::Domain {
                 .exec(db)
                 .await?;
         }
+        // Each demo facility offers the specialties of its practitioners.
+        sea_orm::ConnectionTrait::execute_unprepared(
+            db,
+            "INSERT INTO facility_specialties (facility_id, specialty_id) \
+             SELECT DISTINCT pf.facility_id, p.specialty_id FROM practitioner_facilities pf JOIN practitioners p ON p.id = pf.practitioner_id",
+        )
+        .await?;
         let users = user::Entity::find().count(db).await?;
         tracing::info!(facilities = facility_ids.len(), practitioners = 31, users, "demo data loaded");
         Ok(true)

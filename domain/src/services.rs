@@ -24,6 +24,7 @@ pub struct Domain {
     pub floor: Floor,
     pub notifications: Notifications,
     pub audit: Audit,
+    pub network: Network,
 }
 
 impl Domain {
@@ -48,6 +49,7 @@ impl Domain {
             floor: Floor::new(core.clone()),
             notifications: Notifications { core: core.clone() },
             audit: Audit { core: core.clone() },
+            network: Network { core: core.clone() },
             core,
         }
     }
@@ -146,4 +148,6 @@ area!(
     Notifications,
     /// Audit: the patient's access log (verified, anchored, read) and the admin audit log.
     Audit,
+    /// The network's administration: facilities, what they offer, the admin audit log's acts on them.
+    Network,
 );

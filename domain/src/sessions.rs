@@ -39,7 +39,15 @@ fn unauthorized() -> Error {
 }
 
 fn actor_of(u: &user::Model, s: &session::Model) -> Actor {
-    Actor { user_id: u.id, role: u.role, facility_id: u.facility_id, session_id: s.id, phone_verified: u.phone_verified_at.is_some(), on_web: s.kind == WEB }
+    Actor {
+        user_id: u.id,
+        role: u.role,
+        facility_id: u.facility_id,
+        wilaya_code: u.wilaya_code.clone(),
+        session_id: s.id,
+        phone_verified: u.phone_verified_at.is_some(),
+        on_web: s.kind == WEB,
+    }
 }
 
 impl Core {

@@ -22,6 +22,8 @@ mod m20261207_000014_walk_ins;
 mod m20261208_000015_no_shows;
 mod m20261209_000016_channel_confirm;
 mod m20261210_000017_instructions;
+mod m20261211_000018_reference_data;
+mod m20261212_000019_network_admin;
 
 pub struct Migrator;
 
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000015_no_shows::Migration),
             Box::new(m20261209_000016_channel_confirm::Migration),
             Box::new(m20261210_000017_instructions::Migration),
+            Box::new(m20261211_000018_reference_data::Migration),
+            Box::new(m20261212_000019_network_admin::Migration),
         ]
     }
 }

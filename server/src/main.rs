@@ -49,6 +49,9 @@ enum UsersCommand {
         /// Facility UUID; required for receptionists, practitioners and facility admins.
         #[arg(long)]
         facility: Option<uuid::Uuid>,
+        /// Wilaya code (`31`); required for health admins: the directorate they work for.
+        #[arg(long)]
+        wilaya: Option<String>,
         #[arg(long)]
         given_name: String,
         #[arg(long)]
@@ -138,12 +141,13 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Users { command: UsersCommand::Create { role, facility, given_name, family_name, phone, email, lang } } => {
+        Command::Users { command: UsersCommand::Create { role, facility, wilaya, given_name, family_name, phone, email, lang } } => {
             let password = std::env::var("SIHATI_NEW_PASSWORD").context("set SIHATI_NEW_PASSWORD to the new account's password")?;
             let app = startup::build(config).await?;
             let staff = domain::accounts::NewStaff {
                 role,
                 facility_id: facility.map(FacilityId),
+                wilaya_code: wilaya,
                 given_name: PersonName::parse(&given_name).map_err(|c| anyhow::anyhow!("given name: {c}"))?,
                 family_name: PersonName::parse(&family_name).map_err(|c| anyhow::anyhow!("family name: {c}"))?,
                 phone: phone.map(|p| Phone::parse(&p)).transpose().map_err(|c| anyhow::anyhow!("phone: {c}"))?,

@@ -115,6 +115,8 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
         let p = req.uri().path();
         p.starts_with("/pkg/") || p == "/favicon.svg" || p == "/favicon.ico"
     };
+    // The open directory is public and says itself how long it may be kept.
+    let is_public_api = req.uri().path().starts_with("/api/v1/directory/");
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -132,6 +134,8 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     if is_static {
         h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("public, max-age=3600"));
+    } else if is_public_api {
+        h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     } else {
         // Pages and API answers are personal: no cache may keep them.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -349,6 +349,27 @@ crate::codes::code_enum!(
     AdminAction {
         /// A staff member's second factor was removed: they enrol again.
         SecondFactorReset = "second_factor_reset",
+        /// The health directorate opened a facility in the network.
+        FacilityCreated = "facility_created",
+        /// Its details, hours or specialties changed.
+        FacilityUpdated = "facility_updated",
+        /// Closed: out of the directory and of searches.
+        FacilityDeactivated = "facility_deactivated",
+        FacilityReactivated = "facility_reactivated",
+    }
+);
+
+crate::codes::code_enum!(
+    /// What kind of establishment a facility is.
+    FacilityKind {
+        /// EPSP polyclinic (établissement public de santé de proximité).
+        Polyclinic = "polyclinic",
+        /// EPH, public hospital.
+        Eph = "eph",
+        /// EHS, specialised hospital.
+        Ehs = "ehs",
+        /// CHU, university hospital.
+        Chu = "chu",
     }
 );
 

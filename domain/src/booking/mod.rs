@@ -11,6 +11,7 @@
 //! - [`referrals`]: referrals and the referral-required rule;
 //! - [`waitlist`]: the waiting list and its held offers.
 
+pub mod directory;
 pub mod people;
 pub mod referrals;
 pub mod schedule;
@@ -276,6 +277,8 @@ impl Core {
             .join(JoinType::InnerJoin, slot::Entity::belongs_to(practitioner::Entity).from(slot::Column::PractitionerId).to(practitioner::Column::Id).into())
             .filter(slot::Column::SpecialtyId.eq(spec.id))
             .filter(facility::Column::WilayaCode.eq(wilaya))
+            // A closed facility takes no new booking.
+            .filter(facility::Column::Active.eq(true))
             .filter(slot::Column::StartsAt.gte(start))
             .filter(slot::Column::StartsAt.lt(end))
             .filter(slot::Column::Status.eq(SlotStatus::Open))
@@ -402,6 +405,10 @@ impl Core {
             .rows_affected;
         let s = slot::Entity::find_by_id(slot_id).one(txn).await?;
         match s {
+            // A facility its directorate closed takes no new booking.
+            Some(s) if locked == 1 && !facility::Entity::find_by_id(s.facility_id).one(txn).await?.is_some_and(|f| f.active) => {
+                Err(Error::code(ErrorCode::SlotUnavailable))
+            }
             Some(s) if locked == 1 => Ok(s),
             Some(s) if s.status == SlotStatus::Open && s.starts_at > now && s.starts_at <= earliest => Err(Error::code(ErrorCode::BookingTooSoon)),
             Some(s) if s.status == SlotStatus::Open && s.starts_at >= latest => Err(Error::code(ErrorCode::BeyondHorizon)),
@@ -627,6 +634,7 @@ impl Directory {
     pub async fn facilities_in_wilaya(&self, wilaya: &str) -> Result<Vec<shared::dto::FacilityOut>> {
         Ok(facility::Entity::find()
             .filter(facility::Column::WilayaCode.eq(wilaya))
+            .filter(facility::Column::Active.eq(true))
             .order_by_asc(facility::Column::NameFr)
             .all(self.core.db())
             .await?
@@ -637,7 +645,8 @@ impl Directory {
 
     /// Wilayas that have at least one facility, for search forms.
     pub async fn wilayas_with_facilities(&self) -> Result<Vec<shared::dto::WilayaOut>> {
-        let codes: HashSet<String> = facility::Entity::find().all(self.core.db()).await?.into_iter().map(|f| f.wilaya_code).collect();
+        let codes: HashSet<String> =
+            facility::Entity::find().filter(facility::Column::Active.eq(true)).all(self.core.db()).await?.into_iter().map(|f| f.wilaya_code).collect();
         Ok(crate::entities::wilaya::Entity::find()
             .order_by_asc(crate::entities::wilaya::Column::Code)
             .all(self.core.db())

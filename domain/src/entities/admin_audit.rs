@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// One administrative act on an account (a second factor reset…): who,
-/// when, on whom, in which facility.
+/// One administrative act (a second factor reset, a facility created or
+/// changed…): who, when, on whom or what, in which facility, before and after.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "admin_audit")]
 pub struct Model {
@@ -13,6 +13,12 @@ pub struct Model {
     pub action: String,
     pub target_user_id: Option<shared::UserId>,
     pub facility_id: Option<shared::FacilityId>,
+    /// What the act was about when it was not an account (`facility`…), and its id.
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<String>,
+    /// The record before and after, as JSON (none before a creation).
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

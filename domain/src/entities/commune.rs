@@ -8,6 +8,11 @@ pub struct Model {
     pub wilaya_code: String,
     pub name_fr: String,
     pub name_ar: String,
+    pub name_en: String,
+    /// Empty for 27 communes in the source.
+    pub postal_code: Option<String>,
+    pub daira_fr: String,
+    pub daira_ar: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

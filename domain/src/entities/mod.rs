@@ -12,6 +12,7 @@ pub mod consent_request;
 pub mod dependant;
 pub mod display_screen;
 pub mod facility;
+pub mod facility_specialty;
 pub mod holiday;
 pub mod idempotency_key;
 pub mod inbox_message;

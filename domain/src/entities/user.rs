@@ -8,6 +8,8 @@ pub struct Model {
     /// A `shared::Role` code.
     pub role: shared::Role,
     pub facility_id: Option<shared::FacilityId>,
+    /// A health administrator's wilaya: the directorate they work for.
+    pub wilaya_code: Option<String>,
     pub nin: Option<String>,
     pub given_name: String,
     pub family_name: String,

@@ -7,6 +7,7 @@ pub struct Model {
     pub code: String,
     pub name_fr: String,
     pub name_ar: String,
+    pub name_en: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,10 +6,12 @@ mod auth;
 mod booking;
 mod claims;
 mod desk;
+mod directory;
 mod floor;
 mod idempotency;
 mod identity;
 mod me;
+mod network;
 mod notify;
 pub mod openapi;
 mod record;
@@ -124,6 +126,17 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(floor::displays, floor::add_display))
         .routes(routes!(floor::revoke_display))
         .routes(routes!(booking::search))
+        .routes(routes!(network::facilities, network::create_facility))
+        .routes(routes!(network::update_facility))
+        .routes(routes!(network::deactivate))
+        .routes(routes!(network::reactivate))
+        .routes(routes!(network::audit))
+        .routes(routes!(directory::specialties))
+        .routes(routes!(directory::wilayas))
+        .routes(routes!(directory::communes))
+        .routes(routes!(directory::facilities))
+        .routes(routes!(directory::facility))
+        .routes(routes!(directory::practitioners))
         .routes(routes!(booking::close_slot))
         .routes(routes!(booking::publish_template))
         .routes(routes!(notify::inbox))

@@ -17,7 +17,9 @@ use utoipa::{Modify, OpenApi};
         (name = "desk", description = "The polyclinic desk: day list, look-up by NIN, bookings on a citizen's behalf, referrals"),
         (name = "notifications", description = "In-app inbox, channel preferences, signed appointment links, undelivered messages"),
         (name = "record", description = "The medical record and who looked at it"),
-        (name = "floor", description = "The day at the polyclinic: arrivals, waiting-room queues, calls, the patient's place in line, the screens"))
+        (name = "floor", description = "The day at the polyclinic: arrivals, waiting-room queues, calls, the patient's place in line, the screens"),
+        (name = "directory", description = "The open directory: specialties, wilayas, communes, facilities, practitioners; public, paged, with ETags"),
+        (name = "network", description = "The network's administration by the wilaya's health directorate: facilities, what they offer, the admin audit log"))
 )]
 pub struct ApiDoc;
 

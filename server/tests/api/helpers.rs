@@ -272,6 +272,7 @@ pub fn staff(role: shared::Role, phone: &str) -> domain::accounts::NewStaff {
     domain::accounts::NewStaff {
         role,
         facility_id: None,
+        wilaya_code: None,
         given_name: PersonName::parse("Samira").unwrap(),
         family_name: PersonName::parse("Hadj").unwrap(),
         phone: Some(Phone::parse(phone).unwrap()),

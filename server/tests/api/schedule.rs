@@ -71,6 +71,7 @@ pub(crate) async fn other_desk(app: &TestApp, c: &Clinic) -> String {
         .create_staff(NewStaff {
             role: Role::Receptionist,
             facility_id: Some(other.id),
+            wilaya_code: None,
             given_name: PersonName::parse("Karim").unwrap(),
             family_name: PersonName::parse("Ould").unwrap(),
             phone: Some(Phone::parse("0661999999").unwrap()),
@@ -477,6 +478,7 @@ async fn desk_in_wilaya(app: &TestApp, wilaya: &str) -> String {
         .create_staff(NewStaff {
             role: Role::Receptionist,
             facility_id: Some(there.id),
+            wilaya_code: None,
             given_name: PersonName::parse("Samir").unwrap(),
             family_name: PersonName::parse("Hadj").unwrap(),
             phone: Some(Phone::parse("0661999888").unwrap()),

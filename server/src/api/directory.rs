@@ -1,0 +1,148 @@
+//! The open directory for mobile apps and other systems: public, no
+//! sign-in, every list a page (`items`, `next_cursor`), every answer with
+//! an `ETag` (a request with `If-None-Match` gets `304` when nothing
+//! changed) and `Cache-Control: public, max-age=300`, so apps and proxies
+//! keep them.
+
+use super::ApiFailure;
+use crate::startup::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::booking::directory::{FacilityFilter, PractitionerFilter};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use shared::dto::{CommuneOut, DirectoryFacilityOut, Page, PageQuery, PlaceWilayaOut, PractitionerProfileOut, SpecialtyOut};
+use shared::{CommuneId, ErrorCode, FacilityId};
+use uuid::Uuid;
+
+/// How long apps and proxies may keep a directory answer without asking.
+const MAX_AGE: &str = "public, max-age=300";
+
+/// The JSON of `value` with its ETag (a hash of the body), or `304 Not
+/// Modified` when the client already has that version.
+fn cached<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
+    let body = match serde_json::to_vec(value) {
+        Ok(b) => b,
+        Err(_) => return ApiFailure::new(ErrorCode::Internal).into_response(),
+    };
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    let etag_value = HeaderValue::from_str(&etag).expect("hex is a valid header value");
+    let cache = HeaderValue::from_static(MAX_AGE);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*" || t.trim().strip_prefix("W/") == Some(etag.as_str())));
+    if matches {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)]).into_response();
+    }
+    (StatusCode::OK, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache), (header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
+        .into_response()
+}
+
+fn page_at(q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> Result<shared::dto::PageAt, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    q.validate().map_err(ApiFailure::new)
+}
+
+/// The specialties (codes and names in three languages), by French name.
+#[utoipa::path(get, path = "/directory/specialties", tag = "directory", params(PageQuery),
+    responses((status = 200, body = Page<SpecialtyOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/directory/specialties", skip_all)]
+pub async fn specialties(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiFailure> {
+    let at = page_at(q)?;
+    Ok(cached(&headers, &state.domain.directory.specialty_page(at).await?))
+}
+
+/// The 69 wilayas, by code.
+#[utoipa::path(get, path = "/directory/wilayas", tag = "directory", params(PageQuery),
+    responses((status = 200, body = Page<PlaceWilayaOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/directory/wilayas", skip_all)]
+pub async fn wilayas(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiFailure> {
+    let at = page_at(q)?;
+    Ok(cached(&headers, &state.domain.directory.wilaya_page(at).await?))
+}
+
+/// The communes of a wilaya (with postal code and daïra), by French name.
+#[utoipa::path(get, path = "/directory/wilayas/{code}/communes", tag = "directory", params(("code" = String, Path, description = "`01` to `69`"), PageQuery),
+    responses((status = 200, body = Page<CommuneOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/directory/wilayas/{code}/communes", skip_all)]
+pub async fn communes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiFailure> {
+    let at = page_at(q)?;
+    Ok(cached(&headers, &state.domain.directory.commune_page(&code, at).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct FacilityQuery {
+    /// Only this wilaya's (`31`).
+    wilaya: Option<String>,
+    /// Only this commune's.
+    commune_id: Option<Uuid>,
+    /// Only those where this specialty (its code) is practised.
+    specialty: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// Facilities with their address, phone and the specialties practised
+/// there, by French name.
+#[utoipa::path(get, path = "/directory/facilities", tag = "directory", params(FacilityQuery),
+    responses((status = 200, body = Page<DirectoryFacilityOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/directory/facilities", skip_all)]
+pub async fn facilities(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<FacilityQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    let at = PageQuery { cursor: q.cursor, limit: q.limit }.validate().map_err(ApiFailure::new)?;
+    let filter = FacilityFilter { wilaya: q.wilaya, commune: q.commune_id.map(CommuneId), specialty: q.specialty };
+    Ok(cached(&headers, &state.domain.directory.facility_page(&filter, at).await?))
+}
+
+/// One facility.
+#[utoipa::path(get, path = "/directory/facilities/{id}", tag = "directory", params(("id" = Uuid, Path)),
+    responses((status = 200, body = DirectoryFacilityOut, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/directory/facilities/{id}", skip_all)]
+pub async fn facility(State(state): State<AppState>, headers: HeaderMap, super::ApiPath(id): super::ApiPath<FacilityId>) -> Result<Response, ApiFailure> {
+    Ok(cached(&headers, &state.domain.directory.facility_profile(id).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PractitionerQuery {
+    /// Only those who work at this facility.
+    facility_id: Option<Uuid>,
+    /// Only this specialty's (its code).
+    specialty: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// Practitioners' public profiles (name, specialty, where they work), by family name.
+#[utoipa::path(get, path = "/directory/practitioners", tag = "directory", params(PractitionerQuery),
+    responses((status = 200, body = Page<PractitionerProfileOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/directory/practitioners", skip_all)]
+pub async fn practitioners(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<PractitionerQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    let at = PageQuery { cursor: q.cursor, limit: q.limit }.validate().map_err(ApiFailure::new)?;
+    let filter = PractitionerFilter { facility: q.facility_id.map(FacilityId), specialty: q.specialty };
+    Ok(cached(&headers, &state.domain.directory.practitioner_page(&filter, at).await?))
+}

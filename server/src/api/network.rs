@@ -1,0 +1,79 @@
+//! The network's administration (health directorate of a wilaya): its
+//! facilities and the admin audit log. Every handler resolves the actor and
+//! calls `domain.network`, which scopes everything to the actor's wilaya.
+
+use super::{ApiFailure, ApiJson, ApiPath, Bearer};
+use crate::startup::AppState;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use shared::dto::{AuditOut, FacilityAdminOut, FacilityIn, Page, PageQuery};
+use shared::{ErrorCode, FacilityId};
+
+type PageParams = Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>;
+
+fn page_at(q: PageParams) -> Result<shared::dto::PageAt, ApiFailure> {
+    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    q.validate().map_err(ApiFailure::new)
+}
+
+/// The facilities of one's wilaya, open and closed (health admin).
+#[utoipa::path(get, path = "/admin/facilities", tag = "network", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<FacilityAdminOut>), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/admin/facilities", skip_all)]
+pub async fn facilities(State(state): State<AppState>, Bearer(actor): Bearer, q: PageParams) -> Result<Json<Page<FacilityAdminOut>>, ApiFailure> {
+    let at = page_at(q)?;
+    Ok(Json(at.slice(state.domain.network.facilities(&actor).await?)))
+}
+
+/// Open a facility in one's wilaya: kind, names, commune, address, phone,
+/// opening hours, coordinates, the specialties it offers (health admin).
+#[utoipa::path(post, path = "/admin/facilities", tag = "network", security(("bearer" = [])), request_body = FacilityIn,
+    responses((status = 201, body = FacilityAdminOut), (status = 403, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/admin/facilities", skip_all)]
+pub async fn create_facility(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<FacilityIn>,
+) -> Result<(StatusCode, Json<FacilityAdminOut>), ApiFailure> {
+    Ok((StatusCode::CREATED, Json(state.domain.network.create_facility(&actor, &input).await?)))
+}
+
+/// Change a facility of one's wilaya (health admin).
+#[utoipa::path(put, path = "/admin/facilities/{id}", tag = "network", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)), request_body = FacilityIn,
+    responses((status = 200, body = FacilityAdminOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "PUT /api/v1/admin/facilities/{id}", skip_all)]
+pub async fn update_facility(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<FacilityId>,
+    ApiJson(input): ApiJson<FacilityIn>,
+) -> Result<Json<FacilityAdminOut>, ApiFailure> {
+    Ok(Json(state.domain.network.update_facility(&actor, id, &input).await?))
+}
+
+/// Close a facility: out of the directory and of searches; what was booked stays (health admin).
+#[utoipa::path(post, path = "/admin/facilities/{id}/deactivate", tag = "network", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = FacilityAdminOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/admin/facilities/{id}/deactivate", skip_all)]
+pub async fn deactivate(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<FacilityId>) -> Result<Json<FacilityAdminOut>, ApiFailure> {
+    Ok(Json(state.domain.network.set_active(&actor, id, false).await?))
+}
+
+/// Open a closed facility again (health admin).
+#[utoipa::path(post, path = "/admin/facilities/{id}/reactivate", tag = "network", security(("bearer" = [])), params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = FacilityAdminOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/admin/facilities/{id}/reactivate", skip_all)]
+pub async fn reactivate(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(id): ApiPath<FacilityId>) -> Result<Json<FacilityAdminOut>, ApiFailure> {
+    Ok(Json(state.domain.network.set_active(&actor, id, true).await?))
+}
+
+/// The administrative acts in one's wilaya, newest first, each with the
+/// record before and after (health admin).
+#[utoipa::path(get, path = "/admin/audit", tag = "network", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<AuditOut>), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/admin/audit", skip_all)]
+pub async fn audit(State(state): State<AppState>, Bearer(actor): Bearer, q: PageParams) -> Result<Json<Page<AuditOut>>, ApiFailure> {
+    let at = page_at(q)?;
+    Ok(Json(state.domain.network.audit_log(&actor, at).await?))
+}

@@ -1,0 +1,104 @@
+//! The network run by the wilaya's health directorate: facilities opened,
+//! changed, closed and opened again, in its wilaya only, each act in the
+//! admin audit log with the record before and after.
+
+use crate::booking::clinic_with_slots;
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use shared::Role;
+
+async fn commune_of(app: &TestApp, wilaya: &str, name_fr: &str) -> String {
+    let page: Value = app.client.get(app.url(&format!("/api/v1/directory/wilayas/{wilaya}/communes?limit=200"))).send().await.unwrap().json().await.unwrap();
+    let c = page["items"].as_array().unwrap().iter().find(|c| c["name_fr"] == name_fr || name_fr.is_empty()).expect("the commune").clone();
+    s(&c, "id")
+}
+
+#[tokio::test]
+async fn the_directorate_opens_changes_and_closes_its_wilayas_facilities_and_reads_each_act() {
+    let app = spawn_app().await;
+    let clinic = clinic_with_slots(&app).await;
+    let directorate = s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let facility_admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    let gdyel = commune_of(&app, "31", "Gdyel").await;
+    let elsewhere = commune_of(&app, "46", "").await;
+    let body = json!({
+        "kind": "polyclinic", "name_ar": "العيادة المتعددة الخدمات قديل", "name_fr": "Polyclinique de Gdyel", "commune_id": gdyel,
+        "address": "Rue principale, Gdyel", "phone": "0412345678", "opens_at": "08:00", "closes_at": "16:30", "open_days": [7, 1, 2, 3, 4],
+        "latitude": 35.78, "longitude": -0.43, "specialties": ["general_practice", "paediatrics"]
+    });
+
+    // Only the directorate; and only in its wilaya, with valid fields.
+    for token in [&facility_admin, &clinic.receptionist, &citizen] {
+        assert_eq!(app.post_auth("/api/v1/admin/facilities", token, &body).await.status(), StatusCode::FORBIDDEN);
+    }
+    for (field, bad) in [("commune_id", json!(elsewhere)), ("specialties", json!(["astrology"])), ("closes_at", json!("07:00")), ("latitude", json!(60.0))] {
+        let mut wrong = body.clone();
+        wrong[field] = bad;
+        let (status, _, err) = error_code(app.post_auth("/api/v1/admin/facilities", &directorate, &wrong).await).await;
+        assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{err}");
+    }
+    let res = app.post_auth("/api/v1/admin/facilities", &directorate, &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let created: Value = res.json().await.unwrap();
+    let id = s(&created, "id");
+    assert_eq!((created["wilaya_code"].as_str(), created["open_days"].clone()), (Some("31"), json!([7, 1, 2, 3, 4])));
+    let listed: Value = app.client.get(app.url(&format!("/api/v1/directory/facilities/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed["specialties"], json!(["general_practice", "paediatrics"]), "in the directory at once: {listed}");
+
+    // Changed: its name and what it offers.
+    let mut changed = body.clone();
+    changed["name_fr"] = json!("Polyclinique Gdyel centre");
+    changed["specialties"] = json!(["general_practice"]);
+    let res = app.put_auth(&format!("/api/v1/admin/facilities/{id}"), &directorate, &changed).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let listed: Value = app.client.get(app.url(&format!("/api/v1/directory/facilities/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((listed["name_fr"].as_str(), listed["specialties"].clone()), (Some("Polyclinique Gdyel centre"), json!(["general_practice"])));
+
+    // Another wilaya's directorate sees none of it and changes nothing.
+    app.domain.accounts.create_staff(domain::accounts::NewStaff { wilaya_code: Some("46".into()), ..staff(Role::HealthAdmin, "0661999777") }).await.unwrap();
+    let theirs = s(&app.token("0661999777", PASSWORD).await, "access_token");
+    assert_eq!(app.put_auth(&format!("/api/v1/admin/facilities/{id}"), &theirs, &changed).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.post_auth(&format!("/api/v1/admin/facilities/{id}/deactivate"), &theirs, &json!({})).await.status(), StatusCode::NOT_FOUND);
+    let their_list: Value = app.get_auth("/api/v1/admin/facilities", &theirs).await.json().await.unwrap();
+    assert!(their_list["items"].as_array().unwrap().iter().all(|f| f["wilaya_code"] == "46"), "{their_list}");
+    let their_audit: Value = app.get_auth("/api/v1/admin/audit", &theirs).await.json().await.unwrap();
+    assert_eq!(their_audit["items"], json!([]));
+
+    // Closing the demo desk's polyclinic: out of the directory and of searches, no booking; opened again, bookable.
+    let slots = |app: &TestApp| {
+        let url = format!(
+            "/api/v1/slots?specialty={}&wilaya=31&from={}&to={}&facility_id={}",
+            clinic.specialty,
+            chrono::Utc::now().date_naive() + chrono::Duration::days(3),
+            chrono::Utc::now().date_naive() + chrono::Duration::days(30),
+            clinic.facility_id
+        );
+        let req = app.client.get(app.url(&url));
+        async move { req.send().await.unwrap().json::<Vec<Value>>().await.unwrap() }
+    };
+    let free = slots(&app).await;
+    assert!(!free.is_empty());
+    let res = app.post_auth(&format!("/api/v1/admin/facilities/{}/deactivate", clinic.facility_id), &directorate, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert!(slots(&app).await.is_empty(), "no slot of a closed facility is offered");
+    assert_eq!(app.client.get(app.url(&format!("/api/v1/directory/facilities/{}", clinic.facility_id))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": free[0]["id"] })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "slot_unavailable"));
+    app.post_auth(&format!("/api/v1/admin/facilities/{}/reactivate", clinic.facility_id), &directorate, &json!({})).await;
+    let res = app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": free[0]["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "open again: {}", res.text().await.unwrap());
+
+    // The audit log: every act, newest first, who did it, before and after.
+    let audit: Value = app.get_auth("/api/v1/admin/audit", &directorate).await.json().await.unwrap();
+    let acts: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
+    assert_eq!(acts, ["facility_reactivated", "facility_deactivated", "facility_updated", "facility_created"], "{audit}");
+    let updated = &audit["items"][2];
+    let before: Value = serde_json::from_str(updated["before"].as_str().unwrap()).unwrap();
+    let after: Value = serde_json::from_str(updated["after"].as_str().unwrap()).unwrap();
+    assert_eq!((before["name_fr"].as_str(), after["name_fr"].as_str()), (Some("Polyclinique de Gdyel"), Some("Polyclinique Gdyel centre")));
+    assert!(audit["items"][3]["before"].is_null(), "nothing before a creation");
+    assert!(!s(&audit["items"][0], "actor_name").is_empty());
+    assert_eq!(app.get_auth("/api/v1/admin/audit", &facility_admin).await.status(), StatusCode::FORBIDDEN);
+}
