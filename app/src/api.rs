@@ -1060,3 +1060,76 @@ pub async fn my_place(appointment_id: String) -> Result<shared::dto::PositionOut
     let id = appointment_id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
     Ok(ctx()?.domain.floor.my_position(&actor, id).await?)
 }
+
+/// The facilities of the signed-in health administrator's wilaya.
+#[server(prefix = "/sfn", endpoint = "network_facilities")]
+pub async fn network_facilities() -> Result<Vec<shared::dto::FacilityAdminOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.network.facilities(&actor).await?)
+}
+
+/// The communes of the signed-in health administrator's wilaya.
+#[server(prefix = "/sfn", endpoint = "network_communes")]
+pub async fn network_communes() -> Result<Vec<shared::dto::CommuneOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.network.communes(&actor).await?)
+}
+
+/// Opens a facility (`id` empty) or changes one. Checkboxes arrive only
+/// when ticked, as indexed lists (`days[0]=7`, `specialties[3]=cardiology`).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/sfn", endpoint = "save_facility")]
+pub async fn save_facility(
+    id: String,
+    kind: String,
+    name_ar: String,
+    name_fr: String,
+    commune_id: String,
+    address: String,
+    phone: String,
+    opens_at: String,
+    closes_at: String,
+    days: Option<Vec<u8>>,
+    specialties: Option<Vec<String>>,
+    latitude: String,
+    longitude: String,
+) -> Result<shared::dto::FacilityAdminOut, AppError> {
+    let actor = actor().await?;
+    let coordinate = |v: &str| v.trim().replace(',', ".").parse::<f64>().ok();
+    let input = shared::dto::FacilityIn {
+        kind,
+        name_ar,
+        name_fr,
+        commune_id,
+        address,
+        phone,
+        opens_at,
+        closes_at,
+        open_days: days.unwrap_or_default(),
+        latitude: coordinate(&latitude),
+        longitude: coordinate(&longitude),
+        specialties: specialties.unwrap_or_default(),
+    };
+    let network = &ctx()?.domain.network;
+    Ok(match id.trim() {
+        "" => network.create_facility(&actor, &input).await?,
+        id => network.update_facility(&actor, id.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?, &input).await?,
+    })
+}
+
+/// Closes a facility or opens it again.
+#[server(prefix = "/sfn", endpoint = "facility_active")]
+pub async fn facility_active(id: String, active: bool) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    ctx()?.domain.network.set_active(&actor, id, active).await?;
+    Ok(())
+}
+
+/// The latest administrative acts of the signed-in health administrator's wilaya.
+#[server(prefix = "/sfn", endpoint = "network_audit")]
+pub async fn network_audit() -> Result<Vec<shared::dto::AuditOut>, AppError> {
+    let actor = actor().await?;
+    let at = shared::dto::PageQuery::default().validate().map_err(AppError::from)?;
+    Ok(ctx()?.domain.network.audit_log(&actor, at).await?.items)
+}

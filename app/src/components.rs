@@ -61,6 +61,7 @@ pub fn Header() -> impl IntoView {
                                 {staff.then(|| view! { <A href="/floor" attr:data-test="nav-floor">{t!(i18n, nav.floor)}</A> })}
                                 {(staff || admin).then(|| view! { <A href="/holidays">{t!(i18n, nav.holidays)}</A> })}
                                 {matches!(p.role, shared::Role::FacilityAdmin | shared::Role::HealthAdmin).then(|| view! { <A href="/staff" attr:data-test="nav-staff">{t!(i18n, nav.staff)}</A> })}
+                                {admin.then(|| view! { <A href="/network" attr:data-test="nav-network">{t!(i18n, nav.network)}</A> })}
                                 {(!staff && !admin).then(|| view! {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>

@@ -55,6 +55,19 @@ impl Network {
         Ok(out)
     }
 
+    /// The communes of the administrator's wilaya, by French name (for the facility form).
+    pub async fn communes(&self, actor: &Actor) -> Result<Vec<shared::dto::CommuneOut>> {
+        let wilaya = actor.health_wilaya()?;
+        Ok(commune::Entity::find()
+            .filter(commune::Column::WilayaCode.eq(wilaya))
+            .order_by_asc(commune::Column::NameFr)
+            .all(self.core.db())
+            .await?
+            .into_iter()
+            .map(crate::booking::directory::commune_out)
+            .collect())
+    }
+
     /// The facilities of the administrator's wilaya, open and closed, by French name.
     pub async fn facilities(&self, actor: &Actor) -> Result<Vec<FacilityAdminOut>> {
         let wilaya = actor.health_wilaya()?;

@@ -28,7 +28,7 @@ pub struct PractitionerFilter {
     pub specialty: Option<String>,
 }
 
-fn commune_out(c: commune::Model) -> CommuneOut {
+pub(crate) fn commune_out(c: commune::Model) -> CommuneOut {
     CommuneOut {
         id: c.id,
         wilaya_code: c.wilaya_code,

@@ -13,6 +13,7 @@ use shared::{AppointmentId, ErrorCode, FacilityId, OfferId, SlotId, TemplateId, 
 use uuid::Uuid;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SlotQuery {
     /// Specialty code, e.g. `cardiology`.
     specialty: String,
@@ -124,6 +125,7 @@ pub async fn close_slot(State(state): State<AppState>, Bearer(actor): Bearer, Ap
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WilayaQuery {
     /// Two-digit wilaya code.
     wilaya: String,
@@ -173,6 +175,7 @@ pub async fn end_template(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     year: i32,
 }

@@ -16,6 +16,7 @@ use shared::{AppointmentId, ErrorCode, PersonId, PractitionerId, ReferralId, Use
 use uuid::Uuid;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DayQuery {
     /// `YYYY-MM-DD`, Algiers.
     date: NaiveDate,

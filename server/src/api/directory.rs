@@ -87,6 +87,7 @@ pub async fn communes(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FacilityQuery {
     /// Only this wilaya's (`31`).
     wilaya: Option<String>,
@@ -123,6 +124,7 @@ pub async fn facility(State(state): State<AppState>, headers: HeaderMap, super::
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PractitionerQuery {
     /// Only those who work at this facility.
     facility_id: Option<Uuid>,

@@ -51,6 +51,7 @@ pub async fn check_in(State(state): State<AppState>, Bearer(actor): Bearer, ApiJ
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReviewQuery {
     /// `YYYY-MM-DD`, today or before; today when left out.
     #[serde(default)]

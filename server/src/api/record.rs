@@ -76,6 +76,7 @@ pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer, q: Filte
 /// The page of "who looked" to fetch: older than `before` (a cursor from
 /// the previous page), at most `limit` rows (default 50, at most 200).
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccessQuery {
     before: Option<String>,
     limit: Option<u64>,

@@ -102,3 +102,46 @@ async fn the_directorate_opens_changes_and_closes_its_wilayas_facilities_and_rea
     assert!(!s(&audit["items"][0], "actor_name").is_empty());
     assert_eq!(app.get_auth("/api/v1/admin/audit", &facility_admin).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_network_page_opens_a_facility_from_its_form_with_the_ticked_days_and_specialties() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let directorate = web_session(&app, "0550000005", domain::seed::DEMO_PASSWORD).await;
+    let desk = web_session(&app, "0550000002", domain::seed::DEMO_PASSWORD).await;
+    let gdyel = commune_of(&app, "31", "Gdyel").await;
+    // As the page's form sends it: checkboxes only when ticked, as indexed lists.
+    let form = |id: &str| {
+        vec![
+            ("id", id.to_owned()),
+            ("kind", "polyclinic".to_owned()),
+            ("name_fr", "Polyclinique de Gdyel".to_owned()),
+            ("name_ar", "العيادة المتعددة الخدمات قديل".to_owned()),
+            ("commune_id", gdyel.clone()),
+            ("address", "Rue principale".to_owned()),
+            ("phone", "041 23 45 67".to_owned()),
+            ("opens_at", "08:00".to_owned()),
+            ("closes_at", "15:30".to_owned()),
+            ("days[0]", "7".to_owned()),
+            ("days[2]", "2".to_owned()),
+            ("specialties[0]", "general_practice".to_owned()),
+            ("specialties[5]", "paediatrics".to_owned()),
+            ("latitude", "35,78".to_owned()),
+            ("longitude", "-0.43".to_owned()),
+        ]
+    };
+    let post = |cookie: &str, form: Vec<(&'static str, String)>| {
+        let req = app.client.post(app.url("/sfn/save_facility")).header("origin", &app.base).header("cookie", cookie).form(&form);
+        async move { req.send().await.unwrap() }
+    };
+    let refused = post(&desk, form("")).await;
+    assert!(refused.text().await.unwrap().contains("forbidden"), "the desk may not");
+    let res = post(&directorate, form("")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let saved: Value = res.json().await.unwrap();
+    assert_eq!((saved["open_days"].clone(), saved["specialties"].clone()), (json!([7, 2]), json!(["general_practice", "paediatrics"])), "{saved}");
+    assert_eq!((saved["phone"].as_str(), saved["latitude"].as_f64()), (Some("+21341234567"), Some(35.78)));
+    // The page lists it, with its form to change it.
+    let page = app.client.get(app.url("/network")).header("cookie", &directorate).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Polyclinique de Gdyel") && page.contains("data-test=\"facility-form\""), "the network page");
+}

@@ -21,6 +21,7 @@ pub struct Page<T> {
 /// gave it (absent for the first page), `limit` from 1 to 200 (50).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PageQuery {
     #[serde(default)]
     pub cursor: Option<String>,

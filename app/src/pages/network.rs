@@ -1,0 +1,229 @@
+//! `/network`: the health directorate runs its wilaya's facilities — opens
+//! one, changes it (names, commune, address, phone, hours, days,
+//! coordinates, specialties offered), closes it or opens it again — and
+//! reads the audit log of every act.
+
+use crate::components::{action_error, FormError};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared::dto::{CommuneOut, FacilityAdminOut, SpecialtyOut};
+use shared::{AdminAction, FacilityKind};
+
+fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, k: FacilityKind) -> &'static str {
+    match k {
+        FacilityKind::Polyclinic => t_string!(i18n, network.kind_polyclinic),
+        FacilityKind::Eph => t_string!(i18n, network.kind_eph),
+        FacilityKind::Ehs => t_string!(i18n, network.kind_ehs),
+        FacilityKind::Chu => t_string!(i18n, network.kind_chu),
+    }
+}
+
+fn action_text(i18n: leptos_i18n::I18nContext<Locale>, a: AdminAction) -> &'static str {
+    match a {
+        AdminAction::SecondFactorReset => t_string!(i18n, network.act_second_factor_reset),
+        AdminAction::FacilityCreated => t_string!(i18n, network.act_created),
+        AdminAction::FacilityUpdated => t_string!(i18n, network.act_updated),
+        AdminAction::FacilityDeactivated => t_string!(i18n, network.act_deactivated),
+        AdminAction::FacilityReactivated => t_string!(i18n, network.act_reactivated),
+    }
+}
+
+/// The ISO weekdays in the order of the Algerian week (Sunday first).
+const WEEK: [u8; 7] = [7, 1, 2, 3, 4, 5, 6];
+
+fn day_text(i18n: leptos_i18n::I18nContext<Locale>, d: u8) -> &'static str {
+    match d {
+        1 => t_string!(i18n, days.mon),
+        2 => t_string!(i18n, days.tue),
+        3 => t_string!(i18n, days.wed),
+        4 => t_string!(i18n, days.thu),
+        5 => t_string!(i18n, days.fri),
+        6 => t_string!(i18n, days.sat),
+        _ => t_string!(i18n, days.sun),
+    }
+}
+
+/// A facility's form: empty to open one, filled to change it.
+#[component]
+fn FacilityForm(
+    save: ServerAction<crate::api::SaveFacility>,
+    communes: Vec<CommuneOut>,
+    specialties: Vec<SpecialtyOut>,
+    #[prop(optional)] facility: Option<FacilityAdminOut>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let ar = i18n.get_locale_untracked() == Locale::ar;
+    let f = facility.clone();
+    let id = f.as_ref().map(|f| f.id.to_string()).unwrap_or_default();
+    let prefix = if id.is_empty() { "new".to_owned() } else { id.clone() };
+    let field = move |name: &'static str| format!("{prefix}-{name}");
+    let value = |get: fn(&FacilityAdminOut) -> String| f.as_ref().map(get).unwrap_or_default();
+    let (name_fr, name_ar, address, phone) =
+        (value(|f| f.name_fr.clone()), value(|f| f.name_ar.clone()), value(|f| f.address.clone()), value(|f| f.phone.clone().unwrap_or_default()));
+    let opens = f.as_ref().map(|f| f.opens_at.clone()).unwrap_or_else(|| "08:00".into());
+    let closes = f.as_ref().map(|f| f.closes_at.clone()).unwrap_or_else(|| "16:00".into());
+    let latitude = f.as_ref().and_then(|f| f.latitude).map(|v| v.to_string()).unwrap_or_default();
+    let longitude = f.as_ref().and_then(|f| f.longitude).map(|v| v.to_string()).unwrap_or_default();
+    let editing = facility.is_some();
+    let kind = f.as_ref().map(|f| f.kind).unwrap_or(FacilityKind::Polyclinic);
+    let commune = f.as_ref().and_then(|f| f.commune_id);
+    let days = f.as_ref().map(|f| f.open_days.clone()).unwrap_or_else(|| vec![7, 1, 2, 3, 4]);
+    let offered = f.as_ref().map(|f| f.specialties.clone()).unwrap_or_default();
+    let error = move |name: &'static str| {
+        move || save.value().get().and_then(|r| r.err()).and_then(|e| e.field(name)).map(|c| crate::error::error_text(i18n.get_locale(), c))
+    };
+    view! {
+        <ActionForm action=save attr:class="form card" attr:data-test="facility-form">
+            <input type="hidden" name="id" value=id.clone()/>
+            <div class="field">
+                <label for=field("kind")>{t!(i18n, network.kind)}</label>
+                <select id=field("kind") name="kind">
+                    {FacilityKind::ALL.iter().map(|k| view! { <option value=k.code() selected={*k == kind}>{kind_text(i18n, *k)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for=field("name_fr")>{t!(i18n, network.name_fr)}</label>
+                <input id=field("name_fr") name="name_fr" required maxlength="120" lang="fr" dir="ltr" value=name_fr/>
+                <p class="error" role="alert" data-field="name_fr">{error("name_fr")}</p>
+            </div>
+            <div class="field">
+                <label for=field("name_ar")>{t!(i18n, network.name_ar)}</label>
+                <input id=field("name_ar") name="name_ar" required maxlength="120" lang="ar" dir="rtl" value=name_ar/>
+                <p class="error" role="alert" data-field="name_ar">{error("name_ar")}</p>
+            </div>
+            <div class="field">
+                <label for=field("commune")>{t!(i18n, network.commune)}</label>
+                <select id=field("commune") name="commune_id" required>
+                    {communes.into_iter().map(|c| {
+                        let label = if ar { c.name_ar.clone() } else { c.name_fr.clone() };
+                        view! { <option value=c.id.to_string() selected={commune == Some(c.id)}>{label}</option> }
+                    }).collect_view()}
+                </select>
+                <p class="error" role="alert" data-field="commune_id">{error("commune_id")}</p>
+            </div>
+            <div class="field">
+                <label for=field("address")>{t!(i18n, network.address)}</label>
+                <input id=field("address") name="address" required maxlength="120" value=address/>
+                <p class="error" role="alert" data-field="address">{error("address")}</p>
+            </div>
+            <div class="field">
+                <label for=field("phone")>{t!(i18n, fields.phone)}</label>
+                <input id=field("phone") name="phone" type="tel" dir="ltr" value=phone/>
+                <p class="error" role="alert" data-field="phone">{error("phone")}</p>
+            </div>
+            <div class="field">
+                <label for=field("opens")>{t!(i18n, network.opens_at)}</label>
+                <input id=field("opens") name="opens_at" type="time" required value=opens/>
+                <label for=field("closes")>{t!(i18n, network.closes_at)}</label>
+                <input id=field("closes") name="closes_at" type="time" required value=closes/>
+                <p class="error" role="alert" data-field="closes_at">{error("closes_at")}</p>
+            </div>
+            <fieldset class="field">
+                <legend>{t!(i18n, network.open_days)}</legend>
+                {WEEK.iter().enumerate().map(|(n, d)| view! {
+                    <label><input type="checkbox" name=format!("days[{n}]") value=d.to_string() checked=days.contains(d)/>" "{day_text(i18n, *d)}</label>
+                }).collect_view()}
+                <p class="error" role="alert" data-field="open_days">{error("open_days")}</p>
+            </fieldset>
+            <fieldset class="field">
+                <legend>{t!(i18n, network.specialties)}</legend>
+                {specialties.into_iter().enumerate().map(|(n, s)| {
+                    let label = if ar { s.name_ar.clone() } else { s.name_fr.clone() };
+                    let checked = offered.contains(&s.code);
+                    view! { <label><input type="checkbox" name=format!("specialties[{n}]") value=s.code.clone() checked=checked/>" "{label}</label> }
+                }).collect_view()}
+                <p class="error" role="alert" data-field="specialties">{error("specialties")}</p>
+            </fieldset>
+            <div class="field">
+                <label for=field("lat")>{t!(i18n, network.coordinates)}</label>
+                <input id=field("lat") name="latitude" inputmode="decimal" dir="ltr" placeholder="35.70" value=latitude/>
+                <input name="longitude" inputmode="decimal" dir="ltr" placeholder="-0.63" aria-label=t_string!(i18n, network.longitude) value=longitude/>
+                <p class="error" role="alert" data-field="latitude">{error("latitude")}</p>
+            </div>
+            <button type="submit" disabled=move || save.pending().get()>{if editing { t!(i18n, network.save).into_any() } else { t!(i18n, network.create).into_any() }}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn NetworkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<crate::api::SaveFacility>::new();
+    let toggle = ServerAction::<crate::api::FacilityActive>::new();
+    let facilities = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_facilities());
+    let audit = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_audit());
+    let communes = Resource::new(|| (), |_| crate::api::network_communes());
+    let directory = Resource::new(|| (), |_| crate::api::directory());
+    let ar = move || i18n.get_locale_untracked() == Locale::ar;
+    view! {
+        <Title text=move || t_string!(i18n, network.title)/>
+        <h1>{t!(i18n, network.title)}</h1>
+        <FormError error=action_error(save.value())/>
+        <FormError error=action_error(toggle.value())/>
+        {move || save.value().get().and_then(|r| r.ok()).map(|f| view! { <p class="ok" role="status" data-test="facility-saved">{t!(i18n, network.saved)}" "{f.name_fr}</p> })}
+        <Suspense fallback=|| ()>
+            {move || {
+                let (list, places, names) = (facilities.get(), communes.get(), directory.get());
+                list.map(|r| match r {
+                    Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Ok(list) => {
+                        let places = places.and_then(|r| r.ok()).unwrap_or_default();
+                        let specialties = names.and_then(|r| r.ok()).map(|d| d.0).unwrap_or_default();
+                        let commune_name = {
+                            let places = places.clone();
+                            move |id| places.iter().find(|c| Some(c.id) == id).map(|c| if ar() { c.name_ar.clone() } else { c.name_fr.clone() }).unwrap_or_default()
+                        };
+                        view! {
+                            <h2>{t!(i18n, network.facilities)}</h2>
+                            <ul class="slots">
+                                {list.into_iter().map(|f| {
+                                    let id = f.id.to_string();
+                                    let active = f.active;
+                                    let days = f.open_days.iter().map(|d| day_text(i18n, *d)).collect::<Vec<_>>().join(" ");
+                                    view! {
+                                        <li class="card slot" data-test="facility" data-active=active.to_string()>
+                                            <strong>{if ar() { f.name_ar.clone() } else { f.name_fr.clone() }}</strong>
+                                            <span>{kind_text(i18n, f.kind)}" · "{commune_name(f.commune_id)}</span>
+                                            <span dir="ltr">{format!("{}–{}", f.opens_at, f.closes_at)}</span>
+                                            <span>{days}</span>
+                                            <span class="hint">{f.specialties.len()}" "{t!(i18n, network.specialties_count)}</span>
+                                            {(!active).then(|| view! { <span class="badge">{t!(i18n, network.closed)}</span> })}
+                                            <ActionForm action=toggle attr:class="inline">
+                                                <input type="hidden" name="id" value=id.clone()/>
+                                                <input type="hidden" name="active" value=(!active).to_string()/>
+                                                <button type="submit" class="secondary-button" data-test="facility-toggle">
+                                                    {if active { t!(i18n, network.close).into_any() } else { t!(i18n, network.reopen).into_any() }}
+                                                </button>
+                                            </ActionForm>
+                                            <details>
+                                                <summary>{t!(i18n, network.edit)}</summary>
+                                                <FacilityForm save=save communes=places.clone() specialties=specialties.clone() facility=f.clone()/>
+                                            </details>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <h2>{t!(i18n, network.new_facility)}</h2>
+                            <FacilityForm save=save communes=places.clone() specialties=specialties.clone()/>
+                        }.into_any()
+                    }
+                })
+            }}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || audit.get().and_then(|r| r.ok()).map(|acts| view! {
+                <h2>{t!(i18n, network.audit)}</h2>
+                <ul class="slots" data-test="audit">
+                    {acts.into_iter().map(|a| view! {
+                        <li class="card slot" data-test="audit-row" data-action=a.action.code()>
+                            <span dir="ltr">{super::booking::local_time(a.at)}</span>
+                            <strong>{action_text(i18n, a.action)}</strong>
+                            <span>{a.actor_name.clone()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </Suspense>
+    }
+}
