@@ -1095,7 +1095,11 @@ pub async fn save_facility(
     longitude: String,
 ) -> Result<shared::dto::FacilityAdminOut, AppError> {
     let actor = actor().await?;
-    let coordinate = |v: &str| v.trim().replace(',', ".").parse::<f64>().ok();
+    // Empty is none; anything else must read as a number (NaN fails the range check: a field error).
+    let coordinate = |v: &str| match v.trim() {
+        "" => None,
+        t => Some(t.replace(',', ".").parse::<f64>().unwrap_or(f64::NAN)),
+    };
     let input = shared::dto::FacilityIn {
         kind,
         name_ar,

@@ -203,6 +203,21 @@ impl Accounts {
         Ok(self.core.reauthenticated(saved))
     }
 
+    /// Sets the wilaya a health administrator works for (operators, CLI:
+    /// accounts made before it was recorded have none and can do nothing).
+    pub async fn set_health_wilaya(&self, id: UserId, wilaya: &str) -> Result<()> {
+        let db = self.core.db();
+        crate::entities::wilaya::Entity::find_by_id(wilaya.to_owned())
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::fields(vec![FieldError::new("wilaya_code", ErrorCode::NotFound)]))?;
+        let u = user::Entity::find_by_id(id).filter(user::Column::Role.eq(Role::HealthAdmin)).one(db).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let mut m: user::ActiveModel = u.into();
+        m.wilaya_code = Set(Some(wilaya.to_owned()));
+        m.update(db).await?;
+        Ok(())
+    }
+
     /// Creates a staff account. Called by operators (CLI, seed), never by a
     /// request: there is no actor because no signed-in user may do this yet.
     pub async fn create_staff(&self, s: NewStaff) -> Result<UserId> {
@@ -211,6 +226,14 @@ impl Accounts {
         }
         if s.role.needs_facility() != s.facility_id.is_some() {
             return Err(Error::fields(vec![FieldError::new("facility_id", ErrorCode::Required)]));
+        }
+        match (s.role == Role::HealthAdmin, &s.wilaya_code) {
+            (true, None) => return Err(Error::fields(vec![FieldError::new("wilaya_code", ErrorCode::Required)])),
+            (true, Some(w)) if crate::entities::wilaya::Entity::find_by_id(w.clone()).one(self.core.db()).await?.is_none() => {
+                return Err(Error::fields(vec![FieldError::new("wilaya_code", ErrorCode::NotFound)]));
+            }
+            (false, Some(_)) => return Err(Error::fields(vec![FieldError::new("wilaya_code", ErrorCode::BadRequest)])),
+            _ => {}
         }
         if s.phone.is_none() && s.email.is_none() {
             return Err(Error::fields(vec![FieldError::new("phone", ErrorCode::Required)]));

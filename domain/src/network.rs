@@ -189,9 +189,10 @@ impl Network {
     pub async fn audit_log(&self, actor: &Actor, at: PageAt) -> Result<Page<AuditOut>> {
         let wilaya = actor.health_wilaya()?;
         let db = self.core.db();
-        let here: Vec<FacilityId> = facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).all(db).await?.into_iter().map(|f| f.id).collect();
+        let here: HashMap<FacilityId, String> =
+            facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).all(db).await?.into_iter().map(|f| (f.id, f.name_fr)).collect();
         let rows = admin_audit::Entity::find()
-            .filter(admin_audit::Column::FacilityId.is_in(here))
+            .filter(admin_audit::Column::FacilityId.is_in(here.keys().copied().collect::<Vec<_>>()))
             .order_by_desc(admin_audit::Column::At)
             .order_by_desc(admin_audit::Column::Id)
             .offset(at.offset)
@@ -199,7 +200,7 @@ impl Network {
             .all(db)
             .await?;
         let names: HashMap<_, _> = user::Entity::find()
-            .filter(user::Column::Id.is_in(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>()))
+            .filter(user::Column::Id.is_in(rows.iter().flat_map(|r| [Some(r.actor_id), r.target_user_id]).flatten().collect::<Vec<_>>()))
             .all(db)
             .await?
             .into_iter()
@@ -208,12 +209,17 @@ impl Network {
         Ok(at.page(
             rows.into_iter()
                 .filter_map(|r| {
+                    let subject_name = match r.target_user_id {
+                        Some(u) if r.subject_kind.is_none() => names.get(&u).cloned().unwrap_or_default(),
+                        _ => r.facility_id.and_then(|f| here.get(&f).cloned()).unwrap_or_default(),
+                    };
                     Some(AuditOut {
                         at: r.at,
                         actor_name: names.get(&r.actor_id).cloned().unwrap_or_default(),
                         action: AdminAction::parse(&r.action)?,
                         subject_kind: r.subject_kind.unwrap_or_else(|| "account".to_owned()),
                         subject_id: r.subject_id.or(r.target_user_id.map(|u| u.to_string())).unwrap_or_default(),
+                        subject_name,
                         before: r.before,
                         after: r.after,
                     })

@@ -63,6 +63,15 @@ enum UsersCommand {
         #[arg(long, default_value = "fr")]
         lang: String,
     },
+    /// Sets the wilaya a health administrator works for.
+    SetWilaya {
+        /// The account's UUID.
+        #[arg(long)]
+        id: uuid::Uuid,
+        /// Wilaya code (`31`).
+        #[arg(long)]
+        wilaya: String,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -157,6 +166,12 @@ async fn main() -> anyhow::Result<()> {
             };
             let id = app.state.domain.accounts.create_staff(staff).await.map_err(|e| anyhow::anyhow!("{}", e.to_api()))?;
             println!("created {} account {id}", role.code());
+            Ok(())
+        }
+        Command::Users { command: UsersCommand::SetWilaya { id, wilaya } } => {
+            let app = startup::build(config).await?;
+            app.state.domain.accounts.set_health_wilaya(shared::UserId(id), &wilaya).await.map_err(|e| anyhow::anyhow!("{}", e.to_api()))?;
+            println!("account {id} works for wilaya {wilaya}");
             Ok(())
         }
     }

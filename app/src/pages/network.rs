@@ -48,6 +48,9 @@ fn day_text(i18n: leptos_i18n::I18nContext<Locale>, d: u8) -> &'static str {
 #[component]
 fn FacilityForm(
     save: ServerAction<crate::api::SaveFacility>,
+    /// The id of the form last sent (empty: the new facility's), so that
+    /// only that form shows the answer's field errors.
+    sent: RwSignal<String>,
     communes: Vec<CommuneOut>,
     specialties: Vec<SpecialtyOut>,
     #[prop(optional)] facility: Option<FacilityAdminOut>,
@@ -70,9 +73,25 @@ fn FacilityForm(
     let commune = f.as_ref().and_then(|f| f.commune_id);
     let days = f.as_ref().map(|f| f.open_days.clone()).unwrap_or_else(|| vec![7, 1, 2, 3, 4]);
     let offered = f.as_ref().map(|f| f.specialties.clone()).unwrap_or_default();
-    let error = move |name: &'static str| {
-        move || save.value().get().and_then(|r| r.err()).and_then(|e| e.field(name)).map(|c| crate::error::error_text(i18n.get_locale(), c))
+    let mine = {
+        let id = id.clone();
+        move || sent.with(|s| *s == id)
     };
+    let error = {
+        let mine = mine.clone();
+        move |name: &'static str| {
+            let mine = mine.clone();
+            move || {
+                mine()
+                    .then(|| save.value().get())
+                    .flatten()
+                    .and_then(|r| r.err())
+                    .and_then(|e| e.field(name))
+                    .map(|c| crate::error::error_text(i18n.get_locale(), c))
+            }
+        }
+    };
+    let send_id = id.clone();
     view! {
         <ActionForm action=save attr:class="form card" attr:data-test="facility-form">
             <input type="hidden" name="id" value=id.clone()/>
@@ -141,7 +160,7 @@ fn FacilityForm(
                 <input name="longitude" inputmode="decimal" dir="ltr" placeholder="-0.63" aria-label=t_string!(i18n, network.longitude) value=longitude/>
                 <p class="error" role="alert" data-field="latitude">{error("latitude")}</p>
             </div>
-            <button type="submit" disabled=move || save.pending().get()>{if editing { t!(i18n, network.save).into_any() } else { t!(i18n, network.create).into_any() }}</button>
+            <button type="submit" on:click=move |_| sent.set(send_id.clone()) disabled=move || save.pending().get()>{if editing { t!(i18n, network.save).into_any() } else { t!(i18n, network.create).into_any() }}</button>
         </ActionForm>
     }
 }
@@ -150,6 +169,7 @@ fn FacilityForm(
 pub fn NetworkPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<crate::api::SaveFacility>::new();
+    let sent = RwSignal::new(String::new());
     let toggle = ServerAction::<crate::api::FacilityActive>::new();
     let facilities = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_facilities());
     let audit = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_audit());
@@ -198,14 +218,14 @@ pub fn NetworkPage() -> impl IntoView {
                                             </ActionForm>
                                             <details>
                                                 <summary>{t!(i18n, network.edit)}</summary>
-                                                <FacilityForm save=save communes=places.clone() specialties=specialties.clone() facility=f.clone()/>
+                                                <FacilityForm save=save sent=sent communes=places.clone() specialties=specialties.clone() facility=f.clone()/>
                                             </details>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
                             <h2>{t!(i18n, network.new_facility)}</h2>
-                            <FacilityForm save=save communes=places.clone() specialties=specialties.clone()/>
+                            <FacilityForm save=save sent=sent communes=places.clone() specialties=specialties.clone()/>
                         }.into_any()
                     }
                 })
@@ -219,7 +239,8 @@ pub fn NetworkPage() -> impl IntoView {
                         <li class="card slot" data-test="audit-row" data-action=a.action.code()>
                             <span dir="ltr">{super::booking::local_time(a.at)}</span>
                             <strong>{action_text(i18n, a.action)}</strong>
-                            <span>{a.actor_name.clone()}</span>
+                            <span>{a.subject_name.clone()}</span>
+                            <span class="hint">{a.actor_name.clone()}</span>
                         </li>
                     }).collect_view()}
                 </ul>

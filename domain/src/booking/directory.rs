@@ -142,12 +142,17 @@ impl Directory {
             q = q.filter(practitioner::Column::SpecialtyId.eq(*id));
         }
         let practitioners = q.order_by_asc(practitioner::Column::FamilyName).order_by_asc(practitioner::Column::Id).all(db).await?;
-        let links = practitioner_facility::Entity::find()
-            .filter(practitioner_facility::Column::PractitionerId.is_in(practitioners.iter().map(|p| p.id).collect::<Vec<PractitionerId>>()))
-            .all(db)
-            .await?;
+        // Where each works, among open facilities only (no list of ids in
+        // the query: at the scale of the country it would pass the bind limit).
+        let open: std::collections::HashSet<FacilityId> =
+            facility::Entity::find().filter(facility::Column::Active.eq(true)).all(db).await?.into_iter().map(|f| f.id).collect();
+        let mut links = practitioner_facility::Entity::find();
+        if let Some(f) = filter.facility {
+            links = links.filter(practitioner_facility::Column::FacilityId.eq(f));
+        }
+        let links = links.all(db).await?;
         let mut at_facilities: HashMap<PractitionerId, Vec<FacilityId>> = HashMap::new();
-        for l in links {
+        for l in links.into_iter().filter(|l| open.contains(&l.facility_id)) {
             at_facilities.entry(l.practitioner_id).or_default().push(l.facility_id);
         }
         let all: Vec<PractitionerProfileOut> = practitioners
@@ -155,8 +160,8 @@ impl Directory {
             .filter_map(|p| {
                 let mut facilities = at_facilities.remove(&p.id).unwrap_or_default();
                 facilities.sort_by_key(|f| f.to_string());
-                // Someone who works nowhere (yet) is not in the directory.
-                if facilities.is_empty() || filter.facility.is_some_and(|f| !facilities.contains(&f)) {
+                // Someone who works at no open facility (yet) is not in the directory.
+                if facilities.is_empty() {
                     return None;
                 }
                 Some(PractitionerProfileOut {

@@ -27,18 +27,27 @@ fn cached<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
         Err(_) => return ApiFailure::new(ErrorCode::Internal).into_response(),
     };
     let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    // Weak: the compression layer may send the same answer gzipped.
+    let etag = format!("W/\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
     let etag_value = HeaderValue::from_str(&etag).expect("hex is a valid header value");
     let cache = HeaderValue::from_static(MAX_AGE);
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*" || t.trim().strip_prefix("W/") == Some(etag.as_str())));
+        .is_some_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag.trim_start_matches("W/")));
+    // Public data: any web app may read it.
+    let anyone = HeaderValue::from_static("*");
     if matches {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)]).into_response();
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache), (header::ACCESS_CONTROL_ALLOW_ORIGIN, anyone)])
+            .into_response();
     }
-    (StatusCode::OK, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache), (header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
-        .into_response()
+    let headers = [
+        (header::ETAG, etag_value),
+        (header::CACHE_CONTROL, cache),
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, anyone),
+    ];
+    (StatusCode::OK, headers, body).into_response()
 }
 
 fn page_at(q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> Result<shared::dto::PageAt, ApiFailure> {

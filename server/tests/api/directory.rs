@@ -35,18 +35,28 @@ async fn the_directory_lists_all_of_algeria_in_pages_and_a_second_download_is_sp
     let db = app.domain.db();
     assert_eq!(domain::entities::commune::Entity::find().count(db).await.unwrap(), 1541, "every commune, once");
     // A database that had Oran's first communes (accented names, no English, no postal code):
-    // loading again completes that row under its id, and adds nothing.
+    // loading again completes those rows under their ids — found by the Arabic
+    // name, or by the French one without accents — and adds nothing.
     use domain::entities::commune;
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
-    let turk = commune::Entity::find().filter(commune::Column::NameFr.eq("Ain Turk")).one(db).await.unwrap().expect("Ain Turk");
-    let mut old: commune::ActiveModel = turk.clone().into();
-    old.name_fr = Set("Aïn El Turck".into());
-    old.name_en = Set(String::new());
-    old.postal_code = Set(None);
-    old.update(db).await.unwrap();
+    let mut before = Vec::new();
+    for (now, old_fr, old_ar) in [("Ain Turk", "Aïn El Turck", None), ("Boutlelis", "Boutlélis", Some("بوتليليس القديمة"))] {
+        let c = commune::Entity::find().filter(commune::Column::NameFr.eq(now)).one(db).await.unwrap().expect(now);
+        let mut old: commune::ActiveModel = c.clone().into();
+        old.name_fr = Set(old_fr.into());
+        if let Some(ar) = old_ar {
+            old.name_ar = Set(ar.into());
+        }
+        old.name_en = Set(String::new());
+        old.postal_code = Set(None);
+        old.update(db).await.unwrap();
+        before.push((c.id, old_fr, now));
+    }
     app.domain.core().seed_reference().await.unwrap();
-    let again = commune::Entity::find_by_id(turk.id).one(db).await.unwrap().unwrap();
-    assert_eq!((again.name_fr.as_str(), again.name_en.as_str(), again.postal_code.is_some()), ("Aïn El Turck", "Ain Turk", true), "completed, its name kept");
+    for (id, old_fr, now) in before {
+        let again = commune::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+        assert_eq!((again.name_fr.as_str(), again.name_en.as_str(), again.postal_code.is_some()), (old_fr, now, true), "completed, its name kept");
+    }
     assert_eq!(commune::Entity::find().count(db).await.unwrap(), 1541, "nothing added");
 
     // 69 wilayas in two pages of 50; the reform's last one has its names.
@@ -64,12 +74,16 @@ async fn the_directory_lists_all_of_algeria_in_pages_and_a_second_download_is_sp
     assert!(!adrar.is_empty() && adrar.iter().all(|c| c["wilaya_code"] == "01"));
     let res = app.client.get(app.url("/api/v1/directory/wilayas/99/communes")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.headers()["cache-control"], "no-store", "an error is never kept");
 
     // An ETag: the same answer again is a 304 without a body; a changed one is not.
     let res = app.client.get(app.url("/api/v1/directory/specialties")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let etag = res.headers()["etag"].to_str().unwrap().to_owned();
     assert!(res.headers()["cache-control"].to_str().unwrap().contains("public"));
+    assert_eq!(res.headers()["access-control-allow-origin"], "*", "any web app may read the directory");
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    assert_eq!(app.get_auth("/api/v1/me", &citizen).await.headers()["cache-control"], "no-store", "a personal answer is never kept");
     let again = app.client.get(app.url("/api/v1/directory/specialties")).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert!(again.bytes().await.unwrap().is_empty());
@@ -87,7 +101,11 @@ async fn the_directory_lists_all_of_algeria_in_pages_and_a_second_download_is_sp
     assert_eq!(one["commune"]["wilaya_code"], "31");
     let (here, _) = all_pages(&app, &format!("/api/v1/directory/practitioners?facility_id={}", clinic.facility_id)).await;
     assert!(here.iter().any(|p| p["id"] == clinic.practitioner_id.as_str()));
-    assert!(here.iter().all(|p| p.get("phone").is_none() && p.get("user_id").is_none()), "a public profile only: {here:?}");
+    for p in &here {
+        let mut keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["facilities", "id", "name", "specialty"], "a public profile, nothing more");
+    }
 
     // A cursor this server did not give, a limit out of range: refused.
     for bad in ["/api/v1/directory/wilayas?cursor=zz", "/api/v1/directory/wilayas?limit=0", "/api/v1/directory/wilayas?limit=500"] {

@@ -25,7 +25,7 @@ async fn the_directorate_opens_changes_and_closes_its_wilayas_facilities_and_rea
     let elsewhere = commune_of(&app, "46", "").await;
     let body = json!({
         "kind": "polyclinic", "name_ar": "العيادة المتعددة الخدمات قديل", "name_fr": "Polyclinique de Gdyel", "commune_id": gdyel,
-        "address": "Rue principale, Gdyel", "phone": "0412345678", "opens_at": "08:00", "closes_at": "16:30", "open_days": [7, 1, 2, 3, 4],
+        "address": "Rue principale, Gdyel", "phone": "041 23 45 67", "opens_at": "08:00", "closes_at": "16:30", "open_days": [7, 1, 2, 3, 4],
         "latitude": 35.78, "longitude": -0.43, "specialties": ["general_practice", "paediatrics"]
     });
 
@@ -83,9 +83,14 @@ async fn the_directorate_opens_changes_and_closes_its_wilayas_facilities_and_rea
     let res = app.post_auth(&format!("/api/v1/admin/facilities/{}/deactivate", clinic.facility_id), &directorate, &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     assert!(slots(&app).await.is_empty(), "no slot of a closed facility is offered");
+    let staff_there: Value =
+        app.client.get(app.url(&format!("/api/v1/directory/practitioners?facility_id={}", clinic.facility_id))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(staff_there["items"], json!([]), "nobody works at a closed facility, for the directory");
     assert_eq!(app.client.get(app.url(&format!("/api/v1/directory/facilities/{}", clinic.facility_id))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": free[0]["id"] })).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "slot_unavailable"));
+    let again = app.post_auth(&format!("/api/v1/admin/facilities/{}/deactivate", clinic.facility_id), &directorate, &json!({})).await;
+    assert_eq!(again.status(), StatusCode::OK, "closing a closed facility changes nothing (and logs nothing, below)");
     app.post_auth(&format!("/api/v1/admin/facilities/{}/reactivate", clinic.facility_id), &directorate, &json!({})).await;
     let res = app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": free[0]["id"] })).await;
     assert_eq!(res.status(), StatusCode::CREATED, "open again: {}", res.text().await.unwrap());
@@ -100,6 +105,7 @@ async fn the_directorate_opens_changes_and_closes_its_wilayas_facilities_and_rea
     assert_eq!((before["name_fr"].as_str(), after["name_fr"].as_str()), (Some("Polyclinique de Gdyel"), Some("Polyclinique Gdyel centre")));
     assert!(audit["items"][3]["before"].is_null(), "nothing before a creation");
     assert!(!s(&audit["items"][0], "actor_name").is_empty());
+    assert_eq!(audit["items"][0]["subject_name"], "Polyclinique Es-Seddikia");
     assert_eq!(app.get_auth("/api/v1/admin/audit", &facility_admin).await.status(), StatusCode::FORBIDDEN);
 }
 
@@ -135,7 +141,13 @@ async fn the_network_page_opens_a_facility_from_its_form_with_the_ticked_days_an
         async move { req.send().await.unwrap() }
     };
     let refused = post(&desk, form("")).await;
-    assert!(refused.text().await.unwrap().contains("forbidden"), "the desk may not");
+    assert!(!refused.status().is_success() && refused.text().await.unwrap().contains("forbidden"), "the desk may not");
+    // Coordinates that do not read as numbers are said to be wrong, not dropped.
+    let mut unreadable = form("");
+    unreadable.retain(|(k, _)| *k != "latitude");
+    unreadable.push(("latitude", "nord".to_owned()));
+    let res = post(&directorate, unreadable).await;
+    assert!(!res.status().is_success() && res.text().await.unwrap().contains("latitude"));
     let res = post(&directorate, form("")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let saved: Value = res.json().await.unwrap();

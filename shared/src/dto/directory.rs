@@ -7,6 +7,8 @@ use super::*;
 /// The default and the largest page.
 pub const PAGE_DEFAULT: u32 = 50;
 pub const PAGE_MAX: u32 = 200;
+/// No list is read this far: a larger offset is a cursor this server did not give.
+const OFFSET_MAX: u64 = 1_000_000;
 
 /// One page of a list: its items, and the cursor that fetches the next
 /// page (`null` on the last). The same shape for every list of the API.
@@ -49,7 +51,7 @@ impl PageQuery {
     pub fn validate(&self) -> Result<PageAt, ErrorCode> {
         let offset = match self.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None => 0,
-            Some(c) => c.strip_prefix('c').and_then(|n| u64::from_str_radix(n, 16).ok()).ok_or(ErrorCode::BadRequest)?,
+            Some(c) => c.strip_prefix('c').and_then(|n| u64::from_str_radix(n, 16).ok()).filter(|o| *o <= OFFSET_MAX).ok_or(ErrorCode::BadRequest)?,
         };
         let limit = self.limit.unwrap_or(PAGE_DEFAULT);
         if !(1..=PAGE_MAX).contains(&limit) {
@@ -152,7 +154,9 @@ mod tests {
 
     #[test]
     fn a_bad_cursor_or_limit_is_refused() {
-        for (cursor, limit) in [(Some("not a cursor!"), None), (Some("c-1"), None), (Some("12"), None), (None, Some(0)), (None, Some(201))] {
+        for (cursor, limit) in
+            [(Some("not a cursor!"), None), (Some("c-1"), None), (Some("12"), None), (Some("c8000000000000000"), None), (None, Some(0)), (None, Some(201))]
+        {
             let q = PageQuery { cursor: cursor.map(String::from), limit };
             assert!(q.validate().is_err(), "{q:?}");
         }
@@ -207,15 +211,18 @@ pub struct FacilityFields {
     pub specialties: Vec<String>,
 }
 
-/// A facility's phone, a landline (`041 23 45 67`) or a mobile, in E.164:
-/// nine or ten digits from a leading 0, or `+213` and eight or nine.
+/// A facility's phone in E.164: a landline (`041 23 45 67`: eight digits
+/// after the 0) or a mobile (nine, starting 5, 6 or 7), or the same after `+213`.
 fn facility_phone(input: &str) -> Result<String, ErrorCode> {
     let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
     let national = match compact.strip_prefix("+213") {
         Some(rest) => rest.to_owned(),
         None => compact.strip_prefix('0').ok_or(ErrorCode::PhoneInvalid)?.to_owned(),
     };
-    if (8..=9).contains(&national.len()) && national.chars().all(|c| c.is_ascii_digit()) && !national.starts_with('0') {
+    let digits = national.chars().all(|c| c.is_ascii_digit());
+    let landline = national.len() == 8 && !national.starts_with(['0', '5', '6', '7']);
+    let mobile = national.len() == 9 && national.starts_with(['5', '6', '7']);
+    if digits && (landline || mobile) {
         Ok(format!("+213{national}"))
     } else {
         Err(ErrorCode::PhoneInvalid)
@@ -323,6 +330,8 @@ pub struct AuditOut {
     /// `facility`, or `account` for an act on a staff account.
     pub subject_kind: String,
     pub subject_id: String,
+    /// The facility's name (French), or the account's holder.
+    pub subject_name: String,
     /// The record before and after, as JSON text (none before a creation).
     pub before: Option<String>,
     pub after: Option<String>,
@@ -336,7 +345,7 @@ mod facility_tests {
     fn a_facility_phone_is_a_landline_or_a_mobile() {
         assert_eq!(facility_phone("041 23 45 67").as_deref(), Ok("+21341234567"));
         assert_eq!(facility_phone("+213 550 12 34 56").as_deref(), Ok("+213550123456"));
-        for bad in ["12345", "0041234567", "041-23-45-6x", "+33 1 23 45 67 89"] {
+        for bad in ["12345", "0041234567", "041-23-45-6x", "+33 1 23 45 67 89", "0412345678", "05501234"] {
             assert!(facility_phone(bad).is_err(), "{bad}");
         }
     }
