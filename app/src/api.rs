@@ -278,6 +278,21 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Closes the signed-in citizen's account (their password and the box
+/// ticked confirm it), then signs them out.
+#[server(prefix = "/sfn", endpoint = "close_account")]
+pub async fn close_account(password: String, confirm: Option<String>) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let actor = actor().await?;
+    if confirm.is_none() {
+        return Err(AppError::from(shared::ErrorCode::Required));
+    }
+    ctx.domain.close_account(&actor, &password).await?;
+    set_cookie(session_cookie("", 0, ctx.cookie_secure));
+    leptos_axum::redirect("/?closed=1");
+    Ok(())
+}
+
 /// The signed-in person's profile.
 #[server(prefix = "/sfn", endpoint = "profile")]
 pub async fn get_profile() -> Result<ProfileOut, AppError> {

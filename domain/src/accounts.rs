@@ -132,6 +132,7 @@ impl Accounts {
             password_changed_at: Set(now),
             phone_verified_at: Set(None),
             email_verified_at: Set(None),
+            closed_at: Set(None),
         };
         // The code is not sent beyond the per-destination limit; the
         // account still exists and asks for a code again later.
@@ -262,6 +263,7 @@ impl Accounts {
             // Entered by the operator who creates the account.
             phone_verified_at: Set(Some(now)),
             email_verified_at: Set(Some(now)),
+            closed_at: Set(None),
         }
         .insert(self.core.db())
         .await

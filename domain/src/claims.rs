@@ -185,6 +185,7 @@ impl Core {
             password_changed_at: Set(now),
             phone_verified_at: Set(None),
             email_verified_at: Set(None),
+            closed_at: Set(None),
         }
         .insert(db)
         .await

@@ -27,6 +27,7 @@ pub mod notify;
 pub mod passwords;
 pub mod persons;
 pub mod record;
+pub mod rights;
 pub mod seed;
 pub mod services;
 pub mod sessions;

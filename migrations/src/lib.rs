@@ -24,6 +24,7 @@ mod m20261209_000016_channel_confirm;
 mod m20261210_000017_instructions;
 mod m20261211_000018_reference_data;
 mod m20261212_000019_network_admin;
+mod m20261213_000020_closed_accounts;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000017_instructions::Migration),
             Box::new(m20261211_000018_reference_data::Migration),
             Box::new(m20261212_000019_network_admin::Migration),
+            Box::new(m20261213_000020_closed_accounts::Migration),
         ]
     }
 }

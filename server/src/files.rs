@@ -19,6 +19,7 @@ pub fn router(max_bytes: u64) -> Router<AppState> {
     Router::new()
         .route("/files/{id}", get(download))
         .route("/record/export.json", get(export))
+        .route("/me/export.zip", get(archive))
         .route("/care/entries/{id}/files", post(upload).layer(DefaultBodyLimit::max(max_bytes as usize + 64 * 1024)))
 }
 
@@ -51,6 +52,27 @@ pub fn fhir_response(bundle: serde_json::Value) -> Response {
     h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"sihati-record-fhir.json\""));
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
     res
+}
+
+/// The citizen's data archive as a file to keep.
+pub fn archive_response(bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"sihati-mes-donnees.zip\""));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    res
+}
+
+async fn archive(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match state.domain.export_archive(&actor).await {
+        Ok(bytes) => archive_response(bytes),
+        Err(e) => failure(e),
+    }
 }
 
 async fn web_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {

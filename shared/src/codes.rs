@@ -145,6 +145,8 @@ code_enum!(
         LateCancellation = "late_cancellation",
         /// The desk declined a booking that waited for its confirmation.
         Declined = "declined",
+        /// The patient closed their account.
+        AccountClosed = "account_closed",
     }
 );
 

@@ -37,6 +37,7 @@ pub(crate) fn cancel_reason_text(i18n: leptos_i18n::I18nContext<Locale>, r: shar
         Other => t_string!(i18n, appointments.reason_other),
         LateCancellation => t_string!(i18n, appointments.reason_late_cancellation),
         Declined => t_string!(i18n, appointments.reason_declined),
+        AccountClosed => t_string!(i18n, appointments.reason_account_closed),
     }
 }
 

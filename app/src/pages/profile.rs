@@ -24,6 +24,7 @@ pub fn ProfilePage() -> impl IntoView {
     let update = actions.update_profile;
     let change_password = actions.change_password;
     let profile = Resource::new(move || update.version().get(), |_| crate::api::get_profile());
+    let close = ServerAction::<crate::api::CloseAccount>::new();
     let update_value = update.value();
     let pw_value = change_password.value();
     view! {
@@ -45,6 +46,31 @@ pub fn ProfilePage() -> impl IntoView {
                             </dl>
                             <p class="hint">{t!(i18n, profile.identity_note)}</p>
                         </section>
+                        // One element in the option: a fragment of two sections failed to hydrate.
+                        {(p.role == shared::Role::Citizen).then(|| view! {
+                            <div class="citizen-rights">
+                            <section class="card" data-test="my-data">
+                                <h2>{t!(i18n, profile.my_data)}</h2>
+                                <p class="hint">{t!(i18n, profile.my_data_hint)}</p>
+                                // A plain link: the browser downloads the archive with the session cookie.
+                                <a href="/me/export.zip" rel="external" download="sihati-mes-donnees.zip" data-test="export-link">{t!(i18n, profile.my_data_download)}</a>
+                            </section>
+                            <section class="card" data-test="close-account">
+                                <h2>{t!(i18n, profile.close_title)}</h2>
+                                <p>{t!(i18n, profile.close_erased)}</p>
+                                <p>{t!(i18n, profile.close_kept)}</p>
+                                <ActionForm action=close attr:class="form">
+                                    <FormError error=action_error(close.value())/>
+                                    <div class="field">
+                                        <label for="close-password">{t!(i18n, fields.password)}</label>
+                                        <input id="close-password" name="password" type="password" autocomplete="current-password" required/>
+                                    </div>
+                                    <label><input type="checkbox" name="confirm" value="yes" required/>" "{t!(i18n, profile.close_confirm)}</label>
+                                    <button type="submit" class="secondary-button" data-test="close-submit" disabled=move || close.pending().get()>{t!(i18n, profile.close_button)}</button>
+                                </ActionForm>
+                            </section>
+                            </div>
+                        })}
                         <section class="card">
                             <h2>{t!(i18n, profile.contact)}</h2>
                             <ActionForm action=update attr:class="form" attr:novalidate=true>

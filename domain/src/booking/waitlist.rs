@@ -220,6 +220,23 @@ impl Core {
         Ok(o)
     }
 
+    /// Every live place of `holder` on the waiting list is left (an offer
+    /// held for it withdrawn), in the caller's transaction: a closed account.
+    pub(crate) async fn leave_all_in(&self, txn: &sea_orm::DatabaseTransaction, holder: UserId, now: DateTime<Utc>) -> Result<()> {
+        let live = waitlist_entry::Entity::find()
+            .filter(waitlist_entry::Column::HolderId.eq(holder))
+            .filter(waitlist_entry::Column::Status.is_in(WaitlistStatus::LIVE))
+            .all(txn)
+            .await?;
+        for e in live {
+            if let Some(o) = slot_offer::Entity::find().filter(slot_offer::Column::ActiveEntryId.eq(e.id)).one(txn).await? {
+                self.end_offer(txn, &o, OfferStatus::Withdrawn, now).await?;
+            }
+            Core::set_entry(txn, e.id, WaitlistStatus::Left, now).await?;
+        }
+        Ok(())
+    }
+
     /// Ends a pending offer with `status` and gives its slot back (held →
     /// open; a slot closed meanwhile stays closed).
     async fn end_offer(&self, txn: &sea_orm::DatabaseTransaction, o: &slot_offer::Model, status: OfferStatus, now: DateTime<Utc>) -> Result<()> {

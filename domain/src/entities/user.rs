@@ -30,6 +30,9 @@ pub struct Model {
     /// When the account opened a link sent to `email`; no email is sent
     /// to an unverified address.
     pub email_verified_at: Option<DateTimeUtc>,
+    /// When the citizen closed the account: contact data erased, the
+    /// identity kept with the record.
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 // Personal data: the derived Debug would print it into logs.

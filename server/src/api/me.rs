@@ -60,3 +60,29 @@ pub async fn add_dependant(
 pub async fn referrals(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralOut>>, ApiFailure> {
     Ok(Json(state.domain.referrals.my_referrals(&actor).await?))
 }
+
+/// Everything the account holds, as one ZIP archive (law 18-07): profile,
+/// settings, dependants, appointments, waiting list, referrals, messages,
+/// and each person's medical record as FHIR R4 (each export logged).
+#[utoipa::path(get, path = "/me/export", tag = "me", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/zip", description = "The archive"), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/me/export", skip_all)]
+pub async fn export(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<axum::response::Response, ApiFailure> {
+    Ok(crate::files::archive_response(state.domain.export_archive(&actor).await?))
+}
+
+/// Close one's account (the password confirms it): appointments ahead
+/// cancelled, waiting-list places left, messages withdrawn, every session
+/// ended, phone, email and password erased; the identity and the medical
+/// record are kept, as health law requires.
+#[utoipa::path(post, path = "/me/close", tag = "me", security(("bearer" = [])), request_body = shared::dto::CloseAccountIn,
+    responses((status = 204), (status = 403, body = shared::ApiError), (status = 422, description = "`current_password_wrong`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/me/close", skip_all)]
+pub async fn close(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<shared::dto::CloseAccountIn>,
+) -> Result<axum::http::StatusCode, ApiFailure> {
+    state.domain.close_account(&actor, &input.password).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

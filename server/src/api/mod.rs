@@ -86,6 +86,8 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(me::change_password))
         .routes(routes!(me::dependants, me::add_dependant))
         .routes(routes!(me::referrals))
+        .routes(routes!(me::export))
+        .routes(routes!(me::close))
         .routes(routes!(booking::my_waitlist, booking::join_waitlist))
         .routes(routes!(booking::leave_waitlist))
         .routes(routes!(booking::decline_offer))

@@ -21,6 +21,7 @@ mod notify;
 mod privilege;
 mod record;
 mod registration;
+mod rights;
 mod schedule;
 mod staff;
 mod throttling;

@@ -241,3 +241,10 @@ mod tests {
         assert!(LoginId::parse("hello").is_err());
     }
 }
+
+/// Closing one's account: the password confirms it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CloseAccountIn {
+    pub password: String,
+}
