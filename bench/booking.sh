@@ -86,7 +86,7 @@ psql "$DB_URL" -qtAc "select 'slots: ' || count(*) from slots union all select '
 
 CODE="$(psql "$DB_URL" -qtAc "select code from specialties where not referral_required order by code limit 1")"
 FROM="$(date -u -d '+1 day' +%F)"; TO="$(date -u -d '+28 days' +%F)"
-SEARCH="/api/v1/slots?specialty=$CODE&wilaya=31&from=$FROM&to=$TO"
+SEARCH="/api/v1/slots?specialty=$CODE&wilaya=31&from=$FROM&to=$TO&limit=200"
 curl -fs "http://127.0.0.1:$PORT$SEARCH" >"$WORK/search.json"
 echo "search answer: $(wc -c <"$WORK/search.json") bytes, $(grep -o '"id"' "$WORK/search.json" | wc -l) slots"
 "$LOADGEN" raw --port "$RAW_PORT" --json "$WORK/search.json" & PIDS+=($!)
@@ -119,7 +119,7 @@ for i in $(seq 1 "$CONC"); do
   phone="$(printf '07%08d' "$i")"
   token="$(curl -fs -H 'content-type: application/json' "http://127.0.0.1:$PORT/api/v1/auth/token" -d "{\"login\":\"$phone\",\"password\":\"banc d'essai d'Oran\"}" \
     | sed -E 's/.*"access_token":"([^"]+)".*/\1/')"
-  deps="$(curl -fs -H "authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/me/dependants" | grep -oE '"id":"[0-9a-f-]+"' | cut -d'"' -f4 | paste -sd,)"
+  deps="$(curl -fs -H "authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/me/dependants?limit=200" | grep -oE '"id":"[0-9a-f-]+"' | cut -d'"' -f4 | paste -sd,)"
   printf '%s\t%s\n' "$token" "$deps" >>"$WORK/clients"
 done
 # Slots of the searched specialty only: every dependant may hold one.

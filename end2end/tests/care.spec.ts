@@ -125,7 +125,7 @@ test('a practitioner opens a record by NIN and writes it in the browser; the pat
   expect(bundle.entry[0].resource.identifier[0].value).toBe(c.nin);
 
   const token = (await (await request.post('/api/v1/auth/token', { data: { login: c.phone, password: c.password } })).json()).access_token;
-  const referrals = await (await request.get('/api/v1/me/referrals', { headers: { authorization: `Bearer ${token}` } })).json();
+  const referrals = (await (await request.get('/api/v1/me/referrals', { headers: { authorization: `Bearer ${token}` } })).json()).items;
   expect(referrals.length).toBe(1);
 
   // Who looked: the look-up with its reason, the practitioner's writes.

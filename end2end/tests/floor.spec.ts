@@ -12,7 +12,7 @@ test('the desk receives walk-ins, the practitioner calls, the screen and the pat
   const admin = await staffToken(request, '0550000004');
   const auth = { authorization: `Bearer ${admin}` };
   const screen = await (await request.post('/api/v1/admin/displays', { data: { label: 'Hall e2e' }, headers: auth })).json();
-  const practitioners: { id: string; name: string; specialty: string }[] = await (await request.get('/api/v1/desk/practitioners', { headers: auth })).json();
+  const practitioners: { id: string; name: string; specialty: string }[] = (await (await request.get('/api/v1/desk/practitioners', { headers: auth })).json()).items;
   const karim = practitioners.find((p) => p.name === 'Karim Benali');
   expect(karim, 'the demo practitioner works at the demo desk\'s polyclinic').toBeTruthy();
   const service = karim!.specialty;
@@ -186,7 +186,7 @@ test('the pass shows what to bring and its QR code, the desk scans it, and the s
   // Without a reload the screen shows a walk-in received after the restart:
   // only a new connection to the new server can have brought it.
   const desk2 = await staffToken(request, '0550000002');
-  const practitioners: { id: string; name: string; specialty: string }[] = await (await request.get('/api/v1/desk/practitioners', { headers: { authorization: `Bearer ${desk2}` } })).json();
+  const practitioners: { id: string; name: string; specialty: string }[] = (await (await request.get('/api/v1/desk/practitioners', { headers: { authorization: `Bearer ${desk2}` } })).json()).items;
   const walkIn = await request.post('/api/v1/desk/walk-ins', { data: { nin: citizen.nin, specialty: practitioners[0].specialty }, headers: { authorization: `Bearer ${desk2}` } });
   expect(walkIn.status()).toBe(200);
   const ticket = (await walkIn.json()).ticket;

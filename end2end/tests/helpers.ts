@@ -149,7 +149,7 @@ export async function freeSlot(request: APIRequestContext, facility?: string): P
   const to = isoDay(new Date(Date.now() + 24 * DAY_MS));
   const at = facility ? `&facility_id=${facility}` : '';
   for (const specialty of ['paediatrics', 'dermatology', 'ophthalmology', 'ent', 'general_practice']) {
-    const slots = await (await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}${at}`)).json();
+    const slots = (await (await request.get(`/api/v1/slots?specialty=${specialty}&wilaya=31&from=${from}&to=${to}${at}`)).json()).items;
     if (Array.isArray(slots) && slots.length > 0) {
       return { specialty, day: isoDay(new Date(new Date(slots[0].starts_at).getTime() + 3_600_000)) };
     }

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use shared::dto::{
     AppointmentOut, BookIn, ClosureIn, HolidayIn, HolidayOut, ScheduleChangeOut, SlotOut, TemplateEndIn, TemplateIn, TemplateOut, WaitlistIn, WaitlistOut,
 };
+use shared::dto::{Page, PageQuery};
 use shared::{AppointmentId, ErrorCode, FacilityId, OfferId, SlotId, TemplateId, WaitlistEntryId};
 use uuid::Uuid;
 
@@ -33,16 +34,17 @@ pub struct SlotQuery {
 
 /// Free slots of a specialty in a wilaya between two dates, optionally in
 /// one commune, facility or with one practitioner; earliest first.
-#[utoipa::path(get, path = "/slots", tag = "booking", params(SlotQuery),
-    responses((status = 200, body = [SlotOut]), (status = 400, body = shared::ApiError)))]
+#[utoipa::path(get, path = "/slots", tag = "booking", params(PageQuery, SlotQuery),
+    responses((status = 200, body = Page<SlotOut>), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/slots", skip_all)]
 pub async fn search(
     State(state): State<AppState>,
     q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<SlotOut>>, ApiFailure> {
+    page: super::PageParams,
+) -> Result<Json<Page<SlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
     let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
-    Ok(Json(state.domain.booking.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await?))
+    Ok(Json(super::page_of(page, state.domain.booking.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await?)?))
 }
 
 /// Publish a weekly availability template (receptionist or facility admin of that facility).
@@ -93,10 +95,10 @@ pub async fn reschedule(
 
 /// One's own appointments.
 #[utoipa::path(get, path = "/appointments", tag = "booking", security(("bearer" = [])),
-    responses((status = 200, body = [AppointmentOut])))]
+    params(PageQuery), responses((status = 200, body = Page<AppointmentOut>)))]
 #[tracing::instrument(name = "GET /api/v1/appointments", skip_all)]
-pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
-    Ok(Json(state.domain.booking.my_appointments(&actor).await?))
+pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<AppointmentOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.booking.my_appointments(&actor).await?)?))
 }
 
 /// Cancel one of one's own appointments, until 24 h before it, optionally
@@ -132,14 +134,15 @@ pub struct WilayaQuery {
 }
 
 /// The facilities of a wilaya (to narrow a slot search).
-#[utoipa::path(get, path = "/facilities", tag = "booking", params(WilayaQuery), responses((status = 200, body = [shared::dto::FacilityOut])))]
+#[utoipa::path(get, path = "/facilities", tag = "booking", params(PageQuery, WilayaQuery), responses((status = 200, body = Page<shared::dto::FacilityOut>)))]
 #[tracing::instrument(name = "GET /api/v1/facilities", skip_all)]
 pub async fn facilities(
     State(state): State<AppState>,
     q: Result<Query<WilayaQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<shared::dto::FacilityOut>>, ApiFailure> {
+    page: super::PageParams,
+) -> Result<Json<Page<shared::dto::FacilityOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(state.domain.directory.facilities_in_wilaya(&q.wilaya).await?))
+    Ok(Json(super::page_of(page, state.domain.directory.facilities_in_wilaya(&q.wilaya).await?)?))
 }
 
 /// Close a day, a part of a day, or a practitioner's day (leave) at one's
@@ -181,14 +184,15 @@ pub struct YearQuery {
 }
 
 /// Public holidays of a year (fixed and Islamic).
-#[utoipa::path(get, path = "/holidays", tag = "schedule", params(YearQuery), responses((status = 200, body = [HolidayOut])))]
+#[utoipa::path(get, path = "/holidays", tag = "schedule", params(PageQuery, YearQuery), responses((status = 200, body = Page<HolidayOut>)))]
 #[tracing::instrument(name = "GET /api/v1/holidays", skip_all)]
 pub async fn holidays(
     State(state): State<AppState>,
     q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<HolidayOut>>, ApiFailure> {
+    page: super::PageParams,
+) -> Result<Json<Page<HolidayOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(state.domain.directory.holidays(q.year).await?))
+    Ok(Json(super::page_of(page, state.domain.directory.holidays(q.year).await?)?))
 }
 
 /// Add a moving (Islamic) holiday; health administrators only.
@@ -205,10 +209,10 @@ pub async fn add_holiday(
 }
 
 /// One's waiting-list entries, each with its pending offer.
-#[utoipa::path(get, path = "/waitlist", tag = "waitlist", security(("bearer" = [])), responses((status = 200, body = [WaitlistOut])))]
+#[utoipa::path(get, path = "/waitlist", tag = "waitlist", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<WaitlistOut>)))]
 #[tracing::instrument(name = "GET /api/v1/waitlist", skip_all)]
-pub async fn my_waitlist(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<WaitlistOut>>, ApiFailure> {
-    Ok(Json(state.domain.waitlist.my_waitlist(&actor).await?))
+pub async fn my_waitlist(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<WaitlistOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.waitlist.my_waitlist(&actor).await?)?))
 }
 
 /// Join the waiting list for a specialty in a wilaya between two dates.

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use shared::dto::RegisterIn;
+use shared::dto::{Page, PageQuery};
 use shared::identity::{ClaimOut, ConsentIn, ConsentOut, ConsentsOut};
 use shared::{ClaimId, ConsentId};
 
@@ -43,10 +44,10 @@ pub async fn status(State(state): State<AppState>, ApiPath(id): ApiPath<ClaimId>
 }
 
 /// The requests waiting for your decision, as the guardian of the record.
-#[utoipa::path(get, path = "/me/claims", tag = "me", security(("bearer" = [])), responses((status = 200, body = Vec<ClaimOut>)))]
+#[utoipa::path(get, path = "/me/claims", tag = "me", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<ClaimOut>)))]
 #[tracing::instrument(name = "GET /api/v1/me/claims", skip_all)]
-pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ClaimOut>>, ApiFailure> {
-    Ok(Json(state.domain.people.my_claims(&actor).await?))
+pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<ClaimOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.people.my_claims(&actor).await?)?))
 }
 
 /// Approve: the person gets their own account; their record, appointments

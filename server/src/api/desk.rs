@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use shared::dto::{
     AppointmentOut, DaySlotOut, DependantOut, DeskBookIn, NinLookupIn, PersonOut, PractitionerOut, ReferralIn, ReferralOut, ReferralWorkOut, TemplateRowOut,
 };
+use shared::dto::{Page, PageQuery};
 use shared::{AppointmentId, ErrorCode, PersonId, PractitionerId, ReferralId, UserId};
 use uuid::Uuid;
 
@@ -25,30 +26,31 @@ pub struct DayQuery {
 }
 
 /// The day list of one's facility: every slot, with who is booked.
-#[utoipa::path(get, path = "/desk/day", tag = "desk", security(("bearer" = [])), params(DayQuery),
-    responses((status = 200, body = [DaySlotOut]), (status = 403, body = shared::ApiError)))]
+#[utoipa::path(get, path = "/desk/day", tag = "desk", security(("bearer" = [])), params(PageQuery, DayQuery),
+    responses((status = 200, body = Page<DaySlotOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/day", skip_all)]
 pub async fn day(
     State(state): State<AppState>,
     Bearer(actor): Bearer,
     q: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<DaySlotOut>>, ApiFailure> {
+    page: super::PageParams,
+) -> Result<Json<Page<DaySlotOut>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(state.domain.schedule.day_list(&actor, q.date, q.practitioner_id.map(PractitionerId)).await?))
+    Ok(Json(super::page_of(page, state.domain.schedule.day_list(&actor, q.date, q.practitioner_id.map(PractitionerId)).await?)?))
 }
 
 /// The practitioners of one's facility.
-#[utoipa::path(get, path = "/desk/practitioners", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [PractitionerOut])))]
+#[utoipa::path(get, path = "/desk/practitioners", tag = "desk", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<PractitionerOut>)))]
 #[tracing::instrument(name = "GET /api/v1/desk/practitioners", skip_all)]
-pub async fn practitioners(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<PractitionerOut>>, ApiFailure> {
-    Ok(Json(state.domain.directory.facility_practitioners(&actor).await?))
+pub async fn practitioners(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<PractitionerOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.directory.facility_practitioners(&actor).await?)?))
 }
 
 /// The live templates of one's facility.
-#[utoipa::path(get, path = "/desk/templates", tag = "desk", security(("bearer" = [])), responses((status = 200, body = [TemplateRowOut]), (status = 403, body = shared::ApiError)))]
+#[utoipa::path(get, path = "/desk/templates", tag = "desk", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<TemplateRowOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/templates", skip_all)]
-pub async fn templates(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<TemplateRowOut>>, ApiFailure> {
-    Ok(Json(state.domain.schedule.facility_templates(&actor).await?))
+pub async fn templates(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<TemplateRowOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.schedule.facility_templates(&actor).await?)?))
 }
 
 /// Find a citizen by NIN (in the body, never in the URL).
@@ -60,15 +62,16 @@ pub async fn lookup(State(state): State<AppState>, Bearer(actor): Bearer, ApiJso
 }
 
 /// A citizen's appointments at one's facility.
-#[utoipa::path(get, path = "/desk/patients/{patient_id}/appointments", tag = "desk", security(("bearer" = [])), params(("patient_id" = Uuid, Path)),
-    responses((status = 200, body = [AppointmentOut]), (status = 404, body = shared::ApiError)))]
+#[utoipa::path(get, path = "/desk/patients/{patient_id}/appointments", tag = "desk", security(("bearer" = [])), params(PageQuery, ("patient_id" = Uuid, Path)),
+    responses((status = 200, body = Page<AppointmentOut>), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/patients/{patient_id}/appointments", skip_all)]
 pub async fn patient_appointments(
     State(state): State<AppState>,
     Bearer(actor): Bearer,
     ApiPath(patient_id): ApiPath<UserId>,
-) -> Result<Json<Vec<AppointmentOut>>, ApiFailure> {
-    Ok(Json(state.domain.booking.desk_patient_appointments(&actor, patient_id).await?))
+    page: super::PageParams,
+) -> Result<Json<Page<AppointmentOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.booking.desk_patient_appointments(&actor, patient_id).await?)?))
 }
 
 /// Book one of one's facility's slots for a citizen or their dependant.
@@ -142,10 +145,10 @@ pub async fn refer(
 /// to a specialty one's polyclinic offers, still without an appointment
 /// after the follow-up delay; urgent first, then the longest waiting.
 #[utoipa::path(get, path = "/desk/referrals", tag = "desk", security(("bearer" = [])),
-    responses((status = 200, body = [ReferralWorkOut]), (status = 403, body = shared::ApiError)))]
+    params(PageQuery), responses((status = 200, body = Page<ReferralWorkOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/referrals", skip_all)]
-pub async fn worklist(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralWorkOut>>, ApiFailure> {
-    Ok(Json(state.domain.referrals.worklist(&actor).await?))
+pub async fn worklist(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<ReferralWorkOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.referrals.worklist(&actor).await?)?))
 }
 
 /// Open a referral of the worklist to book it: the patient as a NIN

@@ -12,6 +12,7 @@ use shared::dto::{
     AppointmentPassOut, ArrivalIn, CallIn, CheckInIn, DisplayCreatedOut, DisplayIn, DisplayOut, InstructionRuleOut, InstructionsIn, NoShowsOut, PositionOut,
     QueueOut, ReviewOut, ScanIn, VisitOut, WalkInIn,
 };
+use shared::dto::{Page, PageQuery};
 use shared::{AppointmentId, DisplayId, VisitId, VisitStatus};
 
 /// Mark a booked patient arrived (today, at one's facility): they join
@@ -61,16 +62,17 @@ pub struct ReviewQuery {
 /// The desk's review of a day: booked patients whose time has passed and
 /// who never arrived (or did not answer two calls), to confirm as no-shows
 /// or late cancellations.
-#[utoipa::path(get, path = "/desk/review", tag = "floor", security(("bearer" = [])), params(ReviewQuery),
-    responses((status = 200, body = [ReviewOut]), (status = 403, body = shared::ApiError), (status = 409, description = "`review_too_early`", body = shared::ApiError)))]
+#[utoipa::path(get, path = "/desk/review", tag = "floor", security(("bearer" = [])), params(PageQuery, ReviewQuery),
+    responses((status = 200, body = Page<ReviewOut>), (status = 403, body = shared::ApiError), (status = 409, description = "`review_too_early`", body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/review", skip_all)]
 pub async fn review(
     State(state): State<AppState>,
     Bearer(actor): Bearer,
     axum::extract::Query(q): axum::extract::Query<ReviewQuery>,
-) -> Result<Json<Vec<ReviewOut>>, ApiFailure> {
+    page: super::PageParams,
+) -> Result<Json<Page<ReviewOut>>, ApiFailure> {
     let date = q.date.unwrap_or_else(|| state.domain.today());
-    Ok(Json(state.domain.floor.review(&actor, date).await?))
+    Ok(Json(super::page_of(page, state.domain.floor.review(&actor, date).await?)?))
 }
 
 /// Confirm a no-show (the appointment's time has passed; the patient never came).
@@ -94,10 +96,14 @@ pub async fn late_cancellation(State(state): State<AppState>, Bearer(actor): Bea
 
 /// Bookings of one's facility waiting for the desk's confirmation (citizens at the no-show limit).
 #[utoipa::path(get, path = "/desk/pending", tag = "floor", security(("bearer" = [])),
-    responses((status = 200, body = [shared::dto::AppointmentOut]), (status = 403, body = shared::ApiError)))]
+    params(PageQuery), responses((status = 200, body = Page<shared::dto::AppointmentOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/desk/pending", skip_all)]
-pub async fn pending(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<shared::dto::AppointmentOut>>, ApiFailure> {
-    Ok(Json(state.domain.floor.pending(&actor).await?))
+pub async fn pending(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    page: super::PageParams,
+) -> Result<Json<Page<shared::dto::AppointmentOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.floor.pending(&actor).await?)?))
 }
 
 /// Confirm a pending booking: it becomes booked; the patient is told.
@@ -135,10 +141,10 @@ pub async fn my_no_shows(State(state): State<AppState>, Bearer(actor): Bearer) -
 /// Where one stands today at the polyclinic (and each of one's
 /// dependants): every visit of the day, with an appointment or without.
 #[utoipa::path(get, path = "/me/queue", tag = "floor", security(("bearer" = [])),
-    responses((status = 200, body = [PositionOut]), (status = 403, body = shared::ApiError)))]
+    params(PageQuery), responses((status = 200, body = Page<PositionOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/me/queue", skip_all)]
-pub async fn my_places(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<PositionOut>>, ApiFailure> {
-    Ok(Json(state.domain.floor.my_places(&actor).await?))
+pub async fn my_places(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<PositionOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.floor.my_places(&actor).await?)?))
 }
 
 /// Every queue of one's facility today (desk).
@@ -199,10 +205,10 @@ pub async fn position(State(state): State<AppState>, Bearer(actor): Bearer, ApiP
 
 /// The waiting-room screens of one's facility (facility admin).
 #[utoipa::path(get, path = "/admin/displays", tag = "floor", security(("bearer" = [])),
-    responses((status = 200, body = [DisplayOut]), (status = 403, body = shared::ApiError)))]
+    params(PageQuery), responses((status = 200, body = Page<DisplayOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/admin/displays", skip_all)]
-pub async fn displays(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<DisplayOut>>, ApiFailure> {
-    Ok(Json(state.domain.floor.displays(&actor).await?))
+pub async fn displays(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<DisplayOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.floor.displays(&actor).await?)?))
 }
 
 /// Add a waiting-room screen: the answer holds the address to open on the TV, once.
@@ -248,10 +254,10 @@ pub async fn pass(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(
 /// The pre-visit rules one sets: the network's per specialty (health
 /// directorate), or one's polyclinic's (its admin).
 #[utoipa::path(get, path = "/admin/instructions", tag = "floor", security(("bearer" = [])),
-    responses((status = 200, body = [InstructionRuleOut]), (status = 403, body = shared::ApiError)))]
+    params(PageQuery), responses((status = 200, body = Page<InstructionRuleOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/admin/instructions", skip_all)]
-pub async fn instructions(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<InstructionRuleOut>>, ApiFailure> {
-    Ok(Json(state.domain.floor.instruction_rules(&actor).await?))
+pub async fn instructions(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<InstructionRuleOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.floor.instruction_rules(&actor).await?)?))
 }
 
 /// Set one pre-visit rule, replacing the one of the same scope: the

@@ -5,6 +5,7 @@ use crate::startup::AppState;
 use axum::extract::State;
 use axum::Json;
 use shared::dto::{DependantIn, DependantOut, PasswordChangeIn, ProfileOut, ProfileUpdateIn, ReferralOut, TokenOut};
+use shared::dto::{Page, PageQuery};
 
 #[utoipa::path(get, path = "/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = ProfileOut), (status = 401, body = shared::ApiError)))]
@@ -35,10 +36,10 @@ pub async fn change_password(
 }
 
 /// One's dependants (children, elderly parents).
-#[utoipa::path(get, path = "/me/dependants", tag = "me", security(("bearer" = [])), responses((status = 200, body = [DependantOut])))]
+#[utoipa::path(get, path = "/me/dependants", tag = "me", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<DependantOut>)))]
 #[tracing::instrument(name = "GET /api/v1/me/dependants", skip_all)]
-pub async fn dependants(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<DependantOut>>, ApiFailure> {
-    Ok(Json(state.domain.people.my_dependants(&actor).await?))
+pub async fn dependants(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<DependantOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.people.my_dependants(&actor).await?)?))
 }
 
 /// Add a dependant; unverified until the desk has seen the papers.
@@ -55,10 +56,10 @@ pub async fn add_dependant(
 }
 
 /// One's referrals and one's dependants'.
-#[utoipa::path(get, path = "/me/referrals", tag = "me", security(("bearer" = [])), responses((status = 200, body = [ReferralOut])))]
+#[utoipa::path(get, path = "/me/referrals", tag = "me", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<ReferralOut>)))]
 #[tracing::instrument(name = "GET /api/v1/me/referrals", skip_all)]
-pub async fn referrals(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<ReferralOut>>, ApiFailure> {
-    Ok(Json(state.domain.referrals.my_referrals(&actor).await?))
+pub async fn referrals(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<ReferralOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.referrals.my_referrals(&actor).await?)?))
 }
 
 /// Everything the account holds, as one ZIP archive (law 18-07): profile,

@@ -272,6 +272,16 @@ where
     }
 }
 
+/// The page a list door was asked for (`cursor`, `limit`).
+pub(crate) type PageParams = Result<axum::extract::Query<shared::dto::PageQuery>, axum::extract::rejection::QueryRejection>;
+
+/// A page of `all`: every list of the API answers `{items, next_cursor}`;
+/// a cursor it did not give or a limit out of range is `bad_request`.
+pub(crate) fn page_of<T>(q: PageParams, all: Vec<T>) -> Result<shared::dto::Page<T>, ApiFailure> {
+    let Ok(axum::extract::Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    Ok(q.validate().map_err(ApiFailure::new)?.slice(all))
+}
+
 /// A path parameter whose rejection (a malformed id) is our error body
 /// (`400 bad_request`) rather than axum's plain text.
 pub struct ApiPath<T>(pub T);

@@ -6,6 +6,7 @@ use crate::startup::AppState;
 use axum::extract::State;
 use axum::Json;
 use shared::dto::{AppointmentOut, InboxOut, LinkAppointmentOut, NotificationPrefs, UndeliveredOut};
+use shared::dto::{Page, PageQuery};
 
 /// One's in-app messages, newest first, in the request's language, with the unread count.
 #[utoipa::path(get, path = "/inbox", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = InboxOut)))]
@@ -89,10 +90,10 @@ pub async fn cancel_by_link(State(state): State<AppState>, ApiPath(token): ApiPa
 
 /// Messages of the admin's facility that could not be delivered (facility admins).
 #[utoipa::path(get, path = "/facility/undelivered", tag = "notifications", security(("bearer" = [])),
-    responses((status = 200, body = [UndeliveredOut]), (status = 403, body = shared::ApiError)))]
+    params(PageQuery), responses((status = 200, body = Page<UndeliveredOut>), (status = 403, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/facility/undelivered", skip_all)]
-pub async fn undelivered(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<UndeliveredOut>>, ApiFailure> {
-    Ok(Json(state.domain.notifications.undelivered(&actor).await?))
+pub async fn undelivered(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<UndeliveredOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.notifications.undelivered(&actor).await?)?))
 }
 
 /// Queue an undelivered message again (after fixing the address or the gateway).

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use shared::dto::{AccessPage, AttachmentOut, CareLookupIn, CarePatientOut, EnteredInErrorIn, EntryIn, EntryOut, Icd10Out, RecordFilter};
+use shared::dto::{Page, PageQuery};
 use shared::{ErrorCode, FieldError};
 use uuid::Uuid;
 
@@ -39,17 +40,18 @@ pub async fn write(
 }
 
 /// A patient's whole record (practitioners in a care relationship).
-#[utoipa::path(get, path = "/record/{subject_id}", tag = "record", security(("bearer" = [])), params(RecordFilter),
-    responses((status = 200, body = [EntryOut]), (status = 404, body = shared::ApiError)))]
+#[utoipa::path(get, path = "/record/{subject_id}", tag = "record", security(("bearer" = [])), params(PageQuery, RecordFilter),
+    responses((status = 200, body = Page<EntryOut>), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/record/{subject_id}", skip_all)]
 pub async fn patient(
     State(state): State<AppState>,
     Bearer(actor): Bearer,
     ApiPath(subject): ApiPath<String>,
     q: Filter,
-) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
+    page: super::PageParams,
+) -> Result<Json<Page<EntryOut>>, ApiFailure> {
     let f = filter(q)?;
-    Ok(Json(state.domain.record.patient_record(&actor, id(&subject)?, &f).await?))
+    Ok(Json(super::page_of(page, state.domain.record.patient_record(&actor, id(&subject)?, &f).await?)?))
 }
 
 /// Mark an entry of one's facility entered-in-error (it stays, marked).
@@ -66,11 +68,11 @@ pub async fn entered_in_error(
 }
 
 /// One's own record and one's dependants', newest first.
-#[utoipa::path(get, path = "/me/record", tag = "record", security(("bearer" = [])), params(RecordFilter), responses((status = 200, body = [EntryOut])))]
+#[utoipa::path(get, path = "/me/record", tag = "record", security(("bearer" = [])), params(PageQuery, RecordFilter), responses((status = 200, body = Page<EntryOut>)))]
 #[tracing::instrument(name = "GET /api/v1/me/record", skip_all)]
-pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer, q: Filter) -> Result<Json<Vec<EntryOut>>, ApiFailure> {
+pub async fn mine(State(state): State<AppState>, Bearer(actor): Bearer, q: Filter, page: super::PageParams) -> Result<Json<Page<EntryOut>>, ApiFailure> {
     let f = filter(q)?;
-    Ok(Json(state.domain.record.my_record(&actor, &f).await?))
+    Ok(Json(super::page_of(page, state.domain.record.my_record(&actor, &f).await?)?))
 }
 
 /// The page of "who looked" to fetch: older than `before` (a cursor from
@@ -106,10 +108,10 @@ pub async fn lookup(State(state): State<AppState>, Bearer(actor): Bearer, ApiJso
 }
 
 /// The practitioner's patients today (appointments, then open look-ups).
-#[utoipa::path(get, path = "/record/patients", tag = "record", security(("bearer" = [])), responses((status = 200, body = [CarePatientOut])))]
+#[utoipa::path(get, path = "/record/patients", tag = "record", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<CarePatientOut>)))]
 #[tracing::instrument(name = "GET /api/v1/record/patients", skip_all)]
-pub async fn patients(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<CarePatientOut>>, ApiFailure> {
-    Ok(Json(state.domain.record.care_list(&actor).await?))
+pub async fn patients(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<CarePatientOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.record.care_list(&actor).await?)?))
 }
 
 /// Attach a file (PDF, JPEG, PNG; multipart field `file`) to an entry of
@@ -172,11 +174,11 @@ pub struct Icd10Query {
 }
 
 /// ICD-10 codes matching a code prefix or words, labels in the caller's language.
-#[utoipa::path(get, path = "/icd10", tag = "record", params(Icd10Query), responses((status = 200, body = [Icd10Out])))]
+#[utoipa::path(get, path = "/icd10", tag = "record", params(PageQuery, Icd10Query), responses((status = 200, body = Page<Icd10Out>)))]
 #[tracing::instrument(name = "GET /api/v1/icd10", skip_all)]
-pub async fn icd10(ReqLang(lang): ReqLang, q: Result<Query<Icd10Query>, QueryRejection>) -> Result<Json<Vec<Icd10Out>>, ApiFailure> {
+pub async fn icd10(ReqLang(lang): ReqLang, q: Result<Query<Icd10Query>, QueryRejection>, page: super::PageParams) -> Result<Json<Page<Icd10Out>>, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(domain::record::icd10::search(&q.q, lang)))
+    Ok(Json(super::page_of(page, domain::record::icd10::search(&q.q, lang))?))
 }
 
 /// One entry (its patient or guardian, or a practitioner in care).

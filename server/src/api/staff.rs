@@ -6,6 +6,7 @@ use crate::startup::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use shared::dto::{Page, PageQuery};
 use shared::identity::StaffOut;
 use shared::UserId;
 
@@ -13,10 +14,10 @@ use shared::UserId;
 /// the health directorate: facility admins and its own), with whether each
 /// has enrolled an authenticator.
 #[utoipa::path(get, path = "/staff", tag = "staff", security(("bearer" = [])),
-    responses((status = 200, body = [StaffOut]), (status = 401, body = shared::ApiError), (status = 403, description = "`forbidden`: not an administrator", body = shared::ApiError)))]
+    params(PageQuery), responses((status = 200, body = Page<StaffOut>), (status = 401, body = shared::ApiError), (status = 403, description = "`forbidden`: not an administrator", body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/staff", skip_all)]
-pub async fn list(State(state): State<AppState>, Bearer(actor): Bearer) -> Result<Json<Vec<StaffOut>>, ApiFailure> {
-    Ok(Json(state.domain.accounts.list_staff(&actor).await?))
+pub async fn list(State(state): State<AppState>, Bearer(actor): Bearer, page: super::PageParams) -> Result<Json<Page<StaffOut>>, ApiFailure> {
+    Ok(Json(super::page_of(page, state.domain.accounts.list_staff(&actor).await?)?))
 }
 
 /// Remove a staff member's authenticator (lost or replaced phone): their

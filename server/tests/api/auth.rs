@@ -251,3 +251,33 @@ async fn every_documented_route_answers_a_malformed_id_with_the_json_error_body(
     // Positive control: the routes with an id parameter were found and probed.
     assert!(probed >= 20, "only {probed} routes with an id parameter");
 }
+
+#[tokio::test]
+async fn every_list_door_answers_the_page_envelope_in_the_openapi_document() {
+    let app = spawn_app().await;
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    // A schema, with its $ref followed into the components.
+    let resolve = |schema: &Value| -> Value {
+        match schema["$ref"].as_str() {
+            Some(r) => doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")].clone(),
+            None => schema.clone(),
+        }
+    };
+    let (mut bare, mut paged) = (Vec::new(), 0);
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let Some(get) = ops.get("get") else { continue };
+        let schema = resolve(&get["responses"]["200"]["content"]["application/json"]["schema"]);
+        if schema["type"] == "array" {
+            bare.push(path.clone());
+        }
+        if schema["properties"]["next_cursor"].is_object() && schema["properties"]["items"]["type"] == "array" {
+            paged += 1;
+            let names: Vec<&str> = get["parameters"].as_array().into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
+            // (The access log's keyset cursor is called `before`.)
+            assert!((names.contains(&"cursor") || names.contains(&"before")) && names.contains(&"limit"), "{path} documents cursor and limit: {names:?}");
+        }
+    }
+    assert!(bare.is_empty(), "list doors answering a bare array: {bare:?}");
+    // Positive control: the list doors were found, each with its envelope.
+    assert!(paged >= 25, "only {paged} paged list doors");
+}

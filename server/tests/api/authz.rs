@@ -452,7 +452,7 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     assert!(failures.is_empty(), "{} of {total} requests failed, e.g.:\n{}", failures.len(), failures.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
 
     // Nothing was written by anyone but the practitioner: every record as it was.
-    let after = app.get_auth("/api/v1/me/record", &p0.bearer).await.json::<Vec<Value>>().await.unwrap();
+    let after = items(app.get_auth("/api/v1/me/record", &p0.bearer).await).await;
     assert_eq!(after.len(), 12);
     assert!(after.iter().all(|e| e["status"] == "active" && e["attachments"].as_array().unwrap().len() == usize::from(e["kind"] == "exam_result")));
     println!("authorization: {total} requests refused, no canary leaked");

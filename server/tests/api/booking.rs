@@ -67,10 +67,10 @@ pub async fn clinic_with_slots(app: &TestApp) -> Clinic {
 pub async fn free_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
     let from = (Utc::now() + Duration::days(from_days)).date_naive();
     let to = from + Duration::days(56);
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}", c.specialty);
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&limit=200", c.specialty);
     let res = app.client.get(app.url(&url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    res.json::<Vec<Value>>().await.unwrap()
+    items(res).await
 }
 
 #[tokio::test]
@@ -135,7 +135,7 @@ async fn a_booked_slot_is_taken_for_others_until_cancelled_and_only_its_owner_ca
     let id = s(&booked, "id");
     let res = app.post_auth(&format!("/api/v1/appointments/{id}/cancel"), &bob, &json!({})).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "another citizen's appointment does not exist for Bob");
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &bob).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &bob).await).await;
     assert!(mine.is_empty());
 
     let res = app.post_auth(&format!("/api/v1/appointments/{id}/cancel"), &alice, &json!({})).await;
@@ -248,7 +248,7 @@ async fn closing_a_slot_while_citizens_book_it_never_leaves_a_booking_on_a_close
         *outcomes.entry(if closed == StatusCode::NO_CONTENT { "closed" } else { "booked" }.into()).or_default() += 1;
         // Free the citizens' specialty for the next round.
         for t in &tokens {
-            let mine: Vec<Value> = app.get_auth("/api/v1/appointments", t).await.json().await.unwrap();
+            let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", t).await).await;
             for a in mine.iter().filter(|a| a["status"] == "booked") {
                 app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(a, "id")), t, &json!({})).await;
             }
@@ -290,7 +290,7 @@ async fn rescheduling_moves_the_booking_atomically_or_changes_nothing() {
     let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&first, "id")), &alice, &json!({"slot_id": taken})).await;
     let (status, code, _) = error_code(res).await;
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "slot_taken"));
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     assert_eq!(mine.len(), 1);
     assert_eq!((mine[0]["slot_id"].as_str(), mine[0]["status"].as_str()), (a.as_str(), Some("booked")));
 
@@ -301,7 +301,7 @@ async fn rescheduling_moves_the_booking_atomically_or_changes_nothing() {
     // Onto a free slot: the old one is released, the new one held.
     let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&first, "id")), &alice, &json!({"slot_id": b})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     let status_of = |slot: &Value| mine.iter().find(|m| &m["slot_id"] == slot).map(|m| m["status"].as_str().unwrap().to_owned());
     assert_eq!(status_of(a).as_deref(), Some("cancelled"));
     assert_eq!(status_of(b).as_deref(), Some("booked"));
@@ -385,7 +385,7 @@ async fn an_idempotency_key_replays_the_answer_refuses_another_body_and_never_bo
         }
     }
     assert_eq!(ids.len(), 1, "{ids:?}");
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     assert_eq!(mine.iter().filter(|a| a["status"] == "booked").count(), 1);
 }
 
@@ -393,7 +393,7 @@ async fn an_idempotency_key_replays_the_answer_refuses_another_body_and_never_bo
 async fn a_search_over_a_reversed_or_too_long_period_is_a_400() {
     let app = spawn_app().await;
     for (from, to) in [("2026-12-10", "2026-12-01"), ("2026-12-01", "2027-03-01")] {
-        let url = format!("/api/v1/slots?specialty=cardiology&wilaya=31&from={from}&to={to}");
+        let url = format!("/api/v1/slots?specialty=cardiology&wilaya=31&from={from}&to={to}&limit=200");
         let (status, code, _) = error_code(app.client.get(app.url(&url)).send().await.unwrap()).await;
         assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "bad_request"), "{from}..{to}");
     }
@@ -409,7 +409,7 @@ async fn what_the_patient_may_do_comes_with_the_appointment_and_matches_what_the
     let slots = free_slots(&app, &c, 3).await;
     let mine = |token: String| {
         let app = &app;
-        async move { app.get_auth("/api/v1/appointments", &token).await.json::<Vec<Value>>().await.unwrap() }
+        async move { items(app.get_auth("/api/v1/appointments", &token).await).await }
     };
     // Days ahead: it may be cancelled and moved.
     let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": slots[0]["id"] })).await;

@@ -58,10 +58,10 @@ async fn the_guardian_approves_and_the_record_appointments_and_access_log_follow
 
     // Only the guardian sees and decides it.
     let bob = s(&app.citizen_tokens().await, "access_token");
-    assert_eq!(app.get_auth("/api/v1/me/claims", &bob).await.text().await.unwrap(), "[]");
+    assert_eq!(app.get_auth("/api/v1/me/claims", &bob).await.text().await.unwrap(), r#"{"items":[],"next_cursor":null}"#);
     assert_eq!(app.post_auth(&format!("/api/v1/me/claims/{id}/approve"), &bob, &json!({})).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.post_auth(&format!("/api/v1/me/claims/{id}/approve"), &doctor, &json!({})).await.status(), StatusCode::FORBIDDEN);
-    let waiting: Vec<Value> = app.get_auth("/api/v1/me/claims", &alice).await.json().await.unwrap();
+    let waiting: Vec<Value> = items(app.get_auth("/api/v1/me/claims", &alice).await).await;
     assert_eq!((waiting.len(), waiting[0]["id"].as_str(), waiting[0]["can_decide"].as_bool()), (1, Some(id.as_str()), Some(true)), "{waiting:?}");
     assert_eq!(waiting[0]["record_name"], "Rania Benali", "the guardian sees the name they recorded");
     let res = app.post_auth(&format!("/api/v1/me/claims/{id}/approve"), &alice, &json!({})).await;
@@ -82,17 +82,17 @@ async fn the_guardian_approves_and_the_record_appointments_and_access_log_follow
     let rania = s(&app.token(&phone, PASSWORD).await, "access_token");
     let res = app.post_auth("/api/v1/me/phone/verify", &rania, &json!({ "code": app.code_of(&kid, "phone").await })).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-    let mine: Vec<Value> = app.get_auth("/api/v1/me/record", &rania).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/me/record", &rania).await).await;
     assert_eq!(mine.iter().filter_map(|e| e["id"].as_str()).collect::<Vec<_>>(), vec![entry.as_str()]);
-    let appointments: Vec<Value> = app.get_auth("/api/v1/appointments", &rania).await.json().await.unwrap();
+    let appointments: Vec<Value> = items(app.get_auth("/api/v1/appointments", &rania).await).await;
     assert!(appointments.iter().any(|a| a["id"] == appointment.as_str()), "{appointments:?}");
     let accesses: Value = app.get_auth("/api/v1/me/record/accesses", &rania).await.json().await.unwrap();
     assert!(accesses.to_string().contains("Fièvre, sans rendez-vous"), "the log kept under her id is hers: {accesses}");
 
     // The guardian's access ended everywhere.
-    let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
+    let deps: Vec<Value> = items(app.get_auth("/api/v1/me/dependants", &alice).await).await;
     assert!(deps.iter().all(|d| d["id"] != kid.as_str()), "{deps:?}");
-    let theirs: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let theirs: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     assert!(theirs.iter().all(|a| a["id"] != appointment.as_str()), "{theirs:?}");
     assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &alice).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{appointment}/cancel"), &alice, &json!({})).await.status(), StatusCode::NOT_FOUND);
@@ -170,7 +170,7 @@ async fn a_dependant_who_came_of_age_is_handed_the_record_at_a_desk_even_after_t
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
     let accesses: Value = app.get_auth("/api/v1/me/record/accesses", &rania).await.json().await.unwrap();
     assert!(accesses.to_string().contains("desk_claim"), "{accesses}");
-    let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
+    let deps: Vec<Value> = items(app.get_auth("/api/v1/me/dependants", &alice).await).await;
     assert!(deps.is_empty(), "{deps:?}");
 }
 
@@ -211,7 +211,7 @@ async fn an_adult_consents_to_be_managed_sees_what_is_booked_for_them_and_withdr
     assert_eq!(app.post_auth(&format!("/api/v1/me/consents/{id}/approve"), &alice, &json!({})).await.status(), StatusCode::NOT_FOUND);
     let res = app.post_auth(&format!("/api/v1/me/consents/{id}/approve"), &mother, &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-    let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
+    let deps: Vec<Value> = items(app.get_auth("/api/v1/me/dependants", &alice).await).await;
     assert!(deps.iter().any(|d| d["id"] == mother_id.as_str() && d["verified"] == true && d["nin"].is_null()), "{deps:?}");
 
     // One record, read by both; what the daughter books, the mother sees and may cancel.
@@ -226,7 +226,7 @@ async fn an_adult_consents_to_be_managed_sees_what_is_booked_for_them_and_withdr
     assert_eq!(res.status(), StatusCode::CREATED);
     let entry = s(&res.json::<Value>().await.unwrap(), "id");
     for token in [&mother, &alice] {
-        let record: Vec<Value> = app.get_auth("/api/v1/me/record", token).await.json().await.unwrap();
+        let record: Vec<Value> = items(app.get_auth("/api/v1/me/record", token).await).await;
         assert!(record.iter().any(|e| e["id"] == entry.as_str()), "{record:?}");
         assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), token).await.status(), StatusCode::OK);
     }
@@ -235,7 +235,7 @@ async fn an_adult_consents_to_be_managed_sees_what_is_booked_for_them_and_withdr
     let res = app.post_auth("/api/v1/appointments", &alice, &json!({ "slot_id": slot["id"], "dependant_id": mother_id })).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     let appointment = s(&res.json::<Value>().await.unwrap(), "id");
-    let seen: Vec<Value> = app.get_auth("/api/v1/appointments", &mother).await.json().await.unwrap();
+    let seen: Vec<Value> = items(app.get_auth("/api/v1/appointments", &mother).await).await;
     assert!(seen.iter().any(|a| a["id"] == appointment.as_str()), "{seen:?}");
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{appointment}/cancel"), &bob, &json!({})).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{appointment}/cancel"), &mother, &json!({})).await.status(), StatusCode::OK);
@@ -251,12 +251,12 @@ async fn an_adult_consents_to_be_managed_sees_what_is_booked_for_them_and_withdr
     assert_eq!(hers["guardians"][0]["holder_id"], alice_id.as_str(), "{hers}");
     assert_eq!(app.post_auth(&format!("/api/v1/me/guardians/{alice_id}/withdraw"), &mother, &json!({})).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &alice).await.status(), StatusCode::NOT_FOUND);
-    let record: Vec<Value> = app.get_auth("/api/v1/me/record", &alice).await.json().await.unwrap();
+    let record: Vec<Value> = items(app.get_auth("/api/v1/me/record", &alice).await).await;
     assert!(record.is_empty(), "{record:?}");
     assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &mother).await.status(), StatusCode::OK, "her record stays hers");
-    let theirs: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let theirs: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     assert!(theirs.iter().all(|a| a["id"] != booked_for_her.as_str()), "{theirs:?}");
-    let hers: Vec<Value> = app.get_auth("/api/v1/appointments", &mother).await.json().await.unwrap();
+    let hers: Vec<Value> = items(app.get_auth("/api/v1/appointments", &mother).await).await;
     assert!(hers.iter().any(|a| a["id"] == booked_for_her.as_str()), "{hers:?}");
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{booked_for_her}/cancel"), &alice, &json!({})).await.status(), StatusCode::NOT_FOUND);
 }

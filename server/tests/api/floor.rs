@@ -30,8 +30,13 @@ async fn service(app: &TestApp, clinic: &Clinic) -> (FacilityId, SpecialtyId) {
 
 async fn one_day(app: &TestApp, c: &Clinic) -> (Vec<Value>, Value) {
     let from = (Utc::now() + Duration::days(3)).date_naive();
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}", c.specialty, from + Duration::days(40), c.practitioner_id);
-    let slots: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    let url = format!(
+        "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
+        c.specialty,
+        from + Duration::days(40),
+        c.practitioner_id
+    );
+    let slots: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
     let day = |v: &Value| shared::time::algiers_date(starts(v));
     let first = day(&slots[0]);
     let later = slots.iter().find(|v| day(v) != first).expect("a slot on another day").clone();
@@ -295,7 +300,7 @@ async fn a_walk_in_is_received_by_nin_seen_by_the_practitioner_who_calls_and_kee
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "not in the colleague's care");
     let res = app.post_auth(&format!("/api/v1/record/{person}/entries"), &doctor, &entry).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
-    let patients: Vec<Value> = app.get_auth("/api/v1/record/patients", &doctor).await.json().await.unwrap();
+    let patients: Vec<Value> = items(app.get_auth("/api/v1/record/patients", &doctor).await).await;
     assert!(patients.iter().any(|p| p["subject_id"] == person.as_str() && p["via"] == "visit"), "{patients:?}");
 
     // They register: another phone is refused (the desk recorded one on
@@ -316,7 +321,7 @@ async fn a_walk_in_is_received_by_nin_seen_by_the_practitioner_who_calls_and_kee
     let token = s(&app.token(&phone, PASSWORD).await, "access_token");
     let code = app.code_of(&person, "phone").await;
     assert_eq!(app.post_auth("/api/v1/me/phone/verify", &token, &json!({ "code": code })).await.status(), StatusCode::OK);
-    let record: Vec<Value> = app.get_auth("/api/v1/me/record", &token).await.json().await.unwrap();
+    let record: Vec<Value> = items(app.get_auth("/api/v1/me/record", &token).await).await;
     assert_eq!(record.iter().map(|e| s(e, "kind")).collect::<Vec<_>>(), vec!["consultation"], "the record written before they registered");
     // Received again, now as an account holder: found by NIN, no card needed.
     app.domain.clock().advance(Duration::days(1));
@@ -325,11 +330,11 @@ async fn a_walk_in_is_received_by_nin_seen_by_the_practitioner_who_calls_and_kee
     assert_eq!(again["patient_name"], "Karim Ould Ali");
     // Their phone shows their place without an appointment; nobody else's does.
     let token = s(&app.token(&phone, PASSWORD).await, "access_token");
-    let places: Vec<Value> = app.get_auth("/api/v1/me/queue", &token).await.json().await.unwrap();
+    let places: Vec<Value> = items(app.get_auth("/api/v1/me/queue", &token).await).await;
     assert_eq!(places.iter().map(|p| s(p, "ticket")).collect::<Vec<_>>(), vec![s(&again, "ticket")]);
     assert!(places[0]["appointment_id"].is_null() && places[0]["status"] == "waiting");
     let stranger = s(&app.citizen_tokens().await, "access_token");
-    let none: Vec<Value> = app.get_auth("/api/v1/me/queue", &stranger).await.json().await.unwrap();
+    let none: Vec<Value> = items(app.get_auth("/api/v1/me/queue", &stranger).await).await;
     assert!(none.is_empty());
 }
 
@@ -414,9 +419,9 @@ async fn the_desk_scans_the_appointments_qr_code_and_the_pass_says_what_to_bring
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(code.rsplit('=').next().unwrap()).unwrap();
     assert_eq!(raw.len(), 37);
     assert_eq!(uuid::Uuid::from_slice(&raw[..16]).unwrap().to_string(), appointment);
-    let items = |p: &Value| p["instructions"]["items"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_owned()).collect::<Vec<_>>();
-    assert_eq!(&items(&pass)[..2], ["id_card", "chifa_card"]);
-    assert!(!items(&pass).contains(&"fasting".to_owned()));
+    let codes = |p: &Value| p["instructions"]["items"].as_array().unwrap().iter().map(|i| i.as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(&codes(&pass)[..2], ["id_card", "chifa_card"]);
+    assert!(!codes(&pass).contains(&"fasting".to_owned()));
     // Nobody else's.
     let (other_phone, _) = app.register_citizen().await;
     let other = s(&app.token(&other_phone, PASSWORD).await, "access_token");
@@ -434,10 +439,10 @@ async fn the_desk_scans_the_appointments_qr_code_and_the_pass_says_what_to_bring
     assert_eq!(app.put_auth("/api/v1/admin/instructions", &directorate, &network).await.status(), StatusCode::NO_CONTENT);
     let too_long = json!({ "note_fr": "x".repeat(501) });
     assert_eq!(app.put_auth("/api/v1/admin/instructions", &admin, &too_long).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let rules: Vec<Value> = app.get_auth("/api/v1/admin/instructions", &admin).await.json().await.unwrap();
+    let rules: Vec<Value> = items(app.get_auth("/api/v1/admin/instructions", &admin).await).await;
     assert_eq!((rules.len(), rules[0]["fasting"].as_bool()), (1, Some(true)), "the admin sees their polyclinic's rule only: {rules:?}");
     let pass: Value = app.get_auth(&pass_path, &citizen).await.json().await.unwrap();
-    assert!(items(&pass).contains(&"fasting".to_owned()) && items(&pass).contains(&"previous_results".to_owned()), "{pass}");
+    assert!(codes(&pass).contains(&"fasting".to_owned()) && codes(&pass).contains(&"previous_results".to_owned()), "{pass}");
     let notes = pass["instructions"]["notes"].as_array().unwrap();
     assert_eq!(notes.len(), 2, "the network's note, then the polyclinic's: {notes:?}");
     assert_eq!((notes[0]["en"].as_str(), notes[1]["fr"].as_str()), (Some("Bring your ECGs."), Some("Présentez-vous 15 minutes avant.")));
@@ -513,20 +518,25 @@ async fn the_desk_is_told_of_bookings_and_cancellations_for_today_and_tomorrow_a
     assert!(about_far.is_empty(), "{about_far:?}");
     // The day list marks the new booking.
     let date = shared::time::algiers_date(starts(&later));
-    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={date}"), &desk).await.json().await.unwrap();
+    let list: Vec<Value> = items(app.get_auth(&format!("/api/v1/desk/day?date={date}&limit=200"), &desk).await).await;
     let row = list.iter().find(|r| r["appointment_id"].as_str() == Some(far.as_str())).expect("the booking in the day list");
     assert_eq!(row["new"], true);
     app.domain.clock().advance(Duration::hours(3));
     let desk = staff(&app, "0550000002").await;
-    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={date}"), &desk).await.json().await.unwrap();
+    let list: Vec<Value> = items(app.get_auth(&format!("/api/v1/desk/day?date={date}&limit=200"), &desk).await).await;
     assert_eq!(list.iter().find(|r| r["appointment_id"].as_str() == Some(far.as_str())).unwrap()["new"], false, "new for two hours");
 }
 
 /// The first free slot of the clinic's practitioner from `days` days on (by the domain clock).
 async fn next_slot(app: &TestApp, c: &Clinic, days: i64) -> Value {
     let from = app.domain.today() + Duration::days(days);
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}", c.specialty, from + Duration::days(40), c.practitioner_id);
-    let slots: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    let url = format!(
+        "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
+        c.specialty,
+        from + Duration::days(40),
+        c.practitioner_id
+    );
+    let slots: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
     slots.into_iter().next().expect("a free slot")
 }
 
@@ -556,7 +566,7 @@ async fn no_shows_are_decided_by_the_desk_and_from_the_limit_online_bookings_wai
     };
     let review = |token: String, slot: &Value| {
         let (app, date) = (&app, shared::time::algiers_date(starts(slot)));
-        async move { app.get_auth(&format!("/api/v1/desk/review?date={date}"), &token).await.json::<Vec<Value>>().await.unwrap() }
+        async move { items(app.get_auth(&format!("/api/v1/desk/review?date={date}"), &token).await).await }
     };
     let listed = |rows: &[Value], a: &Value| rows.iter().any(|r| r["appointment_id"] == a["id"]);
 
@@ -620,17 +630,17 @@ async fn no_shows_are_decided_by_the_desk_and_from_the_limit_online_bookings_wai
     };
     assert_eq!(booked_messages().await, 0);
     let from = shared::time::algiers_date(starts(&slot));
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={from}&practitioner_id={}", clinic.specialty, clinic.practitioner_id);
-    let free: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={from}&practitioner_id={}&limit=200", clinic.specialty, clinic.practitioner_id);
+    let free: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
     assert!(free.iter().all(|f| f["id"] != slot["id"]), "the slot is held");
     let d = desk().await;
-    let pending: Vec<Value> = app.get_auth("/api/v1/desk/pending", &d).await.json().await.unwrap();
+    let pending: Vec<Value> = items(app.get_auth("/api/v1/desk/pending", &d).await).await;
     assert_eq!(pending.iter().map(|p| s(p, "id")).collect::<Vec<_>>(), vec![s(&a5, "id")]);
     assert_eq!(app.post_auth(&format!("/api/v1/desk/appointments/{id5}/confirm"), &citizen().await, &json!({})).await.status(), StatusCode::FORBIDDEN);
     let confirmed: Value = app.post_auth(&format!("/api/v1/desk/appointments/{id5}/confirm"), &d, &json!({})).await.json().await.unwrap();
     assert_eq!(confirmed["status"], "booked");
     assert!(booked_messages().await > 0, "confirmed: now they are told");
-    let pending: Vec<Value> = app.get_auth("/api/v1/desk/pending", &d).await.json().await.unwrap();
+    let pending: Vec<Value> = items(app.get_auth("/api/v1/desk/pending", &d).await).await;
     assert!(pending.is_empty());
 
     // A cancellation says why; a reason nobody offers is refused.
@@ -738,7 +748,7 @@ async fn the_waiting_room_screen_opens_with_its_token_shows_tickets_only_and_upd
     let token = s(&created, "token");
     assert!(s(&created, "url").ends_with(&format!("/display/{token}")));
     let listed: Value = app.get_auth("/api/v1/admin/displays", &admin).await.json().await.unwrap();
-    assert_eq!(listed[0]["label"], "Hall A");
+    assert_eq!(listed["items"][0]["label"], "Hall A");
     assert!(!listed.to_string().contains(&token), "the token is never listed");
 
     // The page: with the token, and only with it.

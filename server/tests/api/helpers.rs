@@ -338,3 +338,10 @@ pub async fn link_demo_practitioner(app: &TestApp, practitioner_id: &str) {
         .await
         .unwrap();
 }
+
+/// The items of one page of a list door (every list of the API answers
+/// `{items, next_cursor}`); panics on anything else.
+pub async fn items(res: reqwest::Response) -> Vec<Value> {
+    let page: Value = res.json().await.unwrap();
+    page["items"].as_array().unwrap_or_else(|| panic!("a page of items: {page}")).clone()
+}

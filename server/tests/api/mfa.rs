@@ -201,7 +201,7 @@ async fn a_facility_admin_resets_a_staff_members_authenticator_and_the_act_is_lo
     let app = demo().await;
     let admin = s(&app.token(FACILITY_ADMIN, DEMO_PASSWORD).await, "access_token");
     let doctor = s(&app.token(DOCTOR, DEMO_PASSWORD).await, "access_token");
-    let staff: Vec<Value> = app.get_auth("/api/v1/staff", &admin).await.json().await.unwrap();
+    let staff: Vec<Value> = items(app.get_auth("/api/v1/staff", &admin).await).await;
     let find = |name: &str| staff.iter().find(|p| p["given_name"] == name).unwrap_or_else(|| panic!("{name} in {staff:?}")).clone();
     let karim = find("Karim");
     assert_eq!((karim["second_factor_required"].as_bool(), karim["second_factor_enrolled"].as_bool()), (Some(true), Some(true)));
@@ -247,7 +247,7 @@ async fn a_facility_admin_resets_a_staff_members_authenticator_and_the_act_is_lo
     assert_eq!((log[0].action.as_str(), log[0].actor_id.to_string()), ("second_factor_reset", nadia.clone()));
     assert_eq!(log[0].facility_id.map(|f| f.to_string()), Some(mine));
     app.sms_with(DOCTOR, "authentification").await;
-    let staff: Vec<Value> = app.get_auth("/api/v1/staff", &admin).await.json().await.unwrap();
+    let staff: Vec<Value> = items(app.get_auth("/api/v1/staff", &admin).await).await;
     assert!(staff.iter().any(|p| p["given_name"] == "Karim" && p["second_factor_enrolled"] == false));
 
     // The directorate resets a facility admin.

@@ -69,14 +69,14 @@ async fn the_directorate_opens_changes_and_closes_its_wilayas_facilities_and_rea
     // Closing the demo desk's polyclinic: out of the directory and of searches, no booking; opened again, bookable.
     let slots = |app: &TestApp| {
         let url = format!(
-            "/api/v1/slots?specialty={}&wilaya=31&from={}&to={}&facility_id={}",
+            "/api/v1/slots?specialty={}&wilaya=31&from={}&to={}&facility_id={}&limit=200",
             clinic.specialty,
             chrono::Utc::now().date_naive() + chrono::Duration::days(3),
             chrono::Utc::now().date_naive() + chrono::Duration::days(30),
             clinic.facility_id
         );
         let req = app.client.get(app.url(&url));
-        async move { req.send().await.unwrap().json::<Vec<Value>>().await.unwrap() }
+        async move { items(req.send().await.unwrap()).await }
     };
     let free = slots(&app).await;
     assert!(!free.is_empty());

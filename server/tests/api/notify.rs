@@ -31,8 +31,8 @@ fn with_smtp(smtp: &SmtpServer) -> impl FnOnce(&mut server::Config) {
 async fn clinic_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
     let from = (Utc::now() + Duration::days(from_days)).date_naive();
     let to = from + Duration::days(40);
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}", c.specialty, c.practitioner_id);
-    let found: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}&limit=200", c.specialty, c.practitioner_id);
+    let found: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
     assert!(found.len() >= 4, "the clinic has free slots");
     found
 }
@@ -494,13 +494,13 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
     wait_requests(4).await;
     // The desk's day list shows the cancellation.
     let day = starts(&slot).with_timezone(&domain::booking::algiers()).date_naive();
-    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={day}"), &clinic.receptionist).await.json().await.unwrap();
+    let list: Vec<Value> = items(app.get_auth(&format!("/api/v1/desk/day?date={day}&limit=200"), &clinic.receptionist).await).await;
     let row = list.iter().find(|r| r["slot_id"] == slot["id"]).expect("the slot in the day list");
     assert_eq!(row["cancelled"], json!(["Yacine بن علي"]), "{row}");
     let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let dead = loop {
-        let list: Vec<Value> = app.get_auth("/api/v1/facility/undelivered", &admin).await.json().await.unwrap();
+        let list: Vec<Value> = items(app.get_auth("/api/v1/facility/undelivered", &admin).await).await;
         if !list.is_empty() {
             break list;
         }
@@ -559,11 +559,11 @@ async fn the_cancel_link_of_an_email_cancels_that_appointment_without_signing_in
     assert_eq!((before["can_confirm"].as_bool(), before["confirmed"].as_bool()), (Some(true), Some(false)), "{before}");
     let day = shared::time::algiers_date(slot["starts_at"].as_str().unwrap().parse().unwrap());
     let row = |list: Vec<Value>| list.into_iter().find(|r| r["appointment_id"] == a["id"]).expect("the booked slot");
-    let listed = row(app.get_auth(&format!("/api/v1/desk/day?date={day}"), &clinic.receptionist).await.json().await.unwrap());
+    let listed = row(items(app.get_auth(&format!("/api/v1/desk/day?date={day}&limit=200"), &clinic.receptionist).await).await);
     assert_eq!((listed["confirmed"].as_bool(), listed["channel"].as_str()), (Some(false), Some("mobile")), "booked through the API: the mobile channel");
     let confirmed: Value = anon.post(app.url(&format!("/api/v1/links/{cancel}/confirm"))).send().await.unwrap().json().await.unwrap();
     assert_eq!((confirmed["can_confirm"].as_bool(), confirmed["confirmed"].as_bool()), (Some(false), Some(true)));
-    let listed = row(app.get_auth(&format!("/api/v1/desk/day?date={day}"), &clinic.receptionist).await.json().await.unwrap());
+    let listed = row(items(app.get_auth(&format!("/api/v1/desk/day?date={day}&limit=200"), &clinic.receptionist).await).await);
     assert_eq!(listed["confirmed"], true);
     let before: Value = anon.get(app.url(&format!("/api/v1/links/{cancel}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(before["can_cancel"], true, "{before}");
@@ -573,7 +573,7 @@ async fn the_cancel_link_of_an_email_cancels_that_appointment_without_signing_in
     // The link now says what the web page said already: nothing left to cancel.
     let after: Value = anon.get(app.url(&format!("/api/v1/links/{cancel}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(after["can_cancel"], false, "{after}");
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &amina.token).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &amina.token).await).await;
     assert_eq!(mine.iter().find(|x| x["id"] == a["id"]).unwrap()["status"], "cancelled");
     let res = anon.post(app.url(&format!("/api/v1/links/{cancel}/cancel"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT, "only once");
@@ -629,7 +629,7 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     let join = json!({ "specialty": clinic.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string() });
     assert_eq!(app.post_auth("/api/v1/waitlist", &waiting.token, &join).await.status(), StatusCode::CREATED);
     app.domain.waitlist.run_waitlist().await.unwrap();
-    let entries: Vec<Value> = app.get_auth("/api/v1/waitlist", &waiting.token).await.json().await.unwrap();
+    let entries: Vec<Value> = items(app.get_auth("/api/v1/waitlist", &waiting.token).await).await;
     let offer = &entries[0]["offer"];
     assert!(offer.is_object(), "a free slot that day is held for the waiting citizen: {entries:?}");
     let deadline: DateTime<Utc> = offer["expires_at"].as_str().unwrap().parse().unwrap();

@@ -159,7 +159,7 @@ async fn dependants_are_minors_capped_per_account_and_their_record_opens_to_the_
         app.post_auth(&format!("/api/v1/record/{kid}/entries"), &doctor, &json!({ "kind": "allergy", "substance": "Pénicilline", "severity": "severe" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let entry = s(&res.json::<Value>().await.unwrap(), "id");
-    let mine: Vec<Value> = app.get_auth("/api/v1/me/record", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/me/record", &alice).await).await;
     assert!(mine.is_empty(), "{mine:?}");
     assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &alice).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get_auth(&format!("/api/v1/me/record/fhir?subject_id={kid}"), &alice).await.status(), StatusCode::NOT_FOUND);
@@ -169,7 +169,7 @@ async fn dependants_are_minors_capped_per_account_and_their_record_opens_to_the_
     let res = app.post_auth("/api/v1/appointments", &alice, &json!({ "slot_id": slot["id"], "dependant_id": kid })).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     assert_eq!(app.post_auth(&format!("/api/v1/desk/dependants/{kid}/verify"), &c.receptionist, &json!({})).await.status(), StatusCode::OK);
-    let mine: Vec<Value> = app.get_auth("/api/v1/me/record", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/me/record", &alice).await).await;
     assert_eq!(mine.len(), 1);
     assert_eq!(app.get_auth(&format!("/api/v1/record/entries/{entry}"), &alice).await.status(), StatusCode::OK);
 }

@@ -33,20 +33,19 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     let patient = s(&app.token(&phone, PASSWORD).await, "access_token");
     let patient_id = s(&app.get_auth("/api/v1/me", &patient).await.json::<Value>().await.unwrap(), "id");
     let from = (Utc::now() + Duration::days(3)).date_naive();
-    let slots: Vec<Value> = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}",
-            clinic.specialty,
-            from + Duration::days(40),
-            clinic.practitioner_id
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let slots: Vec<Value> = items(
+        app.client
+            .get(app.url(&format!(
+                "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
+                clinic.specialty,
+                from + Duration::days(40),
+                clinic.practitioner_id
+            )))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": slots[0]["id"], "reason": "" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let appointment = s(&res.json::<Value>().await.unwrap(), "id");
@@ -84,7 +83,7 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     assert_eq!(res.status(), StatusCode::CREATED);
     let consultation: Value = res.json().await.unwrap();
     assert_eq!(consultation["kind"], "consultation");
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &patient).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &patient).await).await;
     assert_eq!(mine.iter().find(|a| a["id"] == appointment.as_str()).unwrap()["status"], "fulfilled", "the consultation fulfils the appointment");
 
     let res = write(json!({ "kind": "prescription", "items": [{ "medication": "Salbutamol", "form": "inhalateur", "dose": "100 µg",
@@ -112,12 +111,12 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // The patient reads it all; the stranger sees nothing of it.
-    let record: Vec<Value> = app.get_auth("/api/v1/me/record", &patient).await.json().await.unwrap();
+    let record: Vec<Value> = items(app.get_auth("/api/v1/me/record", &patient).await).await;
     assert_eq!(record.len(), 5);
     assert!(record.iter().any(|e| e["status"] == "entered_in_error" && e["error_reason"] == "Mauvais code"));
     assert!(record.iter().all(|e| e["facility_id"] == clinic.facility_id.as_str() && !e["author_name"].as_str().unwrap().is_empty()));
     let theirs = app.get_auth("/api/v1/me/record", &stranger_token).await.text().await.unwrap();
-    assert_eq!(theirs, "[]");
+    assert_eq!(theirs, r#"{"items":[],"next_cursor":null}"#);
     let their_log = app.get_auth("/api/v1/me/record/accesses", &stranger_token).await.text().await.unwrap();
     assert!(!their_log.contains(&canary) && !their_log.contains(&patient_id));
 
@@ -212,7 +211,7 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     assert_eq!(res.status(), StatusCode::OK);
     let found: Value = res.json().await.unwrap();
     assert_eq!((s(&found, "subject_id"), s(&found, "via")), (patient_id.clone(), "lookup".to_owned()));
-    let mine: Vec<Value> = app.get_auth("/api/v1/record/patients", &doctor).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/record/patients", &doctor).await).await;
     assert!(mine.iter().any(|p| p["subject_id"] == patient_id.as_str() && p["reason"] == reason));
     assert_eq!(app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await.status(), StatusCode::OK);
     // Opened for that facility only.
@@ -249,12 +248,12 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     assert_eq!(std::fs::read(app.domain.config().files_dir.join(&sha[..2]).join(&sha)).unwrap(), PDF);
 
     // The patient reads the entry with its file, and downloads it — as a download.
-    let record: Vec<Value> = app.get_auth("/api/v1/me/record", &patient).await.json().await.unwrap();
+    let record: Vec<Value> = items(app.get_auth("/api/v1/me/record", &patient).await).await;
     assert_eq!(record[0]["attachments"][0]["id"], file["id"]);
     assert!(record.iter().all(|e| e["can_mark_error"] == false && e["can_attach"] == false), "the patient corrects nothing");
     // The writing facility may correct it and attach to it (the door that
     // refuses everyone is caught here).
-    let theirs: Vec<Value> = app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await.json().await.unwrap();
+    let theirs: Vec<Value> = items(app.get_auth(&format!("/api/v1/record/{patient_id}"), &doctor).await).await;
     assert_eq!((theirs[0]["can_mark_error"].as_bool(), theirs[0]["can_attach"].as_bool()), (Some(true), Some(true)));
     let res = app.get_auth(&format!("/api/v1/record/attachments/{}", s(&file, "id")), &patient).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -270,7 +269,7 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     // Filters: kind, dates (Algiers), facility; a malformed date is a clear 400.
     let count = |q: String| {
         let (app, patient) = (&app, patient.clone());
-        async move { app.get_auth(&format!("/api/v1/me/record{q}"), &patient).await.json::<Vec<Value>>().await.unwrap().len() }
+        async move { items(app.get_auth(&format!("/api/v1/me/record{q}"), &patient).await).await.len() }
     };
     let today = app.domain.today();
     assert_eq!(count("?kind=exam_result".into()).await, 1);
@@ -305,13 +304,13 @@ async fn a_lookup_by_nin_opens_the_record_for_a_day_files_are_checked_stored_by_
     assert_eq!(app.domain.audit.verify_access_log().await.unwrap().broken.len(), 0);
 
     // ICD-10 search in the caller's language.
-    let codes: Vec<Value> = app.client.get(app.url("/api/v1/icd10?q=asthme")).header("accept-language", "fr").send().await.unwrap().json().await.unwrap();
+    let codes: Vec<Value> = items(app.client.get(app.url("/api/v1/icd10?q=asthme")).header("accept-language", "fr").send().await.unwrap()).await;
     assert_eq!((codes[0]["code"].as_str(), codes[0]["label"].as_str()), (Some("J45.9"), Some("Asthme")));
 
     // Another facility, once in care, reads the same record — but cannot mark another facility's entry.
     let res = app.post_auth("/api/v1/record/lookup", &elsewhere, &json!({ "nin": nin, "reason": "Suivi dans notre polyclinique" })).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let theirs: Vec<Value> = app.get_auth(&format!("/api/v1/record/{patient_id}"), &elsewhere).await.json().await.unwrap();
+    let theirs: Vec<Value> = items(app.get_auth(&format!("/api/v1/record/{patient_id}"), &elsewhere).await).await;
     assert_eq!((theirs.len(), theirs[0]["facility_id"].as_str()), (1, Some(clinic.facility_id.as_str())));
     assert_eq!((theirs[0]["can_mark_error"].as_bool(), theirs[0]["can_attach"].as_bool()), (Some(false), Some(false)), "nothing offered that is refused");
     assert_eq!(app.get_auth(&format!("/api/v1/record/attachments/{}", s(&file, "id")), &elsewhere).await.status(), StatusCode::OK);

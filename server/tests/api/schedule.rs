@@ -23,15 +23,15 @@ fn local_date(v: &Value) -> NaiveDate {
 async fn own_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
     let from = (Utc::now() + Duration::days(from_days)).date_naive();
     let to = from + Duration::days(56);
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}", c.specialty, c.practitioner_id);
-    let found: Vec<Value> = app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap();
+    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}&limit=200", c.specialty, c.practitioner_id);
+    let found: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
     assert!(found.iter().all(|s| s["practitioner_id"] == c.practitioner_id.as_str()));
     found
 }
 
 async fn search_day(app: &TestApp, specialty: &str, day: NaiveDate) -> Vec<Value> {
-    let url = format!("/api/v1/slots?specialty={specialty}&wilaya=31&from={day}&to={day}");
-    app.client.get(app.url(&url)).send().await.unwrap().json().await.unwrap()
+    let url = format!("/api/v1/slots?specialty={specialty}&wilaya=31&from={day}&to={day}&limit=200");
+    items(app.client.get(app.url(&url)).send().await.unwrap()).await
 }
 
 async fn book(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
@@ -111,7 +111,7 @@ async fn closing_a_day_closes_its_free_slots_and_lists_the_booking_it_keeps_unti
     assert!(conflicts[0]["patient_name"].as_str().unwrap().contains("Amina"));
     let here = |s: &&Value| s["practitioner_id"] == c.practitioner_id.as_str() && s["facility_id"] == c.facility_id.as_str();
     assert!(!search_day(&app, &c.specialty, day).await.iter().any(|s| here(&s)), "no free slot of the closed day at this facility");
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     assert_eq!(mine[0]["status"], "booked", "the booking is kept, never dropped silently");
 
     // The desk moves it to another day; the freed slot stays closed.
@@ -119,10 +119,10 @@ async fn closing_a_day_closes_its_free_slots_and_lists_the_booking_it_keeps_unti
     let res = app.post_auth(&format!("/api/v1/desk/appointments/{}/reschedule", s(&booked, "id")), &c.receptionist, &json!({"slot_id": target["id"]})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let day_list: Vec<Value> =
-        app.get_auth(&format!("/api/v1/desk/day?date={day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
+        items(app.get_auth(&format!("/api/v1/desk/day?date={day}&practitioner_id={}&limit=200", c.practitioner_id), &c.receptionist).await).await;
     assert!(!day_list.is_empty());
     assert!(day_list.iter().all(|s| s["status"] == "closed"), "{day_list:?}");
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     assert!(mine.iter().any(|a| a["status"] == "booked" && a["slot_id"] == target["id"]));
 
     // Reduced hours close only part of a day.
@@ -146,7 +146,7 @@ async fn closing_a_day_closes_its_free_slots_and_lists_the_booking_it_keeps_unti
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let day_list: Vec<Value> =
-        app.get_auth(&format!("/api/v1/desk/day?date={other_day}&practitioner_id={}", c.practitioner_id), &c.receptionist).await.json().await.unwrap();
+        items(app.get_auth(&format!("/api/v1/desk/day?date={other_day}&practitioner_id={}&limit=200", c.practitioner_id), &c.receptionist).await).await;
     assert!(day_list.iter().any(|s| s["status"] == "closed") && day_list.iter().any(|s| s["status"] == "open"), "{day_list:?}");
     for s in &day_list {
         let hour = s["starts_at"].as_str().unwrap().parse::<chrono::DateTime<Utc>>().unwrap().with_timezone(&algiers()).format("%H").to_string();
@@ -169,7 +169,7 @@ async fn an_overlapping_template_is_refused_and_ending_one_closes_its_later_slot
     let app = spawn_app().await;
     let c = clinic_with_slots(&app).await;
     let url = format!("/api/v1/facilities/{}/templates", c.facility_id);
-    let listed: Vec<Value> = app.get_auth("/api/v1/desk/templates", &c.receptionist).await.json().await.unwrap();
+    let listed: Vec<Value> = items(app.get_auth("/api/v1/desk/templates", &c.receptionist).await).await;
     let mine = listed.iter().find(|t| t["id"] == c.templates[0].to_string()).expect("the published template is listed");
     assert_eq!((mine["weekday"].as_u64(), mine["start"].as_str(), mine["end"].as_str()), (Some(7), Some("16:00"), Some("20:00")));
     let overlap = json!({"practitioner_id": c.practitioner_id, "weekday": 7, "start": "19:00", "end": "21:00", "slot_minutes": 20, "valid_from": Utc::now().date_naive().to_string()});
@@ -223,7 +223,7 @@ fn s_id(v: &Value) -> String {
 async fn holidays_list_fixed_and_islamic_days_and_only_a_health_admin_adds_one_which_closes_that_day() {
     let app = spawn_app().await;
     let c = clinic_with_slots(&app).await;
-    let list: Vec<Value> = app.client.get(app.url("/api/v1/holidays?year=2027")).send().await.unwrap().json().await.unwrap();
+    let list: Vec<Value> = items(app.client.get(app.url("/api/v1/holidays?year=2027")).send().await.unwrap()).await;
     assert!(list.iter().any(|h| h["date"] == "2027-07-05" && h["kind"] == "fixed"));
     assert!(list.iter().any(|h| h["date"] == "2027-03-09" && h["kind"] == "islamic" && h["name_ar"] == "عيد الفطر"));
     let first = own_slots(&app, &c, 5).await[0].clone();
@@ -243,7 +243,7 @@ async fn holidays_list_fixed_and_islamic_days_and_only_a_health_admin_adds_one_w
     assert_eq!((change["conflicts"].as_array().unwrap().len(), change["conflicts_elsewhere"].as_u64()), (0, Some(1)), "{change}");
     assert!(!change.to_string().contains("Amina") && !change.to_string().contains(booked["id"].as_str().unwrap()));
     // The facility's desk finds it in its day list.
-    let list: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={day}"), &c.receptionist).await.json().await.unwrap();
+    let list: Vec<Value> = items(app.get_auth(&format!("/api/v1/desk/day?date={day}&limit=200"), &c.receptionist).await).await;
     assert!(list.iter().any(|r| r["appointment_id"] == booked["id"]));
 }
 
@@ -327,7 +327,7 @@ async fn a_parent_books_for_a_child_and_the_desk_finds_them_by_nin_verifies_the_
     let bob = s(&app.citizen_tokens().await, "access_token");
     let (child_nin, _) = unique_ids();
     let child = add_child(&app, &alice, &child_nin).await;
-    let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
+    let deps: Vec<Value> = items(app.get_auth("/api/v1/me/dependants", &alice).await).await;
     assert_eq!((deps.len(), deps[0]["verified"].as_bool()), (1, Some(false)));
     let bad = app
         .post_auth(
@@ -369,9 +369,9 @@ async fn a_parent_books_for_a_child_and_the_desk_finds_them_by_nin_verifies_the_
     let found: Value = app.post_auth("/api/v1/desk/lookup", &c.receptionist, &json!({"nin": me["nin"], "reason": why})).await.json().await.unwrap();
     let res = app.post_auth("/api/v1/desk/appointments", &c.receptionist, &json!({"patient_id": found["patient_id"], "slot_id": slots[3]["id"]})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let bobs: Vec<Value> = app.get_auth("/api/v1/appointments", &bob).await.json().await.unwrap();
+    let bobs: Vec<Value> = items(app.get_auth("/api/v1/appointments", &bob).await).await;
     assert_eq!(bobs.len(), 1);
-    let day: Vec<Value> = app.get_auth(&format!("/api/v1/desk/day?date={}", local_date(&slots[3])), &c.receptionist).await.json().await.unwrap();
+    let day: Vec<Value> = items(app.get_auth(&format!("/api/v1/desk/day?date={}&limit=200", local_date(&slots[3])), &c.receptionist).await).await;
     let row = day.iter().find(|r| r["slot_id"] == slots[3]["id"]).unwrap();
     assert_eq!((row["status"].as_str(), row["booked_at_desk"].as_bool()), (Some("booked"), Some(true)));
     assert!(row["patient_name"].as_str().unwrap().contains("Amina"));
@@ -379,7 +379,7 @@ async fn a_parent_books_for_a_child_and_the_desk_finds_them_by_nin_verifies_the_
     let res = app.post_auth("/api/v1/desk/appointments", &other, &json!({"patient_id": found["patient_id"], "slot_id": slots[4]["id"]})).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.post_auth(&format!("/api/v1/desk/appointments/{}/cancel", s(&bobs[0], "id")), &other, &json!({})).await.status(), StatusCode::NOT_FOUND);
-    let listed: Vec<Value> = app.get_auth(&format!("/api/v1/desk/patients/{}/appointments", s(&found, "patient_id")), &other).await.json().await.unwrap();
+    let listed: Vec<Value> = items(app.get_auth(&format!("/api/v1/desk/patients/{}/appointments", s(&found, "patient_id")), &other).await).await;
     assert!(listed.is_empty(), "another facility sees none of its appointments");
 }
 
@@ -407,10 +407,10 @@ async fn a_referral_required_specialty_needs_an_unused_referral_which_a_cancella
     assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::CREATED);
     let (status, booked) = book(&app, &alice, json!({"slot_id": slot_id})).await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
-    let refs: Vec<Value> = app.get_auth("/api/v1/me/referrals", &alice).await.json().await.unwrap();
+    let refs: Vec<Value> = items(app.get_auth("/api/v1/me/referrals", &alice).await).await;
     assert_eq!((refs.len(), refs[0]["used"].as_bool()), (1, Some(true)));
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
-    let refs: Vec<Value> = app.get_auth("/api/v1/me/referrals", &alice).await.json().await.unwrap();
+    let refs: Vec<Value> = items(app.get_auth("/api/v1/me/referrals", &alice).await).await;
     assert_eq!(refs[0]["used"], false, "a cancellation gives the referral back");
 }
 
@@ -433,7 +433,7 @@ async fn referred_patients_still_without_an_appointment_reach_the_worklist_of_th
         let app = &app;
         async move { app.get_auth("/api/v1/desk/referrals", &token).await }
     };
-    let rows = |res: reqwest::Response| async move { res.json::<Vec<Value>>().await.unwrap() };
+    let rows = |res: reqwest::Response| items(res);
     assert!(rows(worklist(c.receptionist.clone()).await).await.is_empty(), "not before the follow-up delay");
     let early = domain::entities::referral::Entity::find().one(app.domain.db()).await.unwrap().unwrap();
     let (status, _, _) = error_code(app.post_auth(&format!("/api/v1/desk/referrals/{}/open", early.id), &c.receptionist, &json!({})).await).await;
@@ -507,7 +507,7 @@ async fn only_slot_of_the_day(app: &TestApp, c: &Clinic, keep: &str, day: NaiveD
 }
 
 async fn waitlist(app: &TestApp, token: &str) -> Vec<Value> {
-    app.get_auth("/api/v1/waitlist", token).await.json().await.unwrap()
+    items(app.get_auth("/api/v1/waitlist", token).await).await
 }
 
 #[tokio::test]
@@ -671,7 +671,7 @@ async fn every_id_taking_endpoint_refuses_other_users() {
         assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "other desk: {path} gave {status}");
     }
     for path in [
-        format!("/api/v1/desk/day?date={day}"),
+        format!("/api/v1/desk/day?date={day}&limit=200"),
         format!("/api/v1/desk/patients/{patient}/appointments"),
         "/api/v1/desk/practitioners".into(),
         "/api/v1/desk/templates".into(),
@@ -679,11 +679,11 @@ async fn every_id_taking_endpoint_refuses_other_users() {
         assert_eq!(app.get_auth(&path, &bob).await.status(), StatusCode::FORBIDDEN, "citizen: {path}");
     }
     // Nothing changed: Alice's appointment, entry and offer are intact.
-    let mine: Vec<Value> = app.get_auth("/api/v1/appointments", &alice).await.json().await.unwrap();
+    let mine: Vec<Value> = items(app.get_auth("/api/v1/appointments", &alice).await).await;
     assert!(mine.iter().any(|a| a["id"] == appt.as_str() && a["status"] == "booked"));
     let w = waitlist(&app, &alice).await;
     assert_eq!((w[0]["status"].as_str(), w[0]["offer"]["id"].as_str()), (Some("offered"), Some(offer.as_str())));
-    let deps: Vec<Value> = app.get_auth("/api/v1/me/dependants", &alice).await.json().await.unwrap();
+    let deps: Vec<Value> = items(app.get_auth("/api/v1/me/dependants", &alice).await).await;
     assert_eq!(deps[0]["verified"], false);
 }
 
@@ -715,10 +715,10 @@ async fn the_search_narrows_to_a_facility_or_a_practitioner_when_asked() {
     let c = clinic_with_slots(&app).await;
     let from = (Utc::now() + Duration::days(2)).date_naive();
     let to = from + Duration::days(14);
-    let base = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}", c.specialty);
+    let base = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&limit=200", c.specialty);
     let get = |url: String| {
         let app = &app;
-        async move { app.client.get(app.url(&url)).send().await.unwrap().json::<Vec<Value>>().await.unwrap() }
+        async move { items(app.client.get(app.url(&url)).send().await.unwrap()).await }
     };
     let all = get(base.clone()).await;
     let by_practitioner = get(format!("{base}&practitioner_id={}", c.practitioner_id)).await;
@@ -728,6 +728,6 @@ async fn the_search_narrows_to_a_facility_or_a_practitioner_when_asked() {
     let by_facility = get(format!("{base}&facility_id={}", c.facility_id)).await;
     assert!(!by_facility.is_empty() && by_facility.iter().all(|s| s["facility_id"] == c.facility_id.as_str()));
     assert!(get(format!("{base}&facility_id={}", Uuid::new_v4())).await.is_empty());
-    let facilities: Vec<Value> = app.client.get(app.url("/api/v1/facilities?wilaya=31")).send().await.unwrap().json().await.unwrap();
+    let facilities: Vec<Value> = items(app.client.get(app.url("/api/v1/facilities?wilaya=31")).send().await.unwrap()).await;
     assert!(facilities.len() >= 2 && facilities.iter().any(|f| f["id"] == c.facility_id.as_str()));
 }
