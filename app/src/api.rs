@@ -266,6 +266,81 @@ pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
     Ok(ctx()?.domain.accounts.reset_second_factor(&actor, id).await?)
 }
 
+/// The invitations of the facilities the signed-in administrator staffs.
+#[server(prefix = "/sfn", endpoint = "staff_invitations")]
+pub async fn staff_invitations() -> Result<Vec<shared::dto::InvitationOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.accounts.invitations(&actor).await?)
+}
+
+/// Invites someone to the staff (the form of `/staff`).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/sfn", endpoint = "invite_staff")]
+pub async fn invite_staff(
+    role: String,
+    given_name: String,
+    family_name: String,
+    phone: String,
+    email: String,
+    specialty: Option<String>,
+    facility_id: Option<String>,
+    lang: String,
+) -> Result<shared::dto::InvitationOut, AppError> {
+    let actor = actor().await?;
+    let facility_id = match facility_id.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        None => None,
+        Some(f) => Some(f.parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?),
+    };
+    let input = shared::dto::InvitationIn { role, given_name, family_name, phone, email, specialty: specialty.unwrap_or_default(), facility_id, lang };
+    Ok(ctx()?.domain.accounts.invite(&actor, &input).await?)
+}
+
+/// Withdraws a pending invitation.
+#[server(prefix = "/sfn", endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
+    let actor = actor().await?;
+    let id = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    Ok(ctx()?.domain.accounts.revoke_invitation(&actor, id).await?)
+}
+
+/// Deactivates a staff account (or, `active` set, lets it sign in again).
+#[server(prefix = "/sfn", endpoint = "staff_active")]
+pub async fn staff_active(id: String, active: bool) -> Result<Option<shared::dto::DeactivationOut>, AppError> {
+    let actor = actor().await?;
+    let id: shared::UserId = id.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    let accounts = &ctx()?.domain.accounts;
+    if active {
+        accounts.reactivate_staff(&actor, id).await?;
+        Ok(None)
+    } else {
+        Ok(Some(accounts.deactivate_staff(&actor, id).await?))
+    }
+}
+
+/// What an invitation's link shows (no sign-in).
+#[server(prefix = "/sfn", endpoint = "invitation")]
+pub async fn invitation(token: String) -> Result<shared::dto::InvitationViewOut, AppError> {
+    Ok(ctx()?.domain.accounts.invitation_by_token(&token).await?)
+}
+
+/// Accepts an invitation with one's own password; then, like a sign-in,
+/// the authenticator's enrolment (roles with a second factor) or the session.
+#[server(prefix = "/sfn", endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    match ctx.domain.accounts.accept_invitation(&token, &shared::dto::InvitationAcceptIn { password }).await? {
+        domain::mfa::SignIn::Done(who) => {
+            sign_in(&ctx, &who).await?;
+            leptos_axum::redirect("/profile");
+        }
+        domain::mfa::SignIn::SecondFactor { user, .. } => {
+            set_cookie(mfa_cookie(&ctx.domain.sessions.mfa_ticket(&user), domain::mfa::TICKET_SECS as u64, ctx.cookie_secure));
+            leptos_axum::redirect("/signin/enrol");
+        }
+    }
+    Ok(())
+}
+
 /// Ends this browser's session.
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
@@ -1110,10 +1185,14 @@ pub async fn save_facility(
     longitude: String,
 ) -> Result<shared::dto::FacilityAdminOut, AppError> {
     let actor = actor().await?;
-    // Empty is none; anything else must read as a number (NaN fails the range check: a field error).
+    // Empty is none; anything else must read as a number (a decimal comma is fine).
     let coordinate = |v: &str| match v.trim() {
-        "" => None,
-        t => Some(t.replace(',', ".").parse::<f64>().unwrap_or(f64::NAN)),
+        "" => Ok(None),
+        t => t.replace(',', ".").parse::<f64>().map(Some),
+    };
+    let (position, unreadable) = match (coordinate(&latitude), coordinate(&longitude)) {
+        (Ok(lat), Ok(lon)) => ((lat, lon), false),
+        _ => ((None, None), true),
     };
     let input = shared::dto::FacilityIn {
         kind,
@@ -1125,10 +1204,16 @@ pub async fn save_facility(
         opens_at,
         closes_at,
         open_days: days.unwrap_or_default(),
-        latitude: coordinate(&latitude),
-        longitude: coordinate(&longitude),
+        latitude: position.0,
+        longitude: position.1,
         specialties: specialties.unwrap_or_default(),
     };
+    if unreadable {
+        // Every other field's error too, as the form shows them all at once.
+        let mut errors = input.validate().err().unwrap_or_default();
+        errors.push(shared::FieldError::new("latitude", shared::ErrorCode::BadRequest));
+        return Err(domain::Error::fields(errors).into());
+    }
     let network = &ctx()?.domain.network;
     Ok(match id.trim() {
         "" => network.create_facility(&actor, &input).await?,

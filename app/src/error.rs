@@ -100,6 +100,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         OfferExpired => td_string!(locale, errors.offer_expired),
         AlreadyWaiting => td_string!(locale, errors.already_waiting),
         LinkInvalid => td_string!(locale, errors.link_invalid),
+        InvitationInvalid => td_string!(locale, errors.invitation_invalid),
+        AccountDeactivated => td_string!(locale, errors.account_deactivated),
         FileTooLarge => td_string!(locale, errors.file_too_large),
         FileTypeRejected => td_string!(locale, errors.file_type_rejected),
         IdempotencyKeyMismatch => td_string!(locale, errors.idempotency_key_mismatch),

@@ -1,7 +1,7 @@
 //! Accounts: citizen registration, sign-in, one's own profile and password,
 //! and staff accounts created by operators.
 
-use crate::entities::{user, walk_in};
+use crate::entities::{practitioner, specialty, user, walk_in};
 use crate::identity::Purpose;
 use crate::mfa::{Authenticated, SignIn};
 use crate::services::{Accounts, Sessions};
@@ -9,11 +9,11 @@ use crate::{Actor, Core, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::dto::{LoginId, LoginIn, PasswordChangeIn, ProfileOut, ProfileUpdateIn, RegisterIn};
 use shared::identity::VerifyChannel;
-use shared::{Email, ErrorCode, FacilityId, FieldError, Lang, NewPassword, PersonName, Phone, Role, Sex, UserId};
+use shared::{Email, ErrorCode, FacilityId, FieldError, Lang, NewPassword, PersonName, Phone, PractitionerId, Role, Sex, UserId};
 use std::net::IpAddr;
 use uuid::Uuid;
 
-pub(crate) fn profile_of(u: &user::Model) -> ProfileOut {
+pub fn profile_of(u: &user::Model) -> ProfileOut {
     ProfileOut {
         id: u.id,
         role: u.role,
@@ -65,6 +65,10 @@ pub struct NewStaff {
     pub email: Option<Email>,
     pub password: NewPassword,
     pub lang: Lang,
+    /// A practitioner's specialty (its code): their profile is made with
+    /// the account. None leaves a practitioner's account without one (the
+    /// demo seed links its own).
+    pub specialty: Option<String>,
 }
 
 impl Accounts {
@@ -133,6 +137,7 @@ impl Accounts {
             phone_verified_at: Set(None),
             email_verified_at: Set(None),
             closed_at: Set(None),
+            deactivated_at: Set(None),
         };
         // The code is not sent beyond the per-destination limit; the
         // account still exists and asks for a code again later.
@@ -221,7 +226,22 @@ impl Accounts {
 
     /// Creates a staff account. Called by operators (CLI, seed), never by a
     /// request: there is no actor because no signed-in user may do this yet.
+    /// A practitioner given a specialty gets their profile there and works
+    /// at the facility (which offers the specialty from then on).
     pub async fn create_staff(&self, s: NewStaff) -> Result<UserId> {
+        let txn = self.core.begin_write().await?;
+        let id = self.core.insert_staff(&txn, s).await?;
+        txn.commit().await?;
+        tracing::info!(user_id = %id, "staff account created");
+        Ok(id)
+    }
+}
+
+impl Core {
+    /// Checks and stores a staff account (and a practitioner's profile),
+    /// in the caller's transaction: operators' accounts and accepted
+    /// invitations alike.
+    pub(crate) async fn insert_staff(&self, txn: &sea_orm::DatabaseTransaction, s: NewStaff) -> Result<UserId> {
         if s.role == Role::Citizen {
             return Err(Error::code(ErrorCode::BadRequest));
         }
@@ -230,7 +250,7 @@ impl Accounts {
         }
         match (s.role == Role::HealthAdmin, &s.wilaya_code) {
             (true, None) => return Err(Error::fields(vec![FieldError::new("wilaya_code", ErrorCode::Required)])),
-            (true, Some(w)) if crate::entities::wilaya::Entity::find_by_id(w.clone()).one(self.core.db()).await?.is_none() => {
+            (true, Some(w)) if crate::entities::wilaya::Entity::find_by_id(w.clone()).one(txn).await?.is_none() => {
                 return Err(Error::fields(vec![FieldError::new("wilaya_code", ErrorCode::NotFound)]));
             }
             (false, Some(_)) => return Err(Error::fields(vec![FieldError::new("wilaya_code", ErrorCode::BadRequest)])),
@@ -239,8 +259,19 @@ impl Accounts {
         if s.phone.is_none() && s.email.is_none() {
             return Err(Error::fields(vec![FieldError::new("phone", ErrorCode::Required)]));
         }
-        let hash = self.core.passwords().hash(s.password.expose()).await?;
-        let now = self.core.clock().now();
+        let specialty = match (&s.specialty, s.role) {
+            (None, _) => None,
+            (Some(code), Role::Practitioner) => Some(
+                specialty::Entity::find()
+                    .filter(specialty::Column::Code.eq(code.trim()))
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| Error::fields(vec![FieldError::new("specialty", ErrorCode::NotFound)]))?,
+            ),
+            (Some(_), _) => return Err(Error::fields(vec![FieldError::new("specialty", ErrorCode::BadRequest)])),
+        };
+        let hash = self.passwords().hash(s.password.expose()).await?;
+        let now = self.clock().now();
         let id = UserId(Uuid::new_v4());
         user::ActiveModel {
             id: Set(id),
@@ -260,15 +291,28 @@ impl Accounts {
             created_at: Set(now),
             updated_at: Set(now),
             password_changed_at: Set(now),
-            // Entered by the operator who creates the account.
+            // Entered by the operator or administrator who names the person.
             phone_verified_at: Set(Some(now)),
             email_verified_at: Set(Some(now)),
             closed_at: Set(None),
+            deactivated_at: Set(None),
         }
-        .insert(self.core.db())
+        .insert(txn)
         .await
         .map_err(|e| unique_violation(&e).unwrap_or(Error::Db(e)))?;
-        tracing::info!(user_id = %id, role = s.role.code(), "staff account created");
+        if let (Some(spec), Some(facility)) = (specialty, s.facility_id) {
+            let profile = practitioner::ActiveModel {
+                id: Set(PractitionerId(Uuid::new_v4())),
+                user_id: Set(Some(id)),
+                given_name: Set(s.given_name.to_string()),
+                family_name: Set(s.family_name.to_string()),
+                specialty_id: Set(spec.id),
+                created_at: Set(now),
+            }
+            .insert(txn)
+            .await?;
+            crate::network::join_facility(txn, &profile, facility).await?;
+        }
         Ok(id)
     }
 }

@@ -186,6 +186,7 @@ impl Core {
             phone_verified_at: Set(None),
             email_verified_at: Set(None),
             closed_at: Set(None),
+            deactivated_at: Set(None),
         }
         .insert(db)
         .await

@@ -32,6 +32,12 @@ impl Error {
         Error::Api(ApiError { code, ..ApiError::fields(fields) })
     }
 
+    /// A refusal named by `code` (its status, e.g. `forbidden`), on one
+    /// field of the form that asked for it.
+    pub fn on_field(field: &str, code: ErrorCode) -> Self {
+        Error::Api(ApiError { code, ..ApiError::fields(vec![FieldError::new(field, code)]) })
+    }
+
     pub fn throttled(retry_after_secs: u64) -> Self {
         Error::Api(ApiError { retry_after: Some(retry_after_secs.max(1)), ..ApiError::new(ErrorCode::TooManyAttempts) })
     }

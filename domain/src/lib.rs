@@ -31,6 +31,7 @@ pub mod rights;
 pub mod seed;
 pub mod services;
 pub mod sessions;
+pub mod staff;
 pub mod throttle;
 pub mod tokens;
 

@@ -21,7 +21,7 @@
 //!   directorate a facility admin's); the act is in the admin audit trail,
 //!   the person's sessions end and they are told by SMS.
 
-use crate::entities::{admin_audit, staff_mfa, user};
+use crate::entities::{admin_audit, facility, practitioner, specialty, staff_mfa, user};
 use crate::keys::{keyed_mac, same};
 use crate::notify::account::{self as account_messages, AccountKind};
 use crate::services::{Accounts, Audit, Sessions};
@@ -150,6 +150,10 @@ impl Core {
 
     /// After a right password: signed in, or a second factor owed.
     pub(crate) async fn after_password(&self, u: user::Model) -> Result<SignIn> {
+        // The password was right: saying so tells nothing to a stranger.
+        if u.deactivated_at.is_some() {
+            return Err(Error::code(ErrorCode::AccountDeactivated));
+        }
         let role = u.role;
         if !role.needs_second_factor() {
             return Ok(SignIn::Done(Authenticated(u)));
@@ -189,25 +193,7 @@ impl Core {
         Ok(())
     }
 
-    /// Who an administrator may act on: a facility admin, the staff of
-    /// their facility; the health directorate, the facility admins and its
-    /// own. Never oneself.
-    fn administers(actor: &Actor, target: &user::Model) -> bool {
-        let role = target.role;
-        if target.id == actor.user_id {
-            return false;
-        }
-        match actor.role {
-            Role::FacilityAdmin => {
-                actor.facility_id.is_some_and(|f| target.facility_id == Some(f))
-                    && matches!(role, Role::Receptionist | Role::Practitioner | Role::FacilityAdmin)
-            }
-            Role::HealthAdmin => matches!(role, Role::FacilityAdmin | Role::HealthAdmin),
-            _ => false,
-        }
-    }
-
-    fn require_admin(actor: &Actor) -> Result<()> {
+    pub(crate) fn require_admin(actor: &Actor) -> Result<()> {
         if matches!(actor.role, Role::FacilityAdmin | Role::HealthAdmin) {
             Ok(())
         } else {
@@ -378,24 +364,44 @@ impl Sessions {
 }
 
 impl Accounts {
-    /// The staff an administrator manages (not themselves), with their second factor's state.
+    /// The staff an administrator manages (not themselves), with their
+    /// second factor's state, a practitioner's specialty, and whether the
+    /// account is active: a facility admin, their polyclinic's; the health
+    /// directorate, the administrators of its wilaya's facilities and its own.
     pub async fn list_staff(&self, actor: &Actor) -> Result<Vec<StaffOut>> {
         Core::require_admin(actor)?;
-        let mut q = user::Entity::find().filter(user::Column::Role.ne(Role::Citizen.code()));
-        q = match (actor.role, actor.facility_id) {
+        let db = self.core.db();
+        let q = user::Entity::find().filter(user::Column::Role.ne(Role::Citizen.code()));
+        let q = match (actor.role, actor.facility_id) {
             (Role::FacilityAdmin, Some(f)) => q.filter(user::Column::FacilityId.eq(f)),
-            (Role::HealthAdmin, _) => q.filter(user::Column::Role.is_in([Role::FacilityAdmin.code(), Role::HealthAdmin.code()])),
+            (Role::HealthAdmin, _) => {
+                let wilaya = actor.health_wilaya()?;
+                let here: Vec<_> = facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).all(db).await?.into_iter().map(|f| f.id).collect();
+                q.filter(
+                    sea_orm::Condition::any()
+                        .add(sea_orm::Condition::all().add(user::Column::Role.eq(Role::FacilityAdmin.code())).add(user::Column::FacilityId.is_in(here)))
+                        .add(sea_orm::Condition::all().add(user::Column::Role.eq(Role::HealthAdmin.code())).add(user::Column::WilayaCode.eq(wilaya))),
+                )
+            }
             _ => return Err(Error::code(ErrorCode::Forbidden)),
         };
-        let users = q.order_by_asc(user::Column::FamilyName).order_by_asc(user::Column::GivenName).all(self.core.db()).await?;
+        let users = q.order_by_asc(user::Column::FamilyName).order_by_asc(user::Column::GivenName).all(db).await?;
         let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
         let enrolled: std::collections::HashSet<UserId> = staff_mfa::Entity::find()
-            .filter(staff_mfa::Column::UserId.is_in(ids))
+            .filter(staff_mfa::Column::UserId.is_in(ids.clone()))
             .filter(staff_mfa::Column::EnrolledAt.is_not_null())
-            .all(self.core.db())
+            .all(db)
             .await?
             .into_iter()
             .map(|r| r.user_id)
+            .collect();
+        let codes: std::collections::HashMap<_, _> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        let specialties: std::collections::HashMap<UserId, String> = practitioner::Entity::find()
+            .filter(practitioner::Column::UserId.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|p| Some((p.user_id?, codes.get(&p.specialty_id)?.clone())))
             .collect();
         Ok(users
             .into_iter()
@@ -407,6 +413,8 @@ impl Accounts {
                     role,
                     second_factor_required: role.needs_second_factor(),
                     second_factor_enrolled: enrolled.contains(&u.id),
+                    specialty: specialties.get(&u.id).cloned(),
+                    active: u.deactivated_at.is_none(),
                     given_name: u.given_name,
                     family_name: u.family_name,
                 }
@@ -422,7 +430,10 @@ impl Accounts {
         Core::require_admin(actor)?;
         let t = user::Entity::find_by_id(target).one(self.core.db()).await?;
         // Someone outside one's remit is not found, as if absent.
-        let t = t.filter(|t| Core::administers(actor, t)).ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let t = match t {
+            Some(t) if self.core.administers(actor, &t).await? => t,
+            _ => return Err(Error::code(ErrorCode::NotFound)),
+        };
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         // Nothing enrolled, nothing to reset: no trace, no message, no

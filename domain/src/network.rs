@@ -7,7 +7,7 @@
 //! A closed facility (`active` false) leaves the directory and searches;
 //! what was booked there stays, for the desk to honour or move.
 
-use crate::entities::{admin_audit, commune, facility, facility_specialty, specialty, user};
+use crate::entities::{admin_audit, commune, facility, facility_specialty, practitioner, practitioner_facility, specialty, user};
 use crate::services::Network;
 use crate::{Actor, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -36,25 +36,51 @@ fn admin_out(f: &facility::Model, specialties: Vec<String>) -> FacilityAdminOut 
     }
 }
 
-impl Network {
-    /// The codes of the specialties each facility offers.
-    async fn offered<C: ConnectionTrait>(&self, db: &C, facilities: &[FacilityId]) -> Result<HashMap<FacilityId, Vec<String>>> {
-        if facilities.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
-        let mut out: HashMap<FacilityId, Vec<String>> = HashMap::new();
-        for row in facility_specialty::Entity::find().filter(facility_specialty::Column::FacilityId.is_in(facilities.to_vec())).all(db).await? {
-            if let Some(code) = codes.get(&row.specialty_id) {
-                out.entry(row.facility_id).or_default().push(code.clone());
-            }
-        }
-        for list in out.values_mut() {
-            list.sort();
-        }
-        Ok(out)
+/// The codes of the specialties each facility offers, sorted.
+pub(crate) async fn offered_codes<C: ConnectionTrait>(db: &C, facilities: &[FacilityId]) -> Result<HashMap<FacilityId, Vec<String>>> {
+    if facilities.is_empty() {
+        return Ok(HashMap::new());
     }
+    let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
+    let mut out: HashMap<FacilityId, Vec<String>> = HashMap::new();
+    for row in facility_specialty::Entity::find().filter(facility_specialty::Column::FacilityId.is_in(facilities.to_vec())).all(db).await? {
+        if let Some(code) = codes.get(&row.specialty_id) {
+            out.entry(row.facility_id).or_default().push(code.clone());
+        }
+    }
+    for list in out.values_mut() {
+        list.sort();
+    }
+    Ok(out)
+}
 
+/// A practitioner starts working at a facility: the link, and the
+/// facility offers the practitioner's specialty from then on (what it
+/// already offers is left as it is). Idempotent.
+pub async fn join_facility<C: ConnectionTrait>(db: &C, practitioner: &practitioner::Model, facility: FacilityId) -> Result<()> {
+    use sea_orm::sea_query::OnConflict;
+    let link = practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(facility), practitioner_id: Set(practitioner.id) })
+        .on_conflict(OnConflict::columns([practitioner_facility::Column::FacilityId, practitioner_facility::Column::PractitionerId]).do_nothing().to_owned())
+        .exec(db)
+        .await;
+    let offer = match link {
+        Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => {
+            facility_specialty::Entity::insert(facility_specialty::ActiveModel { facility_id: Set(facility), specialty_id: Set(practitioner.specialty_id) })
+                .on_conflict(OnConflict::columns([facility_specialty::Column::FacilityId, facility_specialty::Column::SpecialtyId]).do_nothing().to_owned())
+                .exec(db)
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match offer {
+        Ok(()) | Err(sea_orm::DbErr::RecordNotInserted) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
+impl Network {
     /// The communes of the administrator's wilaya, by French name (for the facility form).
     pub async fn communes(&self, actor: &Actor) -> Result<Vec<shared::dto::CommuneOut>> {
         let wilaya = actor.health_wilaya()?;
@@ -73,7 +99,7 @@ impl Network {
         let wilaya = actor.health_wilaya()?;
         let db = self.core.db();
         let rows = facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).order_by_asc(facility::Column::NameFr).all(db).await?;
-        let mut offered = self.offered(db, &rows.iter().map(|f| f.id).collect::<Vec<_>>()).await?;
+        let mut offered = offered_codes(db, &rows.iter().map(|f| f.id).collect::<Vec<_>>()).await?;
         Ok(rows.iter().map(|f| admin_out(f, offered.remove(&f.id).unwrap_or_default())).collect())
     }
 
@@ -142,7 +168,7 @@ impl Network {
         let txn = self.core.begin_write().await?;
         let old = self.own(&txn, &wilaya, id).await?;
         let specialties = self.resolve(&txn, &wilaya, &f).await?;
-        let before = admin_out(&old, self.offered(&txn, &[id]).await?.remove(&id).unwrap_or_default());
+        let before = admin_out(&old, offered_codes(&txn, &[id]).await?.remove(&id).unwrap_or_default());
         let mut m: facility::ActiveModel = old.into();
         m.kind = Set(f.kind.code().to_owned());
         m.name_ar = Set(f.name_ar.clone());
@@ -169,7 +195,7 @@ impl Network {
         let wilaya = actor.health_wilaya()?.to_owned();
         let txn = self.core.begin_write().await?;
         let old = self.own(&txn, &wilaya, id).await?;
-        let specialties = self.offered(&txn, &[id]).await?.remove(&id).unwrap_or_default();
+        let specialties = offered_codes(&txn, &[id]).await?.remove(&id).unwrap_or_default();
         let before = admin_out(&old, specialties.clone());
         if old.active == active {
             return Ok(before);

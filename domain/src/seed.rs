@@ -13,7 +13,7 @@ use crate::accounts::NewStaff;
 use crate::entities::{commune, facility, holiday, practitioner, practitioner_facility, specialty, user, wilaya};
 use crate::{Core, Error, Result};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use shared::dto::RegisterIn;
 use shared::{CommuneId, Email, FacilityId, HolidayId, Lang, NewPassword, PersonName, Phone, PractitionerId, Role, SpecialtyId, UserId};
 use uuid::Uuid;
@@ -29,17 +29,24 @@ const HOLIDAYS_ISLAMIC: &str = include_str!("../seed/holidays_islamic.csv");
 /// data is never loaded into a production database (see `seed_demo`).
 pub const DEMO_PASSWORD: &str = "Sihati-demo-2026";
 
-/// Demo logins: (role, phone). The last, a practitioner who just arrived,
-/// has not enrolled an authenticator yet: her first sign-in shows the
-/// enrolment.
-pub const DEMO_LOGINS: [(Role, &str); 6] = [
+/// Demo logins: (role, phone). The practitioner who just arrived has not
+/// enrolled an authenticator yet: her first sign-in shows the enrolment.
+/// The second directorate runs Tlemcen (13), a wilaya with no facility
+/// yet: it opens the first.
+pub const DEMO_LOGINS: [(Role, &str); 7] = [
     (Role::Citizen, "0550000001"),
     (Role::Receptionist, "0550000002"),
     (Role::Practitioner, "0550000003"),
     (Role::FacilityAdmin, "0550000004"),
     (Role::HealthAdmin, "0550000005"),
     (Role::Practitioner, NEW_PRACTITIONER_PHONE),
+    (Role::HealthAdmin, OTHER_DIRECTORATE_PHONE),
 ];
+
+/// The demo directorate of Tlemcen.
+pub const OTHER_DIRECTORATE_PHONE: &str = "0550000007";
+/// Its wilaya.
+pub const OTHER_DIRECTORATE_WILAYA: &str = "13";
 
 /// The demo practitioner without an authenticator (Leila Haddad, neurology).
 pub const NEW_PRACTITIONER_PHONE: &str = "0550000006";
@@ -294,15 +301,15 @@ impl crate::Domain {
             let code = &offered[i % offered.len()];
             let spec = specialties.iter().find(|s| &s.code == code).expect("offered specialty exists");
             let id = PractitionerId(Uuid::new_v4());
-            practitioner::Entity::insert(practitioner::ActiveModel {
+            let profile = practitioner::ActiveModel {
                 id: Set(id),
                 user_id: Set(None),
                 given_name: Set(given[i % given.len()].into()),
                 family_name: Set(family[(i * 7) % family.len()].into()),
                 specialty_id: Set(spec.id),
                 created_at: Set(now),
-            })
-            .exec(db)
+            }
+            .insert(db)
             .await?;
             // Each practitioner works at one facility; every fourth also at a second.
             let home = facility_ids[i % facility_ids.len()];
@@ -311,7 +318,7 @@ impl crate::Domain {
                 at.push(facility_ids[(i + 1) % facility_ids.len()]);
             }
             for f in at {
-                practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(f), practitioner_id: Set(id) }).exec(db).await?;
+                crate::network::join_facility(db, &profile, f).await?;
             }
             first_practitioner.get_or_insert(id);
         }
@@ -346,6 +353,7 @@ impl crate::Domain {
                 continue;
             }
             let (g, f) = match role {
+                _ if phone == OTHER_DIRECTORATE_PHONE => ("Farid", "Bensalah"),
                 Role::Receptionist => ("Samira", "Hadj"),
                 Role::Practitioner => ("Karim", "Benali"),
                 Role::FacilityAdmin => ("Nadia", "Mekki"),
@@ -356,13 +364,17 @@ impl crate::Domain {
                 .create_staff(NewStaff {
                     role,
                     facility_id: role.needs_facility().then_some(home),
-                    wilaya_code: (role == Role::HealthAdmin).then(|| "31".to_owned()),
+                    wilaya_code: (role == Role::HealthAdmin).then(|| if phone == OTHER_DIRECTORATE_PHONE { OTHER_DIRECTORATE_WILAYA } else { "31" }.to_owned()),
                     given_name: PersonName::parse(g).expect("valid"),
                     family_name: PersonName::parse(f).expect("valid"),
                     phone: Some(Phone::parse(phone).expect("valid")),
-                    email: Some(Email::parse(&format!("{}@sihati.example.dz", role.code())).expect("valid")),
+                    email: Some(
+                        Email::parse(&format!("{}{}@sihati.example.dz", role.code(), if phone == OTHER_DIRECTORATE_PHONE { ".13" } else { "" }))
+                            .expect("valid"),
+                    ),
                     password: password(),
                     lang: Lang::Fr,
+                    specialty: None,
                 })
                 .await?;
             if role.needs_second_factor() {
@@ -399,9 +411,7 @@ impl crate::Domain {
         // the demo, with no schedule yet: the desk publishes it (and the
         // end-to-end tests use this to control exactly which slots exist).
         if let Some(neuro) = specialties.iter().find(|s| s.code == NEW_PRACTITIONER_SPECIALTY) {
-            let id = PractitionerId(Uuid::new_v4());
-            let leila = self
-                .accounts
+            self.accounts
                 .create_staff(NewStaff {
                     role: Role::Practitioner,
                     facility_id: Some(home),
@@ -412,29 +422,10 @@ impl crate::Domain {
                     email: Some(Email::parse("leila.haddad@sihati.example.dz").expect("valid")),
                     password: password(),
                     lang: Lang::Fr,
+                    specialty: Some(neuro.code.clone()),
                 })
                 .await?;
-            practitioner::Entity::insert(practitioner::ActiveModel {
-                id: Set(id),
-                user_id: Set(Some(leila)),
-                given_name: Set("Leila".into()),
-                family_name: Set("Haddad".into()),
-                specialty_id: Set(neuro.id),
-                created_at: Set(now),
-            })
-            .exec(db)
-            .await?;
-            practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(facility_ids[0]), practitioner_id: Set(id) })
-                .exec(db)
-                .await?;
         }
-        // Each demo facility offers the specialties of its practitioners.
-        sea_orm::ConnectionTrait::execute_unprepared(
-            db,
-            "INSERT INTO facility_specialties (facility_id, specialty_id) \
-             SELECT DISTINCT pf.facility_id, p.specialty_id FROM practitioner_facilities pf JOIN practitioners p ON p.id = pf.practitioner_id",
-        )
-        .await?;
         let users = user::Entity::find().count(db).await?;
         tracing::info!(facilities = facility_ids.len(), practitioners = 31, users, "demo data loaded");
         Ok(true)

@@ -25,6 +25,7 @@ mod m20261210_000017_instructions;
 mod m20261211_000018_reference_data;
 mod m20261212_000019_network_admin;
 mod m20261213_000020_closed_accounts;
+mod m20261214_000021_staff_invitations;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000018_reference_data::Migration),
             Box::new(m20261212_000019_network_admin::Migration),
             Box::new(m20261213_000020_closed_accounts::Migration),
+            Box::new(m20261214_000021_staff_invitations::Migration),
         ]
     }
 }

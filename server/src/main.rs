@@ -62,6 +62,10 @@ enum UsersCommand {
         email: Option<String>,
         #[arg(long, default_value = "fr")]
         lang: String,
+        /// A practitioner's specialty code (`cardiology`); required for practitioners:
+        /// their profile is made at the facility with the account.
+        #[arg(long)]
+        specialty: Option<String>,
     },
     /// Sets the wilaya a health administrator works for.
     SetWilaya {
@@ -83,6 +87,8 @@ fn print_demo_logins(config: &Config) {
     for (role, phone) in domain::seed::DEMO_LOGINS {
         let note = if phone == domain::seed::NEW_PRACTITIONER_PHONE {
             "  (sets up her authenticator app at first sign-in)"
+        } else if phone == domain::seed::OTHER_DIRECTORATE_PHONE {
+            "  (+ authenticator code; Tlemcen, no facility yet)"
         } else if role.needs_second_factor() {
             "  (+ authenticator code)"
         } else {
@@ -150,7 +156,10 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Users { command: UsersCommand::Create { role, facility, wilaya, given_name, family_name, phone, email, lang } } => {
+        Command::Users { command: UsersCommand::Create { role, facility, wilaya, given_name, family_name, phone, email, lang, specialty } } => {
+            if role == Role::Practitioner && specialty.is_none() {
+                anyhow::bail!("a practitioner needs --specialty (the code, e.g. cardiology)");
+            }
             let password = std::env::var("SIHATI_NEW_PASSWORD").context("set SIHATI_NEW_PASSWORD to the new account's password")?;
             let app = startup::build(config).await?;
             let staff = domain::accounts::NewStaff {
@@ -163,6 +172,7 @@ async fn main() -> anyhow::Result<()> {
                 email: email.map(|e| Email::parse(&e)).transpose().map_err(|c| anyhow::anyhow!("email: {c}"))?,
                 password: NewPassword::parse(&password).map_err(|c| anyhow::anyhow!("password: {c}"))?,
                 lang: Lang::parse(&lang).context("lang: ar, fr or en")?,
+                specialty,
             };
             let id = app.state.domain.accounts.create_staff(staff).await.map_err(|e| anyhow::anyhow!("{}", e.to_api()))?;
             println!("created {} account {id}", role.code());

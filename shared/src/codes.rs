@@ -334,6 +334,8 @@ code_enum!(
         GuardianAccessEnded = "guardian_access_ended",
         /// To an adult: an account holder asks to manage their appointments and record.
         ConsentWaiting = "consent_waiting",
+        /// To someone an administrator invites to join a facility's staff.
+        StaffInvitation = "staff_invitation",
     }
 );
 

@@ -53,6 +53,10 @@ pub enum ErrorCode {
     AlreadyWaiting,
     // Signed links in messages.
     LinkInvalid,
+    /// A staff invitation that is not genuine, has expired, was withdrawn or already used.
+    InvitationInvalid,
+    /// A staff account its administrator deactivated: it no longer signs in.
+    AccountDeactivated,
     // Record attachments.
     FileTooLarge,
     FileTypeRejected,
@@ -102,7 +106,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 68] = [
+    pub const ALL: [ErrorCode; 70] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -139,6 +143,8 @@ impl ErrorCode {
         ErrorCode::OfferExpired,
         ErrorCode::AlreadyWaiting,
         ErrorCode::LinkInvalid,
+        ErrorCode::InvitationInvalid,
+        ErrorCode::AccountDeactivated,
         ErrorCode::FileTooLarge,
         ErrorCode::FileTypeRejected,
         ErrorCode::IdempotencyKeyMismatch,
@@ -212,6 +218,8 @@ impl ErrorCode {
             ErrorCode::OfferExpired => "offer_expired",
             ErrorCode::AlreadyWaiting => "already_waiting",
             ErrorCode::LinkInvalid => "link_invalid",
+            ErrorCode::InvitationInvalid => "invitation_invalid",
+            ErrorCode::AccountDeactivated => "account_deactivated",
             ErrorCode::FileTooLarge => "file_too_large",
             ErrorCode::FileTypeRejected => "file_type_rejected",
             ErrorCode::IdempotencyKeyMismatch => "idempotency_key_mismatch",
@@ -313,8 +321,8 @@ impl ErrorCode {
             FileTypeRejected => 415,
             InvalidCredentials | Unauthorized | TokenInvalid | MfaRequired | MfaInvalid => 401,
             TooManyAttempts => 429,
-            Forbidden | PhoneUnverified | MfaEnrolmentRequired => 403,
-            NotFound | LinkInvalid => 404,
+            Forbidden | PhoneUnverified | MfaEnrolmentRequired | AccountDeactivated => 403,
+            NotFound | LinkInvalid | InvitationInvalid => 404,
             Internal => 500,
         }
     }

@@ -343,6 +343,10 @@ pub struct StaffOut {
     pub second_factor_required: bool,
     /// Whether an authenticator is enrolled (and confirmed).
     pub second_factor_enrolled: bool,
+    /// A practitioner's specialty (its code).
+    pub specialty: Option<String>,
+    /// False once an administrator deactivated the account.
+    pub active: bool,
 }
 
 crate::codes::code_enum!(

@@ -356,6 +356,13 @@ crate::codes::code_enum!(
         /// Closed: out of the directory and of searches.
         FacilityDeactivated = "facility_deactivated",
         FacilityReactivated = "facility_reactivated",
+        /// Someone was invited to join a facility's staff.
+        StaffInvited = "staff_invited",
+        /// An invitation was withdrawn before it was accepted.
+        InvitationRevoked = "invitation_revoked",
+        /// A staff account was deactivated: sessions ended, sign-in refused.
+        StaffDeactivated = "staff_deactivated",
+        StaffReactivated = "staff_reactivated",
     }
 );
 

@@ -186,6 +186,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: MessageKind) -> &'stati
         | K::ClaimWaiting
         | K::ClaimApproved
         | K::GuardianAccessEnded
-        | K::ConsentWaiting => t_string!(i18n, undelivered.kind_account),
+        | K::ConsentWaiting
+        | K::StaffInvitation => t_string!(i18n, undelivered.kind_account),
     }
 }

@@ -17,6 +17,7 @@ mod profile;
 mod record;
 mod register;
 mod signin;
+mod staff;
 
 pub use booking::{AppointmentsPage, BookPage};
 pub use care::{CarePage, CarePatientPage};
@@ -36,3 +37,5 @@ pub use profile::ProfilePage;
 pub use record::{PrescriptionPage, PrintRecordPage, RecordPage};
 pub use register::RegisterPage;
 pub use signin::{EnrolPage, SecondFactorPage, StaffPage};
+pub(crate) use staff::Invitations;
+pub use staff::InvitePage;

@@ -26,6 +26,10 @@ fn action_text(i18n: leptos_i18n::I18nContext<Locale>, a: AdminAction) -> &'stat
         AdminAction::FacilityUpdated => t_string!(i18n, network.act_updated),
         AdminAction::FacilityDeactivated => t_string!(i18n, network.act_deactivated),
         AdminAction::FacilityReactivated => t_string!(i18n, network.act_reactivated),
+        AdminAction::StaffInvited => t_string!(i18n, network.act_staff_invited),
+        AdminAction::InvitationRevoked => t_string!(i18n, network.act_invitation_revoked),
+        AdminAction::StaffDeactivated => t_string!(i18n, network.act_staff_deactivated),
+        AdminAction::StaffReactivated => t_string!(i18n, network.act_staff_reactivated),
     }
 }
 

@@ -92,17 +92,39 @@ pub fn EnrolPage() -> impl IntoView {
     }
 }
 
-/// `/staff`: an administrator's staff, and the reset of a lost authenticator.
+/// `/staff`: an administrator's staff — the reset of a lost authenticator,
+/// deactivating an account (with the appointments left to move) or
+/// reactivating it — and the invitations.
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     let reset = ServerAction::<crate::api::ResetSecondFactor>::new();
-    let list = Resource::new(move || reset.version().get(), |_| crate::api::staff());
+    let active = ServerAction::<crate::api::StaffActive>::new();
+    let list = Resource::new(move || (reset.version().get(), active.version().get()), |_| crate::api::staff());
     view! {
         <Title text=move || t_string!(i18n, staff.title)/>
         <h1>{t!(i18n, staff.title)}</h1>
         <FormError error=action_error(reset.value())/>
+        <FormError error=action_error(active.value())/>
         {move || matches!(reset.value().get(), Some(Ok(()))).then(|| view! { <p class="ok" role="status" data-test="mfa-reset-done">{t!(i18n, staff.reset_done)}</p> })}
+        {move || active.value().get().and_then(|r| r.ok()).flatten().map(|d| view! {
+            <div class="ok" role="status" data-test="deactivated">
+                <p>{t!(i18n, staff.deactivated)}</p>
+                {if d.conflicts.is_empty() {
+                    view! { <p>{t!(i18n, staff.no_conflicts)}</p> }.into_any()
+                } else {
+                    view! {
+                        <p>{t!(i18n, staff.conflicts)}</p>
+                        <ul data-test="deactivation-conflicts">
+                            {d.conflicts.into_iter().map(|c| view! {
+                                <li><span dir="ltr">{super::booking::local_time(c.starts_at)}</span>" · "{c.patient_name}
+                                    {c.patient_phone.map(|p| view! { " · "<span dir="ltr">{p}</span> })}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </div>
+        })}
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, profile.loading)}</p> }>
             {move || list.get().map(|r| match r {
                 Err(e) if expired(&e) => view! { <Redirect path="/login"/> }.into_any(),
@@ -121,24 +143,34 @@ pub fn StaffPage() -> impl IntoView {
                                 t_string!(i18n, staff.mfa_pending)
                             };
                             view! {
-                                <li class="card slot" data-test="staff-member">
+                                <li class="card slot" data-test="staff-member" data-active=p.active.to_string()>
                                     <strong>{name}</strong>
-                                    <span>{role}</span>
+                                    <span>{role}{p.specialty.clone().map(|s| format!(" · {s}"))}</span>
                                     <span class="hint" data-test="mfa-state">{state}</span>
-                                    {p.second_factor_enrolled.then(|| view! {
+                                    {(!p.active).then(|| view! { <span class="status">{t!(i18n, staff.inactive)}</span> })}
+                                    {(p.active && p.second_factor_enrolled).then(|| view! {
                                         <ActionForm action=reset attr:class="inline">
                                             <input type="hidden" name="id" value=p.id.to_string()/>
                                             <button type="submit" data-test="mfa-reset" disabled=move || reset.pending().get()>{t!(i18n, staff.reset)}</button>
                                         </ActionForm>
                                     })}
+                                    <ActionForm action=active attr:class="inline">
+                                        <input type="hidden" name="id" value=p.id.to_string()/>
+                                        <input type="hidden" name="active" value=(!p.active).to_string()/>
+                                        <button type="submit" class="secondary-button" data-test="staff-active" disabled=move || active.pending().get()>
+                                            {if p.active { t_string!(i18n, staff.deactivate) } else { t_string!(i18n, staff.reactivate) }}
+                                        </button>
+                                    </ActionForm>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
                     <p class="hint">{t!(i18n, staff.reset_hint)}</p>
+                    <p class="hint">{t!(i18n, staff.deactivate_hint)}</p>
                 }.into_any(),
             })}
         </Suspense>
+        <super::Invitations/>
         <Screens/>
         <PreVisit/>
     }

@@ -3,13 +3,13 @@
 //! they offer, and practitioners' public profiles. Every list is a page.
 
 use super::{full_name, load_map};
-use crate::entities::{commune, facility, facility_specialty, practitioner, practitioner_facility, specialty, wilaya};
+use crate::entities::{commune, facility, practitioner, practitioner_facility, specialty, user, wilaya};
 use crate::services::Directory;
 use crate::{Error, Result};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::dto::{CommuneOut, DirectoryFacilityOut, Page, PageAt, PlaceWilayaOut, PractitionerProfileOut, SpecialtyOut};
 use shared::{CommuneId, ErrorCode, FacilityId, PractitionerId, SpecialtyId};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// Which facilities a directory search lists.
 #[derive(Clone, Debug, Default)]
@@ -69,30 +69,14 @@ impl Directory {
     }
 
     /// The specialties each of `facilities` offers (as its health directorate set them).
-    async fn offered(&self, facilities: Vec<FacilityId>) -> Result<HashMap<FacilityId, BTreeSet<String>>> {
-        let db = self.core.db();
-        if facilities.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = facility_specialty::Entity::find().filter(facility_specialty::Column::FacilityId.is_in(facilities)).all(db).await?;
-        let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
-        let mut out: HashMap<FacilityId, BTreeSet<String>> = HashMap::new();
-        for r in rows {
-            if let Some(code) = codes.get(&r.specialty_id) {
-                out.entry(r.facility_id).or_default().insert(code.clone());
-            }
-        }
-        Ok(out)
-    }
-
     async fn facility_outs(&self, rows: Vec<facility::Model>) -> Result<Vec<DirectoryFacilityOut>> {
         let db = self.core.db();
-        let mut offered = self.offered(rows.iter().map(|f| f.id).collect()).await?;
+        let mut offered = crate::network::offered_codes(db, &rows.iter().map(|f| f.id).collect::<Vec<_>>()).await?;
         let mut communes = load_map::<commune::Entity, _, _, _>(db, commune::Column::Id, rows.iter().filter_map(|f| f.commune_id).collect(), |c| c.id).await?;
         Ok(rows
             .into_iter()
             .map(|f| DirectoryFacilityOut {
-                specialties: offered.remove(&f.id).unwrap_or_default().into_iter().collect(),
+                specialties: offered.remove(&f.id).unwrap_or_default(),
                 commune: f.commune_id.and_then(|c| communes.remove(&c)).map(commune_out),
                 id: f.id,
                 kind: f.kind,
@@ -142,6 +126,9 @@ impl Directory {
             q = q.filter(practitioner::Column::SpecialtyId.eq(*id));
         }
         let practitioners = q.order_by_asc(practitioner::Column::FamilyName).order_by_asc(practitioner::Column::Id).all(db).await?;
+        // Whose account an administrator deactivated: no longer practising here.
+        let gone: std::collections::HashSet<shared::UserId> =
+            user::Entity::find().filter(user::Column::DeactivatedAt.is_not_null()).all(db).await?.into_iter().map(|u| u.id).collect();
         // Where each works, among open facilities only (no list of ids in
         // the query: at the scale of the country it would pass the bind limit).
         let open: std::collections::HashSet<FacilityId> =
@@ -157,6 +144,7 @@ impl Directory {
         }
         let all: Vec<PractitionerProfileOut> = practitioners
             .into_iter()
+            .filter(|p| !p.user_id.is_some_and(|u| gone.contains(&u)))
             .filter_map(|p| {
                 let mut facilities = at_facilities.remove(&p.id).unwrap_or_default();
                 facilities.sort_by_key(|f| f.to_string());

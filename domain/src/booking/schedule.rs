@@ -510,7 +510,12 @@ impl Core {
     /// its bookings are read, so a booking racing with this either
     /// committed before (and is listed, its slot reopened) or waits and
     /// finds the slot closed.
-    async fn close_free_slots(&self, txn: &sea_orm::DatabaseTransaction, slots: Vec<slot::Model>, now: DateTime<Utc>) -> Result<(u64, Vec<ConflictOut>)> {
+    pub(crate) async fn close_free_slots(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        slots: Vec<slot::Model>,
+        now: DateTime<Utc>,
+    ) -> Result<(u64, Vec<ConflictOut>)> {
         if slots.is_empty() {
             return Ok((0, Vec::new()));
         }

@@ -7,14 +7,13 @@
 //! patient come up, as from a NIN look-up, logged in their access log.
 
 use super::load_map;
-use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, referral, specialty, user};
+use crate::entities::{appointment, dependant, facility, facility_specialty, referral, specialty, user};
 use crate::services::Referrals;
 use crate::{Actor, Error, Result};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::dto::{PersonOut, ReferralWorkOut};
 use shared::{AppointmentStatus, ErrorCode, FacilityId, ReferralId, ReferralPriority, Role, SpecialtyId};
-use std::collections::HashSet;
 
 /// Where a desk's worklist looks: the polyclinics of its wilaya, and the
 /// specialties its own polyclinic offers.
@@ -28,19 +27,14 @@ impl Referrals {
         let db = self.core.db();
         let here = facility::Entity::find_by_id(facility_id).one(db).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         let facilities = facility::Entity::find().filter(facility::Column::WilayaCode.eq(here.wilaya_code)).all(db).await?.into_iter().map(|f| f.id).collect();
-        let working_here: Vec<_> = practitioner_facility::Entity::find()
-            .filter(practitioner_facility::Column::FacilityId.eq(facility_id))
+        let specialties = facility_specialty::Entity::find()
+            .filter(facility_specialty::Column::FacilityId.eq(facility_id))
             .all(db)
             .await?
             .into_iter()
-            .map(|l| l.practitioner_id)
+            .map(|o| o.specialty_id)
             .collect();
-        let specialties: HashSet<SpecialtyId> = load_map::<practitioner::Entity, _, _, _>(db, practitioner::Column::Id, working_here, |p| p.id)
-            .await?
-            .into_values()
-            .map(|p| p.specialty_id)
-            .collect();
-        Ok(Scope { facilities, specialties: specialties.into_iter().collect() })
+        Ok(Scope { facilities, specialties })
     }
 
     /// The unused, unexpired referrals in the desk's scope, made before `made_before`.

@@ -30,6 +30,7 @@ pub mod session;
 pub mod slot;
 pub mod slot_offer;
 pub mod specialty;
+pub mod staff_invitation;
 pub mod staff_mfa;
 pub mod user;
 pub mod verification;

@@ -33,6 +33,9 @@ pub struct Model {
     /// When the citizen closed the account: contact data erased, the
     /// identity kept with the record.
     pub closed_at: Option<DateTimeUtc>,
+    /// When an administrator deactivated this staff account: it can no
+    /// longer sign in; the person and what they wrote stay.
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 // Personal data: the derived Debug would print it into logs.

@@ -7,7 +7,7 @@
 //! they are what makes a channel usable in the first place.
 
 use super::{outbox_row, EmailOut, Prepared, SmsOut};
-use crate::entities::{claim, consent_request, outbox, user, verification};
+use crate::entities::{claim, consent_request, facility, outbox, staff_invitation, user, verification};
 use crate::identity::{code_for, link_token};
 use crate::{Core, Result};
 use chrono::{DateTime, Utc};
@@ -39,10 +39,12 @@ pub enum AccountKind {
     GuardianAccessEnded,
     /// To an adult: an account holder asks to manage their appointments and record.
     ConsentWaiting,
+    /// To someone invited to join a facility's staff: the link to make their account.
+    StaffInvitation,
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 10] = [
+    pub const ALL: [AccountKind; 11] = [
         AccountKind::PhoneCode,
         AccountKind::EmailLink,
         AccountKind::ResetCode,
@@ -53,6 +55,7 @@ impl AccountKind {
         AccountKind::ClaimApproved,
         AccountKind::GuardianAccessEnded,
         AccountKind::ConsentWaiting,
+        AccountKind::StaffInvitation,
     ];
 
     /// The stored kind (`shared::MessageKind`) of this message.
@@ -68,6 +71,7 @@ impl AccountKind {
             AccountKind::ClaimApproved => MessageKind::ClaimApproved,
             AccountKind::GuardianAccessEnded => MessageKind::GuardianAccessEnded,
             AccountKind::ConsentWaiting => MessageKind::ConsentWaiting,
+            AccountKind::StaffInvitation => MessageKind::StaffInvitation,
         }
     }
 
@@ -94,6 +98,28 @@ pub(crate) async fn queue<C: ConnectionTrait>(
 ) -> Result<()> {
     let mut row = outbox_row(format!("account:{about}:{}", kind.code()), kind.message_kind(), channel, account, now, now);
     row.subject_id = sea_orm::Set(Some(about));
+    match outbox::Entity::insert(row).exec(db).await {
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Queues a staff invitation's message on `channel`. The row is the
+/// inviting administrator's (the invitee has no account yet) and names the
+/// facility, whose administrators see it if it cannot be delivered; the
+/// destination is the invitation's own.
+pub(crate) async fn queue_invitation<C: ConnectionTrait>(
+    db: &C,
+    channel: MessageChannel,
+    inviter: UserId,
+    invitation: Uuid,
+    facility: shared::FacilityId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let kind = AccountKind::StaffInvitation;
+    let mut row = outbox_row(format!("account:{invitation}:{}:{}", kind.code(), channel.code()), kind.message_kind(), channel, inviter, now, now);
+    row.subject_id = sea_orm::Set(Some(invitation));
+    row.facility_id = sea_orm::Set(Some(facility));
     match outbox::Entity::insert(row).exec(db).await {
         Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
         Err(e) => Err(e.into()),
@@ -192,6 +218,21 @@ pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
         (AccountKind::GuardianAccessEnded, Lang::Fr) => ("", "", "Sihati : {name} a désormais son propre compte. Son dossier et ses rendez-vous ne sont plus accessibles depuis le vôtre."),
         (AccountKind::GuardianAccessEnded, Lang::En) => ("", "", "Sihati: {name} now has their own account. Their record and appointments are no longer reachable from yours."),
         (AccountKind::GuardianAccessEnded, Lang::Ar) => ("", "", "صحتي: أصبح لـ{name} حسابه الخاص. لم يعد ملفه ومواعيده متاحين من حسابك."),
+        (AccountKind::StaffInvitation, Lang::Fr) => (
+            "Invitation à rejoindre {facility} sur Sihati",
+            "Bonjour {name},\n\n{facility} vous invite à rejoindre son équipe sur Sihati ({role}). Pour créer votre compte et choisir votre mot de passe, ouvrez ce lien avant le {until} :\n{link}\n\nSi vous ne vous attendiez pas à cette invitation, ignorez ce message.",
+            "Sihati : {facility} vous invite à rejoindre son équipe ({role}). Créez votre compte avant le {until} : {link}",
+        ),
+        (AccountKind::StaffInvitation, Lang::En) => (
+            "Invitation to join {facility} on Sihati",
+            "Hello {name},\n\n{facility} invites you to join its team on Sihati ({role}). To make your account and choose your password, open this link before {until}:\n{link}\n\nIf you did not expect this invitation, ignore this message.",
+            "Sihati: {facility} invites you to join its team ({role}). Make your account before {until}: {link}",
+        ),
+        (AccountKind::StaffInvitation, Lang::Ar) => (
+            "دعوة للانضمام إلى {facility} في صحتي",
+            "مرحبًا {name}،\n\nتدعوك {facility} للانضمام إلى فريقها في صحتي ({role}). لإنشاء حسابك واختيار كلمة مرورك، افتح هذا الرابط قبل {until}:\n{link}\n\nإذا لم تكن تنتظر هذه الدعوة، تجاهل هذه الرسالة.",
+            "صحتي: تدعوك {facility} للانضمام إلى فريقها ({role}). أنشئ حسابك قبل {until}: {link}",
+        ),
     };
     let signature = match lang {
         Lang::Fr => "— Sihati, le portail de santé des polycliniques publiques",
@@ -205,7 +246,52 @@ pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
     }
 }
 
+/// A staff role in words, for the invitation.
+fn role_words(role: shared::Role, lang: Lang) -> &'static str {
+    use shared::Role::*;
+    match (role, lang) {
+        (Receptionist, Lang::Fr) => "accueil",
+        (Receptionist, Lang::En) => "reception desk",
+        (Receptionist, Lang::Ar) => "الاستقبال",
+        (Practitioner, Lang::Fr) => "praticien",
+        (Practitioner, Lang::En) => "practitioner",
+        (Practitioner, Lang::Ar) => "طبيب ممارس",
+        (_, Lang::Fr) => "administration",
+        (_, Lang::En) => "administration",
+        (_, Lang::Ar) => "الإدارة",
+    }
+}
+
 impl Core {
+    /// A staff invitation's message, to the phone or address the invitation
+    /// names; none once it was accepted, withdrawn or has expired.
+    async fn prepare_invitation(&self, r: &outbox::Model) -> Result<Prepared> {
+        let db = self.db();
+        let Some(i) = staff_invitation::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(Prepared::Skip("gone")) };
+        if i.accepted_at.is_some() || i.revoked_at.is_some() || i.expires_at <= self.clock().now() {
+            return Ok(Prepared::Skip("expired"));
+        }
+        let Some(f) = facility::Entity::find_by_id(i.facility_id).one(db).await? else { return Ok(Prepared::Skip("gone")) };
+        let lang = Lang::parse(&i.lang).unwrap_or(Lang::Fr);
+        let token = super::links::sign_invitation(&self.config().link_secret, i.id, i.expires_at);
+        let link = format!("{}/invite/{token}", self.config().notify.public_url.trim_end_matches('/'));
+        let until = shared::time::algiers_date(i.expires_at).format("%d/%m/%Y").to_string();
+        let facility_name = if lang == Lang::Ar { f.name_ar.clone() } else { f.name_fr.clone() };
+        let name = crate::booking::full_name(&i.given_name, &i.family_name);
+        let t = render(
+            AccountKind::StaffInvitation,
+            lang,
+            &[("name", &name), ("facility", &facility_name), ("role", role_words(i.role, lang)), ("until", &until), ("link", &link)],
+        );
+        Ok(match (r.channel, i.phone, i.email) {
+            (MessageChannel::Sms, Some(to), _) => Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms }),
+            (MessageChannel::Email, _, Some(to)) => {
+                Prepared::Email(EmailOut { outbox_id: r.id, to, to_name: name, lang, subject: t.subject, text: t.body, calendar: None })
+            }
+            _ => Prepared::Skip("no_address"),
+        })
+    }
+
     /// Renders an account message for its one channel, or says why not.
     pub(super) async fn prepare_account(&self, kind: AccountKind, r: &outbox::Model) -> Result<Prepared> {
         let db = self.db();
@@ -224,6 +310,9 @@ impl Core {
             let name = crate::booking::full_name(&requester.given_name, &requester.family_name);
             let t = render(kind, Lang::parse(&u.lang).unwrap_or(Lang::Fr), &[("name", &name)]);
             return Ok(Prepared::Sms(SmsOut { outbox_id: r.id, to, text: t.sms }));
+        }
+        if kind == AccountKind::StaffInvitation {
+            return self.prepare_invitation(r).await;
         }
         if matches!(kind, AccountKind::ClaimWaiting | AccountKind::ClaimApproved | AccountKind::GuardianAccessEnded) {
             let Some(c) = claim::Entity::find_by_id(r.subject_id.unwrap_or_default()).one(db).await? else { return Ok(Prepared::Skip("gone")) };
@@ -285,10 +374,20 @@ mod tests {
 
     #[test]
     fn every_account_message_renders_in_every_language_with_nothing_left_unfilled() {
-        let values = [("code", "123456"), ("link", "https://sihati.dz/x"), ("minutes", "10"), ("new", "05••••••01"), ("name", "Amina Benali")];
+        let values = [
+            ("code", "123456"),
+            ("link", "https://sihati.dz/x"),
+            ("minutes", "10"),
+            ("new", "05••••••01"),
+            ("name", "Amina Benali"),
+            ("facility", "Polyclinique Es Seddikia"),
+            ("role", "praticien"),
+            ("until", "10/12/2026"),
+        ];
         for lang in Lang::ALL {
             for kind in AccountKind::ALL {
                 let t = render(kind, lang, &values);
+                let both = kind == AccountKind::StaffInvitation;
                 let sms_only = matches!(
                     kind,
                     AccountKind::PhoneCode
@@ -299,7 +398,7 @@ mod tests {
                         | AccountKind::GuardianAccessEnded
                         | AccountKind::ConsentWaiting
                 );
-                let sms_kind = sms_only || kind == AccountKind::ContactChanged;
+                let sms_kind = sms_only || both || kind == AccountKind::ContactChanged;
                 let email_kind = !sms_only;
                 if sms_kind {
                     assert!(!t.sms.is_empty() && t.sms.chars().count() <= 200, "{lang:?} {kind:?}: {}", t.sms);

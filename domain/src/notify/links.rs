@@ -1,5 +1,6 @@
 //! Signed, expiring links in messages: one to view an appointment, one to
-//! cancel it without signing in, for that appointment only.
+//! cancel it without signing in, for that appointment only; and, under a
+//! key of its own, the link of a staff invitation.
 //!
 //! A token is 37 bytes, base64url (50 characters, short enough for an
 //! SMS): the appointment id, what the link allows, when it expires, and an
@@ -25,6 +26,7 @@ use uuid::Uuid;
 const VIEW: u8 = 1;
 const CANCEL: u8 = 2;
 const ARRIVE: u8 = 3;
+const INVITE: u8 = 1;
 const TAG_LEN: usize = 16;
 
 /// What a valid link allows.
@@ -43,42 +45,67 @@ fn link_mac(secret: &[u8]) -> Hmac<Sha256> {
     crate::keys::keyed_mac(secret, b"sihati/appointment-links/v1")
 }
 
-pub fn sign(secret: &[u8], id: Uuid, purpose: Purpose, expires: DateTime<Utc>) -> String {
+/// Staff invitations have their own key: no appointment link passes for one.
+fn invitation_mac(secret: &[u8]) -> Hmac<Sha256> {
+    crate::keys::keyed_mac(secret, b"sihati/staff-invitations/v1")
+}
+
+/// `id`, a kind byte and the expiry, with their truncated tag, base64url.
+fn seal(mut m: Hmac<Sha256>, id: Uuid, kind: u8, expires: DateTime<Utc>) -> String {
     let mut body = Vec::with_capacity(21 + TAG_LEN);
     body.extend_from_slice(id.as_bytes());
-    body.push(match purpose {
-        Purpose::View => VIEW,
-        Purpose::Cancel => CANCEL,
-        Purpose::Arrive => ARRIVE,
-    });
+    body.push(kind);
     body.extend_from_slice(&(expires.timestamp().clamp(0, u32::MAX as i64) as u32).to_be_bytes());
-    let mut m = link_mac(secret);
     m.update(&body);
     let tag = m.finalize().into_bytes();
     body.extend_from_slice(&tag[..TAG_LEN]);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(body)
 }
 
-/// The appointment and purpose of a genuine, unexpired token.
-pub fn verify(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<(Uuid, Purpose)> {
+/// The id and kind byte of a genuine, unexpired token sealed under `m`'s key.
+fn unseal(mut m: Hmac<Sha256>, token: &str, now: DateTime<Utc>) -> Option<(Uuid, u8)> {
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
     if raw.len() != 21 + TAG_LEN {
         return None;
     }
     let (body, tag) = raw.split_at(21);
-    let mut m = link_mac(secret);
     m.update(body);
     // Constant-time comparison of the truncated tag.
     m.verify_truncated_left(tag).ok()?;
     let id = Uuid::from_slice(&body[..16]).ok()?;
-    let purpose = match body[16] {
+    let expires = u32::from_be_bytes(body[17..21].try_into().ok()?) as i64;
+    (now.timestamp() < expires).then_some((id, body[16]))
+}
+
+pub fn sign(secret: &[u8], id: Uuid, purpose: Purpose, expires: DateTime<Utc>) -> String {
+    let kind = match purpose {
+        Purpose::View => VIEW,
+        Purpose::Cancel => CANCEL,
+        Purpose::Arrive => ARRIVE,
+    };
+    seal(link_mac(secret), id, kind, expires)
+}
+
+/// The appointment and purpose of a genuine, unexpired token.
+pub fn verify(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<(Uuid, Purpose)> {
+    let (id, kind) = unseal(link_mac(secret), token, now)?;
+    let purpose = match kind {
         VIEW => Purpose::View,
         CANCEL => Purpose::Cancel,
         ARRIVE => Purpose::Arrive,
         _ => return None,
     };
-    let expires = u32::from_be_bytes(body[17..21].try_into().ok()?) as i64;
-    (now.timestamp() < expires).then_some((id, purpose))
+    Some((id, purpose))
+}
+
+/// The token of a staff invitation's link (it names the invitation only).
+pub(crate) fn sign_invitation(secret: &[u8], id: Uuid, expires: DateTime<Utc>) -> String {
+    seal(invitation_mac(secret), id, INVITE, expires)
+}
+
+/// The invitation a genuine, unexpired invitation token names.
+pub(crate) fn verify_invitation(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<Uuid> {
+    unseal(invitation_mac(secret), token, now).filter(|(_, k)| *k == INVITE).map(|(id, _)| id)
 }
 
 impl Core {
@@ -195,6 +222,19 @@ mod tests {
         assert_eq!(verify(KEY, &t, now), Some((id, Purpose::Cancel)));
         assert_eq!(verify(KEY, &t, now + Duration::hours(1)), None, "expired");
         assert_eq!(verify(b"another key another key another k", &t, now), None, "other key");
+    }
+
+    #[test]
+    fn an_invitation_token_is_no_appointment_link_and_no_appointment_link_is_an_invitation() {
+        let id = Uuid::new_v4();
+        let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let invite = sign_invitation(KEY, id, now + Duration::days(7));
+        assert_eq!(verify_invitation(KEY, &invite, now), Some(id));
+        assert_eq!(verify_invitation(KEY, &invite, now + Duration::days(7)), None, "expired");
+        assert_eq!(verify(KEY, &invite, now), None, "not a view link (VIEW is its kind byte too)");
+        for purpose in [Purpose::View, Purpose::Cancel, Purpose::Arrive] {
+            assert_eq!(verify_invitation(KEY, &sign(KEY, id, purpose, now + Duration::days(1)), now), None, "{purpose:?}");
+        }
     }
 
     #[test]

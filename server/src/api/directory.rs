@@ -4,7 +4,7 @@
 //! changed) and `Cache-Control: public, max-age=300`, so apps and proxies
 //! keep them.
 
-use super::ApiFailure;
+use super::{page_at, ApiFailure, PageParams};
 use crate::startup::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -50,20 +50,11 @@ fn cached<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
     (StatusCode::OK, headers, body).into_response()
 }
 
-fn page_at(q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> Result<shared::dto::PageAt, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    q.validate().map_err(ApiFailure::new)
-}
-
 /// The specialties (codes and names in three languages), by French name.
 #[utoipa::path(get, path = "/directory/specialties", tag = "directory", params(PageQuery),
     responses((status = 200, body = Page<SpecialtyOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/directory/specialties", skip_all)]
-pub async fn specialties(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiFailure> {
+pub async fn specialties(State(state): State<AppState>, headers: HeaderMap, q: PageParams) -> Result<Response, ApiFailure> {
     let at = page_at(q)?;
     Ok(cached(&headers, &state.domain.directory.specialty_page(at).await?))
 }
@@ -72,11 +63,7 @@ pub async fn specialties(
 #[utoipa::path(get, path = "/directory/wilayas", tag = "directory", params(PageQuery),
     responses((status = 200, body = Page<PlaceWilayaOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/directory/wilayas", skip_all)]
-pub async fn wilayas(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiFailure> {
+pub async fn wilayas(State(state): State<AppState>, headers: HeaderMap, q: PageParams) -> Result<Response, ApiFailure> {
     let at = page_at(q)?;
     Ok(cached(&headers, &state.domain.directory.wilaya_page(at).await?))
 }
@@ -85,12 +72,7 @@ pub async fn wilayas(
 #[utoipa::path(get, path = "/directory/wilayas/{code}/communes", tag = "directory", params(("code" = String, Path, description = "`01` to `69`"), PageQuery),
     responses((status = 200, body = Page<CommuneOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 404, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/directory/wilayas/{code}/communes", skip_all)]
-pub async fn communes(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiFailure> {
+pub async fn communes(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>, q: PageParams) -> Result<Response, ApiFailure> {
     let at = page_at(q)?;
     Ok(cached(&headers, &state.domain.directory.commune_page(&code, at).await?))
 }

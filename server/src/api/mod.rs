@@ -71,6 +71,12 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(claims::withdraw_consent))
         .routes(routes!(staff::list))
         .routes(routes!(staff::reset_second_factor))
+        .routes(routes!(staff::invitations, staff::invite))
+        .routes(routes!(staff::revoke_invitation))
+        .routes(routes!(staff::invitation))
+        .routes(routes!(staff::accept_invitation))
+        .routes(routes!(staff::deactivate))
+        .routes(routes!(staff::reactivate))
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
         .routes(routes!(identity::verify_email))
@@ -278,8 +284,13 @@ pub(crate) type PageParams = Result<axum::extract::Query<shared::dto::PageQuery>
 /// A page of `all`: every list of the API answers `{items, next_cursor}`;
 /// a cursor it did not give or a limit out of range is `bad_request`.
 pub(crate) fn page_of<T>(q: PageParams, all: Vec<T>) -> Result<shared::dto::Page<T>, ApiFailure> {
+    Ok(page_at(q)?.slice(all))
+}
+
+/// The page asked for, for a service that pages in the database.
+pub(crate) fn page_at(q: PageParams) -> Result<shared::dto::PageAt, ApiFailure> {
     let Ok(axum::extract::Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(q.validate().map_err(ApiFailure::new)?.slice(all))
+    q.validate().map_err(ApiFailure::new)
 }
 
 /// A path parameter whose rejection (a malformed id) is our error body

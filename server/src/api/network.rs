@@ -2,20 +2,13 @@
 //! facilities and the admin audit log. Every handler resolves the actor and
 //! calls `domain.network`, which scopes everything to the actor's wilaya.
 
-use super::{ApiFailure, ApiJson, ApiPath, Bearer};
+use super::{page_at, ApiFailure, ApiJson, ApiPath, Bearer, PageParams};
 use crate::startup::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use shared::dto::{AuditOut, FacilityAdminOut, FacilityIn, Page, PageQuery};
-use shared::{ErrorCode, FacilityId};
-
-type PageParams = Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>;
-
-fn page_at(q: PageParams) -> Result<shared::dto::PageAt, ApiFailure> {
-    let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    q.validate().map_err(ApiFailure::new)
-}
+use shared::FacilityId;
 
 /// The facilities of one's wilaya, open and closed (health admin).
 #[utoipa::path(get, path = "/admin/facilities", tag = "network", security(("bearer" = [])), params(PageQuery),

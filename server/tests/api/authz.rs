@@ -457,3 +457,143 @@ async fn no_record_door_gives_anyone_else_a_patients_data() {
     assert!(after.iter().all(|e| e["status"] == "active" && e["attachments"].as_array().unwrap().len() == usize::from(e["kind"] == "exam_result")));
     println!("authorization: {total} requests refused, no canary leaked");
 }
+
+/// The staff doors, generated the same way: every door that lists or
+/// manages a facility's staff (the staff list, invitations made, listed
+/// and withdrawn, deactivation, reactivation, the second factor's reset),
+/// asked about the demo polyclinic's receptionist and a pending invitation
+/// there by everyone but its administrator — its own receptionist and
+/// practitioner, the administrator of another facility, the directorate
+/// of another wilaya (and of its own, which manages administrators, not
+/// desks), a citizen, nobody — through the API and the web's server
+/// functions. Each write is refused (401/403/404) and changes nothing; each
+/// list leaves the victim out. Positive control: the polyclinic's own
+/// administrator goes through every door.
+#[tokio::test]
+async fn no_staff_door_lets_anyone_but_its_administrator_manage_a_facilitys_staff() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let pw = domain::seed::DEMO_PASSWORD;
+    let bearer = |login: &'static str, password: &'static str| {
+        let app = &app;
+        async move { s(&app.token(login, password).await, "access_token") }
+    };
+    let admin = bearer("0550000004", pw).await;
+    let home: uuid::Uuid = s(&app.get_auth("/api/v1/me", &admin).await.json::<Value>().await.unwrap(), "facility_id").parse().unwrap();
+    let desk = bearer("0550000002", pw).await;
+    let victim = s(&app.get_auth("/api/v1/me", &desk).await.json::<Value>().await.unwrap(), "id");
+    let invitation = |phone: &'static str| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let body = json!({ "role": "receptionist", "given_name": "Samia", "family_name": "Kaci", "phone": phone });
+            let res = app.post_auth("/api/v1/staff/invitations", &admin, &body).await;
+            assert_eq!(res.status(), StatusCode::CREATED);
+            s(&res.json::<Value>().await.unwrap(), "id")
+        }
+    };
+    let pending = invitation("0661700101").await;
+    let other = facility::Entity::find().filter(facility::Column::Id.ne(home)).one(app.domain.db()).await.unwrap().unwrap().id;
+    app.domain.accounts.create_staff(domain::accounts::NewStaff { wilaya_code: Some("46".into()), ..staff(Role::HealthAdmin, "0661700104") }).await.unwrap();
+    let mut attackers: Vec<(&str, Auth)> = vec![
+        ("its receptionist", Auth::Bearer(desk.clone())),
+        ("its practitioner", Auth::Bearer(bearer("0550000003", pw).await)),
+        ("another facility's admin", Auth::Bearer(new_staff(&app, other, Role::FacilityAdmin, "0661700102").await)),
+        ("the directorate", Auth::Bearer(bearer("0550000005", pw).await)),
+        ("another wilaya's directorate", Auth::Bearer(bearer("0661700104", PASSWORD).await)),
+        ("a citizen", Auth::Bearer(s(&app.citizen_tokens().await, "access_token"))),
+        ("nobody", Auth::Nobody),
+    ];
+    attackers.push(("another facility's admin, on the web", Auth::Cookie(web_session(&app, "0661700102", PASSWORD).await)));
+    attackers.push(("its receptionist, on the web", Auth::Cookie(web_session(&app, "0550000002", pw).await)));
+    let invite_body = json!({ "role": "receptionist", "given_name": "Nour", "family_name": "Saadi", "phone": "0661700103", "facility_id": home });
+
+    // (method, path, body, lists the victim when allowed)
+    let api: Vec<(&str, String, Value)> = vec![
+        ("GET", "/api/v1/staff?limit=200".into(), json!(null)),
+        ("GET", "/api/v1/staff/invitations?limit=200".into(), json!(null)),
+        ("POST", "/api/v1/staff/invitations".into(), invite_body.clone()),
+        ("POST", format!("/api/v1/staff/invitations/{pending}/revoke"), json!({})),
+        ("POST", format!("/api/v1/staff/{victim}/deactivate"), json!({})),
+        ("POST", format!("/api/v1/staff/{victim}/reactivate"), json!({})),
+        ("POST", format!("/api/v1/staff/{victim}/second-factor/reset"), json!({})),
+    ];
+    let sfn: Vec<(String, Vec<(&str, String)>)> = vec![
+        ("/sfn/staff".into(), vec![]),
+        ("/sfn/staff_invitations".into(), vec![]),
+        (
+            "/sfn/invite_staff".into(),
+            vec![
+                ("role", "receptionist".into()),
+                ("given_name", "Nour".into()),
+                ("family_name", "Saadi".into()),
+                ("phone", "0661700103".into()),
+                ("email", String::new()),
+                ("facility_id", home.to_string()),
+                ("lang", "fr".into()),
+            ],
+        ),
+        ("/sfn/revoke_invitation".into(), vec![("id", pending.clone())]),
+        ("/sfn/staff_active".into(), vec![("id", victim.clone()), ("active", "false".into())]),
+        ("/sfn/reset_second_factor".into(), vec![("id", victim.clone())]),
+    ];
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("origin", app.base.parse().unwrap());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap();
+    let mut failures = Vec::new();
+    for (who, auth) in &attackers {
+        let doors: Vec<(String, reqwest::RequestBuilder)> = match auth {
+            Auth::Cookie(cookie) => sfn
+                .iter()
+                .map(|(path, form)| (path.clone(), client.post(app.url(path)).header("cookie", cookie).header("accept", "application/json").form(form)))
+                .collect(),
+            Auth::Bearer(_) | Auth::Nobody => api
+                .iter()
+                .map(|(method, path, body)| {
+                    let mut req = if *method == "GET" { client.get(app.url(path)) } else { client.post(app.url(path)).json(body) };
+                    if let Auth::Bearer(t) = auth {
+                        req = req.bearer_auth(t);
+                    }
+                    (format!("{method} {path}"), req)
+                })
+                .collect(),
+        };
+        for (door, req) in doors {
+            let res = req.send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap_or_default();
+            let list = door.starts_with("GET") || door == "/sfn/staff" || door == "/sfn/staff_invitations";
+            let ok = refused(status, &body) || (list && status.is_success() && !body.contains(&victim) && !body.contains(&pending));
+            if !ok {
+                failures.push(format!("{who}: {door} → {status} {}", body.chars().take(160).collect::<String>()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} doors let someone through:\n{}", failures.len(), failures.join("\n"));
+    // Nothing changed: the receptionist still signs in, the invitation is still pending, nobody was invited.
+    assert_eq!(app.get_auth("/api/v1/me", &desk).await.status(), StatusCode::OK);
+    let listed = items(app.get_auth("/api/v1/staff/invitations?limit=200", &admin).await).await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["status"], "pending");
+
+    // Positive control: its administrator, through each door.
+    let staff_list = app.get_auth("/api/v1/staff?limit=200", &admin).await.text().await.unwrap();
+    assert!(staff_list.contains(&victim));
+    let invitations = app.get_auth("/api/v1/staff/invitations?limit=200", &admin).await.text().await.unwrap();
+    assert!(invitations.contains(&pending));
+    for (method, path, body) in &api {
+        let res = if *method == "GET" { app.get_auth(path, &admin).await } else { app.post_auth(path, &admin, body).await };
+        assert!(res.status().is_success(), "{method} {path}: {}", res.status());
+    }
+    let cookie = web_session(&app, "0550000004", pw).await;
+    let res = client
+        .post(app.url("/sfn/staff_active"))
+        .header("cookie", &cookie)
+        .header("accept", "application/json")
+        .form(&[("id", victim.as_str()), ("active", "false")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    let (_, code, _) = error_code(app.post("/api/v1/auth/token", &json!({ "login": "0550000002", "password": pw })).await).await;
+    assert_eq!(code, "account_deactivated", "the administrator's own deactivation went through");
+}

@@ -17,6 +17,14 @@ pub struct Clinic {
     pub receptionist: String,
 }
 
+impl Clinic {
+    /// The free slots of the clinic's practitioner from `from` to `to` (one page of up to 200).
+    pub async fn free_slots(&self, app: &TestApp, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Vec<Value> {
+        let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}&limit=200", self.specialty, self.practitioner_id);
+        items(app.client.get(app.url(&url)).send().await.unwrap()).await
+    }
+}
+
 /// Seeds the demo data, signs in the demo receptionist and publishes
 /// Sunday and Monday evening templates (16:00–20:00, 10-minute slots; the
 /// demo seed has the daytime) for one of the facility's practitioners.

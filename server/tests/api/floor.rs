@@ -5,7 +5,7 @@
 use crate::booking::{clinic_with_slots, Clinic};
 use crate::helpers::*;
 use chrono::{DateTime, Duration, Utc};
-use domain::entities::{practitioner, practitioner_facility, visit};
+use domain::entities::{practitioner, visit};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{json, Value};
@@ -30,13 +30,7 @@ async fn service(app: &TestApp, clinic: &Clinic) -> (FacilityId, SpecialtyId) {
 
 async fn one_day(app: &TestApp, c: &Clinic) -> (Vec<Value>, Value) {
     let from = (Utc::now() + Duration::days(3)).date_naive();
-    let url = format!(
-        "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
-        c.specialty,
-        from + Duration::days(40),
-        c.practitioner_id
-    );
-    let slots: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let slots = c.free_slots(app, from, from + Duration::days(40)).await;
     let day = |v: &Value| shared::time::algiers_date(starts(v));
     let first = day(&slots[0]);
     let later = slots.iter().find(|v| day(v) != first).expect("a slot on another day").clone();
@@ -241,7 +235,7 @@ async fn colleague(app: &TestApp, facility: FacilityId, specialty: SpecialtyId, 
     let token = new_staff(app, facility, Role::Practitioner, phone).await;
     let user = app.get_auth("/api/v1/me", &token).await.json::<Value>().await.unwrap();
     let profile = PractitionerId(uuid::Uuid::new_v4());
-    practitioner::ActiveModel {
+    let model = practitioner::ActiveModel {
         id: Set(profile),
         user_id: Set(Some(s(&user, "id").parse().unwrap())),
         given_name: Set("Nadia".into()),
@@ -252,7 +246,7 @@ async fn colleague(app: &TestApp, facility: FacilityId, specialty: SpecialtyId, 
     .insert(app.domain.db())
     .await
     .unwrap();
-    practitioner_facility::ActiveModel { facility_id: Set(facility), practitioner_id: Set(profile) }.insert(app.domain.db()).await.unwrap();
+    domain::network::join_facility(app.domain.db(), &model, facility).await.unwrap();
     (token, profile)
 }
 
@@ -530,13 +524,7 @@ async fn the_desk_is_told_of_bookings_and_cancellations_for_today_and_tomorrow_a
 /// The first free slot of the clinic's practitioner from `days` days on (by the domain clock).
 async fn next_slot(app: &TestApp, c: &Clinic, days: i64) -> Value {
     let from = app.domain.today() + Duration::days(days);
-    let url = format!(
-        "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
-        c.specialty,
-        from + Duration::days(40),
-        c.practitioner_id
-    );
-    let slots: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let slots = c.free_slots(app, from, from + Duration::days(40)).await;
     slots.into_iter().next().expect("a free slot")
 }
 
@@ -630,8 +618,7 @@ async fn no_shows_are_decided_by_the_desk_and_from_the_limit_online_bookings_wai
     };
     assert_eq!(booked_messages().await, 0);
     let from = shared::time::algiers_date(starts(&slot));
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={from}&practitioner_id={}&limit=200", clinic.specialty, clinic.practitioner_id);
-    let free: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let free = clinic.free_slots(&app, from, from).await;
     assert!(free.iter().all(|f| f["id"] != slot["id"]), "the slot is held");
     let d = desk().await;
     let pending: Vec<Value> = items(app.get_auth("/api/v1/desk/pending", &d).await).await;

@@ -279,6 +279,7 @@ pub fn staff(role: shared::Role, phone: &str) -> domain::accounts::NewStaff {
         email: None,
         password: NewPassword::parse(PASSWORD).unwrap(),
         lang: Lang::Fr,
+        specialty: None,
     }
 }
 

@@ -31,8 +31,7 @@ fn with_smtp(smtp: &SmtpServer) -> impl FnOnce(&mut server::Config) {
 async fn clinic_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
     let from = (Utc::now() + Duration::days(from_days)).date_naive();
     let to = from + Duration::days(40);
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}&limit=200", c.specialty, c.practitioner_id);
-    let found: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let found = c.free_slots(app, from, to).await;
     assert!(found.len() >= 4, "the clinic has free slots");
     found
 }

@@ -33,19 +33,7 @@ async fn a_practitioner_in_care_writes_the_patient_reads_and_every_access_is_log
     let patient = s(&app.token(&phone, PASSWORD).await, "access_token");
     let patient_id = s(&app.get_auth("/api/v1/me", &patient).await.json::<Value>().await.unwrap(), "id");
     let from = (Utc::now() + Duration::days(3)).date_naive();
-    let slots: Vec<Value> = items(
-        app.client
-            .get(app.url(&format!(
-                "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
-                clinic.specialty,
-                from + Duration::days(40),
-                clinic.practitioner_id
-            )))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let slots = clinic.free_slots(&app, from, from + Duration::days(40)).await;
     let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": slots[0]["id"], "reason": "" })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let appointment = s(&res.json::<Value>().await.unwrap(), "id");

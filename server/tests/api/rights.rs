@@ -35,13 +35,7 @@ async fn a_citizen_downloads_everything_the_account_holds_as_one_archive() {
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     let child = s(&res.json::<Value>().await.unwrap(), "id");
     let from = (chrono::Utc::now() + chrono::Duration::days(3)).date_naive();
-    let url = format!(
-        "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
-        clinic.specialty,
-        from + chrono::Duration::days(30),
-        clinic.practitioner_id
-    );
-    let slots: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let slots = clinic.free_slots(&app, from, from + chrono::Duration::days(30)).await;
     let res = app.post_auth("/api/v1/appointments", &me, &json!({ "slot_id": slots[0]["id"] })).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let appointment = s(&res.json::<Value>().await.unwrap(), "id");
@@ -95,13 +89,7 @@ async fn a_citizen_closes_their_account_the_contact_data_goes_the_record_stays_a
     let me = s(&app.token(&phone, PASSWORD).await, "access_token");
     let my_id: uuid::Uuid = s(&app.get_auth("/api/v1/me", &me).await.json::<Value>().await.unwrap(), "id").parse().unwrap();
     let from = (chrono::Utc::now() + chrono::Duration::days(3)).date_naive();
-    let url = format!(
-        "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={}&practitioner_id={}&limit=200",
-        clinic.specialty,
-        from + chrono::Duration::days(30),
-        clinic.practitioner_id
-    );
-    let slots: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let slots = clinic.free_slots(&app, from, from + chrono::Duration::days(30)).await;
     let booked: Value = app.post_auth("/api/v1/appointments", &me, &json!({ "slot_id": slots[0]["id"] })).await.json().await.unwrap();
 
     // The wrong password closes nothing; staff have nothing to close here.
@@ -122,6 +110,6 @@ async fn a_citizen_closes_their_account_the_contact_data_goes_the_record_stays_a
     assert!(row.phone.is_none() && row.email.is_none() && row.closed_at.is_some() && row.nin.is_some(), "contact erased, identity kept");
     let a = appointment::Entity::find_by_id(s(&booked, "id").parse::<shared::AppointmentId>().unwrap()).one(app.domain.db()).await.unwrap().unwrap();
     assert_eq!((a.status, a.cancel_reason), (shared::AppointmentStatus::Cancelled, Some(shared::CancelReason::AccountClosed)));
-    let again: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let again = clinic.free_slots(&app, from, from + chrono::Duration::days(30)).await;
     assert!(again.iter().any(|s| s["id"] == slots[0]["id"]), "the slot is free for others");
 }

@@ -23,8 +23,7 @@ fn local_date(v: &Value) -> NaiveDate {
 async fn own_slots(app: &TestApp, c: &Clinic, from_days: i64) -> Vec<Value> {
     let from = (Utc::now() + Duration::days(from_days)).date_naive();
     let to = from + Duration::days(56);
-    let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}&limit=200", c.specialty, c.practitioner_id);
-    let found: Vec<Value> = items(app.client.get(app.url(&url)).send().await.unwrap()).await;
+    let found = c.free_slots(app, from, to).await;
     assert!(found.iter().all(|s| s["practitioner_id"] == c.practitioner_id.as_str()));
     found
 }
@@ -78,6 +77,7 @@ pub(crate) async fn other_desk(app: &TestApp, c: &Clinic) -> String {
             email: None,
             password: NewPassword::parse(PASSWORD).unwrap(),
             lang: Lang::Fr,
+            specialty: None,
         })
         .await
         .unwrap();
@@ -485,6 +485,7 @@ async fn desk_in_wilaya(app: &TestApp, wilaya: &str) -> String {
             email: None,
             password: NewPassword::parse(PASSWORD).unwrap(),
             lang: Lang::Fr,
+            specialty: None,
         })
         .await
         .unwrap();

@@ -1,7 +1,8 @@
 use crate::helpers::*;
 use domain::accounts::NewStaff;
 use reqwest::StatusCode;
-use serde_json::Value;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
 use shared::{ErrorCode, Role};
 
 #[tokio::test]
@@ -36,4 +37,238 @@ async fn staff_accounts_need_a_facility_or_for_a_health_admin_a_wilaya_and_are_n
     let res = app.get_auth("/api/v1/me", &s(&t, "access_token")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.json::<Value>().await.unwrap()["role"], "health_admin");
+}
+
+/// The token of the invitation link in the newest SMS to `phone`.
+async fn invitation_token(app: &TestApp, phone: &str) -> String {
+    let sms = app.sms_with(phone, "/invite/").await;
+    let at = sms.find("/invite/").unwrap() + "/invite/".len();
+    sms[at..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_facility_admin_invites_a_practitioner_who_sets_a_password_and_an_authenticator_and_is_given_a_schedule() {
+    let app = spawn_app().await;
+    let c = crate::booking::clinic_with_slots(&app).await;
+    let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
+    // A specialty the polyclinic does not offer yet.
+    let here: Value = app.client.get(app.url(&format!("/api/v1/directory/facilities/{}", c.facility_id))).send().await.unwrap().json().await.unwrap();
+    let offered: Vec<String> = here["specialties"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    let all = items(app.client.get(app.url("/api/v1/directory/specialties?limit=200")).send().await.unwrap()).await;
+    let new_specialty = all.iter().map(|v| s(v, "code")).find(|code| !offered.contains(code)).expect("a specialty not offered here");
+    let body = json!({ "role": "practitioner", "given_name": "Karim", "family_name": "Mansouri", "phone": "0661 23 45 67",
+                       "email": "k.mansouri@example.dz", "specialty": new_specialty, "lang": "fr" });
+
+    // Every field checked; a phone already an account's; a role the facility admin does not invite.
+    let (status, _, err) =
+        error_code(app.post_auth("/api/v1/staff/invitations", &admin, &json!({ "role": "practitioner", "given_name": "Karim", "family_name": "" })).await)
+            .await;
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["family_name", "phone", "specialty"]), "{err}");
+    let mut taken = body.clone();
+    taken["phone"] = json!("0550000002");
+    let (status, _, err) = error_code(app.post_auth("/api/v1/staff/invitations", &admin, &taken).await).await;
+    assert_eq!((status, err["fields"][0]["code"].as_str()), (StatusCode::CONFLICT, Some("phone_taken")));
+    let mut admin_role = body.clone();
+    admin_role["role"] = json!("facility_admin");
+    let (status, _, err) = error_code(app.post_auth("/api/v1/staff/invitations", &admin, &admin_role).await).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::FORBIDDEN, Some("role")));
+
+    let res = app.post_auth("/api/v1/staff/invitations", &admin, &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let invitation: Value = res.json().await.unwrap();
+    assert_eq!((invitation["status"].as_str(), invitation["sent_to"].as_array().unwrap().len()), (Some("pending"), 2));
+    assert!(!invitation.to_string().contains("661234567"), "the phone is masked: {invitation}");
+    // By SMS and by email, each once.
+    let outbox = domain::entities::outbox::Entity::find().all(app.domain.db()).await.unwrap();
+    let mut channels: Vec<_> =
+        outbox.iter().filter(|r| r.subject_id.map(|u| u.to_string()) == invitation["id"].as_str().map(String::from)).map(|r| r.channel).collect();
+    channels.sort_by_key(|c| c.code());
+    assert_eq!(channels, vec![shared::MessageChannel::Email, shared::MessageChannel::Sms]);
+    let token = invitation_token(&app, "0661234567").await;
+
+    // The link shows the invitation without signing in; the password follows the policy.
+    let view: Value = app.client.get(app.url(&format!("/api/v1/invitations/{token}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((view["role"].as_str(), view["second_factor_required"].as_bool()), (Some("practitioner"), Some(true)), "{view}");
+    assert_eq!(view["facility_name_fr"], here["name_fr"]);
+    let (status, _, err) = error_code(app.post(&format!("/api/v1/invitations/{token}/accept"), &json!({ "password": "short" })).await).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("password")));
+    let res = app.post(&format!("/api/v1/invitations/{token}/accept"), &json!({ "password": PASSWORD })).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let me: Value = res.json().await.unwrap();
+    assert_eq!((me["role"].as_str(), me["facility_id"].as_str()), (Some("practitioner"), Some(c.facility_id.as_str())));
+    // Used once.
+    let (status, code, _) = error_code(app.post(&format!("/api/v1/invitations/{token}/accept"), &json!({ "password": PASSWORD })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "invitation_invalid"));
+    assert_eq!(app.client.get(app.url(&format!("/api/v1/invitations/{token}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Signing in owes the authenticator's enrolment first (the helper enrols and signs in).
+    let (status, code, _) = error_code(app.post("/api/v1/auth/token", &json!({ "login": "0661234567", "password": PASSWORD })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "mfa_enrolment_required"));
+    let doctor = s(&app.token("0661234567", PASSWORD).await, "access_token");
+    assert_eq!(app.get_auth("/api/v1/me", &doctor).await.status(), StatusCode::OK);
+
+    // A practitioner of the polyclinic, which now offers the specialty; the desk gives them a schedule.
+    let here: Value = app.client.get(app.url(&format!("/api/v1/directory/facilities/{}", c.facility_id))).send().await.unwrap().json().await.unwrap();
+    assert!(here["specialties"].as_array().unwrap().contains(&json!(new_specialty)), "{here}");
+    let people =
+        items(app.client.get(app.url(&format!("/api/v1/directory/practitioners?facility_id={}&limit=200", c.facility_id))).send().await.unwrap()).await;
+    let profile = people.iter().find(|p| p["name"] == "Karim Mansouri").expect("in the directory").clone();
+    assert_eq!(profile["specialty"], json!(new_specialty));
+    let res = app
+        .post_auth(
+            &format!("/api/v1/facilities/{}/templates", c.facility_id),
+            &c.receptionist,
+            &json!({"practitioner_id": profile["id"], "weekday": 7, "start": "08:00", "end": "12:00", "slot_minutes": 20,
+                    "valid_from": chrono::Utc::now().date_naive().to_string()}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let staff_list = items(app.get_auth("/api/v1/staff", &admin).await).await;
+    let karim = staff_list.iter().find(|p| p["family_name"] == "Mansouri").expect("on the staff");
+    assert_eq!(
+        (karim["specialty"].as_str(), karim["active"].as_bool(), karim["second_factor_enrolled"].as_bool()),
+        (Some(new_specialty.as_str()), Some(true), Some(true))
+    );
+    let listed = items(app.get_auth("/api/v1/staff/invitations", &admin).await).await;
+    assert_eq!(listed[0]["status"], "accepted");
+}
+
+#[tokio::test]
+async fn a_withdrawn_or_expired_invitation_opens_nothing_and_a_new_one_replaces_the_old() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let invite = |phone: &'static str| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let body = json!({ "role": "receptionist", "given_name": "Samia", "family_name": "Kaci", "phone": phone, "lang": "ar" });
+            let res = app.post_auth("/api/v1/staff/invitations", &admin, &body).await;
+            assert_eq!(res.status(), StatusCode::CREATED);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let first = invite("0661000101").await;
+    let first_token = invitation_token(&app, "0661000101").await;
+    assert!(app.sms_with("0661000101", "/invite/").await.contains("صحتي"), "in the invitee's language");
+    // Positive control: the link works until something ends it.
+    assert_eq!(app.client.get(app.url(&format!("/api/v1/invitations/{first_token}"))).send().await.unwrap().status(), StatusCode::OK);
+    let again = invite("0661000101").await;
+    let listed = items(app.get_auth("/api/v1/staff/invitations", &admin).await).await;
+    let status_of = |id: &Value| listed.iter().find(|i| i["id"] == *id).unwrap()["status"].clone();
+    assert_eq!((status_of(&first["id"]), status_of(&again["id"])), (json!("revoked"), json!("pending")), "the newest link counts");
+    assert_eq!(app.client.get(app.url(&format!("/api/v1/invitations/{first_token}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let res = app.post_auth(&format!("/api/v1/staff/invitations/{}/revoke", s(&again, "id")), &admin, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/staff/invitations/{}/revoke", s(&again, "id")), &admin, &json!({})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "invitation_invalid"), "no longer pending");
+
+    let third = invite("0661000102").await;
+    let token = invitation_token(&app, "0661000102").await;
+    app.domain.clock().advance(chrono::Duration::days(domain::staff::INVITATION_DAYS) + chrono::Duration::minutes(1));
+    let (status, code, _) = error_code(app.post(&format!("/api/v1/invitations/{token}/accept"), &json!({ "password": PASSWORD })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "invitation_invalid"));
+    let listed = items(app.get_auth("/api/v1/staff/invitations", &admin).await).await;
+    assert_eq!(listed.iter().find(|i| i["id"] == third["id"]).unwrap()["status"], "expired");
+    // A token made up or cut short is no invitation either.
+    assert_eq!(app.client.get(app.url(&format!("/api/v1/invitations/{}", &token[..20]))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn deactivating_a_practitioner_ends_their_sessions_closes_their_free_slots_and_lists_their_bookings_to_move() {
+    let app = spawn_app().await;
+    let c = crate::booking::clinic_with_slots(&app).await;
+    link_demo_practitioner(&app, &c.practitioner_id).await;
+    let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let doctor_id = s(&app.get_auth("/api/v1/me", &doctor).await.json::<Value>().await.unwrap(), "id");
+    let patient = s(&app.citizen_tokens().await, "access_token");
+    let from = app.domain.today() + chrono::Duration::days(3);
+    let here: Vec<Value> =
+        c.free_slots(&app, from, from + chrono::Duration::days(40)).await.into_iter().filter(|s| s["facility_id"] == c.facility_id.as_str()).collect();
+    assert!(here.len() > 1, "free slots here before");
+    let res = app.post_auth("/api/v1/appointments", &patient, &json!({ "slot_id": here[0]["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let booked = s(&res.json::<Value>().await.unwrap(), "id");
+
+    let in_directory = || {
+        let url = app.url(&format!("/api/v1/directory/practitioners?facility_id={}&limit=200", c.facility_id));
+        let (client, id) = (app.client.clone(), c.practitioner_id.clone());
+        async move { items(client.get(url).send().await.unwrap()).await.iter().any(|p| p["id"] == id.as_str()) }
+    };
+    assert!(in_directory().await, "listed while active");
+
+    let res = app.post_auth(&format!("/api/v1/staff/{doctor_id}/deactivate"), &admin, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert!(!in_directory().await, "no longer in the public directory");
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["conflicts"].as_array().unwrap().iter().map(|c| s(c, "appointment_id")).collect::<Vec<_>>(), vec![booked.clone()]);
+    assert!(out["slots_closed"].as_u64().unwrap() > 0);
+    // At once: the session is gone and the password no longer signs in (a wrong one is told nothing new).
+    assert_eq!(app.get_auth("/api/v1/me", &doctor).await.status(), StatusCode::UNAUTHORIZED);
+    let (status, code, _) = error_code(app.post("/api/v1/auth/token", &json!({ "login": "0550000003", "password": domain::seed::DEMO_PASSWORD })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "account_deactivated"));
+    let (_, code, _) = error_code(app.post("/api/v1/auth/token", &json!({ "login": "0550000003", "password": "not the password" })).await).await;
+    assert_eq!(code, "invalid_credentials");
+    // Nothing of theirs can be booked here any more (the demo's profile also
+    // works at a second polyclinic, not this administrator's to close); what
+    // was booked stays for the desk to move.
+    let left = c.free_slots(&app, app.domain.today(), from + chrono::Duration::days(40)).await;
+    assert!(left.iter().all(|s| s["facility_id"] != c.facility_id.as_str()), "{left:?}");
+    let mine = items(app.get_auth("/api/v1/appointments", &patient).await).await;
+    assert_eq!(mine.iter().find(|a| a["id"] == booked.as_str()).unwrap()["status"], "booked");
+    let staff_list = items(app.get_auth("/api/v1/staff", &admin).await).await;
+    assert_eq!(staff_list.iter().find(|p| p["id"] == doctor_id.as_str()).unwrap()["active"], false);
+    // Twice is once: nothing more closed, nothing more logged.
+    let again: Value = app.post_auth(&format!("/api/v1/staff/{doctor_id}/deactivate"), &admin, &json!({})).await.json().await.unwrap();
+    assert_eq!(again["conflicts"], json!([]));
+    let directorate = s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token");
+    let audit = items(app.get_auth("/api/v1/admin/audit", &directorate).await).await;
+    assert_eq!(audit.iter().filter(|a| a["action"] == "staff_deactivated").count(), 1, "{audit:?}");
+
+    // Reactivated: they sign in again.
+    assert_eq!(app.post_auth(&format!("/api/v1/staff/{doctor_id}/reactivate"), &admin, &json!({})).await.status(), StatusCode::NO_CONTENT);
+    let res = app.post("/api/v1/auth/token", &json!({ "login": "0550000003", "password": domain::seed::DEMO_PASSWORD })).await;
+    assert_ne!(error_code(res).await.1, "account_deactivated");
+    assert_eq!(app.get_auth("/api/v1/me", &s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token")).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_cli_makes_a_complete_practitioner_with_a_profile_at_the_facility() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let facility = domain::entities::facility::Entity::find().one(app.domain.db()).await.unwrap().unwrap();
+    let err = app
+        .domain
+        .accounts
+        .create_staff(NewStaff { facility_id: Some(facility.id), specialty: Some("astrology".into()), ..staff(Role::Practitioner, "0661000201") })
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_api().field("specialty"), Some(ErrorCode::NotFound));
+    let err = app
+        .domain
+        .accounts
+        .create_staff(NewStaff { facility_id: Some(facility.id), specialty: Some("cardiology".into()), ..staff(Role::Receptionist, "0661000201") })
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_api().field("specialty"), Some(ErrorCode::BadRequest), "only practitioners have a specialty");
+    let id = app
+        .domain
+        .accounts
+        .create_staff(NewStaff { facility_id: Some(facility.id), specialty: Some("cardiology".into()), ..staff(Role::Practitioner, "0661000201") })
+        .await
+        .unwrap();
+    let profile = domain::entities::practitioner::Entity::find()
+        .filter(domain::entities::practitioner::Column::UserId.eq(id))
+        .one(app.domain.db())
+        .await
+        .unwrap()
+        .expect("a profile");
+    let works = domain::entities::practitioner_facility::Entity::find()
+        .filter(domain::entities::practitioner_facility::Column::PractitionerId.eq(profile.id))
+        .all(app.domain.db())
+        .await
+        .unwrap();
+    assert_eq!(works.iter().map(|l| l.facility_id).collect::<Vec<_>>(), vec![facility.id]);
 }

@@ -25,6 +25,7 @@ mod notify;
 mod people;
 mod record;
 mod schedule;
+mod staff;
 mod waitlist;
 
 pub use accounts::*;
@@ -36,6 +37,7 @@ pub use notify::*;
 pub use people::*;
 pub use record::*;
 pub use schedule::*;
+pub use staff::*;
 pub use waitlist::*;
 
 fn check<T>(errors: &mut Vec<FieldError>, field: &str, r: Result<T, ErrorCode>) -> Option<T> {

@@ -1,0 +1,125 @@
+// The network run in the product, end to end: the health directorate of
+// Tlemcen (a wilaya with no facility in the demo) opens its first
+// polyclinic and the specialty it offers, and invites its administrator;
+// she accepts the invitation, chooses her password and enrols her
+// authenticator, then invites a practitioner, who does the same, and gives
+// him a weekly schedule at the desk; a citizen finds that polyclinic in
+// Tlemcen and books there.
+import { test, expect, Browser, Page } from '@playwright/test';
+import { hydrated, registerCitizen, signIn, smsTo, totp, uniqueCitizen } from './helpers';
+
+const DAY = 86_400_000;
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The path of the invitation link in the latest SMS to `phone`. */
+async function invitationLink(phone: string): Promise<string> {
+  await expect.poll(() => smsTo(phone).some((t) => t.includes('/invite/')), { timeout: 20_000, message: `invitation to ${phone}` }).toBe(true);
+  const text = smsTo(phone).reverse().find((t) => t.includes('/invite/'))!;
+  return '/invite/' + text.split('/invite/')[1].split(/\s/)[0];
+}
+
+/** Opens the invitation in a browser of its own, chooses the password and
+ * enrols the authenticator shown; returns the signed-in page. */
+async function accept(browser: Browser, link: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`/lang/fr?next=${encodeURIComponent(link)}`);
+  await hydrated(page);
+  await expect(page.locator('[data-test="invitation-view"]')).toBeVisible();
+  await page.fill('#password', password);
+  await page.click('[data-test="accept-form"] button[type="submit"]');
+  await expect(page).toHaveURL(/\/signin\/enrol$/);
+  await hydrated(page);
+  const secret = (await page.locator('[data-test="mfa-secret"]').innerText()).trim();
+  await page.fill('#code', totp(secret));
+  await page.click('button[type="submit"]');
+  await expect(page).toHaveURL(/\/profile$/);
+  // The link is used up.
+  await page.goto(link);
+  await expect(page.locator('.form-error[data-code="invitation_invalid"]')).toBeVisible();
+  return page;
+}
+
+test('a directorate opens a polyclinic, its admin and a practitioner join by invitation, and a citizen books there', async ({ page, browser, request }) => {
+  test.setTimeout(180_000);
+  const stamp = String(Date.now()).slice(-6);
+  const facilityName = `Polyclinique Imama ${stamp}`;
+  const adminPhone = `066${stamp.padStart(7, '1')}`;
+  const doctorPhone = `077${stamp.padStart(7, '2')}`;
+  const password = 'les remparts de Tlemcen';
+
+  // The directorate of Tlemcen opens the polyclinic, offering dermatology.
+  await signIn(page, '0550000007', 'Sihati-demo-2026');
+  await page.goto('/network');
+  await hydrated(page);
+  const form = page.locator('[data-test="facility-form"]').last();
+  await form.locator('#new-name_fr').fill(facilityName);
+  await form.locator('#new-name_ar').fill(`العيادة المتعددة الخدمات إمامة ${stamp}`);
+  await form.locator('#new-commune').selectOption({ label: 'Tlemcen' });
+  await form.locator('#new-address').fill('Boulevard Imama, Tlemcen');
+  await form.locator('#new-phone').fill('043 20 30 40');
+  await form.locator('input[value="dermatology"]').check();
+  await form.locator('button[type="submit"]').click();
+  await expect(page.locator('[data-test="facility-saved"]')).toContainText(facilityName);
+  await page.screenshot({ path: 'test-results/screenshots/network-fr.png', fullPage: true });
+
+  // …and invites its administrator.
+  await page.goto('/staff');
+  await hydrated(page);
+  await page.selectOption('#inv-facility', { label: facilityName });
+  await page.fill('#inv-given', 'Yasmine');
+  await page.fill('#inv-family', 'Belkacem');
+  await page.fill('#inv-phone', adminPhone);
+  await page.click('[data-test="invite-send"]');
+  await expect(page.locator('[data-test="invited"]')).toBeVisible();
+  await expect(page.locator('[data-test="invitation"][data-status="pending"]', { hasText: 'Belkacem' })).toBeVisible();
+
+  // She accepts, then invites a dermatologist.
+  const admin = await accept(browser, await invitationLink(adminPhone), password);
+  await expect(admin.locator('nav.account')).toContainText('Yasmine');
+  await admin.goto('/staff');
+  await hydrated(admin);
+  await admin.selectOption('#inv-role', 'practitioner');
+  await admin.fill('#inv-given', 'Karim');
+  await admin.fill('#inv-family', 'Mansouri');
+  await admin.fill('#inv-phone', doctorPhone);
+  await admin.selectOption('#inv-specialty', 'dermatology');
+  await admin.click('[data-test="invite-send"]');
+  await expect(admin.locator('[data-test="invited"]')).toBeVisible();
+  await admin.screenshot({ path: 'test-results/screenshots/staff-invite-fr.png', fullPage: true });
+  const doctor = await accept(browser, await invitationLink(doctorPhone), password);
+  await expect(doctor.locator('nav.account')).toContainText('Karim');
+  await admin.goto('/staff');
+  await expect(admin.locator('[data-test="staff-member"]', { hasText: 'Mansouri' })).toContainText('dermatology');
+
+  // His schedule: Sundays to Thursdays 09:00–10:00 from today.
+  await admin.goto('/desk');
+  await hydrated(admin);
+  await admin.selectOption('#practitioner_id', { label: 'Karim Mansouri (dermatology)' });
+  await admin.selectOption('#weekday', '7');
+  await admin.fill('#start', '09:00');
+  await admin.fill('#end', '10:00');
+  await admin.fill('#slot_minutes', '20');
+  await admin.fill('#valid_from', iso(new Date()));
+  await admin.click('[data-test="publish"] button[type="submit"]');
+  await expect(admin.locator('[data-test="published"]')).toBeVisible();
+
+  // A citizen finds the polyclinic in Tlemcen and books there.
+  const c = uniqueCitizen();
+  await registerCitizen(request, {
+    nin: c.nin, given_name: 'Imane', family_name: 'Tabet', birth_date: '1992-06-01', sex: 'female', phone: c.phone, email: '', password: c.password, lang: 'fr',
+  });
+  const citizen = await (await browser.newContext()).newPage();
+  await signIn(citizen, c.phone, c.password);
+  await citizen.goto('/book');
+  await hydrated(citizen);
+  await citizen.selectOption('#specialty', 'dermatology');
+  await citizen.selectOption('#wilaya', '13');
+  await citizen.fill('#from', iso(new Date(Date.now() + 2 * DAY)));
+  await citizen.fill('#to', iso(new Date(Date.now() + 30 * DAY)));
+  await citizen.click('[data-test="search"] button[type="submit"]');
+  const slot = citizen.locator('[data-test="slot"]', { hasText: facilityName }).first();
+  await expect(slot).toBeVisible();
+  await slot.locator('button[type="submit"]').click();
+  await expect(citizen).toHaveURL(/\/appointments$/);
+  await expect(citizen.locator('[data-test="appointment"][data-status="booked"]', { hasText: facilityName })).toBeVisible();
+});
