@@ -229,8 +229,10 @@ impl Accounts {
     /// A practitioner given a specialty gets their profile there and works
     /// at the facility (which offers the specialty from then on).
     pub async fn create_staff(&self, s: NewStaff) -> Result<UserId> {
+        // Hashed before the write begins: argon2 never holds the writer lock.
+        let hash = self.core.passwords().hash(s.password.expose()).await?;
         let txn = self.core.begin_write().await?;
-        let id = self.core.insert_staff(&txn, s).await?;
+        let id = self.core.insert_staff(&txn, s, hash).await?;
         txn.commit().await?;
         tracing::info!(user_id = %id, "staff account created");
         Ok(id)
@@ -240,8 +242,9 @@ impl Accounts {
 impl Core {
     /// Checks and stores a staff account (and a practitioner's profile),
     /// in the caller's transaction: operators' accounts and accepted
-    /// invitations alike.
-    pub(crate) async fn insert_staff(&self, txn: &sea_orm::DatabaseTransaction, s: NewStaff) -> Result<UserId> {
+    /// invitations alike. `hash` is the password's, made before the
+    /// transaction began.
+    pub(crate) async fn insert_staff(&self, txn: &sea_orm::DatabaseTransaction, s: NewStaff, hash: String) -> Result<UserId> {
         if s.role == Role::Citizen {
             return Err(Error::code(ErrorCode::BadRequest));
         }
@@ -270,7 +273,6 @@ impl Core {
             ),
             (Some(_), _) => return Err(Error::fields(vec![FieldError::new("specialty", ErrorCode::BadRequest)])),
         };
-        let hash = self.passwords().hash(s.password.expose()).await?;
         let now = self.clock().now();
         let id = UserId(Uuid::new_v4());
         user::ActiveModel {

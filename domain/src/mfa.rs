@@ -272,6 +272,9 @@ impl Sessions {
     pub async fn second_factor(&self, user_id: UserId, code: &str, ip: Option<IpAddr>) -> Result<Authenticated> {
         self.sign_in_throttle.check(ip, &format!("mfa:{user_id}")).map_err(Error::throttled)?;
         let u = user::Entity::find_by_id(user_id).one(self.core.db()).await?.ok_or_else(|| Error::code(ErrorCode::Unauthorized))?;
+        if u.deactivated_at.is_some() {
+            return Err(Error::code(ErrorCode::AccountDeactivated));
+        }
         let row = self.core.mfa_row(user_id).await?.ok_or_else(|| Error::code(ErrorCode::MfaEnrolmentRequired))?;
         let code = SecondFactorCode::parse(code).map_err(|_| invalid())?;
         let now = self.core.clock().now();
@@ -358,6 +361,9 @@ impl Sessions {
         let u = user::Entity::find_by_id(id).one(self.core.db()).await?.ok_or_else(unauthorized)?;
         if u.password_changed_at.timestamp_micros().to_string() != changed {
             return Err(unauthorized());
+        }
+        if u.deactivated_at.is_some() {
+            return Err(Error::code(ErrorCode::AccountDeactivated));
         }
         Ok(u)
     }

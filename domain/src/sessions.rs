@@ -81,6 +81,10 @@ impl Core {
             return Err(unauthorized());
         }
         let u = user::Entity::find_by_id(s.user_id).one(self.db()).await?.ok_or_else(unauthorized)?;
+        // Deactivated: no session acts, even one made while it happened.
+        if u.deactivated_at.is_some() {
+            return Err(unauthorized());
+        }
         Ok(actor_of(&u, &s))
     }
 

@@ -13,18 +13,18 @@
 //!   sessions end at once and it can no longer sign in; a practitioner's
 //!   schedule at the facility ends and their free slots close, and the
 //!   appointments still booked with them come back as conflicts for the
-//!   desk to move. Reactivation lets them sign in again (their schedule is
-//!   published anew).
+//!   desk to move. Reactivation lets them sign in again (the desk publishes
+//!   their schedule again).
 //!
 //! Every act is in the admin audit log.
 
-use crate::entities::{admin_audit, availability_template, facility, practitioner, slot, specialty, staff_invitation, user};
+use crate::entities::{admin_audit, availability_template, facility, facility_specialty, practitioner, slot, specialty, staff_invitation, user};
 use crate::notify::account::queue_invitation;
 use crate::notify::links::verify_invitation;
 use crate::services::Accounts;
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
 use shared::dto::{DeactivationOut, InvitationAcceptIn, InvitationIn, InvitationOut, InvitationStatus, InvitationViewOut};
 use shared::identity::{mask_email, mask_phone};
@@ -52,12 +52,13 @@ fn sent_to(i: &staff_invitation::Model) -> Vec<String> {
 }
 
 /// The roles of the invitations an administrator manages: the directorate
-/// invites administrators; a facility administrator, anyone of theirs.
+/// invites administrators; a facility administrator, desks and practitioners.
 fn invited_roles(actor: &Actor) -> sea_orm::Condition {
-    match actor.role {
-        Role::HealthAdmin => sea_orm::Condition::all().add(staff_invitation::Column::Role.eq(Role::FacilityAdmin)),
-        _ => sea_orm::Condition::all(),
-    }
+    let roles = match actor.role {
+        Role::HealthAdmin => vec![Role::FacilityAdmin],
+        _ => vec![Role::Receptionist, Role::Practitioner],
+    };
+    sea_orm::Condition::all().add(staff_invitation::Column::Role.is_in(roles))
 }
 
 /// What a staff act was about, for the admin audit log.
@@ -94,6 +95,30 @@ impl Core {
             },
             _ => false,
         })
+    }
+
+    /// The practitioner profiles whose account was deactivated, with the
+    /// facility that deactivated it: there they no longer practise (nor
+    /// are listed, nor given a schedule).
+    pub(crate) async fn practitioners_off<C: ConnectionTrait>(&self, db: &C) -> Result<HashMap<shared::PractitionerId, FacilityId>> {
+        let gone: HashMap<UserId, FacilityId> = user::Entity::find()
+            .filter(user::Column::DeactivatedAt.is_not_null())
+            .filter(user::Column::Role.eq(Role::Practitioner))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|u| Some((u.id, u.facility_id?)))
+            .collect();
+        if gone.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(practitioner::Entity::find()
+            .filter(practitioner::Column::UserId.is_in(gone.keys().copied().collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|p| Some((p.id, *gone.get(&p.user_id?)?)))
+            .collect())
     }
 
     /// The facilities whose staff and invitations an administrator sees
@@ -167,18 +192,24 @@ impl Accounts {
                     .filter(facility::Column::WilayaCode.eq(wilaya))
                     .one(db)
                     .await?
-                    .ok_or_else(|| Error::fields(vec![FieldError::new("facility_id", ErrorCode::NotFound)]))?
+                    .ok_or_else(|| Error::on_field("facility_id", ErrorCode::NotFound))?
             }
             _ => return Err(Error::code(ErrorCode::Forbidden)),
         };
+        // One of the specialties the directorate lets the facility offer:
+        // an invitation never widens what a facility offers.
         let specialty = match &inv.specialty {
-            Some(code) => Some(
-                specialty::Entity::find()
-                    .filter(specialty::Column::Code.eq(code.as_str()))
-                    .one(db)
-                    .await?
-                    .ok_or_else(|| Error::fields(vec![FieldError::new("specialty", ErrorCode::NotFound)]))?,
-            ),
+            Some(code) => {
+                let s = specialty::Entity::find().filter(specialty::Column::Code.eq(code.as_str())).one(db).await?;
+                let offered = match &s {
+                    Some(s) => facility_specialty::Entity::find_by_id((facility.id, s.id)).one(db).await?.is_some(),
+                    None => false,
+                };
+                match s {
+                    Some(s) if offered => Some(s),
+                    _ => return Err(Error::fields(vec![FieldError::new("specialty", ErrorCode::NotFound)])),
+                }
+            }
             None => None,
         };
         let mut taken = Vec::new();
@@ -203,12 +234,14 @@ impl Accounts {
             to = to.add(staff_invitation::Column::Phone.eq(p.as_ref()));
         }
         if let Some(e) = &inv.email {
-            to = to.add(staff_invitation::Column::Email.eq(e.as_ref()));
+            to = to.add(Expr::expr(Func::lower(Expr::col(staff_invitation::Column::Email))).eq(e.as_ref().to_lowercase()));
         }
+        // (Validation guarantees a phone or an address: `to` is never empty.)
         let same = staff_invitation::Entity::find()
             .filter(staff_invitation::Column::FacilityId.eq(facility.id))
             .filter(staff_invitation::Column::AcceptedAt.is_null())
             .filter(staff_invitation::Column::RevokedAt.is_null())
+            .filter(invited_roles(actor))
             .filter(to);
         let earlier: Vec<Uuid> = same.all(&txn).await?.into_iter().map(|i| i.id).collect();
         if !earlier.is_empty() {
@@ -267,6 +300,7 @@ impl Accounts {
             specialty: s.map(|s| s.code.clone()),
             facility_id: f.id,
             facility_name: f.name_fr.clone(),
+            facility_name_ar: f.name_ar.clone(),
             created_at: i.created_at,
             expires_at: i.expires_at,
             status,
@@ -304,14 +338,17 @@ impl Accounts {
             .one(&txn)
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        if status_of(&i, now) != InvitationStatus::Pending {
-            return Err(Error::code(ErrorCode::InvitationInvalid));
-        }
-        staff_invitation::Entity::update_many()
+        let withdrawn = staff_invitation::Entity::update_many()
             .col_expr(staff_invitation::Column::RevokedAt, Expr::value(now))
             .filter(staff_invitation::Column::Id.eq(i.id))
+            .filter(staff_invitation::Column::AcceptedAt.is_null())
+            .filter(staff_invitation::Column::RevokedAt.is_null())
+            .filter(staff_invitation::Column::ExpiresAt.gt(now))
             .exec(&txn)
             .await?;
+        if withdrawn.rows_affected != 1 {
+            return Err(Error::code(ErrorCode::InvitationInvalid));
+        }
         self.core
             .staff_audit(&txn, actor, AdminAction::InvitationRevoked, About { facility: Some(i.facility_id), invitation: Some(i.id), ..About::default() })
             .await?;
@@ -349,37 +386,54 @@ impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn accept_invitation(&self, token: &str, input: &InvitationAcceptIn) -> Result<crate::mfa::SignIn> {
         let password = input.validate().map_err(Error::fields)?;
+        // A genuine link first (cheap), then the hash, outside the write.
+        self.core.pending_invitation(self.core.db(), token).await?;
+        let hash = self.core.passwords().hash(password.expose()).await?;
+        let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let i = self.core.pending_invitation(&txn, token).await?;
+        // Claimed before the account is made: of two acceptances racing, the
+        // second finds it used (not a taken phone).
+        let claimed = staff_invitation::Entity::update_many()
+            .col_expr(staff_invitation::Column::AcceptedAt, Expr::value(now))
+            .filter(staff_invitation::Column::Id.eq(i.id))
+            .filter(staff_invitation::Column::AcceptedAt.is_null())
+            .filter(staff_invitation::Column::RevokedAt.is_null())
+            .filter(staff_invitation::Column::ExpiresAt.gt(now))
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected != 1 {
+            return Err(Error::code(ErrorCode::InvitationInvalid));
+        }
+        // A facility closed since is no place to join.
+        facility::Entity::find_by_id(i.facility_id)
+            .filter(facility::Column::Active.eq(true))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::code(ErrorCode::InvitationInvalid))?;
         let specialty = match i.specialty_id {
             Some(s) => specialty::Entity::find_by_id(s).one(&txn).await?.map(|s| s.code),
             None => None,
         };
+        let invalid = |_| Error::code(ErrorCode::InvitationInvalid);
         let new = crate::accounts::NewStaff {
             role: i.role,
             facility_id: Some(i.facility_id),
             wilaya_code: None,
-            given_name: shared::PersonName::parse(&i.given_name).map_err(|_| Error::code(ErrorCode::InvitationInvalid))?,
-            family_name: shared::PersonName::parse(&i.family_name).map_err(|_| Error::code(ErrorCode::InvitationInvalid))?,
-            phone: i.phone.as_deref().map(shared::Phone::parse).transpose().map_err(|_| Error::code(ErrorCode::InvitationInvalid))?,
-            email: i.email.as_deref().map(shared::Email::parse).transpose().map_err(|_| Error::code(ErrorCode::InvitationInvalid))?,
+            given_name: shared::PersonName::parse(&i.given_name).map_err(invalid)?,
+            family_name: shared::PersonName::parse(&i.family_name).map_err(invalid)?,
+            phone: i.phone.as_deref().map(shared::Phone::parse).transpose().map_err(invalid)?,
+            email: i.email.as_deref().map(shared::Email::parse).transpose().map_err(invalid)?,
             password,
             lang: shared::Lang::parse(&i.lang).unwrap_or(shared::Lang::Fr),
             specialty,
         };
-        let id = self.core.insert_staff(&txn, new).await?;
-        // Used once: a second acceptance racing this one finds it taken.
-        let used = staff_invitation::Entity::update_many()
-            .col_expr(staff_invitation::Column::AcceptedAt, Expr::value(self.core.clock().now()))
+        let id = self.core.insert_staff(&txn, new, hash).await?;
+        staff_invitation::Entity::update_many()
             .col_expr(staff_invitation::Column::AcceptedUserId, Expr::value(id))
             .filter(staff_invitation::Column::Id.eq(i.id))
-            .filter(staff_invitation::Column::AcceptedAt.is_null())
-            .filter(staff_invitation::Column::RevokedAt.is_null())
             .exec(&txn)
             .await?;
-        if used.rows_affected != 1 {
-            return Err(Error::code(ErrorCode::InvitationInvalid));
-        }
         let u = user::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::InvitationInvalid))?;
         txn.commit().await?;
         tracing::info!(user_id = %id, role = u.role.code(), "invitation accepted");
@@ -401,20 +455,44 @@ impl Accounts {
         }
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
-        user::Entity::update_many().col_expr(user::Column::DeactivatedAt, Expr::value(now)).filter(user::Column::Id.eq(t.id)).exec(&txn).await?;
+        // Claimed in the write: of two clicks at once, the second does nothing.
+        let claimed = user::Entity::update_many()
+            .col_expr(user::Column::DeactivatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(t.id))
+            .filter(user::Column::DeactivatedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 0 {
+            return Ok(out);
+        }
         self.core.revoke_all_sessions(&txn, t.id).await?;
+        // The invitations they sent and nobody accepted yet stop working.
+        staff_invitation::Entity::update_many()
+            .col_expr(staff_invitation::Column::RevokedAt, Expr::value(now))
+            .filter(staff_invitation::Column::InvitedBy.eq(t.id))
+            .filter(staff_invitation::Column::AcceptedAt.is_null())
+            .filter(staff_invitation::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
         if let (Role::Practitioner, Some(facility)) = (t.role, t.facility_id) {
             let profiles: Vec<_> =
                 practitioner::Entity::find().filter(practitioner::Column::UserId.eq(t.id)).all(&txn).await?.into_iter().map(|p| p.id).collect();
             if !profiles.is_empty() {
+                // Their templates here end yesterday (today's free slots close
+                // too); one that had not begun ends the day before it would.
                 let yesterday = self.core.today() - Duration::days(1);
-                availability_template::Entity::update_many()
-                    .col_expr(availability_template::Column::ValidTo, Expr::value(yesterday))
+                let live = availability_template::Entity::find()
                     .filter(availability_template::Column::FacilityId.eq(facility))
                     .filter(availability_template::Column::PractitionerId.is_in(profiles.clone()))
                     .filter(availability_template::Column::ValidTo.is_null().or(availability_template::Column::ValidTo.gt(yesterday)))
-                    .exec(&txn)
+                    .all(&txn)
                     .await?;
+                for t in live {
+                    let end = std::cmp::max(yesterday, t.valid_from - Duration::days(1));
+                    let mut row: availability_template::ActiveModel = t.into();
+                    row.valid_to = Set(Some(end));
+                    row.update(&txn).await?;
+                }
                 let ahead = slot::Entity::find()
                     .filter(slot::Column::FacilityId.eq(facility))
                     .filter(slot::Column::PractitionerId.is_in(profiles))
@@ -426,12 +504,14 @@ impl Accounts {
                 out.conflicts = conflicts;
             }
         }
+        // The log keeps counts: the conflicts name patients.
+        let after = serde_json::json!({ "slots_closed": out.slots_closed, "appointments_to_move": out.conflicts.len() }).to_string();
         self.core
             .staff_audit(
                 &txn,
                 actor,
                 AdminAction::StaffDeactivated,
-                About { account: Some(t.id), facility: t.facility_id, after: serde_json::to_string(&out).ok(), ..About::default() },
+                About { account: Some(t.id), facility: t.facility_id, after: Some(after), ..About::default() },
             )
             .await?;
         txn.commit().await?;

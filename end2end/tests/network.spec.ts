@@ -89,9 +89,9 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   const doctor = await accept(browser, await invitationLink(doctorPhone), password);
   await expect(doctor.locator('nav.account')).toContainText('Karim');
   await admin.goto('/staff');
-  await expect(admin.locator('[data-test="staff-member"]', { hasText: 'Mansouri' })).toContainText('dermatology');
+  await expect(admin.locator('[data-test="staff-member"]', { hasText: 'Mansouri' })).toContainText('Dermatologie');
 
-  // His schedule: Sundays to Thursdays 09:00–10:00 from today.
+  // His schedule: Sundays 09:00–10:00 from today.
   await admin.goto('/desk');
   await hydrated(admin);
   await admin.selectOption('#practitioner_id', { label: 'Karim Mansouri (dermatology)' });

@@ -101,6 +101,17 @@ pub fn StaffPage() -> impl IntoView {
     let reset = ServerAction::<crate::api::ResetSecondFactor>::new();
     let active = ServerAction::<crate::api::StaffActive>::new();
     let list = Resource::new(move || (reset.version().get(), active.version().get()), |_| crate::api::staff());
+    let directory = Resource::new(|| (), |_| crate::api::directory());
+    // A specialty's name in the page's language (its code if unknown).
+    let specialty_name = move |code: &str| {
+        let ar = i18n.get_locale_untracked() == Locale::ar;
+        directory
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|d| d.0.into_iter().find(|s| s.code == code))
+            .map(|s| if ar { s.name_ar } else { s.name_fr })
+            .unwrap_or_else(|| code.to_owned())
+    };
     view! {
         <Title text=move || t_string!(i18n, staff.title)/>
         <h1>{t!(i18n, staff.title)}</h1>
@@ -145,7 +156,7 @@ pub fn StaffPage() -> impl IntoView {
                             view! {
                                 <li class="card slot" data-test="staff-member" data-active=p.active.to_string()>
                                     <strong>{name}</strong>
-                                    <span>{role}{p.specialty.clone().map(|s| format!(" · {s}"))}</span>
+                                    <span>{role}{p.specialty.as_deref().map(|s| format!(" · {}", specialty_name(s)))}</span>
                                     <span class="hint" data-test="mfa-state">{state}</span>
                                     {(!p.active).then(|| view! { <span class="status">{t!(i18n, staff.inactive)}</span> })}
                                     {(p.active && p.second_factor_enrolled).then(|| view! {

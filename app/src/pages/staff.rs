@@ -150,7 +150,7 @@ fn invitation_row(i18n: leptos_i18n::I18nContext<Locale>, i: InvitationOut, revo
     view! {
         <li class="card slot" data-test="invitation" data-status=i.status.code()>
             <strong>{format!("{} {}", i.given_name, i.family_name)}</strong>
-            <span>{super::profile::role_text(i18n, i.role)}" · "{i.facility_name.clone()}</span>
+            <span>{super::profile::role_text(i18n, i.role)}" · "{if i18n.get_locale_untracked() == Locale::ar { i.facility_name_ar.clone() } else { i.facility_name.clone() }}</span>
             <span dir="ltr">{i.sent_to.join(", ")}</span>
             <span class="status">{status_text(i18n, i.status)}</span>
             {(i.status == InvitationStatus::Pending).then(|| view! { <span class="hint">{t!(i18n, staff.until)}" "<span dir="ltr">{until}</span></span> })}

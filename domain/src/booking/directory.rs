@@ -3,7 +3,7 @@
 //! they offer, and practitioners' public profiles. Every list is a page.
 
 use super::{full_name, load_map};
-use crate::entities::{commune, facility, practitioner, practitioner_facility, specialty, user, wilaya};
+use crate::entities::{commune, facility, practitioner, practitioner_facility, specialty, wilaya};
 use crate::services::Directory;
 use crate::{Error, Result};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -126,9 +126,8 @@ impl Directory {
             q = q.filter(practitioner::Column::SpecialtyId.eq(*id));
         }
         let practitioners = q.order_by_asc(practitioner::Column::FamilyName).order_by_asc(practitioner::Column::Id).all(db).await?;
-        // Whose account an administrator deactivated: no longer practising here.
-        let gone: std::collections::HashSet<shared::UserId> =
-            user::Entity::find().filter(user::Column::DeactivatedAt.is_not_null()).all(db).await?.into_iter().map(|u| u.id).collect();
+        // Whose account the facility deactivated: no longer practising there.
+        let off = self.core.practitioners_off(db).await?;
         // Where each works, among open facilities only (no list of ids in
         // the query: at the scale of the country it would pass the bind limit).
         let open: std::collections::HashSet<FacilityId> =
@@ -139,12 +138,11 @@ impl Directory {
         }
         let links = links.all(db).await?;
         let mut at_facilities: HashMap<PractitionerId, Vec<FacilityId>> = HashMap::new();
-        for l in links.into_iter().filter(|l| open.contains(&l.facility_id)) {
+        for l in links.into_iter().filter(|l| open.contains(&l.facility_id) && off.get(&l.practitioner_id) != Some(&l.facility_id)) {
             at_facilities.entry(l.practitioner_id).or_default().push(l.facility_id);
         }
         let all: Vec<PractitionerProfileOut> = practitioners
             .into_iter()
-            .filter(|p| !p.user_id.is_some_and(|u| gone.contains(&u)))
             .filter_map(|p| {
                 let mut facilities = at_facilities.remove(&p.id).unwrap_or_default();
                 facilities.sort_by_key(|f| f.to_string());

@@ -590,12 +590,14 @@ impl Directory {
     /// The practitioners of the actor's own facility (staff only).
     pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
         let facility = actor.staff_facility()?;
+        let off = self.core.practitioners_off(self.core.db()).await?;
         let ids: Vec<PractitionerId> = practitioner_facility::Entity::find()
             .filter(practitioner_facility::Column::FacilityId.eq(facility))
             .all(self.core.db())
             .await?
             .into_iter()
             .map(|l| l.practitioner_id)
+            .filter(|p| off.get(p) != Some(&facility))
             .collect();
         let specialties: HashMap<SpecialtyId, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
         let mut out: Vec<_> = practitioner::Entity::find()

@@ -401,7 +401,8 @@ impl Core {
             .filter(practitioner_facility::Column::PractitionerId.eq(practitioner_id))
             .one(self.db())
             .await?
-            .is_some();
+            .is_some()
+            && self.practitioners_off(self.db()).await?.get(&practitioner_id) != Some(&facility);
         practitioner::Entity::find_by_id(practitioner_id)
             .one(self.db())
             .await?

@@ -221,17 +221,17 @@ pub fn render(kind: AccountKind, lang: Lang, values: &[(&str, &str)]) -> Texts {
         (AccountKind::StaffInvitation, Lang::Fr) => (
             "Invitation à rejoindre {facility} sur Sihati",
             "Bonjour {name},\n\n{facility} vous invite à rejoindre son équipe sur Sihati ({role}). Pour créer votre compte et choisir votre mot de passe, ouvrez ce lien avant le {until} :\n{link}\n\nSi vous ne vous attendiez pas à cette invitation, ignorez ce message.",
-            "Sihati : {facility} vous invite à rejoindre son équipe ({role}). Créez votre compte avant le {until} : {link}",
+            "Sihati : on vous invite à rejoindre une équipe ({role}). Créez votre compte avant le {until} : {link}",
         ),
         (AccountKind::StaffInvitation, Lang::En) => (
             "Invitation to join {facility} on Sihati",
             "Hello {name},\n\n{facility} invites you to join its team on Sihati ({role}). To make your account and choose your password, open this link before {until}:\n{link}\n\nIf you did not expect this invitation, ignore this message.",
-            "Sihati: {facility} invites you to join its team ({role}). Make your account before {until}: {link}",
+            "Sihati: you are invited to join a team ({role}). Make your account before {until}: {link}",
         ),
         (AccountKind::StaffInvitation, Lang::Ar) => (
             "دعوة للانضمام إلى {facility} في صحتي",
             "مرحبًا {name}،\n\nتدعوك {facility} للانضمام إلى فريقها في صحتي ({role}). لإنشاء حسابك واختيار كلمة مرورك، افتح هذا الرابط قبل {until}:\n{link}\n\nإذا لم تكن تنتظر هذه الدعوة، تجاهل هذه الرسالة.",
-            "صحتي: تدعوك {facility} للانضمام إلى فريقها ({role}). أنشئ حسابك قبل {until}: {link}",
+            "صحتي: أنت مدعو للانضمام إلى فريق ({role}). أنشئ حسابك قبل {until}: {link}",
         ),
     };
     let signature = match lang {
@@ -376,11 +376,12 @@ mod tests {
     fn every_account_message_renders_in_every_language_with_nothing_left_unfilled() {
         let values = [
             ("code", "123456"),
-            ("link", "https://sihati.dz/x"),
+            // As long as real ones: the public address and a 48-character token.
+            ("link", "https://sihati.sante.gov.dz/invite/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIj"),
             ("minutes", "10"),
             ("new", "05••••••01"),
             ("name", "Amina Benali"),
-            ("facility", "Polyclinique Es Seddikia"),
+            ("facility", "Établissement public de santé de proximité Es Seddikia"),
             ("role", "praticien"),
             ("until", "10/12/2026"),
         ];
@@ -412,6 +413,6 @@ mod tests {
             }
         }
         assert!(render(AccountKind::PhoneCode, Lang::Ar, &values).sms.contains("123456"));
-        assert!(render(AccountKind::ResetLink, Lang::Fr, &values).body.contains("https://sihati.dz/x"));
+        assert!(render(AccountKind::ResetLink, Lang::Fr, &values).body.contains("https://sihati.sante.gov.dz/invite/"));
     }
 }

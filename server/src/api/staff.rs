@@ -112,7 +112,7 @@ pub async fn deactivate(State(state): State<AppState>, Bearer(actor): Bearer, Ap
     Ok(Json(state.domain.accounts.deactivate_staff(&actor, id).await?))
 }
 
-/// Let a deactivated staff account sign in again (its schedule is published anew).
+/// Let a deactivated staff account sign in again (the desk publishes its schedule again).
 #[utoipa::path(post, path = "/staff/{id}/reactivate", tag = "staff", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The staff member")),
     responses((status = 204), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError)))]

@@ -51,13 +51,14 @@ async fn a_facility_admin_invites_a_practitioner_who_sets_a_password_and_an_auth
     let app = spawn_app().await;
     let c = crate::booking::clinic_with_slots(&app).await;
     let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
-    // A specialty the polyclinic does not offer yet.
+    // A specialty the polyclinic offers, and one it does not (the directorate decides that).
     let here: Value = app.client.get(app.url(&format!("/api/v1/directory/facilities/{}", c.facility_id))).send().await.unwrap().json().await.unwrap();
     let offered: Vec<String> = here["specialties"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
     let all = items(app.client.get(app.url("/api/v1/directory/specialties?limit=200")).send().await.unwrap()).await;
-    let new_specialty = all.iter().map(|v| s(v, "code")).find(|code| !offered.contains(code)).expect("a specialty not offered here");
+    let elsewhere = all.iter().map(|v| s(v, "code")).find(|code| !offered.contains(code)).expect("a specialty not offered here");
+    let specialty = offered[0].clone();
     let body = json!({ "role": "practitioner", "given_name": "Karim", "family_name": "Mansouri", "phone": "0661 23 45 67",
-                       "email": "k.mansouri@example.dz", "specialty": new_specialty, "lang": "fr" });
+                       "email": "k.mansouri@example.dz", "specialty": specialty, "lang": "fr" });
 
     // Every field checked; a phone already an account's; a role the facility admin does not invite.
     let (status, _, err) =
@@ -73,6 +74,10 @@ async fn a_facility_admin_invites_a_practitioner_who_sets_a_password_and_an_auth
     admin_role["role"] = json!("facility_admin");
     let (status, _, err) = error_code(app.post_auth("/api/v1/staff/invitations", &admin, &admin_role).await).await;
     assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::FORBIDDEN, Some("role")));
+    let mut widening = body.clone();
+    widening["specialty"] = json!(elsewhere);
+    let (status, _, err) = error_code(app.post_auth("/api/v1/staff/invitations", &admin, &widening).await).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("specialty")), "not offered here");
 
     let res = app.post_auth("/api/v1/staff/invitations", &admin, &body).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
@@ -108,13 +113,11 @@ async fn a_facility_admin_invites_a_practitioner_who_sets_a_password_and_an_auth
     let doctor = s(&app.token("0661234567", PASSWORD).await, "access_token");
     assert_eq!(app.get_auth("/api/v1/me", &doctor).await.status(), StatusCode::OK);
 
-    // A practitioner of the polyclinic, which now offers the specialty; the desk gives them a schedule.
-    let here: Value = app.client.get(app.url(&format!("/api/v1/directory/facilities/{}", c.facility_id))).send().await.unwrap().json().await.unwrap();
-    assert!(here["specialties"].as_array().unwrap().contains(&json!(new_specialty)), "{here}");
+    // A practitioner of the polyclinic; the desk gives them a schedule.
     let people =
         items(app.client.get(app.url(&format!("/api/v1/directory/practitioners?facility_id={}&limit=200", c.facility_id))).send().await.unwrap()).await;
     let profile = people.iter().find(|p| p["name"] == "Karim Mansouri").expect("in the directory").clone();
-    assert_eq!(profile["specialty"], json!(new_specialty));
+    assert_eq!(profile["specialty"], json!(specialty));
     let res = app
         .post_auth(
             &format!("/api/v1/facilities/{}/templates", c.facility_id),
@@ -128,7 +131,7 @@ async fn a_facility_admin_invites_a_practitioner_who_sets_a_password_and_an_auth
     let karim = staff_list.iter().find(|p| p["family_name"] == "Mansouri").expect("on the staff");
     assert_eq!(
         (karim["specialty"].as_str(), karim["active"].as_bool(), karim["second_factor_enrolled"].as_bool()),
-        (Some(new_specialty.as_str()), Some(true), Some(true))
+        (Some(specialty.as_str()), Some(true), Some(true))
     );
     let listed = items(app.get_auth("/api/v1/staff/invitations", &admin).await).await;
     assert_eq!(listed[0]["status"], "accepted");
@@ -198,6 +201,16 @@ async fn deactivating_a_practitioner_ends_their_sessions_closes_their_free_slots
         async move { items(client.get(url).send().await.unwrap()).await.iter().any(|p| p["id"] == id.as_str()) }
     };
     assert!(in_directory().await, "listed while active");
+    // A web sign-in half done (password given, code not yet) before the deactivation.
+    let bare = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = bare
+        .post(app.url("/sfn/login"))
+        .header("origin", &app.base)
+        .form(&[("login", "0550000003"), ("password", domain::seed::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let ticket = set_cookie(&res, "__Host-sihati_mfa").expect("the second step's ticket");
 
     let res = app.post_auth(&format!("/api/v1/staff/{doctor_id}/deactivate"), &admin, &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
@@ -226,6 +239,14 @@ async fn deactivating_a_practitioner_ends_their_sessions_closes_their_free_slots
     let directorate = s(&app.token("0550000005", domain::seed::DEMO_PASSWORD).await, "access_token");
     let audit = items(app.get_auth("/api/v1/admin/audit", &directorate).await).await;
     assert_eq!(audit.iter().filter(|a| a["action"] == "staff_deactivated").count(), 1, "{audit:?}");
+    // The log keeps counts, not the patients the conflicts named.
+    let phone = s(&app.get_auth("/api/v1/me", &patient).await.json::<Value>().await.unwrap(), "phone");
+    let logged = serde_json::to_string(&audit).unwrap();
+    assert!(!logged.contains(&phone[phone.len() - 8..]) && logged.contains("appointments_to_move"), "{logged}");
+    // The ticket of before finishes nothing.
+    let otp = app.next_code("0550000003", domain::seed::DEMO_PASSWORD).await;
+    let res = bare.post(app.url("/sfn/second_factor")).header("origin", &app.base).header("cookie", &ticket).form(&[("code", otp)]).send().await.unwrap();
+    assert!(set_cookie(&res, "__Host-sihati_session").is_none(), "no session from a ticket of before: {}", res.status());
 
     // Reactivated: they sign in again.
     assert_eq!(app.post_auth(&format!("/api/v1/staff/{doctor_id}/reactivate"), &admin, &json!({})).await.status(), StatusCode::NO_CONTENT);
@@ -271,4 +292,43 @@ async fn the_cli_makes_a_complete_practitioner_with_a_profile_at_the_facility() 
         .await
         .unwrap();
     assert_eq!(works.iter().map(|l| l.facility_id).collect::<Vec<_>>(), vec![facility.id]);
+}
+
+#[tokio::test]
+async fn a_directorate_staffs_and_deactivates_the_admins_of_its_own_wilaya_only() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let pw = domain::seed::DEMO_PASSWORD;
+    let oran = s(&app.token("0550000005", pw).await, "access_token");
+    let tlemcen = s(&app.token(domain::seed::OTHER_DIRECTORATE_PHONE, pw).await, "access_token");
+    let facility_admin = s(&app.token("0550000004", pw).await, "access_token");
+    let me: Value = app.get_auth("/api/v1/me", &facility_admin).await.json().await.unwrap();
+    let (home, admin_id) = (s(&me, "facility_id"), s(&me, "id"));
+    let body = json!({ "role": "facility_admin", "given_name": "Nour", "family_name": "Saadi", "phone": "0661400001", "facility_id": home });
+
+    // Another wilaya's directorate: the facility is not found, its admin neither, nor the invitation.
+    let (status, _, err) = error_code(app.post_auth("/api/v1/staff/invitations", &tlemcen, &body).await).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::NOT_FOUND, Some("facility_id")));
+    let res = app.post_auth("/api/v1/staff/invitations", &oran, &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "positive control: Oran's own directorate");
+    let invitation = s(&res.json::<Value>().await.unwrap(), "id");
+    for path in [
+        format!("/api/v1/staff/{admin_id}/deactivate"),
+        format!("/api/v1/staff/{admin_id}/second-factor/reset"),
+        format!("/api/v1/staff/invitations/{invitation}/revoke"),
+    ] {
+        assert_eq!(app.post_auth(&path, &tlemcen, &json!({})).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert!(!app.get_auth("/api/v1/staff/invitations", &tlemcen).await.text().await.unwrap().contains(&invitation));
+    assert!(!app.get_auth("/api/v1/staff", &tlemcen).await.text().await.unwrap().contains(&admin_id));
+    // The facility's own admin does not handle the directorate's invitation of an admin.
+    assert!(!app.get_auth("/api/v1/staff/invitations", &facility_admin).await.text().await.unwrap().contains(&invitation));
+    assert_eq!(app.post_auth(&format!("/api/v1/staff/invitations/{invitation}/revoke"), &facility_admin, &json!({})).await.status(), StatusCode::NOT_FOUND);
+
+    // Oran's directorate, on the same doors.
+    assert!(app.get_auth("/api/v1/staff", &oran).await.text().await.unwrap().contains(&admin_id));
+    assert_eq!(app.post_auth(&format!("/api/v1/staff/invitations/{invitation}/revoke"), &oran, &json!({})).await.status(), StatusCode::NO_CONTENT);
+    let res = app.post_auth(&format!("/api/v1/staff/{admin_id}/deactivate"), &oran, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.get_auth("/api/v1/me", &facility_admin).await.status(), StatusCode::UNAUTHORIZED);
 }

@@ -112,7 +112,9 @@ pub struct InvitationOut {
     pub sent_to: Vec<String>,
     pub specialty: Option<String>,
     pub facility_id: FacilityId,
+    /// The facility's name in French (`facility_name`) and in Arabic.
     pub facility_name: String,
+    pub facility_name_ar: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub expires_at: chrono::DateTime<chrono::Utc>,
     pub status: InvitationStatus,
