@@ -341,6 +341,15 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
     Ok(())
 }
 
+/// The figures of a period for the signed-in administrator's scope.
+#[server(prefix = "/sfn", endpoint = "figures")]
+pub async fn figures(from: String, to: String, facility_id: String) -> Result<shared::dto::FiguresOut, AppError> {
+    let actor = actor().await?;
+    let ctx = ctx()?;
+    let period = shared::dto::FiguresQuery { from, to, facility_id }.validate(ctx.domain.today()).map_err(domain::Error::fields)?;
+    Ok(ctx.domain.network.figures(&actor, period).await?)
+}
+
 /// Ends this browser's session.
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

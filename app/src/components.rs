@@ -62,6 +62,7 @@ pub fn Header() -> impl IntoView {
                                 {(staff || admin).then(|| view! { <A href="/holidays">{t!(i18n, nav.holidays)}</A> })}
                                 {matches!(p.role, shared::Role::FacilityAdmin | shared::Role::HealthAdmin).then(|| view! { <A href="/staff" attr:data-test="nav-staff">{t!(i18n, nav.staff)}</A> })}
                                 {admin.then(|| view! { <A href="/network" attr:data-test="nav-network">{t!(i18n, nav.network)}</A> })}
+                                {matches!(p.role, shared::Role::FacilityAdmin | shared::Role::HealthAdmin).then(|| view! { <A href="/figures" attr:data-test="nav-figures">{t!(i18n, nav.figures)}</A> })}
                                 {(!staff && !admin).then(|| view! {
                                     <A href="/book">{t!(i18n, nav.book)}</A>
                                     <A href="/appointments">{t!(i18n, nav.appointments)}</A>

@@ -17,6 +17,7 @@ pub mod consents;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod figures;
 pub mod floor;
 pub mod idempotency;
 pub mod identity;

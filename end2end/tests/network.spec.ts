@@ -4,7 +4,8 @@
 // she accepts the invitation, chooses her password and enrols her
 // authenticator, then invites a practitioner, who does the same, and gives
 // him a weekly schedule at the desk; a citizen finds that polyclinic in
-// Tlemcen and books there.
+// Tlemcen and books there; the figures of the polyclinic and of the
+// directorate show the booking.
 import { test, expect, Browser, Page } from '@playwright/test';
 import { hydrated, registerCitizen, signIn, smsTo, totp, uniqueCitizen } from './helpers';
 
@@ -122,4 +123,14 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await slot.locator('button[type="submit"]').click();
   await expect(citizen).toHaveURL(/\/appointments$/);
   await expect(citizen.locator('[data-test="appointment"][data-status="booked"]', { hasText: facilityName })).toBeVisible();
+
+  // The figures show it: the polyclinic's, and the directorate's for Tlemcen,
+  // charts drawn by the server with the numbers beside them.
+  await admin.goto('/figures');
+  await expect(admin.locator('[data-test="figures-row"][data-specialty="dermatology"] [data-test="booked"]')).toHaveText('1');
+  await expect(admin.locator('[data-test="chart-fill"] svg[role="img"]')).toBeVisible();
+  await page.goto('/figures');
+  await expect(page.locator('[data-test="figures-scope"]')).toContainText('Tlemcen');
+  await expect(page.locator('[data-test="figures-total"] [data-test="booked"]')).toHaveText('1');
+  await page.screenshot({ path: 'test-results/screenshots/figures-fr.png', fullPage: true });
 });

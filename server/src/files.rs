@@ -20,6 +20,7 @@ pub fn router(max_bytes: u64) -> Router<AppState> {
         .route("/files/{id}", get(download))
         .route("/record/export.json", get(export))
         .route("/me/export.zip", get(archive))
+        .route("/figures.csv", get(figures_csv))
         .route("/care/entries/{id}/files", post(upload).layer(DefaultBodyLimit::max(max_bytes as usize + 64 * 1024)))
 }
 
@@ -71,6 +72,34 @@ async fn archive(State(state): State<AppState>, headers: HeaderMap) -> Response 
     };
     match state.domain.export_archive(&actor).await {
         Ok(bytes) => archive_response(bytes),
+        Err(e) => failure(e),
+    }
+}
+
+/// The directorate's figures as a CSV file (the same as the API's).
+pub fn csv_response(csv: String) -> Response {
+    // A byte-order mark, so spreadsheet programs read the names as UTF-8.
+    let mut res = format!("\u{feff}{csv}").into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"sihati-figures.csv\""));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    res
+}
+
+async fn figures_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    q: Result<Query<shared::dto::FiguresQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let actor = match web_actor(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(Query(q)) = q else { return status(ErrorCode::BadRequest) };
+    let Ok(period) = q.validate(state.domain.today()) else { return status(ErrorCode::BadRequest) };
+    match state.domain.network.figures(&actor, period).await {
+        Ok(f) => csv_response(f.to_csv()),
         Err(e) => failure(e),
     }
 }

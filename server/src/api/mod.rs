@@ -139,6 +139,8 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(network::deactivate))
         .routes(routes!(network::reactivate))
         .routes(routes!(network::audit))
+        .routes(routes!(network::figures))
+        .routes(routes!(network::figures_csv))
         .routes(routes!(directory::specialties))
         .routes(routes!(directory::wilayas))
         .routes(routes!(directory::communes))

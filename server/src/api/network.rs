@@ -70,3 +70,38 @@ pub async fn audit(State(state): State<AppState>, Bearer(actor): Bearer, q: Page
     let at = page_at(q)?;
     Ok(Json(state.domain.network.audit_log(&actor, at).await?))
 }
+
+/// The figures of a period (see `domain::figures`): per facility and
+/// specialty, slots published and booked, no-shows, cancellations and
+/// freed slots booked again, the third next available slot, the wait from
+/// arrival to call, bookings by channel; a facility admin over their
+/// facility, the directorate over its wilaya (or one facility of it).
+#[utoipa::path(get, path = "/figures", tag = "network", security(("bearer" = [])), params(shared::dto::FiguresQuery),
+    responses((status = 200, body = shared::dto::FiguresOut), (status = 400, body = shared::ApiError), (status = 403, body = shared::ApiError),
+        (status = 404, description = "`not_found`: a facility outside one's scope", body = shared::ApiError),
+        (status = 422, description = "`from`, `to`: a period of one day to a year", body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/figures", skip_all)]
+pub async fn figures(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    q: Result<axum::extract::Query<shared::dto::FiguresQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<shared::dto::FiguresOut>, ApiFailure> {
+    let Ok(axum::extract::Query(q)) = q else { return Err(ApiFailure::new(shared::ErrorCode::BadRequest)) };
+    let period = q.validate(state.domain.today()).map_err(|f| ApiFailure::from(domain::Error::fields(f)))?;
+    Ok(Json(state.domain.network.figures(&actor, period).await?))
+}
+
+/// The same figures as CSV (a header line, one line per facility and specialty, then the total).
+#[utoipa::path(get, path = "/figures.csv", tag = "network", security(("bearer" = [])), params(shared::dto::FiguresQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = shared::ApiError), (status = 403, body = shared::ApiError),
+        (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/figures.csv", skip_all)]
+pub async fn figures_csv(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    q: Result<axum::extract::Query<shared::dto::FiguresQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::response::Response, ApiFailure> {
+    let Ok(axum::extract::Query(q)) = q else { return Err(ApiFailure::new(shared::ErrorCode::BadRequest)) };
+    let period = q.validate(state.domain.today()).map_err(|f| ApiFailure::from(domain::Error::fields(f)))?;
+    Ok(crate::files::csv_response(state.domain.network.figures(&actor, period).await?.to_csv()))
+}
