@@ -350,6 +350,14 @@ pub async fn figures(from: String, to: String, facility_id: String) -> Result<sh
     Ok(ctx.domain.network.figures(&actor, period).await?)
 }
 
+/// A pharmacy checks a prescription (no sign-in).
+#[server(prefix = "/sfn", endpoint = "check_prescription")]
+pub async fn check_prescription(code: String, birth_date: String) -> Result<shared::dto::PrescriptionCheckOut, AppError> {
+    let ctx = ctx()?;
+    let ip = client_ip(ctx.proxy_hops);
+    Ok(ctx.domain.record.check_prescription(&shared::dto::PrescriptionCheckIn { code, birth_date }, ip).await?)
+}
+
 /// Ends this browser's session.
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

@@ -102,6 +102,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         LinkInvalid => td_string!(locale, errors.link_invalid),
         InvitationInvalid => td_string!(locale, errors.invitation_invalid),
         AccountDeactivated => td_string!(locale, errors.account_deactivated),
+        PrescriptionNotFound => td_string!(locale, errors.prescription_not_found),
         FileTooLarge => td_string!(locale, errors.file_too_large),
         FileTypeRejected => td_string!(locale, errors.file_type_rejected),
         IdempotencyKeyMismatch => td_string!(locale, errors.idempotency_key_mismatch),

@@ -245,7 +245,7 @@ impl Core {
     /// invitations alike. `hash` is the password's, made before the
     /// transaction began.
     pub(crate) async fn insert_staff(&self, txn: &sea_orm::DatabaseTransaction, s: NewStaff, hash: String) -> Result<UserId> {
-        if s.role == Role::Citizen {
+        if matches!(s.role, Role::Citizen | Role::Pharmacy) {
             return Err(Error::code(ErrorCode::BadRequest));
         }
         if s.role.needs_facility() != s.facility_id.is_some() {

@@ -423,6 +423,8 @@ code_enum!(
         /// The desk put the person in today's queue without an appointment,
         /// found by NIN or registered from the identity card.
         WalkIn = "walk_in",
+        /// A pharmacy checked a prescription with its code and the birth date.
+        PharmacyCheck = "pharmacy_check",
     }
 );
 

@@ -57,6 +57,8 @@ pub enum ErrorCode {
     InvitationInvalid,
     /// A staff account its administrator deactivated: it no longer signs in.
     AccountDeactivated,
+    /// No prescription has this code for a patient born that day.
+    PrescriptionNotFound,
     // Record attachments.
     FileTooLarge,
     FileTypeRejected,
@@ -106,7 +108,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 70] = [
+    pub const ALL: [ErrorCode; 71] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -145,6 +147,7 @@ impl ErrorCode {
         ErrorCode::LinkInvalid,
         ErrorCode::InvitationInvalid,
         ErrorCode::AccountDeactivated,
+        ErrorCode::PrescriptionNotFound,
         ErrorCode::FileTooLarge,
         ErrorCode::FileTypeRejected,
         ErrorCode::IdempotencyKeyMismatch,
@@ -220,6 +223,7 @@ impl ErrorCode {
             ErrorCode::LinkInvalid => "link_invalid",
             ErrorCode::InvitationInvalid => "invitation_invalid",
             ErrorCode::AccountDeactivated => "account_deactivated",
+            ErrorCode::PrescriptionNotFound => "prescription_not_found",
             ErrorCode::FileTooLarge => "file_too_large",
             ErrorCode::FileTypeRejected => "file_type_rejected",
             ErrorCode::IdempotencyKeyMismatch => "idempotency_key_mismatch",
@@ -322,7 +326,7 @@ impl ErrorCode {
             InvalidCredentials | Unauthorized | TokenInvalid | MfaRequired | MfaInvalid => 401,
             TooManyAttempts => 429,
             Forbidden | PhoneUnverified | MfaEnrolmentRequired | AccountDeactivated => 403,
-            NotFound | LinkInvalid | InvitationInvalid => 404,
+            NotFound | LinkInvalid | InvitationInvalid | PrescriptionNotFound => 404,
             Internal => 500,
         }
     }

@@ -328,6 +328,9 @@ crate::codes::code_enum!(
         Practitioner = "practitioner",
         FacilityAdmin = "facility_admin",
         HealthAdmin = "health_admin",
+        /// No account: a pharmacy that checked a prescription by its code
+        /// and the patient's birth date (it appears only in access logs).
+        Pharmacy = "pharmacy",
     }
 );
 

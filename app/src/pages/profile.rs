@@ -14,6 +14,7 @@ pub(crate) fn role_text(i18n: I18nContext<Locale>, role: Role) -> &'static str {
         Role::Practitioner => t_string!(i18n, roles.practitioner),
         Role::FacilityAdmin => t_string!(i18n, roles.facility_admin),
         Role::HealthAdmin => t_string!(i18n, roles.health_admin),
+        Role::Pharmacy => t_string!(i18n, roles.pharmacy),
     }
 }
 

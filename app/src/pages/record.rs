@@ -230,6 +230,7 @@ pub fn PrescriptionPage() -> impl IntoView {
                             </ol>
                             {e.verification_code.clone().map(|c| view! {
                                 <p class="rx-code">{t!(i18n, record.code)}": "<bdi dir="ltr" data-test="rx-code">{c}</bdi></p>
+                                <p class="hint">{t!(i18n, pharmacy.on_paper)}</p>
                             })}
                             <PrintButton/>
                         }.into_any()
@@ -362,6 +363,7 @@ fn Access(access: AccessOut) -> impl IntoView {
         AccessAction::DeskLookup => t_string!(i18n, record.desk_lookup),
         AccessAction::DeskClaim => t_string!(i18n, record.desk_claim),
         AccessAction::WalkIn => t_string!(i18n, record.walk_in),
+        AccessAction::PharmacyCheck => t_string!(i18n, record.pharmacy_check),
         AccessAction::AttachFile => t_string!(i18n, record.attach_file),
         AccessAction::ReadFile => t_string!(i18n, record.read_file),
         AccessAction::ReadEntry => t_string!(i18n, record.read_entry),

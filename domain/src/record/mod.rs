@@ -22,6 +22,7 @@ pub mod care;
 pub mod fhir;
 pub mod files;
 pub mod icd10;
+pub mod pharmacy;
 
 use crate::booking::full_name;
 use crate::entities::{appointment, dependant, facility, record_access, record_entry, user, walk_in};

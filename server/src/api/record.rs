@@ -188,3 +188,20 @@ pub async fn icd10(ReqLang(lang): ReqLang, q: Result<Query<Icd10Query>, QueryRej
 pub async fn entry(State(state): State<AppState>, Bearer(actor): Bearer, ApiPath(e): ApiPath<String>) -> Result<Json<EntryOut>, ApiFailure> {
     Ok(Json(state.domain.record.entry_for(&actor, id(&e)?).await?))
 }
+
+/// A pharmacy checks a prescription (no account): the code printed on it
+/// and the patient's birth date. The answer is that prescription and
+/// nothing else of the record; the check is in the patient's access log.
+/// Throttled per client and per code; a wrong code or date is one answer.
+#[utoipa::path(post, path = "/prescriptions/check", tag = "record", request_body = shared::dto::PrescriptionCheckIn,
+    responses((status = 200, body = shared::dto::PrescriptionCheckOut),
+        (status = 404, description = "`prescription_not_found`: no prescription with this code for a patient born that day", body = shared::ApiError),
+        (status = 422, description = "`code`, `birth_date`", body = shared::ApiError), (status = 429, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/prescriptions/check", skip_all)]
+pub async fn check_prescription(
+    State(state): State<AppState>,
+    crate::startup::ClientIp(ip): crate::startup::ClientIp,
+    super::ApiJson(input): super::ApiJson<shared::dto::PrescriptionCheckIn>,
+) -> Result<Json<shared::dto::PrescriptionCheckOut>, ApiFailure> {
+    Ok(Json(state.domain.record.check_prescription(&input, ip).await?))
+}

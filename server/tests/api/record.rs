@@ -358,3 +358,73 @@ async fn look_ups_by_nin_are_throttled_per_practitioner_found_or_not() {
     let lookups = record_access::Entity::find().all(app.domain.db()).await.unwrap().into_iter().filter(|r| r.action == "lookup").count();
     assert_eq!(lookups, 3);
 }
+
+#[tokio::test]
+async fn a_pharmacy_sees_a_prescription_by_its_code_and_the_birth_date_and_nothing_else_and_the_patient_sees_the_check() {
+    let app = spawn_app_with(|c| c.identity.account_actions_per_ip_per_minute = 8).await;
+    app.domain.seed_demo().await.unwrap();
+    let patient = s(&app.citizen_tokens().await, "access_token");
+    let me: Value = app.get_auth("/api/v1/me", &patient).await.json().await.unwrap();
+    let (patient_id, birth) = (s(&me, "id"), s(&me, "birth_date"));
+    let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
+    care_by_lookup(&app, &doctor, &patient).await;
+    let write = |body: Value| {
+        let (app, doctor, patient_id) = (&app, doctor.clone(), patient_id.clone());
+        async move { app.post_auth(&format!("/api/v1/record/{patient_id}/entries"), &doctor, &body).await.json::<Value>().await.unwrap() }
+    };
+    let canary = format!("canary-{}", uuid::Uuid::new_v4());
+    write(json!({ "kind": "consultation", "reason": "Toux", "findings": canary, "diagnosis_code": "J45.9", "diagnosis_text": "Asthme" })).await;
+    let rx = write(json!({ "kind": "prescription", "items": [{ "medication": "Salbutamol", "form": "inhalateur", "dose": "100 µg",
+                             "frequency": "2 bouffées si besoin", "duration": "3 mois" }] }))
+    .await;
+    let code = s(&rx, "verification_code");
+    let check = |code: String, birth: String| {
+        let app = &app;
+        async move { app.post("/api/v1/prescriptions/check", &json!({ "code": code, "birth_date": birth })).await }
+    };
+
+    // The wrong birth date and a code that does not exist get one answer; a malformed code is named.
+    let other_day = (chrono::NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap() + Duration::days(1)).to_string();
+    for (c, b) in [(code.clone(), other_day), ("ABCDEFGH23".to_owned(), birth.clone())] {
+        let (status, err, _) = error_code(check(c, b).await).await;
+        assert_eq!((status, err.as_str()), (StatusCode::NOT_FOUND, "prescription_not_found"));
+    }
+    let (status, _, body) = error_code(check("ABC".into(), birth.clone()).await).await;
+    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("code")));
+
+    // The code as printed (lower case, spaced) and the right date: the prescription only.
+    let spaced = format!("{} {}", code[..5].to_lowercase(), &code[5..]);
+    let res = check(spaced, birth.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(
+        (out["items"][0]["medication"].as_str(), out["status"].as_str(), out["code"].as_str()),
+        (Some("Salbutamol"), Some("active"), Some(code.as_str()))
+    );
+    let keys: Vec<&str> = out.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["code", "facility_name_ar", "facility_name_fr", "items", "patient_name", "prescribed_at", "prescriber_name", "status"]);
+    assert!(!out.to_string().contains(&canary) && !out.to_string().contains(&patient_id), "nothing else of the record");
+
+    // In the patient's log, as a pharmacy's check of that prescription.
+    let log: Value = app.get_auth("/api/v1/me/record/accesses", &patient).await.json().await.unwrap();
+    let checks: Vec<&Value> = log["items"].as_array().unwrap().iter().filter(|r| r["action"] == "pharmacy_check").collect();
+    assert_eq!(checks.len(), 1, "{log}");
+    assert_eq!((checks[0]["actor_role"].as_str(), checks[0]["entry_id"].as_str()), (Some("pharmacy"), rx["id"].as_str()));
+
+    // Withdrawn by its author: the pharmacy is told not to dispense it.
+    let res = app.post_auth(&format!("/api/v1/record/entries/{}/entered-in-error", s(&rx, "id")), &doctor, &json!({ "reason": "Mauvaise dose" })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let out: Value = check(code.clone(), birth.clone()).await.json().await.unwrap();
+    assert_eq!(out["status"], "entered_in_error");
+
+    // Guessing is throttled per code (and per client).
+    let mut throttled = None;
+    for n in 0..12 {
+        let res = check(code.clone(), birth.clone()).await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            throttled = Some((n, res.headers().contains_key("retry-after")));
+            break;
+        }
+    }
+    assert!(matches!(throttled, Some((_, true))), "{throttled:?}");
+}

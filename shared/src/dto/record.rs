@@ -422,3 +422,63 @@ mod tests {
         assert!(EnteredInErrorIn { reason: "x".repeat(1001) }.validate().is_err());
     }
 }
+
+/// A pharmacist checks a prescription: the code printed on it and the
+/// patient's birth date (no account).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PrescriptionCheckIn {
+    pub code: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+}
+
+impl PrescriptionCheckIn {
+    /// The code as printed (spaces, dashes and case ignored) and the date.
+    pub fn validate(&self) -> Result<(String, NaiveDate), Vec<FieldError>> {
+        let mut e = Vec::new();
+        let code: String = self.code.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{00A0}')).collect::<String>().to_uppercase();
+        let code_ok = code.len() == 10 && code.bytes().all(|b| b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789".contains(&b));
+        if !code_ok {
+            e.push(FieldError::new("code", if code.is_empty() { ErrorCode::Required } else { ErrorCode::BadRequest }));
+        }
+        let birth = NaiveDate::parse_from_str(self.birth_date.trim(), "%Y-%m-%d").map_err(|_| ErrorCode::BirthDateInvalid);
+        let birth = check(&mut e, "birth_date", birth);
+        match birth {
+            Some(b) if e.is_empty() => Ok((code, b)),
+            _ => Err(e),
+        }
+    }
+}
+
+/// What the pharmacist sees: the prescription, nothing else of the record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PrescriptionCheckOut {
+    pub code: String,
+    pub patient_name: String,
+    pub prescriber_name: String,
+    pub facility_name_ar: String,
+    pub facility_name_fr: String,
+    pub prescribed_at: chrono::DateTime<chrono::Utc>,
+    pub items: Vec<MedicationLine>,
+    /// `entered_in_error`: withdrawn by its author — not to be dispensed.
+    pub status: crate::EntryStatus,
+}
+
+#[cfg(test)]
+mod pharmacy_tests {
+    use super::*;
+
+    #[test]
+    fn a_prescription_code_is_read_as_printed_and_a_malformed_one_is_named() {
+        let ok = PrescriptionCheckIn { code: " abcd-efgh 23 ".into(), birth_date: "1990-04-12".into() }.validate().unwrap();
+        assert_eq!(ok, ("ABCDEFGH23".to_owned(), NaiveDate::from_ymd_opt(1990, 4, 12).unwrap()));
+        let fields = |c: &str, d: &str| {
+            PrescriptionCheckIn { code: c.into(), birth_date: d.into() }.validate().unwrap_err().into_iter().map(|f| (f.field, f.code)).collect::<Vec<_>>()
+        };
+        assert_eq!(fields("ABCDEFGH2", "1990-04-12"), [("code".to_owned(), ErrorCode::BadRequest)], "nine characters");
+        assert_eq!(fields("ABCDEFGH10", "1990-04-12"), [("code".to_owned(), ErrorCode::BadRequest)], "1 and 0 are not in the alphabet");
+        assert_eq!(fields("", "12/04/1990"), [("code".to_owned(), ErrorCode::Required), ("birth_date".to_owned(), ErrorCode::BirthDateInvalid)]);
+    }
+}
