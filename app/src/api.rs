@@ -358,6 +358,20 @@ pub async fn check_prescription(code: String, birth_date: String) -> Result<shar
     Ok(ctx.domain.record.check_prescription(&shared::dto::PrescriptionCheckIn { code, birth_date }, ip).await?)
 }
 
+/// Changes a specialty of the catalogue (the `/network` page's form).
+#[server(prefix = "/sfn", endpoint = "save_specialty")]
+pub async fn save_specialty(
+    code: String,
+    name_ar: String,
+    name_fr: String,
+    name_en: String,
+    referral_required: Option<String>,
+) -> Result<shared::dto::SpecialtyOut, AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::SpecialtyIn { name_ar, name_fr, name_en, referral_required: referral_required.is_some() };
+    Ok(ctx()?.domain.network.update_specialty(&actor, code.trim(), &input).await?)
+}
+
 /// Ends this browser's session.
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

@@ -11,7 +11,7 @@ use crate::entities::{admin_audit, commune, facility, facility_specialty, practi
 use crate::services::Network;
 use crate::{Actor, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::dto::{AuditOut, FacilityAdminOut, FacilityFields, FacilityIn, Page, PageAt};
+use shared::dto::{AuditOut, FacilityAdminOut, FacilityFields, FacilityIn, Page, PageAt, SpecialtyIn, SpecialtyOut};
 use shared::{AdminAction, ErrorCode, FacilityId, FacilityKind, FieldError, SpecialtyId};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -218,7 +218,12 @@ impl Network {
         let here: HashMap<FacilityId, String> =
             facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).all(db).await?.into_iter().map(|f| (f.id, f.name_fr)).collect();
         let rows = admin_audit::Entity::find()
-            .filter(admin_audit::Column::FacilityId.is_in(here.keys().copied().collect::<Vec<_>>()))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(admin_audit::Column::FacilityId.is_in(here.keys().copied().collect::<Vec<_>>()))
+                    // The catalogue is national: every directorate reads its changes.
+                    .add(admin_audit::Column::SubjectKind.eq("specialty")),
+            )
             .order_by_desc(admin_audit::Column::At)
             .order_by_desc(admin_audit::Column::Id)
             .offset(at.offset)
@@ -237,6 +242,7 @@ impl Network {
                 .filter_map(|r| {
                     let subject_name = match r.target_user_id {
                         Some(u) if r.subject_kind.is_none() => names.get(&u).cloned().unwrap_or_default(),
+                        _ if r.subject_kind.as_deref() == Some("specialty") => r.subject_id.clone().unwrap_or_default(),
                         _ => r.facility_id.and_then(|f| here.get(&f).cloned()).unwrap_or_default(),
                     };
                     Some(AuditOut {
@@ -252,6 +258,51 @@ impl Network {
                 })
                 .collect(),
         ))
+    }
+
+    /// Changes a specialty of the catalogue: its names in three languages
+    /// and whether it is booked only with a referral. The catalogue is
+    /// national: any wilaya's directorate edits it, and every directorate
+    /// reads the act in its log. Searches and bookings follow at once (the
+    /// public directory's answers may be cached five minutes).
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn update_specialty(&self, actor: &Actor, code: &str, input: &SpecialtyIn) -> Result<SpecialtyOut> {
+        actor.health_wilaya()?;
+        let s = input.validate().map_err(Error::fields)?;
+        let txn = self.core.begin_write().await?;
+        let old = specialty::Entity::find().filter(specialty::Column::Code.eq(code)).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let out = |m: &specialty::Model| SpecialtyOut {
+            code: m.code.clone(),
+            name_ar: m.name_ar.clone(),
+            name_fr: m.name_fr.clone(),
+            name_en: m.name_en.clone(),
+            referral_required: m.referral_required,
+        };
+        let before = out(&old);
+        let mut row: specialty::ActiveModel = old.clone().into();
+        row.name_ar = Set(s.name_ar);
+        row.name_fr = Set(s.name_fr);
+        row.name_en = Set(s.name_en);
+        row.referral_required = Set(s.referral_required);
+        let after = out(&row.update(&txn).await?);
+        if after != before {
+            admin_audit::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                at: Set(self.core.clock().now()),
+                actor_id: Set(actor.user_id),
+                action: Set(AdminAction::SpecialtyUpdated.code().to_owned()),
+                target_user_id: Set(None),
+                facility_id: Set(None),
+                subject_kind: Set(Some("specialty".to_owned())),
+                subject_id: Set(Some(old.code.clone())),
+                before: Set(serde_json::to_string(&before).ok()),
+                after: Set(serde_json::to_string(&after).ok()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(after)
     }
 
     /// A facility of the administrator's wilaya; any other is not found.

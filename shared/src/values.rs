@@ -366,6 +366,8 @@ crate::codes::code_enum!(
         /// A staff account was deactivated: sessions ended, sign-in refused.
         StaffDeactivated = "staff_deactivated",
         StaffReactivated = "staff_reactivated",
+        /// A specialty of the national catalogue renamed, or its referral rule changed.
+        SpecialtyUpdated = "specialty_updated",
     }
 );
 

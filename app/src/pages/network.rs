@@ -30,6 +30,7 @@ fn action_text(i18n: leptos_i18n::I18nContext<Locale>, a: AdminAction) -> &'stat
         AdminAction::InvitationRevoked => t_string!(i18n, network.act_invitation_revoked),
         AdminAction::StaffDeactivated => t_string!(i18n, network.act_staff_deactivated),
         AdminAction::StaffReactivated => t_string!(i18n, network.act_staff_reactivated),
+        AdminAction::SpecialtyUpdated => t_string!(i18n, network.act_specialty_updated),
     }
 }
 
@@ -176,7 +177,8 @@ pub fn NetworkPage() -> impl IntoView {
     let sent = RwSignal::new(String::new());
     let toggle = ServerAction::<crate::api::FacilityActive>::new();
     let facilities = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_facilities());
-    let audit = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_audit());
+    let catalogue = ServerAction::<crate::api::SaveSpecialty>::new();
+    let audit = Resource::new(move || (save.version().get(), toggle.version().get(), catalogue.version().get()), |_| crate::api::network_audit());
     let communes = Resource::new(|| (), |_| crate::api::network_communes());
     let directory = Resource::new(|| (), |_| crate::api::directory());
     let ar = move || i18n.get_locale_untracked() == Locale::ar;
@@ -235,6 +237,7 @@ pub fn NetworkPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+        <Catalogue save=catalogue/>
         <Suspense fallback=|| ()>
             {move || audit.get().and_then(|r| r.ok()).map(|acts| view! {
                 <h2>{t!(i18n, network.audit)}</h2>
@@ -250,5 +253,71 @@ pub fn NetworkPage() -> impl IntoView {
                 </ul>
             })}
         </Suspense>
+    }
+}
+
+/// The national specialty catalogue: each specialty's names in three
+/// languages and its referral rule, each with its own small form.
+#[component]
+fn Catalogue(save: ServerAction<crate::api::SaveSpecialty>) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(move || save.version().get(), |_| crate::api::directory());
+    let sent = RwSignal::new(String::new());
+    view! {
+        <section data-test="catalogue">
+            <h2>{t!(i18n, network.catalogue)}</h2>
+            <p class="hint">{t!(i18n, network.catalogue_hint)}</p>
+            <FormError error=action_error(save.value())/>
+            {move || save.value().get().and_then(|r| r.ok()).map(|s| view! { <p class="ok" role="status" data-test="specialty-saved">{t!(i18n, network.specialty_saved)}" "{s.name_fr}</p> })}
+            <Suspense fallback=|| ()>
+                {move || list.get().and_then(|r| r.ok()).map(|d| view! {
+                    <ul class="slots">
+                        {d.0.into_iter().map(|s| {
+                            let code = s.code.clone();
+                            let mine_code = code.clone();
+                            let error = move |f: &'static str| {
+                                let mine_code = mine_code.clone();
+                                move || {
+                                    sent.with(|c| *c == mine_code)
+                                        .then(|| save.value().get())
+                                        .flatten()
+                                        .and_then(|r| r.err())
+                                        .and_then(|e| e.field(f))
+                                        .map(|c| crate::error::error_text(i18n.get_locale(), c))
+                                }
+                            };
+                            let prefix = format!("sp-{}", s.code);
+                            let id = move |f: &str| format!("{prefix}-{f}");
+                            let send = code.clone();
+                            let input_code = code.clone();
+                            view! {
+                                <li class="card slot" data-test="catalogue-specialty" data-code=code>
+                                    <details>
+                                        <summary>{if i18n.get_locale_untracked() == Locale::ar { s.name_ar.clone() } else { s.name_fr.clone() }}
+                                            {s.referral_required.then(|| view! { " · "<span class="badge">{t!(i18n, network.referral)}</span> })}</summary>
+                                        <ActionForm action=save attr:class="form">
+                                            <input type="hidden" name="code" value=input_code/>
+                                            <div class="field">
+                                                <label for=id("ar")>{t!(i18n, network.name_ar)}</label>
+                                                <input id=id("ar") name="name_ar" required maxlength="80" lang="ar" dir="rtl" value=s.name_ar.clone()/>
+                                                <p class="error" role="alert" data-field="name_ar">{error("name_ar")}</p>
+                                                <label for=id("fr")>{t!(i18n, network.name_fr)}</label>
+                                                <input id=id("fr") name="name_fr" required maxlength="80" lang="fr" dir="ltr" value=s.name_fr.clone()/>
+                                                <p class="error" role="alert" data-field="name_fr">{error("name_fr")}</p>
+                                                <label for=id("en")>{t!(i18n, network.name_en)}</label>
+                                                <input id=id("en") name="name_en" required maxlength="80" lang="en" dir="ltr" value=s.name_en.clone()/>
+                                                <p class="error" role="alert" data-field="name_en">{error("name_en")}</p>
+                                            </div>
+                                            <label><input type="checkbox" name="referral_required" value="on" checked=s.referral_required/>" "{t!(i18n, network.referral)}</label>
+                                            <button type="submit" on:click=move |_| sent.set(send.clone()) disabled=move || save.pending().get()>{t!(i18n, network.save)}</button>
+                                        </ActionForm>
+                                    </details>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
+            </Suspense>
+        </section>
     }
 }

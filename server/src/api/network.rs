@@ -105,3 +105,19 @@ pub async fn figures_csv(
     let period = q.validate(state.domain.today()).map_err(|f| ApiFailure::from(domain::Error::fields(f)))?;
     Ok(crate::files::csv_response(state.domain.network.figures(&actor, period).await?.to_csv()))
 }
+
+/// Change a specialty of the national catalogue (health directorate): its
+/// names in Arabic, French and English and whether it needs a referral.
+#[utoipa::path(put, path = "/admin/specialties/{code}", tag = "network", security(("bearer" = [])), request_body = shared::dto::SpecialtyIn,
+    params(("code" = String, Path, description = "The specialty's code (`dermatology`)")),
+    responses((status = 200, body = shared::dto::SpecialtyOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError),
+        (status = 422, description = "`name_ar`, `name_fr`, `name_en`: required, at most 80 characters", body = shared::ApiError)))]
+#[tracing::instrument(name = "PUT /api/v1/admin/specialties/{code}", skip_all)]
+pub async fn update_specialty(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(input): ApiJson<shared::dto::SpecialtyIn>,
+) -> Result<Json<shared::dto::SpecialtyOut>, ApiFailure> {
+    Ok(Json(state.domain.network.update_specialty(&actor, &code, &input).await?))
+}

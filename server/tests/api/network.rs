@@ -157,3 +157,49 @@ async fn the_network_page_opens_a_facility_from_its_form_with_the_ticked_days_an
     let page = app.client.get(app.url("/network")).header("cookie", &directorate).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Polyclinique de Gdyel") && page.contains("data-test=\"facility-form\""), "the network page");
 }
+
+#[tokio::test]
+async fn the_directorate_edits_the_specialty_catalogue_and_bookings_follow_its_referral_rule() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let pw = domain::seed::DEMO_PASSWORD;
+    let oran = s(&app.token("0550000005", pw).await, "access_token");
+    let tlemcen = s(&app.token(domain::seed::OTHER_DIRECTORATE_PHONE, pw).await, "access_token");
+    let admin = s(&app.token("0550000004", pw).await, "access_token");
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    let path = format!("/api/v1/admin/specialties/{}", c.specialty);
+    let body = json!({ "name_ar": "تخصص مُعاد تسميته", "name_fr": "Spécialité renommée", "name_en": "Renamed specialty", "referral_required": true });
+
+    // Only a directorate; every name required; an unknown code is not found.
+    for token in [&admin, &c.receptionist, &citizen] {
+        assert_eq!(app.put_auth(&path, token, &body).await.status(), StatusCode::FORBIDDEN);
+    }
+    let (status, _, err) = error_code(app.put_auth(&path, &oran, &json!({ "name_ar": "", "name_fr": "x", "name_en": "y" })).await).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name_ar")));
+    assert_eq!(app.put_auth("/api/v1/admin/specialties/astrology", &oran, &body).await.status(), StatusCode::NOT_FOUND);
+
+    // Positive control first: before the rule, a citizen books without a referral.
+    let from = app.domain.today() + chrono::Duration::days(3);
+    let slots = c.free_slots(&app, from, from + chrono::Duration::days(40)).await;
+    assert_eq!(app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": slots[0]["id"] })).await.status(), StatusCode::CREATED);
+
+    let res = app.put_auth(&path, &oran, &body).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let listed = items(app.client.get(app.url("/api/v1/directory/specialties?limit=200")).send().await.unwrap()).await;
+    let it = listed.iter().find(|s| s["code"] == c.specialty.as_str()).unwrap();
+    assert_eq!((it["name_fr"].as_str(), it["referral_required"].as_bool()), (Some("Spécialité renommée"), Some(true)));
+    // Another citizen now needs a referral for it.
+    let other = s(&app.citizen_tokens().await, "access_token");
+    let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &other, &json!({ "slot_id": slots[1]["id"] })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "referral_required"));
+
+    // The catalogue is national: both directorates read the act, once (saving it unchanged logs nothing).
+    assert_eq!(app.put_auth(&path, &tlemcen, &body).await.status(), StatusCode::OK);
+    for token in [&oran, &tlemcen] {
+        let audit = items(app.get_auth("/api/v1/admin/audit", token).await).await;
+        let acts: Vec<&Value> = audit.iter().filter(|a| a["action"] == "specialty_updated").collect();
+        assert_eq!(acts.len(), 1, "{audit:?}");
+        assert_eq!((acts[0]["subject_kind"].as_str(), acts[0]["subject_name"].as_str()), (Some("specialty"), Some(c.specialty.as_str())));
+        assert!(acts[0]["before"].as_str().unwrap().contains("referral_required\":false"));
+    }
+}

@@ -350,3 +350,57 @@ mod facility_tests {
         }
     }
 }
+
+/// A specialty of the national catalogue as the health directorate edits it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SpecialtyIn {
+    pub name_ar: String,
+    pub name_fr: String,
+    pub name_en: String,
+    /// Booked only with a referral from a general practitioner.
+    #[serde(default)]
+    pub referral_required: bool,
+}
+
+impl SpecialtyIn {
+    /// The names trimmed (each required, at most 80 characters).
+    pub fn validate(&self) -> Result<SpecialtyIn, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let name = |v: &str| {
+            let v = v.trim();
+            if v.is_empty() {
+                Err(ErrorCode::Required)
+            } else if v.chars().count() > 80 {
+                Err(ErrorCode::TooLong)
+            } else {
+                Ok(v.to_owned())
+            }
+        };
+        let name_ar = check(&mut e, "name_ar", name(&self.name_ar));
+        let name_fr = check(&mut e, "name_fr", name(&self.name_fr));
+        let name_en = check(&mut e, "name_en", name(&self.name_en));
+        match (name_ar, name_fr, name_en) {
+            (Some(name_ar), Some(name_fr), Some(name_en)) => Ok(SpecialtyIn { name_ar, name_fr, name_en, referral_required: self.referral_required }),
+            _ => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod specialty_tests {
+    use super::*;
+
+    #[test]
+    fn a_specialty_needs_its_three_names() {
+        let ok = SpecialtyIn { name_ar: " طب الجلد ".into(), name_fr: "Dermatologie".into(), name_en: "Dermatology".into(), referral_required: true }
+            .validate()
+            .unwrap();
+        assert_eq!(ok.name_ar, "طب الجلد");
+        let e = SpecialtyIn { name_fr: "x".repeat(81), ..Default::default() }.validate().unwrap_err();
+        assert_eq!(
+            e.iter().map(|f| (f.field.as_str(), f.code)).collect::<Vec<_>>(),
+            [("name_ar", ErrorCode::Required), ("name_fr", ErrorCode::TooLong), ("name_en", ErrorCode::Required)]
+        );
+    }
+}
