@@ -118,7 +118,9 @@ impl Default for IdentityRules {
 }
 
 /// Who may read a record, when: flattened into the server's configuration
-/// (`SIHATI_CARE_BEFORE_HOURS`, `SIHATI_CARE_AFTER_DAYS`).
+/// (`SIHATI_CARE_BEFORE_HOURS`, `SIHATI_CARE_AFTER_DAYS`,
+/// `SIHATI_PHARMACY_CHECKS_PER_IP_PER_MINUTE`,
+/// `SIHATI_PHARMACY_WRONG_DATES_PER_CODE`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct RecordRules {
@@ -127,11 +129,17 @@ pub struct RecordRules {
     pub care_before_hours: i64,
     /// …and until this many days after.
     pub care_after_days: i64,
+    /// Prescription checks by pharmacies, per client and minute.
+    pub pharmacy_checks_per_ip_per_minute: u32,
+    /// Wrong birth dates tried with one prescription's code over 24 hours;
+    /// then that code answers nothing (not even to the right date) until
+    /// the oldest try is a day old. Counted in the database.
+    pub pharmacy_wrong_dates_per_code: u32,
 }
 
 impl Default for RecordRules {
     fn default() -> Self {
-        Self { care_before_hours: 24, care_after_days: 7 }
+        Self { care_before_hours: 24, care_after_days: 7, pharmacy_checks_per_ip_per_minute: 20, pharmacy_wrong_dates_per_code: 5 }
     }
 }
 

@@ -45,12 +45,14 @@ impl Sql {
         Self { backend, values: Vec::new() }
     }
 
-    /// Binds a value; returns its placeholder.
+    /// Binds a value; returns its numbered placeholder (`$n`, or `?n` on
+    /// SQLite), so the order in which values are bound need not follow the
+    /// order in which their placeholders appear in the text.
     fn bind(&mut self, v: impl Into<Value>) -> String {
         self.values.push(v.into());
         match self.backend {
             DatabaseBackend::Postgres => format!("${}", self.values.len()),
-            _ => "?".to_owned(),
+            _ => format!("?{}", self.values.len()),
         }
     }
 
@@ -183,16 +185,7 @@ impl Network {
                 if let Some(s) = specialties.get(&s) {
                     (r.specialty, r.specialty_name_fr, r.specialty_name_ar) = (s.code.clone(), s.name_fr.clone(), s.name_ar.clone());
                 }
-                total.slots_published += r.slots_published;
-                total.slots_booked += r.slots_booked;
-                total.appointments_due += r.appointments_due;
-                total.no_shows += r.no_shows;
-                total.cancellations += r.cancellations;
-                total.slots_freed += r.slots_freed;
-                total.slots_rebooked += r.slots_rebooked;
-                total.booked_web += r.booked_web;
-                total.booked_mobile += r.booked_mobile;
-                total.booked_desk += r.booked_desk;
+                total.add_counts(&r);
                 r.with_rates()
             })
             .collect();
@@ -226,7 +219,6 @@ impl Network {
         let started = q.bind(now);
         let no_show = q.bind(AppointmentStatus::NoShow);
         let cancelled = q.bind(AppointmentStatus::Cancelled);
-        // Bound in the order the placeholders appear (SQLite's `?` are positional).
         let by = |q: &mut Sql, c: BookingChannel| (codes(q, &KEPT), q.bind(c));
         let (kept_web, web) = by(&mut q, BookingChannel::Web);
         let (kept_mobile, mobile) = by(&mut q, BookingChannel::Mobile);
@@ -250,7 +242,6 @@ impl Network {
 
     fn freed_statement(&self, scope: &Scope, start: DateTime<Utc>, end: DateTime<Utc>) -> Statement {
         let mut q = Sql::new(self.core.db().get_database_backend());
-        // Bound in the order the placeholders appear (SQLite's `?` are positional).
         let kept = codes(&mut q, &KEPT);
         let cancelled = q.bind(AppointmentStatus::Cancelled);
         let late = q.bind(shared::CancelReason::LateCancellation);

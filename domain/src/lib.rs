@@ -62,6 +62,7 @@ struct Inner {
     lookup_throttle: throttle::Throttle,
     code_throttle: throttle::Throttle,
     account_throttle: throttle::Throttle,
+    pharmacy_throttle: throttle::Throttle,
     tokens: tokens::AccessTokens,
     clock: notify::Clock,
     /// When this process last anchored the access-log heads.
@@ -76,6 +77,7 @@ impl Core {
         let id = &config.identity;
         let code_throttle = throttle::Throttle::per_hour(id.codes_per_ip_per_hour, id.codes_per_destination_per_hour);
         let account_throttle = throttle::Throttle::new(id.account_actions_per_ip_per_minute, id.account_actions_per_ip_per_minute);
+        let pharmacy_throttle = throttle::Throttle::new(config.record.pharmacy_checks_per_ip_per_minute, config.record.pharmacy_checks_per_ip_per_minute);
         let tokens = tokens::AccessTokens::new(&config);
         Self {
             inner: Arc::new(Inner {
@@ -86,6 +88,7 @@ impl Core {
                 lookup_throttle,
                 code_throttle,
                 account_throttle,
+                pharmacy_throttle,
                 tokens,
                 clock: notify::Clock::default(),
                 anchored_until: std::sync::Mutex::new(None),
@@ -133,6 +136,12 @@ impl Core {
         &self.inner.account_throttle
     }
 
+    /// Pharmacies' prescription checks, per client (the per-code budget is
+    /// in the database: `record::pharmacy`).
+    pub(crate) fn pharmacy_throttle(&self) -> &throttle::Throttle {
+        &self.inner.pharmacy_throttle
+    }
+
     pub fn tokens(&self) -> &tokens::AccessTokens {
         &self.inner.tokens
     }
@@ -145,5 +154,6 @@ impl Core {
         self.lookup_throttle().prune();
         self.code_throttle().prune();
         self.account_throttle().prune();
+        self.pharmacy_throttle().prune();
     }
 }

@@ -237,12 +237,21 @@ impl Network {
             .into_iter()
             .map(|u| (u.id, crate::booking::full_name(&u.given_name, &u.family_name)))
             .collect();
+        let specialty_codes: Vec<String> =
+            rows.iter().filter(|r| r.subject_kind.as_deref() == Some("specialty")).filter_map(|r| r.subject_id.clone()).collect();
+        let specialty_names: HashMap<String, String> = if specialty_codes.is_empty() {
+            HashMap::new()
+        } else {
+            specialty::Entity::find().filter(specialty::Column::Code.is_in(specialty_codes)).all(db).await?.into_iter().map(|s| (s.code, s.name_fr)).collect()
+        };
         Ok(at.page(
             rows.into_iter()
                 .filter_map(|r| {
                     let subject_name = match r.target_user_id {
                         Some(u) if r.subject_kind.is_none() => names.get(&u).cloned().unwrap_or_default(),
-                        _ if r.subject_kind.as_deref() == Some("specialty") => r.subject_id.clone().unwrap_or_default(),
+                        _ if r.subject_kind.as_deref() == Some("specialty") => {
+                            r.subject_id.as_ref().map(|c| specialty_names.get(c).cloned().unwrap_or_else(|| c.clone())).unwrap_or_default()
+                        }
                         _ => r.facility_id.and_then(|f| here.get(&f).cloned()).unwrap_or_default(),
                     };
                     Some(AuditOut {

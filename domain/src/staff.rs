@@ -18,7 +18,9 @@
 //!
 //! Every act is in the admin audit log.
 
-use crate::entities::{admin_audit, availability_template, facility, facility_specialty, practitioner, slot, specialty, staff_invitation, user};
+use crate::entities::{
+    admin_audit, availability_template, facility, facility_specialty, practitioner, practitioner_facility, slot, specialty, staff_invitation, user,
+};
 use crate::notify::account::queue_invitation;
 use crate::notify::links::verify_invitation;
 use crate::services::Accounts;
@@ -95,30 +97,6 @@ impl Core {
             },
             _ => false,
         })
-    }
-
-    /// The practitioner profiles whose account was deactivated, with the
-    /// facility that deactivated it: there they no longer practise (nor
-    /// are listed, nor given a schedule).
-    pub(crate) async fn practitioners_off<C: ConnectionTrait>(&self, db: &C) -> Result<HashMap<shared::PractitionerId, FacilityId>> {
-        let gone: HashMap<UserId, FacilityId> = user::Entity::find()
-            .filter(user::Column::DeactivatedAt.is_not_null())
-            .filter(user::Column::Role.eq(Role::Practitioner))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|u| Some((u.id, u.facility_id?)))
-            .collect();
-        if gone.is_empty() {
-            return Ok(HashMap::new());
-        }
-        Ok(practitioner::Entity::find()
-            .filter(practitioner::Column::UserId.is_in(gone.keys().copied().collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|p| Some((p.id, *gone.get(&p.user_id?)?)))
-            .collect())
     }
 
     /// The facilities whose staff and invitations an administrator sees
@@ -338,17 +316,7 @@ impl Accounts {
             .one(&txn)
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let withdrawn = staff_invitation::Entity::update_many()
-            .col_expr(staff_invitation::Column::RevokedAt, Expr::value(now))
-            .filter(staff_invitation::Column::Id.eq(i.id))
-            .filter(staff_invitation::Column::AcceptedAt.is_null())
-            .filter(staff_invitation::Column::RevokedAt.is_null())
-            .filter(staff_invitation::Column::ExpiresAt.gt(now))
-            .exec(&txn)
-            .await?;
-        if withdrawn.rows_affected != 1 {
-            return Err(Error::code(ErrorCode::InvitationInvalid));
-        }
+        close_pending(&txn, i.id, staff_invitation::Column::RevokedAt, now).await?;
         self.core
             .staff_audit(&txn, actor, AdminAction::InvitationRevoked, About { facility: Some(i.facility_id), invitation: Some(i.id), ..About::default() })
             .await?;
@@ -394,17 +362,7 @@ impl Accounts {
         let i = self.core.pending_invitation(&txn, token).await?;
         // Claimed before the account is made: of two acceptances racing, the
         // second finds it used (not a taken phone).
-        let claimed = staff_invitation::Entity::update_many()
-            .col_expr(staff_invitation::Column::AcceptedAt, Expr::value(now))
-            .filter(staff_invitation::Column::Id.eq(i.id))
-            .filter(staff_invitation::Column::AcceptedAt.is_null())
-            .filter(staff_invitation::Column::RevokedAt.is_null())
-            .filter(staff_invitation::Column::ExpiresAt.gt(now))
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            return Err(Error::code(ErrorCode::InvitationInvalid));
-        }
+        close_pending(&txn, i.id, staff_invitation::Column::AcceptedAt, now).await?;
         // A facility closed since is no place to join.
         facility::Entity::find_by_id(i.facility_id)
             .filter(facility::Column::Active.eq(true))
@@ -546,4 +504,44 @@ impl Accounts {
             Err(Error::code(ErrorCode::NotFound))
         }
     }
+}
+
+/// Stamps `column` (accepted or revoked) on an invitation that is still
+/// pending — not accepted, not revoked, not expired — in one conditional
+/// UPDATE, so that of two acts racing on it the second finds it closed
+/// (`invitation_invalid`).
+async fn close_pending(txn: &sea_orm::DatabaseTransaction, id: Uuid, column: staff_invitation::Column, now: DateTime<Utc>) -> Result<()> {
+    let closed = staff_invitation::Entity::update_many()
+        .col_expr(column, Expr::value(now))
+        .filter(staff_invitation::Column::Id.eq(id))
+        .filter(staff_invitation::Column::AcceptedAt.is_null())
+        .filter(staff_invitation::Column::RevokedAt.is_null())
+        .filter(staff_invitation::Column::ExpiresAt.gt(now))
+        .exec(txn)
+        .await?;
+    if closed.rows_affected != 1 {
+        return Err(Error::code(ErrorCode::InvitationInvalid));
+    }
+    Ok(())
+}
+
+/// A condition on `practitioner_facilities`: the links where the
+/// practitioner still practises — not the one to the facility that
+/// deactivated the practitioner's account (there they are no longer
+/// listed, nor given a schedule). One `NOT EXISTS` in the query, so no
+/// list of deactivated accounts is loaded.
+pub(crate) fn practising() -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Query;
+    let link = practitioner_facility::Entity;
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(practitioner::Entity)
+            .inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).equals((practitioner::Entity, practitioner::Column::UserId)))
+            .and_where(Expr::col((practitioner::Entity, practitioner::Column::Id)).equals((link, practitioner_facility::Column::PractitionerId)))
+            .and_where(Expr::col((user::Entity, user::Column::DeactivatedAt)).is_not_null())
+            .and_where(Expr::col((user::Entity, user::Column::FacilityId)).equals((link, practitioner_facility::Column::FacilityId)))
+            .to_owned(),
+    )
+    .not()
 }

@@ -133,4 +133,9 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await expect(page.locator('[data-test="figures-scope"]')).toContainText('Tlemcen');
   await expect(page.locator('[data-test="figures-total"] [data-test="booked"]')).toHaveText('1');
   await page.screenshot({ path: 'test-results/screenshots/figures-fr.png', fullPage: true });
+  // The directorate narrows them to one of its facilities in the same form.
+  await page.selectOption('#fig-facility', { label: facilityName });
+  await page.click('[data-test="figures-period"] button[type="submit"]');
+  await expect(page.locator('[data-test="figures-scope"]')).toContainText(facilityName);
+  await expect(page.locator('[data-test="figures-row"][data-specialty="dermatology"] [data-test="booked"]')).toHaveText('1');
 });

@@ -425,6 +425,9 @@ code_enum!(
         WalkIn = "walk_in",
         /// A pharmacy checked a prescription with its code and the birth date.
         PharmacyCheck = "pharmacy_check",
+        /// A pharmacy gave a prescription's code with a wrong birth date
+        /// (shown nothing; a few a day per code, then the code is held).
+        PharmacyCheckFailed = "pharmacy_check_failed",
     }
 );
 

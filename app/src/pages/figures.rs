@@ -2,7 +2,9 @@
 //! their facility). The period is a plain GET form, so the page reads and
 //! changes without JavaScript; the charts are SVG drawn with the page on
 //! the server (readable before the WASM, printable), each a labelled image
-//! with the numbers in the table beside it; the same figures as CSV.
+//! with the numbers in the table beside it; the same figures as CSV. The
+//! directorate picks one of its facilities or the whole wilaya in the same
+//! form.
 
 use crate::components::FormError;
 use crate::i18n::*;
@@ -155,7 +157,19 @@ pub fn FiguresPage() -> impl IntoView {
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     let figures = Resource::new(move || (param("from"), param("to"), param("facility_id")), |(from, to, facility)| crate::api::figures(from, to, facility));
     let ar = move || i18n.get_locale_untracked() == Locale::ar;
+    // The directorate's facilities, for the picker (others have one facility).
+    let session = expect_context::<crate::SessionResource>();
+    let directorate = move || session.get().and_then(|s| s.ok()).flatten().is_some_and(|p| p.role == shared::Role::HealthAdmin);
+    let facilities = Resource::new(directorate, |d| async move {
+        if d {
+            crate::api::network_facilities().await.unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    });
     let period_form = move |from: String, to: String| {
+        let chosen = param("facility_id");
+        let places = facilities.get().unwrap_or_default();
         view! {
             <form method="get" action="/figures" class="form card inline-form" data-test="figures-period">
                 <div class="field">
@@ -166,7 +180,23 @@ pub fn FiguresPage() -> impl IntoView {
                     <label for="fig-to">{t!(i18n, figures.to)}</label>
                     <input id="fig-to" name="to" type="date" required value=to/>
                 </div>
-                <input type="hidden" name="facility_id" value=param("facility_id")/>
+                {if places.is_empty() {
+                    view! { <input type="hidden" name="facility_id" value=chosen/> }.into_any()
+                } else {
+                    view! {
+                        <div class="field">
+                            <label for="fig-facility">{t!(i18n, figures.facility)}</label>
+                            <select id="fig-facility" name="facility_id">
+                                <option value="" selected=chosen.is_empty()>{t!(i18n, figures.whole_wilaya)}</option>
+                                {places.into_iter().map(|f| {
+                                    let id = f.id.to_string();
+                                    let selected = id == chosen;
+                                    view! { <option value=id selected=selected>{if ar() { f.name_ar } else { f.name_fr }}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }.into_any()
+                }}
                 <button type="submit">{t!(i18n, figures.show)}</button>
             </form>
         }

@@ -180,7 +180,8 @@ pub fn NetworkPage() -> impl IntoView {
     let catalogue = ServerAction::<crate::api::SaveSpecialty>::new();
     let audit = Resource::new(move || (save.version().get(), toggle.version().get(), catalogue.version().get()), |_| crate::api::network_audit());
     let communes = Resource::new(|| (), |_| crate::api::network_communes());
-    let directory = Resource::new(|| (), |_| crate::api::directory());
+    // Renamed specialties show in the facility forms after a catalogue save.
+    let directory = Resource::new(move || catalogue.version().get(), |_| crate::api::directory());
     let ar = move || i18n.get_locale_untracked() == Locale::ar;
     view! {
         <Title text=move || t_string!(i18n, network.title)/>
@@ -237,7 +238,12 @@ pub fn NetworkPage() -> impl IntoView {
                 })
             }}
         </Suspense>
-        <Catalogue save=catalogue/>
+        // Only for a directorate (the facility list answers it alone).
+        <Suspense fallback=|| ()>
+            <Show when=move || facilities.get().is_some_and(|r| r.is_ok())>
+                <Catalogue save=catalogue/>
+            </Show>
+        </Suspense>
         <Suspense fallback=|| ()>
             {move || audit.get().and_then(|r| r.ok()).map(|acts| view! {
                 <h2>{t!(i18n, network.audit)}</h2>

@@ -1,6 +1,9 @@
 //! `/pharmacy`: a pharmacy checks a prescription with the code printed on
 //! it and the patient's birth date (no account), and sees that
-//! prescription only.
+//! prescription only. The answer is shown by the page's WASM (a no-JS
+//! post would bring back only an error code): until it runs the button is
+//! off, and without JavaScript a notice says so, so no check is spent (and
+//! logged) for nothing.
 
 use super::booking::local_time;
 use crate::components::*;
@@ -14,15 +17,19 @@ pub fn PharmacyPage() -> impl IntoView {
     let i18n = use_i18n();
     let check = ServerAction::<crate::api::CheckPrescription>::new();
     let value = check.value();
+    // Effects run in the browser only: the server renders the button off.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     view! {
         <Title text=move || t_string!(i18n, pharmacy.title)/>
         <h1>{t!(i18n, pharmacy.title)}</h1>
         <p>{t!(i18n, pharmacy.intro)}</p>
+        <noscript><p class="error" role="alert">{t!(i18n, pharmacy.needs_js)}</p></noscript>
         <ActionForm action=check attr:class="form" attr:novalidate=true attr:data-test="rx-check">
             <FormError error=action_error(value)/>
             <Field name="code" label=t_string!(i18n, pharmacy.code) inputmode="text" autocomplete="off" dir="ltr" server_error=field_error(value, "code")/>
             <Field name="birth_date" label=t_string!(i18n, fields.birth_date) kind="date" autocomplete="off" server_error=field_error(value, "birth_date")/>
-            <button type="submit" disabled=move || check.pending().get()>{t!(i18n, pharmacy.submit)}</button>
+            <button type="submit" disabled=move || !ready.get() || check.pending().get()>{t!(i18n, pharmacy.submit)}</button>
         </ActionForm>
         {move || value.get().and_then(|r| r.ok()).map(|p| {
             let ar = i18n.get_locale_untracked() == Locale::ar;

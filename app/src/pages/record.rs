@@ -364,6 +364,7 @@ fn Access(access: AccessOut) -> impl IntoView {
         AccessAction::DeskClaim => t_string!(i18n, record.desk_claim),
         AccessAction::WalkIn => t_string!(i18n, record.walk_in),
         AccessAction::PharmacyCheck => t_string!(i18n, record.pharmacy_check),
+        AccessAction::PharmacyCheckFailed => t_string!(i18n, record.pharmacy_check_failed),
         AccessAction::AttachFile => t_string!(i18n, record.attach_file),
         AccessAction::ReadFile => t_string!(i18n, record.read_file),
         AccessAction::ReadEntry => t_string!(i18n, record.read_entry),

@@ -126,19 +126,18 @@ impl Directory {
             q = q.filter(practitioner::Column::SpecialtyId.eq(*id));
         }
         let practitioners = q.order_by_asc(practitioner::Column::FamilyName).order_by_asc(practitioner::Column::Id).all(db).await?;
-        // Whose account the facility deactivated: no longer practising there.
-        let off = self.core.practitioners_off(db).await?;
         // Where each works, among open facilities only (no list of ids in
         // the query: at the scale of the country it would pass the bind limit).
         let open: std::collections::HashSet<FacilityId> =
             facility::Entity::find().filter(facility::Column::Active.eq(true)).all(db).await?.into_iter().map(|f| f.id).collect();
-        let mut links = practitioner_facility::Entity::find();
+        // Not where the facility deactivated their account.
+        let mut links = practitioner_facility::Entity::find().filter(crate::staff::practising());
         if let Some(f) = filter.facility {
             links = links.filter(practitioner_facility::Column::FacilityId.eq(f));
         }
         let links = links.all(db).await?;
         let mut at_facilities: HashMap<PractitionerId, Vec<FacilityId>> = HashMap::new();
-        for l in links.into_iter().filter(|l| open.contains(&l.facility_id) && off.get(&l.practitioner_id) != Some(&l.facility_id)) {
+        for l in links.into_iter().filter(|l| open.contains(&l.facility_id)) {
             at_facilities.entry(l.practitioner_id).or_default().push(l.facility_id);
         }
         let all: Vec<PractitionerProfileOut> = practitioners

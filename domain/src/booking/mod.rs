@@ -18,12 +18,12 @@ pub mod schedule;
 pub mod waitlist;
 pub mod worklist;
 
-use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, slot, specialty, user};
+use crate::entities::{appointment, dependant, facility, practitioner, practitioner_facility, referral, slot, specialty, user};
 use crate::services::{Bookings, Directory, Schedule};
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, Booking, CancelIn, SlotOut};
 use shared::{AppointmentId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, SlotId, SpecialtyId, UserId};
 use shared::{AppointmentStatus, BookingChannel, CancelReason, SlotStatus};
@@ -75,6 +75,13 @@ pub(crate) fn field(name: &str, code: ErrorCode) -> FieldError {
 
 pub(crate) fn full_name(given: &str, family: &str) -> String {
     format!("{given} {family}")
+}
+
+/// A booking that moves an existing appointment, and whether that one held
+/// a referral (a move keeps the terms it was booked under).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Moved {
+    pub used_referral: bool,
 }
 
 /// The person an appointment, referral or waitlist entry is for: the
@@ -375,11 +382,12 @@ impl Core {
         if s.specialty_id != old.specialty_id {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
+        let used_referral = referral::Entity::find().filter(referral::Column::UsedByAppointmentId.eq(old.id)).count(txn).await? > 0;
         self.release(txn, old, now).await?;
         self.queue_desk_news(txn, old, old_slot.starts_at, crate::notify::Kind::DeskCancelled).await?;
         let subject = Subject::of(old);
         let reason = old.reason.clone().unwrap_or_default();
-        self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(old.id), AppointmentStatus::Booked, by.booking_channel()).await
+        self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(Moved { used_referral }), AppointmentStatus::Booked, by.booking_channel()).await
     }
 
     /// Locks an open, future slot within the horizon (a no-op UPDATE takes
@@ -421,8 +429,8 @@ impl Core {
     /// at a time, which makes the cap on active appointments exact; the
     /// unique indexes turn a lost race into `slot_taken` and a second
     /// booking in a specialty into `already_booked_specialty`. A
-    /// referral-required specialty takes the referral the moved appointment
-    /// used (`moved_from`) or an unused, unexpired one.
+    /// referral-required specialty takes an unused, unexpired referral,
+    /// unless this is the move (`moved`) of an appointment that needed none.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn take_slot(
         &self,
@@ -432,7 +440,7 @@ impl Core {
         s: &slot::Model,
         reason: &str,
         now: DateTime<Utc>,
-        moved_from: Option<AppointmentId>,
+        moved: Option<Moved>,
         status: AppointmentStatus,
         channel: BookingChannel,
     ) -> Result<appointment::Model> {
@@ -503,11 +511,11 @@ impl Core {
         let spec = specialty::Entity::find_by_id(s.specialty_id).one(txn).await?;
         if spec.is_some_and(|sp| sp.referral_required) {
             let date = shared::time::algiers_date(s.starts_at);
-            self.use_referral(txn, subject, s.specialty_id, date, a.id, moved_from).await?;
+            self.use_referral(txn, subject, s.specialty_id, date, a.id, moved).await?;
         }
         // A booking waiting for the desk is told when the desk confirms it.
         if status == AppointmentStatus::Booked {
-            self.queue_appointment(txn, &a, s, moved_from.is_some()).await?;
+            self.queue_appointment(txn, &a, s, moved.is_some()).await?;
         }
         Ok(a)
     }
@@ -590,14 +598,13 @@ impl Directory {
     /// The practitioners of the actor's own facility (staff only).
     pub async fn facility_practitioners(&self, actor: &Actor) -> Result<Vec<shared::dto::PractitionerOut>> {
         let facility = actor.staff_facility()?;
-        let off = self.core.practitioners_off(self.core.db()).await?;
         let ids: Vec<PractitionerId> = practitioner_facility::Entity::find()
             .filter(practitioner_facility::Column::FacilityId.eq(facility))
+            .filter(crate::staff::practising())
             .all(self.core.db())
             .await?
             .into_iter()
             .map(|l| l.practitioner_id)
-            .filter(|p| off.get(p) != Some(&facility))
             .collect();
         let specialties: HashMap<SpecialtyId, String> = specialty::Entity::find().all(self.core.db()).await?.into_iter().map(|s| (s.id, s.code)).collect();
         let mut out: Vec<_> = practitioner::Entity::find()

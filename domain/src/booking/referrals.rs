@@ -105,19 +105,15 @@ impl Core {
         specialty_id: SpecialtyId,
         visit: NaiveDate,
         appointment_id: AppointmentId,
-        moved_from: Option<AppointmentId>,
+        moved: Option<super::Moved>,
     ) -> Result<()> {
-        if let Some(old) = moved_from {
-            let moved = referral::Entity::update_many()
-                .col_expr(referral::Column::UsedByAppointmentId, Expr::value(Some(appointment_id)))
-                .filter(referral::Column::UsedByAppointmentId.eq(old))
-                .filter(referral::Column::ExpiresOn.gte(visit))
-                .exec(txn)
-                .await?
-                .rows_affected;
-            if moved == 1 {
-                return Ok(());
-            }
+        // A move keeps the terms it was booked under: an appointment booked
+        // before its specialty asked for a referral moves without one. One
+        // that used a referral got it back when its old slot was released,
+        // so it takes that one (or another) again if still valid on the new
+        // date.
+        if moved.is_some_and(|m| !m.used_referral) {
+            return Ok(());
         }
         let candidates = referral::Entity::find()
             .filter(referral::Column::SubjectId.eq(subject.subject_id))

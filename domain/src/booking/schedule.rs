@@ -399,10 +399,10 @@ impl Core {
         let works_here = practitioner_facility::Entity::find()
             .filter(practitioner_facility::Column::FacilityId.eq(facility))
             .filter(practitioner_facility::Column::PractitionerId.eq(practitioner_id))
+            .filter(crate::staff::practising())
             .one(self.db())
             .await?
-            .is_some()
-            && self.practitioners_off(self.db()).await?.get(&practitioner_id) != Some(&facility);
+            .is_some();
         practitioner::Entity::find_by_id(practitioner_id)
             .one(self.db())
             .await?

@@ -137,6 +137,18 @@ impl Core {
     }
 }
 
+/// Holds `subject`'s chain until the caller's transaction ends, so that
+/// appends (and what a caller counts before appending) happen one at a
+/// time. PostgreSQL: a transaction-scoped advisory lock (taking it twice in
+/// one transaction is fine); SQLite's write transactions are serial already.
+pub(crate) async fn lock_chain<C: ConnectionTrait>(db: &C, subject: PersonId) -> Result<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let key = i64::from_be_bytes(subject.0.as_bytes()[..8].try_into().expect("8 bytes"));
+        db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_advisory_xact_lock($1)", [key.into()])).await?;
+    }
+    Ok(())
+}
+
 /// Appends one access to `subject`'s chain, inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 async fn append<C: ConnectionTrait>(
@@ -150,10 +162,7 @@ async fn append<C: ConnectionTrait>(
     entry: Option<EntryId>,
     reason: &str,
 ) -> Result<()> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        let key = i64::from_be_bytes(subject.0.as_bytes()[..8].try_into().expect("8 bytes"));
-        db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_advisory_xact_lock($1)", [key.into()])).await?;
-    }
+    lock_chain(db, subject).await?;
     let last = record_access::Entity::find().filter(record_access::Column::SubjectId.eq(subject)).order_by_desc(record_access::Column::Seq).one(db).await?;
     let (seq, prev) = last.map(|l| (l.seq + 1, l.hash)).unwrap_or((1, GENESIS.to_owned()));
     // Microseconds: what both databases store exactly, so the hash

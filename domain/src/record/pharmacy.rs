@@ -1,17 +1,21 @@
 //! A pharmacy checks a prescription: the code printed on it and the
 //! patient's birth date, no account. It sees that prescription — lines,
 //! prescriber, polyclinic, date, whether it was withdrawn — and nothing
-//! else of the record. Throttled per client and per code (the code has 50
-//! bits; the birth date must match too); a wrong code and a wrong date are
-//! the same answer. Each check that finds it is in the patient's access
-//! log, as a pharmacy check.
+//! else of the record. A wrong code and a wrong date are the same answer,
+//! after the same reads. Throttled per client (its own limiter), and per
+//! code in the database: a few wrong dates a day
+//! (`pharmacy_wrong_dates_per_code`), each a `pharmacy_check_failed` row in
+//! the patient's access log, then the code answers nothing (the right date
+//! included, so the answer tells nothing) until the oldest is a day old.
+//! The code has 50 bits, so only someone holding the paper gets that far.
+//! Each check that finds it is in the patient's log as a pharmacy check.
 
-use crate::entities::{facility, record_entry, user};
+use crate::entities::{facility, record_access, record_entry, user};
 use crate::services::Record;
 use crate::{Actor, Error, Result};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::dto::{EntryData, PrescriptionCheckIn, PrescriptionCheckOut};
-use shared::{AccessAction, EntryKind, ErrorCode, Role, SessionId, UserId};
+use shared::{AccessAction, EntryKind, ErrorCode, PersonId, Role, SessionId, UserId};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -33,25 +37,46 @@ impl Record {
     #[tracing::instrument(skip_all)]
     pub async fn check_prescription(&self, input: &PrescriptionCheckIn, ip: Option<IpAddr>) -> Result<PrescriptionCheckOut> {
         let (code, birth) = input.validate().map_err(Error::fields)?;
-        self.core.account_throttle().check(ip, &format!("rx:{code}")).map_err(Error::throttled)?;
+        self.core.pharmacy_throttle().check_ip(ip).map_err(Error::throttled)?;
         let not_found = || Error::code(ErrorCode::PrescriptionNotFound);
         let db = self.core.db();
-        let e = record_entry::Entity::find()
+        let found = record_entry::Entity::find()
             .filter(record_entry::Column::VerificationCode.eq(code.as_str()))
             .filter(record_entry::Column::Kind.eq(EntryKind::Prescription))
             .one(db)
-            .await?
-            .ok_or_else(not_found)?;
-        let named = crate::persons::named(db, &[e.subject_id]).await?.remove(&e.subject_id).unwrap_or_default();
-        if named.birth_date != Some(birth) {
-            return Err(not_found());
-        }
+            .await?;
+        // The name look-up runs for an unknown code too, so that its answer
+        // takes about as long as a wrong date's.
+        let subject = found.as_ref().map(|e| e.subject_id).unwrap_or(PersonId(Uuid::nil()));
+        let named = crate::persons::named(db, &[subject]).await?.remove(&subject).unwrap_or_default();
+        let Some(e) = found else { return Err(not_found()) };
         let EntryData::Prescription { items } = serde_json::from_str(&e.body).map_err(|err| Error::Internal(format!("record entry {}: {err}", e.id)))? else {
             return Err(not_found());
         };
         let f = facility::Entity::find_by_id(e.facility_id).one(db).await?.ok_or_else(not_found)?;
         let author = user::Entity::find_by_id(e.author_id).one(db).await?.map(|u| crate::booking::full_name(&u.given_name, &u.family_name)).unwrap_or_default();
         let txn = self.core.begin_write().await?;
+        crate::record::access::lock_chain(&txn, e.subject_id).await?;
+        // The access log's own clock (real time), as its rows are written.
+        let since = chrono::Utc::now() - chrono::Duration::hours(24);
+        let failed = record_access::Entity::find()
+            .filter(record_access::Column::SubjectId.eq(e.subject_id))
+            .filter(record_access::Column::EntryId.eq(e.id))
+            .filter(record_access::Column::Action.eq(AccessAction::PharmacyCheckFailed.code()))
+            .filter(record_access::Column::At.gt(since))
+            .order_by_asc(record_access::Column::At)
+            .all(&txn)
+            .await?;
+        let budget = self.core.config().record.pharmacy_wrong_dates_per_code as usize;
+        if failed.len() >= budget {
+            let oldest = failed.first().map(|r| r.at).unwrap_or(since);
+            return Err(Error::throttled((oldest - since).num_seconds().max(1) as u64));
+        }
+        if named.birth_date != Some(birth) {
+            self.core.log_access(&txn, e.subject_id, &pharmacy(), None, AccessAction::PharmacyCheckFailed, Some(e.id), "").await?;
+            txn.commit().await?;
+            return Err(not_found());
+        }
         self.core.log_access(&txn, e.subject_id, &pharmacy(), None, AccessAction::PharmacyCheck, Some(e.id), "").await?;
         txn.commit().await?;
         Ok(PrescriptionCheckOut {

@@ -181,7 +181,9 @@ async fn the_directorate_edits_the_specialty_catalogue_and_bookings_follow_its_r
     // Positive control first: before the rule, a citizen books without a referral.
     let from = app.domain.today() + chrono::Duration::days(3);
     let slots = c.free_slots(&app, from, from + chrono::Duration::days(40)).await;
-    assert_eq!(app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": slots[0]["id"] })).await.status(), StatusCode::CREATED);
+    let res = app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": slots[0]["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let booked: Value = res.json().await.unwrap();
 
     let res = app.put_auth(&path, &oran, &body).await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
@@ -192,6 +194,9 @@ async fn the_directorate_edits_the_specialty_catalogue_and_bookings_follow_its_r
     let other = s(&app.citizen_tokens().await, "access_token");
     let (status, code, _) = error_code(app.post_auth("/api/v1/appointments", &other, &json!({ "slot_id": slots[1]["id"] })).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "referral_required"));
+    // The appointment booked before the rule keeps its terms: it moves without one.
+    let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&booked, "id")), &citizen, &json!({ "slot_id": slots[2]["id"] })).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
 
     // The catalogue is national: both directorates read the act, once (saving it unchanged logs nothing).
     assert_eq!(app.put_auth(&path, &tlemcen, &body).await.status(), StatusCode::OK);
@@ -199,7 +204,14 @@ async fn the_directorate_edits_the_specialty_catalogue_and_bookings_follow_its_r
         let audit = items(app.get_auth("/api/v1/admin/audit", token).await).await;
         let acts: Vec<&Value> = audit.iter().filter(|a| a["action"] == "specialty_updated").collect();
         assert_eq!(acts.len(), 1, "{audit:?}");
-        assert_eq!((acts[0]["subject_kind"].as_str(), acts[0]["subject_name"].as_str()), (Some("specialty"), Some(c.specialty.as_str())));
+        assert_eq!((acts[0]["subject_kind"].as_str(), acts[0]["subject_name"].as_str()), (Some("specialty"), Some("Spécialité renommée")));
         assert!(acts[0]["before"].as_str().unwrap().contains("referral_required\":false"));
+    }
+
+    // The catalogue's forms are on the directorate's page only.
+    for (login, shown) in [("0550000005", true), ("0550000004", false)] {
+        let cookie = web_session(&app, login, pw).await;
+        let html = app.client.get(app.url("/network")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+        assert_eq!(html.contains(r#"data-test="catalogue""#), shown, "{login}");
     }
 }

@@ -361,7 +361,12 @@ async fn look_ups_by_nin_are_throttled_per_practitioner_found_or_not() {
 
 #[tokio::test]
 async fn a_pharmacy_sees_a_prescription_by_its_code_and_the_birth_date_and_nothing_else_and_the_patient_sees_the_check() {
-    let app = spawn_app_with(|c| c.identity.account_actions_per_ip_per_minute = 8).await;
+    let app = spawn_app_with(|c| {
+        c.proxy_hops = 1;
+        c.record.pharmacy_checks_per_ip_per_minute = 4;
+        c.record.pharmacy_wrong_dates_per_code = 3;
+    })
+    .await;
     app.domain.seed_demo().await.unwrap();
     let patient = s(&app.citizen_tokens().await, "access_token");
     let me: Value = app.get_auth("/api/v1/me", &patient).await.json().await.unwrap();
@@ -378,14 +383,24 @@ async fn a_pharmacy_sees_a_prescription_by_its_code_and_the_birth_date_and_nothi
                              "frequency": "2 bouffées si besoin", "duration": "3 mois" }] }))
     .await;
     let code = s(&rx, "verification_code");
-    let check = |code: String, birth: String| {
+    // Each pharmacy is a client of its own (the address the proxy added).
+    let check_from = |ip: &'static str, code: String, birth: String| {
         let app = &app;
-        async move { app.post("/api/v1/prescriptions/check", &json!({ "code": code, "birth_date": birth })).await }
+        async move {
+            app.client
+                .post(app.url("/api/v1/prescriptions/check"))
+                .header("x-forwarded-for", ip)
+                .json(&json!({ "code": code, "birth_date": birth }))
+                .send()
+                .await
+                .unwrap()
+        }
     };
+    let check = |code: String, birth: String| check_from("192.0.2.1", code, birth);
 
     // The wrong birth date and a code that does not exist get one answer; a malformed code is named.
-    let other_day = (chrono::NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap() + Duration::days(1)).to_string();
-    for (c, b) in [(code.clone(), other_day), ("ABCDEFGH23".to_owned(), birth.clone())] {
+    let other_day = |days: i64| (chrono::NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap() + Duration::days(days)).to_string();
+    for (c, b) in [(code.clone(), other_day(1)), ("ABCDEFGH23".to_owned(), birth.clone())] {
         let (status, err, _) = error_code(check(c, b).await).await;
         assert_eq!((status, err.as_str()), (StatusCode::NOT_FOUND, "prescription_not_found"));
     }
@@ -394,7 +409,7 @@ async fn a_pharmacy_sees_a_prescription_by_its_code_and_the_birth_date_and_nothi
 
     // The code as printed (lower case, spaced) and the right date: the prescription only.
     let spaced = format!("{} {}", code[..5].to_lowercase(), &code[5..]);
-    let res = check(spaced, birth.clone()).await;
+    let res = check_from("192.0.2.2", spaced, birth.clone()).await;
     assert_eq!(res.status(), StatusCode::OK);
     let out: Value = res.json().await.unwrap();
     assert_eq!(
@@ -405,26 +420,46 @@ async fn a_pharmacy_sees_a_prescription_by_its_code_and_the_birth_date_and_nothi
     assert_eq!(keys, ["code", "facility_name_ar", "facility_name_fr", "items", "patient_name", "prescribed_at", "prescriber_name", "status"]);
     assert!(!out.to_string().contains(&canary) && !out.to_string().contains(&patient_id), "nothing else of the record");
 
-    // In the patient's log, as a pharmacy's check of that prescription.
+    // In the patient's log, as a pharmacy's check of that prescription; the wrong date too.
     let log: Value = app.get_auth("/api/v1/me/record/accesses", &patient).await.json().await.unwrap();
-    let checks: Vec<&Value> = log["items"].as_array().unwrap().iter().filter(|r| r["action"] == "pharmacy_check").collect();
+    let of = |action: &str| log["items"].as_array().unwrap().iter().filter(|r| r["action"] == action).cloned().collect::<Vec<Value>>();
+    let checks = of("pharmacy_check");
     assert_eq!(checks.len(), 1, "{log}");
     assert_eq!((checks[0]["actor_role"].as_str(), checks[0]["entry_id"].as_str()), (Some("pharmacy"), rx["id"].as_str()));
+    assert_eq!(of("pharmacy_check_failed").len(), 1, "{log}");
 
     // Withdrawn by its author: the pharmacy is told not to dispense it.
     let res = app.post_auth(&format!("/api/v1/record/entries/{}/entered-in-error", s(&rx, "id")), &doctor, &json!({ "reason": "Mauvaise dose" })).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let out: Value = check(code.clone(), birth.clone()).await.json().await.unwrap();
+    let out: Value = check_from("192.0.2.3", code.clone(), birth.clone()).await.json().await.unwrap();
     assert_eq!(out["status"], "entered_in_error");
 
-    // Guessing is throttled per code (and per client).
-    let mut throttled = None;
-    for n in 0..12 {
-        let res = check(code.clone(), birth.clone()).await;
-        if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            throttled = Some((n, res.headers().contains_key("retry-after")));
-            break;
-        }
+    // Wrong dates have a small budget per code, whatever the client: the
+    // third (the first was above) is still an answer, the fourth is held —
+    // and so is the right date, so that the hold tells nothing.
+    for (ip, days) in [("192.0.2.4", 2), ("192.0.2.5", 3)] {
+        assert_eq!(check_from(ip, code.clone(), other_day(days)).await.status(), StatusCode::NOT_FOUND);
     }
-    assert!(matches!(throttled, Some((_, true))), "{throttled:?}");
+    for (ip, b) in [("192.0.2.6", other_day(4)), ("192.0.2.7", birth.clone())] {
+        let res = check_from(ip, code.clone(), b).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((23 * 3600..=24 * 3600).contains(&wait), "held for about a day, not {wait} s");
+    }
+    // Positive control: the patient's other prescription answers.
+    let rx2 = write(json!({ "kind": "prescription", "items": [{ "medication": "Amoxicilline", "form": "gélule", "dose": "1 g",
+                              "frequency": "2 par jour", "duration": "7 jours" }] }))
+    .await;
+    assert_eq!(check_from("192.0.2.8", s(&rx2, "verification_code"), birth.clone()).await.status(), StatusCode::OK);
+    let log: Value = app.get_auth("/api/v1/me/record/accesses", &patient).await.json().await.unwrap();
+    let failed = log["items"].as_array().unwrap().iter().filter(|r| r["action"] == "pharmacy_check_failed").count();
+    assert_eq!(failed, 3, "every wrong date is in the patient's log, the held ones are not tries");
+
+    // Each client has its own small allowance (4 a minute here, whatever
+    // the codes): the fifth check in a row is refused, another client's is not.
+    for n in 0..4 {
+        assert_eq!(check_from("192.0.2.10", format!("ABCDEFGH{}{}", 2 + n, 2 + n), birth.clone()).await.status(), StatusCode::NOT_FOUND, "check {n}");
+    }
+    assert_eq!(check_from("192.0.2.10", "ABCDEFGH66".into(), birth.clone()).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(check_from("192.0.2.11", "ABCDEFGH66".into(), birth.clone()).await.status(), StatusCode::NOT_FOUND);
 }

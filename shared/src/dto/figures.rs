@@ -126,6 +126,21 @@ pub fn rate(part: u64, whole: u64) -> Option<f64> {
 
 impl FigureRow {
     /// Fills the rates from the counts.
+    /// Adds another row's counts to this one (for a total); rates, the
+    /// third next available and the waits are not sums and stay as they are.
+    pub fn add_counts(&mut self, r: &FigureRow) {
+        self.slots_published += r.slots_published;
+        self.slots_booked += r.slots_booked;
+        self.appointments_due += r.appointments_due;
+        self.no_shows += r.no_shows;
+        self.cancellations += r.cancellations;
+        self.slots_freed += r.slots_freed;
+        self.slots_rebooked += r.slots_rebooked;
+        self.booked_web += r.booked_web;
+        self.booked_mobile += r.booked_mobile;
+        self.booked_desk += r.booked_desk;
+    }
+
     pub fn with_rates(mut self) -> Self {
         self.fill_rate = rate(self.slots_booked, self.slots_published);
         self.no_show_rate = rate(self.no_shows, self.appointments_due);
