@@ -520,10 +520,21 @@ pub async fn facilities_in(wilaya: String) -> Result<Vec<shared::dto::FacilityOu
     Ok(ctx()?.domain.directory.facilities_in_wilaya(&wilaya).await?)
 }
 
-/// Free slots for a search; empty dates mean from tomorrow, four weeks; an
-/// empty facility means any.
-#[server(prefix = "/sfn", endpoint = "search_slots")]
-pub async fn search_slots(specialty: String, wilaya: String, from: String, to: String, facility: String) -> Result<Vec<shared::dto::SlotOut>, AppError> {
+/// A search read as a directory (one page of practitioner–facility
+/// groups); empty dates mean from tomorrow, four weeks; an empty facility
+/// or practitioner means any; an empty sort, the soonest first.
+#[server(prefix = "/sfn", endpoint = "search_groups")]
+#[allow(clippy::too_many_arguments)]
+pub async fn search_groups(
+    specialty: String,
+    wilaya: String,
+    from: String,
+    to: String,
+    facility: String,
+    practitioner: String,
+    sort: String,
+    cursor: String,
+) -> Result<shared::dto::Page<shared::dto::SlotGroupOut>, AppError> {
     use chrono::{Duration, NaiveDate};
     let ctx = ctx()?;
     let today = ctx.domain.today();
@@ -535,9 +546,46 @@ pub async fn search_slots(specialty: String, wilaya: String, from: String, to: S
     };
     let from = parse(&from, today + Duration::days(1))?;
     let to = parse(&to, from + Duration::days(27))?;
-    let only = domain::booking::SlotFilter { facility_id: facility.parse().ok(), ..Default::default() };
-    Ok(ctx.domain.booking.search_slots(&specialty, &wilaya, from, to, &only).await?)
+    let only = domain::booking::SlotFilter { facility_id: facility.parse().ok(), practitioner_id: practitioner.parse().ok(), ..Default::default() };
+    let at = shared::dto::PageQuery { cursor: Some(cursor), limit: Some(GROUPS_PER_PAGE) }.validate().map_err(AppError::from)?;
+    let search = domain::booking::search::GroupSearch {
+        specialty,
+        wilaya,
+        from,
+        to,
+        only,
+        sort: shared::SlotSort::parse(&sort).unwrap_or(shared::SlotSort::Earliest),
+        lang: page_lang(),
+    };
+    Ok(ctx.domain.booking.search_groups(&search, at).await?)
 }
+
+/// A facility's public page: the facility and the specialties it offers.
+#[server(prefix = "/sfn", endpoint = "facility_profile")]
+pub async fn facility_profile(id: String) -> Result<(shared::dto::DirectoryFacilityOut, Vec<shared::dto::SpecialtyOut>), AppError> {
+    let ctx = ctx()?;
+    let id = id.parse::<uuid::Uuid>().map(shared::FacilityId).map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    let f = ctx.domain.directory.facility_profile(id).await?;
+    let offered = ctx.domain.directory.specialties().await?.into_iter().filter(|s| f.specialties.contains(&s.code)).collect();
+    Ok((f, offered))
+}
+
+/// A practitioner's public page: the profile, the specialty's names and
+/// the open facilities where they practise.
+#[server(prefix = "/sfn", endpoint = "practitioner_profile")]
+#[allow(clippy::type_complexity)]
+pub async fn practitioner_profile(
+    id: String,
+) -> Result<(shared::dto::PractitionerProfileOut, Option<shared::dto::SpecialtyOut>, Vec<shared::dto::DirectoryFacilityOut>), AppError> {
+    let ctx = ctx()?;
+    let id = id.parse::<uuid::Uuid>().map(shared::PractitionerId).map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    let (p, places) = ctx.domain.directory.practitioner_profile(id).await?;
+    let specialty = ctx.domain.directory.specialties().await?.into_iter().find(|s| s.code == p.specialty);
+    Ok((p, specialty, places))
+}
+
+/// Practitioner–facility groups per page of the web's search.
+pub const GROUPS_PER_PAGE: u32 = 10;
 
 /// Books a slot for the signed-in citizen (or a dependant), or moves the
 /// appointment named by `reschedule` there; then shows their appointments.

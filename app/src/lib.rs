@@ -91,6 +91,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("figures") view={Lazy::<FiguresRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("pharmacy") view={Lazy::<PharmacyRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("facilities/:id") view={Lazy::<FacilityRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("practitioners/:id") view={Lazy::<PractitionerRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::InOrder/>
                         <Route path=path!("verify") view=pages::VerifyPhonePage ssr=SsrMode::InOrder/>
@@ -204,6 +206,8 @@ lazy_page!(StaffRoute, StaffPage);
 lazy_page!(NetworkRoute, NetworkPage);
 lazy_page!(FiguresRoute, FiguresPage);
 lazy_page!(PharmacyRoute, PharmacyPage);
+lazy_page!(FacilityRoute, FacilityPage);
+lazy_page!(PractitionerRoute, PractitionerPage);
 lazy_page!(InviteRoute, InvitePage);
 lazy_page!(CareRoute, CarePage);
 lazy_page!(PrintRecordRoute, PrintRecordPage);

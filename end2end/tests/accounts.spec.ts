@@ -129,7 +129,7 @@ test('a citizen finds a free slot, books it, sees it and cancels it', async ({ p
   await page.click('[data-test="search"] button[type="submit"]');
   const first = page.locator('[data-test="slot"]').first();
   await expect(first).toBeVisible();
-  const when = (await first.locator('strong').textContent())!.trim();
+  const when = (await first.getAttribute('data-when'))!.trim();
   await first.locator('button[type="submit"]').click();
 
   await expect(page).toHaveURL(/\/appointments$/);

@@ -190,7 +190,11 @@ test('a search narrows to one polyclinic of the wilaya', async ({ page }) => {
   await page.selectOption('#facility', { label: 'Polyclinique Es-Seddikia' });
   await page.click('[data-test="search"] button[type="submit"]');
   await expect(page).toHaveURL(/facility=/);
-  const slots = page.locator('[data-test="slot"]');
-  await expect(slots.first()).toBeVisible();
-  for (const text of await slots.allTextContents()) expect(text).toContain('Polyclinique Es-Seddikia');
+  const groups = page.locator('[data-test="group"]');
+  await expect(groups.first().locator('[data-test="slot"]').first()).toBeVisible();
+  for (const text of await groups.allTextContents()) expect(text).toContain('Polyclinique Es-Seddikia');
+  // Each group names its polyclinic, whose page says where it is, when it is open and what it offers.
+  await groups.first().locator('[data-test="facility-link"]').click();
+  await expect(page.locator('[data-test="facility-page"] h1')).toHaveText('Polyclinique Es-Seddikia');
+  await expect(page.locator('[data-test="offered"] [data-code="general_practice"]')).toBeVisible();
 });

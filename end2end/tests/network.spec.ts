@@ -118,7 +118,8 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await citizen.fill('#from', iso(new Date(Date.now() + 2 * DAY)));
   await citizen.fill('#to', iso(new Date(Date.now() + 30 * DAY)));
   await citizen.click('[data-test="search"] button[type="submit"]');
-  const slot = citizen.locator('[data-test="slot"]', { hasText: facilityName }).first();
+  // Results read as a directory: the dermatologist at that polyclinic, his first days and times.
+  const slot = citizen.locator('[data-test="group"]', { hasText: facilityName }).locator('[data-test="slot"]').first();
   await expect(slot).toBeVisible();
   await slot.locator('button[type="submit"]').click();
   await expect(citizen).toHaveURL(/\/appointments$/);

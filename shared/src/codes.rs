@@ -70,6 +70,15 @@ macro_rules! code_enum {
 pub(crate) use code_enum;
 
 code_enum!(
+    /// How a grouped search orders its practitioners: the soonest free
+    /// time first, or by the facility's name (in the reader's language).
+    SlotSort {
+        Earliest = "earliest",
+        Facility = "facility",
+    }
+);
+
+code_enum!(
     /// A bookable slot of a practitioner's schedule.
     SlotStatus {
         /// Free: anyone may book it.

@@ -8,12 +8,48 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-use shared::dto::{AppointmentOut, SlotOut};
+use shared::dto::{AppointmentOut, SlotGroupOut, SlotTimeOut};
 use shared::{AppointmentStatus, WaitlistStatus};
 
 /// Algiers wall-clock time (UTC+1 all year), day first as read in Algeria.
 pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
     shared::time::algiers_display(t)
+}
+
+/// Times shown per day of a search group; the rest behind "more".
+const TIMES_SHOWN: usize = 4;
+
+/// `HH:MM` in Algiers.
+fn clock(t: chrono::DateTime<chrono::Utc>) -> String {
+    local_time(t).split(' ').nth(1).unwrap_or_default().to_owned()
+}
+
+/// A day of a search group: its weekday and `dd/mm`.
+fn day_label(i18n: leptos_i18n::I18nContext<Locale>, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let name = match d.weekday() {
+        chrono::Weekday::Mon => t_string!(i18n, days.mon),
+        chrono::Weekday::Tue => t_string!(i18n, days.tue),
+        chrono::Weekday::Wed => t_string!(i18n, days.wed),
+        chrono::Weekday::Thu => t_string!(i18n, days.thu),
+        chrono::Weekday::Fri => t_string!(i18n, days.fri),
+        chrono::Weekday::Sat => t_string!(i18n, days.sat),
+        chrono::Weekday::Sun => t_string!(i18n, days.sun),
+    };
+    format!("{name} {:02}/{:02}", d.day(), d.month())
+}
+
+/// `/book` with the current search's parameters, some replaced (an empty
+/// value drops the parameter).
+fn search_url(q: &leptos_router::params::ParamsMap, set: &[(&str, &str)]) -> String {
+    let mut q = q.clone();
+    for (k, v) in set {
+        q.remove(k);
+        if !v.is_empty() {
+            q.insert(k.to_string(), v.to_string());
+        }
+    }
+    format!("/book{}", q.to_query_string())
 }
 
 /// An appointment's status in the page's language.
@@ -101,15 +137,14 @@ pub fn BookPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k));
     let directory = Resource::new(|| (), |_| crate::api::directory());
+    let arg = move |k: &str| param(k).unwrap_or_default();
     let results = Resource::new(
-        move || (param("specialty"), param("wilaya"), param("from"), param("to"), param("facility")),
-        |(s, w, f, t, fac)| async move {
-            match (s, w) {
-                (Some(s), Some(w)) if !s.is_empty() && !w.is_empty() => {
-                    Some(crate::api::search_slots(s, w, f.unwrap_or_default(), t.unwrap_or_default(), fac.unwrap_or_default()).await)
-                }
-                _ => None,
+        move || [arg("specialty"), arg("wilaya"), arg("from"), arg("to"), arg("facility"), arg("practitioner"), arg("sort"), arg("cursor")],
+        |[s, w, f, t, fac, pr, sort, cursor]| async move {
+            if s.is_empty() || w.is_empty() {
+                return None;
             }
+            Some(crate::api::search_groups(s, w, f, t, fac, pr, sort, cursor).await)
         },
     );
     let book = ServerAction::<crate::api::BookSlot>::new();
@@ -187,6 +222,14 @@ pub fn BookPage() -> impl IntoView {
                                 <label for="to">{t!(i18n, book.to)}</label>
                                 <input id="to" name="to" type="date" value=param("to").unwrap_or_else(|| plus_days(today, 28))/>
                             </div>
+                            <div class="field">
+                                <label for="sort">{t!(i18n, book.sort)}</label>
+                                <select id="sort" name="sort">
+                                    <option value="earliest" selected=arg("sort") != "facility">{t!(i18n, book.sort_earliest)}</option>
+                                    <option value="facility" selected=arg("sort") == "facility">{t!(i18n, book.sort_facility)}</option>
+                                </select>
+                            </div>
+                            {param("practitioner").filter(|p| !p.is_empty()).map(|p| view! { <input type="hidden" name="practitioner" value=p/> })}
                             {moving().map(|r| view! { <input type="hidden" name="reschedule" value=r/> })}
                             <Transition fallback=|| ()>
                                 {move || dependants.get().and_then(|d| d.ok()).filter(|d| !d.is_empty() && moving().is_none()).map(|deps| {
@@ -216,7 +259,7 @@ pub fn BookPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || results.get().flatten().map(|r| match r {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                Ok(slots) if slots.is_empty() => view! {
+                Ok(page) if page.items.is_empty() && arg("cursor").is_empty() => view! {
                     <p class="card" data-test="no-slots">{t!(i18n, book.none)}</p>
                     {moving().is_none().then(|| view! {
                         <ActionForm action=join attr:class="form card" attr:data-test="waitlist-join">
@@ -231,30 +274,63 @@ pub fn BookPage() -> impl IntoView {
                         </ActionForm>
                     })}
                 }.into_any(),
-                Ok(slots) => view! {
-                    <h2>{t!(i18n, book.results)}</h2>
-                    <p class="hint">{t!(i18n, book.times_note)}</p>
-                    <ul class="slots">
-                        {slots.into_iter().map(|s: SlotOut| {
-                            let place = if is_ar() { s.facility_name_ar.clone() } else { s.facility_name_fr.clone() };
-                            view! {
-                                <li class="card slot" data-test="slot">
-                                    <strong dir="ltr">{local_time(s.starts_at)}</strong>
-                                    <span>{place}</span>
-                                    <span>{t!(i18n, book.with)}" "{s.practitioner_name.clone()}</span>
-                                    <ActionForm action=book attr:class="inline">
-                                        <input type="hidden" name="slot_id" value=s.id.to_string()/>
-                                        <input type="hidden" name="reschedule" value=moving().unwrap_or_default()/>
-                                        <input type="hidden" name="dependant_id" value=for_whom()/>
-                                        <button type="submit" disabled=move || book.pending().get()>
-                                            {move || if moving().is_some() { t_string!(i18n, book.move_button) } else { t_string!(i18n, book.book_button) }}
-                                        </button>
-                                    </ActionForm>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Ok(page) => {
+                    let time = move |t: SlotTimeOut| view! {
+                        <li data-test="slot" data-when=local_time(t.starts_at)>
+                            <ActionForm action=book attr:class="inline">
+                                <input type="hidden" name="slot_id" value=t.id.to_string()/>
+                                <input type="hidden" name="reschedule" value=moving().unwrap_or_default()/>
+                                <input type="hidden" name="dependant_id" value=for_whom()/>
+                                <button type="submit" class="time" disabled=move || book.pending().get()
+                                    aria-label=move || format!("{} {}", if moving().is_some() { t_string!(i18n, book.move_button) } else { t_string!(i18n, book.book_button) }, local_time(t.starts_at))>
+                                    <bdi dir="ltr">{clock(t.starts_at)}</bdi>
+                                </button>
+                            </ActionForm>
+                        </li>
+                    };
+                    let next = page.next_cursor.clone().map(|c| search_url(&query.read(), &[("cursor", c.as_str())]));
+                    view! {
+                        <h2>{t!(i18n, book.results)}</h2>
+                        <p class="hint">{t!(i18n, book.times_note)}</p>
+                        <ol class="groups">
+                            {page.items.into_iter().map(|g: SlotGroupOut| {
+                                let ar = is_ar();
+                                let place = if ar { g.facility_name_ar.clone() } else { g.facility_name_fr.clone() };
+                                let commune = if ar { g.commune_name_ar.clone() } else { g.commune_name_fr.clone() };
+                                let one = search_url(&query.read(), &[("facility", &g.facility_id.to_string()), ("practitioner", &g.practitioner_id.to_string()), ("cursor", "")]);
+                                let narrowed = arg("practitioner") == g.practitioner_id.to_string();
+                                view! {
+                                    <li class="card group" data-test="group">
+                                        <h3><a href=format!("/practitioners/{}", g.practitioner_id)>{g.practitioner_name.clone()}</a></h3>
+                                        <p><a href=format!("/facilities/{}", g.facility_id) data-test="facility-link">{place}</a>
+                                            {commune.map(|c| view! { " · "{c} })}</p>
+                                        <p class="hint">{g.address.clone()}</p>
+                                        <p class="hint" data-test="first-free">{t!(i18n, book.first_free)}" "<bdi dir="ltr">{local_time(g.first_at)}</bdi>
+                                            " · "{g.free_in_period}" "{t!(i18n, book.free_times)}</p>
+                                        {g.days.into_iter().map(|d| {
+                                            let mut shown = d.slots;
+                                            let rest = shown.split_off(shown.len().min(TIMES_SHOWN));
+                                            view! {
+                                                <div class="day" data-test="day">
+                                                    <h4>{day_label(i18n, d.date)}</h4>
+                                                    <ul class="times">{shown.into_iter().map(time).collect_view()}</ul>
+                                                    {(!rest.is_empty()).then(|| view! {
+                                                        <details>
+                                                            <summary data-test="more-times">{t!(i18n, book.more_times)}" ("{rest.len()}")"</summary>
+                                                            <ul class="times">{rest.into_iter().map(time).collect_view()}</ul>
+                                                        </details>
+                                                    })}
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                        {(!narrowed).then(|| view! { <p><a href=one data-test="more-days">{t!(i18n, book.more_days)}</a></p> })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                        {next.map(|href| view! { <p><a href=href data-test="next-page">{t!(i18n, book.next_page)}</a></p> })}
+                    }.into_any()
+                }
             })}
         </Suspense>
     }

@@ -159,14 +159,19 @@ pub fn FiguresPage() -> impl IntoView {
     let ar = move || i18n.get_locale_untracked() == Locale::ar;
     // The directorate's facilities, for the picker (others have one facility).
     let session = expect_context::<crate::SessionResource>();
-    let directorate = move || session.get().and_then(|s| s.ok()).flatten().is_some_and(|p| p.role == shared::Role::HealthAdmin);
-    let facilities = Resource::new(directorate, |d| async move {
-        if d {
-            crate::api::network_facilities().await.unwrap_or_default()
-        } else {
-            Vec::new()
-        }
-    });
+    // Awaited inside the fetcher (not tracked as the source), so the
+    // server renders the list it will hand to the browser.
+    let facilities = Resource::new(
+        || (),
+        move |_| async move {
+            let directorate = session.await.ok().flatten().is_some_and(|p| p.role == shared::Role::HealthAdmin);
+            if directorate {
+                crate::api::network_facilities().await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
     let period_form = move |from: String, to: String| {
         let chosen = param("facility_id");
         let places = facilities.get().unwrap_or_default();

@@ -238,12 +238,13 @@ pub fn NetworkPage() -> impl IntoView {
                 })
             }}
         </Suspense>
-        // Only for a directorate (the facility list answers it alone).
-        <Suspense fallback=|| ()>
+        // Only for a directorate (the facility list answers it alone); a
+        // Transition keeps it (and what is typed in it) while the list reloads.
+        <Transition fallback=|| ()>
             <Show when=move || facilities.get().is_some_and(|r| r.is_ok())>
                 <Catalogue save=catalogue/>
             </Show>
-        </Suspense>
+        </Transition>
         <Suspense fallback=|| ()>
             {move || audit.get().and_then(|r| r.ok()).map(|acts| view! {
                 <h2>{t!(i18n, network.audit)}</h2>

@@ -85,6 +85,11 @@ impl Directory {
                 wilaya_code: f.wilaya_code,
                 address: f.address,
                 phone: f.phone,
+                opens_at: f.opens_at,
+                closes_at: f.closes_at,
+                open_days: f.open_days.bytes().map(|b| b - b'0').collect(),
+                latitude: f.latitude,
+                longitude: f.longitude,
             })
             .collect())
     }
@@ -114,6 +119,40 @@ impl Directory {
             .await?
             .ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         self.facility_outs(vec![f]).await?.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))
+    }
+
+    /// One practitioner's public profile, with the open facilities where
+    /// they practise; not found when there are none.
+    pub async fn practitioner_profile(&self, id: PractitionerId) -> Result<(PractitionerProfileOut, Vec<DirectoryFacilityOut>)> {
+        let db = self.core.db();
+        let not_found = || Error::code(ErrorCode::NotFound);
+        let p = practitioner::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+        let places: Vec<FacilityId> = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::PractitionerId.eq(id))
+            .filter(crate::staff::practising())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.facility_id)
+            .collect();
+        let rows = facility::Entity::find()
+            .filter(facility::Column::Id.is_in(places))
+            .filter(facility::Column::Active.eq(true))
+            .order_by_asc(facility::Column::NameFr)
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Err(not_found());
+        }
+        let specialty = specialty::Entity::find_by_id(p.specialty_id).one(db).await?.map(|s| s.code).unwrap_or_default();
+        let facilities = self.facility_outs(rows).await?;
+        let profile = PractitionerProfileOut {
+            id: p.id,
+            name: full_name(&p.given_name, &p.family_name),
+            specialty,
+            facilities: facilities.iter().map(|f| f.id).collect(),
+        };
+        Ok((profile, facilities))
     }
 
     /// Practitioners' public profiles by name, filtered by facility and specialty.

@@ -15,6 +15,7 @@ pub mod directory;
 pub mod people;
 pub mod referrals;
 pub mod schedule;
+pub mod search;
 pub mod waitlist;
 pub mod worklist;
 
@@ -23,7 +24,7 @@ use crate::services::{Bookings, Directory, Schedule};
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, BookIn, Booking, CancelIn, SlotOut};
 use shared::{AppointmentId, ErrorCode, FacilityId, FieldError, PersonId, PractitionerId, SlotId, SpecialtyId, UserId};
 use shared::{AppointmentStatus, BookingChannel, CancelReason, SlotStatus};
@@ -77,11 +78,11 @@ pub(crate) fn full_name(given: &str, family: &str) -> String {
     format!("{given} {family}")
 }
 
-/// A booking that moves an existing appointment, and whether that one held
-/// a referral (a move keeps the terms it was booked under).
+/// A booking that moves an existing appointment, and the referral that one
+/// held (a move keeps the terms it was booked under).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Moved {
-    pub used_referral: bool,
+    pub held_referral: Option<shared::ReferralId>,
 }
 
 /// The person an appointment, referral or waitlist entry is for: the
@@ -241,24 +242,18 @@ impl Bookings {
 }
 
 impl Core {
-    /// Free slots as [`search_slots`](Self::search_slots) finds them,
-    /// leaving out `excluded`, bookable online now (minimum notice).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn free_slots<C: ConnectionTrait>(
+    /// The free slots of a specialty in a wilaya between two days (Algiers),
+    /// bookable online now (minimum notice), optionally narrowed, joined to
+    /// their facility and practitioner: the one filter every search shares.
+    /// Portable (sea-query builds it for SQLite and PostgreSQL alike).
+    pub(crate) fn free_slot_select(
         &self,
-        db: &C,
-        spec: &specialty::Model,
+        specialty: SpecialtyId,
         wilaya: &str,
         from: NaiveDate,
         to: NaiveDate,
         only: &SlotFilter,
-        excluded: &HashSet<SlotId>,
-        limit: u64,
-    ) -> Result<Vec<SlotOut>> {
-        // One query: the slots joined to their facility and practitioner,
-        // those with an active appointment left out by NOT EXISTS on the
-        // unique active-slot index. Portable (sea-query builds it for
-        // SQLite and PostgreSQL alike).
+    ) -> sea_orm::Select<slot::Entity> {
         use sea_orm::sea_query::{ExprTrait as _, Query};
         use sea_orm::JoinType;
         let rules = &self.config().booking;
@@ -270,19 +265,9 @@ impl Core {
             .and_where(Expr::col((appointment::Entity, appointment::Column::ActiveSlotId)).equals((slot::Entity, slot::Column::Id)))
             .to_owned();
         let mut q = slot::Entity::find()
-            .select_only()
-            .column(slot::Column::Id)
-            .column(slot::Column::StartsAt)
-            .column(slot::Column::EndsAt)
-            .column(slot::Column::FacilityId)
-            .column(slot::Column::PractitionerId)
-            .column_as(facility::Column::NameAr, "facility_name_ar")
-            .column_as(facility::Column::NameFr, "facility_name_fr")
-            .column_as(practitioner::Column::GivenName, "given_name")
-            .column_as(practitioner::Column::FamilyName, "family_name")
             .join(JoinType::InnerJoin, slot::Entity::belongs_to(facility::Entity).from(slot::Column::FacilityId).to(facility::Column::Id).into())
             .join(JoinType::InnerJoin, slot::Entity::belongs_to(practitioner::Entity).from(slot::Column::PractitionerId).to(practitioner::Column::Id).into())
-            .filter(slot::Column::SpecialtyId.eq(spec.id))
+            .filter(slot::Column::SpecialtyId.eq(specialty))
             .filter(facility::Column::WilayaCode.eq(wilaya))
             // A closed facility takes no new booking.
             .filter(facility::Column::Active.eq(true))
@@ -299,6 +284,38 @@ impl Core {
         if let Some(p) = only.practitioner_id {
             q = q.filter(slot::Column::PractitionerId.eq(p));
         }
+        q
+    }
+
+    /// Free slots as [`search_slots`](Self::search_slots) finds them,
+    /// leaving out `excluded`, bookable online now (minimum notice).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn free_slots<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        spec: &specialty::Model,
+        wilaya: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        only: &SlotFilter,
+        excluded: &HashSet<SlotId>,
+        limit: u64,
+    ) -> Result<Vec<SlotOut>> {
+        // One query: the slots joined to their facility and practitioner,
+        // those with an active appointment left out by NOT EXISTS on the
+        // unique active-slot index.
+        let q = self
+            .free_slot_select(spec.id, wilaya, from, to, only)
+            .select_only()
+            .column(slot::Column::Id)
+            .column(slot::Column::StartsAt)
+            .column(slot::Column::EndsAt)
+            .column(slot::Column::FacilityId)
+            .column(slot::Column::PractitionerId)
+            .column_as(facility::Column::NameAr, "facility_name_ar")
+            .column_as(facility::Column::NameFr, "facility_name_fr")
+            .column_as(practitioner::Column::GivenName, "given_name")
+            .column_as(practitioner::Column::FamilyName, "family_name");
         let rows = q.order_by_asc(slot::Column::StartsAt).limit(limit + excluded.len() as u64).into_model::<FreeSlotRow>().all(db).await?;
         Ok(rows
             .into_iter()
@@ -382,12 +399,12 @@ impl Core {
         if s.specialty_id != old.specialty_id {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let used_referral = referral::Entity::find().filter(referral::Column::UsedByAppointmentId.eq(old.id)).count(txn).await? > 0;
+        let held_referral = referral::Entity::find().filter(referral::Column::UsedByAppointmentId.eq(old.id)).one(txn).await?.map(|r| r.id);
         self.release(txn, old, now).await?;
         self.queue_desk_news(txn, old, old_slot.starts_at, crate::notify::Kind::DeskCancelled).await?;
         let subject = Subject::of(old);
         let reason = old.reason.clone().unwrap_or_default();
-        self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(Moved { used_referral }), AppointmentStatus::Booked, by.booking_channel()).await
+        self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(Moved { held_referral }), AppointmentStatus::Booked, by.booking_channel()).await
     }
 
     /// Locks an open, future slot within the horizon (a no-op UPDATE takes

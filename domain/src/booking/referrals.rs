@@ -96,8 +96,11 @@ impl Core {
         Ok(referral_out(row, &spec.code))
     }
 
-    /// Ties a referral to a new appointment: the one the moved appointment
-    /// used, else the subject's oldest unused one valid on the visit's date.
+    /// Ties a referral to a new appointment: on a move, the one the moved
+    /// appointment held (given back when its slot was released) if still
+    /// valid on the new date; else the subject's unused one that expires
+    /// first. A move of an appointment booked before its specialty asked
+    /// for a referral needs none: it keeps the terms it was booked under.
     pub(crate) async fn use_referral(
         &self,
         txn: &sea_orm::DatabaseTransaction,
@@ -107,13 +110,22 @@ impl Core {
         appointment_id: AppointmentId,
         moved: Option<super::Moved>,
     ) -> Result<()> {
-        // A move keeps the terms it was booked under: an appointment booked
-        // before its specialty asked for a referral moves without one. One
-        // that used a referral got it back when its old slot was released,
-        // so it takes that one (or another) again if still valid on the new
-        // date.
-        if moved.is_some_and(|m| !m.used_referral) {
-            return Ok(());
+        match moved {
+            Some(super::Moved { held_referral: None }) => return Ok(()),
+            Some(super::Moved { held_referral: Some(held) }) => {
+                let kept = referral::Entity::update_many()
+                    .col_expr(referral::Column::UsedByAppointmentId, Expr::value(Some(appointment_id)))
+                    .filter(referral::Column::Id.eq(held))
+                    .filter(referral::Column::UsedByAppointmentId.is_null())
+                    .filter(referral::Column::ExpiresOn.gte(visit))
+                    .exec(txn)
+                    .await?
+                    .rows_affected;
+                if kept == 1 {
+                    return Ok(());
+                }
+            }
+            None => {}
         }
         let candidates = referral::Entity::find()
             .filter(referral::Column::SubjectId.eq(subject.subject_id))

@@ -1,8 +1,8 @@
 //! A pharmacy checks a prescription: the code printed on it and the
 //! patient's birth date, no account. It sees that prescription — lines,
 //! prescriber, polyclinic, date, whether it was withdrawn — and nothing
-//! else of the record. A wrong code and a wrong date are the same answer,
-//! after the same reads. Throttled per client (its own limiter), and per
+//! else of the record. A wrong code and a wrong date are the same answer.
+//! Throttled per client (its own limiter), and per
 //! code in the database: a few wrong dates a day
 //! (`pharmacy_wrong_dates_per_code`), each a `pharmacy_check_failed` row in
 //! the patient's access log, then the code answers nothing (the right date

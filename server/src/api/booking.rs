@@ -47,6 +47,43 @@ pub async fn search(
     Ok(Json(super::page_of(page, state.domain.booking.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await?)?))
 }
 
+/// The order of a grouped search.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SortQuery {
+    /// `earliest` (the default) or `facility` (by name, in the `Accept-Language`).
+    sort: Option<shared::SlotSort>,
+}
+
+/// The same search read as a directory: one item per practitioner and
+/// facility with free times, with its first days (three; a month when
+/// narrowed to one practitioner) and every free time of each, and how many
+/// free times the period holds. Soonest first, or by facility name. Pages
+/// count groups.
+#[utoipa::path(get, path = "/slots/groups", tag = "booking", params(PageQuery, SlotQuery, SortQuery),
+    responses((status = 200, body = Page<shared::dto::SlotGroupOut>), (status = 400, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/slots/groups", skip_all)]
+pub async fn search_groups(
+    State(state): State<AppState>,
+    super::ReqLang(lang): super::ReqLang,
+    q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
+    sort: Result<Query<SortQuery>, axum::extract::rejection::QueryRejection>,
+    page: super::PageParams,
+) -> Result<Json<Page<shared::dto::SlotGroupOut>>, ApiFailure> {
+    let (Ok(Query(q)), Ok(Query(SortQuery { sort }))) = (q, sort) else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
+    let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
+    let search = domain::booking::search::GroupSearch {
+        specialty: q.specialty,
+        wilaya: q.wilaya,
+        from: q.from,
+        to: q.to,
+        only,
+        sort: sort.unwrap_or(shared::SlotSort::Earliest),
+        lang,
+    };
+    Ok(Json(state.domain.booking.search_groups(&search, super::page_at(page)?).await?))
+}
+
 /// Publish a weekly availability template (receptionist or facility admin of that facility).
 #[utoipa::path(post, path = "/facilities/{facility_id}/templates", tag = "booking", security(("bearer" = [])),
     request_body = TemplateIn, params(("facility_id" = Uuid, Path)),

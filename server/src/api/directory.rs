@@ -13,7 +13,7 @@ use domain::booking::directory::{FacilityFilter, PractitionerFilter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shared::dto::{CommuneOut, DirectoryFacilityOut, Page, PageQuery, PlaceWilayaOut, PractitionerProfileOut, SpecialtyOut};
-use shared::{CommuneId, ErrorCode, FacilityId};
+use shared::{CommuneId, ErrorCode, FacilityId, PractitionerId};
 use uuid::Uuid;
 
 /// How long apps and proxies may keep a directory answer without asking.
@@ -138,4 +138,16 @@ pub async fn practitioners(
     let at = PageQuery { cursor: q.cursor, limit: q.limit }.validate().map_err(ApiFailure::new)?;
     let filter = PractitionerFilter { facility: q.facility_id.map(FacilityId), specialty: q.specialty };
     Ok(cached(&headers, &state.domain.directory.practitioner_page(&filter, at).await?))
+}
+
+/// One practitioner's public profile (the facilities where they practise).
+#[utoipa::path(get, path = "/directory/practitioners/{id}", tag = "directory", params(("id" = Uuid, Path)),
+    responses((status = 200, body = PractitionerProfileOut, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/directory/practitioners/{id}", skip_all)]
+pub async fn practitioner(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    super::ApiPath(id): super::ApiPath<PractitionerId>,
+) -> Result<Response, ApiFailure> {
+    Ok(cached(&headers, &state.domain.directory.practitioner_profile(id).await?.0))
 }

@@ -448,3 +448,120 @@ async fn what_the_patient_may_do_comes_with_the_appointment_and_matches_what_the
         "{cancelled}"
     );
 }
+
+/// Every page of a list door, following `next_cursor`.
+async fn all_pages(app: &TestApp, url: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let res = app.client.get(app.url(&format!("{url}&cursor={cursor}"))).header("accept-language", "fr").send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+        let page: Value = res.json().await.unwrap();
+        out.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_search_reads_as_a_directory_grouped_by_practitioner_and_facility_with_their_first_days() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let from = app.domain.today() + Duration::days(2);
+    let to = from + Duration::days(7);
+    let query = format!("specialty={}&wilaya=31&from={from}&to={to}", c.specialty);
+
+    // What the groups must be, computed here: each practitioner of the
+    // specialty at each of their facilities, searched day by day (a flat
+    // search answers at most 200 times).
+    let flat_for = |p: String, f: String, from: chrono::NaiveDate, to: chrono::NaiveDate| {
+        let (app, spec) = (&app, c.specialty.clone());
+        async move {
+            let mut out = Vec::new();
+            let mut d = from;
+            while d <= to {
+                let url = format!("/api/v1/slots?specialty={spec}&wilaya=31&from={d}&to={d}&practitioner_id={p}&facility_id={f}&limit=200");
+                out.extend(items(app.client.get(app.url(&url)).send().await.unwrap()).await);
+                d += Duration::days(1);
+            }
+            out
+        }
+    };
+    let mut expected: HashMap<(String, String), Vec<Value>> = HashMap::new();
+    for p in items(app.client.get(app.url(&format!("/api/v1/directory/practitioners?specialty={}&limit=200", c.specialty))).send().await.unwrap()).await {
+        for f in p["facilities"].as_array().unwrap() {
+            let slots = flat_for(s(&p, "id"), f.as_str().unwrap().to_owned(), from, to).await;
+            if !slots.is_empty() {
+                expected.insert((s(&p, "id"), f.as_str().unwrap().to_owned()), slots);
+            }
+        }
+    }
+    assert!(expected.len() >= 2, "the demo has colleagues with free times in {}: {}", c.specialty, expected.len());
+    let day = |s: &Value| shared::time::algiers_date(s["starts_at"].as_str().unwrap().parse().unwrap()).to_string();
+    let days_of = |slots: &[Value], n: usize| -> Vec<(String, Vec<String>)> {
+        let mut days: Vec<(String, Vec<String>)> = Vec::new();
+        for s in slots {
+            if days.last().map(|(d, _)| d.clone()) != Some(day(s)) {
+                days.push((day(s), Vec::new()));
+            }
+            days.last_mut().unwrap().1.push(s["id"].as_str().unwrap().to_owned());
+        }
+        days.truncate(n);
+        days
+    };
+    let shape = |g: &Value| -> Vec<(String, Vec<String>)> {
+        g["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["date"].as_str().unwrap().to_owned(), d["slots"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()))
+            .collect()
+    };
+
+    // One group per practitioner and facility, soonest first, read one per page.
+    let groups = all_pages(&app, &format!("/api/v1/slots/groups?{query}&limit=1")).await;
+    assert_eq!(groups.len(), expected.len());
+    let firsts: Vec<&str> = groups.iter().map(|g| g["first_at"].as_str().unwrap()).collect();
+    assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "soonest first: {firsts:?}");
+    for g in &groups {
+        let slots = &expected[&(s(g, "practitioner_id"), s(g, "facility_id"))];
+        assert_eq!(g["first_at"], slots[0]["starts_at"]);
+        assert_eq!(g["free_in_period"].as_u64(), Some(slots.len() as u64));
+        assert_eq!(shape(g), days_of(slots, 3), "the first three days, each with all its times");
+        assert_eq!(g["facility_name_fr"], slots[0]["facility_name_fr"]);
+    }
+
+    // By facility name (French here), the same groups.
+    let by_name = all_pages(&app, &format!("/api/v1/slots/groups?{query}&sort=facility&limit=50")).await;
+    let names: Vec<&str> = by_name.iter().map(|g| g["facility_name_fr"].as_str().unwrap()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    assert_eq!(by_name.len(), groups.len());
+
+    // Narrowed to one practitioner at one facility: every day of a longer period.
+    let far = from + Duration::days(15);
+    let narrowed = format!(
+        "/api/v1/slots/groups?specialty={}&wilaya=31&from={from}&to={far}&practitioner_id={}&facility_id={}&limit=50",
+        c.specialty, c.practitioner_id, c.facility_id
+    );
+    let one = all_pages(&app, &narrowed).await;
+    assert_eq!(one.len(), 1);
+    let mine = flat_for(c.practitioner_id.clone(), c.facility_id.clone(), from, far).await;
+    assert!(days_of(&mine, 31).len() > 3, "the fixture's Sundays and Mondays");
+    assert_eq!(shape(&one[0]), days_of(&mine, 31));
+
+    // A booked time leaves its group at once.
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    let first = shape(&one[0])[0].1[0].clone();
+    assert_eq!(app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": first })).await.status(), StatusCode::CREATED);
+    let after = all_pages(&app, &narrowed).await;
+    assert_eq!(after[0]["free_in_period"].as_u64(), Some(mine.len() as u64 - 1));
+    assert!(!shape(&after[0]).iter().any(|(_, ids)| ids.contains(&first)));
+
+    // A period backwards or an unknown order is a bad request.
+    for bad in [format!("specialty={}&wilaya=31&from={to}&to={from}", c.specialty), format!("{query}&sort=cheapest")] {
+        let res = app.client.get(app.url(&format!("/api/v1/slots/groups?{bad}"))).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+}

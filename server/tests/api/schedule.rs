@@ -399,7 +399,7 @@ async fn a_referral_required_specialty_needs_an_unused_referral_which_a_cancella
 
     let doctor = s(&app.token("0550000003", domain::seed::DEMO_PASSWORD).await, "access_token");
     let expires = (Utc::now() + Duration::days(30)).date_naive().to_string();
-    let body = json!({"patient_id": my_id(&app, &alice).await, "specialty": "cardiology", "priority": "routine", "reason": "souffle", "expires_on": expires});
+    let body = json!({"patient_id": my_id(&app, &alice).await, "specialty": "cardiology", "priority": "urgent", "reason": "souffle", "expires_on": expires});
     assert_eq!(app.post_auth("/api/v1/referrals", &alice, &body).await.status(), StatusCode::FORBIDDEN, "citizens do not refer");
     assert_eq!(app.post_auth("/api/v1/referrals", &c.receptionist, &body).await.status(), StatusCode::FORBIDDEN, "nor does the desk");
     assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &body).await.status(), StatusCode::NOT_FOUND, "a practitioner refers only a patient in their care");
@@ -409,9 +409,23 @@ async fn a_referral_required_specialty_needs_an_unused_referral_which_a_cancella
     assert_eq!(status, StatusCode::CREATED, "{booked}");
     let refs: Vec<Value> = items(app.get_auth("/api/v1/me/referrals", &alice).await).await;
     assert_eq!((refs.len(), refs[0]["used"].as_bool()), (1, Some(true)));
+
+    // A second, routine referral that expires sooner: moving the appointment
+    // keeps the urgent one it holds (not the one that expires first).
+    let soon = (Utc::now() + Duration::days(8)).date_naive().to_string();
+    let routine = json!({"patient_id": my_id(&app, &alice).await, "specialty": "cardiology", "priority": "routine", "reason": "contrôle", "expires_on": soon});
+    assert_eq!(app.post_auth("/api/v1/referrals", &doctor, &routine).await.status(), StatusCode::CREATED);
+    let later = insert_slot(&app, link.facility_id, &p, Utc::now() + Duration::days(6)).await;
+    let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&booked, "id")), &alice, &json!({"slot_id": later})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let booked: Value = res.json().await.unwrap();
+    let refs: Vec<Value> = items(app.get_auth("/api/v1/me/referrals", &alice).await).await;
+    let used = |priority: &str| refs.iter().find(|r| r["priority"] == priority).map(|r| r["used"].clone());
+    assert_eq!((used("urgent"), used("routine")), (Some(json!(true)), Some(json!(false))), "{refs:?}");
+
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
     let refs: Vec<Value> = items(app.get_auth("/api/v1/me/referrals", &alice).await).await;
-    assert_eq!(refs[0]["used"], false, "a cancellation gives the referral back");
+    assert!(refs.iter().all(|r| r["used"] == false), "a cancellation gives the referral back: {refs:?}");
 }
 
 #[tokio::test]

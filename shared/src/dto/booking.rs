@@ -17,6 +17,45 @@ pub struct SlotOut {
     pub specialty: String,
 }
 
+/// A practitioner at a facility, as a grouped search finds them: their
+/// first days with free times (every free time of each of those days), and
+/// how many free times they have in the whole period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotGroupOut {
+    pub practitioner_id: PractitionerId,
+    pub practitioner_name: String,
+    pub facility_id: FacilityId,
+    pub facility_name_ar: String,
+    pub facility_name_fr: String,
+    pub address: String,
+    pub commune_name_ar: Option<String>,
+    pub commune_name_fr: Option<String>,
+    /// The soonest free time.
+    pub first_at: chrono::DateTime<chrono::Utc>,
+    /// Free times in the whole period (the days below may show fewer).
+    pub free_in_period: u64,
+    /// The first days with a free time, in order (Algiers dates).
+    pub days: Vec<SlotDayOut>,
+}
+
+/// One day of a group: every free time of that day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotDayOut {
+    pub date: chrono::NaiveDate,
+    pub slots: Vec<SlotTimeOut>,
+}
+
+/// A free time of a group's day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotTimeOut {
+    pub id: SlotId,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BookIn {

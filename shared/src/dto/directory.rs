@@ -70,6 +70,12 @@ impl PageAt {
         Page { next_cursor: more.then(|| encode_cursor(self.offset + self.limit)), items: rows }
     }
 
+    /// A page of `items` already cut to the limit, `more` saying whether
+    /// rows follow (for a service that dropped some rows of its page).
+    pub fn page_of<T>(self, items: Vec<T>, more: bool) -> Page<T> {
+        Page { next_cursor: more.then(|| encode_cursor(self.offset + self.limit)), items }
+    }
+
     /// A page of a whole list held in memory.
     pub fn slice<T>(self, all: Vec<T>) -> Page<T> {
         self.page(all.into_iter().skip(self.offset as usize).take(self.limit as usize + 1).collect())
@@ -117,6 +123,14 @@ pub struct DirectoryFacilityOut {
     pub phone: Option<String>,
     /// The codes of the specialties practised there.
     pub specialties: Vec<String>,
+    /// Opening hours, `HH:MM` (Algiers), on the open days (ISO weekdays,
+    /// 1 Monday … 7 Sunday; the Algerian week starts on Sunday).
+    pub opens_at: String,
+    pub closes_at: String,
+    pub open_days: Vec<u8>,
+    /// Where it is, when the directorate gave it (WGS 84).
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 /// A practitioner's public profile: who, what, where. Nothing else.
