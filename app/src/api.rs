@@ -372,6 +372,20 @@ pub async fn save_specialty(
     Ok(ctx()?.domain.network.update_specialty(&actor, code.trim(), &input).await?)
 }
 
+/// Adds a specialty to the catalogue (the `/network` page's form).
+#[server(prefix = "/sfn", endpoint = "add_specialty")]
+pub async fn add_specialty(
+    code: String,
+    name_ar: String,
+    name_fr: String,
+    name_en: String,
+    referral_required: Option<String>,
+) -> Result<shared::dto::SpecialtyOut, AppError> {
+    let actor = actor().await?;
+    let input = shared::dto::NewSpecialtyIn { code, name_ar, name_fr, name_en, referral_required: referral_required.is_some() };
+    Ok(ctx()?.domain.network.create_specialty(&actor, &input).await?)
+}
+
 /// Ends this browser's session.
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

@@ -78,6 +78,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         NinTaken => td_string!(locale, errors.nin_taken),
         PhoneTaken => td_string!(locale, errors.phone_taken),
         EmailTaken => td_string!(locale, errors.email_taken),
+        CodeTaken => td_string!(locale, errors.code_taken),
         ValidationFailed => td_string!(locale, errors.validation_failed),
         BadRequest => td_string!(locale, errors.bad_request),
         InvalidCredentials => td_string!(locale, errors.invalid_credentials),

@@ -11,7 +11,7 @@ use crate::entities::{admin_audit, commune, facility, facility_specialty, practi
 use crate::services::Network;
 use crate::{Actor, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::dto::{AuditOut, FacilityAdminOut, FacilityFields, FacilityIn, Page, PageAt, SpecialtyIn, SpecialtyOut};
+use shared::dto::{AuditOut, FacilityAdminOut, FacilityFields, FacilityIn, NewSpecialtyIn, Page, PageAt, SpecialtyIn, SpecialtyOut};
 use shared::{AdminAction, ErrorCode, FacilityId, FacilityKind, FieldError, SpecialtyId};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -211,7 +211,8 @@ impl Network {
     }
 
     /// The administrative acts on the facilities of the administrator's
-    /// wilaya (and on its staff), newest first.
+    /// wilaya (and on its staff), on the directorate's own members, and on
+    /// the national catalogue, newest first.
     pub async fn audit_log(&self, actor: &Actor, at: PageAt) -> Result<Page<AuditOut>> {
         let wilaya = actor.health_wilaya()?;
         let db = self.core.db();
@@ -222,7 +223,18 @@ impl Network {
                 sea_orm::Condition::any()
                     .add(admin_audit::Column::FacilityId.is_in(here.keys().copied().collect::<Vec<_>>()))
                     // The catalogue is national: every directorate reads its changes.
-                    .add(admin_audit::Column::SubjectKind.eq("specialty")),
+                    .add(admin_audit::Column::SubjectKind.eq("specialty"))
+                    // Acts on the directorate's own members (who have no facility).
+                    .add(
+                        admin_audit::Column::TargetUserId.in_subquery(
+                            sea_orm::sea_query::Query::select()
+                                .column(user::Column::Id)
+                                .from(user::Entity)
+                                .and_where(user::Column::Role.eq(shared::Role::HealthAdmin))
+                                .and_where(user::Column::WilayaCode.eq(wilaya))
+                                .to_owned(),
+                        ),
+                    ),
             )
             .order_by_desc(admin_audit::Column::At)
             .order_by_desc(admin_audit::Column::Id)
@@ -280,38 +292,77 @@ impl Network {
         let s = input.validate().map_err(Error::fields)?;
         let txn = self.core.begin_write().await?;
         let old = specialty::Entity::find().filter(specialty::Column::Code.eq(code)).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
-        let out = |m: &specialty::Model| SpecialtyOut {
-            code: m.code.clone(),
-            name_ar: m.name_ar.clone(),
-            name_fr: m.name_fr.clone(),
-            name_en: m.name_en.clone(),
-            referral_required: m.referral_required,
-        };
-        let before = out(&old);
+        let before = specialty_out(&old);
         let mut row: specialty::ActiveModel = old.clone().into();
         row.name_ar = Set(s.name_ar);
         row.name_fr = Set(s.name_fr);
         row.name_en = Set(s.name_en);
         row.referral_required = Set(s.referral_required);
-        let after = out(&row.update(&txn).await?);
+        let after = specialty_out(&row.update(&txn).await?);
         if after != before {
-            admin_audit::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                at: Set(self.core.clock().now()),
-                actor_id: Set(actor.user_id),
-                action: Set(AdminAction::SpecialtyUpdated.code().to_owned()),
-                target_user_id: Set(None),
-                facility_id: Set(None),
-                subject_kind: Set(Some("specialty".to_owned())),
-                subject_id: Set(Some(old.code.clone())),
-                before: Set(serde_json::to_string(&before).ok()),
-                after: Set(serde_json::to_string(&after).ok()),
-            }
-            .insert(&txn)
-            .await?;
+            self.specialty_audit(&txn, actor, AdminAction::SpecialtyUpdated, Some(&before), &after).await?;
         }
         txn.commit().await?;
         Ok(after)
+    }
+
+    /// Adds a specialty to the national catalogue (any directorate; every
+    /// directorate reads the act). Its code is for good: apps and links
+    /// name it. Facilities then offer it from their form.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.user_id))]
+    pub async fn create_specialty(&self, actor: &Actor, input: &NewSpecialtyIn) -> Result<SpecialtyOut> {
+        actor.health_wilaya()?;
+        let (code, s) = input.validate().map_err(Error::fields)?;
+        let taken = || Error::fields(vec![shared::FieldError::new("code", ErrorCode::CodeTaken)]);
+        let txn = self.core.begin_write().await?;
+        if specialty::Entity::find().filter(specialty::Column::Code.eq(code.as_str())).one(&txn).await?.is_some() {
+            return Err(taken());
+        }
+        let row = specialty::ActiveModel {
+            id: Set(shared::SpecialtyId(Uuid::new_v4())),
+            code: Set(code),
+            name_ar: Set(s.name_ar),
+            name_fr: Set(s.name_fr),
+            name_en: Set(s.name_en),
+            referral_required: Set(s.referral_required),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            // Two directorates adding the same code at once.
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => taken(),
+            _ => Error::Db(e),
+        })?;
+        let after = specialty_out(&row);
+        self.specialty_audit(&txn, actor, AdminAction::SpecialtyCreated, None, &after).await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// An act on the catalogue in the admin audit log (every directorate reads it).
+    async fn specialty_audit(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        actor: &Actor,
+        action: AdminAction,
+        before: Option<&SpecialtyOut>,
+        after: &SpecialtyOut,
+    ) -> Result<()> {
+        admin_audit::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            at: Set(self.core.clock().now()),
+            actor_id: Set(actor.user_id),
+            action: Set(action.code().to_owned()),
+            target_user_id: Set(None),
+            facility_id: Set(None),
+            subject_kind: Set(Some("specialty".to_owned())),
+            subject_id: Set(Some(after.code.clone())),
+            before: Set(before.and_then(|b| serde_json::to_string(b).ok())),
+            after: Set(serde_json::to_string(after).ok()),
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
     }
 
     /// A facility of the administrator's wilaya; any other is not found.
@@ -356,5 +407,15 @@ impl Network {
         .insert(db)
         .await?;
         Ok(())
+    }
+}
+
+fn specialty_out(m: &specialty::Model) -> SpecialtyOut {
+    SpecialtyOut {
+        code: m.code.clone(),
+        name_ar: m.name_ar.clone(),
+        name_fr: m.name_fr.clone(),
+        name_en: m.name_en.clone(),
+        referral_required: m.referral_required,
     }
 }

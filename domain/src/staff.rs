@@ -283,6 +283,7 @@ impl Accounts {
             expires_at: i.expires_at,
             status,
             can_revoke: status == InvitationStatus::Pending,
+            undelivered: Vec::new(),
         }
     }
 
@@ -298,10 +299,29 @@ impl Accounts {
             .all(db)
             .await?;
         let specialties: HashMap<_, _> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s)).collect();
+        // Messages of these invitations that died (the outbox names the invitation as its subject).
+        let mut dead: HashMap<Uuid, Vec<MessageChannel>> = HashMap::new();
+        if !rows.is_empty() {
+            for m in crate::entities::outbox::Entity::find()
+                .filter(crate::entities::outbox::Column::SubjectId.is_in(rows.iter().map(|i| i.id).collect::<Vec<_>>()))
+                .filter(crate::entities::outbox::Column::Kind.eq(crate::notify::account::AccountKind::StaffInvitation.message_kind()))
+                .filter(crate::entities::outbox::Column::Status.eq(shared::OutboxStatus::Dead))
+                .all(db)
+                .await?
+            {
+                if let Some(i) = m.subject_id {
+                    dead.entry(i).or_default().push(m.channel);
+                }
+            }
+        }
         let now = self.core.clock().now();
         Ok(rows
             .iter()
-            .filter_map(|i| Some(self.invitation_out(i, facilities.get(&i.facility_id)?, i.specialty_id.and_then(|s| specialties.get(&s)), now)))
+            .filter_map(|i| {
+                let mut out = self.invitation_out(i, facilities.get(&i.facility_id)?, i.specialty_id.and_then(|s| specialties.get(&s)), now);
+                out.undelivered = dead.remove(&i.id).unwrap_or_default();
+                Some(out)
+            })
             .collect())
     }
 

@@ -193,8 +193,10 @@ test('a search narrows to one polyclinic of the wilaya', async ({ page }) => {
   const groups = page.locator('[data-test="group"]');
   await expect(groups.first().locator('[data-test="slot"]').first()).toBeVisible();
   for (const text of await groups.allTextContents()) expect(text).toContain('Polyclinique Es-Seddikia');
+  await page.screenshot({ path: 'test-results/screenshots/search-fr.png', fullPage: true });
   // Each group names its polyclinic, whose page says where it is, when it is open and what it offers.
   await groups.first().locator('[data-test="facility-link"]').click();
   await expect(page.locator('[data-test="facility-page"] h1')).toHaveText('Polyclinique Es-Seddikia');
   await expect(page.locator('[data-test="offered"] [data-code="general_practice"]')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/facility-fr.png', fullPage: true });
 });

@@ -62,6 +62,15 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await form.locator('button[type="submit"]').click();
   await expect(page.locator('[data-test="facility-saved"]')).toContainText(facilityName);
   await page.screenshot({ path: 'test-results/screenshots/network-fr.png', fullPage: true });
+  // It adds a specialty to the national catalogue: the catalogue lists it at once.
+  const add = page.locator('[data-test="new-specialty"]');
+  await add.locator('#nsp-code').fill(`sports_medicine_${stamp}`);
+  await add.locator('#nsp-ar').fill('الطب الرياضي');
+  await add.locator('#nsp-fr').fill(`Médecine du sport ${stamp}`);
+  await add.locator('#nsp-en').fill('Sports medicine');
+  await add.locator('button[type="submit"]').click();
+  await expect(page.locator('[data-test="specialty-added"]')).toContainText(`Médecine du sport ${stamp}`);
+  await expect(page.locator(`[data-test="catalogue-specialty"][data-code="sports_medicine_${stamp}"]`)).toHaveCount(1);
 
   // …and invites its administrator.
   await page.goto('/staff');

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     NinTaken,
     PhoneTaken,
     EmailTaken,
+    /// A catalogue code already in use (a specialty's).
+    CodeTaken,
     // Request-level.
     ValidationFailed,
     BadRequest,
@@ -108,7 +110,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 71] = [
+    pub const ALL: [ErrorCode; 72] = [
         ErrorCode::Required,
         ErrorCode::NinInvalid,
         ErrorCode::PhoneInvalid,
@@ -123,6 +125,7 @@ impl ErrorCode {
         ErrorCode::NinTaken,
         ErrorCode::PhoneTaken,
         ErrorCode::EmailTaken,
+        ErrorCode::CodeTaken,
         ErrorCode::ValidationFailed,
         ErrorCode::BadRequest,
         ErrorCode::InvalidCredentials,
@@ -199,6 +202,7 @@ impl ErrorCode {
             ErrorCode::NinTaken => "nin_taken",
             ErrorCode::PhoneTaken => "phone_taken",
             ErrorCode::EmailTaken => "email_taken",
+            ErrorCode::CodeTaken => "code_taken",
             ErrorCode::ValidationFailed => "validation_failed",
             ErrorCode::BadRequest => "bad_request",
             ErrorCode::InvalidCredentials => "invalid_credentials",
@@ -292,6 +296,7 @@ impl ErrorCode {
             NinTaken
             | PhoneTaken
             | EmailTaken
+            | CodeTaken
             | SlotTaken
             | SlotUnavailable
             | AlreadyBookedSpecialty

@@ -368,6 +368,8 @@ crate::codes::code_enum!(
         StaffReactivated = "staff_reactivated",
         /// A specialty of the national catalogue renamed, or its referral rule changed.
         SpecialtyUpdated = "specialty_updated",
+        /// A specialty added to the national catalogue.
+        SpecialtyCreated = "specialty_created",
     }
 );
 

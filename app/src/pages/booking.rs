@@ -261,6 +261,10 @@ pub fn BookPage() -> impl IntoView {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 Ok(page) if page.items.is_empty() && arg("cursor").is_empty() => view! {
                     <p class="card" data-test="no-slots">{t!(i18n, book.none)}</p>
+                    {(!arg("practitioner").is_empty()).then(|| {
+                        let href = search_url(&query.read(), &[("practitioner", ""), ("cursor", "")]);
+                        view! { <p><a href=href data-test="all-practitioners">{t!(i18n, book.all_practitioners)}</a></p> }
+                    })}
                     {moving().is_none().then(|| view! {
                         <ActionForm action=join attr:class="form card" attr:data-test="waitlist-join">
                             <h2>{t!(i18n, book.waitlist_title)}</h2>
@@ -275,22 +279,25 @@ pub fn BookPage() -> impl IntoView {
                     })}
                 }.into_any(),
                 Ok(page) => {
-                    let time = move |t: SlotTimeOut| view! {
+                    let time = move |t: SlotTimeOut, who: String| view! {
                         <li data-test="slot" data-when=local_time(t.starts_at)>
                             <ActionForm action=book attr:class="inline">
                                 <input type="hidden" name="slot_id" value=t.id.to_string()/>
                                 <input type="hidden" name="reschedule" value=moving().unwrap_or_default()/>
                                 <input type="hidden" name="dependant_id" value=for_whom()/>
                                 <button type="submit" class="time" disabled=move || book.pending().get()
-                                    aria-label=move || format!("{} {}", if moving().is_some() { t_string!(i18n, book.move_button) } else { t_string!(i18n, book.book_button) }, local_time(t.starts_at))>
+                                    aria-label=move || format!("{} {} · {}", if moving().is_some() { t_string!(i18n, book.move_button) } else { t_string!(i18n, book.book_button) }, local_time(t.starts_at), who)>
                                     <bdi dir="ltr">{clock(t.starts_at)}</bdi>
                                 </button>
                             </ActionForm>
                         </li>
                     };
                     let next = page.next_cursor.clone().map(|c| search_url(&query.read(), &[("cursor", c.as_str())]));
+                    // Narrowed to one practitioner: the way back to everyone.
+                    let everyone = (!arg("practitioner").is_empty()).then(|| search_url(&query.read(), &[("practitioner", ""), ("cursor", "")]));
                     view! {
                         <h2>{t!(i18n, book.results)}</h2>
+                        {everyone.map(|href| view! { <p><a href=href data-test="all-practitioners">{t!(i18n, book.all_practitioners)}</a></p> })}
                         <p class="hint">{t!(i18n, book.times_note)}</p>
                         <ol class="groups">
                             {page.items.into_iter().map(|g: SlotGroupOut| {
@@ -299,6 +306,7 @@ pub fn BookPage() -> impl IntoView {
                                 let commune = if ar { g.commune_name_ar.clone() } else { g.commune_name_fr.clone() };
                                 let one = search_url(&query.read(), &[("facility", &g.facility_id.to_string()), ("practitioner", &g.practitioner_id.to_string()), ("cursor", "")]);
                                 let narrowed = arg("practitioner") == g.practitioner_id.to_string();
+                                let who = g.practitioner_name.clone();
                                 view! {
                                     <li class="card group" data-test="group">
                                         <h3><a href=format!("/practitioners/{}", g.practitioner_id)>{g.practitioner_name.clone()}</a></h3>
@@ -313,11 +321,11 @@ pub fn BookPage() -> impl IntoView {
                                             view! {
                                                 <div class="day" data-test="day">
                                                     <h4>{day_label(i18n, d.date)}</h4>
-                                                    <ul class="times">{shown.into_iter().map(time).collect_view()}</ul>
+                                                    <ul class="times">{shown.into_iter().map(|t| time(t, who.clone())).collect_view()}</ul>
                                                     {(!rest.is_empty()).then(|| view! {
                                                         <details>
                                                             <summary data-test="more-times">{t!(i18n, book.more_times)}" ("{rest.len()}")"</summary>
-                                                            <ul class="times">{rest.into_iter().map(time).collect_view()}</ul>
+                                                            <ul class="times">{rest.into_iter().map(|t| time(t, who.clone())).collect_view()}</ul>
                                                         </details>
                                                     })}
                                                 </div>

@@ -31,6 +31,7 @@ fn action_text(i18n: leptos_i18n::I18nContext<Locale>, a: AdminAction) -> &'stat
         AdminAction::StaffDeactivated => t_string!(i18n, network.act_staff_deactivated),
         AdminAction::StaffReactivated => t_string!(i18n, network.act_staff_reactivated),
         AdminAction::SpecialtyUpdated => t_string!(i18n, network.act_specialty_updated),
+        AdminAction::SpecialtyCreated => t_string!(i18n, network.act_specialty_created),
     }
 }
 
@@ -178,10 +179,14 @@ pub fn NetworkPage() -> impl IntoView {
     let toggle = ServerAction::<crate::api::FacilityActive>::new();
     let facilities = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_facilities());
     let catalogue = ServerAction::<crate::api::SaveSpecialty>::new();
-    let audit = Resource::new(move || (save.version().get(), toggle.version().get(), catalogue.version().get()), |_| crate::api::network_audit());
+    let added = ServerAction::<crate::api::AddSpecialty>::new();
+    let audit = Resource::new(
+        move || (save.version().get(), toggle.version().get(), catalogue.version().get(), added.version().get()),
+        |_| crate::api::network_audit(),
+    );
     let communes = Resource::new(|| (), |_| crate::api::network_communes());
     // Renamed specialties show in the facility forms after a catalogue save.
-    let directory = Resource::new(move || catalogue.version().get(), |_| crate::api::directory());
+    let directory = Resource::new(move || (catalogue.version().get(), added.version().get()), |_| crate::api::directory());
     let ar = move || i18n.get_locale_untracked() == Locale::ar;
     view! {
         <Title text=move || t_string!(i18n, network.title)/>
@@ -242,7 +247,7 @@ pub fn NetworkPage() -> impl IntoView {
         // Transition keeps it (and what is typed in it) while the list reloads.
         <Transition fallback=|| ()>
             <Show when=move || facilities.get().is_some_and(|r| r.is_ok())>
-                <Catalogue save=catalogue/>
+                <Catalogue save=catalogue add=added/>
             </Show>
         </Transition>
         <Suspense fallback=|| ()>
@@ -266,9 +271,11 @@ pub fn NetworkPage() -> impl IntoView {
 /// The national specialty catalogue: each specialty's names in three
 /// languages and its referral rule, each with its own small form.
 #[component]
-fn Catalogue(save: ServerAction<crate::api::SaveSpecialty>) -> impl IntoView {
+fn Catalogue(save: ServerAction<crate::api::SaveSpecialty>, add: ServerAction<crate::api::AddSpecialty>) -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(move || save.version().get(), |_| crate::api::directory());
+    let list = Resource::new(move || (save.version().get(), add.version().get()), |_| crate::api::directory());
+    let add_error =
+        move |f: &'static str| move || add.value().get().and_then(|r| r.err()).and_then(|e| e.field(f)).map(|c| crate::error::error_text(i18n.get_locale(), c));
     let sent = RwSignal::new(String::new());
     view! {
         <section data-test="catalogue">
@@ -325,6 +332,27 @@ fn Catalogue(save: ServerAction<crate::api::SaveSpecialty>) -> impl IntoView {
                     </ul>
                 })}
             </Suspense>
+            <h3>{t!(i18n, network.new_specialty)}</h3>
+            <FormError error=action_error(add.value())/>
+            {move || add.value().get().and_then(|r| r.ok()).map(|s| view! { <p class="ok" role="status" data-test="specialty-added">{t!(i18n, network.specialty_added)}" "{s.name_fr}</p> })}
+            <ActionForm action=add attr:class="form card" attr:data-test="new-specialty" attr:novalidate=true>
+                <div class="field">
+                    <label for="nsp-code">{t!(i18n, network.specialty_code)}</label>
+                    <input id="nsp-code" name="code" required maxlength="40" dir="ltr" autocomplete="off" pattern="[a-z][a-z0-9_]{2,39}"/>
+                    <p class="error" role="alert" data-field="code">{add_error("code")}</p>
+                    <label for="nsp-ar">{t!(i18n, network.name_ar)}</label>
+                    <input id="nsp-ar" name="name_ar" required maxlength="80" lang="ar" dir="rtl"/>
+                    <p class="error" role="alert" data-field="name_ar">{add_error("name_ar")}</p>
+                    <label for="nsp-fr">{t!(i18n, network.name_fr)}</label>
+                    <input id="nsp-fr" name="name_fr" required maxlength="80" lang="fr" dir="ltr"/>
+                    <p class="error" role="alert" data-field="name_fr">{add_error("name_fr")}</p>
+                    <label for="nsp-en">{t!(i18n, network.name_en)}</label>
+                    <input id="nsp-en" name="name_en" required maxlength="80" lang="en" dir="ltr"/>
+                    <p class="error" role="alert" data-field="name_en">{add_error("name_en")}</p>
+                </div>
+                <label><input type="checkbox" name="referral_required" value="on"/>" "{t!(i18n, network.referral)}</label>
+                <button type="submit" disabled=move || add.pending().get()>{t!(i18n, network.add_specialty)}</button>
+            </ActionForm>
         </section>
     }
 }

@@ -11,6 +11,19 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::dto::DirectoryFacilityOut;
 
+/// An unknown (or closed) facility or practitioner answers 404, as any
+/// page that does not exist.
+fn not_found_status(e: &crate::error::AppError) {
+    #[cfg(feature = "ssr")]
+    if e.code() == shared::ErrorCode::NotFound {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = e;
+}
+
 /// The ISO weekdays in the order of the Algerian week (Sunday first).
 const WEEK: [u8; 7] = [7, 1, 2, 3, 4, 5, 6];
 
@@ -56,7 +69,10 @@ pub fn FacilityPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, profile.loading)}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                Err(e) => {
+                    not_found_status(&e);
+                    view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any()
+                }
                 Ok((f, offered)) => {
                     let ar = i18n.get_locale_untracked() == Locale::ar;
                     let title = name(&f, ar);
@@ -102,7 +118,10 @@ pub fn PractitionerPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, profile.loading)}</p> }>
             {move || data.get().map(|r| match r {
-                Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                Err(e) => {
+                    not_found_status(&e);
+                    view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any()
+                }
                 Ok((p, specialty, places)) => {
                     let ar = i18n.get_locale_untracked() == Locale::ar;
                     let specialty_name = specialty.map(|s| if ar { s.name_ar } else { s.name_fr }).unwrap_or_default();

@@ -153,6 +153,15 @@ fn invitation_row(i18n: leptos_i18n::I18nContext<Locale>, i: InvitationOut, revo
             <span>{super::profile::role_text(i18n, i.role)}" · "{if i18n.get_locale_untracked() == Locale::ar { i.facility_name_ar.clone() } else { i.facility_name.clone() }}</span>
             <span dir="ltr">{i.sent_to.join(", ")}</span>
             <span class="status">{status_text(i18n, i.status)}</span>
+            {(!i.undelivered.is_empty()).then(|| view! {
+                <span class="error" role="alert" data-test="invitation-undelivered">{t!(i18n, staff.undelivered)}" "
+                    {i.undelivered.iter().map(|c| match c {
+                        shared::MessageChannel::Sms => t_string!(i18n, staff.by_sms),
+                        shared::MessageChannel::Email => t_string!(i18n, staff.by_email),
+                        shared::MessageChannel::Inapp => t_string!(i18n, staff.by_app),
+                    }).collect::<Vec<_>>().join(", ")}
+                </span>
+            })}
             {(i.status == InvitationStatus::Pending).then(|| view! { <span class="hint">{t!(i18n, staff.until)}" "<span dir="ltr">{until}</span></span> })}
             {i.can_revoke.then(|| view! {
                 <ActionForm action=revoke attr:class="inline">

@@ -2,9 +2,11 @@
 //! in a wilaya grouped by practitioner and facility, soonest first (or by
 //! the facility's name), each group with its first days and every free
 //! time of those days, and how many more the period holds. A page of
-//! groups costs one grouped query (which groups, in which order, how many
-//! free times each) and one bounded query per group of the page; nothing
-//! loads the whole period's slots.
+//! groups (at most 50) costs one grouped query (which groups, in which
+//! order, how many free times each) and one bounded query per group of the
+//! page; nothing loads the whole period's slots. Pages are offsets: a page
+//! read after bookings reordered the groups may skip or repeat one (a new
+//! search shows it again).
 
 use super::{full_name, SlotFilter, SEARCH_MAX_DAYS};
 use crate::entities::{commune, facility, practitioner, slot, specialty};
@@ -21,8 +23,11 @@ use uuid::Uuid;
 /// Days shown per group; narrowed to one practitioner, a month of them.
 pub const DAYS_SHOWN: usize = 3;
 pub const DAYS_SHOWN_ONE_PRACTITIONER: usize = 31;
-/// At most this many free times are read per group (a day holds far fewer).
-const TIMES_READ: u64 = 400;
+/// At most this many free times are read per group: three days, or a month
+/// when narrowed, of 5-minute slots over 24 hours (a real day holds far fewer).
+const TIMES_PER_DAY_READ: u64 = 288;
+/// Groups in one page at most (each costs a query).
+pub const GROUPS_MAX: u64 = 50;
 
 /// What a grouped search asks.
 #[derive(Clone, Debug)]
@@ -60,6 +65,7 @@ struct TimeRow {
 impl Bookings {
     /// One page of the groups a search finds (see the module's note).
     pub async fn search_groups(&self, q: &GroupSearch, at: PageAt) -> Result<Page<SlotGroupOut>> {
+        let at = PageAt { limit: std::cmp::min(at.limit, GROUPS_MAX), ..at };
         if q.to < q.from || (q.to - q.from).num_days() > SEARCH_MAX_DAYS {
             return Err(Error::code(ErrorCode::BadRequest));
         }
@@ -111,6 +117,7 @@ impl Bookings {
             }
         };
         let days_shown = if q.only.practitioner_id.is_some() { DAYS_SHOWN_ONE_PRACTITIONER } else { DAYS_SHOWN };
+        let read = TIMES_PER_DAY_READ * days_shown as u64;
         // The row past the limit only says there is a next page.
         let more = rows.len() as u64 > at.limit;
         let mut out = Vec::with_capacity(rows.len());
@@ -123,7 +130,7 @@ impl Bookings {
                 .filter(slot::Column::PractitionerId.eq(r.practitioner_id))
                 .filter(slot::Column::FacilityId.eq(r.facility_id))
                 .order_by_asc(slot::Column::StartsAt)
-                .limit(TIMES_READ)
+                .limit(read)
                 .into_model::<TimeRow>()
                 .all(db)
                 .await?;

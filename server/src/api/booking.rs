@@ -59,7 +59,7 @@ pub struct SortQuery {
 /// facility with free times, with its first days (three; a month when
 /// narrowed to one practitioner) and every free time of each, and how many
 /// free times the period holds. Soonest first, or by facility name. Pages
-/// count groups.
+/// count groups, at most 50 a page (a larger `limit` gives 50).
 #[utoipa::path(get, path = "/slots/groups", tag = "booking", params(PageQuery, SlotQuery, SortQuery),
     responses((status = 200, body = Page<shared::dto::SlotGroupOut>), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/slots/groups", skip_all)]

@@ -142,6 +142,7 @@ pub fn documented(state: AppState) -> (Router<AppState>, utoipa::openapi::OpenAp
         .routes(routes!(network::audit))
         .routes(routes!(network::figures))
         .routes(routes!(network::update_specialty))
+        .routes(routes!(network::create_specialty))
         .routes(routes!(record::check_prescription))
         .routes(routes!(network::figures_csv))
         .routes(routes!(directory::specialties))

@@ -106,6 +106,20 @@ pub async fn figures_csv(
     Ok(crate::files::csv_response(state.domain.network.figures(&actor, period).await?.to_csv()))
 }
 
+/// Add a specialty to the national catalogue (health directorate): its
+/// code, for good, and its names in Arabic, French and English.
+#[utoipa::path(post, path = "/admin/specialties", tag = "network", security(("bearer" = [])), request_body = shared::dto::NewSpecialtyIn,
+    responses((status = 201, body = shared::dto::SpecialtyOut), (status = 403, body = shared::ApiError),
+        (status = 422, description = "`code` (`required`, `bad_request`, `too_long`, `code_taken`), `name_ar`, `name_fr`, `name_en`", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/admin/specialties", skip_all)]
+pub async fn create_specialty(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiJson(input): ApiJson<shared::dto::NewSpecialtyIn>,
+) -> Result<(axum::http::StatusCode, Json<shared::dto::SpecialtyOut>), ApiFailure> {
+    Ok((axum::http::StatusCode::CREATED, Json(state.domain.network.create_specialty(&actor, &input).await?)))
+}
+
 /// Change a specialty of the national catalogue (health directorate): its
 /// names in Arabic, French and English and whether it needs a referral.
 #[utoipa::path(put, path = "/admin/specialties/{code}", tag = "network", security(("bearer" = [])), request_body = shared::dto::SpecialtyIn,

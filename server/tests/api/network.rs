@@ -208,6 +208,25 @@ async fn the_directorate_edits_the_specialty_catalogue_and_bookings_follow_its_r
         assert!(acts[0]["before"].as_str().unwrap().contains("referral_required\":false"));
     }
 
+    // A new specialty: only a directorate adds one, its code is checked and taken for good.
+    let new = json!({ "code": "sports_medicine", "name_ar": "الطب الرياضي", "name_fr": "Médecine du sport", "name_en": "Sports medicine" });
+    assert_eq!(app.post_auth("/api/v1/admin/specialties", &admin, &new).await.status(), StatusCode::FORBIDDEN);
+    let bad = json!({ "code": "Sports medicine", "name_ar": "x", "name_fr": "x", "name_en": "x" });
+    let (status, _, err) = error_code(app.post_auth("/api/v1/admin/specialties", &oran, &bad).await).await;
+    assert_eq!(
+        (status, err["fields"][0]["field"].as_str(), err["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("code"), Some("bad_request"))
+    );
+    let res = app.post_auth("/api/v1/admin/specialties", &oran, &new).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let (status, _, err) = error_code(app.post_auth("/api/v1/admin/specialties", &tlemcen, &new).await).await;
+    assert_eq!((status, err["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("code_taken")));
+    let listed = items(app.client.get(app.url("/api/v1/directory/specialties?limit=200")).send().await.unwrap()).await;
+    assert!(listed.iter().any(|s| s["code"] == "sports_medicine" && s["name_en"] == "Sports medicine"), "{listed:?}");
+    let audit = items(app.get_auth("/api/v1/admin/audit", &tlemcen).await).await;
+    let created: Vec<&Value> = audit.iter().filter(|a| a["action"] == "specialty_created").collect();
+    assert_eq!((created.len(), created[0]["subject_name"].as_str()), (1, Some("Médecine du sport")), "every directorate reads it");
+
     // The catalogue's forms are on the directorate's page only.
     for (login, shown) in [("0550000005", true), ("0550000004", false)] {
         let cookie = web_session(&app, login, pw).await;

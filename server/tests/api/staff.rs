@@ -325,10 +325,49 @@ async fn a_directorate_staffs_and_deactivates_the_admins_of_its_own_wilaya_only(
     assert!(!app.get_auth("/api/v1/staff/invitations", &facility_admin).await.text().await.unwrap().contains(&invitation));
     assert_eq!(app.post_auth(&format!("/api/v1/staff/invitations/{invitation}/revoke"), &facility_admin, &json!({})).await.status(), StatusCode::NOT_FOUND);
 
+    // The SMS the outbox gave up on shows on the directorate's list (who
+    // invited: the facility's admins do not see this invitation).
+    let undelivered = |token: String| {
+        let (app, invitation) = (&app, invitation.clone());
+        async move {
+            let list = items(app.get_auth("/api/v1/staff/invitations", &token).await).await;
+            list.iter().find(|i| i["id"] == invitation.as_str()).map(|i| i["undelivered"].clone())
+        }
+    };
+    assert_eq!(undelivered(oran.clone()).await, Some(json!([])), "positive control: nothing failed yet");
+    {
+        use domain::entities::outbox;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let gave_up = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, sea_orm::sea_query::Expr::value(shared::OutboxStatus::Dead))
+            .filter(outbox::Column::SubjectId.eq(invitation.parse::<uuid::Uuid>().unwrap()))
+            .exec(app.domain.db())
+            .await
+            .unwrap();
+        assert_eq!(gave_up.rows_affected, 1, "one SMS for this invitation");
+    }
+    assert_eq!(undelivered(oran.clone()).await, Some(json!(["sms"])));
+
     // Oran's directorate, on the same doors.
     assert!(app.get_auth("/api/v1/staff", &oran).await.text().await.unwrap().contains(&admin_id));
     assert_eq!(app.post_auth(&format!("/api/v1/staff/invitations/{invitation}/revoke"), &oran, &json!({})).await.status(), StatusCode::NO_CONTENT);
     let res = app.post_auth(&format!("/api/v1/staff/{admin_id}/deactivate"), &oran, &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.get_auth("/api/v1/me", &facility_admin).await.status(), StatusCode::UNAUTHORIZED);
+
+    // An act on one of the directorate's own members (no facility) is in
+    // that directorate's log, and not in another's.
+    let colleague = app
+        .domain
+        .accounts
+        .create_staff(domain::accounts::NewStaff { wilaya_code: Some("31".into()), ..staff(Role::HealthAdmin, "0661400002") })
+        .await
+        .unwrap();
+    assert_eq!(app.post_auth(&format!("/api/v1/staff/{colleague}/deactivate"), &oran, &json!({})).await.status(), StatusCode::OK);
+    let acts_on = |token: String| {
+        let (app, id) = (&app, colleague.to_string());
+        async move { items(app.get_auth("/api/v1/admin/audit", &token).await).await.into_iter().filter(|a| a["subject_id"] == id.as_str()).count() }
+    };
+    assert_eq!(acts_on(oran.clone()).await, 1);
+    assert_eq!(acts_on(tlemcen.clone()).await, 0);
 }

@@ -401,9 +401,83 @@ impl SpecialtyIn {
     }
 }
 
+/// A specialty added to the catalogue: its code (for good: apps and links
+/// name it) and what [`SpecialtyIn`] holds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewSpecialtyIn {
+    /// 3 to 40 lower-case Latin letters, digits and `_`, starting with a
+    /// letter (`sports_medicine`).
+    pub code: String,
+    pub name_ar: String,
+    pub name_fr: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub referral_required: bool,
+}
+
+impl NewSpecialtyIn {
+    /// The code and the names, or every field's error.
+    pub fn validate(&self) -> Result<(String, SpecialtyIn), Vec<FieldError>> {
+        let code = self.code.trim();
+        let code_err = if code.is_empty() {
+            Some(ErrorCode::Required)
+        } else if code.len() > 40 {
+            Some(ErrorCode::TooLong)
+        } else if code.len() < 3
+            || !code.starts_with(|c: char| c.is_ascii_lowercase())
+            || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            Some(ErrorCode::BadRequest)
+        } else {
+            None
+        };
+        let names = SpecialtyIn {
+            name_ar: self.name_ar.clone(),
+            name_fr: self.name_fr.clone(),
+            name_en: self.name_en.clone(),
+            referral_required: self.referral_required,
+        }
+        .validate();
+        match (code_err, names) {
+            (None, Ok(names)) => Ok((code.to_owned(), names)),
+            (err, names) => {
+                let mut e: Vec<FieldError> = err.map(|c| FieldError::new("code", c)).into_iter().collect();
+                e.extend(names.err().unwrap_or_default());
+                Err(e)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod specialty_tests {
     use super::*;
+
+    #[test]
+    fn a_new_specialty_code_is_lower_case_latin_and_underscores() {
+        let with = |code: &str| NewSpecialtyIn {
+            code: code.into(),
+            name_ar: "طب رياضي".into(),
+            name_fr: "Médecine du sport".into(),
+            name_en: "Sports medicine".into(),
+            referral_required: false,
+        };
+        assert_eq!(with(" sports_medicine ").validate().map(|(c, _)| c), Ok("sports_medicine".to_owned()));
+        for (code, err) in [
+            ("", ErrorCode::Required),
+            ("Sports", ErrorCode::BadRequest),
+            ("2x_ray", ErrorCode::BadRequest),
+            ("ab", ErrorCode::BadRequest),
+            ("médecine", ErrorCode::BadRequest),
+            (&"a".repeat(41), ErrorCode::TooLong),
+        ] {
+            assert_eq!(with(code).validate().unwrap_err(), vec![FieldError::new("code", err)], "{code}");
+        }
+        let mut no_name = with("sports_medicine");
+        no_name.name_fr = " ".into();
+        assert_eq!(no_name.validate().unwrap_err(), vec![FieldError::new("name_fr", ErrorCode::Required)]);
+    }
 
     #[test]
     fn a_specialty_needs_its_three_names() {

@@ -119,6 +119,9 @@ pub struct InvitationOut {
     pub expires_at: chrono::DateTime<chrono::Utc>,
     pub status: InvitationStatus,
     pub can_revoke: bool,
+    /// Channels whose message could not be delivered after every retry
+    /// (a wrong number, a rejected address): invite again another way.
+    pub undelivered: Vec<crate::MessageChannel>,
 }
 
 /// What the invitee sees before accepting: who invites them, to do what, where.
