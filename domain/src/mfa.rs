@@ -460,6 +460,7 @@ impl Accounts {
             subject_id: Set(None),
             before: Set(None),
             after: Set(None),
+            wilaya_code: Set(actor.wilaya_code.clone()),
         }
         .insert(&txn)
         .await?;

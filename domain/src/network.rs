@@ -224,17 +224,10 @@ impl Network {
                     .add(admin_audit::Column::FacilityId.is_in(here.keys().copied().collect::<Vec<_>>()))
                     // The catalogue is national: every directorate reads its changes.
                     .add(admin_audit::Column::SubjectKind.eq("specialty"))
-                    // Acts on the directorate's own members (who have no facility).
-                    .add(
-                        admin_audit::Column::TargetUserId.in_subquery(
-                            sea_orm::sea_query::Query::select()
-                                .column(user::Column::Id)
-                                .from(user::Entity)
-                                .and_where(user::Column::Role.eq(shared::Role::HealthAdmin))
-                                .and_where(user::Column::WilayaCode.eq(wilaya))
-                                .to_owned(),
-                        ),
-                    ),
+                    // This directorate's acts about no facility: on its own
+                    // members (the wilaya it acted for is kept on the row, so
+                    // a member moving to another wilaya takes nothing along).
+                    .add(sea_orm::Condition::all().add(admin_audit::Column::WilayaCode.eq(wilaya)).add(admin_audit::Column::FacilityId.is_null())),
             )
             .order_by_desc(admin_audit::Column::At)
             .order_by_desc(admin_audit::Column::Id)
@@ -359,6 +352,7 @@ impl Network {
             subject_id: Set(Some(after.code.clone())),
             before: Set(before.and_then(|b| serde_json::to_string(b).ok())),
             after: Set(serde_json::to_string(after).ok()),
+            wilaya_code: Set(actor.wilaya_code.clone()),
         }
         .insert(txn)
         .await?;
@@ -403,6 +397,7 @@ impl Network {
             subject_id: Set(Some(f.id.to_string())),
             before: Set(json(before)),
             after: Set(json(after)),
+            wilaya_code: Set(actor.wilaya_code.clone()),
         }
         .insert(db)
         .await?;

@@ -121,6 +121,7 @@ impl Core {
             subject_id: Set(about.invitation.map(|i| i.to_string())),
             before: Set(None),
             after: Set(about.after),
+            wilaya_code: Set(actor.wilaya_code.clone()),
         }
         .insert(db)
         .await?;

@@ -26,6 +26,7 @@ mod m20261211_000018_reference_data;
 mod m20261212_000019_network_admin;
 mod m20261213_000020_closed_accounts;
 mod m20261214_000021_staff_invitations;
+mod m20261215_000022_audit_wilaya;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000019_network_admin::Migration),
             Box::new(m20261213_000020_closed_accounts::Migration),
             Box::new(m20261214_000021_staff_invitations::Migration),
+            Box::new(m20261215_000022_audit_wilaya::Migration),
         ]
     }
 }

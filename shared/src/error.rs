@@ -292,11 +292,11 @@ impl ErrorCode {
             | TooLong
             | PriorityInvalid
             | NinUnknown
-            | ReasonInvalid => 422,
+            | ReasonInvalid
+            | CodeTaken => 422,
             NinTaken
             | PhoneTaken
             | EmailTaken
-            | CodeTaken
             | SlotTaken
             | SlotUnavailable
             | AlreadyBookedSpecialty

@@ -334,7 +334,7 @@ fn Catalogue(save: ServerAction<crate::api::SaveSpecialty>, add: ServerAction<cr
             </Suspense>
             <h3>{t!(i18n, network.new_specialty)}</h3>
             <FormError error=action_error(add.value())/>
-            {move || add.value().get().and_then(|r| r.ok()).map(|s| view! { <p class="ok" role="status" data-test="specialty-added">{t!(i18n, network.specialty_added)}" "{s.name_fr}</p> })}
+            {move || add.value().get().and_then(|r| r.ok()).map(|s| view! { <p class="ok" role="status" data-test="specialty-added">{t!(i18n, network.specialty_added)}" "{if i18n.get_locale_untracked() == Locale::ar { s.name_ar } else { s.name_fr }}</p> })}
             <ActionForm action=add attr:class="form card" attr:data-test="new-specialty" attr:novalidate=true>
                 <div class="field">
                     <label for="nsp-code">{t!(i18n, network.specialty_code)}</label>

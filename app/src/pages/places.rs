@@ -12,7 +12,8 @@ use leptos_router::hooks::use_params_map;
 use shared::dto::DirectoryFacilityOut;
 
 /// An unknown (or closed) facility or practitioner answers 404, as any
-/// page that does not exist.
+/// page that does not exist (the pages' resources are blocking, so the
+/// status is set before the response starts).
 fn not_found_status(e: &crate::error::AppError) {
     #[cfg(feature = "ssr")]
     if e.code() == shared::ErrorCode::NotFound {
@@ -65,7 +66,7 @@ fn map_links(i18n: leptos_i18n::I18nContext<Locale>, f: &DirectoryFacilityOut) -
 pub fn FacilityPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), crate::api::facility_profile);
+    let data = Resource::new_blocking(move || params.read().get("id").unwrap_or_default(), crate::api::facility_profile);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, profile.loading)}</p> }>
             {move || data.get().map(|r| match r {
@@ -114,7 +115,7 @@ pub fn FacilityPage() -> impl IntoView {
 pub fn PractitionerPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), crate::api::practitioner_profile);
+    let data = Resource::new_blocking(move || params.read().get("id").unwrap_or_default(), crate::api::practitioner_profile);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, profile.loading)}</p> }>
             {move || data.get().map(|r| match r {

@@ -153,7 +153,7 @@ fn invitation_row(i18n: leptos_i18n::I18nContext<Locale>, i: InvitationOut, revo
             <span>{super::profile::role_text(i18n, i.role)}" · "{if i18n.get_locale_untracked() == Locale::ar { i.facility_name_ar.clone() } else { i.facility_name.clone() }}</span>
             <span dir="ltr">{i.sent_to.join(", ")}</span>
             <span class="status">{status_text(i18n, i.status)}</span>
-            {(!i.undelivered.is_empty()).then(|| view! {
+            {(!i.undelivered.is_empty() && i.status == InvitationStatus::Pending).then(|| view! {
                 <span class="error" role="alert" data-test="invitation-undelivered">{t!(i18n, staff.undelivered)}" "
                     {i.undelivered.iter().map(|c| match c {
                         shared::MessageChannel::Sms => t_string!(i18n, staff.by_sms),

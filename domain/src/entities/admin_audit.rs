@@ -19,6 +19,8 @@ pub struct Model {
     /// The record before and after, as JSON (none before a creation).
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The acting directorate's wilaya (none for a facility administrator's act).
+    pub wilaya_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

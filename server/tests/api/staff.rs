@@ -370,4 +370,7 @@ async fn a_directorate_staffs_and_deactivates_the_admins_of_its_own_wilaya_only(
     };
     assert_eq!(acts_on(oran.clone()).await, 1);
     assert_eq!(acts_on(tlemcen.clone()).await, 0);
+    // Moved to Tlemcen's directorate, the member takes none of Oran's acts along.
+    app.domain.accounts.set_health_wilaya(colleague, "13").await.unwrap();
+    assert_eq!((acts_on(oran.clone()).await, acts_on(tlemcen.clone()).await), (1, 0));
 }

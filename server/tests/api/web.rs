@@ -43,6 +43,27 @@ async fn pages_carry_the_security_headers_and_every_inline_script_has_the_csp_no
 }
 
 #[tokio::test]
+async fn a_facility_page_reads_without_javascript_and_an_unknown_one_is_404() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    use sea_orm::EntityTrait;
+    // One whose name and address need no HTML escaping, to find them as typed.
+    let plain = |s: &str| !s.contains(['\'', '&', '"', '<']);
+    let f =
+        domain::entities::facility::Entity::find().all(app.domain.db()).await.unwrap().into_iter().find(|f| plain(&f.name_fr) && plain(&f.address)).unwrap();
+    let page = |path: String| {
+        let app = &app;
+        async move { app.client.get(app.url(&path)).header("accept-language", "fr").send().await.unwrap() }
+    };
+    let res = page(format!("/facilities/{}", f.id)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&f.name_fr) && html.contains(&f.address) && html.contains(r#"data-test="offered""#), "the page is in the HTML");
+    assert_eq!(page(format!("/facilities/{}", uuid::Uuid::new_v4())).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(page(format!("/practitioners/{}", uuid::Uuid::new_v4())).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn the_page_language_follows_accept_language_and_then_the_cookie() {
     let app = spawn_app().await;
     let get = |lang: &'static str, cookie: Option<&'static str>| {
