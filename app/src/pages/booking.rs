@@ -27,15 +27,7 @@ fn clock(t: chrono::DateTime<chrono::Utc>) -> String {
 /// A day of a search group: its weekday and `dd/mm`.
 fn day_label(i18n: leptos_i18n::I18nContext<Locale>, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    let name = match d.weekday() {
-        chrono::Weekday::Mon => t_string!(i18n, days.mon),
-        chrono::Weekday::Tue => t_string!(i18n, days.tue),
-        chrono::Weekday::Wed => t_string!(i18n, days.wed),
-        chrono::Weekday::Thu => t_string!(i18n, days.thu),
-        chrono::Weekday::Fri => t_string!(i18n, days.fri),
-        chrono::Weekday::Sat => t_string!(i18n, days.sat),
-        chrono::Weekday::Sun => t_string!(i18n, days.sun),
-    };
+    let name = super::network::day_text(i18n, d.weekday().number_from_monday() as u8);
     format!("{name} {:02}/{:02}", d.day(), d.month())
 }
 

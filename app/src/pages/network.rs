@@ -36,9 +36,10 @@ fn action_text(i18n: leptos_i18n::I18nContext<Locale>, a: AdminAction) -> &'stat
 }
 
 /// The ISO weekdays in the order of the Algerian week (Sunday first).
-const WEEK: [u8; 7] = [7, 1, 2, 3, 4, 5, 6];
+pub(super) const WEEK: [u8; 7] = [7, 1, 2, 3, 4, 5, 6];
 
-fn day_text(i18n: leptos_i18n::I18nContext<Locale>, d: u8) -> &'static str {
+/// An ISO weekday (1 Monday … 7 Sunday) in the page's language.
+pub(super) fn day_text(i18n: leptos_i18n::I18nContext<Locale>, d: u8) -> &'static str {
     match d {
         1 => t_string!(i18n, days.mon),
         2 => t_string!(i18n, days.tue),

@@ -4,6 +4,7 @@
 //! them) and `/practitioners/:id` (the specialty and where they practise,
 //! each with the free times there). Both read fully without JavaScript.
 
+use super::network::{day_text, WEEK};
 use crate::components::FormError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -23,21 +24,6 @@ fn not_found_status(e: &crate::error::AppError) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = e;
-}
-
-/// The ISO weekdays in the order of the Algerian week (Sunday first).
-const WEEK: [u8; 7] = [7, 1, 2, 3, 4, 5, 6];
-
-fn day_text(i18n: leptos_i18n::I18nContext<Locale>, d: u8) -> &'static str {
-    match d {
-        1 => t_string!(i18n, days.mon),
-        2 => t_string!(i18n, days.tue),
-        3 => t_string!(i18n, days.wed),
-        4 => t_string!(i18n, days.thu),
-        5 => t_string!(i18n, days.fri),
-        6 => t_string!(i18n, days.sat),
-        _ => t_string!(i18n, days.sun),
-    }
 }
 
 fn name(f: &DirectoryFacilityOut, ar: bool) -> String {
