@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod display;
+pub mod fhir;
 pub mod files;
 pub mod notify;
 pub mod security;

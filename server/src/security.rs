@@ -115,8 +115,12 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
         let p = req.uri().path();
         p.starts_with("/pkg/") || p == "/favicon.svg" || p == "/favicon.ico"
     };
-    // The open directory is public and says itself how long it may be kept.
-    let is_public_api = req.uri().path().starts_with("/api/v1/directory/");
+    // The open directory and FHIR's public resources say themselves how
+    // long they may be kept (a personal FHIR answer sets nothing: no-store).
+    let is_public_api = {
+        let p = req.uri().path();
+        p.starts_with("/api/v1/directory/") || p.starts_with("/fhir/")
+    };
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();

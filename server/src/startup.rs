@@ -100,6 +100,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::api::router(state.clone()))
         .merge(crate::files::router(state.config.attachment_max_bytes))
+        .merge(crate::fhir::router())
         .route("/health/live", get(|| async { "ok" }))
         .route("/health/ready", get(ready))
         .route("/lang/{code}", get(switch_language))

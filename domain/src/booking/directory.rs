@@ -96,6 +96,11 @@ impl Directory {
 
     /// Open facilities by French name, filtered by wilaya, commune and specialty offered.
     pub async fn facility_page(&self, filter: &FacilityFilter, at: PageAt) -> Result<Page<DirectoryFacilityOut>> {
+        Ok(at.slice(self.open_facilities(filter).await?))
+    }
+
+    /// Every open facility a filter names, by French name.
+    pub(crate) async fn open_facilities(&self, filter: &FacilityFilter) -> Result<Vec<DirectoryFacilityOut>> {
         let mut q = facility::Entity::find().filter(facility::Column::Active.eq(true));
         if let Some(w) = &filter.wilaya {
             q = q.filter(facility::Column::WilayaCode.eq(w.as_str()));
@@ -108,7 +113,7 @@ impl Directory {
         if let Some(s) = &filter.specialty {
             all.retain(|f| f.specialties.contains(s));
         }
-        Ok(at.slice(all))
+        Ok(all)
     }
 
     /// One open facility of the directory.

@@ -12,6 +12,7 @@
 //! - [`waitlist`]: the waiting list and its held offers.
 
 pub mod directory;
+pub mod fhir;
 pub mod people;
 pub mod referrals;
 pub mod schedule;

@@ -22,15 +22,21 @@ const MAX_AGE: &str = "public, max-age=300";
 /// The JSON of `value` with its ETag (a hash of the body), or `304 Not
 /// Modified` when the client already has that version.
 fn cached<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
-    let body = match serde_json::to_vec(value) {
-        Ok(b) => b,
-        Err(_) => return ApiFailure::new(ErrorCode::Internal).into_response(),
-    };
+    match serde_json::to_vec(value) {
+        Ok(body) => cached_bytes(headers, body, "application/json", MAX_AGE),
+        Err(_) => ApiFailure::new(ErrorCode::Internal).into_response(),
+    }
+}
+
+/// A public answer's `body` with its ETag and `Cache-Control: max_age`, or
+/// `304 Not Modified` when the client already has that version (the
+/// directory here, FHIR's public resources too).
+pub(crate) fn cached_bytes(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str, max_age: &'static str) -> Response {
     let digest = Sha256::digest(&body);
     // Weak: the compression layer may send the same answer gzipped.
     let etag = format!("W/\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
     let etag_value = HeaderValue::from_str(&etag).expect("hex is a valid header value");
-    let cache = HeaderValue::from_static(MAX_AGE);
+    let cache = HeaderValue::from_static(max_age);
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -44,7 +50,7 @@ fn cached<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
     let headers = [
         (header::ETAG, etag_value),
         (header::CACHE_CONTROL, cache),
-        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
         (header::ACCESS_CONTROL_ALLOW_ORIGIN, anyone),
     ];
     (StatusCode::OK, headers, body).into_response()

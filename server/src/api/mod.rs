@@ -6,7 +6,7 @@ mod auth;
 mod booking;
 mod claims;
 mod desk;
-mod directory;
+pub(crate) mod directory;
 mod floor;
 mod idempotency;
 mod identity;

@@ -10,6 +10,7 @@ mod booking;
 mod claims;
 mod directory;
 mod doors;
+mod fhir;
 mod figures;
 mod floor;
 mod helpers;
