@@ -273,6 +273,13 @@ pub async fn staff_invitations() -> Result<Vec<shared::dto::InvitationOut>, AppE
     Ok(ctx()?.domain.accounts.invitations(&actor).await?)
 }
 
+/// The specialties the invitation form offers: the facility's own.
+#[server(prefix = "/sfn", endpoint = "staff_specialties")]
+pub async fn staff_specialties() -> Result<Vec<shared::dto::SpecialtyOut>, AppError> {
+    let actor = actor().await?;
+    Ok(ctx()?.domain.accounts.invitable_specialties(&actor).await?)
+}
+
 /// Invites someone to the staff (the form of `/staff`).
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/sfn", endpoint = "invite_staff")]

@@ -142,6 +142,33 @@ impl Core {
 }
 
 impl Accounts {
+    /// The specialties an invitation may give a practitioner: those the
+    /// directorate lets the facility administrator's facility offer, by
+    /// French name. None for a directorate (it invites administrators).
+    pub async fn invitable_specialties(&self, actor: &Actor) -> Result<Vec<shared::dto::SpecialtyOut>> {
+        let own = match actor.role {
+            Role::FacilityAdmin => actor.admin_facility()?,
+            Role::HealthAdmin => return Ok(Vec::new()),
+            _ => return Err(Error::code(ErrorCode::Forbidden)),
+        };
+        let db = self.core.db();
+        let offered: Vec<_> = facility_specialty::Entity::find()
+            .filter(facility_specialty::Column::FacilityId.eq(own))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.specialty_id)
+            .collect();
+        Ok(specialty::Entity::find()
+            .filter(specialty::Column::Id.is_in(offered))
+            .order_by_asc(specialty::Column::NameFr)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::booking::specialty_out)
+            .collect())
+    }
+
     /// Invites someone to join a facility's staff (see the module's
     /// documentation for who may invite whom). A phone or address already
     /// an account's is refused on its field; an earlier pending invitation

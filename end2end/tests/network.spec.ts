@@ -93,6 +93,11 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await admin.fill('#inv-family', 'Mansouri');
   await admin.fill('#inv-phone', doctorPhone);
   await admin.selectOption('#inv-specialty', 'dermatology');
+  // The form offers the polyclinic's specialties, not the whole catalogue.
+  const offered = await admin.locator('#inv-specialty option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v));
+  const catalogue = (await (await request.get('/api/v1/directory/specialties?limit=200')).json()).items;
+  expect(offered).toContain('dermatology');
+  expect(offered.length).toBeLessThan(catalogue.length);
   await admin.click('[data-test="invite-send"]');
   await expect(admin.locator('[data-test="invited"]')).toBeVisible();
   await admin.screenshot({ path: 'test-results/screenshots/staff-invite-fr.png', fullPage: true });

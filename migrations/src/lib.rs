@@ -27,6 +27,7 @@ mod m20261212_000019_network_admin;
 mod m20261213_000020_closed_accounts;
 mod m20261214_000021_staff_invitations;
 mod m20261215_000022_audit_wilaya;
+mod m20261216_000023_audit_wilaya_backfill;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000020_closed_accounts::Migration),
             Box::new(m20261214_000021_staff_invitations::Migration),
             Box::new(m20261215_000022_audit_wilaya::Migration),
+            Box::new(m20261216_000023_audit_wilaya_backfill::Migration),
         ]
     }
 }

@@ -36,7 +36,7 @@ pub fn Invitations() -> impl IntoView {
     let list = Resource::new(move || (invite.version().get(), revoke.version().get()), |_| crate::api::staff_invitations());
     let session = expect_context::<crate::SessionResource>();
     let network = move || session.get().and_then(|s| s.ok()).flatten().is_some_and(|p| p.role == Role::HealthAdmin);
-    let directory = Resource::new(|| (), |_| crate::api::directory());
+    let specialties = Resource::new(|| (), |_| crate::api::staff_specialties());
     let facilities = Resource::new(network, |network| async move {
         if network {
             crate::api::network_facilities().await
@@ -59,7 +59,7 @@ pub fn Invitations() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || {
                     let network = network();
-                    let specialties = directory.get().and_then(|r| r.ok()).map(|d| d.0).unwrap_or_default();
+                    let specialties = specialties.get().and_then(|r| r.ok()).unwrap_or_default();
                     let places = facilities.get().and_then(|r| r.ok()).unwrap_or_default();
                     let roles: &[Role] = if network { &[Role::FacilityAdmin] } else { &[Role::Practitioner, Role::Receptionist] };
                     view! {

@@ -75,6 +75,11 @@ pub(crate) fn field(name: &str, code: ErrorCode) -> FieldError {
     FieldError::new(name, code)
 }
 
+/// A specialty of the catalogue as lists show it.
+pub(crate) fn specialty_out(s: specialty::Model) -> shared::dto::SpecialtyOut {
+    shared::dto::SpecialtyOut { code: s.code, name_ar: s.name_ar, name_fr: s.name_fr, name_en: s.name_en, referral_required: s.referral_required }
+}
+
 pub(crate) fn full_name(given: &str, family: &str) -> String {
     format!("{given} {family}")
 }
@@ -642,19 +647,7 @@ impl Directory {
 
     /// Specialties, for search forms.
     pub async fn specialties(&self) -> Result<Vec<shared::dto::SpecialtyOut>> {
-        Ok(specialty::Entity::find()
-            .order_by_asc(specialty::Column::NameFr)
-            .all(self.core.db())
-            .await?
-            .into_iter()
-            .map(|s| shared::dto::SpecialtyOut {
-                code: s.code,
-                name_ar: s.name_ar,
-                name_fr: s.name_fr,
-                name_en: s.name_en,
-                referral_required: s.referral_required,
-            })
-            .collect())
+        Ok(specialty::Entity::find().order_by_asc(specialty::Column::NameFr).all(self.core.db()).await?.into_iter().map(specialty_out).collect())
     }
 
     /// The facilities of a wilaya, for narrowing a search. Public.

@@ -370,6 +370,20 @@ async fn a_directorate_staffs_and_deactivates_the_admins_of_its_own_wilaya_only(
     };
     assert_eq!(acts_on(oran.clone()).await, 1);
     assert_eq!(acts_on(tlemcen.clone()).await, 0);
+    // A row written before migration 000022 had no wilaya: out of the
+    // directorate's log until 000023 fills it from the acting administrator.
+    {
+        use domain::entities::admin_audit;
+        use migrations::{Migrator, MigratorTrait};
+        use sea_orm::{sea_query::Expr, ColumnTrait, Condition, EntityTrait, QueryFilter};
+        let db = app.domain.db();
+        let about = Condition::any().add(admin_audit::Column::TargetUserId.eq(colleague)).add(admin_audit::Column::SubjectId.eq(colleague.to_string()));
+        admin_audit::Entity::update_many().col_expr(admin_audit::Column::WilayaCode, Expr::value(Option::<String>::None)).filter(about).exec(db).await.unwrap();
+        assert_eq!(acts_on(oran.clone()).await, 0, "an old row");
+        Migrator::down(db, Some(1)).await.unwrap();
+        Migrator::up(db, None).await.unwrap();
+        assert_eq!((acts_on(oran.clone()).await, acts_on(tlemcen.clone()).await), (1, 0), "filled in");
+    }
     // Moved to Tlemcen's directorate, the member takes none of Oran's acts along.
     app.domain.accounts.set_health_wilaya(colleague, "13").await.unwrap();
     assert_eq!((acts_on(oran.clone()).await, acts_on(tlemcen.clone()).await), (1, 0));
