@@ -1330,6 +1330,31 @@ pub async fn facility_active(id: String, active: bool) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The practitioners who work in the signed-in directorate's wilaya (the
+/// first 200, by name), each with every facility where they work.
+#[server(prefix = "/sfn", endpoint = "network_practitioners")]
+pub async fn network_practitioners() -> Result<Vec<shared::dto::PractitionerPostsOut>, AppError> {
+    let actor = actor().await?;
+    let at = shared::dto::PageQuery { cursor: None, limit: Some(200) }.validate().map_err(AppError::from)?;
+    Ok(ctx()?.domain.network.practitioner_posts(&actor, at).await?.items)
+}
+
+/// Posts a practitioner to a facility of the wilaya, or (`end`) ends that
+/// post; an ended post answers what it closed.
+#[server(prefix = "/sfn", endpoint = "practitioner_post")]
+pub async fn practitioner_post(practitioner: String, facility_id: String, end: bool) -> Result<Option<shared::dto::PostEndOut>, AppError> {
+    let actor = actor().await?;
+    let network = &ctx()?.domain.network;
+    let id = practitioner.trim().parse().map_err(|_| AppError::from(shared::ErrorCode::NotFound))?;
+    let facility = facility_id.trim().parse().map_err(|_| AppError::from(domain::Error::on_field("facility_id", shared::ErrorCode::Required)))?;
+    if end {
+        Ok(Some(network.end_post(&actor, id, facility).await?))
+    } else {
+        network.post_practitioner(&actor, id, &shared::dto::PostIn { facility_id: facility }).await?;
+        Ok(None)
+    }
+}
+
 /// The latest administrative acts of the signed-in health administrator's wilaya.
 #[server(prefix = "/sfn", endpoint = "network_audit")]
 pub async fn network_audit() -> Result<Vec<shared::dto::AuditOut>, AppError> {

@@ -11,9 +11,12 @@ use crate::entities::{admin_audit, commune, facility, facility_specialty, practi
 use crate::services::Network;
 use crate::{Actor, Error, Result};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use shared::dto::{AuditOut, FacilityAdminOut, FacilityFields, FacilityIn, NewSpecialtyIn, Page, PageAt, SpecialtyIn, SpecialtyOut};
-use shared::{AdminAction, ErrorCode, FacilityId, FacilityKind, FieldError, SpecialtyId};
-use std::collections::HashMap;
+use shared::dto::{
+    AuditOut, FacilityAdminOut, FacilityFields, FacilityIn, NewSpecialtyIn, Page, PageAt, PostEndOut, PostIn, PostOut, PractitionerPostsOut, SpecialtyIn,
+    SpecialtyOut,
+};
+use shared::{AdminAction, ErrorCode, FacilityId, FacilityKind, FieldError, PractitionerId, SpecialtyId};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 fn admin_out(f: &facility::Model, specialties: Vec<String>) -> FacilityAdminOut {
@@ -56,13 +59,18 @@ pub(crate) async fn offered_codes<C: ConnectionTrait>(db: &C, facilities: &[Faci
 
 /// A practitioner starts working at a facility: the link, and the
 /// facility offers the practitioner's specialty from then on (what it
-/// already offers is left as it is). Idempotent.
-pub async fn join_facility<C: ConnectionTrait>(db: &C, practitioner: &practitioner::Model, facility: FacilityId) -> Result<()> {
+/// already offers is left as it is). Idempotent: whether the link is new.
+pub async fn join_facility<C: ConnectionTrait>(db: &C, practitioner: &practitioner::Model, facility: FacilityId) -> Result<bool> {
     use sea_orm::sea_query::OnConflict;
     let link = practitioner_facility::Entity::insert(practitioner_facility::ActiveModel { facility_id: Set(facility), practitioner_id: Set(practitioner.id) })
         .on_conflict(OnConflict::columns([practitioner_facility::Column::FacilityId, practitioner_facility::Column::PractitionerId]).do_nothing().to_owned())
         .exec(db)
         .await;
+    let new = match &link {
+        Ok(_) => true,
+        Err(sea_orm::DbErr::RecordNotInserted) => false,
+        Err(_) => true,
+    };
     let offer = match link {
         Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => {
             facility_specialty::Entity::insert(facility_specialty::ActiveModel { facility_id: Set(facility), specialty_id: Set(practitioner.specialty_id) })
@@ -77,7 +85,7 @@ pub async fn join_facility<C: ConnectionTrait>(db: &C, practitioner: &practition
         Ok(()) | Err(sea_orm::DbErr::RecordNotInserted) => {}
         Err(e) => return Err(e.into()),
     }
-    Ok(())
+    Ok(new)
 }
 
 impl Network {
@@ -249,10 +257,29 @@ impl Network {
         } else {
             specialty::Entity::find().filter(specialty::Column::Code.is_in(specialty_codes)).all(db).await?.into_iter().map(|s| (s.code, s.name_fr)).collect()
         };
+        let practitioner_ids: Vec<PractitionerId> = rows
+            .iter()
+            .filter(|r| r.subject_kind.as_deref() == Some("practitioner"))
+            .filter_map(|r| r.subject_id.as_deref().and_then(|id| Uuid::try_parse(id).ok()).map(PractitionerId))
+            .collect();
+        let practitioner_names: HashMap<String, String> = if practitioner_ids.is_empty() {
+            HashMap::new()
+        } else {
+            practitioner::Entity::find()
+                .filter(practitioner::Column::Id.is_in(practitioner_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id.to_string(), crate::booking::full_name(&p.given_name, &p.family_name)))
+                .collect()
+        };
         Ok(at.page(
             rows.into_iter()
                 .filter_map(|r| {
                     let subject_name = match r.target_user_id {
+                        _ if r.subject_kind.as_deref() == Some("practitioner") => {
+                            r.subject_id.as_ref().and_then(|id| practitioner_names.get(id).cloned()).unwrap_or_default()
+                        }
                         Some(u) if r.subject_kind.is_none() => names.get(&u).cloned().unwrap_or_default(),
                         _ if r.subject_kind.as_deref() == Some("specialty") => {
                             r.subject_id.as_ref().map(|c| specialty_names.get(c).cloned().unwrap_or_else(|| c.clone())).unwrap_or_default()
@@ -400,6 +427,183 @@ impl Network {
             wilaya_code: Set(actor.wilaya_code.clone()),
         }
         .insert(db)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Where practitioners work: the directorate posts a practitioner to one
+/// more facility of its wilaya (the facility then offers their specialty:
+/// the directorate sets what its facilities offer) and ends such a post
+/// (their schedule there ends as at a deactivation). Their home facility —
+/// the one whose staff their account is — they leave by deactivation only.
+impl Network {
+    /// The practitioners who work at a facility of the directorate's
+    /// wilaya, by name, each with every facility where they work (in any
+    /// wilaya). Paged in memory: bounded by one wilaya's practitioners.
+    pub async fn practitioner_posts(&self, actor: &Actor, at: PageAt) -> Result<Page<PractitionerPostsOut>> {
+        let wilaya = actor.health_wilaya()?;
+        let db = self.core.db();
+        let here: Vec<FacilityId> = facility::Entity::find().filter(facility::Column::WilayaCode.eq(wilaya)).all(db).await?.into_iter().map(|f| f.id).collect();
+        let ids: HashSet<PractitionerId> = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::FacilityId.is_in(here))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.practitioner_id)
+            .collect();
+        let people = practitioner::Entity::find()
+            .filter(practitioner::Column::Id.is_in(ids))
+            .order_by_asc(practitioner::Column::FamilyName)
+            .order_by_asc(practitioner::Column::GivenName)
+            .order_by_asc(practitioner::Column::Id)
+            .all(db)
+            .await?;
+        let page = at.slice(people);
+        let items = self.posts_of(db, page.items).await?;
+        Ok(Page { items, next_cursor: page.next_cursor })
+    }
+
+    /// Each practitioner with the facilities where they work.
+    async fn posts_of<C: ConnectionTrait>(&self, db: &C, people: Vec<practitioner::Model>) -> Result<Vec<PractitionerPostsOut>> {
+        let links = practitioner_facility::Entity::find()
+            .filter(practitioner_facility::Column::PractitionerId.is_in(people.iter().map(|p| p.id).collect::<Vec<_>>()))
+            .all(db)
+            .await?;
+        let places = crate::booking::load_map::<facility::Entity, _, _, _>(
+            db,
+            facility::Column::Id,
+            links.iter().map(|l| l.facility_id).collect::<HashSet<_>>().into_iter().collect(),
+            |f| f.id,
+        )
+        .await?;
+        let homes: HashMap<shared::UserId, Option<FacilityId>> = user::Entity::find()
+            .filter(user::Column::Id.is_in(people.iter().filter_map(|p| p.user_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.facility_id))
+            .collect();
+        let codes: HashMap<SpecialtyId, String> = specialty::Entity::find().all(db).await?.into_iter().map(|s| (s.id, s.code)).collect();
+        Ok(people
+            .into_iter()
+            .map(|p| {
+                let home = p.user_id.and_then(|u| homes.get(&u).copied().flatten());
+                let mut posts: Vec<PostOut> = links
+                    .iter()
+                    .filter(|l| l.practitioner_id == p.id)
+                    .filter_map(|l| places.get(&l.facility_id))
+                    .map(|f| PostOut {
+                        facility_id: f.id,
+                        name_ar: f.name_ar.clone(),
+                        name_fr: f.name_fr.clone(),
+                        wilaya_code: f.wilaya_code.clone(),
+                        home: home == Some(f.id),
+                    })
+                    .collect();
+                posts.sort_by(|a, b| (!a.home, &a.name_fr).cmp(&(!b.home, &b.name_fr)));
+                PractitionerPostsOut {
+                    id: p.id,
+                    name: crate::booking::full_name(&p.given_name, &p.family_name),
+                    specialty: codes.get(&p.specialty_id).cloned().unwrap_or_default(),
+                    posts,
+                }
+            })
+            .collect())
+    }
+
+    /// Posts a practitioner to one more open facility of the directorate's
+    /// wilaya (another wilaya's, or a closed one, is not found on the
+    /// field). Posting them where they already work changes nothing.
+    #[tracing::instrument(skip_all, fields(actor = %actor.user_id))]
+    pub async fn post_practitioner(&self, actor: &Actor, id: PractitionerId, input: &PostIn) -> Result<PractitionerPostsOut> {
+        let wilaya = actor.health_wilaya()?;
+        let txn = self.core.begin_write().await?;
+        let p = practitioner::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        let f = facility::Entity::find_by_id(input.facility_id)
+            .filter(facility::Column::WilayaCode.eq(wilaya))
+            .filter(facility::Column::Active.eq(true))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| Error::on_field("facility_id", ErrorCode::NotFound))?;
+        // A deactivated account is not put back to work elsewhere.
+        if let Some(u) = p.user_id {
+            if user::Entity::find_by_id(u).one(&txn).await?.is_some_and(|u| u.deactivated_at.is_some()) {
+                return Err(Error::code(ErrorCode::AccountDeactivated));
+            }
+        }
+        // The insert decides (two posts at once write one act).
+        if join_facility(&txn, &p, f.id).await? {
+            let after = serde_json::json!({ "practitioner": crate::booking::full_name(&p.given_name, &p.family_name), "facility": f.name_fr });
+            self.post_audit(&txn, actor, AdminAction::PractitionerPosted, &p, &f, after).await?;
+        }
+        let out = self.posts_of(&txn, vec![p]).await?.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Ends a practitioner's post at a facility of the directorate's
+    /// wilaya: they leave its directory and desk lists, their templates
+    /// there end and their free slots close; the appointments still booked
+    /// there stay, for its desk to move (counted here, named at the desk).
+    /// Their home facility is refused (`403` on the field): that is a
+    /// deactivation, by its administrator.
+    #[tracing::instrument(skip_all, fields(actor = %actor.user_id))]
+    pub async fn end_post(&self, actor: &Actor, id: PractitionerId, facility_id: FacilityId) -> Result<PostEndOut> {
+        let wilaya = actor.health_wilaya()?;
+        let now = self.core.clock().now();
+        let txn = self.core.begin_write().await?;
+        let f = self.own(&txn, wilaya, facility_id).await?;
+        let p = practitioner::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
+        if let Some(u) = p.user_id {
+            let home = user::Entity::find_by_id(u).one(&txn).await?.and_then(|u| u.facility_id);
+            if home == Some(f.id) {
+                return Err(Error::on_field("facility_id", ErrorCode::Forbidden));
+            }
+        }
+        // Nor their last place (a profile without an account has no home):
+        // they would vanish from every list, this one included.
+        let places = practitioner_facility::Entity::find().filter(practitioner_facility::Column::PractitionerId.eq(p.id)).all(&txn).await?;
+        if places.len() <= 1 && places.iter().any(|l| l.facility_id == f.id) {
+            return Err(Error::on_field("facility_id", ErrorCode::Forbidden));
+        }
+        // Claimed by the delete: of two clicks at once, the second finds nothing.
+        let gone = practitioner_facility::Entity::delete_by_id((f.id, p.id)).exec(&txn).await?;
+        if gone.rows_affected == 0 {
+            return Err(Error::code(ErrorCode::NotFound));
+        }
+        let (slots_closed, conflicts) = self.core.end_practice(&txn, f.id, vec![p.id], now).await?;
+        let out = PostEndOut { slots_closed, appointments_to_move: conflicts.len() as u64 };
+        let after = serde_json::json!({ "practitioner": crate::booking::full_name(&p.given_name, &p.family_name), "facility": f.name_fr,
+            "slots_closed": out.slots_closed, "appointments_to_move": out.appointments_to_move });
+        self.post_audit(&txn, actor, AdminAction::PostEnded, &p, &f, after).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    async fn post_audit(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        actor: &Actor,
+        action: AdminAction,
+        p: &practitioner::Model,
+        f: &facility::Model,
+        after: serde_json::Value,
+    ) -> Result<()> {
+        admin_audit::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            at: Set(self.core.clock().now()),
+            actor_id: Set(actor.user_id),
+            action: Set(action.code().to_owned()),
+            target_user_id: Set(p.user_id),
+            facility_id: Set(Some(f.id)),
+            subject_kind: Set(Some("practitioner".to_owned())),
+            subject_id: Set(Some(p.id.to_string())),
+            before: Set(None),
+            after: Set(Some(after.to_string())),
+            wilaya_code: Set(actor.wilaya_code.clone()),
+        }
+        .insert(txn)
         .await?;
         Ok(())
     }

@@ -74,6 +74,39 @@ struct About {
 }
 
 impl Core {
+    /// Practitioners stop working at a facility: their templates there end
+    /// yesterday (one that had not begun ends the day before it would, and
+    /// today's free slots close too), their free slots from now on close,
+    /// and the appointments still booked with them there are listed.
+    pub(crate) async fn end_practice(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        facility: FacilityId,
+        profiles: Vec<shared::PractitionerId>,
+        now: DateTime<Utc>,
+    ) -> Result<(u64, Vec<shared::dto::ConflictOut>)> {
+        let yesterday = self.today() - Duration::days(1);
+        let live = availability_template::Entity::find()
+            .filter(availability_template::Column::FacilityId.eq(facility))
+            .filter(availability_template::Column::PractitionerId.is_in(profiles.clone()))
+            .filter(availability_template::Column::ValidTo.is_null().or(availability_template::Column::ValidTo.gt(yesterday)))
+            .all(txn)
+            .await?;
+        for t in live {
+            let end = std::cmp::max(yesterday, t.valid_from - Duration::days(1));
+            let mut row: availability_template::ActiveModel = t.into();
+            row.valid_to = Set(Some(end));
+            row.update(txn).await?;
+        }
+        let ahead = slot::Entity::find()
+            .filter(slot::Column::FacilityId.eq(facility))
+            .filter(slot::Column::PractitionerId.is_in(profiles))
+            .filter(slot::Column::StartsAt.gte(now))
+            .all(txn)
+            .await?;
+        self.close_free_slots(txn, ahead, now).await
+    }
+
     /// Whether `actor` administers the staff account `target`: a facility
     /// administrator their polyclinic's receptionists, practitioners and
     /// administrators; the health directorate the administrators of its
@@ -484,28 +517,7 @@ impl Accounts {
             let profiles: Vec<_> =
                 practitioner::Entity::find().filter(practitioner::Column::UserId.eq(t.id)).all(&txn).await?.into_iter().map(|p| p.id).collect();
             if !profiles.is_empty() {
-                // Their templates here end yesterday (today's free slots close
-                // too); one that had not begun ends the day before it would.
-                let yesterday = self.core.today() - Duration::days(1);
-                let live = availability_template::Entity::find()
-                    .filter(availability_template::Column::FacilityId.eq(facility))
-                    .filter(availability_template::Column::PractitionerId.is_in(profiles.clone()))
-                    .filter(availability_template::Column::ValidTo.is_null().or(availability_template::Column::ValidTo.gt(yesterday)))
-                    .all(&txn)
-                    .await?;
-                for t in live {
-                    let end = std::cmp::max(yesterday, t.valid_from - Duration::days(1));
-                    let mut row: availability_template::ActiveModel = t.into();
-                    row.valid_to = Set(Some(end));
-                    row.update(&txn).await?;
-                }
-                let ahead = slot::Entity::find()
-                    .filter(slot::Column::FacilityId.eq(facility))
-                    .filter(slot::Column::PractitionerId.is_in(profiles))
-                    .filter(slot::Column::StartsAt.gte(now))
-                    .all(&txn)
-                    .await?;
-                let (closed, conflicts) = self.core.close_free_slots(&txn, ahead, now).await?;
+                let (closed, conflicts) = self.core.end_practice(&txn, facility, profiles, now).await?;
                 out.slots_closed = closed;
                 out.conflicts = conflicts;
             }

@@ -153,4 +153,13 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await page.click('[data-test="figures-period"] button[type="submit"]');
   await expect(page.locator('[data-test="figures-scope"]')).toContainText(facilityName);
   await expect(page.locator('[data-test="figures-row"][data-specialty="dermatology"] [data-test="booked"]')).toHaveText('1');
+
+  // The directorate sees where its practitioners work: Karim at his home
+  // polyclinic, which only a deactivation ends (no "end" button there).
+  await page.goto('/network');
+  await hydrated(page);
+  const karim = page.locator('[data-test="practitioner"]', { hasText: 'Karim Mansouri' });
+  await expect(karim.locator('[data-test="post"]')).toContainText(facilityName);
+  await expect(karim.locator('[data-test="post"] .badge')).toBeVisible();
+  await expect(karim.locator('[data-test="end-post"]')).toHaveCount(0);
 });

@@ -370,6 +370,10 @@ crate::codes::code_enum!(
         SpecialtyUpdated = "specialty_updated",
         /// A specialty added to the national catalogue.
         SpecialtyCreated = "specialty_created",
+        /// A practitioner posted to one more facility.
+        PractitionerPosted = "practitioner_posted",
+        /// A practitioner's post at a facility (not their home one) ended.
+        PostEnded = "post_ended",
     }
 );
 

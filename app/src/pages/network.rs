@@ -1,7 +1,8 @@
 //! `/network`: the health directorate runs its wilaya's facilities — opens
 //! one, changes it (names, commune, address, phone, hours, days,
-//! coordinates, specialties offered), closes it or opens it again — and
-//! reads the audit log of every act.
+//! coordinates, specialties offered), closes it or opens it again — posts
+//! its practitioners to other facilities and ends those posts, and reads
+//! the audit log of every act.
 
 use crate::components::{action_error, FormError};
 use crate::i18n::*;
@@ -32,6 +33,8 @@ fn action_text(i18n: leptos_i18n::I18nContext<Locale>, a: AdminAction) -> &'stat
         AdminAction::StaffReactivated => t_string!(i18n, network.act_staff_reactivated),
         AdminAction::SpecialtyUpdated => t_string!(i18n, network.act_specialty_updated),
         AdminAction::SpecialtyCreated => t_string!(i18n, network.act_specialty_created),
+        AdminAction::PractitionerPosted => t_string!(i18n, network.act_practitioner_posted),
+        AdminAction::PostEnded => t_string!(i18n, network.act_post_ended),
     }
 }
 
@@ -181,8 +184,9 @@ pub fn NetworkPage() -> impl IntoView {
     let facilities = Resource::new(move || (save.version().get(), toggle.version().get()), |_| crate::api::network_facilities());
     let catalogue = ServerAction::<crate::api::SaveSpecialty>::new();
     let added = ServerAction::<crate::api::AddSpecialty>::new();
+    let post = ServerAction::<crate::api::PractitionerPost>::new();
     let audit = Resource::new(
-        move || (save.version().get(), toggle.version().get(), catalogue.version().get(), added.version().get()),
+        move || (save.version().get(), toggle.version().get(), catalogue.version().get(), added.version().get(), post.version().get()),
         |_| crate::api::network_audit(),
     );
     let communes = Resource::new(|| (), |_| crate::api::network_communes());
@@ -248,6 +252,7 @@ pub fn NetworkPage() -> impl IntoView {
         // Transition keeps it (and what is typed in it) while the list reloads.
         <Transition fallback=|| ()>
             <Show when=move || facilities.get().is_some_and(|r| r.is_ok())>
+                <Posts act=post facilities=facilities directory=directory/>
                 <Catalogue save=catalogue add=added/>
             </Show>
         </Transition>
@@ -266,6 +271,97 @@ pub fn NetworkPage() -> impl IntoView {
                 </ul>
             })}
         </Suspense>
+    }
+}
+
+/// What `crate::api::directory` answers: specialties, wilayas, today.
+type DirectoryResource = Resource<Result<(Vec<SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), crate::error::AppError>>;
+
+/// Where the wilaya's practitioners work: each with their facilities (the
+/// home one, whose staff their account is, marked; the others each with
+/// "end this post") and a form posting them to one more open facility.
+#[component]
+fn Posts(
+    act: ServerAction<crate::api::PractitionerPost>,
+    facilities: Resource<Result<Vec<FacilityAdminOut>, crate::error::AppError>>,
+    directory: DirectoryResource,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(move || act.version().get(), |_| crate::api::network_practitioners());
+    let ar = move || i18n.get_locale_untracked() == Locale::ar;
+    view! {
+        <section data-test="posts">
+            <h2>{t!(i18n, network.practitioners)}</h2>
+            <p class="hint">{t!(i18n, network.practitioners_hint)}</p>
+            <FormError error=action_error(act.value())/>
+            {move || act.value().get().and_then(|r| r.ok()).flatten().map(|e| view! {
+                <p class="ok" role="status" data-test="post-ended">
+                    {t!(i18n, network.post_ended)}" "{t!(i18n, network.slots_closed)}" "{e.slots_closed}" · "
+                    {t!(i18n, network.to_move)}" "<strong data-test="to-move">{e.appointments_to_move}</strong>
+                </p>
+            })}
+            <Transition fallback=|| ()>
+                {move || {
+                    let places: Vec<FacilityAdminOut> = facilities.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().filter(|f| f.active).collect();
+                    let names = directory.get().and_then(|r| r.ok()).map(|d| d.0).unwrap_or_default();
+                    list.get().and_then(|r| r.ok()).map(|people| view! {
+                        <ul class="slots">
+                            {people.into_iter().map(|p| {
+                                let pid = p.id.to_string();
+                                let specialty = names.iter().find(|s| s.code == p.specialty).map(|s| if ar() { s.name_ar.clone() } else { s.name_fr.clone() }).unwrap_or(p.specialty.clone());
+                                // Owned (id, label) pairs: the forms' children keep what they show.
+                                let free: Vec<(String, String)> = places
+                                    .iter()
+                                    .filter(|f| !p.posts.iter().any(|x| x.facility_id == f.id))
+                                    .map(|f| (f.id.to_string(), if ar() { f.name_ar.clone() } else { f.name_fr.clone() }))
+                                    .collect();
+                                let select_id = format!("post-{pid}");
+                                let posts = p.posts.into_iter().map(|x| {
+                                    let label = if ar() { x.name_ar.clone() } else { x.name_fr.clone() };
+                                    let (pid, fid) = (pid.clone(), x.facility_id.to_string());
+                                    let end_fid = fid.clone();
+                                    let action = if x.home {
+                                        view! { " "<span class="badge">{t!(i18n, network.home)}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=act attr:class="inline">
+                                                <input type="hidden" name="practitioner" value=pid/>
+                                                <input type="hidden" name="facility_id" value=end_fid/>
+                                                <input type="hidden" name="end" value="true"/>
+                                                <button type="submit" class="secondary-button" data-test="end-post">{t!(i18n, network.end_post)}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    };
+                                    view! { <li data-test="post" data-facility=fid>{label}{action}</li> }
+                                }).collect_view();
+                                let form = (!free.is_empty()).then(|| {
+                                    let pid = pid.clone();
+                                    view! {
+                                        <ActionForm action=act attr:class="inline" attr:data-test="post-form">
+                                            <input type="hidden" name="practitioner" value=pid/>
+                                            <input type="hidden" name="end" value="false"/>
+                                            <label for=select_id.clone()>{t!(i18n, network.post_to)}</label>
+                                            <select id=select_id.clone() name="facility_id">
+                                                {free.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                                            </select>
+                                            <button type="submit" data-test="post-send">{t!(i18n, network.post)}</button>
+                                        </ActionForm>
+                                    }
+                                });
+                                view! {
+                                    <li class="card slot" data-test="practitioner" data-id=pid.clone()>
+                                        <strong>{p.name.clone()}</strong>
+                                        <span>{specialty}</span>
+                                        <ul class="posts">{posts}</ul>
+                                        {form}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                }}
+            </Transition>
+        </section>
     }
 }
 

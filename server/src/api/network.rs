@@ -135,3 +135,51 @@ pub async fn update_specialty(
 ) -> Result<Json<shared::dto::SpecialtyOut>, ApiFailure> {
     Ok(Json(state.domain.network.update_specialty(&actor, &code, &input).await?))
 }
+
+/// The practitioners who work at a facility of one's wilaya, each with
+/// every facility where they work (health directorate).
+#[utoipa::path(get, path = "/admin/practitioners", tag = "network", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<shared::dto::PractitionerPostsOut>), (status = 403, body = shared::ApiError)))]
+#[tracing::instrument(name = "GET /api/v1/admin/practitioners", skip_all)]
+pub async fn practitioners(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    q: PageParams,
+) -> Result<Json<Page<shared::dto::PractitionerPostsOut>>, ApiFailure> {
+    let at = page_at(q)?;
+    Ok(Json(state.domain.network.practitioner_posts(&actor, at).await?))
+}
+
+/// Post a practitioner to one more open facility of one's wilaya (health
+/// directorate); the facility then offers their specialty. Posting them
+/// where they already work changes nothing.
+#[utoipa::path(post, path = "/admin/practitioners/{id}/posts", tag = "network", security(("bearer" = [])), request_body = shared::dto::PostIn,
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = shared::dto::PractitionerPostsOut), (status = 403, description = "Not a directorate, or the account is deactivated", body = shared::ApiError),
+        (status = 404, description = "No such practitioner, or `facility_id`: `not_found` on the field (not an open facility of the wilaya)", body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/admin/practitioners/{id}/posts", skip_all)]
+pub async fn post_practitioner(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath(id): ApiPath<shared::PractitionerId>,
+    ApiJson(input): ApiJson<shared::dto::PostIn>,
+) -> Result<Json<shared::dto::PractitionerPostsOut>, ApiFailure> {
+    Ok(Json(state.domain.network.post_practitioner(&actor, id, &input).await?))
+}
+
+/// End a practitioner's post at a facility of one's wilaya (health
+/// directorate): their templates there end, their free slots close; the
+/// appointments still booked stay for the facility's desk to move
+/// (counted). Their home facility, or their last one, is `403` on the
+/// field (leaving it is a deactivation, by its administrator).
+#[utoipa::path(post, path = "/admin/practitioners/{id}/posts/{facility_id}/end", tag = "network", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path), ("facility_id" = uuid::Uuid, Path)),
+    responses((status = 200, body = shared::dto::PostEndOut), (status = 403, body = shared::ApiError), (status = 404, body = shared::ApiError)))]
+#[tracing::instrument(name = "POST /api/v1/admin/practitioners/{id}/posts/{facility_id}/end", skip_all)]
+pub async fn end_post(
+    State(state): State<AppState>,
+    Bearer(actor): Bearer,
+    ApiPath((id, facility)): ApiPath<(shared::PractitionerId, FacilityId)>,
+) -> Result<Json<shared::dto::PostEndOut>, ApiFailure> {
+    Ok(Json(state.domain.network.end_post(&actor, id, facility).await?))
+}

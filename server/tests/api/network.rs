@@ -234,3 +234,130 @@ async fn the_directorate_edits_the_specialty_catalogue_and_bookings_follow_its_r
         assert_eq!(html.contains(r#"data-test="catalogue""#), shown, "{login}");
     }
 }
+
+#[tokio::test]
+async fn the_directorate_posts_a_practitioner_to_a_second_facility_and_ends_the_post_leaving_the_booked_to_the_desk() {
+    use chrono::{Duration, Utc};
+    use domain::entities::{practitioner, slot, specialty, user};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let pw = domain::seed::DEMO_PASSWORD;
+    let oran = s(&app.token("0550000005", pw).await, "access_token");
+    let tlemcen = s(&app.token(domain::seed::OTHER_DIRECTORATE_PHONE, pw).await, "access_token");
+    let admin = s(&app.token("0550000004", pw).await, "access_token");
+    let db = app.domain.db();
+
+    // A second polyclinic in Oran that does not offer the practitioner's specialty yet.
+    let gdyel = commune_of(&app, "31", "Gdyel").await;
+    let other = if c.specialty == "general_practice" { "paediatrics" } else { "general_practice" };
+    let body = json!({
+        "kind": "polyclinic", "name_ar": "العيادة المتعددة الخدمات قديل", "name_fr": "Polyclinique de Gdyel", "commune_id": gdyel,
+        "address": "Rue principale, Gdyel", "opens_at": "08:00", "closes_at": "16:30", "open_days": [7, 1, 2, 3, 4], "specialties": [other]
+    });
+    let res = app.post_auth("/api/v1/admin/facilities", &oran, &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let second = s(&res.json::<Value>().await.unwrap(), "id");
+    let posts_before = items(app.get_auth("/api/v1/admin/practitioners?limit=200", &oran).await)
+        .await
+        .iter()
+        .find(|p| p["id"] == c.practitioner_id.as_str())
+        .expect("listed for Oran")["posts"]
+        .as_array()
+        .unwrap()
+        .len();
+
+    // Only the directorate of that facility's wilaya posts there.
+    let path = format!("/api/v1/admin/practitioners/{}/posts", c.practitioner_id);
+    let post = json!({ "facility_id": second });
+    assert_eq!(app.post_auth(&path, &admin, &post).await.status(), StatusCode::FORBIDDEN, "a facility administrator");
+    let (status, _, err) = error_code(app.post_auth(&path, &tlemcen, &post).await).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::NOT_FOUND, Some("facility_id")), "another wilaya's facility");
+    let nobody = format!("/api/v1/admin/practitioners/{}/posts", uuid::Uuid::new_v4());
+    assert_eq!(app.post_auth(&nobody, &oran, &post).await.status(), StatusCode::NOT_FOUND);
+    let res = app.post_auth(&path, &oran, &post).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let posted: Value = res.json().await.unwrap();
+    let places: Vec<&str> = posted["posts"].as_array().unwrap().iter().map(|p| p["facility_id"].as_str().unwrap()).collect();
+    assert!(places.contains(&second.as_str()) && places.contains(&c.facility_id.as_str()), "{posted}");
+    assert_eq!(app.post_auth(&path, &oran, &post).await.status(), StatusCode::OK, "again: nothing changes");
+
+    // The directory shows it there, and the facility now offers the specialty.
+    let profile: Value = app.client.get(app.url(&format!("/api/v1/directory/practitioners/{}", c.practitioner_id))).send().await.unwrap().json().await.unwrap();
+    assert!(profile["facilities"].as_array().unwrap().iter().any(|f| f == second.as_str()), "{profile}");
+    let place: Value = app.client.get(app.url(&format!("/api/v1/directory/facilities/{second}"))).send().await.unwrap().json().await.unwrap();
+    assert!(place["specialties"].as_array().unwrap().iter().any(|s| s == c.specialty.as_str()), "{place}");
+    let listed = items(app.get_auth("/api/v1/admin/practitioners?limit=200", &oran).await).await;
+    let me = listed.iter().find(|p| p["id"] == c.practitioner_id.as_str()).expect("listed for Oran");
+    assert_eq!(me["posts"].as_array().unwrap().len(), posts_before + 1);
+    assert!(
+        items(app.get_auth("/api/v1/admin/practitioners?limit=200", &tlemcen).await).await.iter().all(|p| p["id"] != c.practitioner_id.as_str()),
+        "not Tlemcen's"
+    );
+
+    // Slots of theirs there, one booked by a citizen.
+    let spec = specialty::Entity::find().filter(specialty::Column::Code.eq(c.specialty.as_str())).one(db).await.unwrap().unwrap();
+    let start = Utc::now() + Duration::days(5);
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let id = shared::SlotId(uuid::Uuid::new_v4());
+        slot::ActiveModel {
+            id: Set(id),
+            facility_id: Set(shared::FacilityId(second.parse().unwrap())),
+            practitioner_id: Set(shared::PractitionerId(c.practitioner_id.parse().unwrap())),
+            specialty_id: Set(spec.id),
+            template_id: Set(None),
+            starts_at: Set(start + Duration::minutes(20 * i)),
+            ends_at: Set(start + Duration::minutes(20 * i + 20)),
+            status: Set(shared::SlotStatus::Open),
+            created_at: Set(Utc::now()),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    let citizen = s(&app.citizen_tokens().await, "access_token");
+    let res = app.post_auth("/api/v1/appointments", &citizen, &json!({ "slot_id": ids[0].to_string() })).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let booked = s(&res.json::<Value>().await.unwrap(), "id");
+
+    // Ending the post: Tlemcen cannot; the home facility of an account is refused; Oran ends it.
+    let end = format!("/api/v1/admin/practitioners/{}/posts/{second}/end", c.practitioner_id);
+    assert_eq!(app.post_auth(&end, &tlemcen, &json!({})).await.status(), StatusCode::NOT_FOUND);
+    let doctor: Value = app.get_auth("/api/v1/me", &s(&app.token("0550000003", pw).await, "access_token")).await.json().await.unwrap();
+    let doctor_user = user::Entity::find_by_id(shared::UserId(s(&doctor, "id").parse().unwrap())).one(db).await.unwrap().unwrap();
+    let doctor_profile =
+        practitioner::Entity::find().filter(practitioner::Column::UserId.eq(doctor_user.id)).one(db).await.unwrap().expect("the demo doctor's profile");
+    let home = doctor_user.facility_id.expect("a home facility");
+    let (status, _, err) =
+        error_code(app.post_auth(&format!("/api/v1/admin/practitioners/{}/posts/{home}/end", doctor_profile.id), &oran, &json!({})).await).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::FORBIDDEN, Some("facility_id")), "their home: a deactivation");
+    let res = app.post_auth(&end, &oran, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let ended: Value = res.json().await.unwrap();
+    assert_eq!((ended["slots_closed"].as_u64(), ended["appointments_to_move"].as_u64()), (Some(2), Some(1)), "{ended}");
+    assert_eq!(app.post_auth(&end, &oran, &json!({})).await.status(), StatusCode::NOT_FOUND, "already ended");
+    // The booked appointment stays booked, for the desk to move; the free slots are closed.
+    let mine = items(app.get_auth("/api/v1/appointments", &citizen).await).await;
+    assert_eq!(mine.iter().find(|a| a["id"] == booked.as_str()).map(|a| a["status"].clone()), Some(json!("booked")));
+    for id in &ids[1..] {
+        assert_eq!(slot::Entity::find_by_id(*id).one(db).await.unwrap().unwrap().status, shared::SlotStatus::Closed);
+    }
+    let profile: Value = app.client.get(app.url(&format!("/api/v1/directory/practitioners/{}", c.practitioner_id))).send().await.unwrap().json().await.unwrap();
+    assert!(profile["facilities"].as_array().unwrap().iter().all(|f| f != second.as_str()), "{profile}");
+
+    // A deactivated account is not put back to work elsewhere.
+    let res = app.post_auth(&format!("/api/v1/staff/{}/deactivate", doctor_user.id), &admin, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/admin/practitioners/{}/posts", doctor_profile.id), &oran, &post).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "account_deactivated"));
+
+    // Both acts in Oran's log, naming the practitioner.
+    let log = items(app.get_auth("/api/v1/admin/audit?limit=200", &oran).await).await;
+    for act in ["practitioner_posted", "post_ended"] {
+        let row = log.iter().find(|a| a["action"] == act).unwrap_or_else(|| panic!("{act}"));
+        assert_eq!(row["subject_id"], c.practitioner_id.as_str());
+        assert!(!row["subject_name"].as_str().unwrap().is_empty(), "{row}");
+    }
+}

@@ -341,7 +341,8 @@ pub struct AuditOut {
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor_name: String,
     pub action: crate::AdminAction,
-    /// `facility`, or `account` for an act on a staff account.
+    /// `facility`, `account` for an act on a staff account, `specialty`, or
+    /// `practitioner` for a post.
     pub subject_kind: String,
     pub subject_id: String,
     /// The facility's name (French), or the account's holder.

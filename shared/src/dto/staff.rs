@@ -166,6 +166,48 @@ pub struct DeactivationOut {
     pub conflicts: Vec<ConflictOut>,
 }
 
+/// A practitioner as the health directorate sees them: their specialty
+/// and every facility where they work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PractitionerPostsOut {
+    pub id: PractitionerId,
+    pub name: String,
+    /// The specialty's code.
+    pub specialty: String,
+    pub posts: Vec<PostOut>,
+}
+
+/// One facility where a practitioner works.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostOut {
+    pub facility_id: FacilityId,
+    pub name_ar: String,
+    pub name_fr: String,
+    pub wilaya_code: String,
+    /// The facility whose staff their account is: they leave it by
+    /// deactivation (its administrator), not by ending a post.
+    pub home: bool,
+}
+
+/// A practitioner posted to one more facility.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostIn {
+    pub facility_id: FacilityId,
+}
+
+/// A post ended: their free slots there closed, and how many booked
+/// appointments the facility's desk has to move (the desk sees who; the
+/// directorate only counts).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostEndOut {
+    pub slots_closed: u64,
+    pub appointments_to_move: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
