@@ -597,3 +597,107 @@ async fn no_staff_door_lets_anyone_but_its_administrator_manage_a_facilitys_staf
     let (_, code, _) = error_code(app.post("/api/v1/auth/token", &json!({ "login": "0550000002", "password": pw })).await).await;
     assert_eq!(code, "account_deactivated", "the administrator's own deactivation went through");
 }
+
+/// The figures' doors — the API's JSON and CSV, the web page, its CSV
+/// file and its server function — asked for the whole scope and for one
+/// facility by id, by everyone who is not that facility's administrator
+/// or its wilaya's directorate: none of them may show that facility.
+/// Positive controls: those two see it through every door.
+#[tokio::test]
+async fn no_figures_door_shows_a_facilitys_figures_outside_its_administration() {
+    let app = spawn_app().await;
+    app.domain.seed_demo().await.unwrap();
+    let pw = domain::seed::DEMO_PASSWORD;
+    let db = app.domain.db();
+    // The demo's polyclinic in Aïn Témouchent (wilaya 46), whose
+    // practitioners have schedules: figures in every period ahead.
+    let victim = facility::Entity::find().filter(facility::Column::WilayaCode.eq("46")).one(db).await.unwrap().unwrap();
+    let (id, canary) = (victim.id.0.to_string(), "Témouchent centre");
+    assert!(victim.name_fr.contains(canary));
+    let today = app.domain.today();
+    let (from, to) = (today, today + chrono::Duration::days(14));
+
+    app.domain.accounts.create_staff(domain::accounts::NewStaff { wilaya_code: Some("46".into()), ..staff(Role::HealthAdmin, "0661710101") }).await.unwrap();
+    new_staff(&app, victim.id, Role::FacilityAdmin, "0661710102").await;
+    new_staff(&app, victim.id, Role::Receptionist, "0661710103").await;
+    let bearer_and_cookie = |login: &'static str, password: &'static str| {
+        let app = &app;
+        async move { (Auth::Bearer(s(&app.token(login, password).await, "access_token")), Auth::Cookie(web_session(app, login, password).await)) }
+    };
+    let mut attackers = Vec::new();
+    for (who, login, password) in [
+        ("Oran's directorate", "0550000005", pw),
+        ("an Oran facility's admin", "0550000004", pw),
+        ("an Oran practitioner", "0550000003", pw),
+        ("the facility's own receptionist", "0661710103", PASSWORD),
+    ] {
+        let (b, c) = bearer_and_cookie(login, password).await;
+        attackers.push((who, b));
+        attackers.push((who, c));
+    }
+    attackers.push(("a citizen", Auth::Bearer(s(&app.citizen_tokens().await, "access_token"))));
+    attackers.push(("nobody", Auth::Nobody));
+    let mut owners = Vec::new();
+    for (who, login) in [("its wilaya's directorate", "0661710101"), ("its administrator", "0661710102")] {
+        let (b, c) = bearer_and_cookie(login, PASSWORD).await;
+        owners.push((who, b));
+        owners.push((who, c));
+    }
+
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("origin", app.base.parse().unwrap());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap();
+    let doors = |auth: &Auth| -> Vec<(String, reqwest::RequestBuilder)> {
+        let mut out = Vec::new();
+        for facility in ["", id.as_str()] {
+            let query = format!("from={from}&to={to}&facility_id={facility}");
+            let gets: &[&str] = match auth {
+                Auth::Bearer(_) => &["/api/v1/figures", "/api/v1/figures.csv"],
+                Auth::Cookie(_) => &["/figures", "/figures.csv"],
+                Auth::Nobody => &["/api/v1/figures", "/api/v1/figures.csv", "/figures", "/figures.csv"],
+            };
+            for path in gets {
+                let url = format!("{path}?{query}");
+                let mut req = client.get(app.url(&url));
+                match auth {
+                    Auth::Bearer(t) => req = req.bearer_auth(t),
+                    Auth::Cookie(c) => req = req.header("cookie", c),
+                    Auth::Nobody => {}
+                }
+                out.push((format!("GET {url}"), req));
+            }
+            if !matches!(auth, Auth::Bearer(_)) {
+                let form = [("from", from.to_string()), ("to", to.to_string()), ("facility_id", facility.to_owned())];
+                let mut req = client.post(app.url("/sfn/figures")).header("accept", "application/json").form(&form);
+                if let Auth::Cookie(c) = auth {
+                    req = req.header("cookie", c);
+                }
+                out.push((format!("POST /sfn/figures facility_id={facility}"), req));
+            }
+        }
+        out
+    };
+
+    let mut failures = Vec::new();
+    for (who, auth) in &attackers {
+        for (door, req) in doors(auth) {
+            let res = req.send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap_or_default();
+            if !(refused(status, &body) || (status.is_success() && !body.contains(&id) && !body.contains(canary))) {
+                failures.push(format!("{who}: {door} → {status} {}", body.chars().take(160).collect::<String>()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} doors showed the facility:\n{}", failures.len(), failures.join("\n"));
+
+    // Positive controls: through every door, the facility is there.
+    for (who, auth) in &owners {
+        for (door, req) in doors(auth) {
+            let res = req.send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap_or_default();
+            assert!(status.is_success() && body.contains(canary), "{who}: {door} → {status} {}", body.chars().take(300).collect::<String>());
+        }
+    }
+}

@@ -20,7 +20,11 @@ pub struct Clinic {
 impl Clinic {
     /// The free slots of the clinic's practitioner from `from` to `to` (one page of up to 200).
     pub async fn free_slots(&self, app: &TestApp, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Vec<Value> {
-        let url = format!("/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}&limit=200", self.specialty, self.practitioner_id);
+        // At this facility only: the practitioner may also work elsewhere.
+        let url = format!(
+            "/api/v1/slots?specialty={}&wilaya=31&from={from}&to={to}&practitioner_id={}&facility_id={}&limit=200",
+            self.specialty, self.practitioner_id, self.facility_id
+        );
         items(app.client.get(app.url(&url)).send().await.unwrap()).await
     }
 }

@@ -78,8 +78,11 @@ async fn slots_are_searched_as_ihe_scheduling_asks_and_a_citizen_reads_only_thei
         }
         found.expect("more than one page of free slots on a Sunday and Monday")
     };
-    let search =
-        format!("/fhir/Slot?schedule.actor=Practitioner/{p}&service-type={spec}&start=ge{from}&start=lt{}&status=free&_count=7", to + Duration::days(1));
+    // At this facility: the practitioner may also be posted to another.
+    let search = format!(
+        "/fhir/Slot?schedule.actor=Practitioner/{p}&schedule.actor=Location/{f}&service-type={spec}&start=ge{from}&start=lt{}&status=free&_count=7",
+        to + Duration::days(1)
+    );
     let (free, total, pages) = search_all(&app, &search, None).await;
     assert_eq!(ids(&free), json_free);
     assert_eq!((total as usize, pages), (json_free.len(), json_free.len().div_ceil(7)));
