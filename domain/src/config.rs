@@ -58,11 +58,16 @@ pub struct BookingRules {
     pub max_active_appointments: u64,
     /// How long a freed slot is held for a waiting citizen.
     pub offer_hold_minutes: i64,
+    /// How long a public search answer is kept in this process, in
+    /// milliseconds (at most 2,000; 0 keeps none). This process drops an
+    /// answer as soon as it changes a slot in its range; this is the
+    /// delay for changes made by another process.
+    pub search_cache_ms: u64,
 }
 
 impl Default for BookingRules {
     fn default() -> Self {
-        Self { horizon_days: 56, cancel_cutoff_hours: 24, min_notice_hours: 2, max_active_appointments: 4, offer_hold_minutes: 120 }
+        Self { horizon_days: 56, cancel_cutoff_hours: 24, min_notice_hours: 2, max_active_appointments: 4, offer_hold_minutes: 120, search_cache_ms: 2_000 }
     }
 }
 

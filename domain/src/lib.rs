@@ -65,6 +65,8 @@ struct Inner {
     pharmacy_throttle: throttle::Throttle,
     tokens: tokens::AccessTokens,
     clock: notify::Clock,
+    /// Public search answers, kept for a moment (see `booking::answers`).
+    search_answers: booking::answers::SearchAnswers,
     /// When this process last anchored the access-log heads.
     anchored_until: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
@@ -79,6 +81,7 @@ impl Core {
         let account_throttle = throttle::Throttle::new(id.account_actions_per_ip_per_minute, id.account_actions_per_ip_per_minute);
         let pharmacy_throttle = throttle::Throttle::new(config.record.pharmacy_checks_per_ip_per_minute, config.record.pharmacy_checks_per_ip_per_minute);
         let tokens = tokens::AccessTokens::new(&config);
+        let search_answers = booking::answers::SearchAnswers::new(std::time::Duration::from_millis(config.booking.search_cache_ms));
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -91,6 +94,7 @@ impl Core {
                 pharmacy_throttle,
                 tokens,
                 clock: notify::Clock::default(),
+                search_answers,
                 anchored_until: std::sync::Mutex::new(None),
             }),
         }
@@ -98,6 +102,12 @@ impl Core {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.inner.db
+    }
+
+    /// The cache of public search answers, which every change of a slot
+    /// must tell (`changed`).
+    pub fn search_answers(&self) -> &booking::answers::SearchAnswers {
+        &self.inner.search_answers
     }
 
     /// A transaction that will write. On SQLite it is `BEGIN IMMEDIATE`:

@@ -165,6 +165,7 @@ impl Network {
         let after = admin_out(&row, f.specialties.clone());
         self.audit(&txn, actor, AdminAction::FacilityCreated, &row, None, Some(&after)).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(after)
     }
 
@@ -194,6 +195,7 @@ impl Network {
         let after = admin_out(&row, f.specialties.clone());
         self.audit(&txn, actor, AdminAction::FacilityUpdated, &row, Some(&before), Some(&after)).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(after)
     }
 
@@ -215,6 +217,7 @@ impl Network {
         let action = if active { AdminAction::FacilityReactivated } else { AdminAction::FacilityDeactivated };
         self.audit(&txn, actor, action, &row, Some(&before), Some(&after)).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(after)
     }
 
@@ -323,6 +326,7 @@ impl Network {
             self.specialty_audit(&txn, actor, AdminAction::SpecialtyUpdated, Some(&before), &after).await?;
         }
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(after)
     }
 
@@ -539,6 +543,7 @@ impl Network {
         }
         let out = self.posts_of(&txn, vec![p]).await?.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(out)
     }
 
@@ -578,6 +583,7 @@ impl Network {
             "slots_closed": out.slots_closed, "appointments_to_move": out.appointments_to_move });
         self.post_audit(&txn, actor, AdminAction::PostEnded, &p, &f, after).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(out)
     }
 

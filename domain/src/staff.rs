@@ -533,6 +533,7 @@ impl Accounts {
             )
             .await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         tracing::info!(conflicts = out.conflicts.len(), "staff account deactivated");
         Ok(out)
     }

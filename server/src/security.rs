@@ -115,11 +115,12 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
         let p = req.uri().path();
         p.starts_with("/pkg/") || p == "/favicon.svg" || p == "/favicon.ico"
     };
-    // The open directory and FHIR's public resources say themselves how
-    // long they may be kept (a personal FHIR answer sets nothing: no-store).
+    // The open directory, the slot search, the holidays and FHIR's public
+    // resources say themselves how long they may be kept (an answer that
+    // sets nothing — a personal FHIR one, an error — gets no-store).
     let is_public_api = {
         let p = req.uri().path();
-        p.starts_with("/api/v1/directory/") || p.starts_with("/fhir/")
+        p.starts_with("/api/v1/directory/") || p.starts_with("/fhir/") || p == "/api/v1/slots" || p == "/api/v1/slots/groups" || p == "/api/v1/holidays"
     };
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;

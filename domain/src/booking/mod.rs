@@ -11,6 +11,7 @@
 //! - [`referrals`]: referrals and the referral-required rule;
 //! - [`waitlist`]: the waiting list and its held offers.
 
+pub mod answers;
 pub mod directory;
 pub mod fhir;
 pub mod people;
@@ -198,11 +199,13 @@ impl Bookings {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let subject = self.core.resolve_subject(&txn, actor.user_id, b.dependant_id).await?;
-        let s = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Online).await?;
+        let (s, f) = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Online).await?;
         let status = self.core.online_booking_status(&txn, subject.subject_id).await?;
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, status, actor.booking_channel()).await?;
+        let (a, spec) = self.core.take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, status, actor.booking_channel()).await?;
+        let out = self.core.describe_taken(&txn, &a, &s, &f, &spec).await?;
         txn.commit().await?;
-        self.core.describe(&a, &s).await
+        self.core.slot_taken(&s, &f, &spec);
+        Ok(out)
     }
 
     /// Moves one of the actor's appointments to another slot of the same
@@ -401,7 +404,7 @@ impl Core {
         if channel == Channel::Online && !self.before_cutoff(&old_slot, now) {
             return Err(Error::code(ErrorCode::CancelTooLate));
         }
-        let s = self.lock_open_slot(txn, slot_id, now, channel).await?;
+        let (s, _) = self.lock_open_slot(txn, slot_id, now, channel).await?;
         if s.specialty_id != old.specialty_id {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
@@ -410,37 +413,42 @@ impl Core {
         self.queue_desk_news(txn, old, old_slot.starts_at, crate::notify::Kind::DeskCancelled).await?;
         let subject = Subject::of(old);
         let reason = old.reason.clone().unwrap_or_default();
-        self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(Moved { held_referral }), AppointmentStatus::Booked, by.booking_channel()).await
+        let (a, _) =
+            self.take_slot(txn, &subject, by.user_id, &s, &reason, now, Some(Moved { held_referral }), AppointmentStatus::Booked, by.booking_channel()).await?;
+        Ok(a)
     }
 
-    /// Locks an open, future slot within the horizon (a no-op UPDATE takes
-    /// the row lock), or says why it cannot be booked.
+    /// Locks an open, future slot within the horizon and returns it with
+    /// its facility, or says why it cannot be booked. PostgreSQL: `SELECT
+    /// … FOR NO KEY UPDATE` (the lock the UPDATE it replaces took, which
+    /// does not block inserts that refer to the row), which waits for a concurrent writer of the row and
+    /// then checks the conditions again on what it committed. SQLite: a
+    /// plain read, since `BEGIN IMMEDIATE` already runs one writer at a time.
     pub(crate) async fn lock_open_slot(
         &self,
         txn: &sea_orm::DatabaseTransaction,
         slot_id: SlotId,
         now: DateTime<Utc>,
         channel: Channel,
-    ) -> Result<slot::Model> {
+    ) -> Result<(slot::Model, facility::Model)> {
         let rules = &self.config().booking;
         let earliest = if channel == Channel::Online { now + Duration::hours(rules.min_notice_hours) } else { now };
         let latest = algiers_midnight(self.today() + Duration::days(rules.horizon_days + 1));
-        let locked = slot::Entity::update_many()
-            .col_expr(slot::Column::Status, Expr::value(SlotStatus::Open))
-            .filter(slot::Column::Id.eq(slot_id))
+        let locked = slot::Entity::find_by_id(slot_id)
             .filter(slot::Column::Status.eq(SlotStatus::Open))
             .filter(slot::Column::StartsAt.gt(earliest))
             .filter(slot::Column::StartsAt.lt(latest))
-            .exec(txn)
-            .await?
-            .rows_affected;
-        let s = slot::Entity::find_by_id(slot_id).one(txn).await?;
-        match s {
+            .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+            .one(txn)
+            .await?;
+        if let Some(s) = locked {
             // A facility its directorate closed takes no new booking.
-            Some(s) if locked == 1 && !facility::Entity::find_by_id(s.facility_id).one(txn).await?.is_some_and(|f| f.active) => {
-                Err(Error::code(ErrorCode::SlotUnavailable))
-            }
-            Some(s) if locked == 1 => Ok(s),
+            return match facility::Entity::find_by_id(s.facility_id).one(txn).await? {
+                Some(f) if f.active => Ok((s, f)),
+                _ => Err(Error::code(ErrorCode::SlotUnavailable)),
+            };
+        }
+        match slot::Entity::find_by_id(slot_id).one(txn).await? {
             Some(s) if s.status == SlotStatus::Open && s.starts_at > now && s.starts_at <= earliest => Err(Error::code(ErrorCode::BookingTooSoon)),
             Some(s) if s.status == SlotStatus::Open && s.starts_at >= latest => Err(Error::code(ErrorCode::BeyondHorizon)),
             _ => Err(Error::code(ErrorCode::SlotUnavailable)),
@@ -466,12 +474,19 @@ impl Core {
         moved: Option<Moved>,
         status: AppointmentStatus,
         channel: BookingChannel,
-    ) -> Result<appointment::Model> {
-        user::Entity::update_many()
-            .col_expr(user::Column::UpdatedAt, Expr::col(user::Column::UpdatedAt))
-            .filter(user::Column::Id.eq(subject.holder_id))
-            .exec(txn)
-            .await?;
+    ) -> Result<(appointment::Model, specialty::Model)> {
+        // The holder's row lock (PostgreSQL, `FOR NO KEY UPDATE`: rows that
+        // refer to the account may still be inserted; SQLite's writers
+        // already run one at a time).
+        if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            user::Entity::find_by_id(subject.holder_id)
+                .select_only()
+                .column(user::Column::Id)
+                .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+                .into_tuple::<Uuid>()
+                .one(txn)
+                .await?;
+        }
         // The person's active appointments. One whose time has passed stops
         // counting, closed or not (nobody may have marked it: the desk's
         // review of the day comes with the floor): its specialty is
@@ -531,8 +546,8 @@ impl Core {
             Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::SlotTaken),
             _ => Error::Db(e),
         })?;
-        let spec = specialty::Entity::find_by_id(s.specialty_id).one(txn).await?;
-        if spec.is_some_and(|sp| sp.referral_required) {
+        let spec = specialty::Entity::find_by_id(s.specialty_id).one(txn).await?.ok_or_else(|| Error::code(ErrorCode::SlotUnavailable))?;
+        if spec.referral_required {
             let date = shared::time::algiers_date(s.starts_at);
             self.use_referral(txn, subject, s.specialty_id, date, a.id, moved).await?;
         }
@@ -540,7 +555,30 @@ impl Core {
         if status == AppointmentStatus::Booked {
             self.queue_appointment(txn, &a, s, moved.is_some()).await?;
         }
-        Ok(a)
+        Ok((a, spec))
+    }
+
+    /// The answer to a booking, built in its transaction from the rows it
+    /// already holds (the slot, its facility and specialty): only the
+    /// practitioner and the subject's name are read.
+    pub(crate) async fn describe_taken<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        a: &appointment::Model,
+        s: &slot::Model,
+        f: &facility::Model,
+        spec: &specialty::Model,
+    ) -> Result<AppointmentOut> {
+        let p = practitioner::Entity::find_by_id(s.practitioner_id).one(db).await?;
+        let name = subject_names(db, std::slice::from_ref(a)).await?.remove(&subject_of(a)).map(|n| n.name).unwrap_or_default();
+        Ok(appointment_out(a, s, Some(f), p.as_ref(), spec.code.clone(), name, self.may_cancel_online(a, s, self.clock().now())))
+    }
+
+    /// Tells the search cache, after the commit, that a slot was taken:
+    /// the answers of its specialty and wilaya whose range holds its day.
+    pub(crate) fn slot_taken(&self, s: &slot::Model, f: &facility::Model, spec: &specialty::Model) {
+        let day = shared::time::algiers_date(s.starts_at);
+        self.search_answers().changed(answers::Change::Slot { specialty: spec.code.clone(), wilaya: f.wilaya_code.clone(), day });
     }
 
     /// Ends an active appointment (cancelled), returns its referral, and
@@ -573,6 +611,8 @@ impl Core {
     /// After a slot was freed: offer it to the waiting list now rather than
     /// at the next sweep. Best effort: the periodic sweep is the guarantee.
     pub(crate) async fn after_release(&self) {
+        // Freed, closed or moved: whatever the search shows may have changed.
+        self.search_answers().changed(crate::booking::answers::Change::Everything);
         if let Err(e) = self.offer_free_slots().await {
             tracing::warn!(error = ?e, "waitlist sweep after a release failed; the periodic sweep will retry");
         }
@@ -707,6 +747,7 @@ impl Schedule {
         }
         self.core.withdraw_offers(&txn, &[slot_id], self.core.clock().now()).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(answers::Change::Everything);
         Ok(())
     }
 }

@@ -177,16 +177,18 @@ impl Bookings {
         let now = self.core.clock().now();
         let txn = self.core.begin_write().await?;
         let subject = self.core.resolve_subject(&txn, holder.id, b.dependant_id).await?;
-        let s = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Desk).await?;
+        let (s, f) = self.core.lock_open_slot(&txn, b.slot_id, now, Channel::Desk).await?;
         if s.facility_id != facility {
             return Err(Error::fields(vec![field("slot_id", ErrorCode::SlotUnavailable)]));
         }
-        let a = self
+        let (a, spec) = self
             .core
             .take_slot(&txn, &subject, actor.user_id, &s, &b.reason, now, None, shared::AppointmentStatus::Booked, shared::BookingChannel::Desk)
             .await?;
+        let out = self.core.describe_taken(&txn, &a, &s, &f, &spec).await?;
         txn.commit().await?;
-        self.core.describe(&a, &s).await
+        self.core.slot_taken(&s, &f, &spec);
+        Ok(out)
     }
 
     /// The desk cancels an appointment at its facility, at any time before

@@ -202,6 +202,7 @@ impl Schedule {
             .collect();
         let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(ScheduleChangeOut { id: c.id.as_uuid(), slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
     }
 
@@ -233,6 +234,7 @@ impl Schedule {
             .await?;
         let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         Ok(ScheduleChangeOut { id: t.id.as_uuid(), slots_closed: closed, conflicts, conflicts_elsewhere: 0 })
     }
 
@@ -302,6 +304,7 @@ impl Schedule {
             .await?;
         let (closed, conflicts) = self.core.close_free_slots(&txn, affected, now).await?;
         txn.commit().await?;
+        self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         // The directorate sets the day for every facility but sees none of
         // their patients: how many bookings it hits, not who. Each desk
         // finds its own in its day list.

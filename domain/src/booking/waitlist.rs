@@ -124,13 +124,15 @@ impl Waitlist {
         let o = self.core.pending_offer(&txn, actor, offer_id, now).await?;
         let e = waitlist_entry::Entity::find_by_id(o.entry_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?;
         self.core.end_offer(&txn, &o, OfferStatus::Accepted, now).await?;
-        let s = self.core.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
+        let (s, f) = self.core.lock_open_slot(&txn, o.slot_id, now, Channel::Online).await?;
         let subject = Subject { holder_id: e.holder_id, subject_id: e.subject_id, dependant_id: e.dependant_id };
         let status = self.core.online_booking_status(&txn, subject.subject_id).await?;
-        let a = self.core.take_slot(&txn, &subject, actor.user_id, &s, "", now, None, status, actor.booking_channel()).await?;
+        let (a, spec) = self.core.take_slot(&txn, &subject, actor.user_id, &s, "", now, None, status, actor.booking_channel()).await?;
         Core::set_entry(&txn, e.id, WaitlistStatus::Fulfilled, now).await?;
+        let out = self.core.describe_taken(&txn, &a, &s, &f, &spec).await?;
         txn.commit().await?;
-        self.core.describe(&a, &s).await
+        self.core.slot_taken(&s, &f, &spec);
+        Ok(out)
     }
 
     /// Declines a pending offer: the slot goes to the next person; the
@@ -313,6 +315,10 @@ impl Core {
                 n += 1;
             }
             txn.commit().await?;
+            if still == 1 {
+                // Held → open: the search shows it again.
+                self.search_answers().changed(crate::booking::answers::Change::Everything);
+            }
         }
         let today = self.today();
         // Entries whose period is over end in one statement.
@@ -405,6 +411,8 @@ impl Core {
                 let facility = slot::Entity::find_by_id(slot_id).one(&txn).await?.ok_or_else(|| Error::code(ErrorCode::NotFound))?.facility_id;
                 self.queue_offer(&txn, &o, facility).await?;
                 txn.commit().await?;
+                // Open → held: no longer free to anyone else.
+                self.search_answers().changed(crate::booking::answers::Change::Everything);
                 let local = (now + hold).with_timezone(&algiers());
                 tracing::info!(offer_expires = %local, "waitlist offer made");
                 Ok(true)

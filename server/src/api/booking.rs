@@ -3,9 +3,11 @@
 use super::{ApiFailure, ApiJson, ApiPath, Bearer};
 use crate::startup::{AppState, ClientIp};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use chrono::NaiveDate;
+use domain::booking::answers::SearchKey;
 use shared::dto::{
     AppointmentOut, BookIn, ClosureIn, HolidayIn, HolidayOut, ScheduleChangeOut, SlotOut, TemplateEndIn, TemplateIn, TemplateOut, WaitlistIn, WaitlistOut,
 };
@@ -32,19 +34,59 @@ pub struct SlotQuery {
     practitioner_id: Option<Uuid>,
 }
 
+/// How long apps and proxies may keep a search answer: as long as this
+/// process keeps it (`SIHATI_SEARCH_CACHE_MS`, at most 2 s).
+const SEARCH_MAX_AGE: &str = "public, max-age=2";
+
+impl SlotQuery {
+    /// The normalised form of the query and its page, the search cache's key.
+    fn key(&self, kind: &'static str, page: shared::dto::PageAt, extra: &str) -> SearchKey {
+        let id = |v: Option<Uuid>| v.map(|v| v.simple().to_string()).unwrap_or_default();
+        SearchKey {
+            kind,
+            specialty: self.specialty.clone(),
+            wilaya: self.wilaya.clone(),
+            from: self.from,
+            to: self.to,
+            rest: format!("{}|{}|{}|{}|{}|{extra}", id(self.commune_id), id(self.facility_id), id(self.practitioner_id), page.offset, page.limit),
+        }
+    }
+
+    fn only(&self) -> domain::booking::SlotFilter {
+        domain::booking::SlotFilter { commune_id: self.commune_id, facility_id: self.facility_id, practitioner_id: self.practitioner_id }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiFailure> {
+    serde_json::to_vec(value).map_err(|_| ApiFailure::new(ErrorCode::Internal))
+}
+
 /// Free slots of a specialty in a wilaya between two dates, optionally in
-/// one commune, facility or with one practitioner; earliest first.
+/// one commune, facility or with one practitioner; earliest first. Public:
+/// the same question gets the same answer from memory for up to 2 s (this
+/// server's own bookings and schedule changes show at once), with an
+/// `ETag` and `Cache-Control: public, max-age=2`.
 #[utoipa::path(get, path = "/slots", tag = "booking", params(PageQuery, SlotQuery),
-    responses((status = 200, body = Page<SlotOut>), (status = 400, body = shared::ApiError)))]
+    responses((status = 200, body = Page<SlotOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/slots", skip_all)]
 pub async fn search(
     State(state): State<AppState>,
+    headers: HeaderMap,
     q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
     page: super::PageParams,
-) -> Result<Json<Page<SlotOut>>, ApiFailure> {
+) -> Result<Response, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
-    Ok(Json(super::page_of(page, state.domain.booking.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &only).await?)?))
+    let at = super::page_at(page)?;
+    let answer = state
+        .domain
+        .core()
+        .search_answers()
+        .answer(q.key("slots", at, ""), || async {
+            let all = state.domain.booking.search_slots(&q.specialty, &q.wilaya, q.from, q.to, &q.only()).await?;
+            to_json(&at.slice(all))
+        })
+        .await?;
+    Ok(super::directory::answer_response(&headers, &answer, "application/json", SEARCH_MAX_AGE))
 }
 
 /// The order of a grouped search.
@@ -61,27 +103,45 @@ pub struct SortQuery {
 /// free times the period holds. Soonest first, or by facility name. Pages
 /// count groups, at most 50 a page (a larger `limit` gives 50).
 #[utoipa::path(get, path = "/slots/groups", tag = "booking", params(PageQuery, SlotQuery, SortQuery),
-    responses((status = 200, body = Page<shared::dto::SlotGroupOut>), (status = 400, body = shared::ApiError)))]
+    responses((status = 200, body = Page<shared::dto::SlotGroupOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304), (status = 400, body = shared::ApiError)))]
 #[tracing::instrument(name = "GET /api/v1/slots/groups", skip_all)]
 pub async fn search_groups(
     State(state): State<AppState>,
+    headers: HeaderMap,
     super::ReqLang(lang): super::ReqLang,
     q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
     sort: Result<Query<SortQuery>, axum::extract::rejection::QueryRejection>,
     page: super::PageParams,
-) -> Result<Json<Page<shared::dto::SlotGroupOut>>, ApiFailure> {
+) -> Result<Response, ApiFailure> {
     let (Ok(Query(q)), Ok(Query(SortQuery { sort }))) = (q, sort) else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    let only = domain::booking::SlotFilter { commune_id: q.commune_id, facility_id: q.facility_id, practitioner_id: q.practitioner_id };
-    let search = domain::booking::search::GroupSearch {
-        specialty: q.specialty,
-        wilaya: q.wilaya,
-        from: q.from,
-        to: q.to,
-        only,
-        sort: sort.unwrap_or(shared::SlotSort::Earliest),
-        lang,
-    };
-    Ok(Json(state.domain.booking.search_groups(&search, super::page_at(page)?).await?))
+    let at = super::page_at(page)?;
+    let sort = sort.unwrap_or(shared::SlotSort::Earliest);
+    // The language orders facility names (and so the answer) only in that sort.
+    let key = q.key("groups", at, &format!("{}|{}", sort.code(), if sort == shared::SlotSort::Earliest { "" } else { lang.code() }));
+    let answer = state
+        .domain
+        .core()
+        .search_answers()
+        .answer(key, || async {
+            let search = domain::booking::search::GroupSearch {
+                specialty: q.specialty.clone(),
+                wilaya: q.wilaya.clone(),
+                from: q.from,
+                to: q.to,
+                only: q.only(),
+                sort,
+                lang,
+            };
+            to_json(&state.domain.booking.search_groups(&search, at).await?)
+        })
+        .await?;
+    let mut res = super::directory::answer_response(&headers, &answer, "application/json", SEARCH_MAX_AGE);
+    if sort != shared::SlotSort::Earliest {
+        // Ordered by names in the reader's language: a shared cache must
+        // keep one answer per language.
+        res.headers_mut().insert(axum::http::header::VARY, axum::http::HeaderValue::from_static("accept-encoding, accept-language"));
+    }
+    Ok(res)
 }
 
 /// Publish a weekly availability template (receptionist or facility admin of that facility).
@@ -220,16 +280,21 @@ pub struct YearQuery {
     year: i32,
 }
 
-/// Public holidays of a year (fixed and Islamic).
-#[utoipa::path(get, path = "/holidays", tag = "schedule", params(PageQuery, YearQuery), responses((status = 200, body = Page<HolidayOut>)))]
+/// Public holidays of a year (fixed and Islamic). Public, with an `ETag`
+/// and `Cache-Control: public, max-age=3600` (a directorate adds an Islamic
+/// holiday once its date is announced, days ahead).
+#[utoipa::path(get, path = "/holidays", tag = "schedule", params(PageQuery, YearQuery),
+    responses((status = 200, body = Page<HolidayOut>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304)))]
 #[tracing::instrument(name = "GET /api/v1/holidays", skip_all)]
 pub async fn holidays(
     State(state): State<AppState>,
+    headers: HeaderMap,
     q: Result<Query<YearQuery>, axum::extract::rejection::QueryRejection>,
     page: super::PageParams,
-) -> Result<Json<Page<HolidayOut>>, ApiFailure> {
+) -> Result<Response, ApiFailure> {
     let Ok(Query(q)) = q else { return Err(ApiFailure::new(ErrorCode::BadRequest)) };
-    Ok(Json(super::page_of(page, state.domain.directory.holidays(q.year).await?)?))
+    let page = super::page_of(page, state.domain.directory.holidays(q.year).await?)?;
+    Ok(super::directory::cached_bytes(&headers, to_json(&page)?, "application/json", "public, max-age=3600"))
 }
 
 /// Add a moving (Islamic) holiday; health administrators only.

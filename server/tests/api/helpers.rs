@@ -41,6 +41,13 @@ pub async fn database_url(dir: &std::path::Path) -> String {
     }
 }
 
+/// After a test arrangement wrote slots straight into the database (as
+/// another process would): the search cache forgets what it kept, as it
+/// would within its 2 s.
+pub fn arranged(app: &TestApp) {
+    app.domain.core().search_answers().changed(domain::booking::answers::Change::Everything);
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }

@@ -59,6 +59,7 @@ async fn insert_slot(app: &TestApp, facility: shared::FacilityId, practitioner: 
     .insert(app.domain.db())
     .await
     .unwrap();
+    arranged(app);
     id
 }
 
@@ -519,6 +520,7 @@ async fn only_slot_of_the_day(app: &TestApp, c: &Clinic, keep: &str, day: NaiveD
                 .unwrap();
         }
     }
+    arranged(app);
 }
 
 async fn waitlist(app: &TestApp, token: &str) -> Vec<Value> {
