@@ -17,7 +17,8 @@
 # 3. Booking: 200 citizens booking distinct slots through the API, each for
 #    its next dependant (per-person rules never bind); then pgbench with as
 #    many clients running the statements one booking issues, as PostgreSQL
-#    logged them for one booking through the API (bench/booking_sql.py);
+#    logged them for one booking through the API (bench/booking_sql.py),
+#    prepared once per connection as sqlx prepares them (-M prepared);
 #    then pgbench's bare INSERT for reference.
 #
 # It changes nothing for good: max_connections, when it must be raised, is
@@ -154,7 +155,7 @@ measure() { # label, "pids", command…
   t0=$(ticks $pids $(pg_pids))
   # A pgbench client that fails (it should not: every stage has its own
   # slots and patients) ends pgbench with status 2; its report still counts.
-  out="$({ taskset -c "$LOAD_CPU" "$@" 2>&1 || true; } | tee /dev/stderr | tail -n 20)"
+  out="$({ taskset -c "$LOAD_CPU" "$@" 2>&1 || true; } | tee -a /dev/stderr | tail -n 20)"
   sleep 1 # the ended clients' backends reaped (their time goes to the postmaster)
   t1=$(ticks $pids $(pg_pids))
   case "$label" in
@@ -164,7 +165,7 @@ measure() { # label, "pids", command…
   esac
   RATE[$label]+="$rate "
   CPU_MS[$label]+="$(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.2f", d * 1000 / hz / n; else printf "-" }') "
-  echo "$label: $rate/s, $(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="${ok:-1}" 'BEGIN { printf "%.2f", d * 1000 / hz / n }') ms of CPU (server and PostgreSQL) per request" >&2
+  echo "$label: $rate/s, $(awk -v d=$((t1 - t0)) -v hz="$HZ" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.2f", d * 1000 / hz / n; else printf "-" }') ms of CPU (server and PostgreSQL) per request" >&2
 }
 
 say "slot search, $CONC connections, $SECS s, $RUNS runs: Sihati, then the raw handler (same bytes from memory)"
@@ -207,8 +208,10 @@ for i in $(seq 1 "$CONC"); do
   deps="$(curl -fs -H "authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/me/dependants?limit=200" | grep -oE '"id":"[0-9a-f-]+"' | cut -d'"' -f4 | paste -sd,)"
   printf '%s\t%s\n' "$token" "$deps" >>"$WORK/clients"
 done
-HOLDER1="$(psql "$DB_URL" -qtAc "select id from users where phone = '0700000001'")"
+# The account an access token names (its `sub`).
+token_sub() { TOKEN="$1" python3 -c 'import base64,json,os; p=os.environ["TOKEN"].split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))["sub"])'; }
 TOKEN1="$(head -n1 "$WORK/clients" | cut -f1)"
+HOLDER1="$(token_sub "$TOKEN1")"
 
 say "capturing the statements of one booking (PostgreSQL's statement log, on $DB only)"
 psql "$DB_URL" -qc "ALTER DATABASE $DB SET log_statement = 'all'"
@@ -228,6 +231,8 @@ APPT="$(sed -E 's/.*"id":"([0-9a-f-]+)".*/\1/' <<<"$booked")"
 python3 "$ROOT/bench/booking_sql.py" "$WORK/capture.log" "$CAPTURE_SLOT" "$HOLDER1" "$WORK/new-ids" >"$WORK/booking.pgbench" 2>"$WORK/booking-statements.txt"
 echo "one booking issues $(grep -c . "$WORK/booking-statements.txt") statements (BEGIN and COMMIT included):"
 cat "$WORK/booking-statements.txt"
+echo "the pgbench script made of them:"
+cat "$WORK/booking.pgbench"
 stop_server
 start_server env
 pin_pg "$SUT_CPU"
@@ -272,7 +277,7 @@ book_files() {
     and not exists (select 1 from appointments a where a.active_slot_id = s.id) order by random()" >"$WORK/slots"
   : >"$WORK/clients-run"
   while IFS=$'\t' read -r token _; do
-    holder="$(TOKEN="$token" python3 -c 'import base64,json,os; p=os.environ["TOKEN"].split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))["sub"])')"
+    holder="$(token_sub "$token")"
     deps="$(psql "$DB_URL" -qtAc "select string_agg(d.id::text, ',') from dependants d where d.holder_id = '$holder'
       and not exists (select 1 from appointments a join specialties sp on sp.id = a.specialty_id where a.subject_id = d.id and sp.code = '$CODE' and a.active_specialty_id is not null)")"
     printf '%s\t%s\n' "$token" "$deps" >>"$WORK/clients-run"
@@ -283,8 +288,9 @@ say "booking, $CONC clients, $SECS s, $RUNS runs: through the API; pgbench with 
 for run in $(seq 1 "$RUNS"); do
   book_files
   measure "book" "$SERVER_PID" "$LOADGEN" book --base "http://127.0.0.1:$PORT" --clients "$WORK/clients-run" --slots "$WORK/slots" --seconds "$SECS"
-  measure "pgbench-same" "" pgbench -n -c "$CONC" -j 1 -T "$SECS" -f "$WORK/booking.pgbench" "$DB_URL"
-  measure "pgbench-insert" "" pgbench -n -c "$CONC" -j 1 -T "$SECS" -f "$WORK/insert.sql" "$DB_URL"
+  measure "pgbench-same" "" pgbench -n -M prepared -c "$CONC" -j 1 -T "$SECS" -f "$WORK/booking.pgbench" "$DB_URL"
+  measure "pgbench-same-simple" "" pgbench -n -c "$CONC" -j 1 -T "$SECS" -f "$WORK/booking.pgbench" "$DB_URL"
+  measure "pgbench-insert" "" pgbench -n -M prepared -c "$CONC" -j 1 -T "$SECS" -f "$WORK/insert.sql" "$DB_URL"
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | grep -v '^-$' | sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "-" }'; }
@@ -299,7 +305,8 @@ row search "slot search, Sihati"
 row search-uncached "slot search, Sihati, answer cache off"
 row raw "same bytes from memory (raw axum)"
 row book "booking through the API"
-row pgbench-same "pgbench, one booking's statements"
+row pgbench-same "pgbench, one booking's statements (prepared, as sqlx runs them)"
+row pgbench-same-simple "pgbench, one booking's statements (simple protocol: parsed and planned each time)"
 row pgbench-insert "pgbench, the bare INSERT"
 ratio() { awk -v a="$(median <<<"${RATE[$1]}")" -v b="$(median <<<"${RATE[$2]}")" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else print "-" }'; }
 echo

@@ -7,7 +7,7 @@ different slot and patient each time.
 Usage: booking_sql.py LOG_SLICE SLOT_ID HOLDER_ID NEW_IDS_FILE > booking.pgbench
 
 - the slot and the holder become `(SELECT id FROM bench_slots|bench_patients
-  WHERE n = :n)`, `:n` coming from one `nextval` per transaction (the one
+  WHERE n = :n::bigint)`, `:n` coming from one `nextval` per transaction (the one
   statement the script adds, said in docs/BENCHMARKS.md);
 - ids the booking created (NEW_IDS_FILE: the appointment's and the outbox
   rows', one per line, the k-th from 0) become `(SELECT id FROM bench_new
@@ -57,16 +57,16 @@ statements = [s for s in statements if s[0] == booking_pid or re.match(r'SELECT 
 def literal(v):
     inner = v[1:-1] if v.startswith("'") else None
     if inner == slot:
-        return "(SELECT id FROM bench_slots WHERE n = :n)"
+        return "(SELECT id FROM bench_slots WHERE n = :n::bigint)"
     if inner == holder:
-        return "(SELECT id FROM bench_patients WHERE n = :n)"
+        return "(SELECT id FROM bench_patients WHERE n = :n::bigint)"
     if inner in new_ids:
-        return "(SELECT id FROM bench_new WHERE n = :n AND k = %d)" % new_ids.index(inner)
+        return "(SELECT id FROM bench_new WHERE n = :n::bigint AND k = %d)" % new_ids.index(inner)
     if inner is not None and any(i in inner for i in new_ids):
         expr = v
         for k, i in enumerate(new_ids):
             if i in inner:
-                expr = "replace(%s, '%s', (SELECT id::text FROM bench_new WHERE n = :n AND k = %d))" % (expr, i, k)
+                expr = "replace(%s, '%s', (SELECT id::text FROM bench_new WHERE n = :n::bigint AND k = %d))" % (expr, i, k)
         return expr
     return v
 
