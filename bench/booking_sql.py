@@ -14,7 +14,8 @@ Usage: booking_sql.py LOG_SLICE SLOT_ID HOLDER_ID NEW_IDS_FILE > booking.pgbench
   WHERE n = :n AND k = k)`, pre-made uuids, wherever they appear (inside
   a dedupe key or a message's parameters too), so every transaction
   writes unique keys and its rows still refer to each other;
-- every other parameter is inlined as the literal it was.
+- every other parameter is inlined as the literal it was (an escape
+  string where it holds a colon pgbench would take for a variable).
 Prints the statements it found to stderr.
 """
 import re
@@ -54,6 +55,16 @@ if booking_pid is None:
 # background jobs.
 statements = [s for s in statements if s[0] == booking_pid or re.match(r'SELECT .* FROM "(sessions|users)"', s[1], re.S)]
 
+def guarded(v):
+    """pgbench takes `:name` for a variable even inside a string literal
+    (a JSON parameter's `"sent":true`), and in prepared mode turns it into
+    a parameter the server cannot type. The same value is written as an
+    escape string with its colons as `\\x3a`, which pgbench does not see."""
+    if v.startswith("'") and re.search(r":[A-Za-z_\x80-\uffff]", v):
+        return "E'" + v[1:-1].replace("\\", "\\\\").replace(":", "\\x3a") + "'"
+    return v
+
+
 def literal(v):
     inner = v[1:-1] if v.startswith("'") else None
     if inner == slot:
@@ -63,12 +74,12 @@ def literal(v):
     if inner in new_ids:
         return "(SELECT id FROM bench_new WHERE n = :n::bigint AND k = %d)" % new_ids.index(inner)
     if inner is not None and any(i in inner for i in new_ids):
-        expr = v
+        expr = guarded(v)
         for k, i in enumerate(new_ids):
             if i in inner:
                 expr = "replace(%s, '%s', (SELECT id::text FROM bench_new WHERE n = :n::bigint AND k = %d))" % (expr, i, k)
         return expr
-    return v
+    return guarded(v)
 
 out = ["SELECT nextval('bench_n') AS n \\gset"]
 for pid, sql, params in statements:

@@ -83,10 +83,10 @@ pub fn App() -> impl IntoView {
                     // place, so every page reads fully without JavaScript.
                     <ParentRoute path=path!("") view=Layout ssr=SsrMode::InOrder>
                         <Route path=path!("") view=pages::Home ssr=SsrMode::InOrder/>
-                        <Route path=path!("register") view=pages::RegisterPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("login") view=pages::LoginPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("signin/code") view=pages::SecondFactorPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("signin/enrol") view=pages::EnrolPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("signin/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("signin/enrol") view={Lazy::<EnrolRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("figures") view={Lazy::<FiguresRoute>::new()} ssr=SsrMode::InOrder/>
@@ -94,26 +94,26 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("facilities/:id") view={Lazy::<FacilityRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("practitioners/:id") view={Lazy::<PractitionerRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::InOrder/>
-                        <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::InOrder/>
-                        <Route path=path!("verify") view=pages::VerifyPhonePage ssr=SsrMode::InOrder/>
-                        <Route path=path!("forgot") view=pages::ForgotPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("reset/:token") view=pages::ResetLinkPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("verify-email/:token") view=pages::VerifyEmailPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("verify") view={Lazy::<VerifyPhoneRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("reset/:token") view={Lazy::<ResetLinkRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("book") view=pages::BookPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("appointments") view=pages::AppointmentsPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("appointments") view={Lazy::<AppointmentsRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("appointments/:id/pass") view={Lazy::<PassRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("floor") view={Lazy::<FloorRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("checkin/:code") view={Lazy::<CheckInRoute>::new()} ssr=SsrMode::InOrder/>
-                        <Route path=path!("family") view=pages::FamilyPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("family") view={Lazy::<FamilyRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("holidays") view={Lazy::<HolidaysRoute>::new()} ssr=SsrMode::InOrder/>
-                        <Route path=path!("inbox") view=pages::InboxPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("record") view=pages::RecordPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("record") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("record/print") view={Lazy::<PrintRecordRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("prescription/:id") view={Lazy::<PrescriptionRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("care") view={Lazy::<CareRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("care/:subject") view=pages::CarePatientPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("a/:token") view=pages::LinkPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("a/:token") view={Lazy::<LinkRoute>::new()} ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -172,13 +172,14 @@ fn AppTitle() -> impl IntoView {
     view! { <Title formatter=move |page: String| if page.is_empty() { t_string!(i18n, app_name).to_string() } else { format!("{page} · {}", t_string!(i18n, app_name)) }/> }
 }
 
-// Pages most citizens never open — the staff's desk, holidays and patient
-// list, the printable record and prescription — are lazy routes: with
-// `cargo leptos build --split` their code is a separate WASM chunk, loaded
-// when the page is, so it never reaches a citizen's phone otherwise.
-// `/care/:patient` stays in the main bundle: as a lazy route its server
-// rendering stopped at the record's Suspense fallback (leptos_router
-// 0.8.17), so the page no longer read fully without JavaScript.
+// Every page is a lazy route except the home page, sign-in and the two
+// below: with `cargo leptos build --split` a lazy page's code is a separate
+// WASM chunk, fetched when that page is opened (and before it hydrates),
+// so a first visit downloads only the shell's and its own page's code.
+// `/book` and `/care/:patient` stay in the main bundle: their views nest a
+// Suspense inside another, and as lazy routes their server rendering
+// stopped at the inner fallback (leptos_router 0.8.17), so the page no
+// longer read fully without JavaScript.
 macro_rules! lazy_page {
     ($route:ident, $page:ident) => {
         struct $route;
@@ -212,3 +213,16 @@ lazy_page!(InviteRoute, InvitePage);
 lazy_page!(CareRoute, CarePage);
 lazy_page!(PrintRecordRoute, PrintRecordPage);
 lazy_page!(PrescriptionRoute, PrescriptionPage);
+lazy_page!(RegisterRoute, RegisterPage);
+lazy_page!(SecondFactorRoute, SecondFactorPage);
+lazy_page!(EnrolRoute, EnrolPage);
+lazy_page!(ProfileRoute, ProfilePage);
+lazy_page!(VerifyPhoneRoute, VerifyPhonePage);
+lazy_page!(ForgotRoute, ForgotPage);
+lazy_page!(ResetLinkRoute, ResetLinkPage);
+lazy_page!(VerifyEmailRoute, VerifyEmailPage);
+lazy_page!(AppointmentsRoute, AppointmentsPage);
+lazy_page!(FamilyRoute, FamilyPage);
+lazy_page!(InboxRoute, InboxPage);
+lazy_page!(RecordRoute, RecordPage);
+lazy_page!(LinkRoute, LinkPage);

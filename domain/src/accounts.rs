@@ -203,8 +203,9 @@ impl Accounts {
         row.password_changed_at = Set(now);
         row.updated_at = Set(now);
         let saved = row.update(&txn).await?;
-        self.core.revoke_all_sessions(&txn, actor.user_id).await?;
+        let revoked = self.core.revoke_all_sessions(&txn, actor.user_id).await?;
         txn.commit().await?;
+        revoked.forget(&self.core);
         tracing::info!("password changed; all sessions ended");
         Ok(self.core.reauthenticated(saved))
     }
@@ -221,6 +222,9 @@ impl Accounts {
         let mut m: user::ActiveModel = u.into();
         m.wilaya_code = Set(Some(wilaya.to_owned()));
         m.update(db).await?;
+        // Run from the command line, this is another process than the
+        // server's: the server sees it within its session cache's TTL.
+        self.core.verified().forget_user(id);
         Ok(())
     }
 

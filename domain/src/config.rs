@@ -103,6 +103,12 @@ pub struct IdentityRules {
     /// The age of majority (19 in Algeria): an adult is not added as a
     /// dependant without their consent.
     pub age_of_majority: u32,
+    /// How long this process trusts a session it verified, in milliseconds
+    /// (at most 30,000; 0 verifies every request). This process forgets a
+    /// session at once when it revokes it or changes its user; this is the
+    /// delay for a revocation made by another process or straight in the
+    /// database (see `verified`).
+    pub session_cache_ms: u64,
 }
 
 impl Default for IdentityRules {
@@ -118,6 +124,7 @@ impl Default for IdentityRules {
             refresh_grace_secs: 10,
             max_dependants: 10,
             age_of_majority: 19,
+            session_cache_ms: 5_000,
         }
     }
 }

@@ -215,8 +215,9 @@ impl Core {
             row.phone_verified_at = Set(Some(now));
         }
         row.update(&txn).await?;
-        self.revoke_all_sessions(&txn, v.user_id).await?;
+        let revoked = self.revoke_all_sessions(&txn, v.user_id).await?;
         txn.commit().await?;
+        revoked.forget(self);
         tracing::info!(user_id = %v.user_id, "password reset; all sessions ended");
         Ok(())
     }
@@ -323,6 +324,7 @@ impl Core {
             .filter(user::Column::Id.eq(user_id))
             .exec(self.db())
             .await?;
+        self.verified().forget_user(user_id);
         verification::Entity::update_many()
             .col_expr(verification::Column::UsedAt, Expr::value(Some(now)))
             .filter(verification::Column::UserId.eq(user_id))
@@ -378,6 +380,8 @@ impl Accounts {
             self.core.tell_previous(&txn, &v, &old, VerifyChannel::Sms, now).await?;
         }
         txn.commit().await?;
+        // Their sessions carry "phone verified": booking opens at once.
+        crate::sessions::Changed(v.user_id).forget(&self.core);
         tracing::info!("phone verified");
         Ok(profile_of(&saved))
     }

@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod staff;
 pub mod throttle;
 pub mod tokens;
+mod verified;
 
 pub use actor::Actor;
 pub use config::{BookingRules, DomainConfig, FloorRules, IdentityRules, RecordRules};
@@ -67,6 +68,8 @@ struct Inner {
     clock: notify::Clock,
     /// Public search answers, kept for a moment (see `booking::answers`).
     search_answers: booking::answers::SearchAnswers,
+    /// Sessions verified a moment ago (see `verified`).
+    verified: verified::VerifiedSessions,
     /// When this process last anchored the access-log heads.
     anchored_until: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
@@ -82,6 +85,7 @@ impl Core {
         let pharmacy_throttle = throttle::Throttle::new(config.record.pharmacy_checks_per_ip_per_minute, config.record.pharmacy_checks_per_ip_per_minute);
         let tokens = tokens::AccessTokens::new(&config);
         let search_answers = booking::answers::SearchAnswers::new(std::time::Duration::from_millis(config.booking.search_cache_ms));
+        let verified = verified::VerifiedSessions::new(std::time::Duration::from_millis(config.identity.session_cache_ms));
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -95,6 +99,7 @@ impl Core {
                 tokens,
                 clock: notify::Clock::default(),
                 search_answers,
+                verified,
                 anchored_until: std::sync::Mutex::new(None),
             }),
         }
@@ -108,6 +113,12 @@ impl Core {
     /// must tell (`changed`).
     pub fn search_answers(&self) -> &booking::answers::SearchAnswers {
         &self.inner.search_answers
+    }
+
+    /// Sessions this process verified a moment ago: forget a user's once a
+    /// change to what their session carries (or its revocation) committed.
+    pub(crate) fn verified(&self) -> &verified::VerifiedSessions {
+        &self.inner.verified
     }
 
     /// A transaction that will write. On SQLite it is `BEGIN IMMEDIATE`:

@@ -447,7 +447,7 @@ impl Accounts {
         if staff_mfa::Entity::delete_by_id(t.id).exec(&txn).await?.rows_affected == 0 {
             return Ok(());
         }
-        self.core.revoke_all_sessions(&txn, target).await?;
+        let revoked = self.core.revoke_all_sessions(&txn, target).await?;
         let audit_id = Uuid::new_v4();
         admin_audit::ActiveModel {
             id: Set(audit_id),
@@ -468,6 +468,7 @@ impl Accounts {
             account_messages::queue(&txn, AccountKind::SecondFactorReset, shared::MessageChannel::Sms, t.id, audit_id, now).await?;
         }
         txn.commit().await?;
+        revoked.forget(&self.core);
         tracing::info!("second factor reset");
         Ok(())
     }

@@ -133,8 +133,9 @@ impl Domain {
         m.updated_at = Set(now);
         m.closed_at = Set(Some(now));
         let closed = m.update(&txn).await?;
-        core.revoke_all_sessions(&txn, closed.id).await?;
+        let revoked = core.revoke_all_sessions(&txn, closed.id).await?;
         txn.commit().await?;
+        revoked.forget(core);
         core.after_release().await;
         tracing::info!("account closed");
         Ok(())

@@ -6,6 +6,7 @@
 use crate::entities::{refresh_token, session, user};
 use crate::mfa::Authenticated;
 use crate::services::Sessions;
+use crate::verified::Key;
 use crate::{Actor, Core, Error, Result};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
@@ -76,8 +77,11 @@ impl Core {
         Ok(id)
     }
 
-    async fn live_actor(&self, s: session::Model) -> Result<Actor> {
-        if s.revoked_at.is_some() || s.expires_at <= self.clock().now() {
+    /// The actor of a live session, kept a moment under `key` (see
+    /// `verified`); `generation` was read before the session row was.
+    async fn live_actor(&self, s: session::Model, key: Key, generation: u64) -> Result<Actor> {
+        let now = self.clock().now();
+        if s.revoked_at.is_some() || s.expires_at <= now {
             return Err(unauthorized());
         }
         let u = user::Entity::find_by_id(s.user_id).one(self.db()).await?.ok_or_else(unauthorized)?;
@@ -85,7 +89,9 @@ impl Core {
         if u.deactivated_at.is_some() {
             return Err(unauthorized());
         }
-        Ok(actor_of(&u, &s))
+        let actor = actor_of(&u, &s);
+        self.verified().keep(key, &actor, s.expires_at, now, generation);
+        Ok(actor)
     }
 
     /// The absolute lifetime of a mobile sign-in, in seconds.
@@ -147,6 +153,7 @@ impl Core {
             }
         }
         self.revoke_session(self.db(), s.id).await?;
+        self.verified().forget_session(s.id);
         tracing::warn!(session_id = %s.id, "refresh token reused: session revoked");
         Err(Error::code(ErrorCode::TokenInvalid))
     }
@@ -161,14 +168,30 @@ impl Core {
         Ok(())
     }
 
-    pub(crate) async fn revoke_all_sessions<C: ConnectionTrait>(&self, db: &C, user: UserId) -> Result<()> {
+    /// Revokes every session of `user` in the caller's transaction; the
+    /// receipt is to be applied once it has committed.
+    pub(crate) async fn revoke_all_sessions<C: ConnectionTrait>(&self, db: &C, user: UserId) -> Result<Changed> {
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(self.clock().now()))
             .filter(session::Column::UserId.eq(user))
             .filter(session::Column::RevokedAt.is_null())
             .exec(db)
             .await?;
-        Ok(())
+        Ok(Changed(user))
+    }
+}
+
+/// A user whose sessions were revoked, or whose account changed what a
+/// session carries (a verified phone), in a transaction not yet
+/// committed. Forgetting them before the commit would let a request that
+/// read the old rows in between keep them again; so the writer applies
+/// this after its commit.
+#[must_use = "forget the user's verified sessions once the transaction has committed"]
+pub(crate) struct Changed(pub(crate) UserId);
+
+impl Changed {
+    pub(crate) fn forget(self, core: &Core) {
+        core.verified().forget_user(self.0);
     }
 }
 
@@ -187,16 +210,25 @@ impl Sessions {
     /// unused for `web_idle_timeout_minutes` has ended; using one moves its
     /// `last_seen_at` (at most one write a minute per session).
     pub async fn web_actor(&self, secret: &str) -> Result<Actor> {
+        let hash = digest(secret);
+        let key = Key::Web(hash.clone());
+        let now = self.core.clock().now();
+        // Kept a moment: `last_seen_at` then lags by at most the cache's
+        // TTL, against a minute's write interval and the idle timeout.
+        if let Some(actor) = self.core.verified().get(&key, now) {
+            return Ok(actor);
+        }
+        let generation = self.core.verified().generation();
         let s = session::Entity::find()
-            .filter(session::Column::SecretHash.eq(digest(secret)))
+            .filter(session::Column::SecretHash.eq(hash))
             .filter(session::Column::Kind.eq(WEB))
             .one(self.core.db())
             .await?
             .ok_or_else(unauthorized)?;
-        let now = self.core.clock().now();
         let idle = Duration::minutes(self.core.config().identity.web_idle_timeout_minutes.max(1));
         if s.revoked_at.is_none() && s.last_seen_at + idle <= now {
             self.core.revoke_session(self.core.db(), s.id).await?;
+            self.core.verified().forget_session(s.id);
             return Err(unauthorized());
         }
         if now - s.last_seen_at > Duration::seconds(60) {
@@ -206,19 +238,26 @@ impl Sessions {
                 .exec(self.core.db())
                 .await?;
         }
-        self.core.live_actor(s).await
+        self.core.live_actor(s, key, generation).await
     }
 
     /// Resolves a Bearer access token into the acting user: the JWT must
     /// verify *and* its session must still be live.
     pub async fn bearer_actor(&self, jwt: &str) -> Result<Actor> {
         let v = self.core.tokens().verify(jwt).ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
+        // The token's signature and expiry are checked every time; what is
+        // kept is its session's liveness, for every token of that session.
+        let key = Key::Bearer(v.session_id);
+        if let Some(actor) = self.core.verified().get(&key, self.core.clock().now()).filter(|a| a.user_id == v.user_id && !a.on_web) {
+            return Ok(actor);
+        }
+        let generation = self.core.verified().generation();
         let s = session::Entity::find_by_id(v.session_id)
             .one(self.core.db())
             .await?
             .filter(|s| s.user_id == v.user_id && s.kind == MOBILE)
             .ok_or_else(|| Error::code(ErrorCode::TokenInvalid))?;
-        self.core.live_actor(s).await.map_err(|_| Error::code(ErrorCode::TokenInvalid))
+        self.core.live_actor(s, key, generation).await.map_err(|_| Error::code(ErrorCode::TokenInvalid))
     }
 
     /// Starts a mobile session for someone who proved every factor: an
@@ -281,7 +320,9 @@ impl Sessions {
 
     /// Signs the actor out of the session they are using.
     pub async fn sign_out(&self, actor: &Actor) -> Result<()> {
-        self.core.revoke_session(self.core.db(), actor.session_id).await
+        self.core.revoke_session(self.core.db(), actor.session_id).await?;
+        self.core.verified().forget_session(actor.session_id);
+        Ok(())
     }
 }
 

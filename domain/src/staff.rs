@@ -504,7 +504,7 @@ impl Accounts {
         if claimed.rows_affected == 0 {
             return Ok(out);
         }
-        self.core.revoke_all_sessions(&txn, t.id).await?;
+        let revoked = self.core.revoke_all_sessions(&txn, t.id).await?;
         // The invitations they sent and nobody accepted yet stop working.
         staff_invitation::Entity::update_many()
             .col_expr(staff_invitation::Column::RevokedAt, Expr::value(now))
@@ -533,6 +533,7 @@ impl Accounts {
             )
             .await?;
         txn.commit().await?;
+        revoked.forget(&self.core);
         self.core.search_answers().changed(crate::booking::answers::Change::Everything);
         tracing::info!(conflicts = out.conflicts.len(), "staff account deactivated");
         Ok(out)

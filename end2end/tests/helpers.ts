@@ -18,7 +18,14 @@ export function uniqueCitizen() {
 
 /** Waits until the WASM has hydrated the page (set by the frontend crate). */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  try {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  } catch (e) {
+    // A panic in the WASM (a hydration mismatch, say) is written on the
+    // body by the frontend crate: say it rather than only "timed out".
+    const panic = await page.locator('body').getAttribute('data-panic').catch(() => null);
+    throw panic ? new Error(`the page panicked while hydrating: ${panic}`) : e;
+  }
 }
 
 export async function switchLanguage(page: Page, lang: 'ar' | 'fr' | 'en') {

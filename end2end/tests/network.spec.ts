@@ -145,6 +145,7 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await expect(admin.locator('[data-test="figures-row"][data-specialty="dermatology"] [data-test="booked"]')).toHaveText('1');
   await expect(admin.locator('[data-test="chart-fill"] svg[role="img"]')).toBeVisible();
   await page.goto('/figures');
+  await hydrated(page);
   await expect(page.locator('[data-test="figures-scope"]')).toContainText('Tlemcen');
   await expect(page.locator('[data-test="figures-total"] [data-test="booked"]')).toHaveText('1');
   await page.screenshot({ path: 'test-results/screenshots/figures-fr.png', fullPage: true });
@@ -153,6 +154,9 @@ test('a directorate opens a polyclinic, its admin and a practitioner join by inv
   await page.click('[data-test="figures-period"] button[type="submit"]');
   await expect(page.locator('[data-test="figures-scope"]')).toContainText(facilityName);
   await expect(page.locator('[data-test="figures-row"][data-specialty="dermatology"] [data-test="booked"]')).toHaveText('1');
+  // The form is a plain GET: a new page, left only once it has hydrated,
+  // so its chunk downloads are not cut short by the next navigation.
+  await hydrated(page);
 
   // The directorate sees where its practitioners work: Karim at his home
   // polyclinic, which only a deactivation ends (no "end" button there).

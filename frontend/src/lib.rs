@@ -6,7 +6,14 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
+    // The panic goes to the console, and onto `<body data-panic>` so that a
+    // test waiting for `data-hydrated` can say why it never came.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-panic", &info.to_string());
+        }
+    }));
     wasm_bindgen_futures::spawn_local(async {
         let Some(body) = leptos::prelude::document().body() else { return };
         leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();

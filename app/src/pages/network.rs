@@ -192,6 +192,10 @@ pub fn NetworkPage() -> impl IntoView {
     let communes = Resource::new(|| (), |_| crate::api::network_communes());
     // Renamed specialties show in the facility forms after a catalogue save.
     let directory = Resource::new(move || (catalogue.version().get(), added.version().get()), |_| crate::api::directory());
+    // Every resource of the page is made here, never inside a reactive
+    // closure (the Show below): one made there shifts the ids hydration
+    // relies on, and the page then never hydrated now and then.
+    let practitioners = Resource::new(move || post.version().get(), |_| crate::api::network_practitioners());
     let ar = move || i18n.get_locale_untracked() == Locale::ar;
     view! {
         <Title text=move || t_string!(i18n, network.title)/>
@@ -252,8 +256,8 @@ pub fn NetworkPage() -> impl IntoView {
         // Transition keeps it (and what is typed in it) while the list reloads.
         <Transition fallback=|| ()>
             <Show when=move || facilities.get().is_some_and(|r| r.is_ok())>
-                <Posts act=post facilities=facilities directory=directory/>
-                <Catalogue save=catalogue add=added/>
+                <Posts act=post facilities=facilities directory=directory list=practitioners/>
+                <Catalogue save=catalogue add=added list=directory/>
             </Show>
         </Transition>
         <Suspense fallback=|| ()>
@@ -285,9 +289,9 @@ fn Posts(
     act: ServerAction<crate::api::PractitionerPost>,
     facilities: Resource<Result<Vec<FacilityAdminOut>, crate::error::AppError>>,
     directory: DirectoryResource,
+    list: Resource<Result<Vec<shared::dto::PractitionerPostsOut>, crate::error::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(move || act.version().get(), |_| crate::api::network_practitioners());
     let ar = move || i18n.get_locale_untracked() == Locale::ar;
     view! {
         <section data-test="posts">
@@ -368,9 +372,8 @@ fn Posts(
 /// The national specialty catalogue: each specialty's names in three
 /// languages and its referral rule, each with its own small form.
 #[component]
-fn Catalogue(save: ServerAction<crate::api::SaveSpecialty>, add: ServerAction<crate::api::AddSpecialty>) -> impl IntoView {
+fn Catalogue(save: ServerAction<crate::api::SaveSpecialty>, add: ServerAction<crate::api::AddSpecialty>, list: DirectoryResource) -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(move || (save.version().get(), add.version().get()), |_| crate::api::directory());
     let add_error =
         move |f: &'static str| move || add.value().get().and_then(|r| r.err()).and_then(|e| e.field(f)).map(|c| crate::error::error_text(i18n.get_locale(), c));
     let sent = RwSignal::new(String::new());

@@ -88,8 +88,11 @@ async fn after_logout_the_access_and_refresh_tokens_are_refused() {
     let app = spawn_app().await;
     let t = app.citizen_tokens().await;
     let access = s(&t, "access_token");
+    // Verified, and so kept a moment by this server (positive control)…
+    assert_eq!(app.get_auth("/api/v1/me", &access).await.status(), StatusCode::OK);
     let res = app.post_auth("/api/v1/auth/logout", &access, &json!({})).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // …and forgotten at once when this server signs it out: no clock step.
     assert_eq!(app.get_auth("/api/v1/me", &access).await.status(), StatusCode::UNAUTHORIZED);
     let res = app.post("/api/v1/auth/refresh", &json!({"refresh_token": s(&t, "refresh_token")})).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
@@ -280,4 +283,30 @@ async fn every_list_door_answers_the_page_envelope_in_the_openapi_document() {
     assert!(bare.is_empty(), "list doors answering a bare array: {bare:?}");
     // Positive control: the list doors were found, each with its envelope.
     assert!(paged >= 25, "only {paged} paged list doors");
+}
+
+/// A session revoked by another process (here: straight in the database)
+/// is trusted at most `session_cache_ms` longer by this one; with the
+/// cache off, not at all.
+#[tokio::test]
+async fn a_session_revoked_elsewhere_is_refused_once_the_session_cache_has_let_it_go() {
+    use domain::entities::session;
+    use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+    for cache_ms in [5_000, 0] {
+        let app = spawn_app_with(|c| c.identity.session_cache_ms = cache_ms).await;
+        let t = app.citizen_tokens().await;
+        let access = s(&t, "access_token");
+        assert_eq!(app.get_auth("/api/v1/me", &access).await.status(), StatusCode::OK);
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(app.domain.clock().now()))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(app.domain.db())
+            .await
+            .unwrap();
+        if cache_ms > 0 {
+            assert_eq!(app.get_auth("/api/v1/me", &access).await.status(), StatusCode::OK, "kept for the TTL");
+            app.domain.clock().advance(chrono::Duration::milliseconds(cache_ms as i64));
+        }
+        assert_eq!(app.get_auth("/api/v1/me", &access).await.status(), StatusCode::UNAUTHORIZED, "cache {cache_ms} ms");
+    }
 }
