@@ -70,6 +70,8 @@ struct Inner {
     search_answers: booking::answers::SearchAnswers,
     /// Sessions verified a moment ago (see `verified`).
     verified: verified::VerifiedSessions,
+    /// Wakes the waitlist job (see `booking::waitlist`).
+    waitlist_wake: Arc<tokio::sync::Notify>,
     /// When this process last anchored the access-log heads.
     anchored_until: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
@@ -100,6 +102,7 @@ impl Core {
                 clock: notify::Clock::default(),
                 search_answers,
                 verified,
+                waitlist_wake: Arc::new(tokio::sync::Notify::new()),
                 anchored_until: std::sync::Mutex::new(None),
             }),
         }
@@ -119,6 +122,11 @@ impl Core {
     /// change to what their session carries (or its revocation) committed.
     pub(crate) fn verified(&self) -> &verified::VerifiedSessions {
         &self.inner.verified
+    }
+
+    /// What wakes the waitlist job after a change signalled it.
+    pub(crate) fn waitlist_wake(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.waitlist_wake.clone()
     }
 
     /// A transaction that will write. On SQLite it is `BEGIN IMMEDIATE`:

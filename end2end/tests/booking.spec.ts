@@ -119,9 +119,14 @@ test('the desk publishes and closes a day; a citizen books, moves and cancels; t
   await booked.locator('button[type="submit"]').click();
   await expect(booked).toHaveCount(0);
 
-  await b.reload();
-  await hydrated(b);
+  // The waitlist job makes the offer just after the cancellation, in the
+  // background: the second citizen looks again until it is there.
   const offer = b.locator('[data-test="offer"]');
+  await expect(async () => {
+    await b.reload();
+    await expect(offer).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await hydrated(b);
   await expect(offer.locator('strong')).toHaveText(`${ddmmyyyy(secondDay)} 09:00`);
   await b.screenshot({ path: 'test-results/screenshots/offer-fr.png', fullPage: true });
   await b.goto('/lang/ar?next=/appointments');

@@ -28,6 +28,7 @@ mod m20261213_000020_closed_accounts;
 mod m20261214_000021_staff_invitations;
 mod m20261215_000022_audit_wilaya;
 mod m20261216_000023_audit_wilaya_backfill;
+mod m20261217_000024_waitlist_signals;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000021_staff_invitations::Migration),
             Box::new(m20261215_000022_audit_wilaya::Migration),
             Box::new(m20261216_000023_audit_wilaya_backfill::Migration),
+            Box::new(m20261217_000024_waitlist_signals::Migration),
         ]
     }
 }

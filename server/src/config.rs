@@ -92,6 +92,10 @@ pub struct Config {
     pub sms_body_template: String,
     /// How often the outbox worker looks for due messages, in milliseconds.
     pub outbox_poll_ms: u64,
+    /// Whether this process runs the waitlist job (offers of freed slots,
+    /// their expiry). Any number of processes may run it (each scope is
+    /// taken under a lease); at least one must.
+    pub waitlist_job: bool,
     /// The content-addressed store of record attachments; defaults to
     /// `data_dir/files`. A mounted volume (or object-store gateway) in production.
     pub files_dir: Option<PathBuf>,
@@ -154,6 +158,7 @@ impl Default for Config {
             sms_gateway_auth: None,
             sms_body_template: r#"{"to":"{to}","text":"{text}"}"#.into(),
             outbox_poll_ms: 1000,
+            waitlist_job: true,
             files_dir: None,
             attachment_max_bytes: 10 * 1024 * 1024,
             cookie_secure: true,

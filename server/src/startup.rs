@@ -164,7 +164,10 @@ pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Futur
     use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt;
 
-    let jobs = spawn_jobs(&app.state.domain, app.state.config.audit_anchor_secs);
+    let mut jobs = spawn_jobs(&app.state.domain, app.state.config.audit_anchor_secs);
+    if app.state.config.waitlist_job {
+        jobs.push(waitlist_job(&app.state.domain));
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let transports = crate::notify::Transports::from_config(&app.state.config)?;
     let poll = std::time::Duration::from_millis(app.state.config.outbox_poll_ms.max(10));
@@ -220,10 +223,36 @@ pub async fn serve(listener: TcpListener, app: Application, shutdown: impl Futur
     Ok(())
 }
 
+/// The waitlist job: resumes every scope with someone waiting at start,
+/// then runs when a change signalled the waiting list (woken after its
+/// commit) and every half-minute (expired offers; another process's
+/// signals; a lease a dead run left).
+fn waitlist_job(domain: &domain::Domain) -> tokio::task::JoinHandle<()> {
+    let domain = domain.clone();
+    tokio::spawn(async move {
+        let wake = domain.waitlist.wake();
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        if let Err(e) = domain.waitlist.resume().await {
+            tracing::warn!(error = ?e, job = "waitlist", "periodic job failed; it runs again at the next tick");
+        }
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = wake.notified() => {}
+            }
+            if let Err(e) = domain.waitlist.run_waitlist().await {
+                tracing::warn!(error = ?e, job = "waitlist", "periodic job failed; it runs again at the next tick");
+            }
+        }
+    })
+}
+
 /// The periodic upkeep. Each job is idempotent and keeps its state in the
 /// database, so a restart (or a second server) loses nothing: throttle and
-/// idempotency-key pruning every 5 minutes; waitlist offers (expiry, next
-/// offer) every 30 seconds; the rolling booking horizon and the purge of
+/// idempotency-key pruning every 5 minutes; the waitlist job (expiry, next
+/// offers: `waitlist_job`); the rolling booking horizon and the purge of
 /// settled outbox messages at start and hourly; the access-log heads
 /// anchored at start and every `audit_anchor_secs`.
 fn spawn_jobs(domain: &domain::Domain, anchor_secs: u64) -> Vec<tokio::task::JoinHandle<()>> {
@@ -250,7 +279,6 @@ fn spawn_jobs(domain: &domain::Domain, anchor_secs: u64) -> Vec<tokio::task::Joi
             d.prune_throttle();
             d.sessions.idempotency_prune().await.map(|_| ())
         }),
-        every(Duration::from_secs(30), domain, "waitlist", |d| async move { d.waitlist.run_waitlist().await }),
         every(Duration::from_secs(3600), domain, "horizon", |d| async move { d.schedule.extend_horizon().await.map(|_| ()) }),
         every(Duration::from_secs(3600), domain, "outbox purge", |d| async move { d.notifications.purge_outbox().await.map(|_| ()) }),
         every(Duration::from_secs(anchor_secs.max(1)), domain, "access-log anchors", |d| async move { d.audit.anchor_access_heads().await.map(|_| ()) }),

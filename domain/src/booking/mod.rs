@@ -603,19 +603,20 @@ impl Core {
         if let Some(s) = slot::Entity::find_by_id(a.slot_id).one(txn).await? {
             if self.slot_is_blocked(txn, &s).await? {
                 slot::Entity::update_many().col_expr(slot::Column::Status, Expr::value(SlotStatus::Closed)).filter(slot::Column::Id.eq(s.id)).exec(txn).await?;
+            } else {
+                // Free again: someone waiting for it is offered it next.
+                self.signal_slot(txn, &s).await?;
             }
         }
         Ok(())
     }
 
-    /// After a slot was freed: offer it to the waiting list now rather than
-    /// at the next sweep. Best effort: the periodic sweep is the guarantee.
+    /// After the commit of a change that freed, closed or moved time: the
+    /// search forgets what it kept, and the waitlist job wakes to answer
+    /// the signals the change wrote (no request waits for it).
     pub(crate) async fn after_release(&self) {
-        // Freed, closed or moved: whatever the search shows may have changed.
         self.search_answers().changed(crate::booking::answers::Change::Everything);
-        if let Err(e) = self.offer_free_slots().await {
-            tracing::warn!(error = ?e, "waitlist sweep after a release failed; the periodic sweep will retry");
-        }
+        self.waitlist_wake().notify_one();
     }
 
     /// An appointment with the names a person needs to find their way.

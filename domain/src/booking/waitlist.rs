@@ -6,19 +6,28 @@
 //! rules as online), decline (the next one is offered), or let it lapse
 //! (their entry ends, and the next one is offered).
 //!
-//! One sweep, [`Core::offer_free_slots`], matches entries and slots. It
-//! runs right after anything that frees time and periodically from the
-//! server, so a crash between a cancellation and its sweep delays an offer
-//! but never loses one. Unique indexes keep a slot held for one person and
-//! a person holding one offer at a time.
+//! No request waits for the matching. Whatever may free time for someone
+//! (a cancellation or move, a declined, withdrawn or expired offer, new
+//! slots, a new entry) writes a *signal* for its specialty and wilaya in
+//! its own transaction (`waitlist_signals`, one row per scope), and wakes
+//! the server's waitlist job after the commit. The job
+//! ([`Waitlist::run_waitlist`]) takes each signalled scope under a lease,
+//! offers that scope's free slots to that scope's waiting entries only,
+//! oldest first, and removes the signal unless it came again meanwhile. A
+//! crash loses nothing: the signal is in the database with the change, an
+//! abandoned lease runs out, and the job also runs every half-minute (for
+//! other processes' signals). Its cost grows with one scope's entries, not
+//! with the whole list. Unique indexes keep a slot held for one person and
+//! a person holding one offer at a time, whoever runs the job.
 
 use super::{algiers, field, slot_out, Channel, Subject};
-use crate::entities::{facility, practitioner, slot, slot_offer, specialty, waitlist_entry};
+use crate::entities::{facility, practitioner, slot, slot_offer, specialty, waitlist_entry, waitlist_signal};
 use crate::services::Waitlist;
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
 use shared::{ErrorCode, OfferId, SlotId, SpecialtyId, UserId, WaitlistEntryId};
 use shared::{OfferStatus, SlotStatus, WaitlistStatus};
@@ -74,6 +83,7 @@ impl Waitlist {
             Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::AlreadyWaiting),
             _ => Error::Db(e),
         })?;
+        self.core.signal_waitlist(self.core.db(), entry.specialty_id, &entry.wilaya_code).await?;
         self.core.after_release().await;
         let mut mine = self.core.waitlist_of(actor.user_id, Some(entry.id)).await?;
         mine.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))
@@ -240,7 +250,8 @@ impl Core {
     }
 
     /// Ends a pending offer with `status` and gives its slot back (held →
-    /// open; a slot closed meanwhile stays closed).
+    /// open, signalled to the waiting list; a slot closed meanwhile stays
+    /// closed).
     async fn end_offer(&self, txn: &sea_orm::DatabaseTransaction, o: &slot_offer::Model, status: OfferStatus, now: DateTime<Utc>) -> Result<()> {
         slot_offer::Entity::update_many()
             .col_expr(slot_offer::Column::Status, Expr::value(status))
@@ -251,12 +262,19 @@ impl Core {
             .filter(slot_offer::Column::Status.eq(OfferStatus::Pending))
             .exec(txn)
             .await?;
-        slot::Entity::update_many()
+        let reopened = slot::Entity::update_many()
             .col_expr(slot::Column::Status, Expr::value(SlotStatus::Open))
             .filter(slot::Column::Id.eq(o.slot_id))
             .filter(slot::Column::Status.eq(SlotStatus::Held))
             .exec(txn)
-            .await?;
+            .await?
+            .rows_affected;
+        // An accepted offer's slot is booked in the same transaction.
+        if reopened == 1 && status != OfferStatus::Accepted {
+            if let Some(s) = slot::Entity::find_by_id(o.slot_id).one(txn).await? {
+                self.signal_slot(txn, &s).await?;
+            }
+        }
         Ok(())
     }
 
@@ -283,7 +301,12 @@ impl Core {
             for o in offers {
                 // The slot is already closed, so `end_offer` leaves it so.
                 self.end_offer(txn, &o, OfferStatus::Withdrawn, now).await?;
-                Self::set_entry(txn, o.entry_id, WaitlistStatus::Waiting, now).await?;
+                if Self::set_entry(txn, o.entry_id, WaitlistStatus::Waiting, now).await? {
+                    // The entry waits again: another slot may suit it.
+                    if let Some(e) = waitlist_entry::Entity::find_by_id(o.entry_id).one(txn).await? {
+                        self.signal_waitlist(txn, e.specialty_id, &e.wilaya_code).await?;
+                    }
+                }
             }
         }
         Ok(())
@@ -331,33 +354,146 @@ impl Core {
             .exec(self.db())
             .await?;
         if n > 0 {
+            // Their slots were signalled by `end_offer`: the job offers them next.
             tracing::info!(offers = n, "waitlist offers expired");
-            self.offer_free_slots().await?;
         }
         Ok(n)
     }
 
-    /// Offers free slots to waiting entries, oldest entry first, each the
-    /// earliest matching slot it has not already been offered. Returns how
+    /// Signals the waiting list that time may be free for `specialty` in
+    /// `wilaya`, in the caller's transaction (see the module's notes).
+    pub(crate) async fn signal_waitlist<C: ConnectionTrait>(&self, db: &C, specialty: SpecialtyId, wilaya: &str) -> Result<()> {
+        waitlist_signal::Entity::insert(waitlist_signal::ActiveModel {
+            specialty_id: Set(specialty),
+            wilaya_code: Set(wilaya.to_owned()),
+            signalled_at: Set(self.clock().now()),
+            lease_owner: Set(None),
+            lease_until: Set(None),
+        })
+        .on_conflict(
+            OnConflict::columns([waitlist_signal::Column::SpecialtyId, waitlist_signal::Column::WilayaCode])
+                .update_column(waitlist_signal::Column::SignalledAt)
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        Ok(())
+    }
+
+    /// Signals the scope of a slot that is free again.
+    pub(crate) async fn signal_slot<C: ConnectionTrait>(&self, db: &C, s: &slot::Model) -> Result<()> {
+        let wilaya: Option<String> =
+            facility::Entity::find_by_id(s.facility_id).select_only().column(facility::Column::WilayaCode).into_tuple().one(db).await?;
+        match wilaya {
+            Some(w) => self.signal_waitlist(db, s.specialty_id, &w).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Signals every scope in which someone waits: run once when the job
+    /// starts, so nothing depends on signals written before (or by a
+    /// version without them).
+    pub(crate) async fn signal_every_waiting_scope(&self) -> Result<u64> {
+        let scopes: Vec<(SpecialtyId, String)> = waitlist_entry::Entity::find()
+            .select_only()
+            .column(waitlist_entry::Column::SpecialtyId)
+            .column(waitlist_entry::Column::WilayaCode)
+            .distinct()
+            .filter(waitlist_entry::Column::Status.eq(WaitlistStatus::Waiting))
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        for (specialty, wilaya) in &scopes {
+            self.signal_waitlist(self.db(), *specialty, wilaya).await?;
+        }
+        Ok(scopes.len() as u64)
+    }
+
+    /// Takes every signalled scope not leased by another run, under a
+    /// lease, and offers its free slots to its waiting entries; removes the
+    /// signal unless it came again meanwhile (then it stays for the next
+    /// run, which the signalling request's wake-up starts). Returns how
     /// many offers were made.
-    pub async fn offer_free_slots(&self) -> Result<u64> {
+    pub(crate) async fn run_signals(&self) -> Result<u64> {
+        use waitlist_signal::Column as C;
+        let owner = Uuid::new_v4();
+        let lease = Duration::seconds(LEASE_SECS);
+        let mut done: HashSet<(SpecialtyId, String)> = HashSet::new();
+        let mut made = 0;
+        loop {
+            let now = self.clock().now();
+            let free = || Condition::any().add(C::LeaseUntil.is_null()).add(C::LeaseUntil.lt(now));
+            let signals = waitlist_signal::Entity::find().filter(free()).order_by_asc(C::SignalledAt).limit(100).all(self.db()).await?;
+            let signals: Vec<_> = signals.into_iter().filter(|s| !done.contains(&(s.specialty_id, s.wilaya_code.clone()))).collect();
+            if signals.is_empty() {
+                return Ok(made);
+            }
+            for sig in signals {
+                done.insert((sig.specialty_id, sig.wilaya_code.clone()));
+                let scope = || Condition::all().add(C::SpecialtyId.eq(sig.specialty_id)).add(C::WilayaCode.eq(sig.wilaya_code.clone()));
+                let claimed = waitlist_signal::Entity::update_many()
+                    .col_expr(C::LeaseOwner, Expr::value(Some(owner)))
+                    .col_expr(C::LeaseUntil, Expr::value(Some(now + lease)))
+                    .filter(scope())
+                    .filter(free())
+                    .exec(self.db())
+                    .await?
+                    .rows_affected;
+                if claimed != 1 {
+                    continue;
+                }
+                // Read back as stored: the signal this run answers.
+                let Some(taken) = waitlist_signal::Entity::find().filter(scope()).one(self.db()).await? else { continue };
+                made += self.offer_in_scope(sig.specialty_id, &sig.wilaya_code).await?;
+                let removed = waitlist_signal::Entity::delete_many()
+                    .filter(scope())
+                    .filter(C::SignalledAt.eq(taken.signalled_at))
+                    .filter(C::LeaseOwner.eq(owner))
+                    .exec(self.db())
+                    .await?
+                    .rows_affected;
+                if removed == 0 {
+                    // Signalled again meanwhile: free for the next run.
+                    waitlist_signal::Entity::update_many()
+                        .col_expr(C::LeaseOwner, Expr::value(Option::<Uuid>::None))
+                        .col_expr(C::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                        .filter(scope())
+                        .filter(C::LeaseOwner.eq(owner))
+                        .exec(self.db())
+                        .await?;
+                }
+            }
+        }
+    }
+
+    /// Offers one scope's free slots to its waiting entries, oldest entry
+    /// first, each the earliest matching slot it has not already been
+    /// offered. Reads that scope's entries only, and none when the scope
+    /// has no free slot at all (the common case).
+    async fn offer_in_scope(&self, specialty: SpecialtyId, wilaya: &str) -> Result<u64> {
         let today = self.today();
         let waiting = waitlist_entry::Entity::find()
+            .filter(waitlist_entry::Column::SpecialtyId.eq(specialty))
+            .filter(waitlist_entry::Column::WilayaCode.eq(wilaya))
             .filter(waitlist_entry::Column::Status.eq(WaitlistStatus::Waiting))
             .filter(waitlist_entry::Column::DateTo.gte(today))
             .order_by_asc(waitlist_entry::Column::CreatedAt)
             .all(self.db())
             .await?;
-        if waiting.is_empty() {
+        let (Some(from), Some(to)) = (waiting.iter().map(|e| e.date_from).min(), waiting.iter().map(|e| e.date_to).max()) else {
+            return Ok(0);
+        };
+        let Some(spec) = specialty::Entity::find_by_id(specialty).one(self.db()).await? else { return Ok(0) };
+        let filter = super::SlotFilter::default();
+        if self.free_slots(self.db(), &spec, wilaya, from, to, &filter, &HashSet::new(), 1).await?.is_empty() {
             return Ok(0);
         }
         let hold = Duration::minutes(self.config().booking.offer_hold_minutes);
         let mut made = 0;
         for e in waiting {
-            let Some(spec) = specialty::Entity::find_by_id(e.specialty_id).one(self.db()).await? else { continue };
             let seen: HashSet<SlotId> =
                 slot_offer::Entity::find().filter(slot_offer::Column::EntryId.eq(e.id)).all(self.db()).await?.into_iter().map(|o| o.slot_id).collect();
-            let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &super::SlotFilter::default(), &seen, 5).await?;
+            let candidates = self.free_slots(self.db(), &spec, &e.wilaya_code, e.date_from, e.date_to, &filter, &seen, 5).await?;
             for c in candidates {
                 if self.hold_for(&e, c.id, hold).await? {
                     made += 1;
@@ -426,12 +562,30 @@ impl Core {
     }
 }
 
+/// How long a run of the waitlist job holds a scope before another may
+/// take it (a run that died leaves it for this long).
+const LEASE_SECS: i64 = 60;
+
 impl Waitlist {
-    /// The booking upkeep the server runs every half-minute: expired
-    /// waitlist offers end and free slots go to the next waiting citizen.
-    pub async fn run_waitlist(&self) -> Result<()> {
+    /// The waitlist job's run, woken after every signal and every
+    /// half-minute by the server: expired offers end, then each signalled
+    /// scope's free slots go to its next waiting citizens. Returns how many
+    /// offers were made.
+    pub async fn run_waitlist(&self) -> Result<u64> {
         self.core.expire_offers().await?;
-        self.core.offer_free_slots().await?;
-        Ok(())
+        self.core.run_signals().await
+    }
+
+    /// Run once when the job starts: every scope with someone waiting is
+    /// signalled, then the job runs.
+    pub async fn resume(&self) -> Result<u64> {
+        self.core.signal_every_waiting_scope().await?;
+        self.run_waitlist().await
+    }
+
+    /// What wakes the job: notified after the commit of every change that
+    /// signalled the waiting list.
+    pub fn wake(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.core.waitlist_wake()
     }
 }

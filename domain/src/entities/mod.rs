@@ -37,5 +37,6 @@ pub mod verification;
 pub mod visit;
 pub mod visit_instruction;
 pub mod waitlist_entry;
+pub mod waitlist_signal;
 pub mod walk_in;
 pub mod wilaya;

@@ -627,8 +627,16 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     let day = starts(&slot).with_timezone(&domain::booking::algiers()).date_naive();
     let join = json!({ "specialty": clinic.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string() });
     assert_eq!(app.post_auth("/api/v1/waitlist", &waiting.token, &join).await.status(), StatusCode::CREATED);
-    app.domain.waitlist.run_waitlist().await.unwrap();
-    let entries: Vec<Value> = items(app.get_auth("/api/v1/waitlist", &waiting.token).await).await;
+    // Joining woke the waitlist job, which holds the day's free slot for
+    // them in the background: read the list until it shows (at most 2 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let entries = loop {
+        let entries: Vec<Value> = items(app.get_auth("/api/v1/waitlist", &waiting.token).await).await;
+        if entries[0]["offer"].is_object() || std::time::Instant::now() > deadline {
+            break entries;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     let offer = &entries[0]["offer"];
     assert!(offer.is_object(), "a free slot that day is held for the waiting citizen: {entries:?}");
     let deadline: DateTime<Utc> = offer["expires_at"].as_str().unwrap().parse().unwrap();

@@ -527,6 +527,20 @@ async fn waitlist(app: &TestApp, token: &str) -> Vec<Value> {
     items(app.get_auth("/api/v1/waitlist", token).await).await
 }
 
+/// The waitlist job answers a change in the background, after its commit
+/// (no request waits for it): the citizen's list, read again until its
+/// first entry shows `status` (or two seconds have passed).
+async fn waitlist_once(app: &TestApp, token: &str, status: &str) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let list = waitlist(app, token).await;
+        if list[0]["status"] == status || std::time::Instant::now() > deadline {
+            return list;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_decline_and_reopens_when_offers_lapse() {
     let app = spawn_app().await;
@@ -555,7 +569,7 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
 
     // Alice cancels: the slot is held for Bob, the first in line, and nobody else can take it.
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), alice, &json!({})).await.status(), StatusCode::OK);
-    let bobs = waitlist(&app, bob).await;
+    let bobs = waitlist_once(&app, bob, "offered").await;
     assert_eq!(bobs[0]["status"], "offered");
     assert_eq!(bobs[0]["offer"]["slot"]["id"], x["id"]);
     assert_eq!(bobs[0]["offer"]["can_accept"], true, "a pending offer in time may be answered");
@@ -568,7 +582,7 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
 
     // Bob declines: Carol gets it; Bob keeps waiting but is not offered the same slot again.
     assert_eq!(app.post_auth(&format!("/api/v1/offers/{offer}/decline"), bob, &json!({})).await.status(), StatusCode::NO_CONTENT);
-    let carols = waitlist(&app, carol).await;
+    let carols = waitlist_once(&app, carol, "offered").await;
     assert_eq!(carols[0]["offer"]["slot"]["id"], x["id"]);
     assert_eq!(waitlist(&app, bob).await[0]["status"], "waiting");
     let (status, code, _) = error_code(app.post_auth(&format!("/api/v1/offers/{offer}/accept"), bob, &json!({})).await).await;
@@ -583,7 +597,7 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
 
     // Carol cancels: Dave is offered it; his hold runs out; the entry lapses and the slot reopens.
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&carol_booking, "id")), carol, &json!({})).await.status(), StatusCode::OK);
-    let daves = waitlist(&app, dave).await;
+    let daves = waitlist_once(&app, dave, "offered").await;
     assert_eq!(daves[0]["offer"]["slot"]["id"], x["id"]);
     slot_offer::Entity::update_many()
         .col_expr(slot_offer::Column::ExpiresAt, Expr::value(Utc::now() - Duration::minutes(1)))
@@ -620,6 +634,84 @@ async fn a_freed_slot_is_held_for_the_first_waiting_citizen_then_the_next_on_dec
     assert_eq!((left["status"].as_str(), left["can_leave"].as_bool()), (Some("left"), Some(false)));
 }
 
+/// No request waits for the waiting list: a cancellation signals its
+/// scope (specialty, wilaya) and returns; the waitlist job (off in this
+/// server, run here by hand) offers the slot, reading only signalled scopes
+/// and leaving one that another run holds under its lease.
+#[tokio::test]
+async fn the_waitlist_job_not_the_request_offers_a_freed_slot_in_its_scope_only_and_under_a_lease() {
+    use domain::entities::waitlist_signal;
+    let app = spawn_app_with(|c| c.waitlist_job = false).await;
+    let c = clinic_with_slots(&app).await;
+    let x = own_slots(&app, &c, 3).await[0].clone();
+    let day = local_date(&x);
+    only_slot_of_the_day(&app, &c, x["id"].as_str().unwrap(), day).await;
+    let alice = s(&app.citizen_tokens().await, "access_token");
+    let bob = s(&app.citizen_tokens().await, "access_token");
+    let zed = s(&app.citizen_tokens().await, "access_token");
+    let (_, booked) = book(&app, &alice, json!({"slot_id": x["id"]})).await;
+    let db = app.domain.db();
+    let mine = specialty::Entity::find().filter(specialty::Column::Code.eq(c.specialty.as_str())).one(db).await.unwrap().unwrap();
+    // Zed waits in another scope, where a slot is free: another specialty in Oran.
+    let oran: Vec<shared::FacilityId> =
+        facility::Entity::find().filter(facility::Column::WilayaCode.eq("31")).all(db).await.unwrap().into_iter().map(|f| f.id).collect();
+    let mut other = None;
+    for sl in slot::Entity::find()
+        .filter(slot::Column::Status.eq(shared::SlotStatus::Open))
+        .filter(slot::Column::SpecialtyId.ne(mine.id))
+        .filter(slot::Column::FacilityId.is_in(oran))
+        .filter(slot::Column::StartsAt.gt(Utc::now() + Duration::days(3)))
+        .order_by_asc(slot::Column::StartsAt)
+        .all(db)
+        .await
+        .unwrap()
+    {
+        let spec = specialty::Entity::find_by_id(sl.specialty_id).one(db).await.unwrap().unwrap();
+        if !spec.referral_required {
+            other = Some((spec, sl.starts_at.with_timezone(&algiers()).date_naive()));
+            break;
+        }
+    }
+    let (other, zed_day) = other.expect("another specialty with a free slot in Oran");
+    let scope = |sp: shared::SpecialtyId| {
+        waitlist_signal::Entity::find().filter(waitlist_signal::Column::SpecialtyId.eq(sp)).filter(waitlist_signal::Column::WilayaCode.eq("31"))
+    };
+    for (who, code, d) in [(&zed, other.code.as_str(), zed_day), (&bob, c.specialty.as_str(), day)] {
+        let join = json!({"specialty": code, "wilaya": "31", "from": d.to_string(), "to": d.to_string()});
+        assert_eq!(app.post_auth("/api/v1/waitlist", who, &join).await.status(), StatusCode::CREATED);
+        assert_eq!(waitlist(&app, who).await[0]["status"], "waiting", "joining offered nothing by itself");
+    }
+    assert!(scope(other.id).one(db).await.unwrap().is_some(), "Zed's joining signalled his scope");
+    // As far as the job can tell, Zed's scope has been answered already.
+    waitlist_signal::Entity::delete_many().filter(waitlist_signal::Column::SpecialtyId.eq(other.id)).exec(db).await.unwrap();
+
+    // Alice cancels: the request returns with Bob still waiting, and a signal for his scope.
+    assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
+    assert_eq!(waitlist(&app, &bob).await[0]["status"], "waiting");
+    assert!(scope(mine.id).one(db).await.unwrap().is_some());
+    // Another run holds that scope under its lease: this run leaves it.
+    waitlist_signal::Entity::update_many()
+        .col_expr(waitlist_signal::Column::LeaseOwner, Expr::value(Some(Uuid::new_v4())))
+        .col_expr(waitlist_signal::Column::LeaseUntil, Expr::value(Some(app.domain.clock().now() + Duration::seconds(60))))
+        .filter(waitlist_signal::Column::SpecialtyId.eq(mine.id))
+        .exec(db)
+        .await
+        .unwrap();
+    assert_eq!(app.domain.waitlist.run_waitlist().await.unwrap(), 0);
+    assert_eq!(waitlist(&app, &bob).await[0]["status"], "waiting");
+    // Its lease runs out (that run died): the scope is taken, Bob is offered the slot.
+    app.domain.clock().advance(Duration::seconds(61));
+    assert_eq!(app.domain.waitlist.run_waitlist().await.unwrap(), 1);
+    let bobs = waitlist(&app, &bob).await;
+    assert_eq!((bobs[0]["status"].as_str(), &bobs[0]["offer"]["slot"]["id"]), (Some("offered"), &x["id"]));
+    assert!(scope(mine.id).one(db).await.unwrap().is_none(), "the answered signal is gone");
+    // Zed's scope was not signalled, so not read: his free slot was not offered…
+    assert_eq!(waitlist(&app, &zed).await[0]["status"], "waiting");
+    // …and it would have been (positive control): the job's start signals every scope with someone waiting.
+    assert_eq!(app.domain.waitlist.resume().await.unwrap(), 1);
+    assert_eq!(waitlist(&app, &zed).await[0]["status"], "offered");
+}
+
 /// Every endpoint that takes an id, called by someone it does not belong
 /// to: another citizen gets 404 (the object does not exist for them),
 /// another facility's desk 404, a citizen on staff endpoints 403; and the
@@ -648,7 +740,7 @@ async fn every_id_taking_endpoint_refuses_other_users() {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&held, "id")), &bob, &json!({})).await.status(), StatusCode::OK);
-    let entry = waitlist(&app, &alice).await.remove(0);
+    let entry = waitlist_once(&app, &alice, "offered").await.remove(0);
     let offer = s(&entry["offer"], "id");
     let entry = s_id(&entry);
     let patient = my_id(&app, &alice).await;
@@ -717,7 +809,7 @@ async fn closing_a_held_slot_withdraws_its_offer_and_the_citizen_waits_again() {
     let join = json!({"specialty": c.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string()});
     assert_eq!(app.post_auth("/api/v1/waitlist", &bob, &join).await.status(), StatusCode::CREATED);
     assert_eq!(app.post_auth(&format!("/api/v1/appointments/{}/cancel", s(&booked, "id")), &alice, &json!({})).await.status(), StatusCode::OK);
-    assert_eq!(waitlist(&app, &bob).await[0]["status"], "offered");
+    assert_eq!(waitlist_once(&app, &bob, "offered").await[0]["status"], "offered");
     let res = app.post_auth(&format!("/api/v1/slots/{}/close", s_id(&x)), &c.receptionist, &json!({})).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let w = waitlist(&app, &bob).await;
