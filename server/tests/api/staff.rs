@@ -380,7 +380,9 @@ async fn a_directorate_staffs_and_deactivates_the_admins_of_its_own_wilaya_only(
         let about = Condition::any().add(admin_audit::Column::TargetUserId.eq(colleague)).add(admin_audit::Column::SubjectId.eq(colleague.to_string()));
         admin_audit::Entity::update_many().col_expr(admin_audit::Column::WilayaCode, Expr::value(Option::<String>::None)).filter(about).exec(db).await.unwrap();
         assert_eq!(acts_on(oran.clone()).await, 0, "an old row");
-        Migrator::down(db, Some(1)).await.unwrap();
+        // Back to just before 000023 (undoing what came after it too), then forward.
+        let from_000023 = Migrator::migrations().iter().rev().position(|m| m.name() == "m20261216_000023_audit_wilaya_backfill").unwrap() as u32 + 1;
+        Migrator::down(db, Some(from_000023)).await.unwrap();
         Migrator::up(db, None).await.unwrap();
         assert_eq!((acts_on(oran.clone()).await, acts_on(tlemcen.clone()).await), (1, 0), "filled in");
     }
