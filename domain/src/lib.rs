@@ -72,6 +72,8 @@ struct Inner {
     verified: verified::VerifiedSessions,
     /// Wakes the waitlist job (see `booking::waitlist`).
     waitlist_wake: Arc<tokio::sync::Notify>,
+    /// When this process last made reminder rows (see `notify::queue`).
+    reminders_since: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
     /// When this process last anchored the access-log heads.
     anchored_until: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
@@ -103,6 +105,7 @@ impl Core {
                 search_answers,
                 verified,
                 waitlist_wake: Arc::new(tokio::sync::Notify::new()),
+                reminders_since: std::sync::Mutex::new(None),
                 anchored_until: std::sync::Mutex::new(None),
             }),
         }

@@ -233,17 +233,19 @@ fn waitlist_job(domain: &domain::Domain) -> tokio::task::JoinHandle<()> {
         let wake = domain.waitlist.wake();
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Until the start's resume has succeeded once (the database may be
+        // down at start), each run is a resume.
+        let mut resumed = false;
         tick.tick().await;
-        if let Err(e) = domain.waitlist.resume().await {
-            tracing::warn!(error = ?e, job = "waitlist", "periodic job failed; it runs again at the next tick");
-        }
         loop {
+            let run = if resumed { domain.waitlist.run_waitlist().await } else { domain.waitlist.resume().await };
+            match run {
+                Ok(_) => resumed = true,
+                Err(e) => tracing::warn!(error = ?e, job = "waitlist", "periodic job failed; it runs again at the next tick"),
+            }
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = wake.notified() => {}
-            }
-            if let Err(e) = domain.waitlist.run_waitlist().await {
-                tracing::warn!(error = ?e, job = "waitlist", "periodic job failed; it runs again at the next tick");
             }
         }
     })

@@ -621,12 +621,11 @@ impl Core {
 
     /// An appointment with the names a person needs to find their way.
     pub(crate) async fn describe(&self, a: &appointment::Model, s: &slot::Model) -> Result<AppointmentOut> {
-        let f = facility::Entity::find_by_id(a.facility_id).one(self.db()).await?;
-        let p = practitioner::Entity::find_by_id(s.practitioner_id).one(self.db()).await?;
-        let names = subject_names(self.db(), std::slice::from_ref(a)).await?;
-        let name = names.get(&subject_of(a)).map(|n| n.name.clone()).unwrap_or_default();
-        let code = specialty::Entity::find_by_id(a.specialty_id).one(self.db()).await?.map(|s| s.code).unwrap_or_default();
-        Ok(appointment_out(a, s, f.as_ref(), p.as_ref(), code, name, self.may_cancel_online(a, s, self.clock().now())))
+        // Facilities and specialties are deactivated, never deleted.
+        let gone = || Error::code(ErrorCode::NotFound);
+        let f = facility::Entity::find_by_id(a.facility_id).one(self.db()).await?.ok_or_else(gone)?;
+        let spec = specialty::Entity::find_by_id(a.specialty_id).one(self.db()).await?.ok_or_else(gone)?;
+        self.describe_taken(self.db(), a, s, &f, &spec).await
     }
 
     pub(crate) async fn describe_all(&self, list: &[appointment::Model]) -> Result<Vec<AppointmentOut>> {

@@ -145,7 +145,11 @@ impl Schedule {
         let mut created = 0;
         for t in &templates {
             if let Some(p) = practitioners.get(&t.practitioner_id) {
-                created += self.core.generate_slots(self.core.db(), t, p.specialty_id, now).await?;
+                // One transaction per template: its slots and their signal
+                // to the waiting list commit together.
+                let txn = self.core.begin_write().await?;
+                created += self.core.generate_slots(&txn, t, p.specialty_id, now).await?;
+                txn.commit().await?;
             }
         }
         if created > 0 {

@@ -63,6 +63,8 @@ impl Waitlist {
         let (wilaya, from, to) = (w.wilaya.as_str(), w.from, w.to);
         let subject = self.core.resolve_subject(self.core.db(), actor.user_id, w.dependant_id).await?;
         let now = self.core.clock().now();
+        // The entry and its signal to the waitlist job commit together.
+        let txn = self.core.begin_write().await?;
         let entry = waitlist_entry::ActiveModel {
             id: Set(WaitlistEntryId(Uuid::new_v4())),
             holder_id: Set(subject.holder_id),
@@ -77,13 +79,14 @@ impl Waitlist {
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(self.core.db())
+        .insert(&txn)
         .await
         .map_err(|e| match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => Error::code(ErrorCode::AlreadyWaiting),
             _ => Error::Db(e),
         })?;
-        self.core.signal_waitlist(self.core.db(), entry.specialty_id, &entry.wilaya_code).await?;
+        self.core.signal_waitlist(&txn, entry.specialty_id, &entry.wilaya_code).await?;
+        txn.commit().await?;
         self.core.after_release().await;
         let mut mine = self.core.waitlist_of(actor.user_id, Some(entry.id)).await?;
         mine.pop().ok_or_else(|| Error::code(ErrorCode::NotFound))
@@ -418,24 +421,35 @@ impl Core {
         use waitlist_signal::Column as C;
         let owner = Uuid::new_v4();
         let lease = Duration::seconds(LEASE_SECS);
+        const PAGE: u64 = 100;
+        let free = |now: DateTime<Utc>| Condition::any().add(C::LeaseUntil.is_null()).add(C::LeaseUntil.lt(now));
         let mut done: HashSet<(SpecialtyId, String)> = HashSet::new();
-        let mut made = 0;
+        let (mut made, mut skip) = (0, 0);
         loop {
-            let now = self.clock().now();
-            let free = || Condition::any().add(C::LeaseUntil.is_null()).add(C::LeaseUntil.lt(now));
-            let signals = waitlist_signal::Entity::find().filter(free()).order_by_asc(C::SignalledAt).limit(100).all(self.db()).await?;
-            let signals: Vec<_> = signals.into_iter().filter(|s| !done.contains(&(s.specialty_id, s.wilaya_code.clone()))).collect();
+            let page =
+                waitlist_signal::Entity::find().filter(free(self.clock().now())).order_by_asc(C::SignalledAt).offset(skip).limit(PAGE).all(self.db()).await?;
+            let full = page.len() as u64 == PAGE;
+            let signals: Vec<_> = page.into_iter().filter(|s| !done.contains(&(s.specialty_id, s.wilaya_code.clone()))).collect();
             if signals.is_empty() {
-                return Ok(made);
+                if !full {
+                    return Ok(made);
+                }
+                // A page of scopes this run handled already: look further.
+                skip += PAGE;
+                continue;
             }
+            skip = 0;
             for sig in signals {
                 done.insert((sig.specialty_id, sig.wilaya_code.clone()));
                 let scope = || Condition::all().add(C::SpecialtyId.eq(sig.specialty_id)).add(C::WilayaCode.eq(sig.wilaya_code.clone()));
+                // The clock read for each claim: a long run never writes a
+                // lease that has already run out.
+                let now = self.clock().now();
                 let claimed = waitlist_signal::Entity::update_many()
                     .col_expr(C::LeaseOwner, Expr::value(Some(owner)))
                     .col_expr(C::LeaseUntil, Expr::value(Some(now + lease)))
                     .filter(scope())
-                    .filter(free())
+                    .filter(free(now))
                     .exec(self.db())
                     .await?
                     .rows_affected;

@@ -3,8 +3,12 @@
 //! Every message is an outbox row written in the same transaction as the
 //! event that causes it (a booking, a move, a cancellation, a waitlist
 //! offer, a referral), one row per channel, unique per event and channel
-//! (`dedupe_key`). Reminders are rows due before the appointment; moving or
-//! cancelling the appointment withdraws them in that same transaction.
+//! (`dedupe_key`). Reminders are rows due before the appointment, made by
+//! the worker from the appointments a few minutes before they are due
+//! (`materialise_reminders`, under the same keys; a booking writes only its
+//! confirmation); moving or cancelling the appointment withdraws them in
+//! that same transaction, and one sent for an appointment no longer booked
+//! is skipped.
 //!
 //! A worker (the server runs one per process) claims due rows under a
 //! lease — `FOR UPDATE SKIP LOCKED` on PostgreSQL, the database's single

@@ -62,6 +62,18 @@ fn on_every_channel(event: &str, kind: Kind, account: UserId, about: &About, due
         .collect()
 }
 
+/// How far ahead of their due time the worker makes reminder rows.
+pub(crate) fn reminder_look_ahead() -> Duration {
+    Duration::minutes(10)
+}
+
+/// The reminder `h` hours before an appointment, on every channel.
+fn reminder_rows(a: &appointment::Model, h: i64, due: DateTime<Utc>, now: DateTime<Utc>) -> Vec<outbox::ActiveModel> {
+    let about = About { appointment: Some(a.id), subject: None, facility: a.facility_id };
+    let params = serde_json::json!({ "hours": h }).to_string();
+    on_every_channel(&format!("appt:{}:reminder{h}", a.id), Kind::Reminder, a.patient_id, &about, due, now, &params)
+}
+
 /// Inserts rows, skipping any whose event and channel are already queued.
 async fn queue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> Result<()> {
     if rows.is_empty() {
@@ -77,8 +89,10 @@ async fn queue<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> Re
 
 impl Core {
     /// Queues the confirmation (or the "moved" message) of an appointment
-    /// just taken and its reminders, on every channel, inside the booking's
-    /// transaction.
+    /// just taken, on every channel, inside the booking's transaction; its
+    /// reminders too when one falls due within `reminder_look_ahead()` (the
+    /// window the worker may have made already); the later ones are the
+    /// worker's (`materialise_reminders`).
     pub(crate) async fn queue_appointment<C: ConnectionTrait>(&self, db: &C, a: &appointment::Model, s: &slot::Model, moved: bool) -> Result<()> {
         let now = self.clock().now();
         let kind = if moved { Kind::Rescheduled } else { Kind::Booked };
@@ -86,13 +100,72 @@ impl Core {
         let mut rows = on_every_channel(&format!("appt:{}:{}", a.id, kind.code()), kind, a.patient_id, &about, now, now, "{}");
         for h in &self.rules().reminder_hours {
             let due = s.starts_at - Duration::hours(*h);
-            if due > now {
-                let params = serde_json::json!({ "hours": h }).to_string();
-                rows.extend(on_every_channel(&format!("appt:{}:reminder{h}", a.id), Kind::Reminder, a.patient_id, &about, due, now, &params));
+            if due > now && due <= now + reminder_look_ahead() {
+                rows.extend(reminder_rows(a, *h, due, now));
             }
         }
         queue(db, rows).await?;
         self.queue_desk_news(db, a, s.starts_at, Kind::DeskBooked).await
+    }
+
+    /// Makes the reminder rows that fall due from this process's previous
+    /// run's time to `reminder_look_ahead()` from now, for appointments
+    /// still booked and not begun, under the keys a booking would have
+    /// used (`ON CONFLICT DO NOTHING`: another process's run, a withdrawn
+    /// reminder, the booking's own near ones stay as they are). The windows
+    /// overlap by design: one starts where the previous run *read the
+    /// clock*, not where its window ended, so a booking that committed
+    /// while a run was reading (its reminder beyond the booking's own
+    /// look-ahead, yet inside that run's window) is made by the next run.
+    /// A reminder falls due only after its booking was taken (or confirmed
+    /// by the desk), as before. The first run (at start) looks back to
+    /// every appointment not yet begun, so a restart loses no reminder.
+    /// Runs again once half the look-ahead has passed: a few indexed reads
+    /// every five minutes.
+    pub(crate) async fn materialise_reminders(&self) -> Result<u64> {
+        let now = self.clock().now();
+        let until = now + reminder_look_ahead();
+        let since = *self.inner.reminders_since.lock().expect("not poisoned");
+        if since.is_some_and(|s| now < s + reminder_look_ahead() / 2) {
+            return Ok(0);
+        }
+        let mut made = 0;
+        for h in self.rules().reminder_hours.clone() {
+            let hours = Duration::hours(h);
+            let mut q = slot::Entity::find().filter(slot::Column::StartsAt.gt(now)).filter(slot::Column::StartsAt.lte(until + hours));
+            if let Some(s) = since {
+                q = q.filter(slot::Column::StartsAt.gt(s + hours));
+            }
+            let slots: std::collections::HashMap<SlotId, DateTime<Utc>> = q
+                .select_only()
+                .column(slot::Column::Id)
+                .column(slot::Column::StartsAt)
+                .into_tuple::<(SlotId, DateTime<Utc>)>()
+                .all(self.db())
+                .await?
+                .into_iter()
+                .collect();
+            let ids: Vec<SlotId> = slots.keys().copied().collect();
+            for chunk in ids.chunks(500) {
+                let booked = appointment::Entity::find()
+                    .filter(appointment::Column::ActiveSlotId.is_in(chunk.to_vec()))
+                    .filter(appointment::Column::Status.eq(shared::AppointmentStatus::Booked))
+                    .all(self.db())
+                    .await?;
+                let mut rows = Vec::new();
+                for a in &booked {
+                    let Some(starts) = a.active_slot_id.and_then(|id| slots.get(&id)) else { continue };
+                    let due = *starts - hours;
+                    if due > a.reviewed_at.unwrap_or(a.created_at) {
+                        rows.extend(reminder_rows(a, h, due, now));
+                    }
+                }
+                made += rows.len() as u64;
+                queue(self.db(), rows).await?;
+            }
+        }
+        *self.inner.reminders_since.lock().expect("not poisoned") = Some(now);
+        Ok(made)
     }
 
     /// Queues the cancellation message of an appointment.

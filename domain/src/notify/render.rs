@@ -110,6 +110,11 @@ impl Core {
             _ => {
                 let Some(id) = r.appointment_id else { return Ok(None) };
                 let Some(a) = appointment::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+                // Withdrawn with its appointment; this guards a reminder made
+                // while the appointment ended in another transaction.
+                if kind == Kind::Reminder && a.status != shared::AppointmentStatus::Booked {
+                    return Ok(None);
+                }
                 let hours = serde_json::from_str::<serde_json::Value>(&r.params).ok().and_then(|v| v["hours"].as_i64()).unwrap_or(0);
                 (a.slot_id, a.dependant_id, a.specialty_id, Extra::Appointment(a.id, hours))
             }

@@ -56,6 +56,12 @@ impl Notifications {
     /// as it is known. `stopping` is checked between messages: a stopping
     /// worker finishes the send in hand and gives the rest back.
     pub async fn outbox_pass<D: Deliver>(&self, d: &D, owner: &str, stopping: impl Fn() -> bool) -> Result<PassOutcome> {
+        // A failure here must not hold back the messages already queued;
+        // the next pass makes the reminders (its window starts where the
+        // last successful run read the clock).
+        if let Err(e) = self.core.materialise_reminders().await {
+            tracing::warn!(error = ?e, "making the coming reminders failed; the next pass tries again");
+        }
         let rows = self.claim_due(owner).await?;
         let mut out = PassOutcome { claimed: rows.len(), ..Default::default() };
         for r in rows {

@@ -292,7 +292,9 @@ async fn every_list_door_answers_the_page_envelope_in_the_openapi_document() {
 async fn a_session_revoked_elsewhere_is_refused_once_the_session_cache_has_let_it_go() {
     use domain::entities::session;
     use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
-    for cache_ms in [5_000, 0] {
+    // 30 s: the cache's own timer runs on real time, and a slow machine
+    // must not let the entry go before the test steps its clock.
+    for cache_ms in [30_000, 0] {
         let app = spawn_app_with(|c| c.identity.session_cache_ms = cache_ms).await;
         let t = app.citizen_tokens().await;
         let access = s(&t, "access_token");

@@ -89,8 +89,13 @@ async fn a_booking_sends_one_confirmation_then_each_reminder_at_its_time() {
     let clinic = clinic_with_slots(&app).await;
     let amina = citizen(&app).await;
     let slot = clinic_slots(&app, &clinic, 3).await[0].clone();
-    book(&app, &amina, &slot).await;
+    let booked = book(&app, &amina, &slot).await;
     let at = starts(&slot);
+    // The booking wrote its confirmation, one row per channel, and no
+    // reminder: those are made by the worker when they come near.
+    let rows = outbox::Entity::find().filter(outbox::Column::AppointmentId.eq(s(&booked, "id").parse::<Uuid>().unwrap())).all(app.domain.db()).await.unwrap();
+    assert_eq!(rows.len(), MessageChannel::ALL.len(), "{rows:?}");
+    assert!(rows.iter().all(|r| r.kind == MessageKind::Booked));
 
     let got = to(&smtp.wait_until(20, "the confirmation", |m| !to(m, &amina.email).is_empty()).await, &amina.email);
     assert_eq!(got.len(), 1);
@@ -155,12 +160,15 @@ async fn a_cancelled_appointment_gets_no_reminder_and_a_moved_one_only_for_its_n
     let app = spawn_app_with(with_smtp(&smtp)).await;
     let clinic = clinic_with_slots(&app).await;
     let slots = clinic_slots(&app, &clinic, 3).await;
-    let (first, moved_to, cancelled_slot) = (&slots[0], &slots[3], &slots[1]);
+    // The earliest is the new time: at its reminders' time the other two
+    // have not begun, so only their appointments' state keeps theirs out.
+    let (first, moved_to, cancelled_slot) = (&slots[2], &slots[0], &slots[1]);
 
     let mover = citizen(&app).await;
     let a = book(&app, &mover, first).await;
     let res = app.post_auth(&format!("/api/v1/appointments/{}/reschedule", s(&a, "id")), &mover.token, &json!({ "slot_id": moved_to["id"] })).await;
     assert_eq!(res.status(), StatusCode::CREATED, "the move makes a new appointment");
+    let moved: Value = res.json().await.unwrap();
 
     let canceller = citizen(&app).await;
     let b = book(&app, &canceller, cancelled_slot).await;
@@ -168,9 +176,17 @@ async fn a_cancelled_appointment_gets_no_reminder_and_a_moved_one_only_for_its_n
     assert_eq!(res.status(), StatusCode::OK);
 
     smtp.wait_until(20, "confirmations, move and cancellation", |m| to(m, &mover.email).len() >= 2 && to(m, &canceller.email).len() >= 2).await;
-    // Past every one of these times.
-    let latest = [first, moved_to, cancelled_slot].iter().map(|s| starts(s)).max().unwrap();
-    app.domain.clock().advance(latest + Duration::hours(1) - Utc::now());
+    // An hour before the new time: past both its reminders' times and the
+    // other two's (slots minutes apart), none of them begun.
+    let earliest = [first, moved_to, cancelled_slot].iter().map(|s| starts(s)).min().unwrap();
+    assert_eq!(earliest, starts(moved_to));
+    let latest = [first, cancelled_slot].iter().map(|s| starts(s)).max().unwrap();
+    assert!(
+        latest - Duration::hours(2) <= earliest - Duration::hours(1),
+        "the others' reminders are due too: {:?}",
+        slots.iter().take(3).map(starts).collect::<Vec<_>>()
+    );
+    app.domain.clock().advance(earliest - Duration::hours(1) - Utc::now());
     smtp.wait_until(20, "the moved appointment's reminders", |m| to(m, &mover.email).len() >= 4).await;
     quiet(1500).await;
 
@@ -184,6 +200,22 @@ async fn a_cancelled_appointment_gets_no_reminder_and_a_moved_one_only_for_its_n
     for r in reminders {
         assert_eq!(ics_start(r), algiers_stamp(starts(moved_to)), "a reminder for the new time only");
     }
+
+    // The worker made reminders for the booked appointment only: none for
+    // the cancelled one or the time moved away from.
+    let reminders_of = |id: String| {
+        let db = app.domain.db();
+        async move {
+            outbox::Entity::find()
+                .filter(outbox::Column::AppointmentId.eq(id.parse::<Uuid>().unwrap()))
+                .filter(outbox::Column::Kind.eq(MessageKind::Reminder))
+                .count(db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(reminders_of(s(&moved, "id")).await, 2 * MessageChannel::ALL.len() as u64);
+    assert_eq!((reminders_of(s(&a, "id")).await, reminders_of(s(&b, "id")).await), (0, 0));
 
     let canceller_mail = to(&smtp.messages(), &canceller.email);
     let subjects: Vec<_> = canceller_mail.iter().map(|m| m.subject.clone()).collect();
@@ -628,8 +660,8 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     let join = json!({ "specialty": clinic.specialty, "wilaya": "31", "from": day.to_string(), "to": day.to_string() });
     assert_eq!(app.post_auth("/api/v1/waitlist", &waiting.token, &join).await.status(), StatusCode::CREATED);
     // Joining woke the waitlist job, which holds the day's free slot for
-    // them in the background: read the list until it shows (at most 2 s).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    // them in the background: read the list until it shows (at most 10 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let entries = loop {
         let entries: Vec<Value> = items(app.get_auth("/api/v1/waitlist", &waiting.token).await).await;
         if entries[0]["offer"].is_object() || std::time::Instant::now() > deadline {
