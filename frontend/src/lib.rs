@@ -10,8 +10,16 @@ pub fn hydrate() {
     // test waiting for `data-hydrated` can say why it never came.
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
+        let message = info.to_string();
         if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-panic", &info.to_string());
+            let _ = body.set_attribute("data-panic", &message);
+        }
+        // A lazy page's code did not arrive (a cut connection, a download
+        // a navigation interrupted, a cache that kept half of it): Leptos
+        // 0.8's lazy routes cannot fail, so the app stops. Load the page
+        // afresh, once, as the person would; a second failure stays.
+        if message.contains("load callback should succeed") {
+            reload_once();
         }
     }));
     wasm_bindgen_futures::spawn_local(async {
@@ -20,5 +28,25 @@ pub fn hydrate() {
         // Lets tests (and curious people) tell that the page is now
         // interactive, lazy page included.
         let _ = body.set_attribute("data-hydrated", "true");
+        // Hydrated: a later failure may reload once again.
+        if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+            let _ = s.remove_item(RELOADED);
+        }
     });
+}
+
+/// Set in the tab's session storage while a reload after a failed chunk
+/// is under way; cleared once a page has hydrated.
+const RELOADED: &str = "sihati-reloaded-for-code";
+
+fn reload_once() {
+    let Some(w) = web_sys::window() else { return };
+    let storage = w.session_storage().ok().flatten();
+    if storage.as_ref().and_then(|s| s.get_item(RELOADED).ok().flatten()).is_some() {
+        return;
+    }
+    if let Some(s) = &storage {
+        let _ = s.set_item(RELOADED, "1");
+    }
+    let _ = w.location().reload();
 }
