@@ -7,7 +7,8 @@ ensure_rust_tools
 ensure_wasm_opt
 command -v brotli >/dev/null || apt_install brotli >&2
 rm -rf "$ROOT/target/site/pkg"
-cargo leptos build --release --split >&2
+# --frontend-only: the server binary is not what a phone downloads.
+cargo leptos build --release --split --frontend-only >&2
 pkg="$ROOT/target/site/pkg"
 printf '| file | raw | gzip -9 | brotli -q 11 |\n| --- | ---: | ---: | ---: |\n'
 row() { # name, files...
