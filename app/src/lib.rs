@@ -85,8 +85,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=pages::Home ssr=SsrMode::InOrder/>
                         <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("login") view=pages::LoginPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("signin/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::InOrder/>
-                        <Route path=path!("signin/enrol") view={Lazy::<EnrolRoute>::new()} ssr=SsrMode::InOrder/>
+                        <Route path=path!("signin/code") view=pages::SecondFactorPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("signin/enrol") view=pages::EnrolPage ssr=SsrMode::InOrder/>
                         <Route path=path!("staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("network") view={Lazy::<NetworkRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("figures") view={Lazy::<FiguresRoute>::new()} ssr=SsrMode::InOrder/>
@@ -172,8 +172,11 @@ fn AppTitle() -> impl IntoView {
     view! { <Title formatter=move |page: String| if page.is_empty() { t_string!(i18n, app_name).to_string() } else { format!("{page} · {}", t_string!(i18n, app_name)) }/> }
 }
 
-// Every page is a lazy route except the home page, sign-in and the two
-// below: with `cargo leptos build --split` a lazy page's code is a separate
+// Every page is a lazy route except the home page, sign-in (with the
+// staff's second step, `/signin/code` and `/signin/enrol`, reached by a
+// redirect right after the password: lazy, their chunk download was cut
+// short by the next navigation often enough to fail the e2e suite) and
+// the two below: with `cargo leptos build --split` a lazy page's code is a separate
 // WASM chunk, fetched when that page is opened (and before it hydrates),
 // so a first visit downloads only the shell's and its own page's code.
 // `/book` and `/care/:patient` stay in the main bundle: their views nest a
@@ -214,8 +217,6 @@ lazy_page!(CareRoute, CarePage);
 lazy_page!(PrintRecordRoute, PrintRecordPage);
 lazy_page!(PrescriptionRoute, PrescriptionPage);
 lazy_page!(RegisterRoute, RegisterPage);
-lazy_page!(SecondFactorRoute, SecondFactorPage);
-lazy_page!(EnrolRoute, EnrolPage);
 lazy_page!(ProfileRoute, ProfilePage);
 lazy_page!(VerifyPhoneRoute, VerifyPhonePage);
 lazy_page!(ForgotRoute, ForgotPage);

@@ -39,6 +39,11 @@ pub fn hydrate() {
 /// is under way; cleared once a page has hydrated.
 const RELOADED: &str = "sihati-reloaded-for-code";
 
+/// Reloads a little later, from a timer: when the failed download was cut
+/// short by the person leaving the page (a link, a typed address), the
+/// page is gone by then and the timer with it, so their navigation is
+/// never replaced by a reload. The timer calls `location.reload` itself
+/// (a plain JavaScript function; the WASM has stopped).
 fn reload_once() {
     let Some(w) = web_sys::window() else { return };
     let storage = w.session_storage().ok().flatten();
@@ -48,5 +53,8 @@ fn reload_once() {
     if let Some(s) = &storage {
         let _ = s.set_item(RELOADED, "1");
     }
-    let _ = w.location().reload();
+    let location = w.location();
+    let Ok(reload) = js_sys::Reflect::get(&location, &"reload".into()) else { return };
+    let reload: js_sys::Function = reload.into();
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&reload.bind(&location), 300);
 }
