@@ -10,12 +10,12 @@
 //! cancelled, its slot closes instead of returning to the pool.
 
 use super::{algiers_midnight, field, full_name, is_weekend, load_map, subject_names, subject_of};
-use crate::entities::{appointment, availability_template, closure, facility, holiday, practitioner, practitioner_facility, slot, visit};
+use crate::entities::{appointment, availability_template, closure, holiday, practitioner, practitioner_facility, slot, visit};
 use crate::services::{Directory, Schedule};
 use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use shared::dto::{
     ClosureIn, ConflictOut, DaySlotOut, HolidayIn, HolidayOut, ScheduleChangeOut, TemplateEndIn, TemplateIn, TemplateOut, TemplateRowOut, WeeklyRule,
 };
@@ -512,11 +512,7 @@ impl Core {
         }
         if created > 0 {
             // New time may be what someone on the waiting list needs.
-            let wilaya: Option<String> =
-                facility::Entity::find_by_id(t.facility_id).select_only().column(facility::Column::WilayaCode).into_tuple().one(db).await?;
-            if let Some(w) = wilaya {
-                self.signal_waitlist(db, specialty_id, &w).await?;
-            }
+            self.signal_facility(db, t.facility_id, specialty_id).await?;
         }
         Ok(created)
     }

@@ -27,9 +27,9 @@ use crate::{Actor, Core, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr};
 use shared::dto::{AppointmentOut, OfferOut, WaitlistIn, WaitlistOut};
-use shared::{ErrorCode, OfferId, SlotId, SpecialtyId, UserId, WaitlistEntryId};
+use shared::{ErrorCode, FacilityId, OfferId, SlotId, SpecialtyId, UserId, WaitlistEntryId};
 use shared::{OfferStatus, SlotStatus, WaitlistStatus};
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -274,8 +274,17 @@ impl Core {
             .rows_affected;
         // An accepted offer's slot is booked in the same transaction.
         if reopened == 1 && status != OfferStatus::Accepted {
-            if let Some(s) = slot::Entity::find_by_id(o.slot_id).one(txn).await? {
-                self.signal_slot(txn, &s).await?;
+            // The slot's scope in one read (slot joined to its facility).
+            let scope: Option<(SpecialtyId, String)> = slot::Entity::find_by_id(o.slot_id)
+                .select_only()
+                .column(slot::Column::SpecialtyId)
+                .column(facility::Column::WilayaCode)
+                .join(JoinType::InnerJoin, slot::Entity::belongs_to(facility::Entity).from(slot::Column::FacilityId).to(facility::Column::Id).into())
+                .into_tuple()
+                .one(txn)
+                .await?;
+            if let Some((specialty, wilaya)) = scope {
+                self.signal_waitlist(txn, specialty, &wilaya).await?;
             }
         }
         Ok(())
@@ -385,10 +394,14 @@ impl Core {
 
     /// Signals the scope of a slot that is free again.
     pub(crate) async fn signal_slot<C: ConnectionTrait>(&self, db: &C, s: &slot::Model) -> Result<()> {
-        let wilaya: Option<String> =
-            facility::Entity::find_by_id(s.facility_id).select_only().column(facility::Column::WilayaCode).into_tuple().one(db).await?;
+        self.signal_facility(db, s.facility_id, s.specialty_id).await
+    }
+
+    /// Signals a specialty in the wilaya of a facility (new or freed time there).
+    pub(crate) async fn signal_facility<C: ConnectionTrait>(&self, db: &C, facility_id: FacilityId, specialty: SpecialtyId) -> Result<()> {
+        let wilaya: Option<String> = facility::Entity::find_by_id(facility_id).select_only().column(facility::Column::WilayaCode).into_tuple().one(db).await?;
         match wilaya {
-            Some(w) => self.signal_waitlist(db, s.specialty_id, &w).await,
+            Some(w) => self.signal_waitlist(db, specialty, &w).await,
             None => Ok(()),
         }
     }

@@ -353,3 +353,17 @@ pub async fn items(res: reqwest::Response) -> Vec<Value> {
     let page: Value = res.json().await.unwrap();
     page["items"].as_array().unwrap_or_else(|| panic!("a page of items: {page}")).clone()
 }
+
+/// What a background job (the outbox worker, the waitlist job) does after
+/// the request that caused it: `probe` again every 50 ms until it returns
+/// `Some`, the test failing with `what` after `secs` seconds.
+pub async fn eventually<T>(secs: u64, what: &str, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(std::time::Instant::now() < deadline, "not within {secs} s: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

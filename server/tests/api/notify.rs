@@ -240,21 +240,17 @@ async fn every_due_message_is_delivered_once_the_smtp_server_is_back() {
     }
     // The worker tries, fails and backs off while the server is down.
     let db = app.domain.db();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    let rows = eventually(30, "the worker retries", async || {
         let rows = outbox::Entity::find()
             .filter(outbox::Column::Channel.eq(MessageChannel::Email))
             .filter(outbox::Column::Kind.eq(MessageKind::Booked))
             .all(db)
             .await
             .unwrap();
-        if rows.len() == 3 && rows.iter().all(|r| r.attempts >= 2 && r.status == OutboxStatus::Pending) {
-            assert!(rows.iter().all(|r| r.last_error.as_deref() == Some("connection")), "{:?}", rows.iter().map(|r| &r.last_error).collect::<Vec<_>>());
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the worker did not retry");
-        quiet(100).await;
-    }
+        (rows.len() == 3 && rows.iter().all(|r| r.attempts >= 2 && r.status == OutboxStatus::Pending)).then_some(rows)
+    })
+    .await;
+    assert!(rows.iter().all(|r| r.last_error.as_deref() == Some("connection")), "{:?}", rows.iter().map(|r| &r.last_error).collect::<Vec<_>>());
     smtp.up();
     smtp.wait_until(30, "the three confirmations", |m| people.iter().all(|p| !to(m, &p.email).is_empty())).await;
     quiet(1000).await;
@@ -408,14 +404,7 @@ async fn sigterm_finishes_the_send_in_hand_and_gives_back_the_rest() {
     smtp.wait_until(60, "the first messages", |m| !m.is_empty()).await;
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
-    let exit = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(std::time::Instant::now() < deadline, "the server did not stop after SIGTERM");
-        quiet(50).await;
-    };
+    let exit = eventually(40, "the server stops after SIGTERM", async || child.try_wait().unwrap()).await;
     assert!(exit.success(), "a clean exit: {exit:?}");
     let leased = outbox::Entity::find().filter(outbox::Column::LeaseOwner.is_not_null()).count(&db).await.unwrap();
     assert_eq!(leased, 0, "no message is left leased");
@@ -486,13 +475,7 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
     // verification code reaches the phone, in Arabic, and verifies it.
     let wait_requests = |n: usize| {
         let seen = gw.seen.clone();
-        async move {
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-            while seen.lock().unwrap().len() < n {
-                assert!(std::time::Instant::now() < deadline, "the gateway got fewer than {n} requests");
-                quiet(50).await;
-            }
-        }
+        async move { eventually(20, &format!("the gateway gets {n} requests"), async || (seen.lock().unwrap().len() >= n).then_some(())).await }
     };
     wait_requests(1).await;
     gw.status.store(200, std::sync::atomic::Ordering::SeqCst);
@@ -529,15 +512,11 @@ async fn sms_go_through_the_gateway_in_arabic_and_refused_ones_reach_the_facilit
     let row = list.iter().find(|r| r["slot_id"] == slot["id"]).expect("the slot in the day list");
     assert_eq!(row["cancelled"], json!(["Yacine بن علي"]), "{row}");
     let admin = s(&app.token("0550000004", domain::seed::DEMO_PASSWORD).await, "access_token");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let dead = loop {
+    let dead = eventually(20, "a dead letter", async || {
         let list: Vec<Value> = items(app.get_auth("/api/v1/facility/undelivered", &admin).await).await;
-        if !list.is_empty() {
-            break list;
-        }
-        assert!(std::time::Instant::now() < deadline, "no dead letter");
-        quiet(100).await;
-    };
+        (!list.is_empty()).then_some(list)
+    })
+    .await;
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["kind"], "cancelled");
     assert_eq!(dead[0]["channel"], "sms");
@@ -628,15 +607,11 @@ async fn a_citizen_who_turns_email_off_gets_no_email_but_still_the_in_app_messag
     book(&app, &loud_one, &slots[1]).await;
 
     smtp.wait_until(20, "the other citizen's confirmation", |m| !to(m, &loud_one.email).is_empty()).await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
+    eventually(20, "the in-app confirmation", async || {
         let inbox: Value = app.get_auth("/api/v1/inbox", &quiet_one.token).await.json().await.unwrap();
-        if inbox["items"].as_array().unwrap().len() == 1 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the in-app confirmation did not arrive");
-        quiet(100).await;
-    }
+        (inbox["items"].as_array().unwrap().len() == 1).then_some(())
+    })
+    .await;
     quiet(500).await;
     assert!(to(&smtp.messages(), &quiet_one.email).is_empty(), "no email for a citizen who turned email off");
     let skipped = outbox::Entity::find()
@@ -661,14 +636,11 @@ async fn a_waitlist_offer_and_a_referral_reach_the_citizen_with_their_deadlines(
     assert_eq!(app.post_auth("/api/v1/waitlist", &waiting.token, &join).await.status(), StatusCode::CREATED);
     // Joining woke the waitlist job, which holds the day's free slot for
     // them in the background: read the list until it shows (at most 10 s).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let entries = loop {
+    let entries = eventually(10, "the offer", async || {
         let entries: Vec<Value> = items(app.get_auth("/api/v1/waitlist", &waiting.token).await).await;
-        if entries[0]["offer"].is_object() || std::time::Instant::now() > deadline {
-            break entries;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+        entries[0]["offer"].is_object().then_some(entries)
+    })
+    .await;
     let offer = &entries[0]["offer"];
     assert!(offer.is_object(), "a free slot that day is held for the waiting citizen: {entries:?}");
     let deadline: DateTime<Utc> = offer["expires_at"].as_str().unwrap().parse().unwrap();
