@@ -21,8 +21,9 @@ row() { # name, files...
   printf '| %s | %s | %s | %s |\n' "$name" "$raw" "$gz" "$br"
 }
 # What every page loads, then what only the lazy pages load (--split).
-for f in sihati.wasm sihati.js sihati.css __wasm_split*.js; do row "$f" "$pkg"/$f; done
-for f in "$pkg"/split_*.wasm; do row "$(basename "$f" | sed 's/_[0-9]*\.wasm$//')" "$f"; done
+# Names carry a content hash (hash-files): sihati.<hash>.wasm and so on.
+for f in 'sihati*.wasm' 'sihati*.js' 'sihati*.css' '__wasm_split*.js'; do row "$(echo "$f" | tr -d '*')" "$pkg"/$f; done
+for f in "$pkg"/split_*.wasm; do row "$(basename "$f" | sed -E 's/_[0-9]*(\.[A-Za-z0-9_-]{22})?\.wasm$//')" "$f"; done
 row "shared chunks (chunk_*.wasm)" "$pkg"/chunk_*.wasm
 echo
 echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores"

@@ -20,6 +20,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     viewport: { width: 390, height: 844 }, // a common phone
+    // Sihati's service worker is tested in offline.spec.ts; elsewhere it is
+    // blocked, so that page.route sees every request (Playwright's advice).
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: chromium,
       args: [

@@ -11,4 +11,4 @@ export SIHATI_SEED_DEMO="${SIHATI_SEED_DEMO:-true}"
 mkdir -p "$SIHATI_DATA_DIR"
 
 say "building (release) and starting Sihati; the URL and demo logins follow"
-exec cargo leptos serve --release --split
+exec cargo leptos serve --release --split --precompress

@@ -117,6 +117,15 @@ pub mod server_side {
         web_actor_of(&ctx.domain, &parts.headers, ctx.cookie_secure).await
     }
 
+    /// Asks the browser to empty this site's storage (the service
+    /// worker's offline copies among it): on leaving an account, even from
+    /// a page the worker does not control.
+    pub fn clear_site_storage() {
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.insert_header(http::header::HeaderName::from_static("clear-site-data"), HeaderValue::from_static("\"storage\""));
+        }
+    }
+
     pub fn set_cookie(value: String) {
         if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
             res.append_header(SET_COOKIE, v);
@@ -401,6 +410,7 @@ pub async fn logout() -> Result<(), AppError> {
         ctx.domain.sessions.sign_out(&actor).await?;
     }
     set_cookie(session_cookie("", 0, ctx.cookie_secure));
+    clear_site_storage();
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -416,6 +426,7 @@ pub async fn close_account(password: String, confirm: Option<String>) -> Result<
     }
     ctx.domain.close_account(&actor, &password).await?;
     set_cookie(session_cookie("", 0, ctx.cookie_secure));
+    clear_site_storage();
     leptos_axum::redirect("/?closed=1");
     Ok(())
 }

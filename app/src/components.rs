@@ -362,3 +362,30 @@ pub(crate) fn use_tick(secs: u64) -> RwSignal<u32> {
     });
     tick
 }
+
+/// A value fetched in the browser only, after hydration, and again
+/// whenever a signal `fetch` reads changes (the newest answer wins). Unlike
+/// a `LocalResource`, whose read inside a Suspense held a lazy page's
+/// server rendering at the Suspense's fallback (leptos 0.8: the whole
+/// list or record missing from the HTML), it never suspends: the server
+/// renders `None`, as does the client until the answer comes.
+pub(crate) fn browser_only<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let (value, set_value) = signal(None);
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let answer = fetch();
+        latest.update_value(|n| *n += 1);
+        let mine = latest.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = answer.await;
+            if latest.try_get_value() == Some(mine) {
+                set_value.set(Some(answer));
+            }
+        });
+    });
+    value
+}

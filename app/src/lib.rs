@@ -25,15 +25,19 @@ pub mod pages;
 use crate::i18n::*;
 use components::Header;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 #[cfg(feature = "ssr")]
 pub use api::server_side::WebContext;
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only. The
+/// stylesheet and scripts carry the content hashes cargo-leptos gave their
+/// names (`hash-files`), so a browser keeps them for good; the service
+/// worker (`public/sw.js`) keeps the citizen's appointments for offline use.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html>
@@ -42,6 +46,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b6e4f"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
+                <script nonce=nonce>"if('serviceWorker' in navigator)navigator.serviceWorker.register('/sw.js').catch(function(){})"</script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -74,7 +81,6 @@ pub type SessionResource = Resource<Result<Option<shared::dto::ProfileOut>, erro
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/sihati.css"/>
         <I18nContextProvider>
             <AppTitle/>
             <Router>
@@ -99,7 +105,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("reset/:token") view={Lazy::<ResetLinkRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::InOrder/>
-                        <Route path=path!("book") view=pages::BookPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("book") view={Lazy::<BookRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("appointments") view={Lazy::<AppointmentsRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("appointments/:id/pass") view={Lazy::<PassRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
@@ -112,7 +118,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("record/print") view={Lazy::<PrintRecordRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("prescription/:id") view={Lazy::<PrescriptionRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("care") view={Lazy::<CareRoute>::new()} ssr=SsrMode::InOrder/>
-                        <Route path=path!("care/:subject") view=pages::CarePatientPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("care/:subject") view={Lazy::<CarePatientRoute>::new()} ssr=SsrMode::InOrder/>
                         <Route path=path!("a/:token") view={Lazy::<LinkRoute>::new()} ssr=SsrMode::InOrder/>
                     </ParentRoute>
                 </Routes>
@@ -159,6 +165,9 @@ fn Layout() -> impl IntoView {
                 <p class="banner" role="status" data-test="verify-banner"><leptos_router::components::A href="/verify">{t!(i18n, verify.banner)}</leptos_router::components::A></p>
             })}
         </Transition>
+        // Shown only in a copy the service worker serves offline (it lifts
+        // `hidden` and writes when the copy was saved).
+        <p class="banner offline-note" role="status" data-test="offline-copy" hidden>{t!(i18n, offline_copy)}" "<span class="offline-saved"></span></p>
         <main id="main">
             <Outlet/>
         </main>
@@ -172,17 +181,17 @@ fn AppTitle() -> impl IntoView {
     view! { <Title formatter=move |page: String| if page.is_empty() { t_string!(i18n, app_name).to_string() } else { format!("{page} · {}", t_string!(i18n, app_name)) }/> }
 }
 
-// Every page is a lazy route except the home page, sign-in (with the
+// Every page is a lazy route except the home page and sign-in (with the
 // staff's second step, `/signin/code` and `/signin/enrol`, reached by a
 // redirect right after the password: lazy, their chunk download was cut
-// short by the next navigation often enough to fail the e2e suite) and
-// the two below: with `cargo leptos build --split` a lazy page's code is a separate
-// WASM chunk, fetched when that page is opened (and before it hydrates),
-// so a first visit downloads only the shell's and its own page's code.
-// `/book` and `/care/:patient` stay in the main bundle: their views nest a
-// Suspense inside another, and as lazy routes their server rendering
-// stopped at the inner fallback (leptos_router 0.8.17), so the page no
-// longer read fully without JavaScript.
+// short by the next navigation often enough to fail the e2e suite). With
+// `cargo leptos build --split` a lazy page's code is a separate WASM chunk,
+// fetched when that page is opened (and before it hydrates), so a first
+// visit downloads only the shell's and its own page's code. A lazy page
+// must not nest a Suspense inside another: its server rendering would stop
+// at the inner fallback (leptos_router 0.8.17), and the page no longer read
+// fully without JavaScript (`/book` and `/care/:patient` read all their
+// resources in one Suspense for that reason).
 macro_rules! lazy_page {
     ($route:ident, $page:ident) => {
         struct $route;
@@ -214,6 +223,8 @@ lazy_page!(FacilityRoute, FacilityPage);
 lazy_page!(PractitionerRoute, PractitionerPage);
 lazy_page!(InviteRoute, InvitePage);
 lazy_page!(CareRoute, CarePage);
+lazy_page!(CarePatientRoute, CarePatientPage);
+lazy_page!(BookRoute, BookPage);
 lazy_page!(PrintRecordRoute, PrintRecordPage);
 lazy_page!(PrescriptionRoute, PrescriptionPage);
 lazy_page!(RegisterRoute, RegisterPage);

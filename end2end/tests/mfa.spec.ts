@@ -50,6 +50,8 @@ test('a new practitioner enrols an authenticator, signs in with a recovery code,
 
   // Next time: the code page, in Arabic too; a recovery code works once.
   await page.click('[data-test="logout"]');
+  // The sign-out's own redirect first: arriving later, it would replace the next page.
+  await expect(page).toHaveURL(/\/$/);
   await page.goto('/lang/ar?next=/login');
   await hydrated(page);
   await page.fill('#login', LEILA);
@@ -94,6 +96,8 @@ test('the desk signs in with the password alone; a practitioner cannot skip the 
   await signIn(page, '0550000002', PASSWORD);
   await expect(page).toHaveURL(/\/profile$/);
   await page.click('[data-test="logout"]');
+  // The sign-out's own redirect first: arriving later, it would replace the next page.
+  await expect(page).toHaveURL(/\/$/);
   // The practitioner's password leads to the code page; going around it
   // finds no session.
   await password(page, '0550000003');

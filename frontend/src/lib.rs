@@ -56,5 +56,5 @@ fn reload_once() {
     let location = w.location();
     let Ok(reload) = js_sys::Reflect::get(&location, &"reload".into()) else { return };
     let reload: js_sys::Function = reload.into();
-    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&reload.bind(&location), 300);
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&reload.bind0(&location), 300);
 }

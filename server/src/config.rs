@@ -117,6 +117,10 @@ pub struct Config {
     /// A connection that has not sent its request headers after this long
     /// is closed (slow clients cannot hold connections open).
     pub header_read_timeout_secs: u64,
+    /// The site cargo-leptos built (`pkg/` with the WASM, JS and CSS, the
+    /// icons, the service worker). Unset: `LEPTOS_SITE_ROOT`, as cargo-leptos
+    /// passes it, else `target/site`.
+    pub site_root: Option<PathBuf>,
     /// Load the demo facilities and logins into an empty database.
     pub seed_demo: bool,
     /// Logs as JSON lines (production) instead of human-readable text.
@@ -166,6 +170,7 @@ impl Default for Config {
             request_timeout_secs: 60,
             upload_timeout_secs: 600,
             header_read_timeout_secs: 15,
+            site_root: None,
             seed_demo: false,
             log_json: false,
         }

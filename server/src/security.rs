@@ -109,12 +109,35 @@ pub fn csp(nonce: &str) -> String {
     )
 }
 
+/// How long a browser may keep a static file. For good when its name
+/// carries the content hash cargo-leptos gave it (`chunk_3.<hash>.wasm`:
+/// a new build has new names) — except the main `sihati.<hash>.js` and
+/// `.wasm`, whose names cargo-leptos computes before writing the split
+/// loader's hashed name into them (a build that changes only lazy pages
+/// keeps their names with new content): those, and an unhashed build's
+/// `/pkg`, are revalidated every time (a 304 when unchanged). The icons
+/// for an hour.
+pub fn static_cache_control(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    let is_hash =
+        |p: &&str| p.len() == 22 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') && p.bytes().any(|b| b.is_ascii_alphanumeric());
+    let hashed = parts.len() >= 3 && parts[1..parts.len() - 1].iter().any(is_hash);
+    let main_output = parts.first() == Some(&"sihati") && matches!(parts.last(), Some(&"js") | Some(&"wasm"));
+    if path.starts_with("/pkg/") && hashed && !main_output {
+        "public, max-age=31536000, immutable"
+    } else if path.starts_with("/pkg/") {
+        "no-cache"
+    } else {
+        "public, max-age=3600"
+    }
+}
+
 pub async fn headers(mut req: Request, next: Next) -> Response {
     let nonce = new_nonce();
-    let is_static = {
-        let p = req.uri().path();
-        p.starts_with("/pkg/") || p == "/favicon.svg" || p == "/favicon.ico"
-    };
+    let path = req.uri().path().to_owned();
+    let is_static =
+        path.starts_with("/pkg/") || path.starts_with("/icon-") || ["/favicon.svg", "/favicon.ico", "/manifest.webmanifest"].contains(&path.as_str());
     // The open directory, the slot search, the holidays and FHIR's public
     // resources say themselves how long they may be kept (an answer that
     // sets nothing — a personal FHIR one, an error — gets no-store).
@@ -137,8 +160,11 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
-    if is_static {
-        h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("public, max-age=3600"));
+    // A missing file is not kept: the next deployment may bring it.
+    let found = res.status().is_success() || res.status() == axum::http::StatusCode::NOT_MODIFIED;
+    let h = res.headers_mut();
+    if is_static && found {
+        h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(static_cache_control(&path)));
     } else if is_public_api {
         h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     } else {
@@ -158,6 +184,22 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn only_files_named_by_their_content_are_kept_for_good() {
+        let forever = "public, max-age=31536000, immutable";
+        assert_eq!(static_cache_control("/pkg/chunk_12.q2VbSu1R8nzJcJ4Zl0qB-w.wasm"), forever);
+        assert_eq!(static_cache_control("/pkg/split_BookRoute_7.q2VbSu1R8nzJcJ4Zl0qB-w.wasm"), forever);
+        assert_eq!(static_cache_control("/pkg/__wasm_split.Ab_9zzzzzzzzzzzzzzzzzz.js"), forever);
+        assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB-w.css"), forever);
+        assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB-w.wasm"), "no-cache", "the main output's name misses the loader's");
+        assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB-w.js"), "no-cache");
+        assert_eq!(static_cache_control("/pkg/__wasm_split.______________________.js"), "no-cache", "the loader's placeholder is no hash");
+        assert_eq!(static_cache_control("/pkg/sihati.wasm"), "no-cache", "an unhashed build's names never change");
+        assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB.wasm"), "no-cache", "20 characters are no md5");
+        assert_eq!(static_cache_control("/pkg/snippets/leptos/inline0.js"), "no-cache");
+        assert_eq!(static_cache_control("/favicon.svg"), "public, max-age=3600");
     }
 
     #[test]

@@ -56,10 +56,17 @@ fn leptos_options(config: &Config) -> LeptosOptions {
     let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_owned());
     LeptosOptions::builder()
         .output_name(env("LEPTOS_OUTPUT_NAME", "sihati"))
-        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_root(match &config.site_root {
+            Some(dir) => dir.display().to_string(),
+            None => env("LEPTOS_SITE_ROOT", "target/site"),
+        })
         .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
         .site_addr(config.bind)
         .env(if env("LEPTOS_ENV", "DEV").eq_ignore_ascii_case("PROD") { leptos::config::Env::PROD } else { leptos::config::Env::DEV })
+        // cargo-leptos's `hash-files`: the file names it wrote (with their
+        // content hashes) are in this file beside the server's executable.
+        .hash_files(env("LEPTOS_HASH_FILES", "false") == "true")
+        .hash_file(std::sync::Arc::<str>::from(env("LEPTOS_HASH_FILE_NAME", "hash.txt")))
         .build()
 }
 
@@ -110,6 +117,10 @@ fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        // The WASM, JavaScript and CSS: precompressed at build time (brotli,
+        // gzip) when cargo-leptos ran with --precompress, compressed by the
+        // layer below otherwise; ranges and revalidations answered as such.
+        .nest_service("/pkg", pkg_files(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(same_origin, security::same_origin_writes))
@@ -118,6 +129,16 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(timeouts, security::timeout))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
+}
+
+/// `/pkg`: cargo-leptos's output. Served here rather than by Leptos's
+/// file-and-error fallback, which dropped the request's headers but
+/// Accept-Encoding: a revalidation (what `no-cache` files rely on) got the
+/// whole file again instead of a 304, and the rest of a download cut short
+/// the whole file instead of a 206.
+fn pkg_files(options: &LeptosOptions) -> tower_http::services::ServeDir {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip()
 }
 
 /// Ready when the database answers.

@@ -159,8 +159,14 @@ pub fn BookPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, book.title)/>
         <h1>{t!(i18n, book.title)}</h1>
         {move || moving().map(|_| view! { <p class="card hint" data-test="rescheduling">{t!(i18n, book.reschedule_note)}</p> })}
-        <Suspense fallback=|| ()>
-            {move || directory.get().map(|d| match d {
+        // One Transition reads the directory, the wilaya's facilities and
+        // the dependants: a Suspense nested in another stops a lazy route's
+        // server rendering at the inner fallback (leptos_router 0.8).
+        <Transition fallback=|| ()>
+            {move || {
+            let facility_list = facilities.get().unwrap_or_default();
+            let deps = dependants.get().and_then(|d| d.ok()).unwrap_or_default();
+            directory.get().map(|d| match d {
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 Ok((specialties, wilayas, today)) => {
                     let chosen_s = param("specialty").unwrap_or_default();
@@ -188,8 +194,8 @@ pub fn BookPage() -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                             </div>
-                            <Transition fallback=|| ()>
-                                {move || facilities.get().filter(|f| !f.is_empty()).map(|list| {
+                            {(!facility_list.is_empty()).then(|| {
+                                    let list = facility_list;
                                     let chosen = param("facility").unwrap_or_default();
                                     let ar = i18n.get_locale_untracked() == Locale::ar;
                                     view! {
@@ -205,7 +211,6 @@ pub fn BookPage() -> impl IntoView {
                                         </div>
                                     }
                                 })}
-                            </Transition>
                             <div class="field">
                                 <label for="from">{t!(i18n, book.from)}</label>
                                 <input id="from" name="from" type="date" value=param("from").unwrap_or_else(|| plus_days(today, 1))/>
@@ -223,8 +228,7 @@ pub fn BookPage() -> impl IntoView {
                             </div>
                             {param("practitioner").filter(|p| !p.is_empty()).map(|p| view! { <input type="hidden" name="practitioner" value=p/> })}
                             {moving().map(|r| view! { <input type="hidden" name="reschedule" value=r/> })}
-                            <Transition fallback=|| ()>
-                                {move || dependants.get().and_then(|d| d.ok()).filter(|d| !d.is_empty() && moving().is_none()).map(|deps| {
+                            {(!deps.is_empty() && moving().is_none()).then(|| {
                                     let chosen = for_whom();
                                     view! {
                                         <div class="field">
@@ -239,13 +243,13 @@ pub fn BookPage() -> impl IntoView {
                                         </div>
                                     }
                                 })}
-                            </Transition>
                             <button type="submit">{t!(i18n, book.search)}</button>
                         </form>
                     }.into_any()
                 }
-            })}
-        </Suspense>
+            })
+            }}
+        </Transition>
         <FormError error=action_error(book.value())/>
         <FormError error=action_error(join.value())/>
         <Suspense fallback=|| ()>
@@ -441,12 +445,14 @@ pub fn AppointmentsPage() -> impl IntoView {
             {move || list.get().map(|r| match r {
                 Err(e) if e.code() == shared::ErrorCode::Unauthorized => view! { <leptos_router::components::Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                // `data-keep-offline`: the service worker keeps a copy of
+                // this page only when it shows the person's appointments.
                 Ok(list) if list.is_empty() => view! {
-                    <p>{t!(i18n, appointments.none)}</p>
+                    <p data-keep-offline="list">{t!(i18n, appointments.none)}</p>
                     <A href="/book" attr:class="button">{t!(i18n, nav.book)}</A>
                 }.into_any(),
                 Ok(list) => view! {
-                    <ul class="slots">
+                    <ul class="slots" data-keep-offline="list">
                         {list.into_iter().map(|a: AppointmentOut| {
                             let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
                             let (can_move, can_cancel) = (a.can_move, a.can_cancel);
@@ -488,7 +494,9 @@ pub fn AppointmentsPage() -> impl IntoView {
 #[component]
 fn Place(id: shared::AppointmentId) -> impl IntoView {
     let tick = crate::components::use_tick(30);
-    let place = LocalResource::new(move || {
+    // Inside the list's Suspense: fetched in the browser only, never
+    // holding up the list's server rendering.
+    let place = crate::components::browser_only(move || {
         tick.track();
         crate::api::my_place(id.to_string())
     });

@@ -113,7 +113,12 @@ pub fn CarePatientPage() -> impl IntoView {
         {move || file_ok().then(|| view! { <p class="ok" role="status" data-test="file-ok">{t!(i18n, care.file_saved)}</p> })}
         {move || file_error().map(|c| view! { <div class="form-error" role="alert" data-code=c.as_str() data-test="file-error">{error_text(i18n.get_locale(), c)}</div> })}
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, record.loading)}</p> }>
-            {move || record.get().map(|r| match r {
+            // Both read in this one Suspense (the directory for the referral
+            // form): a Suspense nested in another stops a lazy route's server
+            // rendering at the inner fallback (leptos_router 0.8).
+            {move || {
+            let specialties = directory.get();
+            record.get().zip(specialties).map(|(r, d)| match r {
                 Err(e) if e.code() == shared::ErrorCode::Unauthorized => view! { <Redirect path="/login"/> }.into_any(),
                 Err(e) => view! { <FormError error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 Ok(list) => {
@@ -125,7 +130,7 @@ pub fn CarePatientPage() -> impl IntoView {
                     view! {
                         <h1 data-test="care-patient-name">{t!(i18n, care.record_title)}{(!name.is_empty()).then(|| format!(" — {name}"))}</h1>
                         <WriteForms write=write requests=requests/>
-                        <ReferForm subject=subject() directory=directory/>
+                        <ReferForm subject=subject() specialties=d.map(|(s, _, _)| s).unwrap_or_default()/>
                         {if list.is_empty() {
                             view! { <p data-test="record-empty">{t!(i18n, record.none)}</p> }.into_any()
                         } else {
@@ -137,7 +142,8 @@ pub fn CarePatientPage() -> impl IntoView {
                         }}
                     }.into_any()
                 }
-            })}
+            })
+            }}
         </Suspense>
     }
 }
@@ -234,7 +240,9 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
     let code = RwSignal::new(String::new());
     let diagnosis = RwSignal::new(String::new());
     let icd_q = RwSignal::new(String::new());
-    let icd = LocalResource::new(move || {
+    // Inside the record's Suspense: fetched in the browser only, never
+    // holding up the record's server rendering.
+    let icd = crate::components::browser_only(move || {
         let q = icd_q.get();
         async move {
             if q.trim().chars().count() < 2 {
@@ -446,7 +454,7 @@ fn WriteForms(write: ServerAction<crate::api::WriteEntry>, requests: Vec<(String
 /// A referral to a specialty, for the patient in care (booking a
 /// referral-required specialty then uses it).
 #[component]
-fn ReferForm(subject: String, directory: super::desk::DirectoryResource) -> impl IntoView {
+fn ReferForm(subject: String, specialties: Vec<shared::dto::SpecialtyOut>) -> impl IntoView {
     let i18n = use_i18n();
     let refer = ServerAction::<crate::api::CareRefer>::new();
     let check = FormCheck::new(action_error(refer.value()));
@@ -458,7 +466,7 @@ fn ReferForm(subject: String, directory: super::desk::DirectoryResource) -> impl
                 <FormError error=action_error(refer.value())/>
                 {move || refer.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status" data-test="referred">{t!(i18n, desk.referred)}</p> })}
                 <input type="hidden" name="subject" value=subject.clone()/>
-                <super::desk::ReferFields prefix="care_refer" directory=directory check=check/>
+                <super::desk::ReferFields prefix="care_refer" specialties=specialties check=check/>
                 <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
             </ActionForm>
         </details>

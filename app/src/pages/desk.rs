@@ -460,28 +460,22 @@ fn Templates(publish: ServerAction<crate::api::PublishTemplate>) -> impl IntoVie
     }
 }
 
-/// The specialties, wilayas and today's date, as the booking pages load them.
-pub(super) type DirectoryResource = Resource<Result<(Vec<shared::dto::SpecialtyOut>, Vec<shared::dto::WilayaOut>, chrono::NaiveDate), crate::error::AppError>>;
-
 /// A referral's fields (specialty, priority, reason, validity), for the
-/// desk's form and the practitioner's; ids start with `prefix`.
+/// practitioner's referral form; ids start with `prefix`. The specialties
+/// come loaded: a Suspense here would nest in the page's own.
 #[component]
-pub(super) fn ReferFields(prefix: &'static str, directory: DirectoryResource, check: FormCheck) -> impl IntoView {
+pub(super) fn ReferFields(prefix: &'static str, specialties: Vec<shared::dto::SpecialtyOut>, check: FormCheck) -> impl IntoView {
     let i18n = use_i18n();
     let id = move |name: &str| format!("{prefix}_{name}");
+    let locale = i18n.get_locale_untracked();
     view! {
         <div class="field">
             <label for=id("specialty")>{t!(i18n, book.specialty)}</label>
             <select id=id("specialty") name="specialty">
-                <Suspense fallback=|| ()>
-                    {move || directory.get().and_then(|d| d.ok()).map(|(specs, _, _)| {
-                        let locale = i18n.get_locale_untracked();
-                        specs.into_iter().map(|s| {
-                            let name = super::booking::specialty_label(locale, &s);
-                            view! { <option value=s.code.clone()>{name}</option> }
-                        }).collect_view()
-                    })}
-                </Suspense>
+                {specialties.into_iter().map(|s| {
+                    let name = super::booking::specialty_label(locale, &s);
+                    view! { <option value=s.code.clone()>{name}</option> }
+                }).collect_view()}
             </select>
             {check.line("specialty")}
         </div>

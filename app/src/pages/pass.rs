@@ -73,7 +73,8 @@ pub fn PassPage() -> impl IntoView {
                     let place = if i18n.get_locale_untracked() == Locale::ar { a.facility_name_ar.clone() } else { a.facility_name_fr.clone() };
                     let has_code = !p.arrival_qr.is_empty();
                     view! {
-                        <section class="card" data-test="pass" data-status=a.status.code()>
+                        // The service worker keeps a copy of a page that shows a pass.
+                        <section class="card" data-test="pass" data-status=a.status.code() data-keep-offline="pass">
                             <p><strong dir="ltr">{local_time(a.starts_at)}</strong></p>
                             <p>{place}</p>
                             <p>{a.practitioner_name.clone()}</p>

@@ -125,6 +125,13 @@ async fn the_sign_in_form_works_without_javascript_and_sets_a_hardened_cookie() 
     assert_eq!(page.headers()["cache-control"], "no-store");
     let html = page.text().await.unwrap();
     assert!(html.contains(body["nin"].as_str().unwrap()), "the profile shows the NIN");
+    assert!(!res.headers().contains_key("clear-site-data"), "signing in keeps the browser's storage");
+    // The service worker keeps an offline copy of "my appointments" only
+    // when the page shows them (marked); signed out, it shows no mark.
+    let mine = client.get(app.url("/appointments")).header("cookie", &pair).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("data-keep-offline=\"list\""), "{mine}");
+    let nobody = client.get(app.url("/appointments")).send().await.unwrap().text().await.unwrap();
+    assert!(!nobody.contains("data-keep-offline"), "{nobody}");
 
     // Signing out ends the session: the old cookie no longer opens the profile.
     let out = client
@@ -137,6 +144,8 @@ async fn the_sign_in_form_works_without_javascript_and_sets_a_hardened_cookie() 
         .await
         .unwrap();
     assert!(out.status().is_redirection());
+    // The browser empties the site's storage: the offline copies with it.
+    assert_eq!(out.headers()["clear-site-data"], "\"storage\"");
     let who = client.post(app.url("/sfn/whoami")).header("origin", &app.base).header("cookie", &pair).send().await.unwrap().text().await.unwrap();
     assert_eq!(who, "null");
 }
@@ -163,4 +172,56 @@ async fn a_failed_no_javascript_sign_in_returns_to_the_form_with_the_error_code_
     assert!(!decoded.contains("0551234567") && !decoded.contains("wrong") && !location.contains("0551234567"), "no personal data in the URL: {location}");
     let page = plain_client().get(&location).header("accept-language", "fr").send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Identifiant ou mot de passe incorrect"), "the error is shown, translated");
+}
+
+#[tokio::test]
+async fn pkg_files_are_served_precompressed_in_ranges_and_kept_for_good_when_their_name_is_their_hash() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let hashed = "chunk_3.q2VbSu1R8nzJcJ4Zl0qB-w.wasm";
+    let wasm: Vec<u8> = (0..200u8).collect();
+    std::fs::write(pkg.join(hashed), &wasm).unwrap();
+    std::fs::write(pkg.join(format!("{hashed}.br")), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join("sihati.wasm"), &wasm).unwrap();
+    std::fs::write(pkg.join("sihati.q2VbSu1R8nzJcJ4Zl0qB-w.wasm"), &wasm).unwrap();
+    let root = site.path().to_owned();
+    let app = spawn_app_with(move |c| c.site_root = Some(root)).await;
+    let client = plain_client();
+    let url = app.url(&format!("/pkg/{hashed}"));
+
+    // The build's brotli file, as it is, for a browser that reads brotli.
+    let res = client.get(&url).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    // The plain file for one that does not (positive control of the above).
+    let res = client.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!res.headers().contains_key("content-encoding"));
+    let modified = res.headers()["last-modified"].clone();
+    assert_eq!(res.bytes().await.unwrap().as_ref(), wasm.as_slice());
+
+    // The rest of a download cut short, and a revalidation: answered as
+    // such, never with the app's page (what Leptos's fallback did).
+    let res = client.get(&url).header("range", "bytes=100-").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), &wasm[100..]);
+    let res = client.get(&url).header("if-modified-since", modified).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+
+    // An unhashed name, and the main output's (its name misses the split
+    // loader's), are revalidated every time; a missing file is a 404, not a page.
+    for main in ["/pkg/sihati.wasm", "/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB-w.wasm"] {
+        let res = client.get(app.url(main)).send().await.unwrap();
+        assert_eq!((res.status(), res.headers()["cache-control"].to_str().unwrap()), (StatusCode::OK, "no-cache"), "{main}");
+        let modified = res.headers()["last-modified"].clone();
+        let res = client.get(app.url(main)).header("if-modified-since", modified).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{main}");
+    }
+    let res = client.get(app.url("/pkg/sihati.AAAAAAAAAAAAAAAAAAAAAA.wasm")).send().await.unwrap();
+    assert_eq!((res.status(), res.headers()["cache-control"].to_str().unwrap()), (StatusCode::NOT_FOUND, "no-store"));
+    assert!(!res.text().await.unwrap().contains("<html"));
 }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Page speed (issue 15). Not a test: it prints Lighthouse's figures for the
+# home page, a slot search's results and "my appointments" (signed in as
+# the demo citizen), in Arabic and in French, which go to
+# docs/BENCHMARKS.md with the date and commit.
+#
+# Lighthouse from npm (installed into .tools/lighthouse on first use, never
+# a browser: it drives Debian's Chromium), its default mobile preset: a
+# Moto G-class screen, simulated slow 4G and a 4x slower CPU. The server is
+# the release build as scripts/run.sh makes it (--split --precompress,
+# hashed file names), on a fresh SQLite database with the demo data.
+# Each page is measured BENCH_RUNS (3) times; the median run is reported.
+source "$(dirname "$0")/../scripts/lib.sh"
+ensure_rust_tools
+ensure_wasm_opt
+ensure_chromium
+LIGHTHOUSE_VERSION=13.5.0
+LH="$ROOT/.tools/lighthouse"
+if [ ! -x "$LH/node_modules/.bin/lighthouse" ] || ! grep -q "\"version\": \"$LIGHTHOUSE_VERSION\"" "$LH/node_modules/lighthouse/package.json"; then
+  say "installing lighthouse $LIGHTHOUSE_VERSION from npm into .tools/lighthouse"
+  mkdir -p "$LH"
+  npm install --prefix "$LH" --no-audit --no-fund "lighthouse@$LIGHTHOUSE_VERSION" >&2
+fi
+
+PORT="${BENCH_PORT:-3960}"
+RUNS="${BENCH_RUNS:-3}"
+BASE="http://127.0.0.1:$PORT"
+WORK="$(mktemp -d)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+SERVER_PID=
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say "building the release site and server (as scripts/run.sh does)"
+export LEPTOS_OUTPUT_NAME=sihati
+cargo leptos build --release --split --precompress >&2
+
+LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+  SIHATI_DATA_DIR="$WORK" SIHATI_SEED_DEMO=true SIHATI_LOG=warn \
+  "$TARGET/server-release/server" >>"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do curl -fs "$BASE/health/ready" >/dev/null && break; sleep 1; done
+curl -fs "$BASE/health/ready" >/dev/null || { cat "$WORK/server.log"; exit 1; }
+
+# The demo citizen's web session, signed in as the login form does.
+curl -s -o /dev/null -D "$WORK/login.headers" -H "Origin: $BASE" \
+  --data-urlencode login=0550000001 --data-urlencode password=Sihati-demo-2026 "$BASE/sfn/login" || true
+SESSION="$(grep -io '^set-cookie: [^=;]*sihati_session=[^;]*' "$WORK/login.headers" | sed 's/^[Ss]et-[Cc]ookie: //' | head -n1)"
+[ -n "$SESSION" ] || { echo "the demo citizen could not sign in"; cat "$WORK/server.log"; exit 1; }
+
+# A search with results: the first specialty with a free slot in Oran
+# within four weeks.
+FROM="$(date -u -d '+1 day' +%F)"
+TO="$(date -u -d '+28 days' +%F)"
+SEARCH=
+for s in paediatrics dermatology ophthalmology ent general_practice; do
+  if curl -fs "$BASE/api/v1/slots?specialty=$s&wilaya=31&from=$FROM&to=$TO" | grep -q '"starts_at"'; then
+    SEARCH="/book?specialty=$s&wilaya=31&from=$FROM&to=$TO"
+    break
+  fi
+done
+[ -n "$SEARCH" ] || { echo "no free slot in the demo data"; exit 1; }
+
+# lighthouse URL LANG COOKIE... -> the median run's JSON report path.
+measure() {
+  local url=$1 lang=$2 cookies=$3 i
+  for i in $(seq 1 "$RUNS"); do
+    CHROME_PATH=/usr/bin/chromium "$LH/node_modules/.bin/lighthouse" "$BASE$url" \
+      --quiet --output=json --output-path="$WORK/run-$i.json" \
+      --only-categories=performance,accessibility \
+      --extra-headers="{\"Cookie\": \"$cookies\"}" \
+      --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run --lang=$lang" \
+      >&2 || { echo "lighthouse failed on $url" >&2; exit 1; }
+  done
+  python3 - "$WORK" "$RUNS" <<'PY'
+import json, sys, statistics
+work, runs = sys.argv[1], int(sys.argv[2])
+reports = [json.load(open(f"{work}/run-{i}.json")) for i in range(1, runs + 1)]
+score = lambda r: r["categories"]["performance"]["score"]
+median = sorted(reports, key=score)[len(reports) // 2]
+print(json.dumps({
+    "perf": [round(score(r) * 100) for r in reports],
+    "a11y": round(median["categories"]["accessibility"]["score"] * 100),
+    "lcp": median["audits"]["largest-contentful-paint"]["numericValue"],
+    "tbt": median["audits"]["total-blocking-time"]["numericValue"],
+    "cls": median["audits"]["cumulative-layout-shift"]["numericValue"],
+    "bytes": median["audits"]["total-byte-weight"]["numericValue"],
+}))
+PY
+}
+
+printf '| page | language | performance (median; runs) | accessibility | LCP | TBT | CLS | bytes |\n'
+printf '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+for lang in ar fr; do
+  for page in "/" "$SEARCH" "/appointments"; do
+    cookies="i18n_pref_locale=$lang"
+    [ "$page" = "/appointments" ] && cookies="$cookies; $SESSION"
+    say "lighthouse: $page ($lang)" >&2
+    measure "$page" "$lang" "$cookies" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+page, lang = sys.argv[1], sys.argv[2]
+name = {"/": "home", "/appointments": "my appointments"}.get(page, "search results")
+perf = sorted(r["perf"])[len(r["perf"]) // 2]
+runs = ", ".join(map(str, r["perf"]))
+a11y, lcp, tbt, cls, size = r["a11y"], r["lcp"] / 1000, r["tbt"], r["cls"], r["bytes"]
+print(f"| {name} | {lang} | {perf} ({runs}) | {a11y} | {lcp:.2f} s | {tbt:.0f} ms | {cls:.3f} | {size:,.0f} |")
+' "$page" "$lang"
+  done
+done
+echo
+echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores, lighthouse $LIGHTHOUSE_VERSION (mobile preset)"
