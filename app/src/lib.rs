@@ -188,10 +188,11 @@ fn AppTitle() -> impl IntoView {
 // `cargo leptos build --split` a lazy page's code is a separate WASM chunk,
 // fetched when that page is opened (and before it hydrates), so a first
 // visit downloads only the shell's and its own page's code. A lazy page
-// must not nest a Suspense inside another: its server rendering would stop
-// at the inner fallback (leptos_router 0.8.17), and the page no longer read
-// fully without JavaScript (`/book` and `/care/:patient` read all their
-// resources in one Suspense for that reason).
+// must not nest a Suspense inside another nor read a LocalResource inside
+// one: its server rendering would stop at the fallback (leptos_router
+// 0.8.17), and the page no longer read fully without JavaScript
+// (`components::browser_only` is the browser-only fetch that never
+// suspends; docs/ARCHITECTURE.md, "Toolchain").
 macro_rules! lazy_page {
     ($route:ident, $page:ident) => {
         struct $route;

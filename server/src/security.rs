@@ -141,10 +141,9 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
     // The open directory, the slot search, the holidays and FHIR's public
     // resources say themselves how long they may be kept (an answer that
     // sets nothing — a personal FHIR one, an error — gets no-store).
-    let is_public_api = {
-        let p = req.uri().path();
-        p.starts_with("/api/v1/directory/") || p.starts_with("/fhir/") || p == "/api/v1/slots" || p == "/api/v1/slots/groups" || p == "/api/v1/holidays"
-    };
+    let is_public_api = path.starts_with("/api/v1/directory/")
+        || path.starts_with("/fhir/")
+        || ["/api/v1/slots", "/api/v1/slots/groups", "/api/v1/holidays"].contains(&path.as_str());
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();

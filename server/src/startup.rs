@@ -117,10 +117,14 @@ fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        // The WASM, JavaScript and CSS: precompressed at build time (brotli,
-        // gzip) when cargo-leptos ran with --precompress, compressed by the
-        // layer below otherwise; ranges and revalidations answered as such.
-        .nest_service("/pkg", pkg_files(&state.leptos_options))
+        // `/pkg`, cargo-leptos's output, by leptos_axum's own ServeDir:
+        // precompressed at build time (brotli, gzip) when cargo-leptos ran
+        // with --precompress, compressed by the layer below otherwise;
+        // revalidations (what `no-cache` files rely on) get a 304 and the
+        // rest of a download cut short a 206. The file-and-error fallback
+        // below, which served it before, drops every request header but
+        // Accept-Encoding.
+        .route_service(&leptos_axum::site_pkg_dir_service_route_path(&options), leptos_axum::site_pkg_dir_service(&options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(same_origin, security::same_origin_writes))
@@ -129,16 +133,6 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(timeouts, security::timeout))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
-}
-
-/// `/pkg`: cargo-leptos's output. Served here rather than by Leptos's
-/// file-and-error fallback, which dropped the request's headers but
-/// Accept-Encoding: a revalidation (what `no-cache` files rely on) got the
-/// whole file again instead of a 304, and the rest of a download cut short
-/// the whole file instead of a 206.
-fn pkg_files(options: &LeptosOptions) -> tower_http::services::ServeDir {
-    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip()
 }
 
 /// Ready when the database answers.

@@ -466,10 +466,49 @@ fn ReferForm(subject: String, specialties: Vec<shared::dto::SpecialtyOut>) -> im
                 <FormError error=action_error(refer.value())/>
                 {move || refer.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="ok" role="status" data-test="referred">{t!(i18n, desk.referred)}</p> })}
                 <input type="hidden" name="subject" value=subject.clone()/>
-                <super::desk::ReferFields prefix="care_refer" specialties=specialties check=check/>
+                <ReferFields prefix="care_refer" specialties=specialties check=check/>
                 <button type="submit" disabled=move || refer.pending().get()>{t!(i18n, desk.refer_button)}</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// A referral's fields (specialty, priority, reason, validity), for the
+/// practitioner's referral form; ids start with `prefix`. The specialties
+/// come loaded: a Suspense here would nest in the page's own.
+#[component]
+fn ReferFields(prefix: &'static str, specialties: Vec<shared::dto::SpecialtyOut>, check: FormCheck) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = move |name: &str| format!("{prefix}_{name}");
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <div class="field">
+            <label for=id("specialty")>{t!(i18n, book.specialty)}</label>
+            <select id=id("specialty") name="specialty">
+                {specialties.into_iter().map(|s| {
+                    let name = super::booking::specialty_label(locale, &s);
+                    view! { <option value=s.code.clone()>{name}</option> }
+                }).collect_view()}
+            </select>
+            {check.line("specialty")}
+        </div>
+        <div class="field">
+            <label for=id("priority")>{t!(i18n, desk.priority)}</label>
+            <select id=id("priority") name="priority">
+                <option value="routine">{t!(i18n, desk.routine)}</option>
+                <option value="urgent">{t!(i18n, desk.urgent)}</option>
+            </select>
+        </div>
+        <div class="field">
+            <label for=id("reason")>{t!(i18n, desk.reason)}</label>
+            <textarea id=id("reason") name="reason" required maxlength="1000"></textarea>
+            {check.line("reason")}
+        </div>
+        <div class="field">
+            <label for=id("expires")>{t!(i18n, desk.expires_on)}</label>
+            <input id=id("expires") name="expires_on" type="date" dir="ltr" required/>
+            {check.line("expires_on")}
+        </div>
     }
 }
 

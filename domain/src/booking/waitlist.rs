@@ -274,18 +274,7 @@ impl Core {
             .rows_affected;
         // An accepted offer's slot is booked in the same transaction.
         if reopened == 1 && status != OfferStatus::Accepted {
-            // The slot's scope in one read (slot joined to its facility).
-            let scope: Option<(SpecialtyId, String)> = slot::Entity::find_by_id(o.slot_id)
-                .select_only()
-                .column(slot::Column::SpecialtyId)
-                .column(facility::Column::WilayaCode)
-                .join(JoinType::InnerJoin, slot::Entity::belongs_to(facility::Entity).from(slot::Column::FacilityId).to(facility::Column::Id).into())
-                .into_tuple()
-                .one(txn)
-                .await?;
-            if let Some((specialty, wilaya)) = scope {
-                self.signal_waitlist(txn, specialty, &wilaya).await?;
-            }
+            self.signal_slot_id(txn, o.slot_id).await?;
         }
         Ok(())
     }
@@ -395,6 +384,23 @@ impl Core {
     /// Signals the scope of a slot that is free again.
     pub(crate) async fn signal_slot<C: ConnectionTrait>(&self, db: &C, s: &slot::Model) -> Result<()> {
         self.signal_facility(db, s.facility_id, s.specialty_id).await
+    }
+
+    /// Signals the scope of a slot known by its id: one read, the slot
+    /// joined to its facility.
+    pub(crate) async fn signal_slot_id<C: ConnectionTrait>(&self, db: &C, slot_id: SlotId) -> Result<()> {
+        let scope: Option<(SpecialtyId, String)> = slot::Entity::find_by_id(slot_id)
+            .select_only()
+            .column(slot::Column::SpecialtyId)
+            .column(facility::Column::WilayaCode)
+            .join(JoinType::InnerJoin, slot::Entity::belongs_to(facility::Entity).from(slot::Column::FacilityId).to(facility::Column::Id).into())
+            .into_tuple()
+            .one(db)
+            .await?;
+        match scope {
+            Some((specialty, wilaya)) => self.signal_waitlist(db, specialty, &wilaya).await,
+            None => Ok(()),
+        }
     }
 
     /// Signals a specialty in the wilaya of a facility (new or freed time there).
