@@ -9,7 +9,11 @@
 # Moto G-class screen, simulated slow 4G and a 4x slower CPU. The server is
 # the release build as scripts/run.sh makes it (--split --precompress,
 # hashed file names), on a fresh SQLite database with the demo data.
-# Each page is measured BENCH_RUNS (3) times; the median run is reported.
+# Each page is measured BENCH_RUNS (3) times; the median run is reported,
+# then what shifted the layout and what kept the main thread busy in it;
+# BENCH_REPORTS=dir keeps each median run's JSON report there.
+# BENCH_REPORTS as given, before lib.sh moves to the checkout's root.
+[ -n "${BENCH_REPORTS:-}" ] && BENCH_REPORTS="$(mkdir -p "$BENCH_REPORTS" && cd "$BENCH_REPORTS" && pwd)"
 source "$(dirname "$0")/../scripts/lib.sh"
 ensure_rust_tools
 ensure_wasm_opt
@@ -76,11 +80,25 @@ measure() {
       >&2 || { echo "lighthouse failed on $url" >&2; exit 1; }
   done
   python3 - "$WORK" "$RUNS" <<'PY'
-import json, sys, statistics
+import json, os, shutil, sys
 work, runs = sys.argv[1], int(sys.argv[2])
 reports = [json.load(open(f"{work}/run-{i}.json")) for i in range(1, runs + 1)]
 score = lambda r: r["categories"]["performance"]["score"]
 median = sorted(reports, key=score)[len(reports) // 2]
+# What moved and what kept the main thread busy, for the notes after the
+# table (the reports themselves are kept where BENCH_REPORTS points).
+diag = []
+shifts = median["audits"].get("layout-shifts", {}).get("details", {}).get("items", [])
+for item in shifts[:3]:
+    node = item.get("node", {})
+    diag.append(f"  shift {item.get('score', 0):.3f}: {node.get('selector', '?')} {node.get('snippet', '')[:90]}")
+for item in median["audits"].get("long-tasks", {}).get("details", {}).get("items", [])[:4]:
+    diag.append(f"  long task {item.get('duration', 0):.0f} ms at {item.get('startTime', 0):.0f} ms: {item.get('url', '')[-60:]}")
+for item in median["audits"].get("mainthread-work-breakdown", {}).get("details", {}).get("items", [])[:4]:
+    diag.append(f"  main thread {item.get('groupLabel', item.get('group'))}: {item.get('duration', 0):.0f} ms")
+open(f"{work}/diag", "w").write("\n".join(diag))
+if os.environ.get("BENCH_REPORTS"):
+    shutil.copy(f"{work}/run-{reports.index(median) + 1}.json", os.environ["BENCH_REPORTS"] + "/current.json")
 print(json.dumps({
     "perf": [round(score(r) * 100) for r in reports],
     "a11y": round(median["categories"]["accessibility"]["score"] * 100),
@@ -109,7 +127,12 @@ runs = ", ".join(map(str, r["perf"]))
 a11y, lcp, tbt, cls, size = r["a11y"], r["lcp"] / 1000, r["tbt"], r["cls"], r["bytes"]
 print(f"| {name} | {lang} | {perf} ({runs}) | {a11y} | {lcp:.2f} s | {tbt:.0f} ms | {cls:.3f} | {size:,.0f} |")
 ' "$page" "$lang"
+    name="$(case "$page" in /) echo home ;; /appointments) echo appointments ;; *) echo search ;; esac)"
+    { echo "$name ($lang), the median run:"; cat "$WORK/diag"; echo; } >>"$WORK/diagnostics"
+    [ -n "${BENCH_REPORTS:-}" ] && mv "$BENCH_REPORTS/current.json" "$BENCH_REPORTS/$name-$lang.json"
   done
 done
+echo
+cat "$WORK/diagnostics"
 echo
 echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores, lighthouse $LIGHTHOUSE_VERSION (mobile preset)"

@@ -15,21 +15,31 @@ pub fn Header() -> impl IntoView {
     let session = expect_context::<SessionResource>();
     let actions = expect_context::<SessionActions>();
     let location = use_location();
-    // The unread count is fetched in the browser only (a local resource):
-    // the server renders no badge and hydration starts from the same, so
-    // the count can never make the server's and the client's trees differ.
-    // Fetched again on every navigation; nothing when signed out.
-    let unread = LocalResource::new(move || {
-        location.pathname.track();
-        let citizen = session.get().and_then(|s| s.ok()).flatten().is_some_and(|p| p.role == shared::Role::Citizen);
-        async move {
+    // The unread count is rendered by the server with the rest of the
+    // header (read in the same Transition as the session), so the badge
+    // never appears after the page has painted and shifts the layout.
+    // Fetched again on every navigation and sign-in or sign-out (the
+    // fetcher's own `session.await` is not tracked); nothing asked when
+    // signed out.
+    let unread = Resource::new(
+        move || {
+            (
+                location.pathname.get(),
+                actions.login.version().get(),
+                actions.second_factor.version().get(),
+                actions.register.version().get(),
+                actions.logout.version().get(),
+            )
+        },
+        move |_| async move {
+            let citizen = session.await.ok().flatten().is_some_and(|p| p.role == shared::Role::Citizen);
             if citizen {
                 crate::api::unread_count().await
             } else {
                 Ok(0)
             }
-        }
-    });
+        },
+    );
     let lang_href = move |lang: Lang| {
         let path = location.pathname.get();
         format!("/lang/{}?next={}", lang.code(), path)
@@ -89,7 +99,7 @@ pub fn Header() -> impl IntoView {
 
 /// "Messages", with the unread count when there is one.
 #[component]
-fn InboxLink(unread: LocalResource<Result<u64, AppError>>) -> impl IntoView {
+fn InboxLink(unread: Resource<Result<u64, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <A href="/inbox" attr:data-test="nav-inbox">

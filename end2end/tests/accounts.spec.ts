@@ -100,6 +100,29 @@ test.describe('without JavaScript', () => {
     await expect(page).toHaveURL(/\/profile$/);
     await expect(page.locator('[data-test="nin"]')).toHaveText('119900123456789012');
   });
+
+  test('booking is a plain form post: the time pressed is the one booked, and it can be cancelled', async ({ page }) => {
+    await page.goto('/lang/fr?next=/login');
+    await page.fill('#login', '0550000001');
+    await page.fill('#password', 'Sihati-demo-2026');
+    await page.click('button[type="submit"]');
+    await expect(page).toHaveURL(/\/profile$/);
+    const from = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`/book?specialty=general_practice&wilaya=31&from=${from}`);
+    // Every time is a submit button of the results' one form: the browser
+    // sends the pressed one's slot, not the first.
+    const third = page.locator('[data-test="slot"]').nth(2);
+    const when = (await third.getAttribute('data-when'))!.trim();
+    expect(when).not.toBe((await page.locator('[data-test="slot"]').first().getAttribute('data-when'))!.trim());
+    await third.locator('button[type="submit"]').click();
+    await expect(page).toHaveURL(/\/appointments$/);
+    const booked = page.locator('[data-test="appointment"][data-status="booked"]');
+    await expect(booked).toHaveCount(1);
+    await expect(booked.locator('strong')).toHaveText(when);
+    await booked.locator('button[type="submit"]').click();
+    await expect(page.locator('[data-test="appointment"][data-status="cancelled"]')).toHaveCount(1);
+    await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(0);
+  });
 });
 
 test('one screenshot of the home and register pages per language', async ({ page }) => {
@@ -127,10 +150,17 @@ test('a citizen finds a free slot, books it, sees it and cancels it', async ({ p
   // Far enough ahead to be cancellable online (the cut-off is 24 h).
   await page.fill('#from', new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
   await page.click('[data-test="search"] button[type="submit"]');
-  const first = page.locator('[data-test="slot"]').first();
-  await expect(first).toBeVisible();
-  const when = (await first.getAttribute('data-when'))!.trim();
-  await first.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/specialty=general_practice/);
+  // Pressed once the page has hydrated: the ActionForm's own submit, which
+  // adds the pressed button (the submitter) to the form's fields.
+  await hydrated(page);
+  // The second time, not the first: the results are one form whose
+  // buttons each carry their slot.
+  const second = page.locator('[data-test="slot"]').nth(1);
+  await expect(second).toBeVisible();
+  const when = (await second.getAttribute('data-when'))!.trim();
+  expect(when).not.toBe((await page.locator('[data-test="slot"]').first().getAttribute('data-when'))!.trim());
+  await second.locator('button[type="submit"]').click();
 
   await expect(page).toHaveURL(/\/appointments$/);
   const booked = page.locator('[data-test="appointment"][data-status="booked"]');

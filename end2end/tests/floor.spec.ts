@@ -74,6 +74,8 @@ test('the desk receives walk-ins, the practitioner calls, the screen and the pat
   const place = phone.locator('[data-test="walk-in-place"]');
   await expect(place.locator('.ticket')).toHaveText(second);
   await expect(place.locator('[data-test="place-ahead"]')).toContainText('1');
+  // Rendered by the server, so it does not push the list down once painted.
+  expect(await (await phone.request.get('/appointments')).text()).toContain('data-test="walk-in-place"');
 
   // The network drops on the TV; the practitioner calls meanwhile; back
   // online, the screen reconnects by itself and shows the call.

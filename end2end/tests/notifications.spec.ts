@@ -68,6 +68,10 @@ test('a booking confirmation with its .ics reaches the SMTP server, shows in the
   }).toPass({ timeout: 20_000 });
   await hydrated(page);
   await expect(page.locator('[data-test="unread"]')).toHaveText(/[1-9]/);
+  // In the server's HTML already, not added after the page painted (it
+  // would push the page down: Lighthouse's layout shift).
+  const served = await (await page.request.get('/appointments')).text();
+  expect(served).toMatch(/data-test="unread"[^>]*>[1-9]/);
   await expect(item.locator('strong')).toContainText('Rendez-vous confirmé');
   await page.screenshot({ path: 'test-results/screenshots/inbox-fr.png', fullPage: true });
   await page.goto('/lang/ar?next=/inbox');

@@ -86,27 +86,32 @@ pub(crate) fn CancelReasonSelect(id: String) -> impl IntoView {
 #[component]
 fn NoShows() -> impl IntoView {
     let i18n = use_i18n();
-    let standing = LocalResource::new(crate::api::my_no_shows);
+    // Rendered by the server (its own Transition, a sibling of the page's
+    // Suspenses, never inside one), so the rule is in place before the
+    // page paints.
+    let standing = Resource::new(|| (), |_| crate::api::my_no_shows());
     view! {
-        {move || standing.get().and_then(|r| r.ok()).filter(|n| n.people.iter().any(|p| p.count > 0)).map(|n| {
-            let (limit, days) = (n.limit, n.days);
-            view! {
-                <section class="card" data-test="no-shows">
-                    <p>{t!(i18n, appointments.no_show_rule, limit = move || limit, days = move || days)}</p>
-                    <ul>
-                        {n.people.into_iter().filter(|p| p.count > 0).map(|p| {
-                            let count = p.count;
-                            view! {
-                                <li data-count=count>
-                                    {p.name}": "{t!(i18n, appointments.no_show_count, count = move || count)}
-                                    {p.confirmation_needed.then(|| view! { " — "<strong>{t!(i18n, appointments.confirmation_needed)}</strong> })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }
-        })}
+        <Transition fallback=|| ()>
+            {move || standing.get().and_then(|r| r.ok()).filter(|n| n.people.iter().any(|p| p.count > 0)).map(|n| {
+                let (limit, days) = (n.limit, n.days);
+                view! {
+                    <section class="card" data-test="no-shows">
+                        <p>{t!(i18n, appointments.no_show_rule, limit = move || limit, days = move || days)}</p>
+                        <ul>
+                            {n.people.into_iter().filter(|p| p.count > 0).map(|p| {
+                                let count = p.count;
+                                view! {
+                                    <li data-count=count>
+                                        {p.name}": "{t!(i18n, appointments.no_show_count, count = move || count)}
+                                        {p.confirmation_needed.then(|| view! { " — "<strong>{t!(i18n, appointments.confirmation_needed)}</strong> })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
+        </Transition>
     }
 }
 
@@ -275,17 +280,19 @@ pub fn BookPage() -> impl IntoView {
                     })}
                 }.into_any(),
                 Ok(page) => {
-                    let time = move |t: SlotTimeOut, who: String| view! {
+                    // Every time is a submit button named `slot_id` of one
+                    // form, valued with its slot: without JavaScript the
+                    // browser sends the pressed one's, with it Leptos's
+                    // ActionForm adds the event's submitter. One form and
+                    // one listener to hydrate instead of one per time, and
+                    // labels written once, not kept reactive.
+                    let verb = if moving().is_some() { t_string!(i18n, book.move_button) } else { t_string!(i18n, book.book_button) };
+                    let time = move |t: SlotTimeOut, who: &str| view! {
                         <li data-test="slot" data-when=local_time(t.starts_at)>
-                            <ActionForm action=book attr:class="inline">
-                                <input type="hidden" name="slot_id" value=t.id.to_string()/>
-                                <input type="hidden" name="reschedule" value=moving().unwrap_or_default()/>
-                                <input type="hidden" name="dependant_id" value=for_whom()/>
-                                <button type="submit" class="time" disabled=move || book.pending().get()
-                                    aria-label=move || format!("{} {} · {}", if moving().is_some() { t_string!(i18n, book.move_button) } else { t_string!(i18n, book.book_button) }, local_time(t.starts_at), who)>
-                                    <bdi dir="ltr">{clock(t.starts_at)}</bdi>
-                                </button>
-                            </ActionForm>
+                            <button type="submit" name="slot_id" value=t.id.to_string() class="time"
+                                aria-label=format!("{verb} {} · {who}", local_time(t.starts_at))>
+                                <bdi dir="ltr">{clock(t.starts_at)}</bdi>
+                            </button>
                         </li>
                     };
                     let next = page.next_cursor.clone().map(|c| search_url(&query.read(), &[("cursor", c.as_str())]));
@@ -295,43 +302,49 @@ pub fn BookPage() -> impl IntoView {
                         <h2>{t!(i18n, book.results)}</h2>
                         {everyone.map(|href| view! { <p><a href=href data-test="all-practitioners">{t!(i18n, book.all_practitioners)}</a></p> })}
                         <p class="hint">{t!(i18n, book.times_note)}</p>
-                        <ol class="groups">
-                            {page.items.into_iter().map(|g: SlotGroupOut| {
-                                let ar = is_ar();
-                                let place = if ar { g.facility_name_ar.clone() } else { g.facility_name_fr.clone() };
-                                let commune = if ar { g.commune_name_ar.clone() } else { g.commune_name_fr.clone() };
-                                let one = search_url(&query.read(), &[("facility", &g.facility_id.to_string()), ("practitioner", &g.practitioner_id.to_string()), ("cursor", "")]);
-                                let narrowed = arg("practitioner") == g.practitioner_id.to_string();
-                                let who = g.practitioner_name.clone();
-                                view! {
-                                    <li class="card group" data-test="group">
-                                        <h3><a href=format!("/practitioners/{}", g.practitioner_id)>{g.practitioner_name.clone()}</a></h3>
-                                        <p><a href=format!("/facilities/{}", g.facility_id) data-test="facility-link">{place}</a>
-                                            {commune.map(|c| view! { " · "{c} })}</p>
-                                        <p class="hint">{g.address.clone()}</p>
-                                        <p class="hint" data-test="first-free">{t!(i18n, book.first_free)}" "<bdi dir="ltr">{local_time(g.first_at)}</bdi>
-                                            " · "{g.free_in_period}" "{t!(i18n, book.free_times)}</p>
-                                        {g.days.into_iter().map(|d| {
-                                            let mut shown = d.slots;
-                                            let rest = shown.split_off(shown.len().min(TIMES_SHOWN));
-                                            view! {
-                                                <div class="day" data-test="day">
-                                                    <h4>{day_label(i18n, d.date)}</h4>
-                                                    <ul class="times">{shown.into_iter().map(|t| time(t, who.clone())).collect_view()}</ul>
-                                                    {(!rest.is_empty()).then(|| view! {
-                                                        <details>
-                                                            <summary data-test="more-times">{t!(i18n, book.more_times)}" ("{rest.len()}")"</summary>
-                                                            <ul class="times">{rest.into_iter().map(|t| time(t, who.clone())).collect_view()}</ul>
-                                                        </details>
-                                                    })}
-                                                </div>
-                                            }
-                                        }).collect_view()}
-                                        {(!narrowed).then(|| view! { <p><a href=one data-test="more-days">{t!(i18n, book.more_days)}</a></p> })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ol>
+                        <ActionForm action=book attr:class="results">
+                            <input type="hidden" name="reschedule" value=moving().unwrap_or_default()/>
+                            <input type="hidden" name="dependant_id" value=for_whom()/>
+                            <fieldset class="plain" disabled=move || book.pending().get()>
+                                <ol class="groups">
+                                    {page.items.into_iter().map(|g: SlotGroupOut| {
+                                        let ar = is_ar();
+                                        let place = if ar { g.facility_name_ar.clone() } else { g.facility_name_fr.clone() };
+                                        let commune = if ar { g.commune_name_ar.clone() } else { g.commune_name_fr.clone() };
+                                        let one = search_url(&query.read(), &[("facility", &g.facility_id.to_string()), ("practitioner", &g.practitioner_id.to_string()), ("cursor", "")]);
+                                        let narrowed = arg("practitioner") == g.practitioner_id.to_string();
+                                        let who = g.practitioner_name.clone();
+                                        view! {
+                                            <li class="card group" data-test="group">
+                                                <h3><a href=format!("/practitioners/{}", g.practitioner_id)>{g.practitioner_name.clone()}</a></h3>
+                                                <p><a href=format!("/facilities/{}", g.facility_id) data-test="facility-link">{place}</a>
+                                                    {commune.map(|c| view! { " · "{c} })}</p>
+                                                <p class="hint">{g.address.clone()}</p>
+                                                <p class="hint" data-test="first-free">{t!(i18n, book.first_free)}" "<bdi dir="ltr">{local_time(g.first_at)}</bdi>
+                                                    " · "{g.free_in_period}" "{t!(i18n, book.free_times)}</p>
+                                                {g.days.into_iter().map(|d| {
+                                                    let mut shown = d.slots;
+                                                    let rest = shown.split_off(shown.len().min(TIMES_SHOWN));
+                                                    view! {
+                                                        <div class="day" data-test="day">
+                                                            <h4>{day_label(i18n, d.date)}</h4>
+                                                            <ul class="times">{shown.into_iter().map(|t| time(t, &who)).collect_view()}</ul>
+                                                            {(!rest.is_empty()).then(|| view! {
+                                                                <details>
+                                                                    <summary data-test="more-times">{t!(i18n, book.more_times)}" ("{rest.len()}")"</summary>
+                                                                    <ul class="times">{rest.into_iter().map(|t| time(t, &who)).collect_view()}</ul>
+                                                                </details>
+                                                            })}
+                                                        </div>
+                                                    }
+                                                }).collect_view()}
+                                                {(!narrowed).then(|| view! { <p><a href=one data-test="more-days">{t!(i18n, book.more_days)}</a></p> })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol>
+                            </fieldset>
+                        </ActionForm>
                         {next.map(|href| view! { <p><a href=href data-test="next-page">{t!(i18n, book.next_page)}</a></p> })}
                     }.into_any()
                 }
@@ -504,30 +517,31 @@ fn Place(id: shared::AppointmentId) -> impl IntoView {
 }
 
 /// Today's visits without an appointment (received at a desk as a walk-in):
-/// their place, above the appointments. Read in the browser every 30 s.
+/// their place, above the appointments. Rendered by the server, so nothing
+/// moves the list down once the page has painted; read again every 30 s
+/// (a Transition: the old places stay until the new ones arrive).
 #[component]
 fn WalkInPlaces() -> impl IntoView {
     let i18n = use_i18n();
     let tick = crate::components::use_tick(30);
-    let places = LocalResource::new(move || {
-        tick.track();
-        crate::api::my_places()
-    });
-    move || {
-        places.get().and_then(|r| r.ok()).map(|list| {
-            list.into_iter()
-                .filter(|p| p.appointment_id.is_none())
-                .map(|p| {
-                    let service = if i18n.get_locale_untracked() == Locale::ar { p.specialty_name_ar.clone() } else { p.specialty_name_fr.clone() };
-                    view! {
-                        <section class="card" data-test="walk-in-place">
-                            <p><strong>{service}</strong>" — "{p.patient_name.clone()}</p>
-                            <PlaceCard p=p/>
-                        </section>
-                    }
-                })
-                .collect_view()
-        })
+    let places = Resource::new(move || tick.get(), |_| crate::api::my_places());
+    view! {
+        <Transition fallback=|| ()>
+            {move || places.get().and_then(|r| r.ok()).map(|list| {
+                list.into_iter()
+                    .filter(|p| p.appointment_id.is_none())
+                    .map(|p| {
+                        let service = if i18n.get_locale_untracked() == Locale::ar { p.specialty_name_ar.clone() } else { p.specialty_name_fr.clone() };
+                        view! {
+                            <section class="card" data-test="walk-in-place">
+                                <p><strong>{service}</strong>" — "{p.patient_name.clone()}</p>
+                                <PlaceCard p=p/>
+                            </section>
+                        }
+                    })
+                    .collect_view()
+            })}
+        </Transition>
     }
 }
 
