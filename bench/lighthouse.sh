@@ -13,7 +13,9 @@
 # then what shifted the layout and what kept the main thread busy in it;
 # BENCH_REPORTS=dir keeps each median run's JSON report there.
 # BENCH_REPORTS as given, before lib.sh moves to the checkout's root.
-[ -n "${BENCH_REPORTS:-}" ] && BENCH_REPORTS="$(mkdir -p "$BENCH_REPORTS" && cd "$BENCH_REPORTS" && pwd)"
+if [ -n "${BENCH_REPORTS:-}" ]; then
+  BENCH_REPORTS="$(mkdir -p "$BENCH_REPORTS" && cd "$BENCH_REPORTS" && pwd)" || exit 1
+fi
 source "$(dirname "$0")/../scripts/lib.sh"
 ensure_rust_tools
 ensure_wasm_opt
@@ -68,22 +70,29 @@ for s in paediatrics dermatology ophthalmology ent general_practice; do
 done
 [ -n "$SEARCH" ] || { echo "no free slot in the demo data"; exit 1; }
 
-# lighthouse URL LANG COOKIE... -> the median run's JSON report path.
+# One Lighthouse run of URL (LANG, COOKIES) into OUT.
+lighthouse() {
+  CHROME_PATH=/usr/bin/chromium "$LH/node_modules/.bin/lighthouse" "$BASE$1" \
+    --quiet --output=json --output-path="$4" \
+    --only-categories=performance,accessibility \
+    --extra-headers="{\"Cookie\": \"$3\"}" \
+    --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run --lang=$2" >&2
+}
+
+# measure URL LANG COOKIES: BENCH_RUNS runs, the median's figures as JSON.
+# A run Lighthouse itself gives up on (it sometimes loses the trace:
+# NO_NAVSTART) is run again, once.
 measure() {
   local url=$1 lang=$2 cookies=$3 i
   for i in $(seq 1 "$RUNS"); do
-    CHROME_PATH=/usr/bin/chromium "$LH/node_modules/.bin/lighthouse" "$BASE$url" \
-      --quiet --output=json --output-path="$WORK/run-$i.json" \
-      --only-categories=performance,accessibility \
-      --extra-headers="{\"Cookie\": \"$cookies\"}" \
-      --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run --lang=$lang" \
-      >&2 || { echo "lighthouse failed on $url" >&2; exit 1; }
+    lighthouse "$url" "$lang" "$cookies" "$WORK/run-$i.json" || lighthouse "$url" "$lang" "$cookies" "$WORK/run-$i.json" \
+      || { echo "lighthouse failed twice on $url" >&2; exit 1; }
   done
   python3 - "$WORK" "$RUNS" <<'PY'
 import json, os, shutil, sys
 work, runs = sys.argv[1], int(sys.argv[2])
 reports = [json.load(open(f"{work}/run-{i}.json")) for i in range(1, runs + 1)]
-score = lambda r: r["categories"]["performance"]["score"]
+score = lambda r: r["categories"]["performance"]["score"] or 0  # null: an audit failed (NO_LCP…)
 median = sorted(reports, key=score)[len(reports) // 2]
 # What moved and what kept the main thread busy, for the notes after the
 # table (the reports themselves are kept where BENCH_REPORTS points).

@@ -46,7 +46,10 @@ def crate(item):
         return "(data: strings, tables, constants)"
     if item.startswith(("elem[", "type[", "table[", "import ", "export ", "global[", "memory[")) or item in ("code section headers", "wasm magic bytes"):
         return "(wasm structure)"
-    # `<app::X as leptos::Y>::f` belongs to app's X; `core::ptr::drop_in_place<app::X>` to app.
+    # The first path segment that is not core, alloc or std: `<app::X as
+    # leptos::Y>::f` is app's. Generic code of core, alloc and std (`ptr`
+    # for destructors, `ops` for closures, `vec`…) is counted under its
+    # module, not under the crate it was instantiated for.
     names = re.findall(r"([A-Za-z_][A-Za-z0-9_]*)::", item)
     for n in names:
         if n not in ("core", "alloc", "std", "_", "impl"):
@@ -139,6 +142,7 @@ while i < len(b):
             if flag in (0, 2):  # the offset: i32.const N, end
                 assert b[j] == 0x41, "an offset other than i32.const"
                 _, j = leb(b, j + 1)
+                assert b[j] == 0x0B, "an offset longer than i32.const N"
                 j += 1
             size, j = leb(b, j)
             data += b[j:j + size]; j += size

@@ -33,7 +33,7 @@ row "shared chunks (chunk_*.wasm)" "$pkg"/chunk_*.wasm
 # the HTML: the shell's files, then /book's chunk and every shared chunk it
 # names in the split manifest (sign-in is in the shell; the booking itself
 # is a form post on /book).
-mapfile -t book < <(python3 - "$pkg" <<'PY'
+python3 - "$pkg" >"$pkg/../book-files" <<'PY'
 import glob, json, sys
 pkg = sys.argv[1]
 manifest = json.load(open(glob.glob(f"{pkg}/__wasm_split_manifest*.json")[0]))
@@ -41,7 +41,8 @@ manifest = json.load(open(glob.glob(f"{pkg}/__wasm_split_manifest*.json")[0]))
 for name in dict.fromkeys(manifest[route]):
     print(f"{pkg}/{name}.wasm")
 PY
-)
+mapfile -t book <"$pkg/../book-files"
+rm -f "$pkg/../book-files"
 row "sign-in → search → book: the shell and /book's ${#book[@]} chunks" "$pkg"/sihati*.wasm "$pkg"/sihati*.js "$pkg"/sihati*.css "$pkg"/__wasm_split*.js "${book[@]}"
 echo
 echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores"

@@ -48,7 +48,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
-                <script nonce=nonce>"if('serviceWorker' in navigator)navigator.serviceWorker.register('/sw.js').catch(function(){})"</script>
+                // The service worker is registered once the page has loaded,
+                // so its script is not fetched while the page paints.
+                <script nonce=nonce>"if('serviceWorker' in navigator)addEventListener('load',function(){navigator.serviceWorker.register('/sw.js').catch(function(){})})"</script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
