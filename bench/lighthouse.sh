@@ -121,22 +121,25 @@ PY
 
 printf '| page | language | performance (median; runs) | accessibility | LCP | TBT | CLS | bytes |\n'
 printf '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+# Each page: its short name (diagnostics, report files), its label in the
+# table, its address.
+declare -A LABEL=([home]="home" [search]="search results" [appointments]="my appointments")
+declare -A URL=([home]="/" [search]="$SEARCH" [appointments]="/appointments")
 for lang in ar fr; do
-  for page in "/" "$SEARCH" "/appointments"; do
+  for name in home search appointments; do
+    page="${URL[$name]}"
     cookies="i18n_pref_locale=$lang"
-    [ "$page" = "/appointments" ] && cookies="$cookies; $SESSION"
+    [ "$name" = appointments ] && cookies="$cookies; $SESSION"
     say "lighthouse: $page ($lang)" >&2
     measure "$page" "$lang" "$cookies" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-page, lang = sys.argv[1], sys.argv[2]
-name = {"/": "home", "/appointments": "my appointments"}.get(page, "search results")
+label, lang = sys.argv[1], sys.argv[2]
 perf = sorted(r["perf"])[len(r["perf"]) // 2]
 runs = ", ".join(map(str, r["perf"]))
 a11y, lcp, tbt, cls, size = r["a11y"], r["lcp"] / 1000, r["tbt"], r["cls"], r["bytes"]
-print(f"| {name} | {lang} | {perf} ({runs}) | {a11y} | {lcp:.2f} s | {tbt:.0f} ms | {cls:.3f} | {size:,.0f} |")
-' "$page" "$lang"
-    name="$(case "$page" in /) echo home ;; /appointments) echo appointments ;; *) echo search ;; esac)"
+print(f"| {label} | {lang} | {perf} ({runs}) | {a11y} | {lcp:.2f} s | {tbt:.0f} ms | {cls:.3f} | {size:,.0f} |")
+' "${LABEL[$name]}" "$lang"
     { echo "$name ($lang), the median run:"; cat "$WORK/diag"; echo; } >>"$WORK/diagnostics"
     [ -n "${BENCH_REPORTS:-}" ] && mv "$BENCH_REPORTS/current.json" "$BENCH_REPORTS/$name-$lang.json"
   done

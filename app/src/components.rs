@@ -18,19 +18,11 @@ pub fn Header() -> impl IntoView {
     // The unread count is rendered by the server with the rest of the
     // header (read in the same Transition as the session), so the badge
     // never appears after the page has painted and shifts the layout.
-    // Fetched again on every navigation and sign-in or sign-out (the
+    // Fetched again on every navigation and whenever the session is (the
     // fetcher's own `session.await` is not tracked); nothing asked when
     // signed out.
     let unread = Resource::new(
-        move || {
-            (
-                location.pathname.get(),
-                actions.login.version().get(),
-                actions.second_factor.version().get(),
-                actions.register.version().get(),
-                actions.logout.version().get(),
-            )
-        },
+        move || (location.pathname.get(), actions.versions()),
         move |_| async move {
             let citizen = session.await.ok().flatten().is_some_and(|p| p.role == shared::Role::Citizen);
             if citizen {

@@ -76,6 +76,22 @@ pub struct SessionActions {
     pub second_factor: ServerAction<api::SecondFactor>,
 }
 
+impl SessionActions {
+    /// How many times each has run (tracked): what the session, and
+    /// whatever depends on who is signed in, is fetched again on.
+    pub fn versions(&self) -> [usize; 7] {
+        [
+            self.login.version().get(),
+            self.register.version().get(),
+            self.logout.version().get(),
+            self.update_profile.version().get(),
+            self.change_password.version().get(),
+            self.verify_phone.version().get(),
+            self.second_factor.version().get(),
+        ]
+    }
+}
+
 /// Who is signed in, as the header and pages see it.
 pub type SessionResource = Resource<Result<Option<shared::dto::ProfileOut>, error::AppError>>;
 
@@ -143,20 +159,7 @@ fn Layout() -> impl IntoView {
         second_factor: ServerAction::new(),
     };
     provide_context(actions);
-    let session: SessionResource = Resource::new(
-        move || {
-            (
-                actions.login.version().get(),
-                actions.register.version().get(),
-                actions.logout.version().get(),
-                actions.update_profile.version().get(),
-                actions.change_password.version().get(),
-                actions.verify_phone.version().get(),
-                actions.second_factor.version().get(),
-            )
-        },
-        |_| api::whoami(),
-    );
+    let session: SessionResource = Resource::new(move || actions.versions(), |_| api::whoami());
     provide_context(session);
     let i18n = use_i18n();
     view! {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { hydrated, smsCode, switchLanguage, uniqueCitizen } from './helpers';
 
 test('a citizen registers, signs out, signs in again and reads the page right-to-left in Arabic', async ({ page }) => {
@@ -111,17 +111,7 @@ test.describe('without JavaScript', () => {
     await page.goto(`/book?specialty=general_practice&wilaya=31&from=${from}`);
     // Every time is a submit button of the results' one form: the browser
     // sends the pressed one's slot, not the first.
-    const third = page.locator('[data-test="slot"]').nth(2);
-    const when = (await third.getAttribute('data-when'))!.trim();
-    expect(when).not.toBe((await page.locator('[data-test="slot"]').first().getAttribute('data-when'))!.trim());
-    await third.locator('button[type="submit"]').click();
-    await expect(page).toHaveURL(/\/appointments$/);
-    const booked = page.locator('[data-test="appointment"][data-status="booked"]');
-    await expect(booked).toHaveCount(1);
-    await expect(booked.locator('strong')).toHaveText(when);
-    await booked.locator('button[type="submit"]').click();
-    await expect(page.locator('[data-test="appointment"][data-status="cancelled"]')).toHaveCount(1);
-    await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(0);
+    await bookTheNthTimeThenCancel(page, 2);
   });
 });
 
@@ -156,11 +146,17 @@ test('a citizen finds a free slot, books it, sees it and cancels it', async ({ p
   await hydrated(page);
   // The second time, not the first: the results are one form whose
   // buttons each carry their slot.
-  const second = page.locator('[data-test="slot"]').nth(1);
-  await expect(second).toBeVisible();
-  const when = (await second.getAttribute('data-when'))!.trim();
+  await bookTheNthTimeThenCancel(page, 1);
+});
+
+/** On search results: presses the nth time (not the first), sees that time
+ * booked on "my appointments", cancels it and sees it cancelled. */
+async function bookTheNthTimeThenCancel(page: Page, nth: number) {
+  const slot = page.locator('[data-test="slot"]').nth(nth);
+  await expect(slot).toBeVisible();
+  const when = (await slot.getAttribute('data-when'))!.trim();
   expect(when).not.toBe((await page.locator('[data-test="slot"]').first().getAttribute('data-when'))!.trim());
-  await second.locator('button[type="submit"]').click();
+  await slot.locator('button[type="submit"]').click();
 
   await expect(page).toHaveURL(/\/appointments$/);
   const booked = page.locator('[data-test="appointment"][data-status="booked"]');
@@ -170,7 +166,7 @@ test('a citizen finds a free slot, books it, sees it and cancels it', async ({ p
   await booked.locator('button[type="submit"]').click();
   await expect(page.locator('[data-test="appointment"][data-status="cancelled"]')).toHaveCount(1);
   await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(0);
-});
+}
 
 test('a receptionist publishes a weekly template at the desk and sees how many slots it made', async ({ page }) => {
   await page.goto('/lang/fr?next=/login');
