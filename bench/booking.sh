@@ -259,6 +259,13 @@ CREATE UNIQUE INDEX ON bench_new (n, k);
 CREATE SEQUENCE bench_n;
 ANALYZE;
 SQL
+# The generated script once, prepared, before any timed run: a statement
+# PostgreSQL cannot prepare fails here with its message, not as a run of
+# aborted clients. It books one of pgbench's slots (its `n` is 1; the timed
+# runs take the next ones).
+if ! pgbench -n -M prepared -t 1 -c 1 -f "$WORK/booking.pgbench" "$DB_URL" >"$WORK/check.out" 2>&1; then
+  echo "the pgbench script made of one booking's statements does not run prepared:"; cat "$WORK/check.out"; exit 1
+fi
 NSLOTS="$(psql "$DB_URL" -qtAc 'select count(*) from bench_insert_slots')"
 NPATIENTS="$(psql "$DB_URL" -qtAc 'select count(*) from bench_insert_patients')"
 cat >"$WORK/insert.sql" <<SQL

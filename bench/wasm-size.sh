@@ -37,9 +37,20 @@ python3 - "$pkg" >"$pkg/../book-files" <<'PY'
 import glob, json, sys
 pkg = sys.argv[1]
 manifest = json.load(open(glob.glob(f"{pkg}/__wasm_split_manifest*.json")[0]))
-(route,) = [k for k in manifest if k.startswith("__book_route_view")]
+# /book is a page of the citizen's group (`lazy_group!` in app/src/lib.rs).
+(route,) = [k for k in manifest if k.startswith("citizen_pages_")]
 for name in dict.fromkeys(manifest[route]):
     print(f"{pkg}/{name}.wasm")
+PY
+# How many files each group of lazy pages is (the manifest lists them all).
+python3 - "$pkg" >&2 <<'PY'
+import glob, json, os, sys
+pkg = sys.argv[1]
+manifest = json.load(open(glob.glob(f"{pkg}/__wasm_split_manifest*.json")[0]))
+for key, files in sorted(manifest.items()):
+    names = list(dict.fromkeys(files))
+    small = sum(os.path.getsize(f"{pkg}/{n}.wasm") < 1024 for n in names)
+    print(f"{key.rsplit('_', 1)[0]}: {len(names)} files, {small} under 1 KB")
 PY
 mapfile -t book <"$pkg/../book-files"
 rm -f "$pkg/../book-files"

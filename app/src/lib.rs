@@ -20,6 +20,7 @@ pub use i18n_catalogs::i18n;
 pub mod api;
 pub mod components;
 pub mod error;
+mod hydration;
 pub mod pages;
 
 use crate::i18n::*;
@@ -27,14 +28,15 @@ use components::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+use leptos_router::{path, Lazy, LazyRoute, SsrMode};
 
 #[cfg(feature = "ssr")]
 pub use api::server_side::WebContext;
 
 /// The HTML document around the app, rendered on the server only. The
 /// stylesheet and scripts carry the content hashes cargo-leptos gave their
-/// names (`hash-files`), so a browser keeps them for good; the service
+/// names (`hash-files`), so a browser keeps them for good; the WASM is
+/// fetched once the server's HTML has painted (`hydration.rs`); the service
 /// worker (`public/sw.js`) keeps the citizen's appointments for offline use.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
@@ -52,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // so its script is not fetched while the page paints.
                 <script nonce=nonce>"if('serviceWorker' in navigator)addEventListener('load',function(){navigator.serviceWorker.register('/sw.js').catch(function(){})})"</script>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <hydration::Hydration options/>
                 <MetaTags/>
             </head>
             <body>
@@ -186,61 +188,101 @@ fn AppTitle() -> impl IntoView {
     view! { <Title formatter=move |page: String| if page.is_empty() { t_string!(i18n, app_name).to_string() } else { format!("{page} · {}", t_string!(i18n, app_name)) }/> }
 }
 
-// Every page is a lazy route except the home page and sign-in (with the
-// staff's second step, `/signin/code` and `/signin/enrol`, reached by a
-// redirect right after the password: lazy, their chunk download was cut
-// short by the next navigation often enough to fail the e2e suite). With
-// `cargo leptos build --split` a lazy page's code is a separate WASM chunk,
-// fetched when that page is opened (and before it hydrates), so a first
-// visit downloads only the shell's and its own page's code. A lazy page
-// must not nest a Suspense inside another nor read a LocalResource inside
-// one: its server rendering would stop at the fallback (leptos_router
-// 0.8.17), and the page no longer read fully without JavaScript
+// Every page is lazy except the home page and sign-in (with the staff's
+// second step, `/signin/code` and `/signin/enrol`, reached by a redirect
+// right after the password: lazy, their chunk download was cut short by the
+// next navigation often enough to fail the e2e suite). With `cargo leptos
+// build --split` lazy code leaves the main WASM and is fetched when a page
+// needs it (and before that page hydrates). The lazy pages come in four
+// groups, one split point each, by who opens them in one visit: a citizen
+// (and the public directory), the signed-out account flows, a polyclinic's
+// staff, the directorate. One split point per page made wasm-split cut a
+// chunk for every set of pages sharing a function: "/book" was 194 files,
+// 178 of them under 1 KB (issue 15, docs/BENCHMARKS.md). A lazy page must
+// not nest a Suspense inside another nor read a LocalResource inside one:
+// its server rendering would stop at the fallback (leptos_router 0.8.17),
+// and the page no longer read fully without JavaScript
 // (`components::browser_only` is the browser-only fetch that never
-// suspends; docs/ARCHITECTURE.md, "Toolchain").
-macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
-        struct $route;
+// suspends; docs/ARCHITECTURE.md, "Toolchain"). A group's second name is
+// the loader `#[lazy]` makes for it (`__preload_` and the group's name,
+// which `macro_rules!` cannot build).
+macro_rules! lazy_group {
+    ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident),+ $(,)? }) => {
+        // The variants are the pages' component names (`BookPage`, …).
+        #[allow(clippy::enum_variant_names)]
+        #[derive(Clone, Copy)]
+        enum $pages {
+            $($page),+
+        }
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(this: Self) -> AnyView {
-                let _ = this;
-                view! { <pages::$page/> }.into_any()
+        /// One split point: the code of every page of the group.
+        #[leptos::lazy]
+        fn $group(page: $pages) -> AnyView {
+            match page {
+                $($pages::$page => view! { <pages::$page/> }.into_any()),+
             }
         }
+
+        $(
+            struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(this: Self) -> AnyView {
+                    let _ = this;
+                    $group($pages::$page).await
+                }
+
+                // The router waits for this before it hydrates the page
+                // (and before it shows one in a navigation): the group's
+                // chunks, fetched. Without it the page's server HTML was
+                // hydrated while its code was still on the way.
+                async fn preload() {
+                    // `#[lazy]` makes the loader only in the WASM build.
+                    #[cfg(target_arch = "wasm32")]
+                    $preload().await;
+                }
+            }
+        )+
     };
 }
 
-lazy_page!(DeskRoute, DeskPage);
-lazy_page!(FloorRoute, FloorPage);
-lazy_page!(CheckInRoute, CheckInPage);
-lazy_page!(PassRoute, PassPage);
-lazy_page!(HolidaysRoute, HolidaysPage);
-lazy_page!(StaffRoute, StaffPage);
-lazy_page!(NetworkRoute, NetworkPage);
-lazy_page!(FiguresRoute, FiguresPage);
-lazy_page!(PharmacyRoute, PharmacyPage);
-lazy_page!(FacilityRoute, FacilityPage);
-lazy_page!(PractitionerRoute, PractitionerPage);
-lazy_page!(InviteRoute, InvitePage);
-lazy_page!(CareRoute, CarePage);
-lazy_page!(CarePatientRoute, CarePatientPage);
-lazy_page!(BookRoute, BookPage);
-lazy_page!(PrintRecordRoute, PrintRecordPage);
-lazy_page!(PrescriptionRoute, PrescriptionPage);
-lazy_page!(RegisterRoute, RegisterPage);
-lazy_page!(ProfileRoute, ProfilePage);
-lazy_page!(VerifyPhoneRoute, VerifyPhonePage);
-lazy_page!(ForgotRoute, ForgotPage);
-lazy_page!(ResetLinkRoute, ResetLinkPage);
-lazy_page!(VerifyEmailRoute, VerifyEmailPage);
-lazy_page!(AppointmentsRoute, AppointmentsPage);
-lazy_page!(FamilyRoute, FamilyPage);
-lazy_page!(InboxRoute, InboxPage);
-lazy_page!(RecordRoute, RecordPage);
-lazy_page!(LinkRoute, LinkPage);
+lazy_group!(citizen_pages, __preload_citizen_pages, CitizenPages {
+    BookRoute => BookPage,
+    AppointmentsRoute => AppointmentsPage,
+    PassRoute => PassPage,
+    FamilyRoute => FamilyPage,
+    InboxRoute => InboxPage,
+    RecordRoute => RecordPage,
+    PrintRecordRoute => PrintRecordPage,
+    PrescriptionRoute => PrescriptionPage,
+    ProfileRoute => ProfilePage,
+    VerifyPhoneRoute => VerifyPhonePage,
+    FacilityRoute => FacilityPage,
+    PractitionerRoute => PractitionerPage,
+    CheckInRoute => CheckInPage,
+    LinkRoute => LinkPage,
+});
+lazy_group!(account_pages, __preload_account_pages, AccountPages {
+    RegisterRoute => RegisterPage,
+    ForgotRoute => ForgotPage,
+    ResetLinkRoute => ResetLinkPage,
+    VerifyEmailRoute => VerifyEmailPage,
+    InviteRoute => InvitePage,
+});
+lazy_group!(clinic_pages, __preload_clinic_pages, ClinicPages {
+    DeskRoute => DeskPage,
+    FloorRoute => FloorPage,
+    HolidaysRoute => HolidaysPage,
+    StaffRoute => StaffPage,
+    PharmacyRoute => PharmacyPage,
+    CareRoute => CarePage,
+    CarePatientRoute => CarePatientPage,
+});
+lazy_group!(network_pages, __preload_network_pages, NetworkPages {
+    NetworkRoute => NetworkPage,
+    FiguresRoute => FiguresPage,
+});

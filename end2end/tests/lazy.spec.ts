@@ -35,3 +35,30 @@ test('an app whose lazy page code failed to arrive is loaded afresh once, then w
   await expect(page.locator('#login')).toHaveValue('0550000001');
   await expect(page.locator('body')).not.toHaveAttribute('data-panic', /./);
 });
+
+// The router must wait for a lazy page's code before it hydrates the
+// server's HTML: hydrated too early, the page's nodes were left as the
+// server sent them and drawn again when the code arrived. The page's code
+// is held back until a mark is put on a node of the server's HTML; the
+// same node, still marked, must be the one that works once hydrated.
+test("a lazy page is hydrated in place once its code has arrived: the server's nodes are kept and work", async ({ page }) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let asked = 0;
+  await page.route(/\/pkg\/(split_|chunk_)[^/]*\.wasm$/, async (route) => {
+    asked += 1;
+    await held;
+    await route.continue();
+  });
+  // Not `load`: it waits for the chunks the page preloads, held here.
+  await page.goto('/forgot', { waitUntil: 'domcontentloaded' });
+  await page.locator('#forgot-login').evaluate((el) => el.setAttribute('data-server-node', 'yes'));
+  await expect.poll(() => asked).toBeGreaterThan(0);
+  release();
+  await hydrated(page);
+  await expect(page.locator('#forgot-login')).toHaveCount(1);
+  await expect(page.locator('#forgot-login')).toHaveAttribute('data-server-node', 'yes');
+  await page.fill('#forgot-login', '0550000001');
+  await expect(page.locator('#login')).toHaveValue('0550000001');
+  await expect(page.locator('body')).not.toHaveAttribute('data-panic', /./);
+});
