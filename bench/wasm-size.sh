@@ -37,8 +37,8 @@ python3 - "$pkg" >"$pkg/../book-files" <<'PY'
 import glob, json, sys
 pkg = sys.argv[1]
 manifest = json.load(open(glob.glob(f"{pkg}/__wasm_split_manifest*.json")[0]))
-# /book is a page of the citizen's group (`lazy_group!` in app/src/lib.rs).
-(route,) = [k for k in manifest if k.startswith("citizen_pages_")]
+# /book is a page of the booking group (`lazy_group!` in app/src/lib.rs).
+(route,) = [k for k in manifest if k.startswith("booking_pages_")]
 for name in dict.fromkeys(manifest[route]):
     print(f"{pkg}/{name}.wasm")
 PY

@@ -2,14 +2,16 @@
 //! (issue 15).
 //!
 //! Leptos puts `<link rel="preload">` for the main JS and WASM in `<head>`,
-//! so a phone starts the ~420 KB WASM download while it still fetches the
+//! so a phone starts the ~340 KB WASM download while it still fetches the
 //! stylesheet and paints the server's HTML. Lighthouse's simulation counts
 //! that download before the largest paint (home's LCP was 3.15–3.45 s for
 //! an intro paragraph the server sends). Every Sihati page is usable before
 //! hydration (plain links, forms that post without JavaScript), so the page
 //! paints first: no preload of the main JS and WASM in `<head>`; once the
-//! first frame is drawn the script fetches the WASM and imports the JS
-//! together, then hydrates. A hidden tab (nothing to paint) starts at once;
+//! first frame is on screen (the second animation frame: the first one's
+//! callbacks run before it is painted, and at 7e38063, with one, the fetch
+//! still started before the paint was presented) the script fetches the
+//! WASM and imports the JS together, then hydrates. A hidden tab (nothing to paint) starts at once;
 //! three seconds is the backstop. A lazy page's chunks are still preloaded
 //! from `<head>` (Leptos's integration adds those links from the manifest).
 //!
@@ -85,7 +87,7 @@ pub fn Hydration(options: LeptosOptions) -> impl IntoView {
     let script = format!(
         "(function(j,w){{var s=0;function go(){{if(s)return;s=1;var b=fetch(w);\
          import(j).then(function(m){{return m.default({{module_or_path:b}}).then(function(){{m.hydrate()}})}})}}\
-         if(document.hidden)go();else requestAnimationFrame(function(){{setTimeout(go,0)}});\
+         if(document.hidden)go();else requestAnimationFrame(function(){{requestAnimationFrame(function(){{setTimeout(go,0)}})}});\
          document.addEventListener('visibilitychange',go);setTimeout(go,3000)}})({:?},{:?})",
         assets.js, assets.wasm
     );

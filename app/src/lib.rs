@@ -193,12 +193,14 @@ fn AppTitle() -> impl IntoView {
 // right after the password: lazy, their chunk download was cut short by the
 // next navigation often enough to fail the e2e suite). With `cargo leptos
 // build --split` lazy code leaves the main WASM and is fetched when a page
-// needs it (and before that page hydrates). The lazy pages come in four
-// groups, one split point each, by who opens them in one visit: a citizen
-// (and the public directory), the signed-out account flows, a polyclinic's
+// needs it (and before that page hydrates). The lazy pages come in six
+// groups, one split point each, by what one visit opens together: booking
+// (and the appointments it leads to), the citizen's record and account,
+// the public directory, the signed-out account flows, a polyclinic's
 // staff, the directorate. One split point per page made wasm-split cut a
 // chunk for every set of pages sharing a function: "/book" was 194 files,
-// 178 of them under 1 KB (issue 15, docs/BENCHMARKS.md). A lazy page must
+// 178 of them under 1 KB; four groups made it 8 files but 957 KB with the
+// shell; six, 26 files and 657 KB (issue 15, docs/BENCHMARKS.md). A lazy page must
 // not nest a Suspense inside another nor read a LocalResource inside one:
 // its server rendering would stop at the fallback (leptos_router 0.8.17),
 // and the page no longer read fully without JavaScript
@@ -250,21 +252,25 @@ macro_rules! lazy_group {
     };
 }
 
-lazy_group!(citizen_pages, __preload_citizen_pages, CitizenPages {
+lazy_group!(booking_pages, __preload_booking_pages, BookingPages {
     BookRoute => BookPage,
     AppointmentsRoute => AppointmentsPage,
     PassRoute => PassPage,
-    FamilyRoute => FamilyPage,
-    InboxRoute => InboxPage,
+    CheckInRoute => CheckInPage,
+    LinkRoute => LinkPage,
+});
+lazy_group!(record_pages, __preload_record_pages, RecordPages {
     RecordRoute => RecordPage,
     PrintRecordRoute => PrintRecordPage,
     PrescriptionRoute => PrescriptionPage,
+    FamilyRoute => FamilyPage,
+    InboxRoute => InboxPage,
     ProfileRoute => ProfilePage,
     VerifyPhoneRoute => VerifyPhonePage,
+});
+lazy_group!(directory_pages, __preload_directory_pages, DirectoryPages {
     FacilityRoute => FacilityPage,
     PractitionerRoute => PractitionerPage,
-    CheckInRoute => CheckInPage,
-    LinkRoute => LinkPage,
 });
 lazy_group!(account_pages, __preload_account_pages, AccountPages {
     RegisterRoute => RegisterPage,
