@@ -33,27 +33,23 @@ row "shared chunks (chunk_*.wasm)" "$pkg"/chunk_*.wasm
 # the HTML: the shell's files, then /book's chunk and every shared chunk it
 # names in the split manifest (sign-in is in the shell; the booking itself
 # is a form post on /book).
-python3 - "$pkg" >"$pkg/../book-files" <<'PY'
-import glob, json, sys
-pkg = sys.argv[1]
-manifest = json.load(open(glob.glob(f"{pkg}/__wasm_split_manifest*.json")[0]))
-# /book is a page of the booking group (`lazy_group!` in app/src/lib.rs).
-(route,) = [k for k in manifest if k.startswith("booking_pages_")]
-for name in dict.fromkeys(manifest[route]):
-    print(f"{pkg}/{name}.wasm")
-PY
-# How many files each group of lazy pages is (the manifest lists them all).
-python3 - "$pkg" >&2 <<'PY'
+# One pass over the split manifest: how many files each group of lazy
+# pages is (to stderr), and /book's files (/book is a page of the booking
+# group, `lazy_group!` in app/src/lib.rs).
+mapfile -t book < <(python3 - "$pkg" <<'PY'
 import glob, json, os, sys
 pkg = sys.argv[1]
 manifest = json.load(open(glob.glob(f"{pkg}/__wasm_split_manifest*.json")[0]))
 for key, files in sorted(manifest.items()):
     names = list(dict.fromkeys(files))
     small = sum(os.path.getsize(f"{pkg}/{n}.wasm") < 1024 for n in names)
-    print(f"{key.rsplit('_', 1)[0]}: {len(names)} files, {small} under 1 KB")
+    print(f"{key.rsplit('_', 1)[0]}: {len(names)} files, {small} under 1 KB", file=sys.stderr)
+(route,) = [k for k in manifest if k.startswith("booking_pages_")]
+for name in dict.fromkeys(manifest[route]):
+    print(f"{pkg}/{name}.wasm")
 PY
-mapfile -t book <"$pkg/../book-files"
-rm -f "$pkg/../book-files"
+)
+[ "${#book[@]}" -gt 0 ] || { echo "/book's files could not be read from the split manifest" >&2; exit 1; }
 row "sign-in → search → book: the shell and /book's ${#book[@]} chunks" "$pkg"/sihati*.wasm "$pkg"/sihati*.js "$pkg"/sihati*.css "$pkg"/__wasm_split*.js "${book[@]}"
 echo
 echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores"

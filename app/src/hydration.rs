@@ -27,10 +27,10 @@ use leptos::WasmSplitManifest;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// The file names a page needs, read once per process.
+/// What every page gets, made once per process: the hydration script
+/// (with the hashed file names in it) and the split manifest.
 struct Assets {
-    js: String,
-    wasm: String,
+    script: String,
     split: Option<WasmSplitManifest>,
 }
 
@@ -72,7 +72,15 @@ fn assets(options: &LeptosOptions) -> &'static Assets {
                 split_js,
             )))
         });
-        Assets { js: format!("/{pkg}/{js}.js"), wasm: format!("/{pkg}/{wasm}.wasm"), split }
+        let script = format!(
+            "(function(j,w){{var s=0;function go(){{if(s)return;s=1;var b=fetch(w);\
+             import(j).then(function(m){{return m.default({{module_or_path:b}}).then(function(){{m.hydrate()}})}})}}\
+             if(document.hidden)go();else requestAnimationFrame(function(){{requestAnimationFrame(function(){{setTimeout(go,0)}})}});\
+             document.addEventListener('visibilitychange',go);setTimeout(go,3000)}})({:?},{:?})",
+            format!("/{pkg}/{js}.js"),
+            format!("/{pkg}/{wasm}.wasm")
+        );
+        Assets { script, split }
     })
 }
 
@@ -84,12 +92,5 @@ pub fn Hydration(options: LeptosOptions) -> impl IntoView {
         provide_context(split.clone());
     }
     let nonce = leptos::nonce::use_nonce();
-    let script = format!(
-        "(function(j,w){{var s=0;function go(){{if(s)return;s=1;var b=fetch(w);\
-         import(j).then(function(m){{return m.default({{module_or_path:b}}).then(function(){{m.hydrate()}})}})}}\
-         if(document.hidden)go();else requestAnimationFrame(function(){{requestAnimationFrame(function(){{setTimeout(go,0)}})}});\
-         document.addEventListener('visibilitychange',go);setTimeout(go,3000)}})({:?},{:?})",
-        assets.js, assets.wasm
-    );
-    view! { <script type="module" nonce=nonce>{script}</script> }
+    view! { <script type="module" nonce=nonce>{assets.script.as_str()}</script> }
 }

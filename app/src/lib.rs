@@ -233,8 +233,7 @@ macro_rules! lazy_group {
                     $route
                 }
 
-                async fn view(this: Self) -> AnyView {
-                    let _ = this;
+                async fn view(_: Self) -> AnyView {
                     $group($pages::$page).await
                 }
 
