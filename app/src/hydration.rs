@@ -2,46 +2,53 @@
 //! (issue 15).
 //!
 //! Leptos puts `<link rel="preload">` for the main JS and WASM in `<head>`,
-//! so a phone starts the ~340 KB WASM download while it still fetches the
-//! stylesheet and paints the server's HTML. Lighthouse's simulation counts
-//! that download before the largest paint (home's LCP was 3.15–3.45 s for
-//! an intro paragraph the server sends). Every Sihati page is usable before
-//! hydration (plain links, forms that post without JavaScript), so the page
-//! paints first: no preload of the main JS and WASM in `<head>`; once the
-//! first frame is on screen (the second animation frame: the first one's
-//! callbacks run before it is painted, and at 7e38063, with one, the fetch
-//! still started before the paint was presented) the script fetches the
-//! WASM and imports the JS together, then hydrates. A hidden tab (nothing to paint) starts at once;
-//! three seconds is the backstop. A lazy page's chunks are still preloaded
-//! from `<head>` (Leptos's integration adds those links from the manifest).
+//! and its integration adds one for each chunk of the lazy page being
+//! rendered (from the split manifest), so a phone starts the ~340 KB WASM
+//! download and the page's chunks while it still fetches the stylesheet and
+//! paints the server's HTML. Lighthouse's simulation counts those downloads
+//! before the largest paint (home's LCP was 3.15–3.45 s for an intro
+//! paragraph the server sends; the lazy pages' 3.0–3.2 s at 26eed18). Every
+//! Sihati page is usable before hydration (plain links, forms that post
+//! without JavaScript), so the page paints first: nothing is preloaded from
+//! `<head>`; once the first frame is on screen (the second animation frame:
+//! the first one's callbacks run before it is painted, and at 7e38063, with
+//! one, the fetch still started before the paint was presented) the script
+//! fetches the WASM, the lazy page's chunks (listed in
+//! `<meta name="lazy-wasm">`, see [`announce_lazy_chunks`]) and imports the
+//! JS together, then hydrates. A hidden tab (nothing to paint) starts at
+//! once; three seconds is the backstop. The chunks go to the HTTP cache
+//! (their hashed names are kept for good); the split loader's own fetch,
+//! when the router preloads the page during hydration, is answered from it.
 //!
 //! What `HydrationScripts` does besides is kept: the hashed file names
-//! (`hash.txt` beside the server binary) and the split manifest given as
-//! context. Both are read once per process (Leptos reads the names on every
-//! page): every build is followed by a new server process (scripts/run.sh,
-//! scripts/test.sh, the benches).
+//! (`hash.txt` beside the server binary). The split manifest is read too,
+//! but not given to Leptos as context (that is what makes the integration
+//! write the chunks' preloads). Both are read once per process (Leptos
+//! reads the names on every page): every build is followed by a new server
+//! process (scripts/run.sh, scripts/test.sh, the benches).
 
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
-use leptos::WasmSplitManifest;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// What every page gets, made once per process: the hydration script
-/// (with the hashed file names in it) and the split manifest.
+/// (with the hashed file names in it) and, for a `--split` build, the URLs
+/// of the chunks of each lazy function, by the id `#[lazy]` gave it.
 struct Assets {
     script: String,
-    split: Option<WasmSplitManifest>,
+    chunks: HashMap<String, Vec<String>>,
 }
 
+static ASSETS: OnceLock<Assets> = OnceLock::new();
+
 fn assets(options: &LeptosOptions) -> &'static Assets {
-    static ASSETS: OnceLock<Assets> = OnceLock::new();
     ASSETS.get_or_init(|| {
         let name = options.output_name.to_string();
         let pkg = options.site_pkg_dir.to_string();
         let mut js = name.clone();
         let mut wasm = name;
-        let mut split_js = "__wasm_split.______________________.js".to_string();
         let mut manifest = "__wasm_split_manifest.json".to_string();
         if options.hash_files {
             let hash_path =
@@ -53,7 +60,6 @@ fn assets(options: &LeptosOptions) -> &'static Assets {
                         match file {
                             "js" => js = format!("{js}.{hash}"),
                             "wasm" => wasm = format!("{wasm}.{hash}"),
-                            "split" => split_js = format!("__wasm_split.{hash}.js"),
                             "manifest" => manifest = format!("__wasm_split_manifest.{hash}.json"),
                             _ => {}
                         }
@@ -65,22 +71,25 @@ fn assets(options: &LeptosOptions) -> &'static Assets {
             wasm.push_str("_bg");
         }
         let manifest_path = PathBuf::from(options.site_root.as_ref()).join(&pkg).join(manifest);
-        let split = std::fs::read_to_string(manifest_path).ok().map(|file| {
-            WasmSplitManifest(ArcStoredValue::new((
-                format!("/{pkg}"),
-                leptos::serde_json::from_str(&file).expect("the WASM split manifest is not valid JSON"),
-                split_js,
-            )))
-        });
+        // Without `--split` there is no manifest and nothing is lazy.
+        let chunks = std::fs::read_to_string(manifest_path)
+            .ok()
+            .map(|file| {
+                let manifest: HashMap<String, Vec<String>> = leptos::serde_json::from_str(&file).expect("the WASM split manifest is not valid JSON");
+                manifest.into_iter().map(|(id, files)| (id, files.iter().map(|f| format!("/{pkg}/{f}.wasm")).collect())).collect()
+            })
+            .unwrap_or_default();
         let script = format!(
             "(function(j,w){{var s=0;function go(){{if(s)return;s=1;var b=fetch(w);\
+             var c=document.querySelector('meta[name=lazy-wasm]');\
+             if(c)c.content.split(' ').forEach(function(u){{fetch(u).then(function(r){{return r.arrayBuffer()}}).catch(function(){{}})}});\
              import(j).then(function(m){{return m.default({{module_or_path:b}}).then(function(){{m.hydrate()}})}})}}\
              if(document.hidden)go();else requestAnimationFrame(function(){{requestAnimationFrame(function(){{setTimeout(go,0)}})}});\
              document.addEventListener('visibilitychange',go);setTimeout(go,3000)}})({:?},{:?})",
             format!("/{pkg}/{js}.js"),
             format!("/{pkg}/{wasm}.wasm")
         );
-        Assets { script, split }
+        Assets { script, chunks }
     })
 }
 
@@ -88,9 +97,24 @@ fn assets(options: &LeptosOptions) -> &'static Assets {
 #[component]
 pub fn Hydration(options: LeptosOptions) -> impl IntoView {
     let assets = assets(&options);
-    if let Some(split) = &assets.split {
-        provide_context(split.clone());
-    }
     let nonce = leptos::nonce::use_nonce();
     view! { <script type="module" nonce=nonce>{assets.script.as_str()}</script> }
+}
+
+/// Names the chunks of the lazy page being rendered, for the hydration
+/// script to fetch after the paint: a `<meta name="lazy-wasm">` in `<head>`
+/// with their URLs. Called on the server by a lazy route once its view is
+/// made, which is when `#[lazy]` has recorded the group's id (the
+/// integration reads the same record to write its preloads, before
+/// `<head>` is sent).
+#[cfg(feature = "ssr")]
+pub fn announce_lazy_chunks() {
+    let (Some(assets), Some(called)) = (ASSETS.get(), use_context::<leptos::PrefetchLazyFn>()) else {
+        return;
+    };
+    let urls: Vec<&str> = called.0.with_value(|ids| ids.iter().filter_map(|id| assets.chunks.get(*id)).flatten().map(String::as_str).collect());
+    if !urls.is_empty() {
+        // Rendering a `leptos_meta` element registers it for `<head>`.
+        _ = view! { <leptos_meta::Meta name="lazy-wasm" content=urls.join(" ")/> }.to_html();
+    }
 }

@@ -234,7 +234,12 @@ macro_rules! lazy_group {
                 }
 
                 async fn view(_: Self) -> AnyView {
-                    $group($pages::$page).await
+                    let view = $group($pages::$page).await;
+                    // The hydration script fetches the group's chunks
+                    // once the page has painted.
+                    #[cfg(feature = "ssr")]
+                    hydration::announce_lazy_chunks();
+                    view
                 }
 
                 // The router waits for this before it hydrates the page

@@ -62,3 +62,50 @@ test("a lazy page is hydrated in place once its code has arrived: the server's n
   await expect(page.locator('#login')).toHaveValue('0550000001');
   await expect(page.locator('body')).not.toHaveAttribute('data-panic', /./);
 });
+
+// A lazy page's chunks are not preloaded from <head> (a phone would fetch
+// them while it paints the server's HTML): the page names them in
+// <meta name="lazy-wasm"> and the hydration script fetches them after the
+// paint, into the HTTP cache, where the router's own fetch of the same
+// chunks finds them. Each chunk crosses the network once.
+test('a lazy page names its chunks for after the paint and each is downloaded once', async ({ page }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const downloads = new Map<string, number>();
+  const urls = new Map<string, string>();
+  const cached = new Set<string>();
+  // Who asked first for each chunk: the script of the page itself (the
+  // hydration script) or a file of /pkg (the split loader).
+  const firstAsker = new Map<string, string>();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const path = new URL(e.request.url).pathname;
+    if (/\.wasm$/.test(path) && !firstAsker.has(path)) firstAsker.set(path, e.initiator.stack?.callFrames[0]?.url ?? e.initiator.type);
+  });
+  cdp.on('Network.requestServedFromCache', (e) => cached.add(e.requestId));
+  cdp.on('Network.loadingFinished', (e) => {
+    if (cached.has(e.requestId)) return;
+    const url = urls.get(e.requestId);
+    if (url) downloads.set(url, (downloads.get(url) ?? 0) + 1);
+  });
+  cdp.on('Network.responseReceived', (e) => {
+    const path = new URL(e.response.url).pathname;
+    if (/\.wasm$/.test(path) && !e.response.fromDiskCache) urls.set(e.requestId, path);
+  });
+  await page.goto('/forgot');
+  await hydrated(page);
+  // Hydrated, so the router has loaded the page's code.
+  await page.fill('#forgot-login', '0550000001');
+  await expect(page.locator('#login')).toHaveValue('0550000001');
+  await expect(page.locator('head link[rel="preload"][href$=".wasm"]')).toHaveCount(0);
+  await expect(page.locator('head link[rel="modulepreload"]')).toHaveCount(0);
+  const named = (await page.locator('head meta[name="lazy-wasm"]').getAttribute('content'))!.split(' ');
+  expect(named.length).toBeGreaterThan(0);
+  for (const chunk of named) {
+    expect(chunk).toMatch(/^\/pkg\/[^/]+\.wasm$/);
+    expect(downloads.get(chunk), chunk).toBe(1);
+    expect(new URL(firstAsker.get(chunk)!).pathname, chunk).toBe('/forgot');
+  }
+  // The home page is in the main WASM: it names no chunk.
+  await page.goto('/');
+  await expect(page.locator('head meta[name="lazy-wasm"]')).toHaveCount(0);
+});
