@@ -81,12 +81,12 @@ lighthouse() {
 
 # measure URL LANG COOKIES: BENCH_RUNS runs, the median's figures as JSON.
 # A run Lighthouse itself gives up on (it sometimes loses the trace:
-# NO_NAVSTART) is run again, once.
+# NO_NAVSTART, twice in a row once at e4699f8) is run again, up to twice.
 measure() {
   local url=$1 lang=$2 cookies=$3 i
   for i in $(seq 1 "$RUNS"); do
     lighthouse "$url" "$lang" "$cookies" "$WORK/run-$i.json" || lighthouse "$url" "$lang" "$cookies" "$WORK/run-$i.json" \
-      || { echo "lighthouse failed twice on $url" >&2; exit 1; }
+      || lighthouse "$url" "$lang" "$cookies" "$WORK/run-$i.json" || { echo "lighthouse failed three times on $url" >&2; exit 1; }
   done
   python3 - "$WORK" "$RUNS" <<'PY'
 import json, os, shutil, sys
@@ -105,9 +105,12 @@ for item in median["audits"].get("long-tasks", {}).get("details", {}).get("items
     diag.append(f"  long task {item.get('duration', 0):.0f} ms at {item.get('startTime', 0):.0f} ms: {item.get('url', '')[-60:]}")
 for item in median["audits"].get("mainthread-work-breakdown", {}).get("details", {}).get("items", [])[:4]:
     diag.append(f"  main thread {item.get('groupLabel', item.get('group'))}: {item.get('duration', 0):.0f} ms")
-open(f"{work}/diag", "w").write("\n".join(diag))
 if os.environ.get("BENCH_REPORTS"):
     shutil.copy(f"{work}/run-{reports.index(median) + 1}.json", os.environ["BENCH_REPORTS"] + "/current.json")
+# Lighthouse's measure of the host's CPU speed: the simulated blocking
+# time scales with it, so figures from machines far apart do not compare.
+diag.append(f"  host benchmark index {median['environment'].get('benchmarkIndex', 0):.0f}")
+open(f"{work}/diag", "w").write("\n".join(diag))
 print(json.dumps({
     "perf": [round(score(r) * 100) for r in reports],
     "a11y": round(median["categories"]["accessibility"]["score"] * 100),

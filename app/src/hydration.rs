@@ -38,6 +38,8 @@ use std::sync::OnceLock;
 /// of the chunks of each lazy function, by the id `#[lazy]` gave it.
 struct Assets {
     script: String,
+    // Read by `announce_lazy_chunks`, on the server only.
+    #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
     chunks: HashMap<String, Vec<String>>,
 }
 
@@ -82,7 +84,7 @@ fn assets(options: &LeptosOptions) -> &'static Assets {
         let script = format!(
             "(function(j,w){{var s=0;function go(){{if(s)return;s=1;var b=fetch(w);\
              var c=document.querySelector('meta[name=lazy-wasm]');\
-             if(c)c.content.split(' ').forEach(function(u){{fetch(u).then(function(r){{return r.arrayBuffer()}}).catch(function(){{}})}});\
+             if(c)c.content.split(' ').forEach(function(u){{fetch(u).then(function(r){{return r.blob()}}).catch(function(){{}})}});\
              import(j).then(function(m){{return m.default({{module_or_path:b}}).then(function(){{m.hydrate()}})}})}}\
              if(document.hidden)go();else requestAnimationFrame(function(){{requestAnimationFrame(function(){{setTimeout(go,0)}})}});\
              document.addEventListener('visibilitychange',go);setTimeout(go,3000)}})({:?},{:?})",
@@ -104,11 +106,18 @@ pub fn Hydration(options: LeptosOptions) -> impl IntoView {
 /// Names the chunks of the lazy page being rendered, for the hydration
 /// script to fetch after the paint: a `<meta name="lazy-wasm">` in `<head>`
 /// with their URLs. Called on the server by a lazy route once its view is
-/// made, which is when `#[lazy]` has recorded the group's id (the
-/// integration reads the same record to write its preloads, before
-/// `<head>` is sent).
+/// made, which is when `#[lazy]` has recorded the group's id; the route's
+/// view is made while the body renders, and leptos_meta collects what was
+/// registered for `<head>` only at the body's first chunk.
+///
+/// The meta comes first among the tags leptos_meta puts in `<head>`. A
+/// page that renders a `<Meta>`, `<Link>` or `<Script>` of leptos_meta on
+/// the client too would meet it first while hydrating `<head>` and
+/// mismatch; pages set only `<Title>`, which does not walk `<head>`.
 #[cfg(feature = "ssr")]
 pub fn announce_lazy_chunks() {
+    // `ASSETS` is made by `<Hydration>`, which the shell renders in
+    // `<head>` before the body: unset only outside a page (never, today).
     let (Some(assets), Some(called)) = (ASSETS.get(), use_context::<leptos::PrefetchLazyFn>()) else {
         return;
     };
