@@ -30,7 +30,6 @@ fi
 
 PORT="${BENCH_PORT:-3960}"
 RUNS="${BENCH_RUNS:-3}"
-BASE="http://127.0.0.1:$PORT"
 WORK="$(mktemp -d)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 SERVER_PID=
@@ -44,31 +43,8 @@ say "building the release site and server (as scripts/run.sh does)"
 export LEPTOS_OUTPUT_NAME=sihati
 cargo leptos build --release --split --precompress >&2
 
-LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-  SIHATI_DATA_DIR="$WORK" SIHATI_SEED_DEMO=true SIHATI_LOG=warn \
-  "$TARGET/server-release/server" >>"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 120); do curl -fs "$BASE/health/ready" >/dev/null && break; sleep 1; done
-curl -fs "$BASE/health/ready" >/dev/null || { cat "$WORK/server.log"; exit 1; }
-
-# The demo citizen's web session, signed in as the login form does.
-curl -s -o /dev/null -D "$WORK/login.headers" -H "Origin: $BASE" \
-  --data-urlencode login=0550000001 --data-urlencode password=Sihati-demo-2026 "$BASE/sfn/login" || true
-SESSION="$(grep -io '^set-cookie: [^=;]*sihati_session=[^;]*' "$WORK/login.headers" | sed 's/^[Ss]et-[Cc]ookie: //' | head -n1)"
-[ -n "$SESSION" ] || { echo "the demo citizen could not sign in"; cat "$WORK/server.log"; exit 1; }
-
-# A search with results: the first specialty with a free slot in Oran
-# within four weeks.
-FROM="$(date -u -d '+1 day' +%F)"
-TO="$(date -u -d '+28 days' +%F)"
-SEARCH=
-for s in paediatrics dermatology ophthalmology ent general_practice; do
-  if curl -fs "$BASE/api/v1/slots?specialty=$s&wilaya=31&from=$FROM&to=$TO" | grep -q '"starts_at"'; then
-    SEARCH="/book?specialty=$s&wilaya=31&from=$FROM&to=$TO"
-    break
-  fi
-done
-[ -n "$SEARCH" ] || { echo "no free slot in the demo data"; exit 1; }
+mkdir -p "$WORK/data"
+start_demo_server "$TARGET/server-release/server" "$ROOT/target/site" "$PORT" "$WORK/data"
 
 # One Lighthouse run of URL (LANG, COOKIES) into OUT.
 lighthouse() {

@@ -19,11 +19,8 @@ fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-export CARGO_PROFILE_RELEASE_STRIP=false
-export LEPTOS_WASM_OPT_FEATURES="-Oz,--enable-bulk-memory,--enable-nontrapping-float-to-int,-g"
 # Its own site directory, kept: BENCH_REUSE=1 reads the last build again.
-export LEPTOS_SITE_ROOT="$TARGET/profile-site"
-[ "${BENCH_REUSE:-0}" = 1 ] || { rm -rf "$LEPTOS_SITE_ROOT"; cargo leptos build --release --split --frontend-only >&2; }
+build_named_site
 pkg="$LEPTOS_SITE_ROOT/pkg"
 main="$(ls "$pkg"/sihati*.wasm)"
 twiggy top -n 1000000 --format csv "$main" >"$WORK/main.csv"

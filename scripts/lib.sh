@@ -56,6 +56,55 @@ ensure_chromium() {
   fi
 }
 
+# For the benches: the release site as scripts/run.sh builds it, but with
+# the function names kept (no strip, and wasm-opt -g, which keeps the name
+# section and optimises alike), in its own site directory, TARGET/profile-
+# site (LEPTOS_SITE_ROOT is set to it). BENCH_REUSE=1 keeps the last one.
+# cargo-leptos writes this build's file names into hash.txt beside the
+# release server, as for any build: a script serving target/site builds it
+# first (as lighthouse.sh does), which writes them back.
+build_named_site() {
+  export CARGO_PROFILE_RELEASE_STRIP=false
+  export LEPTOS_WASM_OPT_FEATURES="-Oz,--enable-bulk-memory,--enable-nontrapping-float-to-int,-g"
+  export LEPTOS_SITE_ROOT="${CARGO_TARGET_DIR:-$ROOT/target}/profile-site"
+  if [ "${BENCH_REUSE:-0}" != 1 ]; then
+    rm -rf "$LEPTOS_SITE_ROOT"
+    LEPTOS_OUTPUT_NAME=sihati cargo leptos build --release --split --frontend-only >&2
+  fi
+}
+
+# For the benches: start the release server SERVER_BIN on PORT over the
+# site SITE_ROOT, with a fresh SQLite database of demo data in DATA_DIR,
+# and set SERVER_PID, BASE, SESSION (the demo citizen's session cookie,
+# signed in as the login form does) and SEARCH (the address of a slot
+# search with results: the first specialty with a free slot in Oran within
+# four weeks). Extra environment for the server may be given before the
+# call. The caller kills SERVER_PID.
+start_demo_server() {
+  local bin=$1 site=$2 port=$3 data=$4 s from to
+  BASE="http://127.0.0.1:$port"
+  LEPTOS_SITE_ROOT="$site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+    SIHATI_DATA_DIR="$data" SIHATI_SEED_DEMO=true SIHATI_LOG=warn "$bin" >>"$data/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 120); do curl -fs "$BASE/health/ready" >/dev/null && break; sleep 1; done
+  curl -fs "$BASE/health/ready" >/dev/null || { cat "$data/server.log"; return 1; }
+  curl -s -o /dev/null -D "$data/login.headers" -H "Origin: $BASE" \
+    --data-urlencode login=0550000001 --data-urlencode password=Sihati-demo-2026 "$BASE/sfn/login" || true
+  SESSION="$(grep -io '^set-cookie: [^=;]*sihati_session=[^;]*' "$data/login.headers" | sed 's/^[Ss]et-[Cc]ookie: //' | head -n1)"
+  [ -n "$SESSION" ] || { echo "the demo citizen could not sign in"; cat "$data/server.log"; return 1; }
+  from="$(date -u -d '+1 day' +%F)"
+  to="$(date -u -d '+28 days' +%F)"
+  SEARCH=
+  for s in paediatrics dermatology ophthalmology ent general_practice; do
+    if curl -fs "$BASE/api/v1/slots?specialty=$s&wilaya=31&from=$from&to=$to" | grep -q '"starts_at"'; then
+      SEARCH="/book?specialty=$s&wilaya=31&from=$from&to=$to"
+      return 0
+    fi
+  done
+  echo "no free slot in the demo data"
+  return 1
+}
+
 ensure_e2e_packages() {
   # Reinstalled whenever package-lock.json changed since the last install.
   if [ ! -x end2end/node_modules/.bin/playwright ] || ! cmp -s end2end/package-lock.json end2end/node_modules/.sihati-lock; then
