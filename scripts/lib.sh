@@ -78,8 +78,7 @@ build_named_site() {
 # and set SERVER_PID, BASE, SESSION (the demo citizen's session cookie,
 # signed in as the login form does) and SEARCH (the address of a slot
 # search with results: the first specialty with a free slot in Oran within
-# four weeks). Extra environment for the server may be given before the
-# call. The caller kills SERVER_PID.
+# four weeks). The caller kills SERVER_PID.
 start_demo_server() {
   local bin=$1 site=$2 port=$3 data=$4 s from to
   BASE="http://127.0.0.1:$port"
