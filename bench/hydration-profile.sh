@@ -20,13 +20,7 @@ ensure_wasm_opt
 ensure_chromium
 ensure_e2e_packages
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-WORK="$(mktemp -d)"
-SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_scratch
 
 say "building the release server, then the site with function names"
 export LEPTOS_OUTPUT_NAME=sihati

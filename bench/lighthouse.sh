@@ -30,14 +30,8 @@ fi
 
 PORT="${BENCH_PORT:-3960}"
 RUNS="${BENCH_RUNS:-3}"
-WORK="$(mktemp -d)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_scratch
 
 say "building the release site and server (as scripts/run.sh does)"
 export LEPTOS_OUTPUT_NAME=sihati

@@ -73,6 +73,14 @@ build_named_site() {
   fi
 }
 
+# For the benches: a scratch directory WORK, removed on exit with the
+# server start_demo_server started (SERVER_PID), if any.
+bench_scratch() {
+  WORK="$(mktemp -d)"
+  SERVER_PID=
+  trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+}
+
 # For the benches: start the release server SERVER_BIN on PORT over the
 # site SITE_ROOT, with a fresh SQLite database of demo data in DATA_DIR,
 # and set SERVER_PID, BASE, SESSION (the demo citizen's session cookie,
