@@ -365,6 +365,24 @@ pub(crate) fn use_tick(secs: u64) -> RwSignal<u32> {
     tick
 }
 
+/// What a view read again in the background shows: the newest answer, or,
+/// when reading it failed (no network on the phone, a server error), the
+/// last one that arrived, marked stale (`true`), rather than nothing. An
+/// answer that says there is nothing (any other error: no place in a
+/// queue any more, signed out) clears it; while an answer is awaited the
+/// kept one stays, not stale.
+pub(crate) fn fresh_or_kept<T>(kept: Option<T>, answer: Option<Result<T, crate::error::AppError>>) -> (Option<T>, bool) {
+    match answer {
+        Some(Ok(fresh)) => (Some(fresh), false),
+        Some(Err(e)) if e.code() == shared::ErrorCode::Internal => {
+            let stale = kept.is_some();
+            (kept, stale)
+        }
+        Some(Err(_)) => (None, false),
+        None => (kept, false),
+    }
+}
+
 /// A value fetched in the browser only, after hydration, and again
 /// whenever a signal `fetch` reads changes (the newest answer wins). Unlike
 /// a `LocalResource`, whose read inside a Suspense held a lazy page's
@@ -390,4 +408,26 @@ where
         });
     });
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fresh_or_kept;
+    use crate::error::AppError;
+    use shared::ErrorCode;
+
+    #[test]
+    fn a_failed_read_keeps_the_last_answer_marked_stale_and_a_refusal_clears_it() {
+        let failed = || Some(Err(AppError::from(ErrorCode::Internal)));
+        // A fresh answer is shown as is, whatever was kept.
+        assert_eq!(fresh_or_kept(Some(1), Some(Ok(2))), (Some(2), false));
+        // The network failed: the last answer stays, marked.
+        assert_eq!(fresh_or_kept(Some(2), failed()), (Some(2), true));
+        // Failed with nothing seen yet: nothing to show, nothing stale.
+        assert_eq!(fresh_or_kept(None::<u8>, failed()), (None, false));
+        // The server says there is nothing (no place any more): cleared.
+        assert_eq!(fresh_or_kept(Some(2), Some(Err(AppError::from(ErrorCode::NotFound)))), (None, false));
+        // Awaiting the answer: the kept one, not stale.
+        assert_eq!(fresh_or_kept(Some(2), None), (Some(2), false));
+    }
 }

@@ -67,6 +67,9 @@ test('the desk receives walk-ins, the practitioner calls, the screen and the pat
 
   // Her phone: her place, one patient before her.
   const phoneContext = await browser.newContext();
+  // Its clock is the test's, so that the 30 s refresh of her place need
+  // not be waited for (time still flows as usual otherwise).
+  await phoneContext.clock.install();
   const phone = await phoneContext.newPage();
   await signIn(phone, yasmine.phone, yasmine.password);
   await phone.goto('/appointments');
@@ -76,6 +79,17 @@ test('the desk receives walk-ins, the practitioner calls, the screen and the pat
   await expect(place.locator('[data-test="place-ahead"]')).toContainText('1');
   // Rendered by the server, so it does not push the list down once painted.
   expect(await (await phone.request.get('/appointments')).text()).toContain('data-test="walk-in-place"');
+  // The phone loses the network at the next refresh: her place stays,
+  // marked as not updated; back online, the next refresh clears the mark.
+  await expect(place.locator('[data-test="place-stale"]')).toHaveCount(0);
+  await phoneContext.setOffline(true);
+  await phone.clock.fastForward(31_000);
+  await expect(place.locator('[data-test="place-stale"]')).toBeVisible();
+  await expect(place.locator('.ticket')).toHaveText(second);
+  await phoneContext.setOffline(false);
+  await phone.clock.fastForward(31_000);
+  await expect(place.locator('[data-test="place-stale"]')).toHaveCount(0);
+  await expect(place.locator('.ticket')).toHaveText(second);
 
   // The network drops on the TV; the practitioner calls meanwhile; back
   // online, the screen reconnects by itself and shows the call.

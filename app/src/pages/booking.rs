@@ -513,42 +513,53 @@ fn Place(id: shared::AppointmentId) -> impl IntoView {
         tick.track();
         crate::api::my_place(id.to_string())
     });
-    move || place.get().and_then(|r| r.ok()).map(|p| view! { <PlaceCard p=p/> })
+    // A failed read (the phone lost the network) keeps the last place shown.
+    let kept = StoredValue::new(None);
+    move || {
+        let (shown, stale) = crate::components::fresh_or_kept(kept.get_value(), place.get());
+        kept.set_value(shown.clone());
+        shown.map(|p| view! { <PlaceCard p=p stale=stale/> })
+    }
 }
 
 /// Today's visits without an appointment (received at a desk as a walk-in):
 /// their place, above the appointments. Rendered by the server, so nothing
 /// moves the list down once the page has painted; read again every 30 s
-/// (a Transition: the old places stay until the new ones arrive).
+/// (a Transition: the old places stay until the new ones arrive, and when
+/// a read fails, marked as not updated).
 #[component]
 fn WalkInPlaces() -> impl IntoView {
     let i18n = use_i18n();
     let tick = crate::components::use_tick(30);
     let places = Resource::new(move || tick.get(), |_| crate::api::my_places());
+    let kept = StoredValue::new(None);
     view! {
         <Transition fallback=|| ()>
-            {move || places.get().and_then(|r| r.ok()).map(|list| {
-                list.into_iter()
+            {move || {
+                let (shown, stale) = crate::components::fresh_or_kept(kept.get_value(), places.get());
+                kept.set_value(shown.clone());
+                shown.map(|list| list.into_iter()
                     .filter(|p| p.appointment_id.is_none())
                     .map(|p| {
                         let service = if i18n.get_locale_untracked() == Locale::ar { p.specialty_name_ar.clone() } else { p.specialty_name_fr.clone() };
                         view! {
                             <section class="card" data-test="walk-in-place">
                                 <p><strong>{service}</strong>" — "{p.patient_name.clone()}</p>
-                                <PlaceCard p=p/>
+                                <PlaceCard p=p stale=stale/>
                             </section>
                         }
                     })
-                    .collect_view()
-            })}
+                    .collect_view())
+            }}
         </Transition>
     }
 }
 
 /// One place in a queue today: the ticket, then the room once called, or
-/// how many are before and about how long.
+/// how many are before and about how long; `stale` when the last read
+/// failed and this is the place as last seen.
 #[component]
-fn PlaceCard(p: shared::dto::PositionOut) -> impl IntoView {
+fn PlaceCard(p: shared::dto::PositionOut, stale: bool) -> impl IntoView {
     let i18n = use_i18n();
     let (ahead, minutes) = (p.ahead, p.estimate_minutes);
     view! {
@@ -563,6 +574,7 @@ fn PlaceCard(p: shared::dto::PositionOut) -> impl IntoView {
                     {p.reason.map(|r| view! { <span class="hint">{super::floor::reason_text(i18n, r)}</span> })}
                 }.into_any(),
             }}
+            {stale.then(|| view! { <span class="hint" data-test="place-stale">{t!(i18n, floor.place_stale)}</span> })}
         </div>
     }
 }
