@@ -27,18 +27,10 @@ export LEPTOS_OUTPUT_NAME=sihati
 [ "${BENCH_REUSE:-0}" = 1 ] || cargo leptos build --release --split --precompress >&2
 build_named_site
 # The server reads the hashed file names from hash.txt beside its binary:
-# a copy of the binary, beside the names of the named build's files.
+# a copy of the binary, beside the named build's own hash.txt.
 mkdir -p "$WORK/bin" "$WORK/data"
 cp "$TARGET/server-release/server" "$WORK/bin/server"
-pkg="$LEPTOS_SITE_ROOT/pkg"
-hash_of() { basename "$1" | sed -E "s/^$2\.([^.]+)\.$3\$/\1/"; }
-{
-  echo "js: $(hash_of "$(ls "$pkg"/sihati.*.js)" sihati js)"
-  echo "wasm: $(hash_of "$(ls "$pkg"/sihati.*.wasm)" sihati wasm)"
-  echo "css: $(hash_of "$(ls "$pkg"/sihati.*.css)" sihati css)"
-  echo "manifest: $(hash_of "$(ls "$pkg"/__wasm_split_manifest.*.json)" __wasm_split_manifest json)"
-  echo "split: $(hash_of "$(ls "$pkg"/__wasm_split.*.js)" __wasm_split js)"
-} >"$WORK/bin/hash.txt"
+cp "$LEPTOS_SITE_ROOT/hash.txt" "$WORK/bin/hash.txt"
 start_demo_server "$WORK/bin/server" "$LEPTOS_SITE_ROOT" "${BENCH_PORT:-3961}" "$WORK/data"
 
 NODE_PATH="$ROOT/end2end/node_modules" node bench/hydration_profile.cjs "$BASE" "$SESSION" \

@@ -62,7 +62,8 @@ ensure_chromium() {
 # site (LEPTOS_SITE_ROOT is set to it). BENCH_REUSE=1 keeps the last one.
 # cargo-leptos writes this build's file names into hash.txt beside the
 # release server, as for any build: a script serving target/site builds it
-# first (as lighthouse.sh does), which writes them back.
+# first (as lighthouse.sh does), which writes them back. A copy is kept in
+# the site directory, for a server serving this site (hydration-profile.sh).
 build_named_site() {
   export CARGO_PROFILE_RELEASE_STRIP=false
   export LEPTOS_WASM_OPT_FEATURES="-Oz,--enable-bulk-memory,--enable-nontrapping-float-to-int,-g"
@@ -70,6 +71,7 @@ build_named_site() {
   if [ "${BENCH_REUSE:-0}" != 1 ]; then
     rm -rf "$LEPTOS_SITE_ROOT"
     LEPTOS_OUTPUT_NAME=sihati cargo leptos build --release --split --frontend-only >&2
+    cp "${CARGO_TARGET_DIR:-$ROOT/target}/server-release/hash.txt" "$LEPTOS_SITE_ROOT/hash.txt"
   fi
 }
 

@@ -383,6 +383,23 @@ pub(crate) fn fresh_or_kept<T>(kept: Option<T>, answer: Option<Result<T, crate::
     }
 }
 
+/// [`fresh_or_kept`] over `read` (a Resource or a signal read again in the
+/// background), keeping the last answer shown between calls: call the
+/// result where the answer is shown (inside a Suspense or Transition, so
+/// that it waits for the read).
+pub(crate) fn kept_on_failure<T, F>(read: F) -> impl Fn() -> (Option<T>, bool) + Copy + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn() -> Option<Result<T, crate::error::AppError>> + Copy + Send + Sync + 'static,
+{
+    let kept = StoredValue::new(None);
+    move || {
+        let (shown, stale) = fresh_or_kept(kept.get_value(), read());
+        kept.set_value(shown.clone());
+        (shown, stale)
+    }
+}
+
 /// A value fetched in the browser only, after hydration, and again
 /// whenever a signal `fetch` reads changes (the newest answer wins). Unlike
 /// a `LocalResource`, whose read inside a Suspense held a lazy page's

@@ -514,11 +514,10 @@ fn Place(id: shared::AppointmentId) -> impl IntoView {
         crate::api::my_place(id.to_string())
     });
     // A failed read (the phone lost the network) keeps the last place shown.
-    let kept = StoredValue::new(None);
+    let shown = crate::components::kept_on_failure(move || place.get());
     move || {
-        let (shown, stale) = crate::components::fresh_or_kept(kept.get_value(), place.get());
-        kept.set_value(shown.clone());
-        shown.map(|p| view! { <PlaceCard p=p stale=stale/> })
+        let (place, stale) = shown();
+        place.map(|p| view! { <PlaceCard p=p stale=stale/> })
     }
 }
 
@@ -532,13 +531,12 @@ fn WalkInPlaces() -> impl IntoView {
     let i18n = use_i18n();
     let tick = crate::components::use_tick(30);
     let places = Resource::new(move || tick.get(), |_| crate::api::my_places());
-    let kept = StoredValue::new(None);
+    let shown = crate::components::kept_on_failure(move || places.get());
     view! {
         <Transition fallback=|| ()>
             {move || {
-                let (shown, stale) = crate::components::fresh_or_kept(kept.get_value(), places.get());
-                kept.set_value(shown.clone());
-                shown.map(|list| list.into_iter()
+                let (list, stale) = shown();
+                list.map(|list| list.into_iter()
                     .filter(|p| p.appointment_id.is_none())
                     .map(|p| {
                         let service = if i18n.get_locale_untracked() == Locale::ar { p.specialty_name_ar.clone() } else { p.specialty_name_fr.clone() };
