@@ -6,7 +6,10 @@
 // pass (the server marks those with `data-keep-offline`); any other answer
 // for these pages (signed out: the sign-in page; an error), any sign-in,
 // registration, sign-out or account closure, and a copy older than a web
-// session can live (14 days) empty it.
+// session can live (14 days) empty it. A connection that hangs (common on
+// 3G: connected, but nothing comes back) is treated as none once it has
+// kept the person waiting PATIENCE_MS: the copy is shown, and the page from
+// the network, if it ever arrives, still replaces the copy for next time.
 'use strict';
 
 const PERSONAL = 'sihati-personal-v1';
@@ -15,6 +18,9 @@ const PASS = /^\/appointments\/[^/]+\/pass$/;
 const SIGN_IN_OUT = ['/sfn/logout', '/sfn/login', '/sfn/second_factor', '/sfn/register', '/sfn/close_account'];
 const KEEP = 'data-keep-offline';
 const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+// Long enough for the page (a few KB) on slow 3G, short enough that a
+// person at the polyclinic's door is not left with a blank screen.
+const PATIENCE_MS = 5000;
 
 // Bumped by every forget: a copy being written when the person signed out
 // is not written (its generation is gone).
@@ -43,19 +49,29 @@ function forget() {
   return caches.delete(PERSONAL);
 }
 
-// The page from the network, kept for later; the kept copy when offline.
+// The page from the network, kept for later; the kept copy when offline,
+// or when the network has not answered within PATIENCE_MS.
 async function onlineThenCopy(event, request, url) {
-  let response;
-  try {
-    response = await fetch(request);
-  } catch (offline) {
-    const copy = await (await caches.open(PERSONAL)).match(url.pathname);
-    if (copy && Date.now() - Date.parse(copy.headers.get('x-sihati-saved')) < MAX_AGE_MS) return offlineCopy(copy);
-    if (copy) await forget();
-    throw offline;
-  }
-  event.waitUntil(answered(url.pathname, response.clone()));
-  return response;
+  const network = fetch(request);
+  // Cloned as soon as it arrives, before the page reads it; kept even when
+  // the copy was shown instead.
+  event.waitUntil(network.then((response) => answered(url.pathname, response.clone()), () => {}));
+  const copy = await lastCopy(url.pathname);
+  // Nothing to fall back on: wait for the network, or fail, as a browser would.
+  if (!copy) return network;
+  const late = new Promise((resolve) => setTimeout(resolve, PATIENCE_MS, null));
+  const first = await Promise.race([network, late]).catch(() => null);
+  return first ?? offlineCopy(copy);
+}
+
+// The kept copy of a page, if young enough; an older one is forgotten.
+// (`caches.match` with a name does not create the cache, as `open` would.)
+async function lastCopy(path) {
+  const copy = await caches.match(path, { cacheName: PERSONAL });
+  if (!copy) return null;
+  if (Date.now() - Date.parse(copy.headers.get('x-sihati-saved')) < MAX_AGE_MS) return copy;
+  await forget();
+  return null;
 }
 
 async function answered(path, response) {

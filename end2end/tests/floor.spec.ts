@@ -4,8 +4,7 @@
 // across a network cut — the practitioner calls and sees the patient, and
 // the citizen's phone shows their place, then the room.
 import { test, expect } from '@playwright/test';
-import * as fs from 'fs';
-import { freeSlot, hydrated, registerCitizen, signIn, staffToken, uniqueCitizen } from './helpers';
+import { freeSlot, hydrated, registerCitizen, serverPid, signIn, staffToken, uniqueCitizen } from './helpers';
 
 test('the desk receives walk-ins, the practitioner calls, the screen and the patient follow live', async ({ page, browser, request }) => {
   // The facility admin adds a waiting-room screen; the demo practitioner's service.
@@ -132,13 +131,11 @@ test('the desk receives walk-ins, the practitioner calls, the screen and the pat
 /** Stops the server (the test script's service loop starts it again) and
  * waits until the new one answers. */
 async function restartServer() {
-  const pidfile = process.env.SIHATI_E2E_SERVER_PIDFILE;
-  if (!pidfile) throw new Error('SIHATI_E2E_SERVER_PIDFILE is not set: run scripts/test.sh');
-  const before = fs.readFileSync(pidfile, 'utf8').trim();
-  process.kill(Number(before), 'SIGTERM');
+  const before = serverPid();
+  process.kill(before, 'SIGTERM');
   const base = process.env.SIHATI_E2E_URL ?? 'http://127.0.0.1:3000';
   await expect.poll(async () => {
-    if (fs.readFileSync(pidfile, 'utf8').trim() === before) return 'old';
+    if (serverPid() === before) return 'old';
     try {
       return (await fetch(`${base}/health/ready`)).ok ? 'ready' : 'starting';
     } catch {

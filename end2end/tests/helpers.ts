@@ -28,6 +28,21 @@ export async function hydrated(page: Page) {
   }
 }
 
+/** The e2e server's process id, as scripts/test.sh's service loop wrote it. */
+export function serverPid(): number {
+  const pidfile = process.env.SIHATI_E2E_SERVER_PIDFILE;
+  if (!pidfile) throw new Error('SIHATI_E2E_SERVER_PIDFILE is not set: run scripts/test.sh');
+  return Number(fs.readFileSync(pidfile, 'utf8').trim());
+}
+
+/** Pauses the server's process: the kernel still accepts connections but
+ * nothing answers, as on a connection that hangs. Returns what resumes it. */
+export function pauseServer(): () => void {
+  const pid = serverPid();
+  process.kill(pid, 'SIGSTOP');
+  return () => process.kill(pid, 'SIGCONT');
+}
+
 export async function switchLanguage(page: Page, lang: 'ar' | 'fr' | 'en') {
   await page.locator(`a[data-lang="${lang}"]`).click();
   await expect(page.locator('html')).toHaveAttribute('lang', lang);

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { bookFirstSlot, freeSlot, hydrated, registerCitizen, signIn, uniqueCitizen } from './helpers';
+import { bookFirstSlot, freeSlot, hydrated, pauseServer, registerCitizen, signIn, uniqueCitizen } from './helpers';
 
 // The service worker is blocked in every other spec (playwright.config.ts);
 // this one is about it.
@@ -70,6 +70,27 @@ test('the web app installs; "my appointments" and each pass open offline from th
   await hydrated(page);
   await expect(page.locator('[data-test="offline-copy"]')).toBeHidden();
   await expect.poll(() => kept(page)).toEqual([passHref, '/appointments'].sort());
+
+  // Connected, but nothing comes back (the server's process paused): after
+  // the worker's patience (5 s) the copy is shown rather than a blank page;
+  // once the server answers again, its page replaces the copy.
+  const saved = () => page.evaluate(async (name) => (await caches.match('/appointments', { cacheName: name }))?.headers.get('x-sihati-saved') ?? null, PERSONAL);
+  const savedBefore = await saved();
+  expect(savedBefore).not.toBeNull();
+  const resume = pauseServer();
+  try {
+    // Not until `load`: a stylesheet not in the HTTP cache would wait for the server.
+    await page.goto('/appointments', { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('[data-test="offline-copy"]')).toBeVisible();
+    await expect(page.locator('[data-test="appointment"][data-status="booked"]')).toHaveCount(1);
+  } finally {
+    resume();
+  }
+  await expect.poll(saved).not.toBe(savedBefore);
+  await page.goto('/appointments');
+  await hydrated(page);
+  await expect(page.locator('[data-test="offline-copy"]')).toBeHidden();
+
   await page.click('[data-test="logout"]');
   await expect(page).toHaveURL(/\/$/);
   await expect.poll(() => kept(page)).toEqual([]);
