@@ -224,11 +224,18 @@ impl Bookings {
         self.core.describe(&a, &s).await
     }
 
-    /// The actor's own appointments and their dependants', upcoming first.
+    /// The actor's own appointments and their dependants', upcoming first:
+    /// today's and later ones soonest first, then the past ones latest
+    /// first, so that the first page (the API pages this list) shows what
+    /// is coming, however long the history.
     pub async fn my_appointments(&self, actor: &Actor) -> Result<Vec<AppointmentOut>> {
         let list = appointment::Entity::find().filter(self.core.own_appointments(self.core.db(), actor).await?).all(self.core.db()).await?;
         let mut out = self.core.describe_all(&list).await?;
-        out.sort_by_key(|a| a.starts_at);
+        let today = algiers_midnight(self.core.today());
+        out.sort_by(|a, b| {
+            let (a_past, b_past) = (a.starts_at < today, b.starts_at < today);
+            a_past.cmp(&b_past).then_with(|| if a_past { b.starts_at.cmp(&a.starts_at) } else { a.starts_at.cmp(&b.starts_at) })
+        });
         Ok(out)
     }
 

@@ -190,7 +190,8 @@ pub async fn reschedule(
     Ok((StatusCode::CREATED, Json(out)))
 }
 
-/// One's own appointments.
+/// One's own appointments and one's dependants': today's and later ones
+/// soonest first, then the past ones latest first.
 #[utoipa::path(get, path = "/appointments", tag = "booking", security(("bearer" = [])),
     params(PageQuery), responses((status = 200, body = Page<AppointmentOut>)))]
 #[tracing::instrument(name = "GET /api/v1/appointments", skip_all)]

@@ -169,6 +169,42 @@ async fn a_citizen_holds_at_most_one_active_appointment_per_specialty() {
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "slot_unavailable"));
 }
 
+/// However long a citizen's history, the list (and its first page) starts
+/// with what is coming, soonest first; the past follows, latest first.
+#[tokio::test]
+async fn a_citizens_appointments_list_what_is_coming_first_then_the_past_latest_first() {
+    let app = spawn_app().await;
+    let c = clinic_with_slots(&app).await;
+    let (phone, _) = app.register_citizen().await;
+    let alice = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let starts = |v: &Value| v["starts_at"].as_str().unwrap().parse::<chrono::DateTime<Utc>>().unwrap();
+    let slots = free_slots(&app, &c, 3).await;
+    let (first, last) = (&slots[0], slots.last().unwrap());
+    // The earliest and the latest slot, each booked and cancelled (one
+    // active appointment per specialty).
+    let mut ids = Vec::new();
+    for slot in [first, last] {
+        let res = app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": slot["id"]})).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let id = s(&res.json::<Value>().await.unwrap(), "id");
+        assert_eq!(app.post_auth(&format!("/api/v1/appointments/{id}/cancel"), &alice, &json!({})).await.status(), StatusCode::OK);
+        ids.push(id);
+    }
+    // Two days after the earliest: it is past. A slot between then and the latest is booked.
+    let now = starts(first) + Duration::days(2);
+    app.domain.clock().advance(now - app.domain.clock().now());
+    let alice = s(&app.token(&phone, PASSWORD).await, "access_token");
+    let between = free_slots(&app, &c, 3).await.into_iter().find(|v| starts(v) > now && starts(v) < starts(last)).expect("a slot in between");
+    let res = app.post_auth("/api/v1/appointments", &alice, &json!({"slot_id": between["id"]})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let coming = s(&res.json::<Value>().await.unwrap(), "id");
+
+    let mine: Vec<String> = items(app.get_auth("/api/v1/appointments", &alice).await).await.iter().map(|a| s(a, "id")).collect();
+    assert_eq!(mine, [coming.clone(), ids[1].clone(), ids[0].clone()]);
+    let page: Vec<String> = items(app.get_auth("/api/v1/appointments?limit=1", &alice).await).await.iter().map(|a| s(a, "id")).collect();
+    assert_eq!(page, [coming]);
+}
+
 /// 200 clients race for the same slot, round after round: each round has
 /// exactly one 201 and 199 `409 slot_taken`, never a 5xx. Rounds:
 /// `SIHATI_RACE_ROUNDS` (default 100).
