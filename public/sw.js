@@ -4,12 +4,15 @@
 // hashed /pkg files), and nothing personal outlives the session: a copy is
 // kept only of a page that showed the signed-in person's appointments or
 // pass (the server marks those with `data-keep-offline`); any other answer
-// for these pages (signed out: the sign-in page; an error), any sign-in,
-// registration, sign-out or account closure, and a copy older than a web
-// session can live (14 days) empty it. A connection that hangs (common on
-// 3G: connected, but nothing comes back) is treated as none once it has
+// for these pages (signed out: the sign-in page; a client error), any
+// sign-in, registration, sign-out or account closure, and a copy older
+// than a web session can live (14 days) empty it. A server error (5xx)
+// shows the copy and leaves it as it is. A connection that hangs (common
+// on 3G: connected, but nothing comes back) is treated as none once it has
 // kept the person waiting PATIENCE_MS: the copy is shown, and the page from
 // the network, if it ever arrives, still replaces the copy for next time.
+// Its logic is unit-tested in end2end/unit/sw.test.mjs, the browser's
+// behaviour in end2end/tests/offline.spec.ts.
 'use strict';
 
 const PERSONAL = 'sihati-personal-v1';
@@ -50,7 +53,8 @@ function forget() {
 }
 
 // The page from the network, kept for later; the kept copy when offline,
-// or when the network has not answered within PATIENCE_MS.
+// when the server answers with an error, or when the network has not
+// answered within PATIENCE_MS.
 async function onlineThenCopy(event, request, url) {
   const network = fetch(request);
   // Cloned as soon as it arrives, before the page reads it; kept even when
@@ -61,7 +65,14 @@ async function onlineThenCopy(event, request, url) {
   if (!copy) return network;
   const late = new Promise((resolve) => setTimeout(resolve, PATIENCE_MS, null));
   const first = await Promise.race([network, late]).catch(() => null);
-  return first ?? offlineCopy(copy);
+  return first && !unavailable(first) ? first : offlineCopy(copy);
+}
+
+// A server error (what a load balancer answers while the server is down or
+// being replaced) says nothing of who is signed in: the copy is shown
+// instead, and is neither replaced nor forgotten.
+function unavailable(response) {
+  return response.status >= 500;
 }
 
 // The kept copy of a page, if young enough; an older one is forgotten.
@@ -75,6 +86,7 @@ async function lastCopy(path) {
 }
 
 async function answered(path, response) {
+  if (unavailable(response)) return;
   const at = generation;
   const body = response.ok && response.type === 'basic' ? await response.text() : '';
   if (!body.includes(KEEP)) {

@@ -20,6 +20,9 @@ ensure_postgres
 ensure_e2e_packages
 ensure_smtp_server
 
+say "service worker unit tests (node --test: public/sw.js in a vm, its network and caches in memory)"
+node --test end2end/unit/
+
 say "layout (cargo fmt --check, rustfmt.toml)"
 if ! cargo fmt --version >/dev/null 2>&1; then
   rustup component add rustfmt
