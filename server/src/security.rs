@@ -111,19 +111,22 @@ pub fn csp(nonce: &str) -> String {
 
 /// How long a browser may keep a static file. For good when its name
 /// carries the content hash cargo-leptos gave it (`chunk_3.<hash>.wasm`:
-/// a new build has new names) — except the main `sihati.<hash>.js` and
-/// `.wasm`, whose names cargo-leptos computes before writing the split
-/// loader's hashed name into them (a build that changes only lazy pages
-/// keeps their names with new content): those, and an unhashed build's
-/// `/pkg`, are revalidated every time (a 304 when unchanged). The icons
-/// for an hour.
+/// a new build has new names) — except the main output's `<name>.<hash>.js`
+/// and `.wasm` (`sihati` here, whatever LEPTOS_OUTPUT_NAME says), whose
+/// names cargo-leptos computes before writing the split loader's hashed
+/// name into them (a build that changes only lazy pages keeps their names
+/// with new content): those, and an unhashed build's `/pkg`, are
+/// revalidated every time (a 304 when unchanged). The icons for an hour.
 pub fn static_cache_control(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or_default();
     let parts: Vec<&str> = name.split('.').collect();
     let is_hash =
         |p: &&str| p.len() == 22 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') && p.bytes().any(|b| b.is_ascii_alphanumeric());
     let hashed = parts.len() >= 3 && parts[1..parts.len() - 1].iter().any(is_hash);
-    let main_output = parts.first() == Some(&"sihati") && matches!(parts.last(), Some(&"js") | Some(&"wasm"));
+    // The main output, whatever the deployment named it (LEPTOS_OUTPUT_NAME):
+    // every script or module that is not one of the split's pieces.
+    let split_piece = ["chunk_", "split_", "__wasm_split."].iter().any(|p| name.starts_with(p));
+    let main_output = !split_piece && matches!(parts.last(), Some(&"js") | Some(&"wasm"));
     if path.starts_with("/pkg/") && hashed && !main_output {
         "public, max-age=31536000, immutable"
     } else if path.starts_with("/pkg/") {
@@ -194,6 +197,7 @@ mod tests {
         assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB-w.css"), forever);
         assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB-w.wasm"), "no-cache", "the main output's name misses the loader's");
         assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB-w.js"), "no-cache");
+        assert_eq!(static_cache_control("/pkg/sante-dz.q2VbSu1R8nzJcJ4Zl0qB-w.wasm"), "no-cache", "another output name is the main output too");
         assert_eq!(static_cache_control("/pkg/__wasm_split.______________________.js"), "no-cache", "the loader's placeholder is no hash");
         assert_eq!(static_cache_control("/pkg/sihati.wasm"), "no-cache", "an unhashed build's names never change");
         assert_eq!(static_cache_control("/pkg/sihati.q2VbSu1R8nzJcJ4Zl0qB.wasm"), "no-cache", "20 characters are no md5");
