@@ -138,7 +138,6 @@ async function offlineCopy(copy) {
   }).format(saved);
   const html = (await copy.text())
     .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '')
-    .replace(/<link\b[^>]*rel="modulepreload"[^>]*>/gi, '')
     .replace(/<p\b[^>]*data-test="offline-copy"[^>]*>/, (tag) => tag.replace(/\shidden(="[^"]*")?(?=[\s>])/, ''))
     .replace(/<span class="offline-saved"><\/span>/, `<span class="offline-saved"><bdi dir="ltr">${when}</bdi></span>`);
   const headers = new Headers(copy.headers);

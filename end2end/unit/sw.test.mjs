@@ -13,7 +13,7 @@ import vm from 'node:vm';
 const ORIGIN = 'https://sihati.test';
 const PERSONAL = 'sihati-personal-v1';
 const SOURCE = fs.readFileSync(new URL('../../public/sw.js', import.meta.url), 'utf8');
-const LIST_PAGE = '<main><p class="banner offline-note" role="status" data-test="offline-copy" hidden>Copie hors ligne <span class="offline-saved"></span></p><ul data-keep-offline="list"><li>rendez-vous</li></ul></main>';
+const LIST_PAGE = '<script nonce="n0">import("/pkg/sihati.js")</script><main><p class="banner offline-note" role="status" data-test="offline-copy" hidden>Copie hors ligne <span class="offline-saved"></span></p><ul data-keep-offline="list"><li>rendez-vous</li></ul></main>';
 
 /** A same-origin answer, as `fetch` gives the worker (Node's own Response
  * says "default"; a browser's same-origin one says "basic"). */
@@ -103,11 +103,12 @@ async function seenOnline(w) {
   return copy.headers.get('x-sihati-saved');
 }
 
-/** The kept list as the worker shows it offline: its note no longer
+/** The kept list as the worker shows it offline: without its scripts (it
+ * must not hydrate against a server it cannot reach), its note no longer
  * hidden, with the time it was saved. */
 function isOfflineCopy(html) {
   const note = html.match(/<p\b[^>]*data-test="offline-copy"[^>]*>/)?.[0];
-  return html.includes('rendez-vous') && !!note && !/\shidden/.test(note) && /offline-saved"><bdi dir="ltr">\d{2}\/\d{2}\/\d{4}/.test(html);
+  return html.includes('rendez-vous') && !html.includes('<script') && !!note && !/\shidden/.test(note) && /offline-saved"><bdi dir="ltr">\d{2}\/\d{2}\/\d{4}/.test(html);
 }
 
 test('a server error (a load balancer\'s 502) shows the copy, marked, and keeps it as it was', async () => {
