@@ -123,7 +123,7 @@ fn appointment_out(
     p: Option<&practitioner::Model>,
     specialty: String,
     patient_name: String,
-    may_change: bool,
+    standing: Standing,
 ) -> AppointmentOut {
     AppointmentOut {
         id: a.id,
@@ -140,9 +140,19 @@ fn appointment_out(
         specialty,
         dependant_id: a.dependant_id,
         patient_name,
-        can_cancel: may_change,
-        can_move: may_change,
+        can_cancel: standing.may_change,
+        can_move: standing.may_change,
+        past: standing.past,
     }
+}
+
+/// What the domain's clock says of an appointment now: whether the patient
+/// may still cancel or move it online, and whether it is past (its day, in
+/// Algiers, is before today's: the line between one's coming appointments
+/// and the past ones).
+struct Standing {
+    may_change: bool,
+    past: bool,
 }
 
 /// A free slot as the search query returns it.
@@ -231,11 +241,7 @@ impl Bookings {
     pub async fn my_appointments(&self, actor: &Actor) -> Result<Vec<AppointmentOut>> {
         let list = appointment::Entity::find().filter(self.core.own_appointments(self.core.db(), actor).await?).all(self.core.db()).await?;
         let mut out = self.core.describe_all(&list).await?;
-        let today = algiers_midnight(self.core.today());
-        out.sort_by(|a, b| {
-            let (a_past, b_past) = (a.starts_at < today, b.starts_at < today);
-            a_past.cmp(&b_past).then_with(|| if a_past { b.starts_at.cmp(&a.starts_at) } else { a.starts_at.cmp(&b.starts_at) })
-        });
+        out.sort_by(|a, b| a.past.cmp(&b.past).then_with(|| if a.past { b.starts_at.cmp(&a.starts_at) } else { a.starts_at.cmp(&b.starts_at) }));
         Ok(out)
     }
 
@@ -578,7 +584,7 @@ impl Core {
     ) -> Result<AppointmentOut> {
         let p = practitioner::Entity::find_by_id(s.practitioner_id).one(db).await?;
         let name = subject_names(db, std::slice::from_ref(a)).await?.remove(&subject_of(a)).map(|n| n.name).unwrap_or_default();
-        Ok(appointment_out(a, s, Some(f), p.as_ref(), spec.code.clone(), name, self.may_cancel_online(a, s, self.clock().now())))
+        Ok(appointment_out(a, s, Some(f), p.as_ref(), spec.code.clone(), name, self.standing(a, s, self.clock().now())))
     }
 
     /// Tells the search cache, after the commit, that a slot was taken:
@@ -650,15 +656,7 @@ impl Core {
                 let s = slots.get(&a.slot_id)?;
                 let name = names.get(&subject_of(a)).map(|n| n.name.clone()).unwrap_or_default();
                 let code = codes.get(&a.specialty_id).cloned().unwrap_or_default();
-                Some(appointment_out(
-                    a,
-                    s,
-                    facilities.get(&a.facility_id),
-                    practitioners.get(&s.practitioner_id),
-                    code,
-                    name,
-                    self.may_cancel_online(a, s, now),
-                ))
+                Some(appointment_out(a, s, facilities.get(&a.facility_id), practitioners.get(&s.practitioner_id), code, name, self.standing(a, s, now)))
             })
             .collect())
     }
@@ -767,6 +765,10 @@ impl Core {
     /// booked and starts more than the cut-off from now.
     pub(crate) fn may_cancel_online(&self, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>) -> bool {
         a.status.holds_slot() && self.before_cutoff(s, now)
+    }
+
+    fn standing(&self, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>) -> Standing {
+        Standing { may_change: self.may_cancel_online(a, s, now), past: s.starts_at < algiers_midnight(shared::time::algiers_date(now)) }
     }
 
     fn before_cutoff(&self, s: &slot::Model, now: DateTime<Utc>) -> bool {

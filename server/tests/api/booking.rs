@@ -199,8 +199,9 @@ async fn a_citizens_appointments_list_what_is_coming_first_then_the_past_latest_
     assert_eq!(res.status(), StatusCode::CREATED);
     let coming = s(&res.json::<Value>().await.unwrap(), "id");
 
-    let mine: Vec<String> = items(app.get_auth("/api/v1/appointments", &alice).await).await.iter().map(|a| s(a, "id")).collect();
-    assert_eq!(mine, [coming.clone(), ids[1].clone(), ids[0].clone()]);
+    let mine: Vec<(String, bool)> =
+        items(app.get_auth("/api/v1/appointments", &alice).await).await.iter().map(|a| (s(a, "id"), a["past"].as_bool().unwrap())).collect();
+    assert_eq!(mine, [(coming.clone(), false), (ids[1].clone(), false), (ids[0].clone(), true)]);
     let page: Vec<String> = items(app.get_auth("/api/v1/appointments?limit=1", &alice).await).await.iter().map(|a| s(a, "id")).collect();
     assert_eq!(page, [coming]);
 }

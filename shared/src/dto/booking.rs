@@ -133,6 +133,12 @@ pub struct AppointmentOut {
     /// Whether it may still be moved to another slot online (the same rule).
     #[serde(default)]
     pub can_move: bool,
+    /// Whether its day (in Algiers) is before today: one's list of
+    /// appointments puts it after those of today and later, and an app may
+    /// show it under "past". Decided by the domain, whose clock is right
+    /// where a phone's may not be.
+    #[serde(default)]
+    pub past: bool,
 }
 
 /// A practitioner of the staff member's own facility.
