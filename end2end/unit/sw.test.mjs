@@ -92,13 +92,16 @@ function navigate(w, path) {
   return { response, done: () => Promise.all(waits) };
 }
 
+/** The worker's kept copy of the list, if any. */
+const keptList = (w) => w.caches.match('/appointments', { cacheName: PERSONAL });
+
 /** The list seen online once: the worker shows it and keeps a copy. */
 async function seenOnline(w) {
   w.network.answer = async () => new BasicResponse(LIST_PAGE, { headers: { 'content-type': 'text/html' } });
   const nav = navigate(w, '/appointments');
   assert.equal(await (await nav.response).text(), LIST_PAGE);
   await nav.done();
-  const copy = await w.caches.match('/appointments', { cacheName: PERSONAL });
+  const copy = await keptList(w);
   assert.ok(copy, 'the list is kept');
   return copy.headers.get('x-sihati-saved');
 }
@@ -119,7 +122,7 @@ test('a server error (a load balancer\'s 502) shows the copy, marked, and keeps 
   const html = await (await nav.response).text();
   assert.ok(isOfflineCopy(html), html);
   await nav.done();
-  const copy = await w.caches.match('/appointments', { cacheName: PERSONAL });
+  const copy = await keptList(w);
   assert.equal(copy?.headers.get('x-sihati-saved'), saved, 'neither replaced nor forgotten');
   // The control: a client error (a 404 for a page gone) still forgets it.
   w.network.answer = async () => new BasicResponse('Not Found', { status: 404 });
@@ -153,7 +156,7 @@ test('a network that hangs shows the copy only once the patience has run out', a
   assert.ok(isOfflineCopy(await (await nav.response).text()));
   arrive(new BasicResponse(LIST_PAGE.replace('rendez-vous', 'rendez-vous déplacé')));
   await nav.done();
-  const copy = await w.caches.match('/appointments', { cacheName: PERSONAL });
+  const copy = await keptList(w);
   assert.match(await copy.text(), /rendez-vous déplacé/, 'the late page replaces the copy');
 });
 

@@ -768,7 +768,7 @@ impl Core {
     }
 
     fn standing(&self, a: &appointment::Model, s: &slot::Model, now: DateTime<Utc>) -> Standing {
-        Standing { may_change: self.may_cancel_online(a, s, now), past: s.starts_at < algiers_midnight(shared::time::algiers_date(now)) }
+        Standing { may_change: self.may_cancel_online(a, s, now), past: shared::time::algiers_date(s.starts_at) < shared::time::algiers_date(now) }
     }
 
     fn before_cutoff(&self, s: &slot::Model, now: DateTime<Utc>) -> bool {
